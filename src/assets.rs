@@ -1,0 +1,107 @@
+//! Files under `assets/`, embedded in the binary (debug builds read them from
+//! disk, so a page can be edited without rebuilding), and the landing page.
+
+use std::borrow::Cow;
+
+use rust_embed::RustEmbed;
+use warp::http::{HeaderValue, StatusCode, header};
+use warp::reply::Reply;
+
+use crate::domains::Domain;
+use crate::web::{Response, escape_html};
+
+#[derive(RustEmbed)]
+#[folder = "assets/"]
+struct Assets;
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "ico" => "image/x-icon",
+        "json" => "application/json",
+        _ => "application/octet-stream",
+    }
+}
+
+/// An embedded file as a response, or 404.
+pub fn serve(path: &str) -> Response {
+    match Assets::get(path) {
+        Some(file) => {
+            let bytes: Vec<u8> = match file.data {
+                Cow::Borrowed(b) => b.to_vec(),
+                Cow::Owned(b) => b,
+            };
+            let mut response = bytes.into_response();
+            let headers = response.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(content_type(path)),
+            );
+            headers.insert(
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            );
+            response
+        }
+        None => crate::web::json(
+            StatusCode::NOT_FOUND,
+            &serde_json::json!({"error": "no such asset"}),
+        ),
+    }
+}
+
+fn text(path: &str) -> String {
+    Assets::get(path)
+        .map(|f| String::from_utf8_lossy(&f.data).into_owned())
+        .unwrap_or_default()
+}
+
+/// The landing page: the five systems, which are served here, and their
+/// endpoints.
+pub fn landing_page(enabled: &[Domain], root: Option<Domain>) -> String {
+    let mut cards = String::new();
+    for domain in Domain::ALL {
+        let served = enabled.contains(&domain);
+        let state = if served {
+            "served"
+        } else if domain.is_built() {
+            "not enabled (see --domains)"
+        } else {
+            "not in this build yet"
+        };
+        let mut rows = String::new();
+        for e in domain.endpoints() {
+            rows.push_str(&format!(
+                "<tr><td><code>{}</code></td><td><code>/{}{}</code></td><td>{}</td></tr>",
+                e.method,
+                domain.name(),
+                escape_html(e.path),
+                escape_html(e.summary)
+            ));
+        }
+        let table = if served && !rows.is_empty() {
+            format!(
+                "<table><tr><th>Method</th><th>Path</th><th>What it does</th></tr>{rows}</table>"
+            )
+        } else {
+            String::new()
+        };
+        let root_note = if root == Some(domain) {
+            " Also mounted at <code>/</code> (the seed's original paths)."
+        } else {
+            ""
+        };
+        cards.push_str(&format!(
+            "<section id=\"{name}\" class=\"{class}\"><h2>{name} <small>{state}</small></h2>\
+             <p>{title}. Prefix <code>/{name}</code>.{root_note}</p>{table}</section>\n",
+            name = domain.name(),
+            class = if served { "on" } else { "off" },
+            title = escape_html(domain.title()),
+        ));
+    }
+    text("index.html").replace("{{domains}}", &cards)
+}

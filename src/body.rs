@@ -1,0 +1,414 @@
+//! Request input as every domain receives it: the query string merged with a
+//! body sent as JSON, as a URL-encoded form or as multipart/form-data.
+//!
+//! The filters here never reject: a malformed or oversize body becomes a
+//! [`BodyError`] value that the domain answers in its own envelope. Field
+//! accessors are lenient the way the seed clients are (`"510"` and `510` are
+//! the same number) and name the field when a value has the wrong type.
+
+use bytes::{Buf, Bytes, BytesMut};
+use futures_util::{Stream, StreamExt};
+use serde_json::{Map, Value};
+use warp::Filter;
+use warp::http::HeaderMap;
+
+/// Size limits for request bodies.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// JSON and URL-encoded bodies.
+    pub form: usize,
+    /// A whole multipart body, files included.
+    pub upload: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            form: 1024 * 1024,
+            upload: 5 * 1024 * 1024,
+        }
+    }
+}
+
+/// A file part of a multipart body.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub field: String,
+    pub file_name: Option<String>,
+    pub bytes: Bytes,
+}
+
+/// Named input values plus any uploaded files.
+#[derive(Debug, Default, Clone)]
+pub struct Form {
+    fields: Map<String, Value>,
+    files: Vec<Upload>,
+}
+
+/// Why a body could not be read; each domain renders it in its envelope.
+#[derive(Debug, thiserror::Error)]
+pub enum BodyError {
+    #[error("request body is larger than the limit of {limit} bytes")]
+    TooLarge { limit: usize },
+    #[error("malformed JSON body: {0}")]
+    Json(String),
+    #[error("a JSON body must be an object of named fields")]
+    NotAnObject,
+    #[error("malformed form body: {0}")]
+    Form(String),
+    #[error("malformed multipart body: {0}")]
+    Multipart(String),
+    #[error(
+        "unsupported content type {0}; send JSON, application/x-www-form-urlencoded or multipart/form-data"
+    )]
+    UnsupportedType(String),
+    #[error("the request body could not be read")]
+    Read,
+}
+
+/// A field present with a value of the wrong type.
+#[derive(Debug, thiserror::Error)]
+#[error("{field} must be {expected}")]
+pub struct FieldError {
+    pub field: String,
+    pub expected: &'static str,
+}
+
+impl FieldError {
+    fn new(field: &str, expected: &'static str) -> Self {
+        FieldError {
+            field: field.to_string(),
+            expected,
+        }
+    }
+}
+
+impl Form {
+    /// The raw value of a field, if sent.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.fields.get(name)
+    }
+
+    /// A text field; numbers are taken as their text, `""` as absent.
+    pub fn text(&self, name: &str) -> Result<Option<String>, FieldError> {
+        match self.fields.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s.is_empty() => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(Value::Number(n)) => Ok(Some(n.to_string())),
+            Some(_) => Err(FieldError::new(name, "a string")),
+        }
+    }
+
+    /// A whole number, sent as a JSON number or a numeric string.
+    pub fn int(&self, name: &str) -> Result<Option<i64>, FieldError> {
+        let expected = "a whole number";
+        match self.fields.get(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(Value::String(s)) => s
+                .trim()
+                .parse()
+                .map(Some)
+                .map_err(|_| FieldError::new(name, expected)),
+            Some(Value::Number(n)) => n
+                .as_i64()
+                .map(Some)
+                .ok_or_else(|| FieldError::new(name, expected)),
+            Some(_) => Err(FieldError::new(name, expected)),
+        }
+    }
+
+    /// An amount of money in yuan with at most two decimals, as cents.
+    pub fn cents(&self, name: &str) -> Result<Option<i64>, FieldError> {
+        let expected = "an amount with at most two decimals";
+        let text = match self.fields.get(name) {
+            None | Some(Value::Null) => return Ok(None),
+            Some(Value::String(s)) if s.trim().is_empty() => return Ok(None),
+            Some(Value::String(s)) => s.trim().to_string(),
+            Some(Value::Number(n)) => n.to_string(),
+            Some(_) => return Err(FieldError::new(name, expected)),
+        };
+        parse_cents(&text)
+            .map(Some)
+            .ok_or_else(|| FieldError::new(name, expected))
+    }
+
+    /// Uploaded files, in the order they were sent.
+    pub fn files(&self) -> &[Upload] {
+        &self.files
+    }
+
+    fn insert(&mut self, name: String, value: Value) {
+        match self.fields.get_mut(&name) {
+            // A repeated name collects its values in order.
+            Some(Value::Array(values)) => values.push(value),
+            Some(existing) => {
+                let first = existing.take();
+                *existing = Value::Array(vec![first, value]);
+            }
+            None => {
+                self.fields.insert(name, value);
+            }
+        }
+    }
+
+    /// Fills in fields from `other` that this form does not have.
+    fn merge_missing(&mut self, other: Form) {
+        for (name, value) in other.fields {
+            self.fields.entry(name).or_insert(value);
+        }
+    }
+}
+
+/// Parses `"12"`, `"12.5"`, `"12.34"` (not negative, not more than two
+/// decimals, not absurdly large) into cents.
+pub fn parse_cents(text: &str) -> Option<i64> {
+    let (whole, fraction) = match text.split_once('.') {
+        Some((w, f)) => (w, f),
+        None => (text, ""),
+    };
+    if whole.is_empty() || whole.len() > 12 || fraction.len() > 2 {
+        return None;
+    }
+    if !whole.bytes().all(|b| b.is_ascii_digit()) || !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let whole: i64 = whole.parse().ok()?;
+    let fraction: i64 = match fraction.len() {
+        0 => 0,
+        1 => fraction.parse::<i64>().ok()? * 10,
+        _ => fraction.parse().ok()?,
+    };
+    whole.checked_mul(100)?.checked_add(fraction)
+}
+
+/// Parses a URL-encoded string (a query string or a form body).
+fn parse_urlencoded(raw: &[u8]) -> Result<Form, BodyError> {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_bytes(raw).map_err(|e| BodyError::Form(e.to_string()))?;
+    let mut form = Form::default();
+    for (name, value) in pairs {
+        form.insert(name, Value::String(value));
+    }
+    Ok(form)
+}
+
+fn parse_json(raw: &[u8]) -> Result<Form, BodyError> {
+    match serde_json::from_slice::<Value>(raw) {
+        Ok(Value::Object(fields)) => Ok(Form {
+            fields,
+            files: Vec::new(),
+        }),
+        Ok(_) => Err(BodyError::NotAnObject),
+        Err(e) => Err(BodyError::Json(e.to_string())),
+    }
+}
+
+/// The query string, and the body of any method, merged (body fields win).
+pub fn input(
+    limits: Limits,
+) -> impl Filter<Extract = (Result<Form, BodyError>,), Error = warp::Rejection> + Clone {
+    query()
+        .and(warp::header::headers_cloned())
+        .and(warp::body::stream())
+        .then(
+            move |query: Result<Form, BodyError>, headers: HeaderMap, stream| async move {
+                let query = query?;
+                let mut form = read_body(&headers, stream, limits).await?;
+                form.merge_missing(query);
+                Ok(form)
+            },
+        )
+}
+
+/// The query string alone.
+pub fn query()
+-> impl Filter<Extract = (Result<Form, BodyError>,), Error = std::convert::Infallible> + Clone {
+    warp::query::raw()
+        .or(warp::any().map(String::new))
+        .unify()
+        .map(|raw: String| parse_urlencoded(raw.as_bytes()))
+}
+
+fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+async fn read_body<S, B>(headers: &HeaderMap, stream: S, limits: Limits) -> Result<Form, BodyError>
+where
+    S: Stream<Item = Result<B, warp::Error>> + Send + 'static,
+    B: Buf + Send + 'static,
+{
+    let content_type = header_text(headers, "content-type")
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let declared_length: Option<usize> =
+        header_text(headers, "content-length").and_then(|v| v.trim().parse().ok());
+    let stream = stream.map(|chunk| chunk.map(|mut buf| buf.copy_to_bytes(buf.remaining())));
+
+    if content_type.starts_with("multipart/form-data") {
+        if declared_length.is_some_and(|len| len > limits.upload) {
+            return Err(BodyError::TooLarge {
+                limit: limits.upload,
+            });
+        }
+        let boundary = multer::parse_boundary(&content_type)
+            .map_err(|e| BodyError::Multipart(e.to_string()))?;
+        return read_multipart(stream, boundary, limits).await;
+    }
+
+    if declared_length.is_some_and(|len| len > limits.form) {
+        return Err(BodyError::TooLarge { limit: limits.form });
+    }
+    let raw = collect(stream, limits.form).await?;
+    if raw.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Form::default());
+    }
+    if content_type.starts_with("application/json") || content_type.contains("+json") {
+        parse_json(&raw)
+    } else if content_type.starts_with("application/x-www-form-urlencoded") {
+        parse_urlencoded(&raw)
+    } else if content_type.is_empty() || content_type.starts_with("text/plain") {
+        // Clients that forget the header: a body that looks like JSON is JSON.
+        if raw.trim_ascii_start().first() == Some(&b'{') {
+            parse_json(&raw)
+        } else {
+            parse_urlencoded(&raw)
+        }
+    } else {
+        Err(BodyError::UnsupportedType(content_type))
+    }
+}
+
+async fn collect<S>(stream: S, limit: usize) -> Result<Bytes, BodyError>
+where
+    S: Stream<Item = Result<Bytes, warp::Error>>,
+{
+    let mut stream = std::pin::pin!(stream);
+    let mut buffer = BytesMut::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.map_err(|_| BodyError::Read)?;
+        if buffer.len() + chunk.len() > limit {
+            return Err(BodyError::TooLarge { limit });
+        }
+        buffer.extend_from_slice(&chunk);
+    }
+    Ok(buffer.freeze())
+}
+
+async fn read_multipart<S>(stream: S, boundary: String, limits: Limits) -> Result<Form, BodyError>
+where
+    S: Stream<Item = Result<Bytes, warp::Error>> + Send + 'static,
+{
+    let constraints = multer::Constraints::new().size_limit(
+        multer::SizeLimit::new()
+            .whole_stream(limits.upload as u64)
+            .per_field(limits.upload as u64),
+    );
+    let mut multipart = multer::Multipart::with_constraints(stream, boundary, constraints);
+    let mut form = Form::default();
+    let too_large = |e: &multer::Error| {
+        matches!(
+            e,
+            multer::Error::StreamSizeExceeded { .. } | multer::Error::FieldSizeExceeded { .. }
+        )
+    };
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) if too_large(&e) => {
+                return Err(BodyError::TooLarge {
+                    limit: limits.upload,
+                });
+            }
+            Err(e) => return Err(BodyError::Multipart(e.to_string())),
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        let file_name = field.file_name().map(str::to_string);
+        let bytes = match field.bytes().await {
+            Ok(bytes) => bytes,
+            Err(e) if too_large(&e) => {
+                return Err(BodyError::TooLarge {
+                    limit: limits.upload,
+                });
+            }
+            Err(e) => return Err(BodyError::Multipart(e.to_string())),
+        };
+        if file_name.is_some() {
+            form.files.push(Upload {
+                field: name,
+                file_name,
+                bytes,
+            });
+        } else {
+            if bytes.len() > limits.form {
+                return Err(BodyError::TooLarge { limit: limits.form });
+            }
+            let text = String::from_utf8(bytes.to_vec())
+                .map_err(|_| BodyError::Multipart(format!("field {name} is not UTF-8 text")))?;
+            form.insert(name, Value::String(text));
+        }
+    }
+    Ok(form)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn json(text: &str) -> Form {
+        parse_json(text.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn numbers_come_as_numbers_or_numeric_strings() {
+        let form = json(r#"{"a": 5, "b": "7", "c": " 9 ", "d": "x", "e": 1.5, "f": ""}"#);
+        assert_eq!(form.int("a").unwrap(), Some(5));
+        assert_eq!(form.int("b").unwrap(), Some(7));
+        assert_eq!(form.int("c").unwrap(), Some(9));
+        assert!(form.int("d").is_err());
+        assert!(form.int("e").is_err());
+        assert_eq!(form.int("f").unwrap(), None);
+        assert_eq!(form.int("missing").unwrap(), None);
+    }
+
+    #[test]
+    fn text_accepts_numbers_and_refuses_objects() {
+        let form = json(r#"{"a": 12, "b": {"x": 1}, "c": "hi", "d": null}"#);
+        assert_eq!(form.text("a").unwrap().as_deref(), Some("12"));
+        let err = form.text("b").unwrap_err();
+        assert_eq!(err.to_string(), "b must be a string");
+        assert_eq!(form.text("c").unwrap().as_deref(), Some("hi"));
+        assert_eq!(form.text("d").unwrap(), None);
+    }
+
+    #[test]
+    fn money_is_parsed_exactly_into_cents() {
+        assert_eq!(parse_cents("510"), Some(51_000));
+        assert_eq!(parse_cents("19.9"), Some(1_990));
+        assert_eq!(parse_cents("0.01"), Some(1));
+        assert_eq!(parse_cents("1.005"), None);
+        assert_eq!(parse_cents("-1"), None);
+        assert_eq!(parse_cents("1e3"), None);
+        assert_eq!(parse_cents(".5"), None);
+        assert_eq!(parse_cents("9999999999999"), None);
+        let form = json(r#"{"a": 19.9, "b": "20.50"}"#);
+        assert_eq!(form.cents("a").unwrap(), Some(1_990));
+        assert_eq!(form.cents("b").unwrap(), Some(2_050));
+    }
+
+    #[test]
+    fn json_must_be_an_object() {
+        assert!(matches!(parse_json(b"[1,2]"), Err(BodyError::NotAnObject)));
+        assert!(matches!(parse_json(b"{oops"), Err(BodyError::Json(_))));
+    }
+
+    #[test]
+    fn repeated_form_names_collect_in_order() {
+        let form = parse_urlencoded(b"tag=a&tag=b&x=1").unwrap();
+        assert_eq!(form.get("tag"), Some(&serde_json::json!(["a", "b"])));
+        assert_eq!(form.text("x").unwrap().as_deref(), Some("1"));
+    }
+}

@@ -1,0 +1,218 @@
+//! The command line. Doc comments here are the `--help` text.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::db::Synchronous;
+use crate::domains::Domain;
+
+/// Five classic web backends (parking, labs, rental, family, shop) in one
+/// binary and one SQLite file. With no subcommand, serves.
+#[derive(Debug, Parser)]
+#[command(name = "onebox", version, about, long_about = None, args_conflicts_with_subcommands = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the APIs (the default).
+    Serve(ServeArgs),
+    /// Parking administration.
+    Parking {
+        #[command(subcommand)]
+        command: ParkingCommand,
+    },
+    /// Copy the database with SQLite's online backup (safe while serving).
+    Backup {
+        /// The new file to write.
+        out: PathBuf,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Check the database's integrity; exits non-zero when it is damaged.
+    Check {
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ParkingCommand {
+    /// Add a parking lot.
+    AddLot {
+        /// Lot name, unique (shown to users as `parkinglot`).
+        #[arg(long)]
+        name: String,
+        /// Number of spots.
+        #[arg(long, value_parser = clap::value_parser!(i64).range(1..=100_000))]
+        capacity: i64,
+        /// Price per started hour in yuan, e.g. 5 or 4.50.
+        #[arg(long, value_parser = parse_yuan)]
+        price: i64,
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+/// The database file.
+#[derive(Debug, Clone, Args)]
+pub struct DbArg {
+    /// SQLite database file (created with the schema on first use).
+    #[arg(long = "db", env = "ONEBOX_DB", default_value = "./onebox.db")]
+    pub path: PathBuf,
+}
+
+/// Options of the server.
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DbArg,
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, env = "ONEBOX_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Domains to serve, comma-separated (default: all in this build).
+    #[arg(long, env = "ONEBOX_DOMAINS", value_delimiter = ',')]
+    pub domains: Vec<Domain>,
+    /// Also mount this domain at `/`, so clients written against the seed's
+    /// original paths work unchanged.
+    #[arg(long, env = "ONEBOX_ROOT")]
+    pub root: Option<Domain>,
+    /// Load demo data (users with known passwords, lots, ...) into domains
+    /// whose tables are empty.
+    #[arg(long, env = "ONEBOX_DEMO")]
+    pub demo: bool,
+    /// bcrypt cost for new password hashes (4 is for tests only).
+    #[arg(long, env = "ONEBOX_BCRYPT_COST", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(4..=31))]
+    pub bcrypt_cost: u32,
+    /// Shortest password accepted for new passwords, in characters.
+    #[arg(long, env = "ONEBOX_MIN_PASSWORD", default_value_t = 8)]
+    pub min_password: usize,
+    /// Largest upload accepted (e.g. 5MiB, 800KiB, 1000000).
+    #[arg(long, env = "ONEBOX_MAX_UPLOAD", default_value = "5MiB", value_parser = parse_size)]
+    pub max_upload: usize,
+    /// Extra browser origin allowed to call the API with credentials
+    /// (repeatable; localhost and 127.0.0.1 on any port always are).
+    #[arg(
+        long = "cors-origin",
+        env = "ONEBOX_CORS_ORIGIN",
+        value_delimiter = ','
+    )]
+    pub cors_origins: Vec<String>,
+    /// SQLite durability: normal keeps every commit through a crash of the
+    /// process; full also through a power loss (slower writes).
+    #[arg(long, env = "ONEBOX_SYNCHRONOUS", value_enum, default_value_t = Synchronous::Normal)]
+    pub synchronous: Synchronous,
+    /// Milliseconds added before every API answer (to teach front-ends to
+    /// cope with a slow network).
+    #[arg(long, env = "ONEBOX_DELAY", default_value_t = 0)]
+    pub delay: u64,
+    /// Token for the operator pages under /_/ (default: random, printed at
+    /// start-up).
+    #[arg(long, env = "ONEBOX_ADMIN_TOKEN")]
+    pub admin_token: Option<String>,
+    /// Parking: a reservation not started within this expires (e.g. 30m,
+    /// 90s, 1h).
+    #[arg(long, env = "ONEBOX_RESERVE_TIMEOUT", default_value = "30m", value_parser = parse_duration)]
+    pub reserve_timeout: Duration,
+}
+
+impl ServeArgs {
+    /// The server's options from arguments, as on the command line (tests).
+    pub fn from_args<I, T>(args: I) -> Result<ServeArgs, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        #[derive(Parser)]
+        struct Only {
+            #[command(flatten)]
+            serve: ServeArgs,
+        }
+        Only::try_parse_from(
+            std::iter::once("onebox".into()).chain(args.into_iter().map(Into::into)),
+        )
+        .map(|o| o.serve)
+    }
+}
+
+/// `5MiB`, `800KiB`, `2MB`, `1000000` → bytes.
+pub fn parse_size(text: &str) -> Result<usize, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: usize = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a size like 5MiB"))?;
+    let factor = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kb" | "kib" => 1024,
+        "m" | "mb" | "mib" => 1024 * 1024,
+        "g" | "gb" | "gib" => 1024 * 1024 * 1024,
+        other => return Err(format!("unknown size unit {other:?}; use KiB, MiB or GiB")),
+    };
+    number
+        .checked_mul(factor)
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("{text:?} is not a usable size"))
+}
+
+/// `30m`, `90s`, `1h`, `1800` (seconds) → a duration.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration like 30m"))?;
+    let seconds = match unit.trim() {
+        "" | "s" => number,
+        "m" | "min" => number.saturating_mul(60),
+        "h" => number.saturating_mul(3600),
+        other => return Err(format!("unknown duration unit {other:?}; use s, m or h")),
+    };
+    if seconds == 0 {
+        return Err("the duration must be at least one second".into());
+    }
+    Ok(Duration::from_secs(seconds))
+}
+
+/// `5`, `4.5`, `4.50` yuan → cents.
+pub fn parse_yuan(text: &str) -> Result<i64, String> {
+    crate::body::parse_cents(text.trim())
+        .ok_or_else(|| format!("{text:?} is not an amount of yuan with at most two decimals"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_and_durations_parse() {
+        assert_eq!(parse_size("5MiB"), Ok(5 * 1024 * 1024));
+        assert_eq!(parse_size("800KiB"), Ok(800 * 1024));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert!(parse_size("5 parsecs").is_err());
+        assert_eq!(parse_duration("30m"), Ok(Duration::from_secs(1800)));
+        assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
+        assert!(parse_duration("0").is_err());
+        assert_eq!(parse_yuan("4.5"), Ok(450));
+    }
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,323 @@
+//! The SQLite file: schema, pragmas, and the two ways in.
+//!
+//! Reads run on a pool of query-only connections; every write runs on one
+//! writer thread, one `BEGIN IMMEDIATE` transaction at a time. A single writer
+//! path keeps write latency flat under load (writers racing for SQLite's lock
+//! time out and retry) and makes read-modify-write checks (capacity, stock,
+//! balances) serial by construction. Both run off the async threads.
+
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::error::{Error, Result};
+
+/// The schema version this binary writes; recorded in `PRAGMA user_version`.
+pub const SCHEMA_VERSION: i64 = 1;
+const SCHEMA: &str = include_str!("../schema.sql");
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+const READERS: u32 = 8;
+
+/// How much a commit survives: `Normal` survives a crash of the process,
+/// `Full` also a power loss (an fsync at every commit).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Synchronous {
+    #[default]
+    Normal,
+    Full,
+}
+
+type WriteJob = Box<dyn FnOnce(&mut Connection) + Send>;
+
+enum WriterMessage {
+    Job(WriteJob),
+    Close,
+}
+
+struct Inner {
+    path: PathBuf,
+    readers: r2d2::Pool<SqliteConnectionManager>,
+    writer: mpsc::UnboundedSender<WriterMessage>,
+    writer_thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+/// Handle to the database; cheap to clone.
+#[derive(Clone)]
+pub struct Db {
+    inner: Arc<Inner>,
+}
+
+fn apply_pragmas(conn: &Connection, synchronous: Synchronous) -> rusqlite::Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    let sync = match synchronous {
+        Synchronous::Normal => "NORMAL",
+        Synchronous::Full => "FULL",
+    };
+    conn.pragma_update(None, "synchronous", sync)?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+/// Brings a database file to [`SCHEMA_VERSION`], creating it when new.
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if version > SCHEMA_VERSION {
+        return Err(Error::Other(format!(
+            "the database has schema version {version}, newer than this onebox ({SCHEMA_VERSION}); use a newer onebox"
+        )));
+    }
+    if version == 0 {
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute_batch(SCHEMA)?;
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+impl Db {
+    /// Opens (creating if needed) the database at `path` and starts its writer.
+    pub fn open(path: &Path, synchronous: Synchronous) -> Result<Db> {
+        let mut writer_conn = Connection::open(path)?;
+        apply_pragmas(&writer_conn, synchronous)?;
+        migrate(&mut writer_conn)?;
+
+        let manager = SqliteConnectionManager::file(path)
+            .with_flags(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .with_init(move |conn| {
+                apply_pragmas(conn, synchronous)?;
+                conn.pragma_update(None, "query_only", "ON")
+            });
+        let readers = r2d2::Pool::builder()
+            .max_size(READERS)
+            .min_idle(Some(1))
+            .build(manager)?;
+
+        let (sender, receiver) = mpsc::unbounded_channel();
+        let thread = std::thread::Builder::new()
+            .name("onebox-db-writer".into())
+            .spawn(move || run_writer(writer_conn, receiver))?;
+
+        Ok(Db {
+            inner: Arc::new(Inner {
+                path: path.to_path_buf(),
+                readers,
+                writer: sender,
+                writer_thread: Mutex::new(Some(thread)),
+            }),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Runs `f` on a pooled read-only connection, off the async threads.
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<Error> + Send + 'static,
+    {
+        let pool = self.inner.readers.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = pool.get().map_err(Error::from)?;
+            f(&conn)
+        })
+        .await
+        .map_err(Error::from)?
+    }
+
+    /// Runs `f` in one `BEGIN IMMEDIATE` transaction on the writer thread:
+    /// committed when it returns `Ok`, rolled back when it returns `Err`.
+    pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&Transaction) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<Error> + Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        let job: WriteJob = Box::new(move |conn: &mut Connection| {
+            // The receiver may be gone (client disconnected); the work stands.
+            let _ = reply.send(in_transaction(conn, f));
+        });
+        self.inner
+            .writer
+            .send(WriterMessage::Job(job))
+            .map_err(|_| Error::WriterStopped)?;
+        answer.await.map_err(|_| Error::WriterStopped)?
+    }
+
+    /// Finishes queued writes, checkpoints the WAL and closes the writer.
+    pub async fn close(&self) {
+        let _ = self.inner.writer.send(WriterMessage::Close);
+        let thread = match self.inner.writer_thread.lock() {
+            Ok(mut guard) => guard.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        };
+        if let Some(thread) = thread {
+            let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+        }
+    }
+}
+
+fn in_transaction<T, E, F>(conn: &mut Connection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&Transaction) -> Result<T, E>,
+    E: From<Error>,
+{
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(Error::from)?;
+    let value = f(&tx)?;
+    tx.commit().map_err(Error::from)?;
+    Ok(value)
+}
+
+fn run_writer(mut conn: Connection, mut receiver: mpsc::UnboundedReceiver<WriterMessage>) {
+    while let Some(message) = receiver.blocking_recv() {
+        match message {
+            WriterMessage::Job(job) => {
+                // A panicking job loses its own answer, never the writer.
+                if std::panic::catch_unwind(AssertUnwindSafe(|| job(&mut conn))).is_err() {
+                    tracing::error!("a database write panicked; it was rolled back");
+                    if !conn.is_autocommit() {
+                        let _ = conn.execute_batch("ROLLBACK");
+                    }
+                }
+            }
+            WriterMessage::Close => break,
+        }
+    }
+    let _ = conn.execute_batch("PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE);");
+    if let Err((_, err)) = conn.close() {
+        tracing::warn!("closing the database: {err}");
+    }
+}
+
+/// Copies a live database to `out` with SQLite's online backup API, in one
+/// step, so the copy is one consistent snapshot even while a server writes.
+pub fn backup(source: &Path, out: &Path) -> Result<()> {
+    if out.exists() {
+        return Err(Error::Other(format!(
+            "{} already exists; choose a new file name",
+            out.display()
+        )));
+    }
+    let src = open_existing(source, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let mut dst = Connection::open(out)?;
+    rusqlite::backup::Backup::new(&src, &mut dst)?.step(-1)?;
+    Ok(())
+}
+
+/// Runs SQLite's integrity and foreign-key checks; returns what is wrong.
+pub fn check(path: &Path) -> Result<Vec<String>> {
+    let conn = open_existing(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let mut problems = Vec::new();
+    let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+    let rows = stmt.query_map([], |row| row.get::<_, String>(0))?;
+    for row in rows {
+        let line = row?;
+        if line != "ok" {
+            problems.push(line);
+        }
+    }
+    let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
+    let rows = stmt.query_map([], |row| {
+        Ok(format!(
+            "foreign key violation in {} row {}",
+            row.get::<_, String>(0)?,
+            row.get::<_, Option<i64>>(1)?.unwrap_or_default()
+        ))
+    })?;
+    for row in rows {
+        problems.push(row?);
+    }
+    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    if version != SCHEMA_VERSION {
+        problems.push(format!(
+            "schema version is {version}, this onebox expects {SCHEMA_VERSION}"
+        ));
+    }
+    Ok(problems)
+}
+
+/// A connection for CLI commands that write (schema applied, same pragmas);
+/// safe beside a running server, whose writer it waits for.
+pub fn open_for_cli(path: &Path) -> Result<Connection> {
+    let mut conn = Connection::open(path)?;
+    apply_pragmas(&conn, Synchronous::Normal)?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+/// Opens a database that must already exist (the CLI's read-only commands).
+pub fn open_existing(path: &Path, flags: OpenFlags) -> Result<Connection> {
+    if !path.is_file() {
+        return Err(Error::Other(format!(
+            "no database file at {}",
+            path.display()
+        )));
+    }
+    let conn = Connection::open_with_flags(path, flags)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    // Reading the schema proves the file is a database at all.
+    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| {
+        row.get::<_, i64>(0)
+    })?;
+    Ok(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_failed_write_leaves_nothing_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("t.db"), Synchronous::Normal).unwrap();
+        let result: Result<(), Error> = db
+            .write(|tx| {
+                tx.execute(
+                    "INSERT INTO parking_lots (name, capacity, price_cents) VALUES ('a', 1, 1)",
+                    [],
+                )?;
+                Err(Error::Other("changed my mind".into()))
+            })
+            .await;
+        assert!(result.is_err());
+        let count: i64 = db
+            .read(|conn| {
+                Ok::<_, Error>(
+                    conn.query_row("SELECT count(*) FROM parking_lots", [], |r| r.get(0))?,
+                )
+            })
+            .await
+            .unwrap();
+        assert_eq!(count, 0);
+        db.close().await;
+    }
+
+    #[tokio::test]
+    async fn readers_cannot_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("t.db"), Synchronous::Normal).unwrap();
+        let result: Result<usize, Error> = db
+            .read(|conn| {
+                Ok(conn.execute(
+                    "INSERT INTO parking_lots (name, capacity, price_cents) VALUES ('a', 1, 1)",
+                    [],
+                )?)
+            })
+            .await;
+        assert!(result.is_err());
+        db.close().await;
+    }
+}

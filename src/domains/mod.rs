@@ -1,0 +1,93 @@
+//! The five systems. Each is a module that owns its routes, handlers, SQL
+//! (tables prefixed with its name) and wire envelope; none reads another's
+//! tables. A domain is mounted under `/{name}`.
+
+use warp::filters::BoxedFilter;
+
+use crate::app::SharedApp;
+use crate::web::{Endpoint, Response};
+
+pub mod parking;
+
+/// One of the five systems.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
+pub enum Domain {
+    Parking,
+    Labs,
+    Rental,
+    Family,
+    Shop,
+}
+
+impl Domain {
+    pub const ALL: [Domain; 5] = [
+        Domain::Parking,
+        Domain::Labs,
+        Domain::Rental,
+        Domain::Family,
+        Domain::Shop,
+    ];
+
+    /// URL prefix and command-line name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Domain::Parking => "parking",
+            Domain::Labs => "labs",
+            Domain::Rental => "rental",
+            Domain::Family => "family",
+            Domain::Shop => "shop",
+        }
+    }
+
+    /// What the system is, for people.
+    pub fn title(self) -> &'static str {
+        match self {
+            Domain::Parking => "Parking reservation: users with a balance, lots, orders",
+            Domain::Labs => "University lab projects: students, lab leaders, admins",
+            Domain::Rental => "House rental: listings, demands, applications, deals",
+            Domain::Family => "Family finance: families, messages, bills, savings, loans",
+            Domain::Shop => "Multi-seller shop: customers, sellers, shops, products",
+        }
+    }
+
+    /// Whether this build serves the domain yet.
+    pub fn is_built(self) -> bool {
+        matches!(self, Domain::Parking)
+    }
+
+    /// The documented routes, relative to the prefix.
+    pub fn endpoints(self) -> &'static [Endpoint] {
+        match self {
+            Domain::Parking => parking::ENDPOINTS,
+            _ => &[],
+        }
+    }
+
+    /// The domain's route tree, answering every request under its prefix.
+    pub fn routes(self, app: &SharedApp) -> Option<BoxedFilter<(Response,)>> {
+        match self {
+            Domain::Parking => Some(parking::routes(app.clone())),
+            _ => None,
+        }
+    }
+
+    /// Loads demo data when the domain's tables are empty.
+    pub async fn load_demo(self, app: &SharedApp) -> crate::error::Result<()> {
+        match self {
+            Domain::Parking => parking::demo::load(app).await,
+            _ => Ok(()),
+        }
+    }
+
+    /// Starts the domain's periodic work (expiry sweeps and the like).
+    pub fn spawn_background(
+        self,
+        app: &SharedApp,
+        stop: tokio::sync::watch::Receiver<bool>,
+    ) -> Option<tokio::task::JoinHandle<()>> {
+        match self {
+            Domain::Parking => Some(parking::spawn_background(app.clone(), stop)),
+            _ => None,
+        }
+    }
+}

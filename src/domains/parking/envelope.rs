@@ -1,0 +1,135 @@
+//! Parking's wire format: `{"msg": "success", "code": 200, "data": ...}`;
+//! failures carry the seed's code and message with HTTP 200 (routing
+//! failures are real 404/405; a server fault is HTTP 500).
+
+use serde_json::{Value, json};
+use warp::http::StatusCode;
+
+use crate::body::{BodyError, FieldError};
+use crate::password;
+use crate::web::{self, Response, Unrouted};
+
+/// Every way a parking request can fail, with the seed's codes.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("user existed")]
+    UserExisted,
+    #[error("user not existed")]
+    UserNotExisted,
+    #[error("{0}")]
+    Params(String),
+    #[error("parkinglot is full")]
+    LotFull,
+    #[error("parkinlot not exist")]
+    LotNotExist,
+    #[error("order not exist")]
+    OrderNotExist,
+    #[error("login required")]
+    LoginRequired,
+    #[error("insufficient funds")]
+    InsufficientFunds,
+    #[error("have uncomfirmed order")]
+    UnconfirmedOrder,
+    #[error("wrong password")]
+    WrongPassword,
+    #[error("{0}")]
+    OrderState(&'static str),
+    #[error("too many failed logins; try again in {0} minutes")]
+    Throttled(u64),
+    #[error(transparent)]
+    Body(#[from] BodyError),
+    #[error(transparent)]
+    Field(#[from] FieldError),
+    #[error(transparent)]
+    Password(#[from] password::Rule),
+    #[error("internal server error")]
+    Internal(#[from] crate::error::Error),
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Internal(e.into())
+    }
+}
+
+impl Error {
+    /// The `code` in the body.
+    pub fn code(&self) -> u16 {
+        match self {
+            Error::UserExisted => 400,
+            Error::UserNotExisted => 401,
+            Error::Params(_) | Error::Field(_) | Error::Password(_) => 402,
+            Error::Body(BodyError::TooLarge { .. }) => 413,
+            Error::Body(_) => 402,
+            Error::LotFull => 403,
+            Error::LotNotExist | Error::OrderNotExist => 404,
+            Error::LoginRequired => 406,
+            Error::InsufficientFunds => 407,
+            Error::UnconfirmedOrder => 408,
+            Error::WrongPassword | Error::OrderState(_) => 409,
+            Error::Throttled(_) => 429,
+            Error::Internal(_) => 500,
+        }
+    }
+}
+
+/// What `data` holds in a failure: `""` mostly, `{}` where the seed shows it.
+#[derive(Clone, Copy)]
+pub enum FailureData {
+    Empty,
+    Object,
+}
+
+fn body(msg: &str, code: u16, data: Value) -> Value {
+    json!({"msg": msg, "code": code, "data": data})
+}
+
+/// Renders a handler's result; failures carry `data: ""`.
+pub fn reply(result: Result<Value, Error>) -> Response {
+    respond(result, FailureData::Empty)
+}
+
+/// Renders a handler's result; failures carry `data: {}`.
+pub fn reply_object_data(result: Result<Value, Error>) -> Response {
+    respond(result, FailureData::Object)
+}
+
+fn respond(result: Result<Value, Error>, failure_data: FailureData) -> Response {
+    match result {
+        Ok(data) => web::json(StatusCode::OK, &body("success", 200, data)),
+        Err(error) => {
+            let data = match failure_data {
+                FailureData::Empty => json!(""),
+                FailureData::Object => json!({}),
+            };
+            let status = if let Error::Internal(e) = &error {
+                tracing::error!("parking: {e}");
+                StatusCode::INTERNAL_SERVER_ERROR
+            } else {
+                StatusCode::OK
+            };
+            web::json(status, &body(&error.to_string(), error.code(), data))
+        }
+    }
+}
+
+/// A request no parking route took: HTTP 404, or 405 with `Allow`.
+pub fn unrouted(unrouted: Unrouted) -> Response {
+    match unrouted {
+        Unrouted::NotFound { method, path } => web::json(
+            StatusCode::NOT_FOUND,
+            &body(&format!("no such API: {method} {path}"), 404, json!("")),
+        ),
+        Unrouted::MethodNotAllowed { allow } => web::with_allow(
+            web::json(
+                StatusCode::METHOD_NOT_ALLOWED,
+                &body(
+                    &format!("method not allowed; use {}", allow.join(" or ")),
+                    405,
+                    json!(""),
+                ),
+            ),
+            &allow,
+        ),
+    }
+}

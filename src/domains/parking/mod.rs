@@ -1,0 +1,143 @@
+//! Parking reservation (`../shared/seeds/parking.md`), under `/parking`.
+//!
+//! Users with a balance reserve the lowest free spot of a lot, start parking,
+//! end (paying the lot's price per started hour) or cancel. A reservation not
+//! started within `--reserve-timeout` expires and frees its spot. The seed
+//! has no login; `user/login` returns a token that every endpoint acting for
+//! a user requires (code 406 otherwise). Envelope: `{msg, code, data}`,
+//! HTTP 200 for every API outcome.
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::app::SharedApp;
+use crate::session::Policy;
+use crate::web::Endpoint;
+
+pub mod demo;
+pub mod envelope;
+pub mod handlers;
+pub mod model;
+pub mod routes;
+pub mod store;
+
+pub use routes::routes;
+
+/// Name in the sessions table and the throttle.
+pub const DOMAIN: &str = "parking";
+/// Cookie accepted besides `Authorization: Bearer`.
+pub const COOKIE: &str = "onebox_parking";
+/// Tokens last a week without use, a month at most.
+pub const SESSIONS: Policy = Policy {
+    idle_secs: 7 * 24 * 3600,
+    max_age_secs: 30 * 24 * 3600,
+};
+const SWEEP_EVERY: Duration = Duration::from_secs(1);
+
+/// The documented routes (relative to `/parking`).
+pub const ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        method: "POST",
+        path: "/api/user/login",
+        summary: "Log in (username, password); data.token authorizes the user's other requests",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/user/logout",
+        summary: "End this token's session (username)",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/user/new",
+        summary: "Register (username, password, email)",
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/user/info/{username}",
+        summary: "A user's balance (over) and e-mail; token required",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/user/modification",
+        summary: "Change password and e-mail (username, password, email); token required",
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/user/order/{username}/{status}",
+        summary: "A user's orders; status 0 reserved, 1 parking, 2 finished, 3 expired/cancelled, 4 all; token required",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/user/recharge",
+        summary: "Add to the balance (username, amount in yuan); token required",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/order/new",
+        summary: "Reserve the lowest free spot (username, parkinglot_id); token required",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/order/start",
+        summary: "Start parking on a reservation (username, order_id); token required",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/order/end",
+        summary: "Leave and pay the price per started hour (username, order_id); token required",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/order/cancel",
+        summary: "Cancel a reservation (username, order_id); token required",
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/parkinglot/list",
+        summary: "Every lot with capacity, free spots and price per hour",
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/parkinglot/info/{id}",
+        summary: "One lot",
+    },
+];
+
+/// Expires overdue reservations every second, so spots free up even when
+/// nobody asks.
+pub fn spawn_background(
+    app: SharedApp,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(SWEEP_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = every.tick() => {}
+                _ = stop.wait_for(|s| *s) => return,
+            }
+            let now = crate::clock::now();
+            if let Err(e) = app
+                .db
+                .write(move |tx| store::expire_reservations(tx, now))
+                .await
+            {
+                tracing::warn!("parking: expiring reservations: {e}");
+            }
+        }
+    })
+}
+
+/// `onebox parking add-lot`: adds a lot to a database file.
+pub fn add_lot(db: &Path, name: &str, capacity: i64, price_cents: i64) -> Result<i64, String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 64 {
+        return Err("the lot name must be 1 to 64 characters".into());
+    }
+    let mut conn = crate::db::open_for_cli(db).map_err(|e| e.to_string())?;
+    let tx = conn.transaction().map_err(|e| e.to_string())?;
+    let id = store::insert_lot(&tx, name, capacity, price_cents).map_err(|e| e.to_string())?;
+    tx.commit().map_err(|e| e.to_string())?;
+    Ok(id)
+}

@@ -1,0 +1,165 @@
+//! Uploaded files: kept as BLOBs in the same SQLite file (one file is the
+//! whole deployment), images only, checked by their bytes and not their name,
+//! served at `/files/{id}`.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+use warp::Filter;
+use warp::filters::BoxedFilter;
+use warp::http::{HeaderMap, HeaderValue, StatusCode, header};
+use warp::reply::Reply;
+
+use crate::db::Db;
+use crate::error::Error;
+use crate::web::{self, Response};
+
+/// Image types accepted; SVG is not (it can carry script).
+const IMAGE_TYPES: &[&str] = &[
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "image/bmp",
+];
+
+/// Why an upload is refused.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error("the file is empty")]
+    Empty,
+    #[error("the file is not an image (PNG, JPEG, GIF, WebP or BMP)")]
+    NotAnImage,
+    #[error(transparent)]
+    Internal(#[from] Error),
+}
+
+/// The image type of `bytes`, judged by content.
+pub fn image_type(bytes: &[u8]) -> Option<&'static str> {
+    infer::get(bytes)
+        .map(|kind| kind.mime_type())
+        .and_then(|mime| IMAGE_TYPES.iter().copied().find(|m| *m == mime))
+}
+
+/// Stores an image and returns its id.
+pub fn store(conn: &Connection, domain: &str, bytes: &[u8], now: i64) -> Result<i64, FileError> {
+    if bytes.is_empty() {
+        return Err(FileError::Empty);
+    }
+    let content_type = image_type(bytes).ok_or(FileError::NotAnImage)?;
+    let digest: String = Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    conn.execute(
+        "INSERT INTO files (domain, content_type, sha256, size, bytes, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![domain, content_type, digest, bytes.len() as i64, bytes, now],
+    )
+    .map_err(Error::from)?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// The path a stored file is served at.
+pub fn path_of(id: i64) -> String {
+    format!("/files/{id}")
+}
+
+struct Stored {
+    content_type: String,
+    sha256: String,
+    bytes: Vec<u8>,
+}
+
+/// `GET /files/{id}`
+pub fn routes(db: Db) -> BoxedFilter<(Response,)> {
+    warp::path!("files" / i64)
+        .and(warp::get())
+        .and(warp::header::headers_cloned())
+        .then(move |id: i64, headers: HeaderMap| {
+            let db = db.clone();
+            async move { serve(db, id, headers).await }
+        })
+        .boxed()
+}
+
+async fn serve(db: Db, id: i64, headers: HeaderMap) -> Response {
+    let found = db
+        .read(move |conn| {
+            conn.query_row(
+                "SELECT content_type, sha256, bytes FROM files WHERE id = ?1",
+                [id],
+                |row| {
+                    Ok(Stored {
+                        content_type: row.get(0)?,
+                        sha256: row.get(1)?,
+                        bytes: row.get(2)?,
+                    })
+                },
+            )
+            .optional()
+            .map_err(Error::from)
+        })
+        .await;
+    let file = match found {
+        Ok(Some(file)) => file,
+        Ok(None) => {
+            return web::json(
+                StatusCode::NOT_FOUND,
+                &serde_json::json!({"error": "no such file"}),
+            );
+        }
+        Err(e) => {
+            tracing::error!("serving file {id}: {e}");
+            return web::json(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &serde_json::json!({"error": "internal server error"}),
+            );
+        }
+    };
+    let etag = format!("\"{}\"", file.sha256);
+    let not_modified = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    let mut response = if not_modified {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        file.bytes.into_response()
+    };
+    let out = response.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&file.content_type) {
+        out.insert(header::CONTENT_TYPE, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        out.insert(header::ETAG, v);
+    }
+    out.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    out.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn images_are_recognised_by_content_not_name() {
+        let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13];
+        assert_eq!(image_type(&png), Some("image/png"));
+        assert_eq!(
+            image_type(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0]),
+            Some("image/jpeg")
+        );
+        assert_eq!(image_type(b"just some text, named photo.jpg"), None);
+        assert_eq!(
+            image_type(b"<svg xmlns='http://www.w3.org/2000/svg'/>"),
+            None
+        );
+    }
+}

@@ -1,0 +1,88 @@
+//! The `onebox` executable: parse the command line, set up logging, run.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use onebox::cli::{Cli, Command, ParkingCommand};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("onebox: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        None => serve(cli.serve),
+        Some(Command::Serve(args)) => serve(args),
+        Some(Command::Backup { out, db }) => {
+            onebox::db::backup(&db.path, &out).map_err(|e| e.to_string())?;
+            println!("backed up {} to {}", db.path.display(), out.display());
+            Ok(())
+        }
+        Some(Command::Check { db }) => {
+            let problems = onebox::db::check(&db.path).map_err(|e| e.to_string())?;
+            if problems.is_empty() {
+                println!("ok: {} passes the integrity check", db.path.display());
+                Ok(())
+            } else {
+                for problem in &problems {
+                    println!("{problem}");
+                }
+                Err(format!(
+                    "{} problem(s) found in {}",
+                    problems.len(),
+                    db.path.display()
+                ))
+            }
+        }
+        Some(Command::Parking { command }) => match command {
+            ParkingCommand::AddLot {
+                name,
+                capacity,
+                price,
+                db,
+            } => {
+                let id = onebox::domains::parking::add_lot(&db.path, &name, capacity, price)?;
+                println!("added parking lot {id}: {name}, {capacity} spots");
+                Ok(())
+            }
+        },
+    }
+}
+
+fn serve(args: onebox::cli::ServeArgs) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    runtime.block_on(async {
+        let server = onebox::server::start(&args)
+            .await
+            .map_err(|e| e.to_string())?;
+        let base = format!("http://{}", server.addr);
+        let names: Vec<&str> = server.domains.iter().map(|d| d.name()).collect();
+        println!(
+            "onebox listening on {base}  (domains: {})",
+            names.join(", ")
+        );
+        println!("database: {}", args.db.path.display());
+        println!(
+            "operator console: {base}/_/outbox?token={}",
+            server.admin_token
+        );
+        server.run_until_signal().await;
+        Ok(())
+    })
+}

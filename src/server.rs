@@ -1,0 +1,304 @@
+//! Starting and stopping the server: open the database, mount the chosen
+//! domains under their prefixes (and `--root` at `/`), add the server-wide
+//! routes, serve until Ctrl-C / SIGTERM, then finish in-flight requests and
+//! close the database cleanly.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use warp::filters::BoxedFilter;
+use warp::http::StatusCode;
+use warp::{Filter, Reply};
+
+use crate::app::{App, Settings, SharedApp};
+use crate::body::Limits;
+use crate::cli::ServeArgs;
+use crate::db::Db;
+use crate::domains::Domain;
+use crate::password::Passwords;
+use crate::throttle::Throttle;
+use crate::web::{self, Cors, Response};
+
+/// How long shutdown waits for in-flight requests.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+const SESSION_PURGE_EVERY: Duration = Duration::from_secs(600);
+
+/// Why the server could not start; printed as one line.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot open database {path}: {source}")]
+    Database {
+        path: String,
+        source: crate::error::Error,
+    },
+    #[error("cannot listen on {addr}: {source}")]
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Config(String),
+    #[error("loading demo data: {0}")]
+    Demo(crate::error::Error),
+}
+
+/// A running server.
+pub struct Server {
+    pub addr: SocketAddr,
+    pub app: SharedApp,
+    pub admin_token: String,
+    pub domains: Vec<Domain>,
+    stop: tokio::sync::watch::Sender<bool>,
+    serving: tokio::task::JoinHandle<()>,
+    background: Vec<tokio::task::JoinHandle<()>>,
+}
+
+fn chosen_domains(args: &ServeArgs) -> Result<Vec<Domain>, StartError> {
+    let mut domains: Vec<Domain> = if args.domains.is_empty() {
+        Domain::ALL.into_iter().filter(|d| d.is_built()).collect()
+    } else {
+        args.domains.clone()
+    };
+    domains.dedup();
+    if let Some(root) = args.root
+        && !domains.contains(&root)
+    {
+        domains.push(root);
+    }
+    if let Some(missing) = domains.iter().find(|d| !d.is_built()) {
+        return Err(StartError::Config(format!(
+            "the {} domain is not in this build yet",
+            missing.name()
+        )));
+    }
+    Ok(domains)
+}
+
+/// Opens the database, binds the address and starts serving.
+pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
+    let domains = chosen_domains(args)?;
+    let db_path = args.db.path.clone();
+    let synchronous = args.synchronous;
+    let db = tokio::task::spawn_blocking(move || Db::open(&db_path, synchronous))
+        .await
+        .map_err(|e| StartError::Config(e.to_string()))?
+        .map_err(|source| StartError::Database {
+            path: args.db.path.display().to_string(),
+            source,
+        })?;
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .map_err(|source| StartError::Listen {
+            addr: args.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| StartError::Listen {
+        addr: args.listen,
+        source,
+    })?;
+
+    let app: SharedApp = Arc::new(App {
+        db,
+        passwords: Passwords::new(args.bcrypt_cost, args.min_password),
+        throttle: Throttle::default(),
+        settings: Settings {
+            limits: Limits {
+                form: Limits::default().form,
+                upload: args.max_upload,
+            },
+            reserve_timeout: args.reserve_timeout,
+            delay: Duration::from_millis(args.delay),
+        },
+    });
+    if args.demo {
+        for domain in &domains {
+            domain.load_demo(&app).await.map_err(StartError::Demo)?;
+        }
+    }
+    let admin_token = match &args.admin_token {
+        Some(token) if !token.is_empty() => token.clone(),
+        _ => crate::session::new_token().map_err(|e| StartError::Config(e.to_string()))?,
+    };
+
+    let routes = routes(
+        &app,
+        &domains,
+        args.root,
+        Arc::new(admin_token.clone()),
+        Cors {
+            extra_origins: args.cors_origins.clone(),
+        },
+    );
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let mut background: Vec<_> = domains
+        .iter()
+        .filter_map(|d| d.spawn_background(&app, stopped.clone()))
+        .collect();
+    background.push(spawn_session_purge(app.clone(), stopped.clone()));
+
+    let mut shutdown = stopped.clone();
+    let serving = tokio::spawn(async move {
+        warp::serve(routes)
+            .incoming(listener)
+            .graceful(async move {
+                let _ = shutdown.wait_for(|stop| *stop).await;
+            })
+            .run()
+            .await;
+    });
+    Ok(Server {
+        addr,
+        app,
+        admin_token,
+        domains,
+        stop,
+        serving,
+        background,
+    })
+}
+
+impl Server {
+    /// Stops accepting, lets in-flight requests finish, closes the database.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        if tokio::time::timeout(DRAIN_TIMEOUT, self.serving)
+            .await
+            .is_err()
+        {
+            tracing::warn!("some connections were still open after {DRAIN_TIMEOUT:?}");
+        }
+        for task in self.background {
+            let _ = task.await;
+        }
+        self.app.db.close().await;
+    }
+
+    /// Serves until Ctrl-C or SIGTERM, then stops cleanly.
+    pub async fn run_until_signal(self) {
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing in-flight requests");
+        self.stop().await;
+        tracing::info!("stopped; the database is closed");
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+}
+
+fn spawn_session_purge(
+    app: SharedApp,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(SESSION_PURGE_EVERY);
+        loop {
+            tokio::select! {
+                _ = every.tick() => {}
+                _ = stop.wait_for(|s| *s) => return,
+            }
+            let now = crate::clock::now();
+            if let Err(e) = app
+                .db
+                .write(move |tx| crate::session::purge_expired(tx, now))
+                .await
+            {
+                tracing::warn!("purging expired sessions: {e}");
+            }
+        }
+    })
+}
+
+/// The whole route tree.
+fn routes(
+    app: &SharedApp,
+    domains: &[Domain],
+    root: Option<Domain>,
+    admin_token: Arc<String>,
+    cors: Cors,
+) -> BoxedFilter<(Response,)> {
+    let landing = Arc::new(crate::assets::landing_page(domains, root));
+    let healthz = warp::path!("healthz")
+        .and(warp::get())
+        .map(|| web::json(StatusCode::OK, &serde_json::json!({"status": "ok"})));
+    let index = warp::path::end()
+        .and(warp::get())
+        .map(move || warp::reply::html(landing.to_string()).into_response());
+    let assets = warp::path("assets")
+        .and(warp::path::tail())
+        .and(warp::get())
+        .map(|tail: warp::path::Tail| crate::assets::serve(tail.as_str()));
+
+    let mut tree: BoxedFilter<(Response,)> = healthz
+        .or(index)
+        .unify()
+        .or(assets)
+        .unify()
+        .or(crate::files::routes(app.db.clone()))
+        .unify()
+        .or(crate::operator::routes(admin_token, app.db.clone()))
+        .unify()
+        .boxed();
+    let delay = app.settings.delay;
+    let with_delay = move || {
+        warp::any()
+            .then(move || async move {
+                if !delay.is_zero() {
+                    tokio::time::sleep(delay).await;
+                }
+            })
+            .untuple_one()
+    };
+    for domain in domains {
+        if let Some(domain_routes) = domain.routes(app) {
+            tree = tree
+                .or(warp::path(domain.name())
+                    .and(with_delay())
+                    .and(domain_routes))
+                .unify()
+                .boxed();
+        }
+    }
+    if let Some(domain_routes) = root.and_then(|d| d.routes(app)) {
+        tree = tree.or(with_delay().and(domain_routes)).unify().boxed();
+    }
+    let not_found = warp::any().map(|| {
+        web::json(
+            StatusCode::NOT_FOUND,
+            &serde_json::json!({"error": "not found; the landing page at / lists every API"}),
+        )
+    });
+    let tree = tree.or(not_found).unify().boxed();
+    cors.wrap(tree)
+        .with(warp::log::custom(access_log))
+        .map(|logged| Reply::into_response(logged))
+        .boxed()
+}
+
+fn access_log(info: warp::log::Info<'_>) {
+    let status = info.status().as_u16();
+    let elapsed_us = info.elapsed().as_micros() as u64;
+    if status >= 500 {
+        tracing::warn!(target: "onebox::access", method = %info.method(), path = info.path(), status, elapsed_us);
+    } else {
+        tracing::debug!(target: "onebox::access", method = %info.method(), path = info.path(), status, elapsed_us);
+    }
+}

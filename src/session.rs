@@ -1,0 +1,188 @@
+//! Sessions of every domain in one table. A token is 256 random bits from the
+//! OS generator, handed to the client once; the database keeps only its
+//! SHA-256, so a copy of the file does not log anyone in.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+use warp::Filter;
+use warp::http::HeaderMap;
+
+use crate::error::{Error, Result};
+
+/// How long a domain's sessions live.
+#[derive(Clone, Copy, Debug)]
+pub struct Policy {
+    /// Ends after this long without use (sliding).
+    pub idle_secs: i64,
+    /// Ends this long after login whatever the use.
+    pub max_age_secs: i64,
+}
+
+/// A live session found by its token.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub account_id: i64,
+    pub token_hash: [u8; 32],
+    /// Set when `last_seen_at` is stale enough to be worth a write.
+    pub needs_touch: bool,
+}
+
+/// A new random token, hex encoded.
+pub fn new_token() -> Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| Error::Random(e.to_string()))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// SHA-256 of a token, the only form stored.
+pub fn hash(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// Starts a session and returns its token.
+pub fn create(
+    conn: &Connection,
+    domain: &str,
+    account_id: i64,
+    policy: Policy,
+    now: i64,
+) -> Result<String> {
+    let token = new_token()?;
+    conn.execute(
+        "INSERT INTO sessions (token_hash, domain, account_id, created_at, last_seen_at, idle_secs, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6)",
+        params![
+            hash(&token).as_slice(),
+            domain,
+            account_id,
+            now,
+            policy.idle_secs,
+            now.saturating_add(policy.max_age_secs)
+        ],
+    )?;
+    Ok(token)
+}
+
+/// Finds the live session a token names in `domain`.
+pub fn lookup(conn: &Connection, domain: &str, token: &str, now: i64) -> Result<Option<Session>> {
+    let token_hash = hash(token);
+    let found = conn
+        .prepare_cached(
+            "SELECT account_id, last_seen_at, idle_secs FROM sessions
+             WHERE token_hash = ?1 AND domain = ?2 AND expires_at > ?3",
+        )?
+        .query_row(params![token_hash.as_slice(), domain, now], |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, i64>(1)?,
+                row.get::<_, i64>(2)?,
+            ))
+        })
+        .optional()?;
+    Ok(found.and_then(|(account_id, last_seen_at, idle_secs)| {
+        if last_seen_at.saturating_add(idle_secs) <= now {
+            return None;
+        }
+        // Touch at most every idle/10 (and at least every minute), so a
+        // busy client costs a write now and then, not on every request.
+        let touch_every = (idle_secs / 10).clamp(1, 60);
+        Some(Session {
+            account_id,
+            token_hash,
+            needs_touch: now - last_seen_at >= touch_every,
+        })
+    }))
+}
+
+/// Records use of a session (sliding idle expiry).
+pub fn touch(conn: &Connection, token_hash: &[u8; 32], now: i64) -> Result<()> {
+    conn.prepare_cached("UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1")?
+        .execute(params![token_hash.as_slice(), now])?;
+    Ok(())
+}
+
+/// Ends one session (logout).
+pub fn end(conn: &Connection, token_hash: &[u8; 32]) -> Result<()> {
+    conn.execute(
+        "DELETE FROM sessions WHERE token_hash = ?1",
+        params![token_hash.as_slice()],
+    )?;
+    Ok(())
+}
+
+/// Ends every session of an account except `keep` (after a password change).
+pub fn end_others(
+    conn: &Connection,
+    domain: &str,
+    account_id: i64,
+    keep: Option<&[u8; 32]>,
+) -> Result<()> {
+    let keep: &[u8] = keep.map(|k| k.as_slice()).unwrap_or(&[]);
+    conn.execute(
+        "DELETE FROM sessions WHERE domain = ?1 AND account_id = ?2 AND token_hash <> ?3",
+        params![domain, account_id, keep],
+    )?;
+    Ok(())
+}
+
+/// Deletes sessions past their expiry; returns how many.
+pub fn purge_expired(conn: &Connection, now: i64) -> Result<usize> {
+    Ok(conn.execute(
+        "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at + idle_secs <= ?1",
+        params![now],
+    )?)
+}
+
+/// The token a request presents: `Authorization: Bearer <token>`, else the
+/// named cookie. Never rejects.
+pub fn presented(
+    cookie_name: &'static str,
+) -> impl Filter<Extract = (Option<String>,), Error = std::convert::Infallible> + Clone {
+    warp::header::headers_cloned().map(move |headers: HeaderMap| token_in(&headers, cookie_name))
+}
+
+/// The token of an `Authorization: Bearer <token>` header.
+pub fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get("authorization")?.to_str().ok()?;
+    let (scheme, token) = value.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_string())
+}
+
+fn token_in(headers: &HeaderMap, cookie_name: &str) -> Option<String> {
+    bearer(headers).or_else(|| {
+        headers
+            .get_all("cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, value)| *name == cookie_name && !value.is_empty())
+            .map(|(_, value)| value.to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use warp::http::HeaderValue;
+
+    #[test]
+    fn tokens_are_long_random_and_distinct() {
+        let a = new_token().unwrap();
+        let b = new_token().unwrap();
+        assert_eq!(a.len(), 64);
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn bearer_wins_over_cookie() {
+        let mut headers = HeaderMap::new();
+        headers.insert("cookie", HeaderValue::from_static("x=1; sid=abc"));
+        assert_eq!(token_in(&headers, "sid").as_deref(), Some("abc"));
+        headers.insert("authorization", HeaderValue::from_static("Bearer  t0k "));
+        assert_eq!(token_in(&headers, "sid").as_deref(), Some("t0k"));
+        headers.insert("authorization", HeaderValue::from_static("Basic zzz"));
+        assert_eq!(token_in(&headers, "sid").as_deref(), Some("abc"));
+    }
+}

@@ -1,0 +1,273 @@
+//! Shared HTTP pieces: JSON replies, each domain's endpoint table (which
+//! also classifies unrouted requests into 404 / 405 + `Allow`), path text,
+//! client addresses and CORS.
+
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+use std::str::FromStr;
+use std::sync::Arc;
+
+use serde::Serialize;
+use warp::Filter;
+use warp::filters::BoxedFilter;
+use warp::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use warp::reply::Reply;
+
+/// Every route answers with this concrete type, so trees box cheaply.
+pub type Response = warp::reply::Response;
+
+/// A JSON body with the given status.
+pub fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
+    let mut response = warp::reply::json(body).into_response();
+    *response.status_mut() = status;
+    response
+}
+
+/// One documented route of a domain, relative to its prefix.
+#[derive(Debug, Clone, Copy)]
+pub struct Endpoint {
+    pub method: &'static str,
+    /// Segments separated by `/`; `{name}` matches any one segment.
+    pub path: &'static str,
+    pub summary: &'static str,
+}
+
+/// Why no route of a domain took a request.
+#[derive(Debug, Clone)]
+pub enum Unrouted {
+    NotFound { method: Method, path: String },
+    MethodNotAllowed { allow: Vec<&'static str> },
+}
+
+fn pattern_matches(pattern: &str, path: &str) -> bool {
+    let wanted: Vec<&str> = pattern.split('/').filter(|s| !s.is_empty()).collect();
+    let given: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    wanted.len() == given.len()
+        && wanted
+            .iter()
+            .zip(&given)
+            .all(|(w, g)| (w.starts_with('{') && w.ends_with('}')) || w == g)
+}
+
+/// Classifies a request no route took: a known path with another method is
+/// 405 (with the methods it has), anything else 404.
+pub fn classify(endpoints: &[Endpoint], method: Method, path: &str) -> Unrouted {
+    let mut allow: Vec<&'static str> = endpoints
+        .iter()
+        .filter(|e| pattern_matches(e.path, path))
+        .map(|e| e.method)
+        .collect();
+    allow.dedup();
+    if allow.is_empty() || allow.contains(&method.as_str()) {
+        Unrouted::NotFound {
+            method,
+            path: path.to_string(),
+        }
+    } else {
+        Unrouted::MethodNotAllowed { allow }
+    }
+}
+
+/// Matches every request; the last branch of a domain's tree.
+pub fn unrouted(
+    endpoints: &'static [Endpoint],
+) -> impl Filter<Extract = (Unrouted,), Error = Infallible> + Clone {
+    warp::method()
+        .and(warp::path::tail())
+        .and(warp::path::full())
+        .map(
+            move |method: Method, tail: warp::path::Tail, full: warp::path::FullPath| {
+                match classify(endpoints, method, &format!("/{}", tail.as_str())) {
+                    Unrouted::NotFound { method, .. } => Unrouted::NotFound {
+                        method,
+                        path: full.as_str().to_string(),
+                    },
+                    other => other,
+                }
+            },
+        )
+}
+
+/// Sets the `Allow` header of a 405 answer.
+pub fn with_allow(mut response: Response, allow: &[&str]) -> Response {
+    if let Ok(value) = HeaderValue::from_str(&allow.join(", ")) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    response
+}
+
+/// A path segment, percent-decoded (`/api/user/info/%E5%BC%A0` is `张`).
+#[derive(Debug, Clone)]
+pub struct PathText(pub String);
+
+impl FromStr for PathText {
+    type Err = std::str::Utf8Error;
+    fn from_str(raw: &str) -> Result<Self, Self::Err> {
+        Ok(PathText(
+            percent_encoding::percent_decode_str(raw)
+                .decode_utf8()?
+                .into_owned(),
+        ))
+    }
+}
+
+/// The client's IP address, when known.
+pub fn client_ip() -> impl Filter<Extract = (Option<IpAddr>,), Error = Infallible> + Clone {
+    warp::addr::remote().map(|addr: Option<SocketAddr>| addr.map(|a| a.ip()))
+}
+
+/// Escapes text for HTML bodies and attributes.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Which browser origins may call the API with credentials: any
+/// `http://localhost:*` / `http://127.0.0.1:*` / `http://[::1]:*`, plus
+/// the `--cors-origin` list.
+#[derive(Debug, Clone, Default)]
+pub struct Cors {
+    pub extra_origins: Vec<String>,
+}
+
+impl Cors {
+    pub fn allows(&self, origin: &str) -> bool {
+        let local = ["http://localhost", "http://127.0.0.1", "http://[::1]"]
+            .iter()
+            .any(|host| match origin.strip_prefix(host) {
+                Some("") => true,
+                Some(rest) => rest.strip_prefix(':').is_some_and(|port| {
+                    !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit())
+                }),
+                None => false,
+            });
+        local
+            || self
+                .extra_origins
+                .iter()
+                .any(|o| o.trim_end_matches('/') == origin)
+    }
+
+    /// Wraps a route tree: answers preflights and marks allowed responses.
+    pub fn wrap(self, routes: BoxedFilter<(Response,)>) -> BoxedFilter<(Response,)> {
+        let cors = Arc::new(self);
+        let for_preflight = cors.clone();
+        let preflight = warp::options()
+            .and(warp::header::headers_cloned())
+            .and_then(move |headers: HeaderMap| {
+                let cors = for_preflight.clone();
+                async move {
+                    match preflight(&cors, &headers) {
+                        Some(response) => Ok(response),
+                        None => Err(warp::reject::not_found()),
+                    }
+                }
+            });
+        let decorated = warp::header::headers_cloned().and(routes).map(
+            move |headers: HeaderMap, mut response: Response| {
+                if let Some(origin) = allowed_origin(&cors, &headers) {
+                    allow_origin(&mut response, origin);
+                }
+                response
+            },
+        );
+        preflight.or(decorated).unify().boxed()
+    }
+}
+
+fn allowed_origin(cors: &Cors, headers: &HeaderMap) -> Option<HeaderValue> {
+    let origin = headers.get(header::ORIGIN)?;
+    cors.allows(origin.to_str().ok()?).then(|| origin.clone())
+}
+
+fn allow_origin(response: &mut Response, origin: HeaderValue) {
+    let headers = response.headers_mut();
+    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+        HeaderValue::from_static("true"),
+    );
+    headers.append(header::VARY, HeaderValue::from_static("Origin"));
+}
+
+fn preflight(cors: &Cors, headers: &HeaderMap) -> Option<Response> {
+    headers.get(header::ACCESS_CONTROL_REQUEST_METHOD)?;
+    let origin = allowed_origin(cors, headers)?;
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    allow_origin(&mut response, origin);
+    let out = response.headers_mut();
+    out.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("GET, POST, PUT, DELETE, OPTIONS"),
+    );
+    let requested = headers
+        .get(header::ACCESS_CONTROL_REQUEST_HEADERS)
+        .cloned()
+        .unwrap_or(HeaderValue::from_static("content-type, authorization"));
+    out.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, requested);
+    out.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("600"),
+    );
+    Some(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ENDPOINTS: &[Endpoint] = &[
+        Endpoint {
+            method: "GET",
+            path: "/api/user/info/{username}",
+            summary: "",
+        },
+        Endpoint {
+            method: "POST",
+            path: "/api/user/new",
+            summary: "",
+        },
+    ];
+
+    #[test]
+    fn a_known_path_with_another_method_is_405() {
+        match classify(ENDPOINTS, Method::DELETE, "/api/user/info/bob/") {
+            Unrouted::MethodNotAllowed { allow } => assert_eq!(allow, vec!["GET"]),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            classify(ENDPOINTS, Method::GET, "/api/user/nothing"),
+            Unrouted::NotFound { .. }
+        ));
+    }
+
+    #[test]
+    fn local_origins_on_any_port_are_allowed() {
+        let cors = Cors {
+            extra_origins: vec!["https://class.example.edu".into()],
+        };
+        assert!(cors.allows("http://localhost:5173"));
+        assert!(cors.allows("http://127.0.0.1:3000"));
+        assert!(cors.allows("http://localhost"));
+        assert!(cors.allows("https://class.example.edu"));
+        assert!(!cors.allows("http://localhost.evil.com"));
+        assert!(!cors.allows("http://localhost:80x"));
+        assert!(!cors.allows("https://evil.com"));
+    }
+
+    #[test]
+    fn path_text_is_percent_decoded() {
+        assert_eq!(PathText::from_str("%E5%BC%A0").unwrap().0, "张");
+        assert!(PathText::from_str("%FF").is_err());
+    }
+}
