@@ -1,5 +1,6 @@
 //! The `onebox` executable: parse the command line, set up logging, run.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -73,15 +74,17 @@ fn serve(args: onebox::cli::ServeArgs) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
         let base = format!("http://{}", server.addr);
         let names: Vec<&str> = server.domains.iter().map(|d| d.name()).collect();
-        println!(
-            "onebox listening on {base}  (domains: {})",
-            names.join(", ")
-        );
-        println!("database: {}", args.db.path.display());
-        println!(
-            "operator console: {base}/_/outbox?token={}",
+        // One write, errors ignored: a closed stdout must not stop the server.
+        let banner = format!(
+            "onebox listening on {base}  (domains: {})\ndatabase: {}\noperator console: {base}/_/outbox?token={}\n",
+            names.join(", "),
+            args.db.path.display(),
             server.admin_token
         );
+        let mut stdout = std::io::stdout();
+        let _ = stdout
+            .write_all(banner.as_bytes())
+            .and_then(|()| stdout.flush());
         server.run_until_signal().await;
         Ok(())
     })

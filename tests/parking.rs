@@ -33,9 +33,16 @@ async fn register(app: &TestApp, username: &str) {
 
 async fn login(app: &TestApp, username: &str) -> String {
     let (_, body) = app
-        .post("/parking/api/user/login", json!({"username": username, "password": PASSWORD}), None)
+        .post(
+            "/parking/api/user/login",
+            json!({"username": username, "password": PASSWORD}),
+            None,
+        )
         .await;
-    assert_ok(&body)["token"].as_str().expect("token").to_string()
+    assert_ok(&body)["token"]
+        .as_str()
+        .expect("token")
+        .to_string()
 }
 
 /// A registered, logged-in user with `yuan` on the balance.
@@ -44,7 +51,11 @@ async fn user_with_balance(app: &TestApp, username: &str, yuan: &str) -> String 
     let token = login(app, username).await;
     if yuan != "0" {
         let (_, body) = app
-            .post("/parking/api/user/recharge", json!({"username": username, "amount": yuan}), Some(&token))
+            .post(
+                "/parking/api/user/recharge",
+                json!({"username": username, "amount": yuan}),
+                Some(&token),
+            )
             .await;
         assert_ok(&body);
     }
@@ -52,15 +63,20 @@ async fn user_with_balance(app: &TestApp, username: &str, yuan: &str) -> String 
 }
 
 fn add_lot(app: &TestApp, name: &str, capacity: i64, price_cents: i64) -> i64 {
-    let id = onebox::domains::parking::add_lot(&app.db_path, name, capacity, price_cents).expect("lot added");
+    let id = onebox::domains::parking::add_lot(&app.db_path, name, capacity, price_cents)
+        .expect("lot added");
     assert!(id > 0);
     id
 }
 
 async fn reserve(app: &TestApp, username: &str, lot: i64, token: &str) -> Value {
-    app.post("/parking/api/order/new", json!({"username": username, "parkinglot_id": lot}), Some(token))
-        .await
-        .1
+    app.post(
+        "/parking/api/order/new",
+        json!({"username": username, "parkinglot_id": lot}),
+        Some(token),
+    )
+    .await
+    .1
 }
 
 #[tokio::test]
@@ -70,19 +86,30 @@ async fn a_new_user_logs_in_and_reads_their_info_without_any_secret_in_it() {
     let token = login(&app, "raidyue").await;
     assert!(token.len() >= 32);
 
-    let (status, body) = app.get("/parking/api/user/info/raidyue", Some(&token)).await;
+    let (status, body) = app
+        .get("/parking/api/user/info/raidyue", Some(&token))
+        .await;
     assert_eq!(status, 200);
     let data = assert_ok(&body);
-    assert_eq!(data, &json!({"username": "raidyue", "over": 0, "email": "raidyue@example.com"}));
+    assert_eq!(
+        data,
+        &json!({"username": "raidyue", "over": 0, "email": "raidyue@example.com"})
+    );
     assert_no_secrets(&body, &[PASSWORD]);
 
     // The database keeps a bcrypt hash and only a digest of the token.
     let db = app.db();
     let hash: String = db
-        .query_row("SELECT password_hash FROM parking_users WHERE username = 'raidyue'", [], |r| r.get(0))
+        .query_row(
+            "SELECT password_hash FROM parking_users WHERE username = 'raidyue'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert!(hash.starts_with("$2"));
-    let stored_token: Vec<u8> = db.query_row("SELECT token_hash FROM sessions", [], |r| r.get(0)).unwrap();
+    let stored_token: Vec<u8> = db
+        .query_row("SELECT token_hash FROM sessions", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(stored_token.len(), 32);
     assert!(!String::from_utf8_lossy(&stored_token).contains(&token));
     app.stop().await;
@@ -99,10 +126,17 @@ async fn registration_needs_all_three_fields_and_answers_402_with_object_data() 
     ] {
         let (status, reply) = app.post("/parking/api/user/new", body, None).await;
         assert_eq!(status, 200);
-        assert_fail(&reply, 402, "need parameter username,password,email in request");
+        assert_fail(
+            &reply,
+            402,
+            "need parameter username,password,email in request",
+        );
         assert_eq!(reply["data"], json!({}));
     }
-    let count: i64 = app.db().query_row("SELECT count(*) FROM parking_users", [], |r| r.get(0)).unwrap();
+    let count: i64 = app
+        .db()
+        .query_row("SELECT count(*) FROM parking_users", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(count, 0);
     app.stop().await;
 }
@@ -112,7 +146,11 @@ async fn a_taken_username_is_refused_with_code_400() {
     let app = spawn_app().await;
     register(&app, "raidyue").await;
     let (_, body) = app
-        .post("/parking/api/user/new", json!({"username": "raidyue", "password": PASSWORD, "email": "b@b"}), None)
+        .post(
+            "/parking/api/user/new",
+            json!({"username": "raidyue", "password": PASSWORD, "email": "b@b"}),
+            None,
+        )
         .await;
     assert_fail(&body, 400, "user existed");
     assert_eq!(body["data"], json!({}));
@@ -123,14 +161,26 @@ async fn a_taken_username_is_refused_with_code_400() {
 async fn weak_overlong_and_malformed_credentials_are_refused_with_402() {
     let app = spawn_app().await;
     let cases = [
-        (json!({"username": "u1", "password": "short", "email": "a@a"}), "password must be at least 8 characters"),
+        (
+            json!({"username": "u1", "password": "short", "email": "a@a"}),
+            "password must be at least 8 characters",
+        ),
         (
             json!({"username": "u1", "password": "x".repeat(73), "email": "a@a"}),
             "password must be at most 72 bytes",
         ),
-        (json!({"username": "u1", "password": PASSWORD, "email": "nope"}), "email must look like name@example.com"),
-        (json!({"username": "a/b", "password": PASSWORD, "email": "a@a"}), "username may not contain spaces or / ? # %"),
-        (json!({"username": {"x": 1}, "password": PASSWORD, "email": "a@a"}), "username must be a string"),
+        (
+            json!({"username": "u1", "password": PASSWORD, "email": "nope"}),
+            "email must look like name@example.com",
+        ),
+        (
+            json!({"username": "a/b", "password": PASSWORD, "email": "a@a"}),
+            "username may not contain spaces or / ? # %",
+        ),
+        (
+            json!({"username": {"x": 1}, "password": PASSWORD, "email": "a@a"}),
+            "username must be a string",
+        ),
     ];
     for (body, message) in cases {
         let (_, reply) = app.post("/parking/api/user/new", body, None).await;
@@ -144,14 +194,28 @@ async fn login_answers_401_for_an_unknown_user_and_409_for_a_wrong_password() {
     let app = spawn_app().await;
     register(&app, "raidyue").await;
     let (_, body) = app
-        .post("/parking/api/user/login", json!({"username": "ghost", "password": PASSWORD}), None)
+        .post(
+            "/parking/api/user/login",
+            json!({"username": "ghost", "password": PASSWORD}),
+            None,
+        )
         .await;
     assert_fail(&body, 401, "user not existed");
     let (_, body) = app
-        .post("/parking/api/user/login", json!({"username": "raidyue", "password": "wrong-password"}), None)
+        .post(
+            "/parking/api/user/login",
+            json!({"username": "raidyue", "password": "wrong-password"}),
+            None,
+        )
         .await;
     assert_fail(&body, 409, "wrong password");
-    let (_, body) = app.post("/parking/api/user/login", json!({"username": "raidyue"}), None).await;
+    let (_, body) = app
+        .post(
+            "/parking/api/user/login",
+            json!({"username": "raidyue"}),
+            None,
+        )
+        .await;
     assert_fail(&body, 402, "need parameter username,password in request");
     app.stop().await;
 }
@@ -162,17 +226,30 @@ async fn repeated_failed_logins_are_throttled() {
     register(&app, "raidyue").await;
     for _ in 0..10 {
         let (_, body) = app
-            .post("/parking/api/user/login", json!({"username": "raidyue", "password": "wrong-password"}), None)
+            .post(
+                "/parking/api/user/login",
+                json!({"username": "raidyue", "password": "wrong-password"}),
+                None,
+            )
             .await;
         assert_eq!(body["code"], 409);
     }
     // Even the right password is refused while the account is throttled.
     let (status, body) = app
-        .post("/parking/api/user/login", json!({"username": "raidyue", "password": PASSWORD}), None)
+        .post(
+            "/parking/api/user/login",
+            json!({"username": "raidyue", "password": PASSWORD}),
+            None,
+        )
         .await;
     assert_eq!(status, 200);
     assert_eq!(body["code"], 429, "{body}");
-    assert!(body["msg"].as_str().unwrap().contains("too many failed logins"));
+    assert!(
+        body["msg"]
+            .as_str()
+            .unwrap()
+            .contains("too many failed logins")
+    );
     app.stop().await;
 }
 
@@ -185,15 +262,36 @@ async fn every_endpoint_acting_for_a_user_needs_that_users_token() {
     let order = reserve(&app, "owner", lot, &owner).await;
     let order_id = assert_ok(&order)["id"].as_i64().unwrap();
 
-    let gets = ["/parking/api/user/info/owner", "/parking/api/user/order/owner/4"];
+    let gets = [
+        "/parking/api/user/info/owner",
+        "/parking/api/user/order/owner/4",
+    ];
     let posts = [
-        ("/parking/api/user/modification", json!({"username": "owner", "password": PASSWORD, "email": "x@x"})),
-        ("/parking/api/user/recharge", json!({"username": "owner", "amount": "10"})),
+        (
+            "/parking/api/user/modification",
+            json!({"username": "owner", "password": PASSWORD, "email": "x@x"}),
+        ),
+        (
+            "/parking/api/user/recharge",
+            json!({"username": "owner", "amount": "10"}),
+        ),
         ("/parking/api/user/logout", json!({"username": "owner"})),
-        ("/parking/api/order/new", json!({"username": "owner", "parkinglot_id": lot})),
-        ("/parking/api/order/start", json!({"username": "owner", "order_id": order_id})),
-        ("/parking/api/order/end", json!({"username": "owner", "order_id": order_id})),
-        ("/parking/api/order/cancel", json!({"username": "owner", "order_id": order_id})),
+        (
+            "/parking/api/order/new",
+            json!({"username": "owner", "parkinglot_id": lot}),
+        ),
+        (
+            "/parking/api/order/start",
+            json!({"username": "owner", "order_id": order_id}),
+        ),
+        (
+            "/parking/api/order/end",
+            json!({"username": "owner", "order_id": order_id}),
+        ),
+        (
+            "/parking/api/order/cancel",
+            json!({"username": "owner", "order_id": order_id}),
+        ),
     ];
     for token in [None, Some(other.as_str()), Some("not-a-token")] {
         for path in gets {
@@ -207,17 +305,26 @@ async fn every_endpoint_acting_for_a_user_needs_that_users_token() {
     }
     // Nothing changed: balance, e-mail and the order are as they were.
     let (_, info) = app.get("/parking/api/user/info/owner", Some(&owner)).await;
-    assert_eq!(assert_ok(&info), &json!({"username": "owner", "over": 50, "email": "owner@example.com"}));
+    assert_eq!(
+        assert_ok(&info),
+        &json!({"username": "owner", "over": 50, "email": "owner@example.com"})
+    );
     let status: i64 = app
         .db()
-        .query_row("SELECT status FROM parking_orders WHERE id = ?1", [order_id], |r| r.get(0))
+        .query_row(
+            "SELECT status FROM parking_orders WHERE id = ?1",
+            [order_id],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(status, 0);
     // An unknown user with someone's token is also 406 (406 precedes 401).
     let (_, body) = app.get("/parking/api/user/info/ghost", Some(&owner)).await;
     assert_fail(&body, 406, "login required");
     // The token may also come as a `token` field.
-    let (_, body) = app.get(&format!("/parking/api/user/info/owner?token={owner}"), None).await;
+    let (_, body) = app
+        .get(&format!("/parking/api/user/info/owner?token={owner}"), None)
+        .await;
     assert_ok(&body);
     app.stop().await;
 }
@@ -226,9 +333,17 @@ async fn every_endpoint_acting_for_a_user_needs_that_users_token() {
 async fn logout_ends_the_session() {
     let app = spawn_app().await;
     let token = user_with_balance(&app, "raidyue", "0").await;
-    let (_, body) = app.post("/parking/api/user/logout", json!({"username": "raidyue"}), Some(&token)).await;
+    let (_, body) = app
+        .post(
+            "/parking/api/user/logout",
+            json!({"username": "raidyue"}),
+            Some(&token),
+        )
+        .await;
     assert_ok(&body);
-    let (_, body) = app.get("/parking/api/user/info/raidyue", Some(&token)).await;
+    let (_, body) = app
+        .get("/parking/api/user/info/raidyue", Some(&token))
+        .await;
     assert_fail(&body, 406, "login required");
     app.stop().await;
 }
@@ -248,23 +363,43 @@ async fn modification_changes_password_and_email_and_ends_the_other_sessions() {
     assert_eq!(assert_ok(&body), &json!({"username": "raidyue"}));
     assert_no_secrets(&body, &["brand-new-pass"]);
 
-    let (_, info) = app.get("/parking/api/user/info/raidyue", Some(&first)).await;
+    let (_, info) = app
+        .get("/parking/api/user/info/raidyue", Some(&first))
+        .await;
     assert_eq!(assert_ok(&info)["email"], "new@example.com");
-    let (_, info) = app.get("/parking/api/user/info/raidyue", Some(&second)).await;
+    let (_, info) = app
+        .get("/parking/api/user/info/raidyue", Some(&second))
+        .await;
     assert_fail(&info, 406, "login required");
     let (_, old) = app
-        .post("/parking/api/user/login", json!({"username": "raidyue", "password": PASSWORD}), None)
+        .post(
+            "/parking/api/user/login",
+            json!({"username": "raidyue", "password": PASSWORD}),
+            None,
+        )
         .await;
     assert_fail(&old, 409, "wrong password");
     let (_, new) = app
-        .post("/parking/api/user/login", json!({"username": "raidyue", "password": "brand-new-pass"}), None)
+        .post(
+            "/parking/api/user/login",
+            json!({"username": "raidyue", "password": "brand-new-pass"}),
+            None,
+        )
         .await;
     assert_ok(&new);
     // Missing fields: 402 with object data.
     let (_, body) = app
-        .post("/parking/api/user/modification", json!({"username": "raidyue"}), Some(&first))
+        .post(
+            "/parking/api/user/modification",
+            json!({"username": "raidyue"}),
+            Some(&first),
+        )
         .await;
-    assert_fail(&body, 402, "need parameter username,password,email in request");
+    assert_fail(
+        &body,
+        402,
+        "need parameter username,password,email in request",
+    );
     assert_eq!(body["data"], json!({}));
     app.stop().await;
 }
@@ -274,30 +409,60 @@ async fn recharge_adds_exact_amounts_and_refuses_bad_ones() {
     let app = spawn_app().await;
     let token = user_with_balance(&app, "raidyue", "0").await;
     let (_, body) = app
-        .post("/parking/api/user/recharge", json!({"username": "raidyue", "amount": "10.50"}), Some(&token))
+        .post(
+            "/parking/api/user/recharge",
+            json!({"username": "raidyue", "amount": "10.50"}),
+            Some(&token),
+        )
         .await;
     assert_eq!(assert_ok(&body)["over"], json!(10.5));
     let (_, body) = app
-        .post("/parking/api/user/recharge", json!({"username": "raidyue", "amount": 0.5}), Some(&token))
+        .post(
+            "/parking/api/user/recharge",
+            json!({"username": "raidyue", "amount": 0.5}),
+            Some(&token),
+        )
         .await;
     assert_eq!(assert_ok(&body)["over"], json!(11));
-    for amount in [json!("0"), json!("-5"), json!("1.234"), json!("abc"), json!({"a": 1})] {
+    for amount in [
+        json!("0"),
+        json!("-5"),
+        json!("1.234"),
+        json!("abc"),
+        json!({"a": 1}),
+    ] {
         let (_, body) = app
-            .post("/parking/api/user/recharge", json!({"username": "raidyue", "amount": amount}), Some(&token))
+            .post(
+                "/parking/api/user/recharge",
+                json!({"username": "raidyue", "amount": amount}),
+                Some(&token),
+            )
             .await;
         assert_eq!(body["code"], 402, "{amount}: {body}");
     }
     let (_, body) = app
-        .post("/parking/api/user/recharge", json!({"username": "raidyue", "amount": "99999989"}), Some(&token))
+        .post(
+            "/parking/api/user/recharge",
+            json!({"username": "raidyue", "amount": "99999989"}),
+            Some(&token),
+        )
         .await;
     assert_eq!(body["code"], 200);
     let (_, body) = app
-        .post("/parking/api/user/recharge", json!({"username": "raidyue", "amount": "1"}), Some(&token))
+        .post(
+            "/parking/api/user/recharge",
+            json!({"username": "raidyue", "amount": "1"}),
+            Some(&token),
+        )
         .await;
     assert_fail(&body, 402, "a balance may hold at most 100000000 yuan");
     let cents: i64 = app
         .db()
-        .query_row("SELECT balance_cents FROM parking_users WHERE username = 'raidyue'", [], |r| r.get(0))
+        .query_row(
+            "SELECT balance_cents FROM parking_users WHERE username = 'raidyue'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(cents, 10_000_000_000);
     app.stop().await;
@@ -319,10 +484,14 @@ async fn lots_are_listed_with_free_spots_and_found_by_id() {
             {"id": second, "name": "东门停车场", "capacity": 10, "free": 10, "price": 2.5},
         ])
     );
-    let (_, body) = app.get(&format!("/parking/api/parkinglot/info/{second}"), None).await;
+    let (_, body) = app
+        .get(&format!("/parking/api/parkinglot/info/{second}"), None)
+        .await;
     assert_eq!(assert_ok(&body)["name"], "东门停车场");
     for missing in ["999", "abc"] {
-        let (status, body) = app.get(&format!("/parking/api/parkinglot/info/{missing}"), None).await;
+        let (status, body) = app
+            .get(&format!("/parking/api/parkinglot/info/{missing}"), None)
+            .await;
         assert_eq!(status, 200);
         assert_fail(&body, 404, "parkinlot not exist");
     }
@@ -350,21 +519,47 @@ async fn reserving_takes_the_lowest_free_spot_and_knows_every_refusal() {
     let order_b = reserve(&app, "b", lot, &b).await;
     assert_eq!(assert_ok(&order_b)["lot"], "2");
 
-    assert_fail(&reserve(&app, "c", lot, &c).await, 403, "parkinglot is full");
-    assert_fail(&reserve(&app, "a", lot, &a).await, 408, "have uncomfirmed order");
-    assert_fail(&reserve(&app, "poor", lot, &poor).await, 407, "insufficient funds");
-    assert_fail(&reserve(&app, "c", 999, &c).await, 404, "parkinlot not exist");
-    let (_, body) = app.post("/parking/api/order/new", json!({"username": "c"}), Some(&c)).await;
+    assert_fail(
+        &reserve(&app, "c", lot, &c).await,
+        403,
+        "parkinglot is full",
+    );
+    assert_fail(
+        &reserve(&app, "a", lot, &a).await,
+        408,
+        "have uncomfirmed order",
+    );
+    assert_fail(
+        &reserve(&app, "poor", lot, &poor).await,
+        407,
+        "insufficient funds",
+    );
+    assert_fail(
+        &reserve(&app, "c", 999, &c).await,
+        404,
+        "parkinlot not exist",
+    );
+    let (_, body) = app
+        .post("/parking/api/order/new", json!({"username": "c"}), Some(&c))
+        .await;
     assert_fail(&body, 402, "need username and parkinglot_id");
     let (_, body) = app
-        .post("/parking/api/order/new", json!({"username": "c", "parkinglot_id": "one"}), Some(&c))
+        .post(
+            "/parking/api/order/new",
+            json!({"username": "c", "parkinglot_id": "one"}),
+            Some(&c),
+        )
         .await;
     assert_fail(&body, 402, "parkinglot_id must be a whole number");
 
     // Cancelling spot 1 makes it the next one given.
     let id_a = data["id"].as_i64().unwrap();
     let (_, body) = app
-        .post("/parking/api/order/cancel", json!({"username": "a", "order_id": id_a}), Some(&a))
+        .post(
+            "/parking/api/order/cancel",
+            json!({"username": "a", "order_id": id_a}),
+            Some(&a),
+        )
         .await;
     assert_eq!(assert_ok(&body)["status"], 3);
     assert_eq!(assert_ok(&reserve(&app, "c", lot, &c).await)["lot"], "1");
@@ -382,32 +577,68 @@ async fn an_order_is_started_ended_and_charged_exactly_once() {
     let step = |path: &'static str, user: &'static str, token: String| {
         let app = &app;
         async move {
-            app.post(path, json!({"username": user, "order_id": id}), Some(&token))
-                .await
-                .1
+            app.post(
+                path,
+                json!({"username": user, "order_id": id}),
+                Some(&token),
+            )
+            .await
+            .1
         }
     };
 
-    assert_fail(&step("/parking/api/order/end", "raidyue", token.clone()).await, 409, "order is not started yet");
-    assert_fail(&step("/parking/api/order/start", "other", other.clone()).await, 404, "order not exist");
+    assert_fail(
+        &step("/parking/api/order/end", "raidyue", token.clone()).await,
+        409,
+        "order is not started yet",
+    );
+    assert_fail(
+        &step("/parking/api/order/start", "other", other.clone()).await,
+        404,
+        "order not exist",
+    );
     let started = step("/parking/api/order/start", "raidyue", token.clone()).await;
     assert_eq!(assert_ok(&started)["status"], 1);
     assert_ne!(assert_ok(&started)["start_time"], "0000-00-00 00:00:00");
-    assert_fail(&step("/parking/api/order/start", "raidyue", token.clone()).await, 409, "order is already started");
-    assert_fail(&step("/parking/api/order/cancel", "raidyue", token.clone()).await, 409, "order is already started");
+    assert_fail(
+        &step("/parking/api/order/start", "raidyue", token.clone()).await,
+        409,
+        "order is already started",
+    );
+    assert_fail(
+        &step("/parking/api/order/cancel", "raidyue", token.clone()).await,
+        409,
+        "order is already started",
+    );
     let ended = step("/parking/api/order/end", "raidyue", token.clone()).await;
     let data = assert_ok(&ended);
     assert_eq!(data["status"], 2);
     assert_eq!(data["fee"], 5);
     assert_ne!(data["end_time"], "0000-00-00 00:00:00");
-    assert_fail(&step("/parking/api/order/end", "raidyue", token.clone()).await, 409, "order is already finished");
+    assert_fail(
+        &step("/parking/api/order/end", "raidyue", token.clone()).await,
+        409,
+        "order is already finished",
+    );
 
-    let (_, info) = app.get("/parking/api/user/info/raidyue", Some(&token)).await;
+    let (_, info) = app
+        .get("/parking/api/user/info/raidyue", Some(&token))
+        .await;
     assert_eq!(assert_ok(&info)["over"], 7);
-    let (_, body) = app.post("/parking/api/order/start", json!({"username": "raidyue"}), Some(&token)).await;
+    let (_, body) = app
+        .post(
+            "/parking/api/order/start",
+            json!({"username": "raidyue"}),
+            Some(&token),
+        )
+        .await;
     assert_fail(&body, 402, "need username and order_id");
     let (_, body) = app
-        .post("/parking/api/order/start", json!({"username": "raidyue", "order_id": 424242}), Some(&token))
+        .post(
+            "/parking/api/order/start",
+            json!({"username": "raidyue", "order_id": 424242}),
+            Some(&token),
+        )
         .await;
     assert_fail(&body, 404, "order not exist");
     app.stop().await;
@@ -418,32 +649,55 @@ async fn ending_without_enough_balance_is_refused_and_nothing_goes_negative() {
     let app = spawn_app().await;
     let lot = add_lot(&app, "parkinglot1", 5, 500);
     let token = user_with_balance(&app, "raidyue", "5").await;
-    let id = assert_ok(&reserve(&app, "raidyue", lot, &token).await)["id"].as_i64().unwrap();
+    let id = assert_ok(&reserve(&app, "raidyue", lot, &token).await)["id"]
+        .as_i64()
+        .unwrap();
     assert_ok(
-        &app.post("/parking/api/order/start", json!({"username": "raidyue", "order_id": id}), Some(&token))
-            .await
-            .1,
+        &app.post(
+            "/parking/api/order/start",
+            json!({"username": "raidyue", "order_id": id}),
+            Some(&token),
+        )
+        .await
+        .1,
     );
     // Pretend the car has been there for three hours.
     {
         let db = rusqlite::Connection::open(&app.db_path).unwrap();
-        db.execute("UPDATE parking_orders SET start_time = start_time - 3 * 3600 - 10 WHERE id = ?1", [id])
-            .unwrap();
+        db.execute(
+            "UPDATE parking_orders SET start_time = start_time - 3 * 3600 - 10 WHERE id = ?1",
+            [id],
+        )
+        .unwrap();
     }
     let (_, body) = app
-        .post("/parking/api/order/end", json!({"username": "raidyue", "order_id": id}), Some(&token))
+        .post(
+            "/parking/api/order/end",
+            json!({"username": "raidyue", "order_id": id}),
+            Some(&token),
+        )
         .await;
     assert_fail(&body, 407, "insufficient funds");
     assert_ok(
-        &app.post("/parking/api/user/recharge", json!({"username": "raidyue", "amount": "15"}), Some(&token))
-            .await
-            .1,
+        &app.post(
+            "/parking/api/user/recharge",
+            json!({"username": "raidyue", "amount": "15"}),
+            Some(&token),
+        )
+        .await
+        .1,
     );
     let (_, body) = app
-        .post("/parking/api/order/end", json!({"username": "raidyue", "order_id": id}), Some(&token))
+        .post(
+            "/parking/api/order/end",
+            json!({"username": "raidyue", "order_id": id}),
+            Some(&token),
+        )
         .await;
     assert_eq!(assert_ok(&body)["fee"], 20);
-    let (_, info) = app.get("/parking/api/user/info/raidyue", Some(&token)).await;
+    let (_, info) = app
+        .get("/parking/api/user/info/raidyue", Some(&token))
+        .await;
     assert_eq!(assert_ok(&info)["over"], 0);
     app.stop().await;
 }
@@ -453,27 +707,53 @@ async fn the_order_list_filters_by_status_and_checks_it() {
     let app = spawn_app().await;
     let lot = add_lot(&app, "parkinglot1", 5, 100);
     let token = user_with_balance(&app, "raidyue", "10").await;
-    let first = assert_ok(&reserve(&app, "raidyue", lot, &token).await)["id"].as_i64().unwrap();
+    let first = assert_ok(&reserve(&app, "raidyue", lot, &token).await)["id"]
+        .as_i64()
+        .unwrap();
     assert_ok(
-        &app.post("/parking/api/order/cancel", json!({"username": "raidyue", "order_id": first}), Some(&token))
-            .await
-            .1,
+        &app.post(
+            "/parking/api/order/cancel",
+            json!({"username": "raidyue", "order_id": first}),
+            Some(&token),
+        )
+        .await
+        .1,
     );
-    let second = assert_ok(&reserve(&app, "raidyue", lot, &token).await)["id"].as_i64().unwrap();
+    let second = assert_ok(&reserve(&app, "raidyue", lot, &token).await)["id"]
+        .as_i64()
+        .unwrap();
 
     let ids = |body: &Value| -> Vec<i64> {
-        assert_ok(body).as_array().unwrap().iter().map(|o| o["id"].as_i64().unwrap()).collect()
+        assert_ok(body)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["id"].as_i64().unwrap())
+            .collect()
     };
-    let (_, all) = app.get("/parking/api/user/order/raidyue/4", Some(&token)).await;
+    let (_, all) = app
+        .get("/parking/api/user/order/raidyue/4", Some(&token))
+        .await;
     assert_eq!(ids(&all), vec![second, first]);
-    let (_, reserved) = app.get("/parking/api/user/order/raidyue/0", Some(&token)).await;
+    let (_, reserved) = app
+        .get("/parking/api/user/order/raidyue/0", Some(&token))
+        .await;
     assert_eq!(ids(&reserved), vec![second]);
-    let (_, over) = app.get("/parking/api/user/order/raidyue/3", Some(&token)).await;
+    let (_, over) = app
+        .get("/parking/api/user/order/raidyue/3", Some(&token))
+        .await;
     assert_eq!(ids(&over), vec![first]);
-    let (_, none) = app.get("/parking/api/user/order/raidyue/2", Some(&token)).await;
+    let (_, none) = app
+        .get("/parking/api/user/order/raidyue/2", Some(&token))
+        .await;
     assert_eq!(assert_ok(&none), &json!([]));
     for bad in ["5", "-1", "x"] {
-        let (_, body) = app.get(&format!("/parking/api/user/order/raidyue/{bad}"), Some(&token)).await;
+        let (_, body) = app
+            .get(
+                &format!("/parking/api/user/order/raidyue/{bad}"),
+                Some(&token),
+            )
+            .await;
         assert_fail(&body, 402, "status not in [0,1,2,3,4]");
         assert_eq!(body["data"], "");
     }
@@ -486,23 +766,40 @@ async fn a_reservation_not_started_in_time_expires_and_frees_its_spot() {
     let lot = add_lot(&app, "parkinglot1", 1, 100);
     let token = user_with_balance(&app, "raidyue", "10").await;
     let other = user_with_balance(&app, "other", "10").await;
-    let id = assert_ok(&reserve(&app, "raidyue", lot, &token).await)["id"].as_i64().unwrap();
-    assert_fail(&reserve(&app, "other", lot, &other).await, 403, "parkinglot is full");
+    let id = assert_ok(&reserve(&app, "raidyue", lot, &token).await)["id"]
+        .as_i64()
+        .unwrap();
+    assert_fail(
+        &reserve(&app, "other", lot, &other).await,
+        403,
+        "parkinglot is full",
+    );
 
     tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
     // Nobody asked, yet the sweeper has written the expiry.
     let status: i64 = app
         .db()
-        .query_row("SELECT status FROM parking_orders WHERE id = ?1", [id], |r| r.get(0))
+        .query_row(
+            "SELECT status FROM parking_orders WHERE id = ?1",
+            [id],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(status, 3);
     let (_, lots) = app.get("/parking/api/parkinglot/list", None).await;
     assert_eq!(assert_ok(&lots)[0]["free"], 1);
     let (_, body) = app
-        .post("/parking/api/order/start", json!({"username": "raidyue", "order_id": id}), Some(&token))
+        .post(
+            "/parking/api/order/start",
+            json!({"username": "raidyue", "order_id": id}),
+            Some(&token),
+        )
         .await;
     assert_fail(&body, 409, "order is expired or cancelled");
-    assert_eq!(assert_ok(&reserve(&app, "other", lot, &other).await)["lot"], "1");
+    assert_eq!(
+        assert_ok(&reserve(&app, "other", lot, &other).await)["lot"],
+        "1"
+    );
     app.stop().await;
 }
 
@@ -512,30 +809,73 @@ async fn bad_input_of_every_kind_gets_the_envelope() {
     let client = &app.client;
     let url = app.url("/parking/api/user/new");
 
-    let reply = client.post(&url).header("content-type", "application/json").body("{not json").send().await.unwrap();
+    let reply = client
+        .post(&url)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
     let (status, body) = common::json_of(reply).await;
     assert_eq!(status, 200);
     assert_eq!(body["code"], 402);
-    assert!(body["msg"].as_str().unwrap().starts_with("malformed JSON body"), "{body}");
+    assert!(
+        body["msg"]
+            .as_str()
+            .unwrap()
+            .starts_with("malformed JSON body"),
+        "{body}"
+    );
 
-    let reply = client.post(&url).header("content-type", "application/json").body("[1, 2]").send().await.unwrap();
+    let reply = client
+        .post(&url)
+        .header("content-type", "application/json")
+        .body("[1, 2]")
+        .send()
+        .await
+        .unwrap();
     let (_, body) = common::json_of(reply).await;
     assert_fail(&body, 402, "a JSON body must be an object of named fields");
 
     let huge = format!("{{\"username\": \"{}\"}}", "x".repeat(2 * 1024 * 1024));
-    let reply = client.post(&url).header("content-type", "application/json").body(huge).send().await.unwrap();
+    let reply = client
+        .post(&url)
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
     let (status, body) = common::json_of(reply).await;
     assert_eq!(status, 200);
     assert_eq!(body["code"], 413, "{body}");
 
-    let reply = client.post(&url).header("content-type", "application/xml").body("<a/>").send().await.unwrap();
+    let reply = client
+        .post(&url)
+        .header("content-type", "application/xml")
+        .body("<a/>")
+        .send()
+        .await
+        .unwrap();
     let (_, body) = common::json_of(reply).await;
     assert_eq!(body["code"], 402);
-    assert!(body["msg"].as_str().unwrap().contains("unsupported content type"));
+    assert!(
+        body["msg"]
+            .as_str()
+            .unwrap()
+            .contains("unsupported content type")
+    );
 
     // A form body and a multipart body work like JSON.
     let (_, body) = app
-        .post_form("/parking/api/user/new", &[("username", "formuser"), ("password", PASSWORD), ("email", "f@f")], None)
+        .post_form(
+            "/parking/api/user/new",
+            &[
+                ("username", "formuser"),
+                ("password", PASSWORD),
+                ("email", "f@f"),
+            ],
+            None,
+        )
         .await;
     assert_ok(&body);
     let form = reqwest::multipart::Form::new()
@@ -550,15 +890,26 @@ async fn bad_input_of_every_kind_gets_the_envelope() {
     let lot = add_lot(&app, "parkinglot1", 5, 100);
     let token = login(&app, "formuser").await;
     assert_ok(
-        &app.post("/parking/api/user/recharge", json!({"username": "formuser", "amount": 3}), Some(&token))
-            .await
-            .1,
+        &app.post(
+            "/parking/api/user/recharge",
+            json!({"username": "formuser", "amount": 3}),
+            Some(&token),
+        )
+        .await
+        .1,
     );
     let (_, body) = app
-        .post("/parking/api/order/new", json!({"username": "formuser", "parkinglot_id": lot.to_string()}), Some(&token))
+        .post(
+            "/parking/api/order/new",
+            json!({"username": "formuser", "parkinglot_id": lot.to_string()}),
+            Some(&token),
+        )
         .await;
     assert_ok(&body);
-    let users: i64 = app.db().query_row("SELECT count(*) FROM parking_users", [], |r| r.get(0)).unwrap();
+    let users: i64 = app
+        .db()
+        .query_row("SELECT count(*) FROM parking_users", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(users, 2);
     app.stop().await;
 }
@@ -570,13 +921,23 @@ async fn unknown_paths_and_wrong_methods_are_real_404_and_405_in_the_envelope() 
     assert_eq!(status, 404);
     assert_fail(&body, 404, "no such API: GET /parking/api/nothing/here");
 
-    let reply = app.client.delete(app.url("/parking/api/user/new")).send().await.unwrap();
+    let reply = app
+        .client
+        .delete(app.url("/parking/api/user/new"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(reply.headers()["allow"], "POST");
     let (status, body) = common::json_of(reply).await;
     assert_eq!(status, 405);
     assert_fail(&body, 405, "method not allowed; use POST");
 
-    let reply = app.client.post(app.url("/parking/api/parkinglot/list")).send().await.unwrap();
+    let reply = app
+        .client
+        .post(app.url("/parking/api/parkinglot/list"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(reply.status(), 405);
     assert_eq!(reply.headers()["allow"], "GET");
 
@@ -591,7 +952,9 @@ async fn unknown_paths_and_wrong_methods_are_real_404_and_405_in_the_envelope() 
 async fn usernames_in_the_path_are_percent_decoded() {
     let app = spawn_app().await;
     let token = user_with_balance(&app, "张三", "0").await;
-    let (_, body) = app.get("/parking/api/user/info/%E5%BC%A0%E4%B8%89", Some(&token)).await;
+    let (_, body) = app
+        .get("/parking/api/user/info/%E5%BC%A0%E4%B8%89", Some(&token))
+        .await;
     assert_eq!(assert_ok(&body)["username"], "张三");
     app.stop().await;
 }
@@ -652,11 +1015,17 @@ async fn racing_ends_of_one_order_charge_its_fee_once() {
     let app = spawn_app().await;
     let lot = add_lot(&app, "parkinglot1", 5, 300);
     let token = user_with_balance(&app, "raidyue", "10").await;
-    let id = assert_ok(&reserve(&app, "raidyue", lot, &token).await)["id"].as_i64().unwrap();
+    let id = assert_ok(&reserve(&app, "raidyue", lot, &token).await)["id"]
+        .as_i64()
+        .unwrap();
     assert_ok(
-        &app.post("/parking/api/order/start", json!({"username": "raidyue", "order_id": id}), Some(&token))
-            .await
-            .1,
+        &app.post(
+            "/parking/api/order/start",
+            json!({"username": "raidyue", "order_id": id}),
+            Some(&token),
+        )
+        .await
+        .1,
     );
     let mut racers = Vec::new();
     for _ in 0..20 {
@@ -682,7 +1051,11 @@ async fn racing_ends_of_one_order_charge_its_fee_once() {
     assert_eq!(codes.iter().filter(|c| **c == 409).count(), 19, "{codes:?}");
     let cents: i64 = app
         .db()
-        .query_row("SELECT balance_cents FROM parking_users WHERE username = 'raidyue'", [], |r| r.get(0))
+        .query_row(
+            "SELECT balance_cents FROM parking_users WHERE username = 'raidyue'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     assert_eq!(cents, 700);
     app.stop().await;

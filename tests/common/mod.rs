@@ -80,7 +80,12 @@ impl TestApp {
     }
 
     /// POST a URL-encoded form.
-    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)], token: Option<&str>) -> (u16, Value) {
+    pub async fn post_form(
+        &self,
+        path: &str,
+        fields: &[(&str, &str)],
+        token: Option<&str>,
+    ) -> (u16, Value) {
         let body = serde_urlencoded::to_string(fields).expect("encodable");
         let mut request = self
             .client
@@ -95,8 +100,11 @@ impl TestApp {
 
     /// A read-only look at the database file, to prove what the API says.
     pub fn db(&self) -> rusqlite::Connection {
-        rusqlite::Connection::open_with_flags(&self.db_path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .expect("database opens")
+        rusqlite::Connection::open_with_flags(
+            &self.db_path,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )
+        .expect("database opens")
     }
 
     pub async fn stop(mut self) {
@@ -109,7 +117,8 @@ impl TestApp {
 pub async fn json_of(response: reqwest::Response) -> (u16, Value) {
     let status = response.status().as_u16();
     let text = response.text().await.expect("body read");
-    let value = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
+    let value =
+        serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
     (status, value)
 }
 
@@ -117,8 +126,14 @@ pub async fn json_of(response: reqwest::Response) -> (u16, Value) {
 pub fn assert_no_secrets(body: &Value, passwords: &[&str]) {
     let text = body.to_string();
     assert!(!text.contains("password_hash"), "hash field leaked: {text}");
-    assert!(!text.contains("\"password\""), "password field leaked: {text}");
-    assert!(!text.contains("$2b$") && !text.contains("$2y$"), "bcrypt hash leaked: {text}");
+    assert!(
+        !text.contains("\"password\""),
+        "password field leaked: {text}"
+    );
+    assert!(
+        !text.contains("$2b$") && !text.contains("$2y$"),
+        "bcrypt hash leaked: {text}"
+    );
     for password in passwords {
         assert!(!text.contains(password), "password leaked: {text}");
     }
@@ -151,7 +166,9 @@ impl RunningBinary {
             .expect("binary starts");
         let stdout = child.stdout.take().expect("stdout piped");
         let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("first line");
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("first line");
         let addr = line
             .split("http://")
             .nth(1)

@@ -1,0 +1,374 @@
+//! The real binary: help, operator commands, clear start-up errors, backup
+//! while serving, and crash safety (SIGKILL mid-traffic loses nothing that
+//! was acknowledged).
+
+mod common;
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use common::{RunningBinary, binary};
+use serde_json::{Value, json};
+
+fn run(args: &[&str]) -> (bool, String, String) {
+    let output = binary().args(args).output().expect("binary runs");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn add_lot(db: &Path, name: &str, capacity: &str) {
+    let (ok, out, err) = run(&[
+        "parking",
+        "add-lot",
+        "--db",
+        db.to_str().unwrap(),
+        "--name",
+        name,
+        "--capacity",
+        capacity,
+        "--price",
+        "0.5",
+    ]);
+    assert!(ok, "add-lot failed: {out}{err}");
+    assert!(out.contains("added parking lot"), "{out}");
+}
+
+#[test]
+fn help_explains_every_command() {
+    let (ok, out, _) = run(&["--help"]);
+    assert!(ok);
+    for word in [
+        "serve", "parking", "backup", "check", "--db", "--listen", "--demo", "--root",
+    ] {
+        assert!(out.contains(word), "--help lacks {word}: {out}");
+    }
+    let (ok, out, _) = run(&["parking", "add-lot", "--help"]);
+    assert!(ok);
+    assert!(out.contains("--capacity") && out.contains("--price"));
+}
+
+#[test]
+fn add_lot_then_check_passes_and_a_duplicate_lot_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ops.db");
+    add_lot(&db, "parkinglot1", "10");
+    let (ok, _, err) = run(&[
+        "parking",
+        "add-lot",
+        "--db",
+        db.to_str().unwrap(),
+        "--name",
+        "parkinglot1",
+        "--capacity",
+        "3",
+        "--price",
+        "1",
+    ]);
+    assert!(!ok);
+    assert!(err.contains("already exists"), "{err}");
+    let (ok, out, _) = run(&["check", "--db", db.to_str().unwrap()]);
+    assert!(ok, "{out}");
+    assert!(out.starts_with("ok"));
+}
+
+#[test]
+fn check_fails_on_a_damaged_file_and_on_a_file_that_is_no_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("broken.db");
+    add_lot(&db, "parkinglot1", "10");
+    // Overwrite the second page (a table's root page) with garbage.
+    let mut bytes = std::fs::read(&db).unwrap();
+    assert!(bytes.len() > 8192);
+    for byte in &mut bytes[4096..8192] {
+        *byte = 0xA5;
+    }
+    std::fs::write(&db, &bytes).unwrap();
+    let (ok, out, err) = run(&["check", "--db", db.to_str().unwrap()]);
+    assert!(!ok, "a damaged file passed: {out}");
+    assert!(!err.contains("panicked"));
+
+    let text = dir.path().join("notes.db");
+    std::fs::write(
+        &text,
+        "this is not a database, just some notes ".repeat(200),
+    )
+    .unwrap();
+    let (ok, _, err) = run(&["check", "--db", text.to_str().unwrap()]);
+    assert!(!ok);
+    assert!(err.contains("not a database"), "{err}");
+    let (ok, _, err) = run(&[
+        "check",
+        "--db",
+        dir.path().join("missing.db").to_str().unwrap(),
+    ]);
+    assert!(!ok);
+    assert!(err.contains("no database file"), "{err}");
+}
+
+#[test]
+fn an_unusable_database_path_or_a_busy_port_is_one_clear_line() {
+    let (ok, _, err) = run(&["--db", "/no/such/dir/onebox.db", "--listen", "127.0.0.1:0"]);
+    assert!(!ok);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("cannot open database /no/such/dir/onebox.db"),
+        "{err}"
+    );
+
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = busy.local_addr().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.db");
+    let output = binary()
+        .args(["--db", db.to_str().unwrap(), "--listen", &addr])
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success());
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains(&format!("cannot listen on {addr}")), "{err}");
+    assert!(!err.contains("panicked"));
+}
+
+/// Users with tokens and balance, on a running binary.
+async fn make_users(server: &RunningBinary, count: usize) -> Vec<(String, String)> {
+    let client = reqwest::Client::new();
+    let mut users = Vec::new();
+    for n in 0..count {
+        let name = format!("driver{n}");
+        let post = |path: &str, body: Value, token: Option<String>| {
+            let mut request = client.post(server.url(path)).json(&body);
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+        };
+        let body = post(
+            "/parking/api/user/new",
+            json!({"username": name, "password": "password1", "email": "d@d"}),
+            None,
+        )
+        .await;
+        assert_eq!(body["code"], 200, "{body}");
+        let body = post(
+            "/parking/api/user/login",
+            json!({"username": name, "password": "password1"}),
+            None,
+        )
+        .await;
+        let token = body["data"]["token"].as_str().unwrap().to_string();
+        let body = post(
+            "/parking/api/user/recharge",
+            json!({"username": name, "amount": "100"}),
+            Some(token.clone()),
+        )
+        .await;
+        assert_eq!(body["code"], 200, "{body}");
+        users.push((name, token));
+    }
+    users
+}
+
+/// Reserve-then-cancel loops; every order id the server acknowledged is
+/// recorded the moment its answer arrives.
+fn start_traffic(
+    base: &str,
+    users: Vec<(String, String)>,
+) -> (
+    Arc<Mutex<Vec<i64>>>,
+    Arc<AtomicBool>,
+    Vec<tokio::task::JoinHandle<()>>,
+) {
+    let acknowledged = Arc::new(Mutex::new(Vec::new()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut tasks = Vec::new();
+    for (name, token) in users {
+        let (acknowledged, stop, base) = (acknowledged.clone(), stop.clone(), base.to_string());
+        tasks.push(tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            while !stop.load(Ordering::Relaxed) {
+                let Ok(reply) = client
+                    .post(format!("{base}/parking/api/order/new"))
+                    .bearer_auth(&token)
+                    .json(&json!({"username": name, "parkinglot_id": 1}))
+                    .send()
+                    .await
+                else {
+                    return;
+                };
+                let Ok(body) = reply.json::<Value>().await else {
+                    return;
+                };
+                let Some(id) = body["data"]["id"].as_i64() else {
+                    continue;
+                };
+                acknowledged.lock().unwrap().push(id);
+                if client
+                    .post(format!("{base}/parking/api/order/cancel"))
+                    .bearer_auth(&token)
+                    .json(&json!({"username": name, "order_id": id}))
+                    .send()
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        }));
+    }
+    (acknowledged, stop, tasks)
+}
+
+fn order_ids(db: &Path) -> HashSet<i64> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn.prepare("SELECT id FROM parking_orders").unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_backup_taken_while_orders_are_written_is_valid_and_complete() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("live.db");
+    add_lot(&db, "parkinglot1", "1000");
+    let server = RunningBinary::start(&db, &[]);
+    let users = make_users(&server, 8).await;
+    let (acknowledged, stop, tasks) = start_traffic(&server.base, users);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+
+    let before_backup: Vec<i64> = acknowledged.lock().unwrap().clone();
+    let out = dir.path().join("copy.db");
+    let (db_arg, out_arg) = (db.display().to_string(), out.display().to_string());
+    let (ok, stdout, stderr) =
+        tokio::task::spawn_blocking(move || run(&["backup", &out_arg, "--db", &db_arg]))
+            .await
+            .unwrap();
+    assert!(ok, "{stdout}{stderr}");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    stop.store(true, Ordering::Relaxed);
+    for task in tasks {
+        task.await.unwrap();
+    }
+    assert!(
+        before_backup.len() > 20,
+        "too little traffic: {}",
+        before_backup.len()
+    );
+
+    let (ok, check_out, _) = run(&["check", "--db", out.to_str().unwrap()]);
+    assert!(ok, "backup fails its check: {check_out}");
+    let in_backup = order_ids(&out);
+    let missing: Vec<_> = before_backup
+        .iter()
+        .filter(|id| !in_backup.contains(id))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "orders acknowledged before the backup are missing: {missing:?}"
+    );
+    // Backing up onto an existing file is refused.
+    let (ok, _, err) = run(&[
+        "backup",
+        out.to_str().unwrap(),
+        "--db",
+        db.to_str().unwrap(),
+    ]);
+    assert!(!ok && err.contains("already exists"));
+    assert!(server.terminate().success());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_sigkill_mid_traffic_every_acknowledged_order_survives() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("crash.db");
+    add_lot(&db, "parkinglot1", "1000");
+    let server = RunningBinary::start(&db, &[]);
+    let users = make_users(&server, 8).await;
+    let (acknowledged, stop, tasks) = start_traffic(&server.base, users);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+
+    server.kill();
+    stop.store(true, Ordering::Relaxed);
+    for task in tasks {
+        task.await.unwrap();
+    }
+    let acknowledged: Vec<i64> = acknowledged.lock().unwrap().clone();
+    assert!(
+        acknowledged.len() > 20,
+        "too little traffic: {}",
+        acknowledged.len()
+    );
+
+    // Restart on the same file: it opens, serves, and holds every order.
+    let restarted = RunningBinary::start(&db, &[]);
+    let lots: Value = reqwest::get(restarted.url("/parking/api/parkinglot/list"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(lots["code"], 200);
+    let stored = order_ids(&db);
+    let lost: Vec<_> = acknowledged
+        .iter()
+        .filter(|id| !stored.contains(id))
+        .collect();
+    assert!(
+        lost.is_empty(),
+        "acknowledged orders lost in the crash: {lost:?}"
+    );
+    assert!(
+        restarted.terminate().success(),
+        "SIGTERM should stop the server cleanly"
+    );
+    let (ok, out, err) = run(&["check", "--db", db.to_str().unwrap()]);
+    assert!(ok, "{out}{err}");
+}
+
+#[test]
+fn demo_data_is_loaded_once_into_a_new_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    for _ in 0..2 {
+        let server = RunningBinary::start(&db, &["--demo"]);
+        let body: Value = runtime.block_on(async {
+            let client = reqwest::Client::new();
+            let login: Value = client
+                .post(server.url("/parking/api/user/login"))
+                .json(&json!({"username": "demo", "password": "demo1234"}))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let token = login["data"]["token"].as_str().unwrap().to_string();
+            client
+                .get(server.url("/parking/api/user/info/demo"))
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap()
+        });
+        assert_eq!(body["data"]["over"], 100, "{body}");
+        assert!(server.terminate().success());
+    }
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let lots: i64 = conn
+        .query_row("SELECT count(*) FROM parking_lots", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(lots, 3);
+}

@@ -1,0 +1,279 @@
+//! Server-wide behaviour: health, landing page, domain selection, --root,
+//! CORS, operator pages, files, --delay and graceful shutdown.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{OPERATOR_TOKEN, spawn_app, spawn_app_with};
+use serde_json::json;
+
+#[tokio::test]
+async fn health_and_the_landing_page_answer() {
+    let app = spawn_app().await;
+    let (status, body) = app.get("/healthz", None).await;
+    assert_eq!((status, body), (200, json!({"status": "ok"})));
+
+    let page = app.client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(
+        page.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = page.text().await.unwrap();
+    for name in ["parking", "labs", "rental", "family", "shop"] {
+        assert!(
+            html.contains(&format!("id=\"{name}\"")),
+            "landing page misses {name}"
+        );
+    }
+    assert!(html.contains("/parking/api/parkinglot/list"));
+    assert!(html.contains("demo1234"));
+    let css = app
+        .client
+        .get(app.url("/assets/style.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(css.status(), 200);
+    let (status, body) = app.get("/no/such/thing", None).await;
+    assert_eq!(status, 404);
+    assert!(body["error"].as_str().unwrap().contains("not found"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn domains_not_chosen_are_not_served() {
+    let app = spawn_app_with(&["--domains", "parking"]).await;
+    let (status, _) = app.get("/parking/api/parkinglot/list", None).await;
+    assert_eq!(status, 200);
+    let (status, _) = app.get("/labs/lab/get/all", None).await;
+    assert_eq!(status, 404);
+    app.stop().await;
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    let args = onebox::cli::ServeArgs::from_args([
+        "--db",
+        db.to_str().unwrap(),
+        "--listen",
+        "127.0.0.1:0",
+        "--domains",
+        "shop",
+    ])
+    .unwrap();
+    let refused = onebox::server::start(&args).await.err().expect("refused");
+    assert_eq!(
+        refused.to_string(),
+        "the shop domain is not in this build yet"
+    );
+}
+
+#[tokio::test]
+async fn root_mounts_a_domain_at_the_seeds_original_paths() {
+    let app = spawn_app_with(&["--root", "parking"]).await;
+    onebox::domains::parking::add_lot(&app.db_path, "parkinglot1", 3, 100).unwrap();
+    let (status, body) = app.get("/api/parkinglot/list", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["data"][0]["name"], "parkinglot1");
+    let (_, body) = app
+        .post(
+            "/api/user/new",
+            json!({"username": "u", "password": "password1", "email": "u@u"}),
+            None,
+        )
+        .await;
+    assert_eq!(body["code"], 200);
+    // The prefixed paths and the server routes still work.
+    let (status, _) = app.get("/parking/api/parkinglot/list", None).await;
+    assert_eq!(status, 200);
+    let (status, _) = app.get("/healthz", None).await;
+    assert_eq!(status, 200);
+    // Unknown root paths answer in parking's envelope.
+    let (status, body) = app.get("/api/nothing", None).await;
+    assert_eq!(status, 404);
+    assert_eq!(body["code"], 404);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn local_front_ends_on_any_port_may_call_with_credentials() {
+    let app = spawn_app_with(&["--cors-origin", "https://class.example.edu"]).await;
+    for origin in [
+        "http://localhost:5173",
+        "http://127.0.0.1:3000",
+        "https://class.example.edu",
+    ] {
+        let reply = app
+            .client
+            .get(app.url("/parking/api/parkinglot/list"))
+            .header("origin", origin)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reply.headers()["access-control-allow-origin"], origin);
+        assert_eq!(reply.headers()["access-control-allow-credentials"], "true");
+    }
+    let reply = app
+        .client
+        .get(app.url("/parking/api/parkinglot/list"))
+        .header("origin", "https://evil.example.com")
+        .send()
+        .await
+        .unwrap();
+    assert!(reply.headers().get("access-control-allow-origin").is_none());
+
+    let preflight = app
+        .client
+        .request(reqwest::Method::OPTIONS, app.url("/parking/api/order/new"))
+        .header("origin", "http://localhost:5173")
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "content-type, authorization",
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(preflight.status(), 204);
+    assert_eq!(
+        preflight.headers()["access-control-allow-origin"],
+        "http://localhost:5173"
+    );
+    assert!(
+        preflight.headers()["access-control-allow-methods"]
+            .to_str()
+            .unwrap()
+            .contains("POST")
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_outbox_is_only_shown_with_the_operator_token() {
+    let app = spawn_app().await;
+    app.server()
+        .app
+        .db
+        .write(|tx| {
+            onebox::outbox::record(
+                tx,
+                "labs",
+                "a@example.com",
+                "first",
+                "code 111111",
+                1_700_000_000,
+            )?;
+            onebox::outbox::record(
+                tx,
+                "labs",
+                "b@example.com",
+                "<second>",
+                "code 222222",
+                1_700_000_060,
+            )
+        })
+        .await
+        .unwrap();
+
+    for path in ["/_/outbox", "/_/outbox.json", "/_/outbox.json?token=wrong"] {
+        let reply = app.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(reply.status(), 404, "{path}");
+        assert!(!reply.text().await.unwrap().contains("222222"));
+    }
+    let (status, mails) = app.get("/_/outbox.json", Some(OPERATOR_TOKEN)).await;
+    assert_eq!(status, 200);
+    assert_eq!(mails[0]["to"], "b@example.com");
+    assert_eq!(mails[0]["sent_at"], "2023-11-14T22:14:20Z");
+    assert_eq!(mails[1]["subject"], "first");
+    let html = app
+        .client
+        .get(app.url(&format!("/_/outbox?token={OPERATOR_TOKEN}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("&lt;second&gt;") && html.contains("code 111111"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn uploaded_images_are_served_with_their_type_an_etag_and_nosniff() {
+    let app = spawn_app().await;
+    let png: Vec<u8> = [
+        0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, b'I', b'H', b'D', b'R',
+    ]
+    .into_iter()
+    .chain(std::iter::repeat_n(7u8, 64))
+    .collect();
+    let stored = png.clone();
+    let id = app
+        .server()
+        .app
+        .db
+        .write(move |tx| onebox::files::store(tx, "rental", &stored, 0))
+        .await
+        .unwrap();
+    let text_refused = app
+        .server()
+        .app
+        .db
+        .write(|tx| onebox::files::store(tx, "rental", b"hello, I am a .jpg", 0))
+        .await;
+    assert!(matches!(
+        text_refused,
+        Err(onebox::files::FileError::NotAnImage)
+    ));
+
+    let reply = app
+        .client
+        .get(app.url(&onebox::files::path_of(id)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 200);
+    assert_eq!(reply.headers()["content-type"], "image/png");
+    assert_eq!(reply.headers()["x-content-type-options"], "nosniff");
+    let etag = reply.headers()["etag"].to_str().unwrap().to_string();
+    assert_eq!(reply.bytes().await.unwrap().to_vec(), png);
+    let again = app
+        .client
+        .get(app.url(&onebox::files::path_of(id)))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    let (status, _) = app.get("/files/999999", None).await;
+    assert_eq!(status, 404);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn delay_slows_api_answers_but_not_health() {
+    let app = spawn_app_with(&["--delay", "300"]).await;
+    let started = Instant::now();
+    let (status, _) = app.get("/parking/api/parkinglot/list", None).await;
+    assert_eq!(status, 200);
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_lets_a_request_in_flight_finish() {
+    let app = spawn_app_with(&["--delay", "500"]).await;
+    let client = app.client.clone();
+    let url = app.url("/parking/api/parkinglot/list");
+    let in_flight =
+        tokio::spawn(async move { client.get(url).send().await.map(|r| r.status().as_u16()) });
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let base = app.base.clone();
+    app.stop().await;
+    assert_eq!(in_flight.await.unwrap().unwrap(), 200);
+    // And the listener is closed.
+    assert!(reqwest::get(format!("{base}/healthz")).await.is_err());
+}
