@@ -1,12 +1,17 @@
-//! Password rules and bcrypt, bounded so a burst of logins cannot take every
-//! core: hashing runs on the blocking threads behind a semaphore sized one
-//! below the core count (at least one).
+//! Password rules and bcrypt. Hashing runs on its own threads, one fewer
+//! than the cores (at least one), at a lowered scheduling priority: a burst of
+//! logins queues there instead of taking every core, and request threads win
+//! the CPU whenever both want it.
 
-use std::sync::Arc;
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
 
-use tokio::sync::Semaphore;
+use tokio::sync::oneshot;
 
 use crate::error::{Error, Result};
+
+/// Niceness of the hashing threads (0 is normal, 19 the lowest).
+const HASHER_NICENESS: i32 = 10;
 
 /// bcrypt reads at most 72 bytes; longer passwords are refused, not cut.
 pub const MAX_BYTES: usize = 72;
@@ -20,21 +25,34 @@ pub enum Rule {
     TooLong,
 }
 
-/// Hashing settings plus the permits that bound concurrent bcrypt work.
+type HashJob = Box<dyn FnOnce() + Send>;
+
+/// Hashing settings plus the queue of the hashing threads.
 #[derive(Clone)]
 pub struct Passwords {
     cost: u32,
     min_chars: usize,
-    permits: Arc<Semaphore>,
+    jobs: mpsc::Sender<HashJob>,
 }
 
 impl Passwords {
     pub fn new(cost: u32, min_chars: usize) -> Self {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let (jobs, queue) = mpsc::channel::<HashJob>();
+        let queue = Arc::new(Mutex::new(queue));
+        for n in 0..cores.saturating_sub(1).max(1) {
+            let queue = queue.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("onebox-bcrypt-{n}"))
+                .spawn(move || run_hasher(&queue));
+            if let Err(e) = spawned {
+                tracing::error!("cannot start a password hashing thread: {e}");
+            }
+        }
         Passwords {
             cost,
             min_chars,
-            permits: Arc::new(Semaphore::new(cores.saturating_sub(1).max(1))),
+            jobs,
         }
     }
 
@@ -74,14 +92,48 @@ impl Passwords {
         &self,
         work: impl FnOnce() -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|e| Error::Other(e.to_string()))?;
-        tokio::task::spawn_blocking(work).await?
+        let (reply, answer) = oneshot::channel();
+        let job: HashJob = Box::new(move || {
+            let _ = reply.send(work());
+        });
+        let stopped = || Error::Other("password hashing has stopped".into());
+        self.jobs.send(job).map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
     }
 }
+
+fn run_hasher(queue: &Mutex<mpsc::Receiver<HashJob>>) {
+    lower_priority();
+    loop {
+        let job = match queue.lock() {
+            Ok(queue) => queue.recv(),
+            Err(_) => return,
+        };
+        match job {
+            // A panicking job loses its own answer, never the thread.
+            Ok(job) => {
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+            }
+            Err(_) => return,
+        }
+    }
+}
+
+/// Lowers this thread's priority (Linux sets niceness per thread).
+#[cfg(target_os = "linux")]
+fn lower_priority() {
+    // SAFETY: plain syscalls on the calling thread's own id.
+    let failed = unsafe {
+        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, tid, HASHER_NICENESS) != 0
+    };
+    if failed {
+        tracing::debug!("could not lower the priority of a hashing thread");
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lower_priority() {}
 
 #[cfg(test)]
 mod tests {

@@ -289,7 +289,7 @@ fn routes(
     let tree = tree.or(not_found).unify().boxed();
     cors.wrap(tree)
         .with(warp::log::custom(access_log))
-        .map(|logged| Reply::into_response(logged))
+        .map(Reply::into_response)
         .boxed()
 }
 

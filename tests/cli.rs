@@ -176,16 +176,28 @@ async fn make_users(server: &RunningBinary, count: usize) -> Vec<(String, String
     users
 }
 
-/// Reserve-then-cancel loops; every order id the server acknowledged is
-/// recorded the moment its answer arrives.
-fn start_traffic(
-    base: &str,
-    users: Vec<(String, String)>,
-) -> (
-    Arc<Mutex<Vec<i64>>>,
-    Arc<AtomicBool>,
-    Vec<tokio::task::JoinHandle<()>>,
-) {
+/// Reserve-then-cancel loops running against a server.
+struct Traffic {
+    /// Every order id the server acknowledged, recorded as its answer arrives.
+    acknowledged: Arc<Mutex<Vec<i64>>>,
+    stop: Arc<AtomicBool>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Traffic {
+    fn acknowledged(&self) -> Vec<i64> {
+        self.acknowledged.lock().unwrap().clone()
+    }
+
+    async fn stop(self) {
+        self.stop.store(true, Ordering::Relaxed);
+        for task in self.tasks {
+            task.await.unwrap();
+        }
+    }
+}
+
+fn start_traffic(base: &str, users: Vec<(String, String)>) -> Traffic {
     let acknowledged = Arc::new(Mutex::new(Vec::new()));
     let stop = Arc::new(AtomicBool::new(false));
     let mut tasks = Vec::new();
@@ -223,7 +235,11 @@ fn start_traffic(
             }
         }));
     }
-    (acknowledged, stop, tasks)
+    Traffic {
+        acknowledged,
+        stop,
+        tasks,
+    }
 }
 
 fn order_ids(db: &Path) -> HashSet<i64> {
@@ -242,10 +258,10 @@ async fn a_backup_taken_while_orders_are_written_is_valid_and_complete() {
     add_lot(&db, "parkinglot1", "1000");
     let server = RunningBinary::start(&db, &[]);
     let users = make_users(&server, 8).await;
-    let (acknowledged, stop, tasks) = start_traffic(&server.base, users);
+    let traffic = start_traffic(&server.base, users);
     tokio::time::sleep(Duration::from_millis(400)).await;
 
-    let before_backup: Vec<i64> = acknowledged.lock().unwrap().clone();
+    let before_backup = traffic.acknowledged();
     let out = dir.path().join("copy.db");
     let (db_arg, out_arg) = (db.display().to_string(), out.display().to_string());
     let (ok, stdout, stderr) =
@@ -254,10 +270,7 @@ async fn a_backup_taken_while_orders_are_written_is_valid_and_complete() {
             .unwrap();
     assert!(ok, "{stdout}{stderr}");
     tokio::time::sleep(Duration::from_millis(200)).await;
-    stop.store(true, Ordering::Relaxed);
-    for task in tasks {
-        task.await.unwrap();
-    }
+    traffic.stop().await;
     assert!(
         before_backup.len() > 20,
         "too little traffic: {}",
@@ -293,15 +306,12 @@ async fn after_sigkill_mid_traffic_every_acknowledged_order_survives() {
     add_lot(&db, "parkinglot1", "1000");
     let server = RunningBinary::start(&db, &[]);
     let users = make_users(&server, 8).await;
-    let (acknowledged, stop, tasks) = start_traffic(&server.base, users);
+    let traffic = start_traffic(&server.base, users);
     tokio::time::sleep(Duration::from_millis(600)).await;
 
     server.kill();
-    stop.store(true, Ordering::Relaxed);
-    for task in tasks {
-        task.await.unwrap();
-    }
-    let acknowledged: Vec<i64> = acknowledged.lock().unwrap().clone();
+    let acknowledged = traffic.acknowledged();
+    traffic.stop().await;
     assert!(
         acknowledged.len() > 20,
         "too little traffic: {}",
