@@ -60,7 +60,12 @@ fn chosen_domains(args: &ServeArgs) -> Result<Vec<Domain>, StartError> {
     } else {
         args.domains.clone()
     };
-    domains.dedup();
+    let mut seen = Vec::new();
+    domains.retain(|d| {
+        let first = !seen.contains(d);
+        seen.push(*d);
+        first
+    });
     if let Some(root) = args.root
         && !domains.contains(&root)
     {
