@@ -306,6 +306,18 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_database_from_a_newer_onebox_is_refused_not_misread() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("future.db");
+        Connection::open(&path)
+            .unwrap()
+            .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+        let refused = Db::open(&path, Synchronous::Normal).err().unwrap();
+        assert!(refused.to_string().contains("newer than this onebox"), "{refused}");
+    }
+
+    #[tokio::test]
     async fn readers_cannot_write() {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::open(&dir.path().join("t.db"), Synchronous::Normal).unwrap();

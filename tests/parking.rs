@@ -915,6 +915,39 @@ async fn bad_input_of_every_kind_gets_the_envelope() {
 }
 
 #[tokio::test]
+async fn a_multipart_body_over_max_upload_is_refused_with_413() {
+    let app = spawn_app_with(&["--max-upload", "4KiB"]).await;
+    let form = reqwest::multipart::Form::new()
+        .text("username", "bigfile")
+        .text("password", PASSWORD)
+        .text("email", "b@b")
+        .part(
+            "avatar",
+            reqwest::multipart::Part::bytes(vec![7u8; 16 * 1024]).file_name("a.png"),
+        );
+    let reply = app
+        .client
+        .post(app.url("/parking/api/user/new"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = common::json_of(reply).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["code"], 413, "{body}");
+    assert_eq!(
+        body["msg"],
+        "request body is larger than the limit of 4096 bytes"
+    );
+    let users: i64 = app
+        .db()
+        .query_row("SELECT count(*) FROM parking_users", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(users, 0);
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn unknown_paths_and_wrong_methods_are_real_404_and_405_in_the_envelope() {
     let app = spawn_app().await;
     let (status, body) = app.get("/parking/api/nothing/here", None).await;
