@@ -143,17 +143,24 @@ impl ServeArgs {
     }
 }
 
-/// `5MiB`, `800KiB`, `2MB`, `1000000` → bytes.
-pub fn parse_size(text: &str) -> Result<usize, String> {
+/// `"30m"` → `(30, "m")`; `example` names the expected form in the error.
+fn number_and_unit<'a>(text: &'a str, example: &str) -> Result<(u64, &'a str), String> {
     let text = text.trim();
     let split = text
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let number: usize = number
+    let number = number
         .parse()
-        .map_err(|_| format!("{text:?} is not a size like 5MiB"))?;
-    let factor = match unit.trim().to_ascii_lowercase().as_str() {
+        .map_err(|_| format!("{text:?} is not like {example}"))?;
+    Ok((number, unit.trim()))
+}
+
+/// `5MiB`, `800KiB`, `2MB`, `1000000` → bytes.
+pub fn parse_size(text: &str) -> Result<usize, String> {
+    let (number, unit) = number_and_unit(text, "5MiB")?;
+    let number = usize::try_from(number).map_err(|_| format!("{text:?} is too large"))?;
+    let factor = match unit.to_ascii_lowercase().as_str() {
         "" | "b" => 1,
         "k" | "kb" | "kib" => 1024,
         "m" | "mb" | "mib" => 1024 * 1024,
@@ -168,15 +175,8 @@ pub fn parse_size(text: &str) -> Result<usize, String> {
 
 /// `30m`, `90s`, `1h`, `1800` (seconds) → a duration.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
-    let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let number: u64 = number
-        .parse()
-        .map_err(|_| format!("{text:?} is not a duration like 30m"))?;
-    let seconds = match unit.trim() {
+    let (number, unit) = number_and_unit(text, "30m")?;
+    let seconds = match unit {
         "" | "s" => number,
         "m" | "min" => number.saturating_mul(60),
         "h" => number.saturating_mul(3600),

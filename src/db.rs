@@ -155,6 +155,37 @@ impl Db {
         answer.await.map_err(|_| Error::WriterStopped)?
     }
 
+    /// Runs `job` in a write transaction every `period` until `stop` turns
+    /// true: the periodic sweeps (expiries, purges) of every domain.
+    pub fn every<E, F>(
+        &self,
+        period: Duration,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+        what: &'static str,
+        job: F,
+    ) -> tokio::task::JoinHandle<()>
+    where
+        F: Fn(&Transaction, i64) -> Result<usize, E> + Clone + Send + Sync + 'static,
+        E: From<Error> + std::fmt::Display + Send + 'static,
+    {
+        let db = self.clone();
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(period);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    _ = ticks.tick() => {}
+                    _ = stop.wait_for(|stop| *stop) => return,
+                }
+                let now = crate::clock::now();
+                let job = job.clone();
+                if let Err(e) = db.write(move |tx| job(tx, now)).await {
+                    tracing::warn!("{what}: {e}");
+                }
+            }
+        })
+    }
+
     /// Finishes queued writes, checkpoints the WAL and closes the writer.
     pub async fn close(&self) {
         let _ = self.inner.writer.send(WriterMessage::Close);
@@ -314,7 +345,10 @@ mod tests {
             .pragma_update(None, "user_version", SCHEMA_VERSION + 1)
             .unwrap();
         let refused = Db::open(&path, Synchronous::Normal).err().unwrap();
-        assert!(refused.to_string().contains("newer than this onebox"), "{refused}");
+        assert!(
+            refused.to_string().contains("newer than this onebox"),
+            "{refused}"
+        );
     }
 
     #[tokio::test]

@@ -211,25 +211,14 @@ async fn shutdown_signal() {
 
 fn spawn_session_purge(
     app: SharedApp,
-    mut stop: tokio::sync::watch::Receiver<bool>,
+    stop: tokio::sync::watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(SESSION_PURGE_EVERY);
-        loop {
-            tokio::select! {
-                _ = every.tick() => {}
-                _ = stop.wait_for(|s| *s) => return,
-            }
-            let now = crate::clock::now();
-            if let Err(e) = app
-                .db
-                .write(move |tx| crate::session::purge_expired(tx, now))
-                .await
-            {
-                tracing::warn!("purging expired sessions: {e}");
-            }
-        }
-    })
+    app.db.every(
+        SESSION_PURGE_EVERY,
+        stop,
+        "purging expired sessions",
+        |tx, now| crate::session::purge_expired(tx, now),
+    )
 }
 
 /// The whole route tree.

@@ -107,26 +107,14 @@ pub const ENDPOINTS: &[Endpoint] = &[
 /// nobody asks.
 pub fn spawn_background(
     app: SharedApp,
-    mut stop: tokio::sync::watch::Receiver<bool>,
+    stop: tokio::sync::watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut every = tokio::time::interval(SWEEP_EVERY);
-        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                _ = every.tick() => {}
-                _ = stop.wait_for(|s| *s) => return,
-            }
-            let now = crate::clock::now();
-            if let Err(e) = app
-                .db
-                .write(move |tx| store::expire_reservations(tx, now))
-                .await
-            {
-                tracing::warn!("parking: expiring reservations: {e}");
-            }
-        }
-    })
+    app.db.every(
+        SWEEP_EVERY,
+        stop,
+        "parking: expiring reservations",
+        |tx, now| store::expire_reservations(tx, now),
+    )
 }
 
 /// `onebox parking add-lot`: adds a lot to a database file.
