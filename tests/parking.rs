@@ -116,6 +116,98 @@ async fn a_new_user_logs_in_and_reads_their_info_without_any_secret_in_it() {
 }
 
 #[tokio::test]
+async fn no_answer_of_any_endpoint_carries_a_password_or_a_hash() {
+    let app = spawn_app().await;
+    let lot = add_lot(&app, "parkinglot1", 5, 100);
+    let mut answers = Vec::new();
+    let (_, body) = app
+        .post(
+            "/parking/api/user/new",
+            json!({"username": "bob", "password": PASSWORD, "email": "b@b"}),
+            None,
+        )
+        .await;
+    answers.push(body);
+    let (_, body) = app
+        .post(
+            "/parking/api/user/login",
+            json!({"username": "bob", "password": PASSWORD}),
+            None,
+        )
+        .await;
+    let token = body["data"]["token"].as_str().unwrap().to_string();
+    answers.push(body);
+    let t = Some(token.as_str());
+    answers.push(
+        app.post(
+            "/parking/api/user/recharge",
+            json!({"username": "bob", "amount": 9}),
+            t,
+        )
+        .await
+        .1,
+    );
+    answers.push(app.get("/parking/api/user/info/bob", t).await.1);
+    let order = app
+        .post(
+            "/parking/api/order/new",
+            json!({"username": "bob", "parkinglot_id": lot}),
+            t,
+        )
+        .await
+        .1;
+    let id = order["data"]["id"].as_i64().unwrap();
+    answers.push(order);
+    for step in ["start", "end"] {
+        answers.push(
+            app.post(
+                &format!("/parking/api/order/{step}"),
+                json!({"username": "bob", "order_id": id}),
+                t,
+            )
+            .await
+            .1,
+        );
+    }
+    answers.push(app.get("/parking/api/user/order/bob/4", t).await.1);
+    answers.push(app.get("/parking/api/parkinglot/list", None).await.1);
+    answers.push(
+        app.get(&format!("/parking/api/parkinglot/info/{lot}"), None)
+            .await
+            .1,
+    );
+    answers.push(
+        app.post(
+            "/parking/api/user/modification",
+            json!({"username": "bob", "password": "another-pass-2", "email": "c@c"}),
+            t,
+        )
+        .await
+        .1,
+    );
+    answers.push(
+        app.post(
+            "/parking/api/user/login",
+            json!({"username": "bob", "password": "wrong-password"}),
+            None,
+        )
+        .await
+        .1,
+    );
+    answers.push(
+        app.post("/parking/api/user/logout", json!({"username": "bob"}), t)
+            .await
+            .1,
+    );
+    assert_eq!(answers.len(), 13);
+    for answer in &answers {
+        assert!(answer["code"].is_number(), "{answer}");
+        assert_no_secrets(answer, &[PASSWORD, "another-pass-2", "wrong-password"]);
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn registration_needs_all_three_fields_and_answers_402_with_object_data() {
     let app = spawn_app().await;
     for body in [
