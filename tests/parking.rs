@@ -32,13 +32,7 @@ async fn register(app: &TestApp, username: &str) {
 }
 
 async fn login(app: &TestApp, username: &str) -> String {
-    let (_, body) = app
-        .post(
-            "/parking/api/user/login",
-            json!({"username": username, "password": PASSWORD}),
-            None,
-        )
-        .await;
+    let body = attempt_login(app, username, PASSWORD).await;
     assert_ok(&body)["token"]
         .as_str()
         .expect("token")
@@ -67,6 +61,34 @@ fn add_lot(app: &TestApp, name: &str, capacity: i64, price_cents: i64) -> i64 {
         .expect("lot added");
     assert!(id > 0);
     id
+}
+
+/// A login attempt's answer.
+async fn attempt_login(app: &TestApp, username: &str, password: &str) -> Value {
+    app.post(
+        "/parking/api/user/login",
+        json!({"username": username, "password": password}),
+        None,
+    )
+    .await
+    .1
+}
+
+/// `order/start`, `order/end` or `order/cancel` for one order.
+async fn order_step(
+    app: &TestApp,
+    step: &str,
+    username: &str,
+    order_id: i64,
+    token: &str,
+) -> Value {
+    app.post(
+        &format!("/parking/api/order/{step}"),
+        json!({"username": username, "order_id": order_id}),
+        Some(token),
+    )
+    .await
+    .1
 }
 
 async fn reserve(app: &TestApp, username: &str, lot: i64, token: &str) -> Value {
@@ -128,13 +150,7 @@ async fn no_answer_of_any_endpoint_carries_a_password_or_a_hash() {
         )
         .await;
     answers.push(body);
-    let (_, body) = app
-        .post(
-            "/parking/api/user/login",
-            json!({"username": "bob", "password": PASSWORD}),
-            None,
-        )
-        .await;
+    let body = attempt_login(&app, "bob", PASSWORD).await;
     let token = body["data"]["token"].as_str().unwrap().to_string();
     answers.push(body);
     let t = Some(token.as_str());
@@ -285,21 +301,9 @@ async fn weak_overlong_and_malformed_credentials_are_refused_with_402() {
 async fn login_answers_401_for_an_unknown_user_and_409_for_a_wrong_password() {
     let app = spawn_app().await;
     register(&app, "raidyue").await;
-    let (_, body) = app
-        .post(
-            "/parking/api/user/login",
-            json!({"username": "ghost", "password": PASSWORD}),
-            None,
-        )
-        .await;
+    let body = attempt_login(&app, "ghost", PASSWORD).await;
     assert_fail(&body, 401, "user not existed");
-    let (_, body) = app
-        .post(
-            "/parking/api/user/login",
-            json!({"username": "raidyue", "password": "wrong-password"}),
-            None,
-        )
-        .await;
+    let body = attempt_login(&app, "raidyue", "wrong-password").await;
     assert_fail(&body, 409, "wrong password");
     let (_, body) = app
         .post(
@@ -317,13 +321,7 @@ async fn repeated_failed_logins_are_throttled() {
     let app = spawn_app().await;
     register(&app, "raidyue").await;
     for _ in 0..10 {
-        let (_, body) = app
-            .post(
-                "/parking/api/user/login",
-                json!({"username": "raidyue", "password": "wrong-password"}),
-                None,
-            )
-            .await;
+        let body = attempt_login(&app, "raidyue", "wrong-password").await;
         assert_eq!(body["code"], 409);
     }
     // Even the right password is refused while the account is throttled.
@@ -463,21 +461,9 @@ async fn modification_changes_password_and_email_and_ends_the_other_sessions() {
         .get("/parking/api/user/info/raidyue", Some(&second))
         .await;
     assert_fail(&info, 406, "login required");
-    let (_, old) = app
-        .post(
-            "/parking/api/user/login",
-            json!({"username": "raidyue", "password": PASSWORD}),
-            None,
-        )
-        .await;
+    let old = attempt_login(&app, "raidyue", PASSWORD).await;
     assert_fail(&old, 409, "wrong password");
-    let (_, new) = app
-        .post(
-            "/parking/api/user/login",
-            json!({"username": "raidyue", "password": "brand-new-pass"}),
-            None,
-        )
-        .await;
+    let new = attempt_login(&app, "raidyue", "brand-new-pass").await;
     assert_ok(&new);
     // Missing fields: 402 with object data.
     let (_, body) = app
@@ -646,13 +632,7 @@ async fn reserving_takes_the_lowest_free_spot_and_knows_every_refusal() {
 
     // Cancelling spot 1 makes it the next one given.
     let id_a = data["id"].as_i64().unwrap();
-    let (_, body) = app
-        .post(
-            "/parking/api/order/cancel",
-            json!({"username": "a", "order_id": id_a}),
-            Some(&a),
-        )
-        .await;
+    let body = order_step(&app, "cancel", "a", id_a, &a).await;
     assert_eq!(assert_ok(&body)["status"], 3);
     assert_eq!(assert_ok(&reserve(&app, "c", lot, &c).await)["lot"], "1");
     app.stop().await;
@@ -666,49 +646,36 @@ async fn an_order_is_started_ended_and_charged_exactly_once() {
     let other = user_with_balance(&app, "other", "12").await;
     let order = reserve(&app, "raidyue", lot, &token).await;
     let id = assert_ok(&order)["id"].as_i64().unwrap();
-    let step = |path: &'static str, user: &'static str, token: String| {
-        let app = &app;
-        async move {
-            app.post(
-                path,
-                json!({"username": user, "order_id": id}),
-                Some(&token),
-            )
-            .await
-            .1
-        }
-    };
-
     assert_fail(
-        &step("/parking/api/order/end", "raidyue", token.clone()).await,
+        &order_step(&app, "end", "raidyue", id, &token).await,
         409,
         "order is not started yet",
     );
     assert_fail(
-        &step("/parking/api/order/start", "other", other.clone()).await,
+        &order_step(&app, "start", "other", id, &other).await,
         404,
         "order not exist",
     );
-    let started = step("/parking/api/order/start", "raidyue", token.clone()).await;
+    let started = order_step(&app, "start", "raidyue", id, &token).await;
     assert_eq!(assert_ok(&started)["status"], 1);
     assert_ne!(assert_ok(&started)["start_time"], "0000-00-00 00:00:00");
     assert_fail(
-        &step("/parking/api/order/start", "raidyue", token.clone()).await,
+        &order_step(&app, "start", "raidyue", id, &token).await,
         409,
         "order is already started",
     );
     assert_fail(
-        &step("/parking/api/order/cancel", "raidyue", token.clone()).await,
+        &order_step(&app, "cancel", "raidyue", id, &token).await,
         409,
         "order is already started",
     );
-    let ended = step("/parking/api/order/end", "raidyue", token.clone()).await;
+    let ended = order_step(&app, "end", "raidyue", id, &token).await;
     let data = assert_ok(&ended);
     assert_eq!(data["status"], 2);
     assert_eq!(data["fee"], 5);
     assert_ne!(data["end_time"], "0000-00-00 00:00:00");
     assert_fail(
-        &step("/parking/api/order/end", "raidyue", token.clone()).await,
+        &order_step(&app, "end", "raidyue", id, &token).await,
         409,
         "order is already finished",
     );
@@ -725,13 +692,7 @@ async fn an_order_is_started_ended_and_charged_exactly_once() {
         )
         .await;
     assert_fail(&body, 402, "need username and order_id");
-    let (_, body) = app
-        .post(
-            "/parking/api/order/start",
-            json!({"username": "raidyue", "order_id": 424242}),
-            Some(&token),
-        )
-        .await;
+    let body = order_step(&app, "start", "raidyue", 424242, &token).await;
     assert_fail(&body, 404, "order not exist");
     app.stop().await;
 }
@@ -744,15 +705,7 @@ async fn ending_without_enough_balance_is_refused_and_nothing_goes_negative() {
     let id = assert_ok(&reserve(&app, "raidyue", lot, &token).await)["id"]
         .as_i64()
         .unwrap();
-    assert_ok(
-        &app.post(
-            "/parking/api/order/start",
-            json!({"username": "raidyue", "order_id": id}),
-            Some(&token),
-        )
-        .await
-        .1,
-    );
+    assert_ok(&order_step(&app, "start", "raidyue", id, &token).await);
     // Pretend the car has been there for three hours.
     {
         let db = rusqlite::Connection::open(&app.db_path).unwrap();
@@ -762,13 +715,7 @@ async fn ending_without_enough_balance_is_refused_and_nothing_goes_negative() {
         )
         .unwrap();
     }
-    let (_, body) = app
-        .post(
-            "/parking/api/order/end",
-            json!({"username": "raidyue", "order_id": id}),
-            Some(&token),
-        )
-        .await;
+    let body = order_step(&app, "end", "raidyue", id, &token).await;
     assert_fail(&body, 407, "insufficient funds");
     assert_ok(
         &app.post(
@@ -779,13 +726,7 @@ async fn ending_without_enough_balance_is_refused_and_nothing_goes_negative() {
         .await
         .1,
     );
-    let (_, body) = app
-        .post(
-            "/parking/api/order/end",
-            json!({"username": "raidyue", "order_id": id}),
-            Some(&token),
-        )
-        .await;
+    let body = order_step(&app, "end", "raidyue", id, &token).await;
     assert_eq!(assert_ok(&body)["fee"], 20);
     let (_, info) = app
         .get("/parking/api/user/info/raidyue", Some(&token))
@@ -802,15 +743,7 @@ async fn the_order_list_filters_by_status_and_checks_it() {
     let first = assert_ok(&reserve(&app, "raidyue", lot, &token).await)["id"]
         .as_i64()
         .unwrap();
-    assert_ok(
-        &app.post(
-            "/parking/api/order/cancel",
-            json!({"username": "raidyue", "order_id": first}),
-            Some(&token),
-        )
-        .await
-        .1,
-    );
+    assert_ok(&order_step(&app, "cancel", "raidyue", first, &token).await);
     let second = assert_ok(&reserve(&app, "raidyue", lot, &token).await)["id"]
         .as_i64()
         .unwrap();
@@ -880,13 +813,7 @@ async fn a_reservation_not_started_in_time_expires_and_frees_its_spot() {
     assert_eq!(status, 3);
     let (_, lots) = app.get("/parking/api/parkinglot/list", None).await;
     assert_eq!(assert_ok(&lots)[0]["free"], 1);
-    let (_, body) = app
-        .post(
-            "/parking/api/order/start",
-            json!({"username": "raidyue", "order_id": id}),
-            Some(&token),
-        )
-        .await;
+    let body = order_step(&app, "start", "raidyue", id, &token).await;
     assert_fail(&body, 409, "order is expired or cancelled");
     assert_eq!(
         assert_ok(&reserve(&app, "other", lot, &other).await)["lot"],
@@ -1143,15 +1070,7 @@ async fn racing_ends_of_one_order_charge_its_fee_once() {
     let id = assert_ok(&reserve(&app, "raidyue", lot, &token).await)["id"]
         .as_i64()
         .unwrap();
-    assert_ok(
-        &app.post(
-            "/parking/api/order/start",
-            json!({"username": "raidyue", "order_id": id}),
-            Some(&token),
-        )
-        .await
-        .1,
-    );
+    assert_ok(&order_step(&app, "start", "raidyue", id, &token).await);
     let mut racers = Vec::new();
     for _ in 0..20 {
         let client = app.client.clone();
