@@ -1,7 +1,10 @@
--- onebox schema, version 1 (recorded in PRAGMA user_version).
--- Applied once to a new database file. A later version adds a migration step in
--- src/db.rs keyed by user_version; it never edits what is below.
+-- onebox schema (its version is recorded in PRAGMA user_version).
+-- Each "-- version N" section brings a database from version N-1 to N; a new
+-- file gets every section, an older one the sections it lacks (src/db.rs).
+-- A section, once released, is never edited: a change is a new section.
 -- Times are UTC unix seconds unless a column says otherwise; money is integer cents.
+
+-- version 1: the shared tables and parking
 
 -- Shared: sessions of every domain. Only a SHA-256 of each token is stored.
 CREATE TABLE sessions (
@@ -71,3 +74,81 @@ CREATE UNIQUE INDEX parking_orders_live_spot ON parking_orders (lot_id, spot) WH
 CREATE UNIQUE INDEX parking_orders_one_reservation ON parking_orders (user_id) WHERE status = 0;
 CREATE INDEX parking_orders_by_user ON parking_orders (user_id, status);
 CREATE INDEX parking_orders_reserved_until ON parking_orders (expires_at) WHERE status = 0;
+
+-- version 2: labs
+
+-- Students (registered by e-mail code) and admins (made with the CLI). `sid`
+-- is the API's id: the student number, or the e-mail when none was given.
+CREATE TABLE labs_users (
+    id            INTEGER PRIMARY KEY,
+    sid           TEXT    NOT NULL UNIQUE,
+    email         TEXT    UNIQUE,
+    name          TEXT    NOT NULL,
+    password_hash TEXT    NOT NULL,
+    is_admin      INTEGER NOT NULL DEFAULT 0 CHECK (is_admin IN (0, 1)),
+    phone         TEXT    NOT NULL DEFAULT '',
+    college       TEXT    NOT NULL DEFAULT '',
+    grade         TEXT    NOT NULL DEFAULT '',
+    major         TEXT    NOT NULL DEFAULT '',
+    introduce     TEXT    NOT NULL DEFAULT '',
+    created_at    INTEGER NOT NULL
+) STRICT;
+
+-- A lab's leader (role 2) leads that one lab.
+CREATE TABLE labs_labs (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT    NOT NULL UNIQUE,
+    leader_id   INTEGER UNIQUE REFERENCES labs_users (id),
+    description TEXT    NOT NULL DEFAULT '',
+    created_at  INTEGER NOT NULL
+) STRICT;
+
+-- opt_status: 0 submitted, 1 approved, 2 finished, 3 rejected.
+-- duration is in seconds; deleted is the soft-delete flag.
+CREATE TABLE labs_projects (
+    id          INTEGER PRIMARY KEY,
+    lab_id      INTEGER NOT NULL REFERENCES labs_labs (id),
+    leader_id   INTEGER NOT NULL REFERENCES labs_users (id),
+    name        TEXT    NOT NULL,
+    description TEXT    NOT NULL DEFAULT '',
+    duration    INTEGER NOT NULL DEFAULT 0 CHECK (duration >= 0),
+    coach_id    TEXT    NOT NULL DEFAULT '',
+    aim         TEXT    NOT NULL,
+    type        TEXT    NOT NULL DEFAULT '',
+    opt_status  INTEGER NOT NULL DEFAULT 0 CHECK (opt_status BETWEEN 0 AND 3),
+    submit_time INTEGER NOT NULL,
+    start_time  INTEGER,
+    end_time    INTEGER,
+    deleted     INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1))
+) STRICT;
+CREATE INDEX labs_projects_by_lab ON labs_projects (lab_id, deleted, opt_status);
+CREATE INDEX labs_projects_by_status ON labs_projects (deleted, opt_status);
+
+-- Members of a project, the leader first (position 0).
+CREATE TABLE labs_members (
+    project_id INTEGER NOT NULL REFERENCES labs_projects (id) ON DELETE CASCADE,
+    user_id    INTEGER NOT NULL REFERENCES labs_users (id),
+    position   INTEGER NOT NULL,
+    PRIMARY KEY (project_id, user_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX labs_members_by_user ON labs_members (user_id);
+
+-- Mailed codes, one live code per address and purpose; only a SHA-256 of the
+-- code is kept. used_at is set when the code is accepted.
+CREATE TABLE labs_codes (
+    email      TEXT    NOT NULL,
+    purpose    TEXT    NOT NULL CHECK (purpose IN ('register', 'reset')),
+    code_hash  BLOB    NOT NULL,
+    sent_at    INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    tries_left INTEGER NOT NULL,
+    used_at    INTEGER,
+    PRIMARY KEY (email, purpose)
+) STRICT, WITHOUT ROWID;
+
+-- Login captchas: the answer (lower case) by a SHA-256 of the id the client holds.
+CREATE TABLE labs_captchas (
+    id_hash    BLOB    PRIMARY KEY,
+    answer     TEXT    NOT NULL,
+    expires_at INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;

@@ -1,5 +1,5 @@
 //! What every handler is given: the database, password hashing, the login
-//! throttle and the settings chosen on the command line.
+//! throttle, the mailer and the settings chosen on the command line.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,6 +8,7 @@ use warp::Filter;
 
 use crate::body::Limits;
 use crate::db::Db;
+use crate::mail::Mailer;
 use crate::password::Passwords;
 use crate::throttle::Throttle;
 
@@ -19,6 +20,8 @@ pub struct Settings {
     pub reserve_timeout: Duration,
     /// Added before every API answer (teaching front-ends about latency).
     pub delay: Duration,
+    /// Labs: login asks for the captcha.
+    pub captcha: bool,
 }
 
 /// Shared state of a running server.
@@ -26,6 +29,7 @@ pub struct App {
     pub db: Db,
     pub passwords: Passwords,
     pub throttle: Throttle,
+    pub mailer: Mailer,
     pub settings: Settings,
 }
 

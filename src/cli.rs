@@ -29,6 +29,11 @@ pub enum Command {
         #[command(subcommand)]
         command: ParkingCommand,
     },
+    /// Lab projects administration.
+    Labs {
+        #[command(subcommand)]
+        command: LabsCommand,
+    },
     /// Copy the database with SQLite's online backup (safe while serving).
     Backup {
         /// The new file to write.
@@ -56,6 +61,27 @@ pub enum ParkingCommand {
         /// Price per started hour in yuan, e.g. 5 or 4.50.
         #[arg(long, value_parser = parse_yuan)]
         price: i64,
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LabsCommand {
+    /// Add an admin (role 3), who can manage labs and every project.
+    AddAdmin {
+        /// Login id (`sid`) of the admin.
+        #[arg(long)]
+        sid: String,
+        /// Password, under the same rules as the API's.
+        #[arg(long)]
+        password: String,
+        /// Display name (default: the sid).
+        #[arg(long)]
+        name: Option<String>,
+        /// Shortest password accepted, in characters.
+        #[arg(long, env = "ONEBOX_MIN_PASSWORD", default_value_t = 8)]
+        min_password: usize,
         #[command(flatten)]
         db: DbArg,
     },
@@ -89,7 +115,7 @@ pub struct ServeArgs {
     #[arg(long, env = "ONEBOX_DEMO")]
     pub demo: bool,
     /// bcrypt cost for new password hashes (4 is for tests only).
-    #[arg(long, env = "ONEBOX_BCRYPT_COST", default_value_t = 10,
+    #[arg(long, env = "ONEBOX_BCRYPT_COST", default_value_t = crate::password::DEFAULT_COST,
           value_parser = clap::value_parser!(u32).range(4..=31))]
     pub bcrypt_cost: u32,
     /// Shortest password accepted for new passwords, in characters.
@@ -122,6 +148,29 @@ pub struct ServeArgs {
     /// 90s, 1h).
     #[arg(long, env = "ONEBOX_RESERVE_TIMEOUT", default_value = "30m", value_parser = parse_duration)]
     pub reserve_timeout: Duration,
+    /// Labs: whether login asks for the captcha of `user/login/code` (off
+    /// for API-only clients).
+    #[arg(long, env = "ONEBOX_CAPTCHA", value_enum, default_value_t = Switch::On)]
+    pub captcha: Switch,
+    /// SMTP server for the mail the server sends (register and reset codes,
+    /// notices), e.g. smtp://localhost:25 or smtps://user:pass@smtp.example.com:465.
+    /// Without it every mail goes to the operator's outbox at /_/outbox.
+    #[arg(long, env = "ONEBOX_SMTP")]
+    pub smtp: Option<String>,
+    /// Sender of the mail sent through --smtp.
+    #[arg(
+        long,
+        env = "ONEBOX_MAIL_FROM",
+        default_value = "onebox <noreply@localhost>"
+    )]
+    pub mail_from: String,
+}
+
+/// A feature switch on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Switch {
+    On,
+    Off,
 }
 
 impl ServeArgs {

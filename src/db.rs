@@ -19,8 +19,9 @@ use tokio::sync::{mpsc, oneshot};
 use crate::error::{Error, Result};
 
 /// The schema version this binary writes; recorded in `PRAGMA user_version`.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 const SCHEMA: &str = include_str!("../schema.sql");
+const SECTION_MARK: &str = "-- version ";
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 const READERS: u32 = 8;
 
@@ -65,7 +66,33 @@ fn apply_pragmas(conn: &Connection, synchronous: Synchronous) -> rusqlite::Resul
     Ok(())
 }
 
-/// Brings a database file to [`SCHEMA_VERSION`], creating it when new.
+/// The `-- version N` sections of `schema.sql`, in order: section N brings
+/// a database from version N-1 to N. A section starts at a line beginning
+/// with the mark and a number.
+fn schema_sections() -> Vec<(i64, String)> {
+    let mut sections: Vec<(i64, String)> = Vec::new();
+    for line in SCHEMA.lines() {
+        let version = line.strip_prefix(SECTION_MARK).and_then(|rest| {
+            let digits = rest
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(rest.len());
+            rest[..digits].parse::<i64>().ok()
+        });
+        match (version, sections.last_mut()) {
+            (Some(version), _) => sections.push((version, String::new())),
+            (None, Some((_, sql))) => {
+                sql.push_str(line);
+                sql.push('\n');
+            }
+            (None, None) => {}
+        }
+    }
+    sections
+}
+
+/// Brings a database file to [`SCHEMA_VERSION`]: a new file gets every
+/// section of the schema, an older one the sections it lacks, all in one
+/// transaction.
 fn migrate(conn: &mut Connection) -> Result<()> {
     let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     if version > SCHEMA_VERSION {
@@ -73,9 +100,11 @@ fn migrate(conn: &mut Connection) -> Result<()> {
             "the database has schema version {version}, newer than this onebox ({SCHEMA_VERSION}); use a newer onebox"
         )));
     }
-    if version == 0 {
+    if version < SCHEMA_VERSION {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute_batch(SCHEMA)?;
+        for (_, sql) in schema_sections().into_iter().filter(|(n, _)| *n > version) {
+            tx.execute_batch(&sql)?;
+        }
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         tx.commit()?;
     }
@@ -309,6 +338,39 @@ pub fn open_existing(path: &Path, flags: OpenFlags) -> Result<Connection> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn schema_sections_are_numbered_one_to_the_current_version() {
+        let numbers: Vec<i64> = schema_sections().iter().map(|(n, _)| *n).collect();
+        assert_eq!(numbers, (1..=SCHEMA_VERSION).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn an_older_database_gets_the_sections_it_lacks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let mut conn = Connection::open(&path).unwrap();
+        conn.execute_batch(&schema_sections()[0].1).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute(
+            "INSERT INTO parking_lots (name, capacity, price_cents) VALUES ('A', 3, 500)",
+            [],
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let version: i64 = conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))
+            .unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
+        let lots: i64 = conn
+            .query_row("SELECT count(*) FROM parking_lots", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(lots, 1);
+        conn.query_row("SELECT count(*) FROM labs_users", [], |row| {
+            row.get::<_, i64>(0)
+        })
+        .unwrap();
+    }
 
     #[tokio::test]
     async fn a_failed_write_leaves_nothing_behind() {

@@ -7,12 +7,14 @@
 pub mod app;
 pub mod assets;
 pub mod body;
+pub mod captcha;
 pub mod cli;
 pub mod clock;
 pub mod db;
 pub mod domains;
 pub mod error;
 pub mod files;
+pub mod mail;
 pub mod operator;
 pub mod outbox;
 pub mod password;

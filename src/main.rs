@@ -4,7 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
-use onebox::cli::{Cli, Command, ParkingCommand};
+use onebox::cli::{Cli, Command, LabsCommand, ParkingCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -57,6 +57,25 @@ fn run(cli: Cli) -> Result<(), String> {
             } => {
                 let id = onebox::domains::parking::add_lot(&db.path, &name, capacity, price)?;
                 println!("added parking lot {id}: {name}, {capacity} spots");
+                Ok(())
+            }
+        },
+        Some(Command::Labs { command }) => match command {
+            LabsCommand::AddAdmin {
+                sid,
+                password,
+                name,
+                min_password,
+                db,
+            } => {
+                onebox::domains::labs::add_admin(
+                    &db.path,
+                    &sid,
+                    &password,
+                    name.as_deref(),
+                    min_password,
+                )?;
+                println!("added labs admin {}", sid.trim());
                 Ok(())
             }
         },

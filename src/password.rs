@@ -13,6 +13,9 @@ use crate::error::{Error, Result};
 /// Niceness of the hashing threads (0 is normal, 19 the lowest).
 const HASHER_NICENESS: i32 = 10;
 
+/// bcrypt cost when none is chosen (`--bcrypt-cost`).
+pub const DEFAULT_COST: u32 = 10;
+
 /// bcrypt reads at most 72 bytes; longer passwords are refused, not cut.
 pub const MAX_BYTES: usize = 72;
 

@@ -13,9 +13,10 @@ use warp::{Filter, Reply};
 
 use crate::app::{App, Settings, SharedApp};
 use crate::body::Limits;
-use crate::cli::ServeArgs;
+use crate::cli::{ServeArgs, Switch};
 use crate::db::Db;
 use crate::domains::Domain;
+use crate::mail::Mailer;
 use crate::password::Passwords;
 use crate::throttle::Throttle;
 use crate::web::{self, Cors, Response};
@@ -103,10 +104,12 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
         source,
     })?;
 
+    let mailer = Mailer::new(args.smtp.as_deref(), &args.mail_from).map_err(StartError::Config)?;
     let app: SharedApp = Arc::new(App {
         db,
         passwords: Passwords::new(args.bcrypt_cost, args.min_password),
         throttle: Throttle::default(),
+        mailer,
         settings: Settings {
             limits: Limits {
                 form: Limits::default().form,
@@ -114,6 +117,7 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
             },
             reserve_timeout: args.reserve_timeout,
             delay: Duration::from_millis(args.delay),
+            captcha: args.captcha == Switch::On,
         },
     });
     if args.demo {

@@ -101,6 +101,21 @@ pub fn touch(conn: &Connection, token_hash: &[u8; 32], now: i64) -> Result<()> {
     Ok(())
 }
 
+/// Records use of a session in the background when it is due, so the
+/// request does not wait for the writer.
+pub fn touch_if_due(db: &crate::db::Db, session: &Session, now: i64) {
+    if !session.needs_touch {
+        return;
+    }
+    let db = db.clone();
+    let token_hash = session.token_hash;
+    tokio::spawn(async move {
+        if let Err(e) = db.write(move |tx| touch(tx, &token_hash, now)).await {
+            tracing::warn!("recording session use: {e}");
+        }
+    });
+}
+
 /// Ends one session (logout).
 pub fn end(conn: &Connection, token_hash: &[u8; 32]) -> Result<()> {
     conn.execute(
@@ -141,6 +156,13 @@ pub fn presented(
     warp::header::headers_cloned().map(move |headers: HeaderMap| token_in(&headers, cookie_name))
 }
 
+/// The value of one cookie of a request. Never rejects.
+pub fn cookie(
+    name: &'static str,
+) -> impl Filter<Extract = (Option<String>,), Error = std::convert::Infallible> + Clone {
+    warp::header::headers_cloned().map(move |headers: HeaderMap| cookie_in(&headers, name))
+}
+
 /// The token of an `Authorization: Bearer <token>` header.
 pub fn bearer(headers: &HeaderMap) -> Option<String> {
     let value = headers.get("authorization")?.to_str().ok()?;
@@ -150,16 +172,33 @@ pub fn bearer(headers: &HeaderMap) -> Option<String> {
 }
 
 fn token_in(headers: &HeaderMap, cookie_name: &str) -> Option<String> {
-    bearer(headers).or_else(|| {
-        headers
-            .get_all("cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, value)| *name == cookie_name && !value.is_empty())
-            .map(|(_, value)| value.to_string())
-    })
+    bearer(headers).or_else(|| cookie_in(headers, cookie_name))
+}
+
+fn cookie_in(headers: &HeaderMap, cookie_name: &str) -> Option<String> {
+    headers
+        .get_all("cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, value)| *name == cookie_name && !value.is_empty())
+        .map(|(_, value)| value.to_string())
+}
+
+/// A `Set-Cookie` value for a session cookie: HttpOnly, SameSite=Lax, on
+/// the whole site; `max_age` makes it outlive the browser session.
+pub fn set_cookie(name: &str, value: &str, max_age_secs: Option<i64>) -> String {
+    let mut cookie = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if let Some(secs) = max_age_secs {
+        cookie.push_str(&format!("; Max-Age={secs}"));
+    }
+    cookie
+}
+
+/// A `Set-Cookie` value that removes a cookie.
+pub fn clear_cookie(name: &str) -> String {
+    set_cookie(name, "", Some(0))
 }
 
 #[cfg(test)]

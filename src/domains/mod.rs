@@ -7,6 +7,7 @@ use warp::filters::BoxedFilter;
 use crate::app::SharedApp;
 use crate::web::{Endpoint, Response};
 
+pub mod labs;
 pub mod parking;
 
 /// One of the five systems.
@@ -52,13 +53,14 @@ impl Domain {
 
     /// Whether this build serves the domain yet.
     pub fn is_built(self) -> bool {
-        matches!(self, Domain::Parking)
+        matches!(self, Domain::Parking | Domain::Labs)
     }
 
     /// The documented routes, relative to the prefix.
     pub fn endpoints(self) -> &'static [Endpoint] {
         match self {
             Domain::Parking => parking::ENDPOINTS,
+            Domain::Labs => labs::ENDPOINTS,
             _ => &[],
         }
     }
@@ -67,6 +69,7 @@ impl Domain {
     pub fn routes(self, app: &SharedApp) -> Option<BoxedFilter<(Response,)>> {
         match self {
             Domain::Parking => Some(parking::routes(app.clone())),
+            Domain::Labs => Some(labs::routes(app.clone())),
             _ => None,
         }
     }
@@ -75,6 +78,7 @@ impl Domain {
     pub async fn load_demo(self, app: &SharedApp) -> crate::error::Result<()> {
         match self {
             Domain::Parking => parking::demo::load(app).await,
+            Domain::Labs => labs::demo::load(app).await,
             _ => Ok(()),
         }
     }
@@ -87,6 +91,7 @@ impl Domain {
     ) -> Option<tokio::task::JoinHandle<()>> {
         match self {
             Domain::Parking => Some(parking::spawn_background(app.clone(), stop)),
+            Domain::Labs => Some(labs::spawn_background(app.clone(), stop)),
             _ => None,
         }
     }

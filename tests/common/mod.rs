@@ -11,6 +11,8 @@ use onebox::server::Server;
 use serde_json::Value;
 use tempfile::TempDir;
 
+pub mod smtp;
+
 pub const OPERATOR_TOKEN: &str = "test-operator-token";
 
 /// A server started in this process on 127.0.0.1:0.
@@ -112,6 +114,27 @@ impl TestApp {
             server.stop().await;
         }
     }
+}
+
+/// The mail in the outbox, newest first, as `/_/outbox.json` shows it.
+pub async fn outbox(app: &TestApp) -> Vec<Value> {
+    let response = app
+        .client
+        .get(app.url("/_/outbox.json"))
+        .bearer_auth(OPERATOR_TOKEN)
+        .send()
+        .await
+        .expect("request sent");
+    let (status, body) = json_of(response).await;
+    assert_eq!(status, 200, "{body}");
+    body.as_array().expect("a JSON array").clone()
+}
+
+/// The first six-digit code standing alone in a mail's text.
+pub fn code_in(text: &str) -> Option<String> {
+    text.split_whitespace()
+        .find(|word| word.len() == 6 && word.chars().all(|c| c.is_ascii_digit()))
+        .map(str::to_string)
 }
 
 pub async fn json_of(response: reqwest::Response) -> (u16, Value) {

@@ -55,18 +55,7 @@ async fn authorize(
             Ok::<_, Error>((user, session))
         })
         .await?;
-    if session.needs_touch {
-        let db = app.db.clone();
-        let token_hash = session.token_hash;
-        tokio::spawn(async move {
-            if let Err(e) = db
-                .write(move |tx| session::touch(tx, &token_hash, now))
-                .await
-            {
-                tracing::warn!("parking: recording session use: {e}");
-            }
-        });
-    }
+    session::touch_if_due(&app.db, &session, now);
     Ok(Authorized {
         user,
         token_hash: session.token_hash,

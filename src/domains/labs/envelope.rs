@@ -1,0 +1,130 @@
+//! Labs' wire format: `{"status": 200, "message": "操作成功", "data": ...}`;
+//! failures are status 300 with a clear message, or 400 when the caller has
+//! no session or no permission. HTTP 200 for every API outcome (routing
+//! failures are real 404/405; a server fault is HTTP 500).
+
+use serde_json::{Value, json};
+use warp::http::{HeaderValue, StatusCode, header};
+
+use crate::body::{BodyError, FieldError};
+use crate::password;
+use crate::web::{self, Response, Unrouted};
+
+/// The seed's message for status 400.
+pub const DENIED: &str = "会话已过期或权限不足，请重新登陆";
+
+/// Every way a labs request can fail.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Status 300 with this message.
+    #[error("{0}")]
+    Failed(String),
+    /// Status 400: no session, or not allowed.
+    #[error("{DENIED}")]
+    Denied,
+    #[error("登录失败次数过多，请 {0} 分钟后再试")]
+    Throttled(u64),
+    #[error(transparent)]
+    Body(#[from] BodyError),
+    #[error(transparent)]
+    Field(#[from] FieldError),
+    #[error(transparent)]
+    Password(#[from] password::Rule),
+    #[error("服务器内部错误")]
+    Internal(#[from] crate::error::Error),
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Internal(e.into())
+    }
+}
+
+/// A status-300 failure.
+pub fn failed(message: impl Into<String>) -> Error {
+    Error::Failed(message.into())
+}
+
+impl Error {
+    /// The `status` in the body.
+    pub fn status(&self) -> u16 {
+        match self {
+            Error::Denied => 400,
+            _ => 300,
+        }
+    }
+}
+
+fn body(status: u16, message: &str, data: Value) -> Value {
+    json!({"status": status, "message": message, "data": data})
+}
+
+/// Renders a handler's result.
+pub fn reply(result: Result<Value, Error>) -> Response {
+    match result {
+        Ok(data) => web::json(StatusCode::OK, &body(200, "操作成功", data)),
+        Err(error) => {
+            let http = if let Error::Internal(e) = &error {
+                tracing::error!("labs: {e}");
+                StatusCode::INTERNAL_SERVER_ERROR
+            } else {
+                StatusCode::OK
+            };
+            web::json(http, &body(error.status(), &error.to_string(), json!({})))
+        }
+    }
+}
+
+/// Renders a handler's result that also sets a cookie.
+pub fn reply_with_cookie(result: Result<(Value, String), Error>) -> Response {
+    match result {
+        Ok((data, cookie)) => with_cookie(reply(Ok(data)), &cookie),
+        Err(error) => reply(Err(error)),
+    }
+}
+
+fn with_cookie(mut response: Response, cookie: &str) -> Response {
+    if let Ok(value) = HeaderValue::from_str(cookie) {
+        response.headers_mut().append(header::SET_COOKIE, value);
+    }
+    response
+}
+
+/// A captcha image: the JPEG, the cookie naming it, and its id (also in
+/// `X-Captcha-Id` for clients without cookies). Never cached.
+pub fn captcha_image(result: Result<(Vec<u8>, String, String), Error>) -> Response {
+    match result {
+        Ok((jpeg, cookie, id)) => {
+            let mut response = Response::new(jpeg.into());
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            if let Ok(value) = HeaderValue::from_str(&id) {
+                headers.insert("x-captcha-id", value);
+            }
+            with_cookie(response, &cookie)
+        }
+        Err(error) => reply(Err(error)),
+    }
+}
+
+/// A request no labs route took: HTTP 404, or 405 with `Allow`; status 300.
+pub fn unrouted(unrouted: Unrouted) -> Response {
+    match unrouted {
+        Unrouted::NotFound { method, path } => web::json(
+            StatusCode::NOT_FOUND,
+            &body(300, &format!("没有这个接口：{method} {path}"), json!({})),
+        ),
+        Unrouted::MethodNotAllowed { allow } => web::with_allow(
+            web::json(
+                StatusCode::METHOD_NOT_ALLOWED,
+                &body(
+                    300,
+                    &format!("请求方法不对，请用 {}", allow.join(" 或 ")),
+                    json!({}),
+                ),
+            ),
+            &allow,
+        ),
+    }
+}

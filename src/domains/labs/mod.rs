@@ -1,0 +1,210 @@
+//! University lab projects (`../shared/seeds/labs.md`), under `/labs`.
+//!
+//! Students register with a mailed code and create projects in a lab; the
+//! lab's leader (a student named as `leader_id`) and admins (made with
+//! `onebox labs add-admin`) review, update and delete them. Login takes the
+//! JPEG captcha of `user/login/code` unless `--captcha off`. Sessions travel
+//! in an HttpOnly cookie (or as `Authorization: Bearer`). Envelope:
+//! `{status, message, data}`, HTTP 200 for every API outcome.
+
+use std::path::Path;
+use std::time::Duration;
+
+use crate::app::SharedApp;
+use crate::password::Passwords;
+use crate::session::Policy;
+use crate::web::Endpoint;
+
+pub mod demo;
+pub mod envelope;
+pub mod handlers;
+pub mod model;
+pub mod routes;
+pub mod store;
+
+pub use routes::routes;
+
+/// Name in the sessions table, the throttle and the outbox.
+pub const DOMAIN: &str = "labs";
+/// The session cookie.
+pub const COOKIE: &str = "onebox_labs";
+/// The cookie naming the captcha a login answers.
+pub const CAPTCHA_COOKIE: &str = "onebox_labs_captcha";
+/// A login without `remember`: two idle hours, half a day at most, and a
+/// cookie that ends with the browser.
+pub const SESSIONS: Policy = Policy {
+    idle_secs: 2 * 3600,
+    max_age_secs: 12 * 3600,
+};
+/// A login with `remember`: thirty days.
+pub const REMEMBERED_SESSIONS: Policy = Policy {
+    idle_secs: 30 * 24 * 3600,
+    max_age_secs: 30 * 24 * 3600,
+};
+const SWEEP_EVERY: Duration = Duration::from_secs(60);
+
+/// The documented routes (relative to `/labs`).
+pub const ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        method: "POST",
+        path: "/user/login",
+        summary: "Log in (sid = student number or e-mail, password, captcha code, remember); sets the session cookie",
+    },
+    Endpoint {
+        method: "GET",
+        path: "/user/type",
+        summary: "The caller's role (0 none, 1 student, 2 lab leader, 3 admin) with student / lab / admin",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/user/logout",
+        summary: "End the session",
+    },
+    Endpoint {
+        method: "GET",
+        path: "/user/login/code",
+        summary: "A JPEG captcha for the next login (single use, 5 minutes, case-insensitive)",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/user/register/mail",
+        summary: "Mail a registration code (email)",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/user/register/code",
+        summary: "Register a student (email, code, name, password; optional sid, phone, college, grade, major, introduce)",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/user/resetPassword/mail",
+        summary: "Mail a password reset code (email)",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/user/resetPassword/code",
+        summary: "Set a new password with the mailed code (email, code, password)",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/project/create",
+        summary: "Create a project led by the caller (name, lab_name, aim, memberIds; description, duration, coach_id, type)",
+    },
+    Endpoint {
+        method: "GET",
+        path: "/project/count/lab",
+        summary: "Number of a lab's projects (lab_id); admin or that lab's leader",
+    },
+    Endpoint {
+        method: "GET",
+        path: "/project/count/status",
+        summary: "Number of projects with an opt_status (status); admin",
+    },
+    Endpoint {
+        method: "GET",
+        path: "/project/student",
+        summary: "A student's projects (sid); admin or the student",
+    },
+    Endpoint {
+        method: "GET",
+        path: "/project/one",
+        summary: "One project with its members (id); admin, its lab's leader or a member",
+    },
+    Endpoint {
+        method: "GET",
+        path: "/project/lab",
+        summary: "A lab's projects of an opt_status (status, lab_id; page, rows when status is 0); admin or that lab's leader",
+    },
+    Endpoint {
+        method: "GET",
+        path: "/project/all",
+        summary: "Projects of an opt_status, paged (status, page, rows); admin",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/project/update",
+        summary: "Update a project (id, name, duration, aim, type, memberIds; description, coach_id, notify); admin or its lab's leader",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/project/review",
+        summary: "Set a project's opt_status (id, opt_status: 0 submitted, 1 approved, 2 finished, 3 rejected); admin or its lab's leader",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/project/delete/student",
+        summary: "Delete (newValue 1, the default) or restore (0) one's own project (pid); its leader",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/project/delete",
+        summary: "Delete or restore projects (ids joined by @, newValue); admin or their lab's leader",
+    },
+    Endpoint {
+        method: "GET",
+        path: "/lab/get/all",
+        summary: "Every lab",
+    },
+    Endpoint {
+        method: "GET",
+        path: "/lab/get",
+        summary: "One lab (id)",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/lab/create",
+        summary: "Create a lab (name; leader_id, description); admin",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/lab/update",
+        summary: "Change a lab (id; name, leader_id, description); admin",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/lab/delete",
+        summary: "Delete a lab that has no projects (id); admin",
+    },
+];
+
+/// Removes expired captchas and day-old codes every minute.
+pub fn spawn_background(
+    app: SharedApp,
+    stop: tokio::sync::watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
+    app.db.every(
+        SWEEP_EVERY,
+        stop,
+        "labs: removing expired captchas and codes",
+        |tx, now| store::sweep(tx, now),
+    )
+}
+
+/// `onebox labs add-admin`: adds an admin to a database file.
+pub fn add_admin(
+    db: &Path,
+    sid: &str,
+    password: &str,
+    name: Option<&str>,
+    min_password: usize,
+) -> Result<(), String> {
+    let sid = model::check_sid(sid).map_err(|e| e.to_string())?;
+    let name = model::check_name(name.unwrap_or(&sid)).map_err(|e| e.to_string())?;
+    let passwords = Passwords::new(crate::password::DEFAULT_COST, min_password);
+    passwords.check_new(password).map_err(|e| e.to_string())?;
+    let hash = passwords
+        .hash_blocking(password)
+        .map_err(|e| e.to_string())?;
+    let mut conn = crate::db::open_for_cli(db).map_err(|e| e.to_string())?;
+    let tx = conn.transaction().map_err(|e| e.to_string())?;
+    let user = model::NewUser {
+        sid,
+        email: None,
+        name,
+        profile: model::Profile::default(),
+        is_admin: true,
+    };
+    store::insert_user(&tx, &user, &hash, crate::clock::now()).map_err(|e| e.to_string())?;
+    tx.commit().map_err(|e| e.to_string())?;
+    Ok(())
+}
