@@ -84,6 +84,7 @@ fn chosen_domains(args: &ServeArgs) -> Result<Vec<Domain>, StartError> {
 /// Opens the database, binds the address and starts serving.
 pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
     let domains = chosen_domains(args)?;
+    let mailer = Mailer::new(args.smtp.as_deref(), &args.mail_from).map_err(StartError::Config)?;
     let db_path = args.db.path.clone();
     let synchronous = args.synchronous;
     let db = tokio::task::spawn_blocking(move || Db::open(&db_path, synchronous))
@@ -104,7 +105,6 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
         source,
     })?;
 
-    let mailer = Mailer::new(args.smtp.as_deref(), &args.mail_from).map_err(StartError::Config)?;
     let app: SharedApp = Arc::new(App {
         db,
         passwords: Passwords::new(args.bcrypt_cost, args.min_password),

@@ -51,6 +51,63 @@ fn help_explains_every_command() {
     let (ok, out, _) = run(&["parking", "add-lot", "--help"]);
     assert!(ok);
     assert!(out.contains("--capacity") && out.contains("--price"));
+    let (ok, out, _) = run(&["labs", "add-admin", "--help"]);
+    assert!(ok);
+    assert!(out.contains("--sid") && out.contains("--password"));
+    let (ok, out, _) = run(&["serve", "--help"]);
+    assert!(ok);
+    for word in ["--captcha", "--smtp", "--mail-from"] {
+        assert!(out.contains(word), "serve --help lacks {word}: {out}");
+    }
+}
+
+#[tokio::test]
+async fn labs_add_admin_makes_an_admin_under_the_password_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("labs.db");
+    let db_arg = db.to_str().unwrap();
+    let add = |sid: &str, password: &str| {
+        run(&[
+            "labs",
+            "add-admin",
+            "--db",
+            db_arg,
+            "--sid",
+            sid,
+            "--password",
+            password,
+            "--name",
+            "教务处",
+        ])
+    };
+    let (ok, _, err) = add("root", "short");
+    assert!(!ok);
+    assert!(err.contains("at least 8"), "{err}");
+    let (ok, _, err) = add("root", &"x".repeat(73));
+    assert!(!ok);
+    assert!(err.contains("72 bytes"), "{err}");
+    let (ok, _, err) = add("has space", "long-enough-1");
+    assert!(!ok, "{err}");
+    let (ok, out, err) = add("root", "long-enough-1");
+    assert!(ok, "{err}");
+    assert!(out.contains("added labs admin root"), "{out}");
+    let (ok, _, err) = add("root", "long-enough-1");
+    assert!(!ok);
+    assert!(err.contains("已被注册"), "{err}");
+
+    let server = RunningBinary::start(&db, &["--captcha", "off"]);
+    let body: Value = reqwest::Client::new()
+        .post(server.url("/labs/user/login"))
+        .json(&json!({"sid": "root", "password": "long-enough-1"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(body["status"], 200, "{body}");
+    assert_eq!(body["data"]["role"], 3);
+    assert_eq!(body["data"]["admin"]["name"], "教务处");
 }
 
 #[test]
@@ -135,6 +192,18 @@ fn an_unusable_database_path_or_a_busy_port_is_one_clear_line() {
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert!(err.contains(&format!("cannot listen on {addr}")), "{err}");
     assert!(!err.contains("panicked"));
+
+    let (ok, _, err) = run(&[
+        "--db",
+        db.to_str().unwrap(),
+        "--listen",
+        "127.0.0.1:0",
+        "--smtp",
+        "ftp://nowhere",
+    ]);
+    assert!(!ok);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("--smtp"), "{err}");
 }
 
 /// Users with tokens and balance, on a running binary.
