@@ -309,13 +309,22 @@ pub fn check(path: &Path) -> Result<Vec<String>> {
     Ok(problems)
 }
 
-/// A connection for CLI commands that write (schema applied, same pragmas);
-/// safe beside a running server, whose writer it waits for.
-pub fn open_for_cli(path: &Path) -> Result<Connection> {
-    let mut conn = Connection::open(path)?;
-    apply_pragmas(&conn, Synchronous::Normal)?;
-    migrate(&mut conn)?;
-    Ok(conn)
+/// Runs a CLI command's writes in one `BEGIN IMMEDIATE` transaction on the
+/// file (created with the schema if new); safe beside a running server,
+/// whose writer it waits for. Errors come back as the line to print.
+pub fn write_for_cli<T, E, F>(path: &Path, f: F) -> Result<T, String>
+where
+    F: FnOnce(&Transaction) -> Result<T, E>,
+    E: From<Error> + std::fmt::Display,
+{
+    let open = || -> Result<Connection> {
+        let mut conn = Connection::open(path)?;
+        apply_pragmas(&conn, Synchronous::Normal)?;
+        migrate(&mut conn)?;
+        Ok(conn)
+    };
+    let mut conn = open().map_err(|e| e.to_string())?;
+    in_transaction(&mut conn, f).map_err(|e| e.to_string())
 }
 
 /// Opens a database that must already exist (the CLI's read-only commands).

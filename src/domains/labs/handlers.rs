@@ -232,36 +232,30 @@ async fn mail_code(app: &SharedApp, email: String, purpose: Purpose) -> Result<V
 
 /// POST /user/register/mail
 pub async fn register_mail(call: Call) -> Result<Value, Error> {
-    let form = call.input?;
-    let email = check_email(&required(&form, "email", "邮箱")?)?;
-    let lookup = email.clone();
-    if call
-        .app
-        .db
-        .read(move |conn| store::user_by_email(conn, &lookup))
-        .await?
-        .is_some()
-    {
-        return Err(failed("该邮箱已注册"));
-    }
-    mail_code(&call.app, email, Purpose::Register).await
+    mail_code_to(call, Purpose::Register).await
 }
 
 /// POST /user/resetPassword/mail
 pub async fn reset_mail(call: Call) -> Result<Value, Error> {
+    mail_code_to(call, Purpose::Reset).await
+}
+
+/// The `email` of a mail request: new for registration, known for a reset.
+async fn mail_code_to(call: Call, purpose: Purpose) -> Result<Value, Error> {
     let form = call.input?;
     let email = check_email(&required(&form, "email", "邮箱")?)?;
     let lookup = email.clone();
-    if call
+    let registered = call
         .app
         .db
         .read(move |conn| store::user_by_email(conn, &lookup))
         .await?
-        .is_none()
-    {
-        return Err(failed("该邮箱未注册"));
+        .is_some();
+    match purpose {
+        Purpose::Register if registered => Err(failed("该邮箱已注册")),
+        Purpose::Reset if !registered => Err(failed("该邮箱未注册")),
+        _ => mail_code(&call.app, email, purpose).await,
     }
-    mail_code(&call.app, email, Purpose::Reset).await
 }
 
 /// Checks a code without using it; a wrong one counts as a try. Lets a bad

@@ -195,8 +195,6 @@ pub fn add_admin(
     let hash = passwords
         .hash_blocking(password)
         .map_err(|e| e.to_string())?;
-    let mut conn = crate::db::open_for_cli(db).map_err(|e| e.to_string())?;
-    let tx = conn.transaction().map_err(|e| e.to_string())?;
     let user = model::NewUser {
         sid,
         email: None,
@@ -204,7 +202,8 @@ pub fn add_admin(
         profile: model::Profile::default(),
         is_admin: true,
     };
-    store::insert_user(&tx, &user, &hash, crate::clock::now()).map_err(|e| e.to_string())?;
-    tx.commit().map_err(|e| e.to_string())?;
+    crate::db::write_for_cli(db, |tx| {
+        store::insert_user(tx, &user, &hash, crate::clock::now())
+    })?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! them (ids and text as strings; `int` fields, roles, counts and epoch
 //! millisecond timestamps as numbers), and the rules input must meet.
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::envelope::{Error, failed};
 
@@ -161,31 +161,49 @@ pub struct Project {
 }
 
 impl Project {
+    /// The keys every project view starts with, in the seed's order.
+    fn head(&self) -> Map<String, Value> {
+        [
+            ("id", json!(self.id.to_string())),
+            ("name", json!(self.name)),
+            ("coach_id", json!(self.coach_id)),
+            ("lab_name", json!(self.lab_name)),
+            ("opt_status", json!(self.opt_status)),
+            ("start_time", json!(self.start_time.map(millis))),
+            ("end_time", json!(self.end_time.map(millis))),
+            ("duration", json!(self.duration)),
+            ("submit_time", json!(millis(self.submit_time))),
+        ]
+        .into_iter()
+        .map(|(key, value)| (key.to_string(), value))
+        .collect()
+    }
+
     /// The seed's `*` list item, members as `{id, name}`.
     pub fn list_item(&self, members: Vec<Member>) -> Value {
-        let members: Vec<Value> = members
+        let mut view = self.head();
+        view.insert("leader_id".into(), json!(self.leader_sid));
+        view.insert("type".into(), json!(self.kind));
+        let members = members
             .into_iter()
             .map(|m| json!({"id": m.sid, "name": m.name}))
             .collect();
-        json!({
-            "id": self.id.to_string(),
-            "name": self.name,
-            "coach_id": self.coach_id,
-            "lab_name": self.lab_name,
-            "opt_status": self.opt_status,
-            "start_time": self.start_time.map(millis),
-            "end_time": self.end_time.map(millis),
-            "duration": self.duration,
-            "submit_time": millis(self.submit_time),
-            "leader_id": self.leader_sid,
-            "type": self.kind,
-            "members": members,
-        })
+        view.insert("members".into(), Value::Array(members));
+        Value::Object(view)
     }
 
     /// The seed's `project/one`, members with their details.
     pub fn detail(&self, members: Vec<Member>) -> Value {
-        let members: Vec<Value> = members
+        let mut view = self.head();
+        view.insert("description".into(), json!(self.description));
+        view.insert("leader_id".into(), json!(self.leader_sid));
+        view.insert("aim".into(), json!(self.aim));
+        view.insert("type".into(), json!(self.kind));
+        view.insert(
+            "deleted".into(),
+            json!(if self.deleted { "1" } else { "0" }),
+        );
+        let members = members
             .into_iter()
             .map(|m| {
                 json!({
@@ -200,23 +218,8 @@ impl Project {
                 })
             })
             .collect();
-        json!({
-            "id": self.id.to_string(),
-            "name": self.name,
-            "coach_id": self.coach_id,
-            "lab_name": self.lab_name,
-            "opt_status": self.opt_status,
-            "start_time": self.start_time.map(millis),
-            "end_time": self.end_time.map(millis),
-            "duration": self.duration,
-            "submit_time": millis(self.submit_time),
-            "description": self.description,
-            "leader_id": self.leader_sid,
-            "aim": self.aim,
-            "type": self.kind,
-            "deleted": if self.deleted { "1" } else { "0" },
-            "members": members,
-        })
+        view.insert("members".into(), Value::Array(members));
+        Value::Object(view)
     }
 }
 

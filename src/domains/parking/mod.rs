@@ -123,9 +123,5 @@ pub fn add_lot(db: &Path, name: &str, capacity: i64, price_cents: i64) -> Result
     if name.is_empty() || name.chars().count() > 64 {
         return Err("the lot name must be 1 to 64 characters".into());
     }
-    let mut conn = crate::db::open_for_cli(db).map_err(|e| e.to_string())?;
-    let tx = conn.transaction().map_err(|e| e.to_string())?;
-    let id = store::insert_lot(&tx, name, capacity, price_cents).map_err(|e| e.to_string())?;
-    tx.commit().map_err(|e| e.to_string())?;
-    Ok(id)
+    crate::db::write_for_cli(db, |tx| store::insert_lot(tx, name, capacity, price_cents))
 }
