@@ -152,3 +152,113 @@ CREATE TABLE labs_captchas (
     answer     TEXT    NOT NULL,
     expires_at INTEGER NOT NULL
 ) STRICT, WITHOUT ROWID;
+
+-- version 3: rental
+
+-- grade: 普通用户, or 管理员 (made with the CLI; sees every deal).
+CREATE TABLE rental_users (
+    id            INTEGER PRIMARY KEY,
+    username      TEXT    NOT NULL UNIQUE,
+    password_hash TEXT    NOT NULL,
+    name          TEXT    NOT NULL,
+    id_type       TEXT    NOT NULL,
+    id_number     TEXT    NOT NULL,
+    phone         TEXT    NOT NULL,
+    grade         TEXT    NOT NULL DEFAULT '普通用户',
+    register_city TEXT    NOT NULL,
+    created_at    INTEGER NOT NULL
+) STRICT;
+
+-- Houses to let. Money (deposit, cost) in cents, area in hundredths of a
+-- square metre; imgs and tags are JSON arrays of text. state: 待租 or 已租.
+CREATE TABLE rental_houses (
+    id          INTEGER PRIMARY KEY,
+    owner_id    INTEGER NOT NULL REFERENCES rental_users (id),
+    name        TEXT    NOT NULL,
+    district    TEXT    NOT NULL,
+    community   TEXT    NOT NULL,
+    unit        TEXT    NOT NULL,
+    type        TEXT    NOT NULL,
+    house_type  INTEGER NOT NULL CHECK (house_type BETWEEN 1 AND 4),
+    area        INTEGER NOT NULL CHECK (area >= 0),
+    floor       INTEGER NOT NULL,
+    elevator    INTEGER NOT NULL CHECK (elevator IN (0, 1)),
+    description TEXT    NOT NULL,
+    imgs        TEXT    NOT NULL DEFAULT '[]',
+    tags        TEXT    NOT NULL DEFAULT '[]',
+    deposit     INTEGER NOT NULL CHECK (deposit >= 0),
+    pay_method  TEXT    NOT NULL,
+    cost        INTEGER NOT NULL CHECK (cost >= 0),
+    state       TEXT    NOT NULL DEFAULT '待租' CHECK (state IN ('待租', '已租')),
+    created_at  INTEGER NOT NULL,
+    modified_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX rental_houses_by_price ON rental_houses (state, cost, id);
+CREATE INDEX rental_houses_by_area ON rental_houses (state, area, id);
+CREATE INDEX rental_houses_by_kind ON rental_houses (state, house_type, elevator, cost);
+CREATE INDEX rental_houses_by_owner ON rental_houses (owner_id);
+
+-- Demands (求租). state: 未成交 or 已成交.
+CREATE TABLE rental_demands (
+    id          INTEGER PRIMARY KEY,
+    owner_id    INTEGER NOT NULL REFERENCES rental_users (id),
+    name        TEXT    NOT NULL,
+    district    TEXT    NOT NULL,
+    community   TEXT    NOT NULL,
+    type        TEXT    NOT NULL,
+    house_type  INTEGER NOT NULL CHECK (house_type BETWEEN 1 AND 4),
+    area        INTEGER NOT NULL DEFAULT 0 CHECK (area >= 0),
+    floor       INTEGER NOT NULL,
+    elevator    INTEGER NOT NULL CHECK (elevator IN (0, 1)),
+    description TEXT    NOT NULL,
+    tags        TEXT    NOT NULL DEFAULT '[]',
+    deposit     INTEGER NOT NULL CHECK (deposit >= 0),
+    pay_method  TEXT    NOT NULL,
+    cost        INTEGER NOT NULL CHECK (cost >= 0),
+    state       TEXT    NOT NULL DEFAULT '未成交' CHECK (state IN ('未成交', '已成交')),
+    created_at  INTEGER NOT NULL,
+    modified_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX rental_demands_by_price ON rental_demands (state, cost, id);
+CREATE INDEX rental_demands_by_owner ON rental_demands (owner_id);
+
+-- Requests between users: 'apply' (a tenant asks for a house; the owner
+-- decides) and 'provide' (an owner offers a house to a demand; the demand's
+-- owner decides). state: pending, accepted, rejected. Dates are unix seconds.
+CREATE TABLE rental_requests (
+    id         INTEGER PRIMARY KEY,
+    kind       TEXT    NOT NULL CHECK (kind IN ('apply', 'provide')),
+    house_id   INTEGER NOT NULL REFERENCES rental_houses (id) ON DELETE CASCADE,
+    demand_id  INTEGER REFERENCES rental_demands (id) ON DELETE CASCADE,
+    from_user  INTEGER NOT NULL REFERENCES rental_users (id),
+    to_user    INTEGER NOT NULL REFERENCES rental_users (id),
+    tenant_id  INTEGER NOT NULL REFERENCES rental_users (id),
+    period     INTEGER,
+    start_date INTEGER,
+    end_date   INTEGER,
+    state      TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'accepted', 'rejected')),
+    created_at INTEGER NOT NULL,
+    decided_at INTEGER
+) STRICT;
+CREATE UNIQUE INDEX rental_requests_one_pending ON rental_requests (kind, house_id, from_user, coalesce(demand_id, 0)) WHERE state = 'pending';
+CREATE INDEX rental_requests_to ON rental_requests (to_user, kind, id);
+CREATE INDEX rental_requests_by_house ON rental_requests (house_id) WHERE state = 'pending';
+CREATE INDEX rental_requests_by_demand ON rental_requests (demand_id) WHERE state = 'pending';
+
+-- Deals: a snapshot of who, where and how much, so later edits of the house
+-- do not rewrite history. date is unix seconds; money in cents.
+CREATE TABLE rental_deals (
+    id         INTEGER PRIMARY KEY,
+    owner_id   INTEGER NOT NULL REFERENCES rental_users (id),
+    tenant_id  INTEGER NOT NULL REFERENCES rental_users (id),
+    house_id   INTEGER NOT NULL REFERENCES rental_houses (id),
+    request_id INTEGER NOT NULL UNIQUE REFERENCES rental_requests (id),
+    location   TEXT    NOT NULL,
+    city       TEXT    NOT NULL,
+    date       INTEGER NOT NULL,
+    rental     INTEGER NOT NULL,
+    commission INTEGER NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX rental_deals_one_per_house ON rental_deals (house_id);
+CREATE INDEX rental_deals_by_date ON rental_deals (date);
+CREATE INDEX rental_deals_by_city ON rental_deals (city);

@@ -11,6 +11,7 @@ use crate::db::Db;
 use crate::mail::Mailer;
 use crate::password::Passwords;
 use crate::throttle::Throttle;
+use crate::totals::Totals;
 
 /// Settings the domains read.
 #[derive(Debug, Clone)]
@@ -22,6 +23,8 @@ pub struct Settings {
     pub delay: Duration,
     /// Labs: login asks for the captcha.
     pub captcha: bool,
+    /// Rental: a deal's commission, in basis points of one month's rent.
+    pub commission_bp: i64,
 }
 
 /// Shared state of a running server.
@@ -30,6 +33,7 @@ pub struct App {
     pub passwords: Passwords,
     pub throttle: Throttle,
     pub mailer: Mailer,
+    pub totals: Totals,
     pub settings: Settings,
 }
 

@@ -29,6 +29,11 @@ pub enum Command {
         #[command(subcommand)]
         command: ParkingCommand,
     },
+    /// House rental administration.
+    Rental {
+        #[command(subcommand)]
+        command: RentalCommand,
+    },
     /// Lab projects administration.
     Labs {
         #[command(subcommand)]
@@ -79,6 +84,24 @@ pub enum LabsCommand {
         /// Display name (default: the sid).
         #[arg(long)]
         name: Option<String>,
+        /// Shortest password accepted, in characters.
+        #[arg(long, env = "ONEBOX_MIN_PASSWORD", default_value_t = 8)]
+        min_password: usize,
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RentalCommand {
+    /// Add an admin (grade 管理员), who sees every deal.
+    AddAdmin {
+        /// Login name.
+        #[arg(long)]
+        username: String,
+        /// Password, under the same rules as the API's.
+        #[arg(long)]
+        password: String,
         /// Shortest password accepted, in characters.
         #[arg(long, env = "ONEBOX_MIN_PASSWORD", default_value_t = 8)]
         min_password: usize,
@@ -157,6 +180,10 @@ pub struct ServeArgs {
     /// Without it every mail goes to the operator's outbox at /_/outbox.
     #[arg(long, env = "ONEBOX_SMTP")]
     pub smtp: Option<String>,
+    /// Rental: a deal's commission, as a percentage of one month's rent
+    /// (e.g. 10 or 7.5%).
+    #[arg(long, env = "ONEBOX_COMMISSION_RATE", default_value = "10", value_parser = parse_percent)]
+    pub commission_rate: i64,
     /// Sender of the mail sent through --smtp.
     #[arg(
         long,
@@ -237,6 +264,15 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs(seconds))
 }
 
+/// `10`, `7.5`, `7.5%` (percent, 0–100) → basis points.
+pub fn parse_percent(text: &str) -> Result<i64, String> {
+    crate::body::parse_cents(text.trim().trim_end_matches('%').trim())
+        .filter(|bp| *bp <= 10_000)
+        .ok_or_else(|| {
+            format!("{text:?} is not a percentage from 0 to 100 with at most two decimals")
+        })
+}
+
 /// `5`, `4.5`, `4.50` yuan → cents.
 pub fn parse_yuan(text: &str) -> Result<i64, String> {
     crate::body::parse_cents(text.trim())
@@ -257,6 +293,9 @@ mod tests {
         assert_eq!(parse_duration("2s"), Ok(Duration::from_secs(2)));
         assert!(parse_duration("0").is_err());
         assert_eq!(parse_yuan("4.5"), Ok(450));
+        assert_eq!(parse_percent("10"), Ok(1000));
+        assert_eq!(parse_percent("7.5%"), Ok(750));
+        assert!(parse_percent("101").is_err());
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
-use onebox::cli::{Cli, Command, LabsCommand, ParkingCommand};
+use onebox::cli::{Cli, Command, LabsCommand, ParkingCommand, RentalCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -57,6 +57,18 @@ fn run(cli: Cli) -> Result<(), String> {
             } => {
                 let id = onebox::domains::parking::add_lot(&db.path, &name, capacity, price)?;
                 println!("added parking lot {id}: {name}, {capacity} spots");
+                Ok(())
+            }
+        },
+        Some(Command::Rental { command }) => match command {
+            RentalCommand::AddAdmin {
+                username,
+                password,
+                min_password,
+                db,
+            } => {
+                onebox::domains::rental::add_admin(&db.path, &username, &password, min_password)?;
+                println!("added rental admin {}", username.trim());
                 Ok(())
             }
         },

@@ -110,6 +110,7 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
         passwords: Passwords::new(args.bcrypt_cost, args.min_password),
         throttle: Throttle::default(),
         mailer,
+        totals: Default::default(),
         settings: Settings {
             limits: Limits {
                 form: Limits::default().form,
@@ -118,6 +119,7 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
             reserve_timeout: args.reserve_timeout,
             delay: Duration::from_millis(args.delay),
             captcha: args.captcha == Switch::On,
+            commission_bp: args.commission_rate,
         },
     });
     if args.demo {

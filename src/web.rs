@@ -88,6 +88,38 @@ pub fn unrouted(
         )
 }
 
+/// One endpoint of a domain: its path and method, the domain's input (the
+/// `call` filter), the handler, and how the handler's result is rendered.
+pub fn route<C, H, Fut, T>(
+    path: impl Filter<Extract = (), Error = warp::Rejection> + Clone + Send + Sync + 'static,
+    method: impl Filter<Extract = (), Error = warp::Rejection> + Clone + Send + Sync + 'static,
+    call: impl Filter<Extract = (C,), Error = warp::Rejection> + Clone + Send + Sync + 'static,
+    handler: H,
+    render: fn(T) -> Response,
+) -> BoxedFilter<(Response,)>
+where
+    C: Send + 'static,
+    H: Fn(C) -> Fut + Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    path.and(method).and(call).then(handler).map(render).boxed()
+}
+
+/// A domain's whole tree: the first of its endpoints that matches, else the
+/// domain's 404 / 405 for what its endpoint table says about the request.
+pub fn domain_tree(
+    endpoints: &'static [Endpoint],
+    routes: Vec<BoxedFilter<(Response,)>>,
+    unrouted_reply: fn(Unrouted) -> Response,
+) -> BoxedFilter<(Response,)> {
+    let fallback = unrouted(endpoints).map(unrouted_reply).boxed();
+    routes
+        .into_iter()
+        .rev()
+        .fold(fallback, |rest, route| route.or(rest).unify().boxed())
+}
+
 /// Sets the `Allow` header of a 405 answer.
 pub fn with_allow(mut response: Response, allow: &[&str]) -> Response {
     if let Ok(value) = HeaderValue::from_str(&allow.join(", ")) {
@@ -114,6 +146,23 @@ impl FromStr for PathText {
 /// The client's IP address, when known.
 pub fn client_ip() -> impl Filter<Extract = (Option<IpAddr>,), Error = Infallible> + Clone {
     warp::addr::remote().map(|addr: Option<SocketAddr>| addr.map(|a| a.ip()))
+}
+
+/// `http://` plus the request's Host, for absolute links in answers (file
+/// URLs, next/previous pages). A missing or odd Host gives `http://localhost`.
+pub fn base_url() -> impl Filter<Extract = (String,), Error = Infallible> + Clone {
+    warp::header::optional::<String>("host")
+        .or(warp::any().map(|| None))
+        .unify()
+        .map(|host: Option<String>| {
+            let host = host.filter(|h| {
+                !h.is_empty()
+                    && h.len() <= 255
+                    && h.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+            });
+            format!("http://{}", host.as_deref().unwrap_or("localhost"))
+        })
 }
 
 /// Escapes text for HTML bodies and attributes.

@@ -51,14 +51,85 @@ fn help_explains_every_command() {
     let (ok, out, _) = run(&["parking", "add-lot", "--help"]);
     assert!(ok);
     assert!(out.contains("--capacity") && out.contains("--price"));
+    let (ok, out, _) = run(&["rental", "add-admin", "--help"]);
+    assert!(ok);
+    assert!(out.contains("--username") && out.contains("--password"));
     let (ok, out, _) = run(&["labs", "add-admin", "--help"]);
     assert!(ok);
     assert!(out.contains("--sid") && out.contains("--password"));
     let (ok, out, _) = run(&["serve", "--help"]);
     assert!(ok);
-    for word in ["--captcha", "--smtp", "--mail-from"] {
+    for word in ["--captcha", "--smtp", "--mail-from", "--commission-rate"] {
         assert!(out.contains(word), "serve --help lacks {word}: {out}");
     }
+}
+
+#[tokio::test]
+async fn rental_add_admin_makes_a_grade_admin_user() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("rental.db");
+    let db_arg = db.to_str().unwrap();
+    let (ok, _, err) = run(&[
+        "rental",
+        "add-admin",
+        "--db",
+        db_arg,
+        "--username",
+        "boss",
+        "--password",
+        "short",
+    ]);
+    assert!(!ok);
+    assert!(err.contains("at least 8"), "{err}");
+    let (ok, out, err) = run(&[
+        "rental",
+        "add-admin",
+        "--db",
+        db_arg,
+        "--username",
+        "boss",
+        "--password",
+        "long-enough-1",
+    ]);
+    assert!(ok, "{err}");
+    assert!(out.contains("added rental admin boss"), "{out}");
+    let (ok, _, err) = run(&[
+        "rental",
+        "add-admin",
+        "--db",
+        db_arg,
+        "--username",
+        "boss",
+        "--password",
+        "long-enough-1",
+    ]);
+    assert!(!ok);
+    assert!(err.contains("用户名已存在"), "{err}");
+
+    let server = RunningBinary::start(&db, &[]);
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let login: Value = client
+        .post(server.url("/rental/operation/login"))
+        .json(&json!({"username": "boss", "password": "long-enough-1"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(login["success"], true, "{login}");
+    let info: Value = client
+        .post(server.url("/rental/data/user-info"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(info["grade"], "管理员", "{info}");
 }
 
 #[tokio::test]

@@ -9,6 +9,7 @@ use crate::web::{Endpoint, Response};
 
 pub mod labs;
 pub mod parking;
+pub mod rental;
 
 /// One of the five systems.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
@@ -53,7 +54,7 @@ impl Domain {
 
     /// Whether this build serves the domain yet.
     pub fn is_built(self) -> bool {
-        matches!(self, Domain::Parking | Domain::Labs)
+        matches!(self, Domain::Parking | Domain::Labs | Domain::Rental)
     }
 
     /// The documented routes, relative to the prefix.
@@ -61,6 +62,7 @@ impl Domain {
         match self {
             Domain::Parking => parking::ENDPOINTS,
             Domain::Labs => labs::ENDPOINTS,
+            Domain::Rental => rental::ENDPOINTS,
             _ => &[],
         }
     }
@@ -70,6 +72,7 @@ impl Domain {
         match self {
             Domain::Parking => Some(parking::routes(app.clone())),
             Domain::Labs => Some(labs::routes(app.clone())),
+            Domain::Rental => Some(rental::routes(app.clone())),
             _ => None,
         }
     }
@@ -79,6 +82,7 @@ impl Domain {
         match self {
             Domain::Parking => parking::demo::load(app).await,
             Domain::Labs => labs::demo::load(app).await,
+            Domain::Rental => rental::demo::load(app).await,
             _ => Ok(()),
         }
     }

@@ -11,13 +11,7 @@ use crate::clock::format_datetime;
 pub const MAX_BALANCE_CENTS: i64 = 10_000_000_000;
 
 /// Renders cents as the seed's JSON number (`51`, `12.5`).
-pub fn money(cents: i64) -> Value {
-    if cents % 100 == 0 {
-        Value::from(cents / 100)
-    } else {
-        Value::from(cents as f64 / 100.0)
-    }
-}
+pub use crate::money::number as money;
 
 /// The seed's time format; an unset time is `0000-00-00 00:00:00`.
 pub fn time_text(unix_seconds: Option<i64>) -> String {
@@ -134,14 +128,6 @@ pub fn fee_cents(price_cents: i64, start: i64, end: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn money_renders_as_the_seed_shows() {
-        assert_eq!(money(5100).to_string(), "51");
-        assert_eq!(money(1250).to_string(), "12.5");
-        assert_eq!(money(1234).to_string(), "12.34");
-        assert_eq!(money(0).to_string(), "0");
-    }
 
     #[test]
     fn fees_charge_each_started_hour_at_least_one() {

@@ -1,0 +1,130 @@
+//! Rental's wire format: `{"state": 1, ...the documented keys}` on success,
+//! `{"state": 0, "error_msg": "..."}` on failure; login and register add
+//! `success`. HTTP 200 for every API outcome (routing failures are real
+//! 404/405; a server fault is HTTP 500).
+
+use serde_json::{Map, Value, json};
+use warp::http::{HeaderValue, StatusCode, header};
+
+use crate::body::{BodyError, FieldError};
+use crate::password;
+use crate::web::{self, Response, Unrouted};
+
+/// Every way a rental request can fail.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Failed(String),
+    #[error("请先登录")]
+    LoginRequired,
+    #[error("登录失败次数过多，请 {0} 分钟后再试")]
+    Throttled(u64),
+    #[error(transparent)]
+    Body(#[from] BodyError),
+    #[error(transparent)]
+    Field(#[from] FieldError),
+    #[error(transparent)]
+    Password(#[from] password::Rule),
+    #[error("服务器内部错误")]
+    Internal(#[from] crate::error::Error),
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Internal(e.into())
+    }
+}
+
+impl From<crate::files::FileError> for Error {
+    fn from(e: crate::files::FileError) -> Self {
+        match e {
+            crate::files::FileError::Internal(e) => Error::Internal(e),
+            other => Error::Failed(other.to_string()),
+        }
+    }
+}
+
+/// A failure with this message.
+pub fn failed(message: impl Into<String>) -> Error {
+    Error::Failed(message.into())
+}
+
+/// The documented keys of a success, placed after `state`.
+pub type Keys = Map<String, Value>;
+
+/// Keys from a `json!` object literal.
+pub fn keys(value: Value) -> Keys {
+    match value {
+        Value::Object(map) => map,
+        _ => Keys::new(),
+    }
+}
+
+fn render(result: Result<Keys, Error>, account: bool) -> Response {
+    match result {
+        Ok(keys) => {
+            let mut body = Keys::new();
+            body.insert("state".into(), json!(1));
+            if account {
+                body.insert("success".into(), json!(true));
+            }
+            body.extend(keys);
+            web::json(StatusCode::OK, &body)
+        }
+        Err(error) => {
+            let http = if let Error::Internal(e) = &error {
+                tracing::error!("rental: {e}");
+                StatusCode::INTERNAL_SERVER_ERROR
+            } else {
+                StatusCode::OK
+            };
+            let body = if account {
+                json!({"state": 0, "success": false, "error_msg": error.to_string()})
+            } else {
+                json!({"state": 0, "error_msg": error.to_string()})
+            };
+            web::json(http, &body)
+        }
+    }
+}
+
+/// Renders a handler's result.
+pub fn reply(result: Result<Keys, Error>) -> Response {
+    render(result, false)
+}
+
+/// Renders login and register, which also carry `success`.
+pub fn reply_account(result: Result<Keys, Error>) -> Response {
+    render(result, true)
+}
+
+/// Renders login: `success` plus the session cookie.
+pub fn reply_login(result: Result<(Keys, String), Error>) -> Response {
+    match result {
+        Ok((keys, cookie)) => {
+            let mut response = render(Ok(keys), true);
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+            response
+        }
+        Err(error) => render(Err(error), true),
+    }
+}
+
+/// A request no rental route took: HTTP 404, or 405 with `Allow`; state 0.
+pub fn unrouted(unrouted: Unrouted) -> Response {
+    match unrouted {
+        Unrouted::NotFound { method, path } => web::json(
+            StatusCode::NOT_FOUND,
+            &json!({"state": 0, "error_msg": format!("没有这个接口：{method} {path}")}),
+        ),
+        Unrouted::MethodNotAllowed { allow } => web::with_allow(
+            web::json(
+                StatusCode::METHOD_NOT_ALLOWED,
+                &json!({"state": 0, "error_msg": format!("请求方法不对，请用 {}", allow.join(" 或 "))}),
+            ),
+            &allow,
+        ),
+    }
+}

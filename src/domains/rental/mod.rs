@@ -1,0 +1,216 @@
+//! House rental (`../shared/seeds/rental.md`), under `/rental`.
+//!
+//! Owners publish houses, tenants publish demands (求租). A tenant applies
+//! for a house, or an owner offers a house to a demand; the addressee
+//! accepts or rejects. Accepting makes one deal (with the commission of
+//! `--commission-rate`), lets the house and closes the demand. Sessions are
+//! a cookie (or `Authorization: Bearer`). Envelope: `{"state": 1, ...keys}`
+//! or `{"state": 0, "error_msg"}`, HTTP 200 for every API outcome.
+
+use std::path::Path;
+
+use crate::password::Passwords;
+use crate::session::Policy;
+use crate::web::Endpoint;
+
+pub mod demo;
+pub mod envelope;
+pub mod handlers;
+pub mod model;
+pub mod routes;
+pub mod store;
+
+pub use routes::routes;
+
+/// Name in the sessions table, the throttle and the files table.
+pub const DOMAIN: &str = "rental";
+/// The session cookie.
+pub const COOKIE: &str = "onebox_rental";
+/// Sessions last a week without use, a month at most.
+pub const SESSIONS: Policy = Policy {
+    idle_secs: 7 * 24 * 3600,
+    max_age_secs: 30 * 24 * 3600,
+};
+
+/// The documented routes (relative to `/rental`); every one also answers
+/// with a trailing slash.
+pub const ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        method: "POST",
+        path: "/gethouselist",
+        summary: "Houses to let, 10 a page: seq, district, range_of_floor, range_of_prices, range_of_area, orderby 0-4, house_type 0-4, elevator 0-2 → houses, total",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/getrentallist",
+        summary: "Open demands, 10 a page: seq, district, range_of_floor, orderby 0-2, house_type, elevator → houses, total",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/data/user-info",
+        summary: "The logged-in user (no password)",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/data/user-published",
+        summary: "The user's houses: house_id, location, rental, state",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/data/user-asked",
+        summary: "The user's demands: id, location, description, rental, state",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/query/user-exist",
+        summary: "Whether a username is taken (username) → exist",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/operation/login",
+        summary: "Log in (username, password) → success; sets the session cookie",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/operation/logout",
+        summary: "End the session",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/operation/register",
+        summary: "Register (username, password, name, id_type, id_number, phone, city) → success",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/modify/password",
+        summary: "Change the password (password); ends the other sessions",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/modify/phone",
+        summary: "Change the phone (phone, 11 digits)",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/query/apply-notification",
+        summary: "Requests to rent the user's houses: id, username, location, status",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/query/provide-notification",
+        summary: "Houses offered to the user's demands: id, username, location, status",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/action/accept-notification",
+        summary: "Accept a request addressed to the user (id): makes the deal",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/action/reject-notification",
+        summary: "Reject a request addressed to the user (id)",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/data/house-info",
+        summary: "One house (house_id)",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/data/rental-info",
+        summary: "One demand (rental_id)",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/data/addhouse",
+        summary: "Publish a house (district, community, unit, type, area, floor, elevator, description, imgs, deposit, pay_method, cost; tag, name)",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/data/addrental",
+        summary: "Publish a demand (district, community, type, floor, elevator, description, deposit, pay_method, cost; area, tag, name)",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/modify/house",
+        summary: "Change one's house (house_id plus the addhouse fields)",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/modify/rental",
+        summary: "Change one's demand (rental_id plus the addrental fields)",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/data/deal-details",
+        summary: "The user's deals (all for 管理员): start_date, end_date (mm/dd/yyyy), location",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/data/city-statistics",
+        summary: "Deals and commission per city",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/operation/apply-house",
+        summary: "Ask to rent a house (house_id, period, start_date, end_date)",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/operation/provide-house",
+        summary: "Offer one's house to a demand (house_id, rental_id)",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/data/uploadfile",
+        summary: "Upload an image (multipart file) → url",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/delete/house",
+        summary: "Delete one's house (id); not when let",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/delete/demand",
+        summary: "Delete one's demand (id)",
+    },
+    Endpoint {
+        method: "GET",
+        path: "/test",
+        summary: "Answers state 1",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/test",
+        summary: "Answers state 1",
+    },
+];
+
+/// `onebox rental add-admin`: adds a user of grade 管理员.
+pub fn add_admin(
+    db: &Path,
+    username: &str,
+    password: &str,
+    min_password: usize,
+) -> Result<(), String> {
+    let username = model::check_username(username.trim()).map_err(|e| e.to_string())?;
+    let passwords = Passwords::new(crate::password::DEFAULT_COST, min_password);
+    passwords.check_new(password).map_err(|e| e.to_string())?;
+    let hash = passwords
+        .hash_blocking(password)
+        .map_err(|e| e.to_string())?;
+    let user = store::NewUser {
+        username: &username,
+        name: &username,
+        id_type: "",
+        id_number: "",
+        phone: "",
+        city: "",
+        admin: true,
+    };
+    crate::db::write_for_cli(db, |tx| {
+        store::insert_user(tx, &user, &hash, crate::clock::now())
+    })?;
+    Ok(())
+}
