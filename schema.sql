@@ -193,9 +193,12 @@ CREATE TABLE rental_houses (
     created_at  INTEGER NOT NULL,
     modified_at INTEGER NOT NULL
 ) STRICT;
-CREATE INDEX rental_houses_by_price ON rental_houses (state, cost, id);
-CREATE INDEX rental_houses_by_area ON rental_houses (state, area, id);
-CREATE INDEX rental_houses_by_kind ON rental_houses (state, house_type, elevator, cost);
+-- A list page walks one of these three in its order and stops after a
+-- page; each holds every filtered column, so rows that do not match are
+-- skipped without reading the table. The count reads by_price alone.
+CREATE INDEX rental_houses_newest ON rental_houses (state, id, house_type, elevator, cost, area, floor, district);
+CREATE INDEX rental_houses_by_price ON rental_houses (state, cost, id, house_type, elevator, area, floor, district);
+CREATE INDEX rental_houses_by_area ON rental_houses (state, area, id, house_type, elevator, cost, floor, district);
 CREATE INDEX rental_houses_by_owner ON rental_houses (owner_id);
 
 -- Demands (求租). state: 未成交 or 已成交.
@@ -219,6 +222,7 @@ CREATE TABLE rental_demands (
     created_at  INTEGER NOT NULL,
     modified_at INTEGER NOT NULL
 ) STRICT;
+CREATE INDEX rental_demands_newest ON rental_demands (state, id);
 CREATE INDEX rental_demands_by_price ON rental_demands (state, cost, id);
 CREATE INDEX rental_demands_by_owner ON rental_demands (owner_id);
 

@@ -19,6 +19,8 @@ struct Options {
     binary: PathBuf,
     seconds: u64,
     connections: usize,
+    /// Only the rental workloads (100,000 houses), skipping parking's.
+    rental_only: bool,
 }
 
 fn options() -> Options {
@@ -26,17 +28,25 @@ fn options() -> Options {
         binary: PathBuf::from("target/release/onebox"),
         seconds: 5,
         connections: 64,
+        rental_only: false,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
     while i < args.len() {
         let value = args.get(i + 1).cloned().unwrap_or_default();
+        if args[i] == "--rental-only" {
+            options.rental_only = true;
+            i += 1;
+            continue;
+        }
         match args[i].as_str() {
             "--binary" => options.binary = PathBuf::from(value),
             "--seconds" => options.seconds = value.parse().expect("--seconds N"),
             "--connections" => options.connections = value.parse().expect("--connections N"),
             other => {
-                panic!("unknown option {other}; use --binary PATH, --seconds N, --connections N")
+                panic!(
+                    "unknown option {other}; use --binary PATH, --seconds N, --connections N, --rental-only"
+                )
             }
         }
         i += 2;
@@ -191,6 +201,24 @@ async fn main() {
     let pid = server.0.id();
     tokio::time::sleep(Duration::from_millis(300)).await;
     let idle_rss = rss_mb(pid);
+
+    if options.rental_only {
+        let (c, b) = (client.clone(), base.clone());
+        let healthz = drive(
+            "GET /healthz",
+            options.connections,
+            options.seconds,
+            move |_| {
+                let (c, b) = (c.clone(), b.clone());
+                async move { c.get(format!("{b}/healthz")).send().await.is_ok() }
+            },
+        )
+        .await;
+        let mut reports = vec![healthz];
+        reports.extend(rental_workloads(&client, &base, &db, &options).await);
+        print_reports(&reports, &options);
+        return;
+    }
 
     let status = Command::new(&options.binary)
         .args([
@@ -397,13 +425,28 @@ async fn main() {
     let storm_ratio = stormy.p99_ms / lots.p99_ms.max(0.001);
     let storm_ratio_8 = stormy_8.p99_ms / quiet_8.p99_ms.max(0.001);
     reports.extend([healthz, lots, info, cycles, stormy, quiet_8, stormy_8, wide]);
+    reports.extend(rental_workloads(&client, &base, &db, &options).await);
+    print_reports(&reports, &options);
+    println!(
+        "logins completed during the storm: {logins} ({:.0}/s)",
+        logins as f64 / storm_seconds
+    );
+    println!(
+        "lot list p99 during the login storm: {storm_ratio:.1}x its quiet p99 at {conns} connections, {storm_ratio_8:.1}x at 8"
+    );
+    println!("start-up to first answer (new database): {startup_ms:.1} ms");
+    println!("RSS idle: {idle_rss:.1} MB; peak at 256 connections: {rss_256:.1} MB");
+}
+
+fn print_reports(reports: &[Report], options: &Options) {
     let health_rate = reports[0].rate;
     println!(
-        "onebox loadgen: {conns} connections, {secs} s per workload, release binary, new database\n"
+        "onebox loadgen: {} connections, {} s per workload, release binary, new database\n",
+        options.connections, options.seconds
     );
     println!("| workload | req/s | vs /healthz | p50 ms | p99 ms | errors |");
     println!("|---|---:|---:|---:|---:|---:|");
-    for r in &reports {
+    for r in reports {
         println!(
             "| {} | {:.0} | {:.0}% | {:.2} | {:.2} | {} |",
             r.name,
@@ -415,13 +458,183 @@ async fn main() {
         );
     }
     println!();
+}
+
+/// A small deterministic generator, so every run lists the same houses.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, below: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % below
+    }
+}
+
+const DISTRICTS: &[&str] = &[
+    "北京市海淀区",
+    "北京市朝阳区",
+    "北京市西城区",
+    "上海浦东新区",
+    "上海徐汇区",
+    "山东省青岛市崂山区",
+    "山东省青岛市市南区",
+    "浙江省杭州市西湖区",
+    "广东省广州市天河区",
+    "广东省深圳市南山区",
+    "四川省成都市武侯区",
+    "湖北省武汉市洪山区",
+];
+const KINDS: &[&str] = &["一居", "二居", "三居", "四居", "开间"];
+
+/// Fills the rental tables with 100,000 houses of demo size (one owner),
+/// written straight into the file while the server runs.
+fn seed_houses(db: &std::path::Path, count: usize) {
+    let mut conn = rusqlite::Connection::open(db).expect("open for seeding");
+    conn.busy_timeout(Duration::from_secs(30))
+        .expect("busy timeout");
+    let tx = conn.transaction().expect("transaction");
+    tx.execute(
+        "INSERT INTO rental_users (username, password_hash, name, id_type, id_number, phone, register_city, created_at)
+         VALUES ('bench-owner', 'x', '房东', '身份证', '1', '13800000000', '北京', 0)",
+        [],
+    )
+    .expect("owner");
+    let owner = tx.last_insert_rowid();
+    {
+        let mut insert = tx
+            .prepare(
+                "INSERT INTO rental_houses (owner_id, name, district, community, unit, type, house_type, area, floor,
+                     elevator, description, imgs, tags, deposit, pay_method, cost, state, created_at, modified_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, '[\"/files/1\"]', '[\"独卫\",\"近地铁\"]', ?12, '月', ?12, ?13, 0, 0)",
+            )
+            .expect("prepare");
+        let mut rng = Lcg(42);
+        for n in 0..count {
+            let district = format!(
+                "{}{}街道",
+                DISTRICTS[rng.next(DISTRICTS.len() as u64) as usize],
+                n % 37
+            );
+            let kind_index = rng.next(KINDS.len() as u64) as usize;
+            let kind = KINDS[kind_index];
+            let community = format!("第{}小区", rng.next(500));
+            let cost = (1_000 + rng.next(19_000) as i64) * 100;
+            let state = if rng.next(10) == 0 {
+                "已租"
+            } else {
+                "待租"
+            };
+            insert
+                .execute(rusqlite::params![
+                    owner,
+                    format!("{community}{kind}"),
+                    district,
+                    community,
+                    format!("{}单元", rng.next(10) + 1),
+                    kind,
+                    (kind_index as i64 + 1).min(4),
+                    (20 + rng.next(180) as i64) * 100,
+                    rng.next(33) as i64 + 1,
+                    rng.next(2) as i64,
+                    "采光好，交通方便，拎包入住，随时看房",
+                    cost,
+                    state,
+                ])
+                .expect("insert house");
+        }
+    }
+    tx.commit().expect("commit");
+    conn.execute_batch("ANALYZE").expect("analyze");
+}
+
+/// `gethouselist` over 100,000 houses: filter sets that repeat (people
+/// paging through the same search), and filters new on every request (a
+/// price range no one asked before), each at 8 and 16 connections.
+async fn rental_workloads(
+    client: &reqwest::Client,
+    base: &str,
+    db: &std::path::Path,
+    options: &Options,
+) -> Vec<Report> {
+    let seeded = Instant::now();
+    seed_houses(db, 100_000);
     println!(
-        "logins completed during the storm: {logins} ({:.0}/s)",
-        logins as f64 / storm_seconds
+        "seeded 100,000 houses in {:.1} s",
+        seeded.elapsed().as_secs_f64()
     );
-    println!(
-        "lot list p99 during the login storm: {storm_ratio:.1}x its quiet p99 at {conns} connections, {storm_ratio_8:.1}x at 8"
+    let searches: Arc<Vec<Value>> = Arc::new(
+        [
+            "北京",
+            "海淀区",
+            "青岛市崂山",
+            "上海",
+            "杭州",
+            "深圳市南山区",
+            "",
+        ]
+        .iter()
+        .enumerate()
+        .flat_map(|(n, district)| {
+            (0..5).map(move |orderby| {
+                json!({
+                    "district": district, "orderby": orderby, "seq": (n + orderby as usize) % 4,
+                    "range_of_prices": [2000 + 1000 * orderby, 9000 + 1000 * n],
+                    "range_of_area": [30, 150], "range_of_floor": [1, 30],
+                    "house_type": (n + orderby as usize) % 5, "elevator": orderby % 3,
+                })
+            })
+        })
+        .collect(),
     );
-    println!("start-up to first answer (new database): {startup_ms:.1} ms");
-    println!("RSS idle: {idle_rss:.1} MB; peak at 256 connections: {rss_256:.1} MB");
+    let list = |client: reqwest::Client, url: String, body: Value| async move {
+        match client.post(url).json(&body).send().await {
+            Ok(r) => r
+                .json::<Value>()
+                .await
+                .map(|v| v["state"] == 1 && v["total"].is_i64())
+                .unwrap_or(false),
+            Err(_) => false,
+        }
+    };
+    let mut reports = Vec::new();
+    for conns in [8, 16] {
+        let (c, b, s) = (client.clone(), base.to_string(), searches.clone());
+        let counter = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        reports.push(
+            drive(
+                &format!("rental list, 100k houses, repeated filters, {conns} conns"),
+                conns,
+                options.seconds,
+                move |_| {
+                    let n = counter.fetch_add(1, Ordering::Relaxed);
+                    list(
+                        c.clone(),
+                        format!("{b}/rental/gethouselist"),
+                        s[n % s.len()].clone(),
+                    )
+                },
+            )
+            .await,
+        );
+        let (c, b, s) = (client.clone(), base.to_string(), searches.clone());
+        let counter = Arc::new(std::sync::atomic::AtomicUsize::new(1_000_000 * conns));
+        reports.push(
+            drive(
+                &format!("rental list, 100k houses, new filters, {conns} conns"),
+                conns,
+                options.seconds,
+                move |_| {
+                    let n = counter.fetch_add(1, Ordering::Relaxed);
+                    let mut body = s[n % s.len()].clone();
+                    body["range_of_prices"] = json!([1000 + n % 5000, 8000 + n % 9000]);
+                    list(c.clone(), format!("{b}/rental/gethouselist"), body)
+                },
+            )
+            .await,
+        );
+    }
+    reports
 }

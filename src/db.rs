@@ -24,6 +24,7 @@ const SCHEMA: &str = include_str!("../schema.sql");
 const SECTION_MARK: &str = "-- version ";
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 const READERS: u32 = 8;
+const MMAP_BYTES: i64 = 256 * 1024 * 1024;
 
 /// How much a commit survives: `Normal` survives a crash of the process,
 /// `Full` also a power loss (an fsync at every commit).
@@ -63,6 +64,9 @@ fn apply_pragmas(conn: &Connection, synchronous: Synchronous) -> rusqlite::Resul
     };
     conn.pragma_update(None, "synchronous", sync)?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Reads map the file instead of copying pages into each connection's
+    // own cache, so the reader pool shares one copy of hot indexes.
+    conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
     Ok(())
 }
 
@@ -117,6 +121,9 @@ impl Db {
         let mut writer_conn = Connection::open(path)?;
         apply_pragmas(&writer_conn, synchronous)?;
         migrate(&mut writer_conn)?;
+        // Fresh statistics for the query planner, bounded so start-up stays
+        // quick on a large file (SQLite's advice for long-lived connections).
+        writer_conn.execute_batch("PRAGMA analysis_limit = 400; PRAGMA optimize = 0x10002;")?;
 
         let manager = SqliteConnectionManager::file(path)
             .with_flags(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
