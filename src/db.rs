@@ -121,9 +121,6 @@ impl Db {
         let mut writer_conn = Connection::open(path)?;
         apply_pragmas(&writer_conn, synchronous)?;
         migrate(&mut writer_conn)?;
-        // Fresh statistics for the query planner, bounded so start-up stays
-        // quick on a large file (SQLite's advice for long-lived connections).
-        writer_conn.execute_batch("PRAGMA analysis_limit = 400; PRAGMA optimize = 0x10002;")?;
 
         let manager = SqliteConnectionManager::file(path)
             .with_flags(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
