@@ -1,6 +1,7 @@
 //! What every handler is given: the database, password hashing, the login
 //! throttle, the mailer and the settings chosen on the command line.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -38,6 +39,47 @@ pub struct App {
 }
 
 pub type SharedApp = Arc<App>;
+
+/// Why a password login was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refused {
+    /// Too many recent failures; try again in this many minutes.
+    Throttled(u64),
+    UnknownAccount,
+    WrongPassword,
+}
+
+impl App {
+    /// A password login, the same in every domain: refused while the
+    /// account or address has failed too often, the account found by
+    /// `lookup` (with its stored hash), the password checked on the hashing
+    /// threads, failures counted and a success clearing the account's count.
+    pub async fn password_login<U, E>(
+        &self,
+        domain: &'static str,
+        account: &str,
+        address: Option<IpAddr>,
+        password: String,
+        lookup: impl Future<Output = Result<Option<(U, String)>, E>>,
+    ) -> Result<Result<U, Refused>, E>
+    where
+        E: From<crate::error::Error>,
+    {
+        if let Err(throttled) = self.throttle.check(domain, account, address) {
+            return Ok(Err(Refused::Throttled(throttled.minutes())));
+        }
+        let Some((user, hash)) = lookup.await? else {
+            self.throttle.failed(domain, account, address);
+            return Ok(Err(Refused::UnknownAccount));
+        };
+        if !self.passwords.verify(password, hash).await? {
+            self.throttle.failed(domain, account, address);
+            return Ok(Err(Refused::WrongPassword));
+        }
+        self.throttle.succeeded(domain, account);
+        Ok(Ok(user))
+    }
+}
 
 /// Hands the shared state to a handler.
 pub fn with_app(

@@ -14,7 +14,7 @@ use super::model::{
 };
 use super::store::{self, ProjectFilter};
 use super::{CAPTCHA_COOKIE, COOKIE, DOMAIN, REMEMBERED_SESSIONS, SESSIONS};
-use crate::app::SharedApp;
+use crate::app::{Refused, SharedApp};
 use crate::body::{BodyError, Form};
 use crate::{clock, session};
 
@@ -119,27 +119,24 @@ pub async fn login(call: Call) -> Result<(Value, String), Error> {
             return Err(failed("验证码错误，请刷新后重试"));
         }
     }
-    app.throttle
-        .check(DOMAIN, &login, call.ip)
-        .map_err(|t| Error::Throttled(t.minutes()))?;
     let name = login.clone();
-    let user = app
-        .db
-        .read(move |conn| store::user_by_login(conn, &name))
-        .await?;
-    let verified = match &user {
-        Some(user) => {
-            app.passwords
-                .verify(password, user.password_hash.clone())
-                .await?
+    let lookup = app.db.read(move |conn| {
+        let user = store::user_by_login(conn, &name)?;
+        Ok::<_, Error>(user.map(|u| {
+            let hash = u.password_hash.clone();
+            (u, hash)
+        }))
+    });
+    let user = match app
+        .password_login(DOMAIN, &login, call.ip, password, lookup)
+        .await?
+    {
+        Ok(user) => user,
+        Err(Refused::Throttled(minutes)) => return Err(Error::Throttled(minutes)),
+        Err(Refused::UnknownAccount | Refused::WrongPassword) => {
+            return Err(failed("学号/邮箱或密码错误"));
         }
-        None => false,
     };
-    let Some(user) = user.filter(|_| verified) else {
-        app.throttle.failed(DOMAIN, &login, call.ip);
-        return Err(failed("学号/邮箱或密码错误"));
-    };
-    app.throttle.succeeded(DOMAIN, &login);
     let policy = if remember {
         REMEMBERED_SESSIONS
     } else {

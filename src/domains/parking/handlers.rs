@@ -10,7 +10,7 @@ use super::envelope::Error;
 use super::model::{StatusFilter, User, check_email, check_username};
 use super::store::{self, Step};
 use super::{DOMAIN, SESSIONS};
-use crate::app::SharedApp;
+use crate::app::{Refused, SharedApp};
 use crate::body::{BodyError, Form};
 use crate::{clock, session};
 
@@ -86,27 +86,23 @@ pub async fn user_login(call: Call) -> Result<Value, Error> {
         "need parameter username,password in request",
     )?;
     let app = call.app;
-    app.throttle
-        .check(DOMAIN, &username, call.ip)
-        .map_err(|t| Error::Throttled(t.minutes()))?;
     let name = username.clone();
-    let user = app
-        .db
-        .read(move |conn| store::user_by_name(conn, &name))
-        .await?;
-    let Some(user) = user else {
-        app.throttle.failed(DOMAIN, &username, call.ip);
-        return Err(Error::UserNotExisted);
-    };
-    if !app
-        .passwords
-        .verify(password, user.password_hash.clone())
+    let lookup = app.db.read(move |conn| {
+        let user = store::user_by_name(conn, &name)?;
+        Ok::<_, Error>(user.map(|u| {
+            let hash = u.password_hash.clone();
+            (u, hash)
+        }))
+    });
+    let user = match app
+        .password_login(DOMAIN, &username, call.ip, password, lookup)
         .await?
     {
-        app.throttle.failed(DOMAIN, &username, call.ip);
-        return Err(Error::WrongPassword);
-    }
-    app.throttle.succeeded(DOMAIN, &username);
+        Ok(user) => user,
+        Err(Refused::Throttled(minutes)) => return Err(Error::Throttled(minutes)),
+        Err(Refused::UnknownAccount) => return Err(Error::UserNotExisted),
+        Err(Refused::WrongPassword) => return Err(Error::WrongPassword),
+    };
     let now = clock::now();
     let token = app
         .db

@@ -10,7 +10,7 @@ use super::envelope::{Error, Keys, failed, keys};
 use super::model::{self, ListQuery, ListingKind, RequestKind, User};
 use super::store::{self, NewUser, Table};
 use super::{COOKIE, DOMAIN, SESSIONS};
-use crate::app::SharedApp;
+use crate::app::{Refused, SharedApp};
 use crate::body::{BodyError, Form};
 use crate::{clock, session};
 
@@ -124,27 +124,24 @@ pub async fn login(call: Call) -> Result<(Keys, String), Error> {
         .text("password")?
         .ok_or_else(|| failed("缺少参数 password"))?;
     let app = call.app;
-    app.throttle
-        .check(DOMAIN, &username, call.ip)
-        .map_err(|t| Error::Throttled(t.minutes()))?;
-    let lookup = username.clone();
-    let user = app
-        .db
-        .read(move |conn| store::user_by_name(conn, &lookup))
-        .await?;
-    let verified = match &user {
-        Some(user) => {
-            app.passwords
-                .verify(password, user.password_hash.clone())
-                .await?
+    let name = username.clone();
+    let lookup = app.db.read(move |conn| {
+        let user = store::user_by_name(conn, &name)?;
+        Ok::<_, Error>(user.map(|u| {
+            let hash = u.password_hash.clone();
+            (u, hash)
+        }))
+    });
+    let user = match app
+        .password_login(DOMAIN, &username, call.ip, password, lookup)
+        .await?
+    {
+        Ok(user) => user,
+        Err(Refused::Throttled(minutes)) => return Err(Error::Throttled(minutes)),
+        Err(Refused::UnknownAccount | Refused::WrongPassword) => {
+            return Err(failed("用户名或密码错误"));
         }
-        None => false,
     };
-    let Some(user) = user.filter(|_| verified) else {
-        app.throttle.failed(DOMAIN, &username, call.ip);
-        return Err(failed("用户名或密码错误"));
-    };
-    app.throttle.succeeded(DOMAIN, &username);
     let now = clock::now();
     let token = app
         .db
