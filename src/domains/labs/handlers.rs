@@ -41,7 +41,7 @@ async fn caller(app: &SharedApp, token: Option<String>) -> Result<Option<Caller>
             let Some(session) = session::lookup(conn, DOMAIN, &token, now)? else {
                 return Ok::<_, Error>(None);
             };
-            let caller = store::caller(conn, session.account_id, session.token_hash)?;
+            let caller = store::caller(conn, session.account_id)?;
             Ok(caller.map(|caller| (caller, session)))
         })
         .await?;
@@ -147,7 +147,7 @@ pub async fn login(call: Call) -> Result<(Value, String), Error> {
         .db
         .write(move |tx| {
             let token = session::create(tx, DOMAIN, user.id, policy, now)?;
-            let caller = store::caller(tx, user.id, session::hash(&token))?;
+            let caller = store::caller(tx, user.id)?;
             Ok::<_, Error>((token, caller))
         })
         .await?;

@@ -86,7 +86,6 @@ impl Lab {
 pub struct Caller {
     pub user: User,
     pub lab: Option<Lab>,
-    pub token_hash: [u8; 32],
 }
 
 impl Caller {
