@@ -52,15 +52,17 @@ pub enum Refused {
 impl App {
     /// A password login, the same in every domain: refused while the
     /// account or address has failed too often, the account found by
-    /// `lookup` (with its stored hash), the password checked on the hashing
-    /// threads, failures counted and a success clearing the account's count.
+    /// `lookup`, the password checked against `hash_of(account)` on the
+    /// hashing threads, failures counted and a success clearing the
+    /// account's count.
     pub async fn password_login<U, E>(
         &self,
         domain: &'static str,
         account: &str,
         address: Option<IpAddr>,
         password: String,
-        lookup: impl Future<Output = Result<Option<(U, String)>, E>>,
+        lookup: impl Future<Output = Result<Option<U>, E>>,
+        hash_of: impl Fn(&U) -> &str,
     ) -> Result<Result<U, Refused>, E>
     where
         E: From<crate::error::Error>,
@@ -68,10 +70,11 @@ impl App {
         if let Err(throttled) = self.throttle.check(domain, account, address) {
             return Ok(Err(Refused::Throttled(throttled.minutes())));
         }
-        let Some((user, hash)) = lookup.await? else {
+        let Some(user) = lookup.await? else {
             self.throttle.failed(domain, account, address);
             return Ok(Err(Refused::UnknownAccount));
         };
+        let hash = hash_of(&user).to_string();
         if !self.passwords.verify(password, hash).await? {
             self.throttle.failed(domain, account, address);
             return Ok(Err(Refused::WrongPassword));

@@ -120,15 +120,11 @@ pub async fn login(call: Call) -> Result<(Value, String), Error> {
         }
     }
     let name = login.clone();
-    let lookup = app.db.read(move |conn| {
-        let user = store::user_by_login(conn, &name)?;
-        Ok::<_, Error>(user.map(|u| {
-            let hash = u.password_hash.clone();
-            (u, hash)
-        }))
-    });
+    let lookup = app.db.read(move |conn| store::user_by_login(conn, &name));
     let user = match app
-        .password_login(DOMAIN, &login, call.ip, password, lookup)
+        .password_login(DOMAIN, &login, call.ip, password, lookup, |u| {
+            &u.password_hash
+        })
         .await?
     {
         Ok(user) => user,

@@ -87,15 +87,11 @@ pub async fn user_login(call: Call) -> Result<Value, Error> {
     )?;
     let app = call.app;
     let name = username.clone();
-    let lookup = app.db.read(move |conn| {
-        let user = store::user_by_name(conn, &name)?;
-        Ok::<_, Error>(user.map(|u| {
-            let hash = u.password_hash.clone();
-            (u, hash)
-        }))
-    });
+    let lookup = app.db.read(move |conn| store::user_by_name(conn, &name));
     let user = match app
-        .password_login(DOMAIN, &username, call.ip, password, lookup)
+        .password_login(DOMAIN, &username, call.ip, password, lookup, |u| {
+            &u.password_hash
+        })
         .await?
     {
         Ok(user) => user,
