@@ -310,6 +310,28 @@ async fn house_lists_filter_order_and_page_as_documented() {
             .await,
         (vec![h2, h5], 2)
     );
+    // Totals of full pages are counted: by SQLite first, then by the
+    // in-memory copy built meanwhile (each round uses filters not seen
+    // before, with a floor range that matches every house).
+    let expected = [
+        (json!({}), 5),
+        (json!({"district": "北京"}), 3),
+        (json!({"range_of_prices": [4000, 6000]}), 3),
+        (json!({"range_of_area": [50, 100]}), 2),
+        (json!({"house_type": 2, "elevator": 1}), 2),
+        (json!({"elevator": 2, "range_of_area": [null, 60]}), 1),
+        (json!({"district": "海淀", "orderby": 4}), 2),
+    ];
+    for round in 0..3 {
+        for (filters, total) in &expected {
+            let mut query = filters.clone();
+            query["page_size"] = json!(1);
+            query["range_of_floor"] = json!([-5 - round, 100 + round]);
+            assert_eq!(list(query).await.1, *total, "round {round}: {filters}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+
     // Pages: 0-based seq.
     assert_eq!(
         list(json!({"seq": 0, "page_size": 2, "orderby": 1})).await,

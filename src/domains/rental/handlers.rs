@@ -3,9 +3,11 @@
 //! ("请先登录"), then the fields, then the rules of the data.
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use serde_json::{Value, json};
 
+use super::counts::HouseCounts;
 use super::envelope::{Error, Keys, failed, keys};
 use super::model::{self, ListQuery, ListingKind, RequestKind, User};
 use super::store::{self, NewUser, Table};
@@ -23,6 +25,8 @@ pub struct Call {
     pub ip: Option<IpAddr>,
     /// `http://host`, for absolute file URLs.
     pub base_url: String,
+    /// The in-memory copy that answers house list totals.
+    pub counts: Arc<HouseCounts>,
 }
 
 /// The logged-in user and their session.
@@ -218,33 +222,46 @@ pub async fn modify_phone(call: Call) -> Result<Keys, Error> {
 
 // ---- listings
 
-/// A page of open listings and the total, remembered until the table changes.
+/// A page of open listings and the total: remembered until the table
+/// changes, else from the in-memory copy of the houses, else counted.
 async fn list(call: Call, table: Table) -> Result<Keys, Error> {
     let form = call.input?;
     let orderings = if table == Table::Houses { 4 } else { 2 };
     let query = ListQuery::from_form(&form, orderings)?;
-    let (app, base_url) = (call.app, call.base_url);
+    let (app, base_url, counts) = (call.app, call.base_url, call.counts);
     let filter = query.filter_key();
     let remembered = app.totals.get(table.name(), &filter);
     let generation = app.totals.generation(table.name());
-    let (page, total) = app
+    let snapshot = match (table, remembered) {
+        (Table::Houses, None) => counts.current(generation),
+        _ => None,
+    };
+    let (page, total, counted_in_sql) = app
         .db
         .read(move |conn| {
             let page = store::list_page(conn, table, &query)?;
             let len = page.len() as i64;
-            let total = match remembered {
-                Some(total) => total,
+            let mut counted_in_sql = false;
+            let total = match (remembered, snapshot) {
+                (Some(total), _) => total,
                 // A short page that is not past the end is the last one:
                 // the total is known without counting.
-                None if len > 0 && len < query.page_size => query.seq * query.page_size + len,
-                None if len == 0 && query.seq == 0 => 0,
-                None => store::list_total(conn, table, &query)?,
+                _ if len > 0 && len < query.page_size => query.seq * query.page_size + len,
+                _ if len == 0 && query.seq == 0 => 0,
+                (None, Some(snapshot)) => snapshot.count(&query),
+                (None, None) => {
+                    counted_in_sql = true;
+                    store::list_total(conn, table, &query)?
+                }
             };
-            Ok::<_, Error>((page, total))
+            Ok::<_, Error>((page, total, counted_in_sql))
         })
         .await?;
     if remembered.is_none() {
         app.totals.put(table.name(), filter, generation, total);
+    }
+    if counted_in_sql && table == Table::Houses {
+        counts.refresh(&app, generation);
     }
     let items: Vec<Value> = page
         .iter()

@@ -13,6 +13,7 @@ use crate::password::Passwords;
 use crate::session::Policy;
 use crate::web::Endpoint;
 
+pub mod counts;
 pub mod demo;
 pub mod envelope;
 pub mod handlers;

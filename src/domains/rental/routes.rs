@@ -2,9 +2,12 @@
 //! renderer). Handlers never reject; whatever no route takes is classified
 //! by the endpoint table into the envelope's 404 / 405.
 
+use std::sync::Arc;
+
 use warp::filters::BoxedFilter;
 use warp::{Filter, Rejection};
 
+use super::counts::HouseCounts;
 use super::{COOKIE, ENDPOINTS, envelope, handlers, handlers::Call};
 use crate::app::{SharedApp, with_app};
 use crate::web::{self, Response};
@@ -15,7 +18,8 @@ pub fn routes(app: SharedApp) -> BoxedFilter<(Response,)> {
     use handlers as h;
     use warp::{get, path, post};
     use web::route;
-    let a = &app;
+    let counts = Arc::new(HouseCounts::default());
+    let a = &(app, counts);
     #[rustfmt::skip]
     let routes = vec![
         route(path!("gethouselist"), post(), call(a), h::house_list, reply),
@@ -53,17 +57,21 @@ pub fn routes(app: SharedApp) -> BoxedFilter<(Response,)> {
 }
 
 /// The shared input of every endpoint.
-fn call(app: &SharedApp) -> impl Filter<Extract = (Call,), Error = Rejection> + Clone + use<> {
+fn call(
+    (app, counts): &(SharedApp, Arc<HouseCounts>),
+) -> impl Filter<Extract = (Call,), Error = Rejection> + Clone + use<> {
+    let counts = counts.clone();
     with_app(app.clone())
         .and(crate::body::input(app.settings.limits))
         .and(crate::session::presented(COOKIE))
         .and(web::client_ip())
         .and(web::base_url())
-        .map(|app, input, token, ip, base_url| Call {
+        .map(move |app, input, token, ip, base_url| Call {
             app,
             input,
             token,
             ip,
             base_url,
+            counts: counts.clone(),
         })
 }
