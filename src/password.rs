@@ -38,6 +38,25 @@ pub struct Passwords {
     jobs: mpsc::Sender<HashJob>,
 }
 
+/// The length rules every new password meets.
+fn check_rules(password: &str, min_chars: usize) -> Result<(), Rule> {
+    if password.len() > MAX_BYTES {
+        Err(Rule::TooLong)
+    } else if password.chars().count() < min_chars {
+        Err(Rule::TooShort(min_chars))
+    } else {
+        Ok(())
+    }
+}
+
+/// For operator commands: checks a new password under the API's rules and
+/// hashes it at the default cost on the calling thread. Errors come back
+/// as the line to print.
+pub fn hash_for_cli(password: &str, min_chars: usize) -> Result<String, String> {
+    check_rules(password, min_chars).map_err(|e| e.to_string())?;
+    bcrypt::non_truncating_hash(password, DEFAULT_COST).map_err(|e| e.to_string())
+}
+
 impl Passwords {
     pub fn new(cost: u32, min_chars: usize) -> Self {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
@@ -61,13 +80,7 @@ impl Passwords {
 
     /// Checks a new password against the length rules.
     pub fn check_new(&self, password: &str) -> Result<(), Rule> {
-        if password.len() > MAX_BYTES {
-            Err(Rule::TooLong)
-        } else if password.chars().count() < self.min_chars {
-            Err(Rule::TooShort(self.min_chars))
-        } else {
-            Ok(())
-        }
+        check_rules(password, self.min_chars)
     }
 
     /// Hashes a password (call [`check_new`](Self::check_new) first).
@@ -84,11 +97,6 @@ impl Passwords {
         }
         self.bounded(move || Ok(bcrypt::non_truncating_verify(password, &hash)?))
             .await
-    }
-
-    /// Hashes on the calling thread (CLI and demo data, outside the server).
-    pub fn hash_blocking(&self, password: &str) -> Result<String> {
-        Ok(bcrypt::non_truncating_hash(password, self.cost)?)
     }
 
     async fn bounded<T: Send + 'static>(

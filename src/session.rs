@@ -101,6 +101,43 @@ pub fn touch(conn: &Connection, token_hash: &[u8; 32], now: i64) -> Result<()> {
     Ok(())
 }
 
+/// The account a token names in `domain`, loaded by `load` in the same
+/// read, with its session; the use is recorded when due.
+pub async fn account<T, E, F>(
+    db: &crate::db::Db,
+    domain: &'static str,
+    token: String,
+    load: F,
+) -> Result<Option<(T, Session)>, E>
+where
+    F: FnOnce(&Connection, i64) -> Result<Option<T>, E> + Send + 'static,
+    T: Send + 'static,
+    E: From<Error> + Send + 'static,
+{
+    let now = crate::clock::now();
+    let found = db
+        .read(move |conn| {
+            let Some(session) = lookup(conn, domain, &token, now)? else {
+                return Ok::<_, E>(None);
+            };
+            Ok(load(conn, session.account_id)?.map(|account| (account, session)))
+        })
+        .await?;
+    if let Some((_, session)) = &found {
+        touch_if_due(db, session, now);
+    }
+    Ok(found)
+}
+
+/// Ends the session a presented token names, if any (logout).
+pub async fn end_presented(db: &crate::db::Db, token: Option<String>) -> Result<()> {
+    let Some(token) = token else {
+        return Ok(());
+    };
+    let token_hash = hash(&token);
+    db.write(move |tx| end(tx, &token_hash)).await
+}
+
 /// Records use of a session in the background when it is due, so the
 /// request does not wait for the writer.
 pub fn touch_if_due(db: &crate::db::Db, session: &Session, now: i64) {

@@ -34,21 +34,8 @@ async fn caller(app: &SharedApp, token: Option<String>) -> Result<Option<Caller>
     let Some(token) = token else {
         return Ok(None);
     };
-    let now = clock::now();
-    let found = app
-        .db
-        .read(move |conn| {
-            let Some(session) = session::lookup(conn, DOMAIN, &token, now)? else {
-                return Ok::<_, Error>(None);
-            };
-            let caller = store::caller(conn, session.account_id)?;
-            Ok(caller.map(|caller| (caller, session)))
-        })
-        .await?;
-    Ok(found.map(|(caller, session)| {
-        session::touch_if_due(&app.db, &session, now);
-        caller
-    }))
+    let found = session::account(&app.db, DOMAIN, token, store::caller).await?;
+    Ok(found.map(|(caller, _)| caller))
 }
 
 /// The caller, who must be logged in.
@@ -164,13 +151,7 @@ pub async fn user_type(call: Call) -> Result<Value, Error> {
 /// POST /user/logout
 pub async fn logout(call: Call) -> Result<(Value, String), Error> {
     call.input?;
-    if let Some(token) = call.token {
-        let token_hash = session::hash(&token);
-        call.app
-            .db
-            .write(move |tx| Ok::<_, Error>(session::end(tx, &token_hash)?))
-            .await?;
-    }
+    session::end_presented(&call.app.db, call.token).await?;
     Ok((Value::Null, session::clear_cookie(COOKIE)))
 }
 

@@ -11,7 +11,6 @@ use std::path::Path;
 use std::time::Duration;
 
 use crate::app::SharedApp;
-use crate::password::Passwords;
 use crate::session::Policy;
 use crate::web::Endpoint;
 
@@ -190,11 +189,7 @@ pub fn add_admin(
 ) -> Result<(), String> {
     let sid = model::check_sid(sid).map_err(|e| e.to_string())?;
     let name = model::check_name(name.unwrap_or(&sid)).map_err(|e| e.to_string())?;
-    let passwords = Passwords::new(crate::password::DEFAULT_COST, min_password);
-    passwords.check_new(password).map_err(|e| e.to_string())?;
-    let hash = passwords
-        .hash_blocking(password)
-        .map_err(|e| e.to_string())?;
+    let hash = crate::password::hash_for_cli(password, min_password)?;
     let user = model::NewUser {
         sid,
         email: None,

@@ -42,20 +42,12 @@ async fn authorize(
         Some(token) => token,
         None => form.text("token")?.ok_or(Error::LoginRequired)?,
     };
-    let now = clock::now();
     let username = username.to_string();
-    let (user, session) = app
-        .db
-        .read(move |conn| {
-            let session =
-                session::lookup(conn, DOMAIN, &token, now)?.ok_or(Error::LoginRequired)?;
-            let user = store::user_by_id(conn, session.account_id)?
-                .filter(|user| user.username == username)
-                .ok_or(Error::LoginRequired)?;
-            Ok::<_, Error>((user, session))
-        })
-        .await?;
-    session::touch_if_due(&app.db, &session, now);
+    let (user, session) = session::account(&app.db, DOMAIN, token, move |conn, id| {
+        Ok::<_, Error>(store::user_by_id(conn, id)?.filter(|user| user.username == username))
+    })
+    .await?
+    .ok_or(Error::LoginRequired)?;
     Ok(Authorized {
         user,
         token_hash: session.token_hash,

@@ -37,17 +37,9 @@ struct Caller {
 
 async fn logged_in(app: &SharedApp, token: Option<String>) -> Result<Caller, Error> {
     let token = token.ok_or(Error::LoginRequired)?;
-    let now = clock::now();
-    let (user, session) = app
-        .db
-        .read(move |conn| {
-            let session =
-                session::lookup(conn, DOMAIN, &token, now)?.ok_or(Error::LoginRequired)?;
-            let user = store::user_by_id(conn, session.account_id)?.ok_or(Error::LoginRequired)?;
-            Ok::<_, Error>((user, session))
-        })
-        .await?;
-    session::touch_if_due(&app.db, &session, now);
+    let (user, session) = session::account(&app.db, DOMAIN, token, store::user_by_id)
+        .await?
+        .ok_or(Error::LoginRequired)?;
     Ok(Caller {
         user,
         token_hash: session.token_hash,
@@ -156,13 +148,7 @@ pub async fn login(call: Call) -> Result<(Keys, String), Error> {
 /// POST /operation/logout (not in the seed): ends the session.
 pub async fn logout(call: Call) -> Result<Keys, Error> {
     call.input?;
-    if let Some(token) = call.token {
-        let token_hash = session::hash(&token);
-        call.app
-            .db
-            .write(move |tx| Ok::<_, Error>(session::end(tx, &token_hash)?))
-            .await?;
-    }
+    session::end_presented(&call.app.db, call.token).await?;
     Ok(Keys::new())
 }
 

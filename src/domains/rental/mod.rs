@@ -9,7 +9,6 @@
 
 use std::path::Path;
 
-use crate::password::Passwords;
 use crate::session::Policy;
 use crate::web::Endpoint;
 
@@ -196,11 +195,7 @@ pub fn add_admin(
     min_password: usize,
 ) -> Result<(), String> {
     let username = model::check_username(username.trim()).map_err(|e| e.to_string())?;
-    let passwords = Passwords::new(crate::password::DEFAULT_COST, min_password);
-    passwords.check_new(password).map_err(|e| e.to_string())?;
-    let hash = passwords
-        .hash_blocking(password)
-        .map_err(|e| e.to_string())?;
+    let hash = crate::password::hash_for_cli(password, min_password)?;
     let user = store::NewUser {
         username: &username,
         name: &username,
