@@ -266,3 +266,104 @@ CREATE TABLE rental_deals (
 CREATE UNIQUE INDEX rental_deals_one_per_house ON rental_deals (house_id);
 CREATE INDEX rental_deals_by_date ON rental_deals (date);
 CREATE INDEX rental_deals_by_city ON rental_deals (city);
+
+-- version 4: family
+
+-- A family of at most 8 members, at most 2 of them parents (enforced by the
+-- writer inside one transaction; see src/domains/family/store.rs).
+CREATE TABLE family_families (
+    id         INTEGER PRIMARY KEY,
+    name       TEXT    NOT NULL,
+    created_at INTEGER NOT NULL
+) STRICT;
+
+-- role: 0 no family, 1 member, 2 parent. A user has at most one family.
+CREATE TABLE family_users (
+    id            INTEGER PRIMARY KEY,
+    username      TEXT    NOT NULL UNIQUE,
+    password_hash TEXT    NOT NULL,
+    telephone     TEXT    NOT NULL DEFAULT '',
+    email         TEXT    NOT NULL DEFAULT '',
+    sex           TEXT    NOT NULL DEFAULT '',
+    family_id     INTEGER REFERENCES family_families (id),
+    role          INTEGER NOT NULL DEFAULT 0 CHECK (role IN (0, 1, 2)),
+    created_at    INTEGER NOT NULL,
+    CHECK ((family_id IS NULL) = (role = 0))
+) STRICT;
+CREATE INDEX family_users_by_family ON family_users (family_id, role);
+
+-- Requests to join a family. state: pending, accepted, rejected, withdrawn.
+CREATE TABLE family_applications (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES family_users (id),
+    family_id  INTEGER NOT NULL REFERENCES family_families (id) ON DELETE CASCADE,
+    state      TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'accepted', 'rejected', 'withdrawn')),
+    created_at INTEGER NOT NULL,
+    decided_at INTEGER,
+    decided_by INTEGER REFERENCES family_users (id)
+) STRICT;
+CREATE UNIQUE INDEX family_applications_one_pending ON family_applications (user_id, family_id) WHERE state = 'pending';
+CREATE INDEX family_applications_by_family ON family_applications (family_id) WHERE state = 'pending';
+
+-- Messages between users; sender_id NULL is the system. state: 0 unread,
+-- 1 starred, 2 read.
+CREATE TABLE family_messages (
+    id          INTEGER PRIMARY KEY,
+    sender_id   INTEGER REFERENCES family_users (id),
+    receiver_id INTEGER NOT NULL REFERENCES family_users (id),
+    title       TEXT    NOT NULL,
+    text        TEXT    NOT NULL,
+    sent_at     INTEGER NOT NULL,
+    state       INTEGER NOT NULL DEFAULT 0 CHECK (state IN (0, 1, 2))
+) STRICT;
+CREATE INDEX family_messages_to ON family_messages (receiver_id, id);
+
+-- Income (kind 'income', 收入) and expense ('expense', 支出) bills.
+CREATE TABLE family_bills (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES family_users (id),
+    kind       TEXT    NOT NULL CHECK (kind IN ('income', 'expense')),
+    money      INTEGER NOT NULL CHECK (money > 0),
+    remarks    TEXT    NOT NULL DEFAULT '',
+    time       INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX family_bills_by_user ON family_bills (user_id, kind, time);
+
+-- Bank savings. type: 活期 (current) or 定期 (fixed, with an end); rate is
+-- the yearly interest in hundredths of a percent.
+CREATE TABLE family_deposits (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES family_users (id),
+    bank       TEXT    NOT NULL,
+    type       TEXT    NOT NULL CHECK (type IN ('活期', '定期')),
+    money      INTEGER NOT NULL CHECK (money > 0),
+    rate       INTEGER NOT NULL CHECK (rate >= 0),
+    start_time INTEGER NOT NULL,
+    end_time   INTEGER,
+    created_at INTEGER NOT NULL,
+    CHECK (end_time IS NULL OR end_time >= start_time)
+) STRICT;
+CREATE INDEX family_deposits_by_user ON family_deposits (user_id, start_time);
+
+-- Money borrowed (借入) or lent (借出); repaid never exceeds money.
+CREATE TABLE family_loans (
+    id           INTEGER PRIMARY KEY,
+    user_id      INTEGER NOT NULL REFERENCES family_users (id),
+    direction    TEXT    NOT NULL CHECK (direction IN ('借入', '借出')),
+    counterparty TEXT    NOT NULL,
+    money        INTEGER NOT NULL CHECK (money > 0),
+    repaid       INTEGER NOT NULL DEFAULT 0 CHECK (repaid >= 0 AND repaid <= money),
+    time         INTEGER NOT NULL,
+    due_time     INTEGER,
+    created_at   INTEGER NOT NULL
+) STRICT;
+CREATE INDEX family_loans_by_user ON family_loans (user_id, time);
+
+CREATE TABLE family_repayments (
+    id      INTEGER PRIMARY KEY,
+    loan_id INTEGER NOT NULL REFERENCES family_loans (id) ON DELETE CASCADE,
+    money   INTEGER NOT NULL CHECK (money > 0),
+    time    INTEGER NOT NULL
+) STRICT;
+CREATE INDEX family_repayments_by_loan ON family_repayments (loan_id);

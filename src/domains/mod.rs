@@ -7,6 +7,7 @@ use warp::filters::BoxedFilter;
 use crate::app::SharedApp;
 use crate::web::{Endpoint, Response};
 
+pub mod family;
 pub mod labs;
 pub mod parking;
 pub mod rental;
@@ -54,7 +55,10 @@ impl Domain {
 
     /// Whether this build serves the domain yet.
     pub fn is_built(self) -> bool {
-        matches!(self, Domain::Parking | Domain::Labs | Domain::Rental)
+        matches!(
+            self,
+            Domain::Parking | Domain::Labs | Domain::Rental | Domain::Family
+        )
     }
 
     /// The documented routes, relative to the prefix.
@@ -63,6 +67,7 @@ impl Domain {
             Domain::Parking => parking::ENDPOINTS,
             Domain::Labs => labs::ENDPOINTS,
             Domain::Rental => rental::ENDPOINTS,
+            Domain::Family => family::ENDPOINTS,
             _ => &[],
         }
     }
@@ -73,6 +78,7 @@ impl Domain {
             Domain::Parking => Some(parking::routes(app.clone())),
             Domain::Labs => Some(labs::routes(app.clone())),
             Domain::Rental => Some(rental::routes(app.clone())),
+            Domain::Family => Some(family::routes(app.clone())),
             _ => None,
         }
     }
@@ -83,6 +89,7 @@ impl Domain {
             Domain::Parking => parking::demo::load(app).await,
             Domain::Labs => labs::demo::load(app).await,
             Domain::Rental => rental::demo::load(app).await,
+            Domain::Family => family::demo::load(app).await,
             _ => Ok(()),
         }
     }

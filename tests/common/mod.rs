@@ -81,6 +81,33 @@ impl TestApp {
         json_of(request.send().await.expect("request sent")).await
     }
 
+    /// Any method, with an optional JSON body.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+        token: Option<&str>,
+    ) -> (u16, Value) {
+        let mut request = self.client.request(method, self.url(path));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        json_of(request.send().await.expect("request sent")).await
+    }
+
+    /// A writable connection to the database file, for tests that move
+    /// stored times back instead of waiting.
+    pub fn db_writer(&self) -> rusqlite::Connection {
+        let conn = rusqlite::Connection::open(&self.db_path).expect("database opens");
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .expect("busy timeout");
+        conn
+    }
+
     /// POST a URL-encoded form.
     pub async fn post_form(
         &self,

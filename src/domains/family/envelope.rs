@@ -1,0 +1,167 @@
+//! Family's wire format: `{"code": 200, "msg": "ok", ...keys}` on success,
+//! `{"code": 4xx, "msg": "..."}` on failure with the HTTP status equal to
+//! `code`; an authentication failure is `{"detail": "认证失败(...)"}` with
+//! HTTP 401. Lists (messages, bills, deposits, loans) and user info are the
+//! bare JSON the seed shows.
+
+use serde_json::{Map, Value, json};
+use warp::http::{HeaderValue, StatusCode, header};
+
+use crate::body::{BodyError, FieldError};
+use crate::password;
+use crate::web::{self, Response, Unrouted};
+
+/// Every way a family request can fail.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// HTTP 401 `{"detail": "认证失败(<reason>)"}`.
+    #[error("认证失败({0})")]
+    Unauthenticated(&'static str),
+    /// Code 400 with this message.
+    #[error("{0}")]
+    Bad(String),
+    /// Code 403: the caller may not do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Code 404: no such record.
+    #[error("{0}")]
+    NotFound(String),
+    /// Code 460: the family is full, or the user already has one.
+    #[error("Reach the upper limit")]
+    UpperLimit,
+    /// Code 418: no such application to decide.
+    #[error("happy new year")]
+    NoApplication,
+    /// Code 429: too many failed logins.
+    #[error("Too many request")]
+    Throttled,
+    #[error(transparent)]
+    Body(#[from] BodyError),
+    #[error(transparent)]
+    Field(#[from] FieldError),
+    #[error(transparent)]
+    Password(#[from] password::Rule),
+    #[error("Internal Server Error")]
+    Internal(#[from] crate::error::Error),
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Internal(e.into())
+    }
+}
+
+/// A code-400 failure with this message.
+pub fn bad(message: impl Into<String>) -> Error {
+    Error::Bad(message.into())
+}
+
+/// A code-403 failure with this message.
+pub fn forbidden(message: impl Into<String>) -> Error {
+    Error::Forbidden(message.into())
+}
+
+/// A code-404 failure with this message.
+pub fn not_found(message: impl Into<String>) -> Error {
+    Error::NotFound(message.into())
+}
+
+impl Error {
+    /// The `code` in the body, which is also the HTTP status.
+    pub fn code(&self) -> u16 {
+        match self {
+            Error::Unauthenticated(_) => 401,
+            Error::Forbidden(_) => 403,
+            Error::NotFound(_) => 404,
+            Error::NoApplication => 418,
+            Error::Throttled => 429,
+            Error::UpperLimit => 460,
+            Error::Internal(_) => 500,
+            Error::Bad(_) | Error::Body(_) | Error::Field(_) | Error::Password(_) => 400,
+        }
+    }
+}
+
+/// The documented keys of a success, placed after `code` and `msg`.
+pub type Keys = Map<String, Value>;
+
+/// Keys from a `json!` object literal.
+pub fn keys(value: Value) -> Keys {
+    match value {
+        Value::Object(map) => map,
+        _ => Keys::new(),
+    }
+}
+
+fn failure(error: Error) -> Response {
+    let code = error.code();
+    let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    match error {
+        Error::Unauthenticated(_) => web::json(status, &json!({"detail": error.to_string()})),
+        Error::Internal(e) => {
+            tracing::error!("family: {e}");
+            web::json(
+                status,
+                &json!({"code": 500, "msg": "Internal Server Error"}),
+            )
+        }
+        other => web::json(status, &json!({"code": code, "msg": other.to_string()})),
+    }
+}
+
+/// Renders a success as `{"code": 200, "msg": "ok", ...keys}`.
+pub fn reply(result: Result<Keys, Error>) -> Response {
+    match result {
+        Ok(keys) => {
+            let mut body = Keys::new();
+            body.insert("code".into(), json!(200));
+            body.insert("msg".into(), json!("ok"));
+            body.extend(keys);
+            web::json(StatusCode::OK, &body)
+        }
+        Err(error) => failure(error),
+    }
+}
+
+/// Renders a success as the bare value (lists, user info).
+pub fn reply_bare(result: Result<Value, Error>) -> Response {
+    match result {
+        Ok(value) => web::json(StatusCode::OK, &value),
+        Err(error) => failure(error),
+    }
+}
+
+/// Renders an SVG document (the report chart).
+pub fn reply_svg(result: Result<String, Error>) -> Response {
+    match result {
+        Ok(svg) => {
+            let mut response = warp::http::Response::new(svg.into());
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("image/svg+xml; charset=utf-8"),
+            );
+            response
+                .headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            response
+        }
+        Err(error) => failure(error),
+    }
+}
+
+/// A request no family route took: HTTP and code 404, or 405 with `Allow`.
+pub fn unrouted(unrouted: Unrouted) -> Response {
+    match unrouted {
+        Unrouted::NotFound { method, path } => web::json(
+            StatusCode::NOT_FOUND,
+            &json!({"code": 404, "msg": format!("没有这个接口：{method} {path}")}),
+        ),
+        Unrouted::MethodNotAllowed { allow } => web::with_allow(
+            web::json(
+                StatusCode::METHOD_NOT_ALLOWED,
+                &json!({"code": 405, "msg": format!("请求方法不对，请用 {}", allow.join(" 或 "))}),
+            ),
+            &allow,
+        ),
+    }
+}

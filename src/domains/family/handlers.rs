@@ -1,0 +1,444 @@
+//! Family's account, message and family handlers: typed input in,
+//! `Result<_, Error>` out. Checks run in one order everywhere: a readable
+//! body, then the token (HTTP 401), then the fields (400), then the rules
+//! of the data (403 / 404 / 418 / 460).
+
+use std::net::IpAddr;
+
+use serde_json::{Value, json};
+
+use super::envelope::{Error, Keys, bad, forbidden, keys, not_found};
+use super::model::{self, User, required, required_id};
+use super::store::{self, Profile};
+use super::{DOMAIN, SESSIONS};
+use crate::app::{Refused, SharedApp};
+use crate::body::{BodyError, Form};
+use crate::{clock, session};
+
+/// One request's input, as the routes hand it over.
+pub struct Call {
+    pub app: SharedApp,
+    pub input: Result<Form, BodyError>,
+    /// `Authorization: Bearer <token>`, if sent.
+    pub bearer: Option<String>,
+    pub ip: Option<IpAddr>,
+}
+
+/// A request whose token named a live session.
+pub struct Authed {
+    pub app: SharedApp,
+    pub form: Form,
+    pub user: User,
+    pub token: String,
+}
+
+/// The token of a request: `?token=` or a body field `token`, else
+/// `Authorization: Bearer`.
+fn token_of(form: &Form, bearer: Option<String>) -> Option<String> {
+    form.text("token")
+        .ok()
+        .flatten()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .or(bearer)
+}
+
+/// The caller, from the token; 401 without a live session.
+pub async fn authenticate(call: Call) -> Result<Authed, Error> {
+    let form = call.input?;
+    let token = token_of(&form, call.bearer).ok_or(Error::Unauthenticated("no token"))?;
+    let (user, _) = session::account(&call.app.db, DOMAIN, token.clone(), store::user_by_id)
+        .await?
+        .ok_or(Error::Unauthenticated("token 无效或已过期"))?;
+    Ok(Authed {
+        app: call.app,
+        form,
+        user,
+        token,
+    })
+}
+
+/// A contact field from the form when sent, else `current`; checked.
+fn profile_field(
+    form: &Form,
+    name: &str,
+    current: &str,
+    check: fn(&str) -> Result<(), Error>,
+) -> Result<String, Error> {
+    let value = model::optional_text(form, name, 100)?.unwrap_or_else(|| current.to_string());
+    check(&value)?;
+    Ok(value)
+}
+
+fn profile_from(form: &Form, current: &Profile) -> Result<Profile, Error> {
+    Ok(Profile {
+        telephone: profile_field(
+            form,
+            "telephone",
+            &current.telephone,
+            model::check_telephone,
+        )?,
+        email: profile_field(form, "email", &current.email, model::check_email)?,
+        sex: profile_field(form, "sex", &current.sex, |sex| {
+            if sex.chars().count() > 16 {
+                Err(bad("sex 不能超过 16 个字符"))
+            } else {
+                Ok(())
+            }
+        })?,
+    })
+}
+
+/// `password` and `pwdagain`, matching and within the password rules.
+fn new_password(app: &SharedApp, form: &Form) -> Result<String, Error> {
+    let password = form
+        .text("password")?
+        .ok_or_else(|| bad("缺少参数 password"))?;
+    let again = form.text("pwdagain")?.unwrap_or_default();
+    if password != again {
+        return Err(bad("两次密码不一致"));
+    }
+    app.passwords.check_new(&password)?;
+    Ok(password)
+}
+
+// ---- accounts
+
+/// POST user_manage/register/: a new account, logged in (`token`).
+pub async fn register(call: Call) -> Result<Keys, Error> {
+    let form = call.input?;
+    let username = model::check_username(&required(&form, "username")?)?;
+    let app = call.app;
+    let password = new_password(&app, &form)?;
+    let profile = profile_from(&form, &Profile::default())?;
+    let lookup = username.clone();
+    if app
+        .db
+        .read(move |conn| store::user_by_name(conn, &lookup))
+        .await?
+        .is_some()
+    {
+        return Err(bad("用户名重复"));
+    }
+    let hash = app.passwords.hash(password).await?;
+    let now = clock::now();
+    let token = app
+        .db
+        .write(move |tx| {
+            let id = store::insert_user(tx, &username, &hash, &profile, now)?;
+            Ok::<_, Error>(session::create(tx, DOMAIN, id, SESSIONS, now)?)
+        })
+        .await?;
+    Ok(keys(json!({ "token": token })))
+}
+
+/// POST user_manage/login/: a new session (`token`); 429 while throttled.
+pub async fn login(call: Call) -> Result<Keys, Error> {
+    let form = call.input?;
+    let username = required(&form, "username")?;
+    let password = form
+        .text("password")?
+        .ok_or_else(|| bad("缺少参数 password"))?;
+    let app = call.app;
+    let name = username.clone();
+    let lookup = app.db.read(move |conn| store::user_by_name(conn, &name));
+    let user = match app
+        .password_login(DOMAIN, &username, call.ip, password, lookup, |u| {
+            &u.password_hash
+        })
+        .await?
+    {
+        Ok(user) => user,
+        Err(Refused::Throttled(_)) => return Err(Error::Throttled),
+        // The seed's answer to a failed login.
+        Err(Refused::UnknownAccount | Refused::WrongPassword) => return Err(bad("Bad Request")),
+    };
+    let now = clock::now();
+    let token = app
+        .db
+        .write(move |tx| Ok::<_, Error>(session::create(tx, DOMAIN, user.id, SESSIONS, now)?))
+        .await?;
+    Ok(keys(json!({ "token": token })))
+}
+
+/// DELETE user_manage/logout/: ends the session the token names.
+pub async fn logout(call: Call) -> Result<Keys, Error> {
+    let authed = authenticate(call).await?;
+    session::end_presented(&authed.app.db, Some(authed.token))
+        .await
+        .map_err(|_| bad("登出失败"))?;
+    Ok(Keys::new())
+}
+
+async fn family_of(app: &SharedApp, user: &User) -> Result<Option<model::Family>, Error> {
+    let Some(family_id) = user.family_id else {
+        return Ok(None);
+    };
+    app.db
+        .read(move |conn| store::family_by_id(conn, family_id))
+        .await
+}
+
+/// GET user_manage/user_info/: the caller, with `family1`.
+pub async fn user_info(call: Call) -> Result<Value, Error> {
+    let authed = authenticate(call).await?;
+    let family = family_of(&authed.app, &authed.user).await?;
+    Ok(model::user_json(&authed.user, family.as_ref()))
+}
+
+/// PUT user_manage/user_info/: changes the fields sent (`username`,
+/// `telephone`, `email`, `sex`; `password` with `pwdagain`, which ends the
+/// other sessions). `id` and `family1` are read-only.
+pub async fn update_user_info(call: Call) -> Result<Keys, Error> {
+    let Authed {
+        app,
+        form,
+        user,
+        token,
+    } = authenticate(call).await?;
+    if let Some(id) = form.int("id")?
+        && id != user.id
+    {
+        return Err(forbidden("只能修改自己的信息"));
+    }
+    let username = match form.text("username")? {
+        Some(name) => model::check_username(name.trim())?,
+        None => user.username.clone(),
+    };
+    let current = Profile {
+        telephone: user.telephone.clone(),
+        email: user.email.clone(),
+        sex: user.sex.clone(),
+    };
+    let profile = profile_from(&form, &current)?;
+    let hash = match form.get("password") {
+        Some(_) => Some(app.passwords.hash(new_password(&app, &form)?).await?),
+        None => None,
+    };
+    let (user_id, keep) = (user.id, session::hash(&token));
+    let updated = app
+        .db
+        .write(move |tx| {
+            store::update_user(tx, user_id, &username, &profile)?;
+            if let Some(hash) = &hash {
+                store::set_password(tx, user_id, hash)?;
+                session::end_others(tx, DOMAIN, user_id, Some(&keep))?;
+            }
+            store::user_by_id(tx, user_id)?.ok_or_else(|| not_found("用户不存在"))
+        })
+        .await?;
+    let family = family_of(&app, &updated).await?;
+    Ok(keys(model::user_json(&updated, family.as_ref())))
+}
+
+// ---- messages
+
+/// GET message/: the caller's inbox (`?state=` filters).
+pub async fn messages(call: Call) -> Result<Value, Error> {
+    let Authed {
+        app, form, user, ..
+    } = authenticate(call).await?;
+    let state = form.int("state")?;
+    if state.is_some_and(|s| !(0..=2).contains(&s)) {
+        return Err(bad("state 应为 0（未读）、1（星标）或 2（已读）"));
+    }
+    let list = app
+        .db
+        .read(move |conn| store::messages(conn, user.id, state))
+        .await?;
+    Ok(Value::Array(list.iter().map(|m| m.to_json()).collect()))
+}
+
+/// POST message/: sends a message to a user (`receive_id` is a username).
+pub async fn send_message(call: Call) -> Result<Keys, Error> {
+    let Authed {
+        app, form, user, ..
+    } = authenticate(call).await?;
+    let receiver = required(&form, "receive_id")?;
+    let title = model::optional_text(&form, "title", 100)?
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| bad("缺少参数 title"))?;
+    let text = match form.text("text")? {
+        Some(text) if text.chars().count() > 2000 => {
+            return Err(bad("text 不能超过 2000 个字符"));
+        }
+        Some(text) => text,
+        None => return Err(bad("缺少参数 text")),
+    };
+    let now = clock::now();
+    let message = app
+        .db
+        .write(move |tx| {
+            let to = store::user_by_name(tx, &receiver)?
+                .ok_or_else(|| not_found(format!("没有用户 {receiver}")))?;
+            store::insert_message(tx, Some(user.id), to.id, &title, &text, now)?;
+            let id = tx.last_insert_rowid();
+            store::message_by_id(tx, id)?.ok_or_else(|| not_found("消息不存在"))
+        })
+        .await?;
+    Ok(keys(message.to_json()))
+}
+
+/// DELETE message/: deletes one of the caller's messages (`id`).
+pub async fn delete_message(call: Call) -> Result<Keys, Error> {
+    let Authed {
+        app, form, user, ..
+    } = authenticate(call).await?;
+    let id = required_id(&form, "id")?;
+    app.db
+        .write(move |tx| store::delete_message(tx, user.id, id))
+        .await?;
+    Ok(Keys::new())
+}
+
+/// PUT message/: sets the state of one of the caller's messages.
+pub async fn set_message_state(call: Call) -> Result<Keys, Error> {
+    let Authed {
+        app, form, user, ..
+    } = authenticate(call).await?;
+    let id = required_id(&form, "id")?;
+    let state = required_id(&form, "state")?;
+    if !(0..=2).contains(&state) {
+        return Err(bad("state 应为 0（未读）、1（星标）或 2（已读）"));
+    }
+    let message = app
+        .db
+        .write(move |tx| {
+            store::set_message_state(tx, user.id, id, state)?;
+            store::message_by_id(tx, id)?.ok_or_else(|| not_found("消息不存在"))
+        })
+        .await?;
+    Ok(keys(message.to_json()))
+}
+
+// ---- families
+
+/// GET family/familyManage/: the caller's family, or `"family": "null"`.
+pub async fn family_info(call: Call) -> Result<Keys, Error> {
+    let Authed {
+        app, user, token, ..
+    } = authenticate(call).await?;
+    match family_of(&app, &user).await? {
+        None => Ok(keys(json!({ "family": "null" }))),
+        Some(family) => {
+            let mut body = keys(json!({ "token": token }));
+            body.extend(keys(family.to_json()));
+            Ok(body)
+        }
+    }
+}
+
+/// POST family/familyManage/: a new family with the caller as parent.
+pub async fn create_family(call: Call) -> Result<Keys, Error> {
+    let Authed {
+        app, form, user, ..
+    } = authenticate(call).await?;
+    let name = required(&form, "family_name")?;
+    if name.chars().count() > 32 || name.chars().any(char::is_control) {
+        return Err(bad("family_name 应为 1 到 32 个字符"));
+    }
+    let now = clock::now();
+    let family = app
+        .db
+        .write(move |tx| {
+            let id = store::create_family(tx, user.id, &name, now)?;
+            store::family_by_id(tx, id)?.ok_or_else(|| not_found("家庭不存在"))
+        })
+        .await?;
+    Ok(keys(family.to_json()))
+}
+
+/// PUT family/familyManage/: hands the parent role to a member (`user_id`).
+pub async fn hand_over(call: Call) -> Result<Keys, Error> {
+    let Authed {
+        app, form, user, ..
+    } = authenticate(call).await?;
+    let target = required_id(&form, "user_id")?;
+    if target == user.id {
+        return Err(bad("不能转让给自己"));
+    }
+    let now = clock::now();
+    let family = app
+        .db
+        .write(move |tx| {
+            store::hand_over(tx, user.id, target, now)?;
+            let family_id = user.family_id.unwrap_or_default();
+            store::family_by_id(tx, family_id)?.ok_or_else(|| not_found("家庭不存在"))
+        })
+        .await?;
+    Ok(keys(family.to_json()))
+}
+
+/// POST user_manage/about_family/: asks to join a family (`family_id`).
+pub async fn apply(call: Call) -> Result<Keys, Error> {
+    let Authed {
+        app, form, user, ..
+    } = authenticate(call).await?;
+    let family_id = required_id(&form, "family_id")?;
+    let now = clock::now();
+    app.db
+        .write(move |tx| store::apply(tx, user.id, family_id, now))
+        .await?;
+    Ok(Keys::new())
+}
+
+/// DELETE user_manage/about_family/: leaves the caller's family.
+pub async fn leave(call: Call) -> Result<Keys, Error> {
+    let Authed { app, user, .. } = authenticate(call).await?;
+    let now = clock::now();
+    let left = app
+        .db
+        .write(move |tx| store::leave(tx, user.id, now))
+        .await?;
+    Ok(keys(
+        json!({ "family_removed": left == store::Left::Removed }),
+    ))
+}
+
+/// GET family/familyMember/: pending applications to the caller's family.
+pub async fn applications(call: Call) -> Result<Value, Error> {
+    let Authed { app, user, .. } = authenticate(call).await?;
+    let Some(family_id) = user.family_id.filter(|_| user.is_parent()) else {
+        return Err(forbidden("只有家长可以查看入家申请"));
+    };
+    let list = app
+        .db
+        .read(move |conn| store::pending_applications(conn, family_id))
+        .await?;
+    Ok(Value::Array(
+        list.iter()
+            .map(|a| {
+                json!({
+                    "id": a.id,
+                    "user_id": a.user_id,
+                    "username": a.username,
+                    "apply_time": model::format_time(a.created_at),
+                })
+            })
+            .collect(),
+    ))
+}
+
+/// PUT family/familyMember/: a parent decides an application (`user_id`,
+/// `is_agree` 0 = yes, 1 = no; `parent_id`, if sent, must be the caller).
+pub async fn decide(call: Call) -> Result<Keys, Error> {
+    let Authed {
+        app, form, user, ..
+    } = authenticate(call).await?;
+    if let Some(parent_id) = form.int("parent_id")?
+        && parent_id != user.id
+    {
+        return Err(forbidden("parent_id 必须是你自己"));
+    }
+    let applicant = required_id(&form, "user_id")?;
+    let agree = match required_id(&form, "is_agree")? {
+        0 => true,
+        1 => false,
+        _ => return Err(bad("is_agree 应为 0（同意）或 1（不同意）")),
+    };
+    let now = clock::now();
+    app.db
+        .write(move |tx| store::decide(tx, user.id, applicant, agree, now))
+        .await?;
+    Ok(Keys::new())
+}

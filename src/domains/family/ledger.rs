@@ -1,0 +1,371 @@
+//! The money handlers: income and expense bills, bank deposits, loans and
+//! their repayments. Each record is changed only by its owner; a parent
+//! reads the whole family's with `?scope=family`. Updates change the
+//! fields sent and keep the rest.
+
+use serde_json::Value;
+
+use super::envelope::{Error, Keys, bad, forbidden, keys, not_found};
+use super::handlers::{Authed, Call, authenticate};
+use super::model::{
+    self, BillKind, Period, User, deposit_type, loan_direction, optional_text, positive_money,
+    required_id, time_field,
+};
+use super::store::{self, BillFields, DepositFields, Ledger, LoanFields, Scope};
+use crate::body::Form;
+use crate::clock;
+
+/// `?scope=self` (the default) or `family` (parents only).
+pub fn scope_of(form: &Form, user: &User) -> Result<Scope, Error> {
+    match form.text("scope")?.as_deref().map(str::trim) {
+        None | Some("self") => Ok(Scope::User(user.id)),
+        Some("family") => match user.family_id {
+            Some(family_id) if user.is_parent() => Ok(Scope::Family(family_id)),
+            _ => Err(forbidden("只有家长可以查看整个家庭的记录")),
+        },
+        Some(_) => Err(bad("scope 应为 self 或 family")),
+    }
+}
+
+fn required_money(form: &Form) -> Result<i64, Error> {
+    positive_money(form, "money")?.ok_or_else(|| bad("缺少参数 money"))
+}
+
+/// A required short text: present, not blank, at most `max` characters.
+fn required_text(form: &Form, name: &str, max: usize) -> Result<String, Error> {
+    optional_text(form, name, max)?
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| bad(format!("缺少参数 {name}")))
+}
+
+/// A short text the update may change; sent blank is refused.
+fn changed_text(form: &Form, name: &str, max: usize) -> Result<Option<String>, Error> {
+    match optional_text(form, name, max)? {
+        Some(text) if text.is_empty() => Err(bad(format!("{name} 不能为空"))),
+        other => Ok(other),
+    }
+}
+
+fn list<T>(items: &[T], to_json: fn(&T) -> Value) -> Value {
+    Value::Array(items.iter().map(to_json).collect())
+}
+
+// ---- bills
+
+/// GET bill/Income/ and bill/Expense/: `?start=&end=` and `?scope=`.
+pub async fn bills(call: Call, kind: BillKind) -> Result<Value, Error> {
+    let Authed {
+        app, form, user, ..
+    } = authenticate(call).await?;
+    let scope = scope_of(&form, &user)?;
+    let period = Period::from_form(&form)?;
+    let bills = app
+        .db
+        .read(move |conn| store::bills(conn, scope, kind, period))
+        .await?;
+    Ok(list(&bills, model::Bill::to_json))
+}
+
+/// POST bill/Income/ and bill/Expense/: `money`, `remarks`, `time` (now
+/// when left out).
+pub async fn add_bill(call: Call, kind: BillKind) -> Result<Keys, Error> {
+    let Authed {
+        app, form, user, ..
+    } = authenticate(call).await?;
+    let now = clock::now();
+    let fields = BillFields {
+        money: required_money(&form)?,
+        remarks: optional_text(&form, "remarks", 200)?.unwrap_or_default(),
+        time: time_field(&form, "time")?.unwrap_or(now),
+    };
+    let bill = app
+        .db
+        .write(move |tx| {
+            let id = store::insert_bill(tx, user.id, kind, &fields, now)?;
+            store::bill_by_id(tx, id)?.ok_or_else(|| not_found("账单不存在"))
+        })
+        .await?;
+    Ok(keys(bill.to_json()))
+}
+
+/// PUT bill/Income/ and bill/Expense/: `id` plus the fields to change.
+pub async fn update_bill(call: Call, kind: BillKind) -> Result<Keys, Error> {
+    let Authed {
+        app, form, user, ..
+    } = authenticate(call).await?;
+    let id = required_id(&form, "id")?;
+    let money = positive_money(&form, "money")?;
+    let remarks = optional_text(&form, "remarks", 200)?;
+    let time = time_field(&form, "time")?;
+    let bill = app
+        .db
+        .write(move |tx| {
+            store::own_record(tx, Ledger::Bills, Some(kind), user.id, id)?;
+            let old = store::bill_by_id(tx, id)?.ok_or_else(|| not_found("账单不存在"))?;
+            let fields = BillFields {
+                money: money.unwrap_or(old.money),
+                remarks: remarks.unwrap_or(old.remarks),
+                time: time.unwrap_or(old.time),
+            };
+            store::update_bill(tx, id, &fields)?;
+            store::bill_by_id(tx, id)?.ok_or_else(|| not_found("账单不存在"))
+        })
+        .await?;
+    Ok(keys(bill.to_json()))
+}
+
+/// DELETE bill/Income/ and bill/Expense/: `id`.
+pub async fn delete_bill(call: Call, kind: BillKind) -> Result<Keys, Error> {
+    delete(call, Ledger::Bills, Some(kind)).await
+}
+
+async fn delete(call: Call, ledger: Ledger, kind: Option<BillKind>) -> Result<Keys, Error> {
+    let Authed {
+        app, form, user, ..
+    } = authenticate(call).await?;
+    let id = required_id(&form, "id")?;
+    app.db
+        .write(move |tx| store::delete_record(tx, ledger, kind, user.id, id))
+        .await?;
+    Ok(Keys::new())
+}
+
+// ---- deposits
+
+/// A yearly rate in percent (`1.75`), 0 to 100, as hundredths.
+fn rate(form: &Form) -> Result<Option<i64>, Error> {
+    match form.cents("rate") {
+        Ok(Some(rate)) if rate > 100 * 100 => Err(bad("rate 应为 0 到 100 之间的年利率（百分比）")),
+        Ok(rate) => Ok(rate),
+        Err(_) => Err(bad("rate 应为 0 到 100 之间的年利率（百分比）")),
+    }
+}
+
+/// A fixed deposit needs an end; an end never precedes the start.
+fn check_deposit(fields: &DepositFields) -> Result<(), Error> {
+    if fields.kind == "定期" && fields.end_time.is_none() {
+        return Err(bad("定期存款需要 end_time"));
+    }
+    if fields.end_time.is_some_and(|end| end < fields.start_time) {
+        return Err(bad("end_time 不能早于 start_time"));
+    }
+    Ok(())
+}
+
+/// GET bank/Deposit/: deposits started in `?start=&end=`; `?scope=`.
+pub async fn deposits(call: Call) -> Result<Value, Error> {
+    let Authed {
+        app, form, user, ..
+    } = authenticate(call).await?;
+    let scope = scope_of(&form, &user)?;
+    let period = Period::from_form(&form)?;
+    let deposits = app
+        .db
+        .read(move |conn| store::deposits(conn, scope, period))
+        .await?;
+    Ok(list(&deposits, model::Deposit::to_json))
+}
+
+/// POST bank/Deposit/: `bank`, `type`, `money`, `rate`, `start_time`,
+/// `end_time` (needed for 定期).
+pub async fn add_deposit(call: Call) -> Result<Keys, Error> {
+    let Authed {
+        app, form, user, ..
+    } = authenticate(call).await?;
+    let now = clock::now();
+    let fields = DepositFields {
+        bank: required_text(&form, "bank", 50)?,
+        kind: deposit_type(&model::required(&form, "type")?)?,
+        money: required_money(&form)?,
+        rate: rate(&form)?.unwrap_or(0),
+        start_time: time_field(&form, "start_time")?.unwrap_or(now),
+        end_time: time_field(&form, "end_time")?,
+    };
+    check_deposit(&fields)?;
+    let deposit = app
+        .db
+        .write(move |tx| {
+            let id = store::insert_deposit(tx, user.id, &fields, now)?;
+            store::deposit_by_id(tx, id)?.ok_or_else(|| not_found("存款不存在"))
+        })
+        .await?;
+    Ok(keys(deposit.to_json()))
+}
+
+/// PUT bank/Deposit/: `id` plus the fields to change.
+pub async fn update_deposit(call: Call) -> Result<Keys, Error> {
+    let Authed {
+        app, form, user, ..
+    } = authenticate(call).await?;
+    let id = required_id(&form, "id")?;
+    let bank = changed_text(&form, "bank", 50)?;
+    let kind = form.text("type")?.map(|t| deposit_type(&t)).transpose()?;
+    let money = positive_money(&form, "money")?;
+    let rate = rate(&form)?;
+    let start_time = time_field(&form, "start_time")?;
+    let end_time = time_field(&form, "end_time")?;
+    let deposit = app
+        .db
+        .write(move |tx| {
+            store::own_record(tx, Ledger::Deposits, None, user.id, id)?;
+            let old = store::deposit_by_id(tx, id)?.ok_or_else(|| not_found("存款不存在"))?;
+            let fields = DepositFields {
+                bank: bank.unwrap_or(old.bank),
+                kind: kind.unwrap_or(if old.kind == "定期" {
+                    "定期"
+                } else {
+                    "活期"
+                }),
+                money: money.unwrap_or(old.money),
+                rate: rate.unwrap_or(old.rate),
+                start_time: start_time.unwrap_or(old.start_time),
+                end_time: end_time.or(old.end_time),
+            };
+            check_deposit(&fields)?;
+            store::update_deposit(tx, id, &fields)?;
+            store::deposit_by_id(tx, id)?.ok_or_else(|| not_found("存款不存在"))
+        })
+        .await?;
+    Ok(keys(deposit.to_json()))
+}
+
+/// DELETE bank/Deposit/: `id`.
+pub async fn delete_deposit(call: Call) -> Result<Keys, Error> {
+    delete(call, Ledger::Deposits, None).await
+}
+
+// ---- loans
+
+fn check_loan(fields: &LoanFields) -> Result<(), Error> {
+    if fields.due_time.is_some_and(|due| due < fields.time) {
+        return Err(bad("due_time 不能早于 time"));
+    }
+    Ok(())
+}
+
+/// GET loan/: loans made in `?start=&end=`; `?scope=`.
+pub async fn loans(call: Call) -> Result<Value, Error> {
+    let Authed {
+        app, form, user, ..
+    } = authenticate(call).await?;
+    let scope = scope_of(&form, &user)?;
+    let period = Period::from_form(&form)?;
+    let loans = app
+        .db
+        .read(move |conn| store::loans(conn, scope, period))
+        .await?;
+    Ok(list(&loans, model::Loan::to_json))
+}
+
+/// POST loan/: `direction` (借入/借出), `counterparty`, `money`, `time`,
+/// `due_time`.
+pub async fn add_loan(call: Call) -> Result<Keys, Error> {
+    let Authed {
+        app, form, user, ..
+    } = authenticate(call).await?;
+    let now = clock::now();
+    let fields = LoanFields {
+        direction: loan_direction(&model::required(&form, "direction")?)?,
+        counterparty: required_text(&form, "counterparty", 50)?,
+        money: required_money(&form)?,
+        time: time_field(&form, "time")?.unwrap_or(now),
+        due_time: time_field(&form, "due_time")?,
+    };
+    check_loan(&fields)?;
+    let loan = app
+        .db
+        .write(move |tx| {
+            let id = store::insert_loan(tx, user.id, &fields, now)?;
+            store::loan_by_id(tx, id)?.ok_or_else(|| not_found("借款不存在"))
+        })
+        .await?;
+    Ok(keys(loan.to_json()))
+}
+
+/// PUT loan/: `id` plus the fields to change; `money` never below what is
+/// already repaid.
+pub async fn update_loan(call: Call) -> Result<Keys, Error> {
+    let Authed {
+        app, form, user, ..
+    } = authenticate(call).await?;
+    let id = required_id(&form, "id")?;
+    let direction = form
+        .text("direction")?
+        .map(|d| loan_direction(&d))
+        .transpose()?;
+    let counterparty = changed_text(&form, "counterparty", 50)?;
+    let money = positive_money(&form, "money")?;
+    let time = time_field(&form, "time")?;
+    let due_time = time_field(&form, "due_time")?;
+    let loan = app
+        .db
+        .write(move |tx| {
+            store::own_record(tx, Ledger::Loans, None, user.id, id)?;
+            let old = store::loan_by_id(tx, id)?.ok_or_else(|| not_found("借款不存在"))?;
+            let fields = LoanFields {
+                direction: direction.unwrap_or(if old.direction == "借出" {
+                    "借出"
+                } else {
+                    "借入"
+                }),
+                counterparty: counterparty.unwrap_or(old.counterparty),
+                money: money.unwrap_or(old.money),
+                time: time.unwrap_or(old.time),
+                due_time: due_time.or(old.due_time),
+            };
+            check_loan(&fields)?;
+            store::update_loan(tx, id, &fields)?;
+            store::loan_by_id(tx, id)?.ok_or_else(|| not_found("借款不存在"))
+        })
+        .await?;
+    Ok(keys(loan.to_json()))
+}
+
+/// DELETE loan/: `id` (its repayments go with it).
+pub async fn delete_loan(call: Call) -> Result<Keys, Error> {
+    delete(call, Ledger::Loans, None).await
+}
+
+/// POST loan/repay/: `id`, `money` (at most what is outstanding), `time`.
+pub async fn repay(call: Call) -> Result<Keys, Error> {
+    let Authed {
+        app, form, user, ..
+    } = authenticate(call).await?;
+    let id = required_id(&form, "id")?;
+    let money = required_money(&form)?;
+    let time = time_field(&form, "time")?.unwrap_or_else(clock::now);
+    let loan = app
+        .db
+        .write(move |tx| {
+            store::repay(tx, user.id, id, money, time)?;
+            store::loan_by_id(tx, id)?.ok_or_else(|| not_found("借款不存在"))
+        })
+        .await?;
+    Ok(keys(loan.to_json()))
+}
+
+/// GET loan/repay/?id=: the repayments of a loan the caller may read (their
+/// own, or a family member's for a parent).
+pub async fn repayments(call: Call) -> Result<Value, Error> {
+    let Authed {
+        app, form, user, ..
+    } = authenticate(call).await?;
+    let id = required_id(&form, "id")?;
+    let found = app
+        .db
+        .read(move |conn| {
+            let missing = || not_found(format!("没有 id 为 {id} 的借款"));
+            let loan = store::loan_by_id(conn, id)?.ok_or_else(missing)?;
+            let owner = store::user_by_id(conn, loan.user_id)?.ok_or_else(missing)?;
+            let readable = owner.id == user.id
+                || (user.is_parent()
+                    && owner.family_id.is_some()
+                    && owner.family_id == user.family_id);
+            if !readable {
+                return Err(missing());
+            }
+            store::repayments(conn, id)
+        })
+        .await?;
+    Ok(list(&found, model::Repayment::to_json))
+}

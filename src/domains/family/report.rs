@@ -1,0 +1,297 @@
+//! The asset report (`report/`) and its chart (`report/chart.svg`).
+//!
+//! Every figure counts the records dated within `?start=&end=` (bills by
+//! `time`, deposits by `start_time`, loans by `time`; all time without
+//! them). `net` is income minus expense; outstanding loan amounts are what
+//! is not repaid yet; `net_worth` is net + savings + lent − borrowed.
+
+use serde_json::{Value, json};
+
+use super::envelope::{Error, Keys, keys};
+use super::handlers::{Authed, Call, authenticate};
+use super::ledger::scope_of;
+use super::model::Period;
+use super::store::{self, Scope, Sums};
+use crate::money;
+use crate::web::escape_html;
+
+/// A computed report, in cents.
+struct Report {
+    family_scope: bool,
+    totals: Sums,
+    /// (`2019-12`, income, expense), every month from the first to the last
+    /// with bills.
+    months: Vec<(String, i64, i64)>,
+    /// (username, sums) per member, for a parent's family scope.
+    members: Vec<(String, Sums)>,
+}
+
+impl Report {
+    fn net(&self) -> i64 {
+        self.totals.income - self.totals.expense
+    }
+
+    fn net_worth(&self) -> i64 {
+        self.net() + self.totals.savings + self.totals.lent_outstanding
+            - self.totals.borrowed_outstanding
+    }
+}
+
+async fn build(call: Call) -> Result<Report, Error> {
+    let Authed {
+        app, form, user, ..
+    } = authenticate(call).await?;
+    let scope = scope_of(&form, &user)?;
+    let period = Period::from_form(&form)?;
+    let data = app
+        .db
+        .read(move |conn| store::report(conn, scope, period))
+        .await?;
+    let mut totals = Sums::default();
+    for (_, _, _, sums) in &data.owners {
+        totals.income += sums.income;
+        totals.expense += sums.expense;
+        totals.savings += sums.savings;
+        totals.lent_outstanding += sums.lent_outstanding;
+        totals.borrowed_outstanding += sums.borrowed_outstanding;
+    }
+    let family_scope = matches!(scope, Scope::Family(_));
+    Ok(Report {
+        family_scope,
+        totals,
+        months: fill_months(data.months),
+        members: if family_scope {
+            data.owners
+                .into_iter()
+                .map(|(_, name, _, sums)| (name, sums))
+                .collect()
+        } else {
+            Vec::new()
+        },
+    })
+}
+
+/// Adds the months without bills between the first and the last.
+fn fill_months(months: Vec<(String, i64, i64)>) -> Vec<(String, i64, i64)> {
+    let parse = |m: &str| -> Option<(i32, u32)> {
+        let (y, m) = m.split_once('-')?;
+        Some((y.parse().ok()?, m.parse().ok()?))
+    };
+    let (Some(first), Some(last)) = (
+        months.first().and_then(|m| parse(&m.0)),
+        months.last().and_then(|m| parse(&m.0)),
+    ) else {
+        return months;
+    };
+    let mut filled = Vec::new();
+    let mut given = months.into_iter().peekable();
+    let (mut year, mut month) = first;
+    while (year, month) <= last {
+        let key = format!("{year:04}-{month:02}");
+        match given.peek() {
+            Some((m, _, _)) if *m == key => filled.extend(given.next()),
+            _ => filled.push((key, 0, 0)),
+        }
+        (year, month) = if month == 12 {
+            (year + 1, 1)
+        } else {
+            (year, month + 1)
+        };
+    }
+    filled
+}
+
+/// GET report/: `?scope=self|family&start=&end=`.
+pub async fn report(call: Call) -> Result<Keys, Error> {
+    let report = build(call).await?;
+    let t = &report.totals;
+    Ok(keys(json!({
+        "scope": if report.family_scope { "family" } else { "self" },
+        "income": money::number(t.income),
+        "expense": money::number(t.expense),
+        "net": signed(report.net()),
+        "savings": money::number(t.savings),
+        "lent_outstanding": money::number(t.lent_outstanding),
+        "borrowed_outstanding": money::number(t.borrowed_outstanding),
+        "net_worth": signed(report.net_worth()),
+        "months": report.months.iter().map(|(month, income, expense)| json!({
+            "month": month,
+            "income": money::number(*income),
+            "expense": money::number(*expense),
+        })).collect::<Vec<_>>(),
+        "members": report.members.iter().map(|(username, s)| json!({
+            "username": username,
+            "income": money::number(s.income),
+            "expense": money::number(s.expense),
+            "net": signed(s.income - s.expense),
+        })).collect::<Vec<_>>(),
+    })))
+}
+
+/// An amount that may be negative, as a JSON number.
+fn signed(cents: i64) -> Value {
+    match money::number(cents.abs()) {
+        Value::Number(n) if cents < 0 => {
+            if let Some(i) = n.as_i64() {
+                json!(-i)
+            } else {
+                json!(-n.as_f64().unwrap_or_default())
+            }
+        }
+        other => other,
+    }
+}
+
+/// GET report/chart.svg: the per-month series as a bar chart (income and
+/// expense side by side), same parameters as `report/`.
+pub async fn chart(call: Call) -> Result<String, Error> {
+    let report = build(call).await?;
+    Ok(svg(&report))
+}
+
+fn yuan(cents: i64) -> String {
+    signed(cents).to_string()
+}
+
+/// A round step for about five grid lines up to `max` (yuan).
+fn grid_step(max: f64) -> f64 {
+    let raw = (max / 5.0).max(1.0);
+    let magnitude = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|f| f * magnitude)
+        .find(|step| *step >= raw)
+        .unwrap_or(10.0 * magnitude)
+}
+
+fn svg(report: &Report) -> String {
+    const INCOME: &str = "#2e7d32";
+    const EXPENSE: &str = "#c62828";
+    let slot = 56.0;
+    let (left, right, top, bottom) = (80.0, 24.0, 70.0, 70.0);
+    let plot_width = (report.months.len() as f64 * slot).max(480.0);
+    let plot_height = 260.0;
+    let width = left + plot_width + right;
+    let height = top + plot_height + bottom;
+    let max_cents = report
+        .months
+        .iter()
+        .flat_map(|(_, i, e)| [*i, *e])
+        .max()
+        .unwrap_or(0);
+    let step = grid_step(max_cents as f64 / 100.0);
+    let top_value = (((max_cents as f64 / 100.0) / step).ceil().max(1.0)) * step;
+    let y_of = |cents: i64| top + plot_height - (cents as f64 / 100.0) / top_value * plot_height;
+
+    let t = &report.totals;
+    let title = if report.family_scope {
+        "家庭收支（按月）"
+    } else {
+        "个人收支（按月）"
+    };
+    let mut out = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif" font-size="12">
+<title>{title}</title>
+<rect width="100%" height="100%" fill="#ffffff"/>
+<text x="{left}" y="24" font-size="16" font-weight="bold">{title}</text>
+<text x="{left}" y="44" fill="#444">收入 {} · 支出 {} · 净额 {} · 储蓄 {} · 净资产 {}</text>
+"##,
+        yuan(t.income),
+        yuan(t.expense),
+        yuan(report.net()),
+        yuan(t.savings),
+        yuan(report.net_worth()),
+    );
+    // Legend.
+    let legend_x = width - right - 150.0;
+    out.push_str(&format!(
+        r##"<rect x="{legend_x}" y="14" width="12" height="12" fill="{INCOME}"/><text x="{}" y="24">收入</text>
+<rect x="{}" y="14" width="12" height="12" fill="{EXPENSE}"/><text x="{}" y="24">支出</text>
+"##,
+        legend_x + 16.0,
+        legend_x + 70.0,
+        legend_x + 86.0
+    ));
+    // Grid and y labels.
+    let mut value = 0.0;
+    while value <= top_value + step / 2.0 {
+        let y = top + plot_height - value / top_value * plot_height;
+        out.push_str(&format!(
+            r##"<line x1="{left}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#e0e0e0"/><text x="{:.1}" y="{:.1}" text-anchor="end" fill="#555">{}</text>
+"##,
+            left + plot_width,
+            left - 8.0,
+            y + 4.0,
+            value
+        ));
+        value += step;
+    }
+    out.push_str(&format!(
+        r##"<line x1="{left}" y1="{0:.1}" x2="{1:.1}" y2="{0:.1}" stroke="#333"/>
+"##,
+        top + plot_height,
+        left + plot_width
+    ));
+    if report.months.is_empty() {
+        out.push_str(&format!(
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#888" font-size="14">这段时间没有账单</text>
+"##,
+            left + plot_width / 2.0,
+            top + plot_height / 2.0
+        ));
+    }
+    let bar = slot * 0.34;
+    for (n, (month, income, expense)) in report.months.iter().enumerate() {
+        let x = left + n as f64 * slot + slot * 0.14;
+        for (offset, cents, color, what) in [
+            (0.0, *income, INCOME, "收入"),
+            (bar + 2.0, *expense, EXPENSE, "支出"),
+        ] {
+            let y = y_of(cents);
+            out.push_str(&format!(
+                r##"<rect x="{:.1}" y="{y:.1}" width="{bar:.1}" height="{:.1}" fill="{color}"><title>{} {what} {}</title></rect>
+"##,
+                x + offset,
+                top + plot_height - y,
+                escape_html(month),
+                yuan(cents)
+            ));
+        }
+        out.push_str(&format!(
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="end" transform="rotate(-45 {0:.1} {1:.1})" fill="#333">{}</text>
+"##,
+            x + bar,
+            top + plot_height + 16.0,
+            escape_html(month)
+        ));
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_without_bills_are_filled_in() {
+        let filled = fill_months(vec![("2019-11".into(), 1, 0), ("2020-02".into(), 0, 2)]);
+        let names: Vec<&str> = filled.iter().map(|m| m.0.as_str()).collect();
+        assert_eq!(names, ["2019-11", "2019-12", "2020-01", "2020-02"]);
+        assert_eq!(filled[3], ("2020-02".to_string(), 0, 2));
+    }
+
+    #[test]
+    fn negative_amounts_stay_numbers() {
+        assert_eq!(signed(-1250).to_string(), "-12.5");
+        assert_eq!(signed(-1200).to_string(), "-12");
+        assert_eq!(signed(5).to_string(), "0.05");
+    }
+
+    #[test]
+    fn grid_steps_are_round() {
+        assert_eq!(grid_step(9000.0), 2000.0);
+        assert_eq!(grid_step(0.0), 1.0);
+        assert_eq!(grid_step(120.0), 50.0);
+    }
+}

@@ -1,0 +1,1449 @@
+//! Family finance over real HTTP: accounts and tokens, messages, families,
+//! bills, deposits, loans, the report and its chart.
+
+mod common;
+
+use common::{TestApp, assert_no_secrets, spawn_app};
+use reqwest::Method;
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "password123";
+
+/// A family endpoint (`bill/Income/`) with the token as `?token=`.
+fn at(path: &str, token: Option<&str>) -> String {
+    let path = format!("/family/api/v1/{path}");
+    match token {
+        None => path,
+        Some(t) if path.contains('?') => format!("{path}&token={t}"),
+        Some(t) => format!("{path}?token={t}"),
+    }
+}
+
+async fn call(app: &TestApp, method: Method, path: &str, token: &str, body: Value) -> (u16, Value) {
+    let body = (method != Method::GET).then_some(body);
+    app.send(method, &at(path, Some(token)), body, None).await
+}
+
+async fn get(app: &TestApp, path: &str, token: &str) -> (u16, Value) {
+    call(app, Method::GET, path, token, Value::Null).await
+}
+
+async fn post(app: &TestApp, path: &str, token: &str, body: Value) -> (u16, Value) {
+    call(app, Method::POST, path, token, body).await
+}
+
+async fn put(app: &TestApp, path: &str, token: &str, body: Value) -> (u16, Value) {
+    call(app, Method::PUT, path, token, body).await
+}
+
+async fn delete(app: &TestApp, path: &str, token: &str, body: Value) -> (u16, Value) {
+    call(app, Method::DELETE, path, token, body).await
+}
+
+/// Registers `username` and returns its token.
+async fn register(app: &TestApp, username: &str) -> String {
+    let (status, body) = app
+        .post(
+            &at("user_manage/register/", None),
+            json!({"username": username, "password": PASSWORD, "pwdagain": PASSWORD}),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["code"], 200);
+    assert_eq!(body["msg"], "ok");
+    body["token"].as_str().expect("token").to_string()
+}
+
+async fn user_id(app: &TestApp, token: &str) -> i64 {
+    let (_, info) = get(app, "user_manage/user_info/", token).await;
+    info["id"].as_i64().expect("id")
+}
+
+fn assert_code(status: u16, body: &Value, code: u16) {
+    assert_eq!(status, code, "{body}");
+    assert_eq!(body["code"], code, "{body}");
+    assert!(
+        body["msg"].as_str().is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
+}
+
+/// A family made by `parent` with `members` approved into it; returns its id.
+async fn family_with(app: &TestApp, parent: &str, members: &[&str]) -> i64 {
+    let (status, body) = post(
+        app,
+        "family/familyManage/",
+        parent,
+        json!({"family_name": "newfamily"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    let family_id = body["id"].as_i64().expect("family id");
+    for member in members {
+        let (status, body) = post(
+            app,
+            "user_manage/about_family/",
+            member,
+            json!({"family_id": family_id.to_string()}),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+        let member_id = user_id(app, member).await;
+        let (status, body) = put(
+            app,
+            "family/familyMember/",
+            parent,
+            json!({"user_id": member_id.to_string(), "is_agree": "0"}),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    family_id
+}
+
+#[tokio::test]
+async fn register_login_logout_and_token_passing() {
+    let app = spawn_app().await;
+    let register_at = at("user_manage/register/", None);
+
+    let (status, body) = app
+        .post(
+            &register_at,
+            json!({"username": "demo", "password": PASSWORD, "pwdagain": "other-password"}),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, body["msg"].as_str()),
+        (400, Some("两次密码不一致"))
+    );
+    let (status, body) = app
+        .post(
+            &register_at,
+            json!({"username": "demo", "password": "short", "pwdagain": "short"}),
+            None,
+        )
+        .await;
+    assert_code(status, &body, 400);
+    assert!(
+        body["msg"].as_str().unwrap().contains("at least 8"),
+        "{body}"
+    );
+    let (status, body) = app
+        .post(
+            &register_at,
+            json!({"username": "has space", "password": PASSWORD, "pwdagain": PASSWORD}),
+            None,
+        )
+        .await;
+    assert_code(status, &body, 400);
+
+    let first = register(&app, "demo").await;
+    let (status, body) = app
+        .post(
+            &register_at,
+            json!({"username": "demo", "password": PASSWORD, "pwdagain": PASSWORD}),
+            None,
+        )
+        .await;
+    assert_eq!((status, body["msg"].as_str()), (400, Some("用户名重复")));
+
+    // Login: the seed's failure, then a token (a new one each time).
+    let login_at = at("user_manage/login/", None);
+    let (status, body) = app
+        .post(
+            &login_at,
+            json!({"username": "demo", "password": "wrong-password"}),
+            None,
+        )
+        .await;
+    assert_eq!(status, 400);
+    assert_eq!(body, json!({"code": 400, "msg": "Bad Request"}));
+    let (status, body) = app
+        .post_form(
+            &login_at,
+            &[("username", "demo"), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let token = body["token"].as_str().unwrap().to_string();
+    assert_ne!(token, first);
+    assert!(token.len() >= 32);
+
+    // The token works as ?token=, as a body field and as Bearer.
+    let info_at = at("user_manage/user_info/", None);
+    let (status, by_query) = get(&app, "user_manage/user_info/", &token).await;
+    assert_eq!(status, 200);
+    assert_eq!(by_query["username"], "demo");
+    assert_eq!(by_query["family1"], "null");
+    assert_no_secrets(&by_query, &[PASSWORD]);
+    let (status, _) = app.get(&info_at, Some(&token)).await;
+    assert_eq!(status, 200);
+    let (status, _) = app
+        .send(
+            Method::PUT,
+            &info_at,
+            Some(json!({"token": token, "sex": "女"})),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    // Without a token, or with a wrong one: HTTP 401 and `detail`.
+    let (status, body) = app.get(&info_at, None).await;
+    assert_eq!(status, 401);
+    assert_eq!(body, json!({"detail": "认证失败(no token)"}));
+    let (status, body) = get(&app, "user_manage/user_info/", "not-a-token").await;
+    assert_eq!(status, 401);
+    assert!(
+        body["detail"].as_str().unwrap().starts_with("认证失败("),
+        "{body}"
+    );
+
+    // Logout (DELETE with the token in the body) ends that session only.
+    let (status, body) = app
+        .send(
+            Method::DELETE,
+            &at("user_manage/logout/", None),
+            Some(json!({"token": token})),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, body.clone()),
+        (200, json!({"code": 200, "msg": "ok"}))
+    );
+    let (status, _) = get(&app, "user_manage/user_info/", &token).await;
+    assert_eq!(status, 401);
+    let (status, _) = get(&app, "user_manage/user_info/", &first).await;
+    assert_eq!(status, 200);
+
+    // Only hashes of tokens are stored.
+    let stored: i64 = app
+        .db()
+        .query_row(
+            "SELECT count(*) FROM sessions WHERE domain = 'family' AND token_hash = ?1",
+            [first.as_bytes()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stored, 0);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn user_info_changes_only_what_is_sent() {
+    let app = spawn_app().await;
+    let token = register(&app, "jiazhang").await;
+    let other = register(&app, "taken").await;
+    let other_id = user_id(&app, &other).await;
+
+    let (status, body) = put(
+        &app,
+        "user_manage/user_info/",
+        &token,
+        json!({"telephone": "13800000000", "email": "jiazhang@163.com"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["code"], 200);
+    let (_, info) = get(&app, "user_manage/user_info/", &token).await;
+    assert_eq!(info["telephone"], "13800000000");
+    assert_eq!(info["email"], "jiazhang@163.com");
+    assert_eq!(info["sex"], "");
+
+    // The seed's PUT sends the whole object back; read-only parts are ignored.
+    let mut whole = info.clone();
+    whole["sex"] = json!("男");
+    whole["family1"] = json!({"id": 99, "family_name": "x", "family_member": {}});
+    let (status, body) = put(&app, "user_manage/user_info/", &token, whole).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, info) = get(&app, "user_manage/user_info/", &token).await;
+    assert_eq!(
+        (info["sex"].as_str(), info["telephone"].as_str()),
+        (Some("男"), Some("13800000000"))
+    );
+    assert_eq!(info["family1"], "null");
+
+    for (body, code) in [
+        (json!({"id": other_id, "sex": "女"}), 403),
+        (json!({"username": "taken"}), 400),
+        (json!({"email": "not-an-email"}), 400),
+        (json!({"telephone": "call me"}), 400),
+        (
+            json!({"password": "new-password-1", "pwdagain": "different-1"}),
+            400,
+        ),
+    ] {
+        let (status, answer) = put(&app, "user_manage/user_info/", &token, body.clone()).await;
+        assert_code(status, &answer, code);
+    }
+    let (_, other_info) = get(&app, "user_manage/user_info/", &other).await;
+    assert_eq!(other_info["sex"], "");
+
+    // A new password: this session stays, the others end.
+    let (_, login) = app
+        .post(
+            &at("user_manage/login/", None),
+            json!({"username": "jiazhang", "password": PASSWORD}),
+            None,
+        )
+        .await;
+    let second = login["token"].as_str().unwrap().to_string();
+    let (status, _) = put(
+        &app,
+        "user_manage/user_info/",
+        &token,
+        json!({"password": "new-password-1", "pwdagain": "new-password-1"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(get(&app, "user_manage/user_info/", &token).await.0, 200);
+    assert_eq!(get(&app, "user_manage/user_info/", &second).await.0, 401);
+    let (status, _) = app
+        .post(
+            &at("user_manage/login/", None),
+            json!({"username": "jiazhang", "password": "new-password-1"}),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn tokens_end_after_fifteen_idle_minutes_and_use_extends_them() {
+    let app = spawn_app().await;
+    let token = register(&app, "sleepy").await;
+    let keeper = register(&app, "busy").await;
+    let writer = app.db_writer();
+    let age_sessions = |user: &str, secs: i64| {
+        writer
+            .execute(
+                "UPDATE sessions SET last_seen_at = last_seen_at - ?2, created_at = created_at - ?2
+                 WHERE domain = 'family' AND account_id = (SELECT id FROM family_users WHERE username = ?1)",
+                rusqlite::params![user, secs],
+            )
+            .unwrap();
+    };
+
+    // 14 minutes idle: still valid, and the use is recorded.
+    age_sessions("busy", 14 * 60);
+    assert_eq!(get(&app, "user_manage/user_info/", &keeper).await.0, 200);
+    let mut touched = false;
+    for _ in 0..50 {
+        let idle: i64 = writer
+            .query_row(
+                "SELECT unixepoch() - last_seen_at FROM sessions WHERE domain = 'family'
+                 AND account_id = (SELECT id FROM family_users WHERE username = 'busy')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        if idle < 60 {
+            touched = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(touched, "a use moves the idle clock");
+    // Another 14 minutes: valid again, since it was used in between.
+    age_sessions("busy", 14 * 60);
+    assert_eq!(get(&app, "user_manage/user_info/", &keeper).await.0, 200);
+
+    // 15 minutes without use: gone.
+    age_sessions("sleepy", 15 * 60 + 1);
+    let (status, body) = get(&app, "user_manage/user_info/", &token).await;
+    assert_eq!(status, 401);
+    assert!(
+        body["detail"].as_str().unwrap().starts_with("认证失败"),
+        "{body}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn hammering_login_gets_429() {
+    let app = spawn_app().await;
+    register(&app, "target").await;
+    let login_at = at("user_manage/login/", None);
+    for _ in 0..10 {
+        let (status, _) = app
+            .post(
+                &login_at,
+                json!({"username": "target", "password": "guess-guess"}),
+                None,
+            )
+            .await;
+        assert_eq!(status, 400);
+    }
+    let (status, body) = app
+        .post(
+            &login_at,
+            json!({"username": "target", "password": PASSWORD}),
+            None,
+        )
+        .await;
+    assert_eq!(status, 429);
+    assert_eq!(body, json!({"code": 429, "msg": "Too many request"}));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn messages_are_sent_listed_starred_and_deleted_by_their_receiver_only() {
+    let app = spawn_app().await;
+    let admin = register(&app, "admin").await;
+    let junbao = register(&app, "junbao").await;
+    let (status, sent) = post(
+        &app,
+        "message/",
+        &admin,
+        json!({"receive_id": "junbao", "title": "系统测试", "text": "系统测试消息"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{sent}");
+    let id = sent["id"].as_i64().unwrap();
+
+    let (status, inbox) = get(&app, "message/", &junbao).await;
+    assert_eq!(status, 200);
+    let items = inbox.as_array().expect("a bare array");
+    assert_eq!(items.len(), 1);
+    let message = &items[0];
+    assert_eq!(message["send_id"], "admin");
+    assert_eq!(message["receive_id"], "junbao");
+    assert_eq!(message["title"], "系统测试");
+    assert_eq!(message["text"], "系统测试消息");
+    assert_eq!(message["state"], 0);
+    let sent_at = message["send_time"].as_str().unwrap();
+    assert!(
+        sent_at.len() == 20 && sent_at.ends_with('Z') && sent_at.as_bytes()[10] == b'T',
+        "{sent_at}"
+    );
+    assert_eq!(get(&app, "message/", &admin).await.1, json!([]));
+
+    // The sender cannot touch the receiver's message; unknown ids are 404.
+    let (status, body) = put(
+        &app,
+        "message/",
+        &admin,
+        json!({"id": id.to_string(), "state": "2"}),
+    )
+    .await;
+    assert_code(status, &body, 403);
+    let (status, body) = delete(&app, "message/", &admin, json!({"id": id.to_string()})).await;
+    assert_code(status, &body, 403);
+    let (status, body) = delete(&app, "message/", &junbao, json!({"id": "999"})).await;
+    assert_code(status, &body, 404);
+
+    for bad in [
+        json!({"id": id, "state": "3"}),
+        json!({"id": id, "state": "x"}),
+        json!({"state": 1}),
+    ] {
+        let (status, body) = put(&app, "message/", &junbao, bad).await;
+        assert_code(status, &body, 400);
+    }
+    let (status, body) = put(
+        &app,
+        "message/",
+        &junbao,
+        json!({"id": id.to_string(), "state": "1"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["state"], 1);
+    assert_eq!(
+        get(&app, "message/?state=1", &junbao)
+            .await
+            .1
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(get(&app, "message/?state=0", &junbao).await.1, json!([]));
+
+    let (status, body) = post(
+        &app,
+        "message/",
+        &admin,
+        json!({"receive_id": "nobody", "title": "t", "text": "x"}),
+    )
+    .await;
+    assert_code(status, &body, 404);
+    let (status, body) = post(
+        &app,
+        "message/",
+        &admin,
+        json!({"receive_id": "junbao", "text": "no title"}),
+    )
+    .await;
+    assert_code(status, &body, 400);
+
+    let (status, _) = delete(&app, "message/", &junbao, json!({"id": id})).await;
+    assert_eq!(status, 200);
+    assert_eq!(get(&app, "message/", &junbao).await.1, json!([]));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn families_are_created_joined_decided_handed_over_and_left() {
+    let app = spawn_app().await;
+    let parent = register(&app, "家长").await;
+    let child = register(&app, "用户2").await;
+    let other = register(&app, "用户3").await;
+    let parent_id = user_id(&app, &parent).await;
+    let child_id = user_id(&app, &child).await;
+    let other_id = user_id(&app, &other).await;
+
+    let (status, body) = get(&app, "family/familyManage/", &parent).await;
+    assert_eq!(
+        (status, body.clone()),
+        (200, json!({"code": 200, "msg": "ok", "family": "null"}))
+    );
+    let (status, body) = post(&app, "family/familyManage/", &parent, json!({})).await;
+    assert_code(status, &body, 400);
+    let family_id = family_with(&app, &parent, &[]).await;
+    let (status, body) = post(
+        &app,
+        "family/familyManage/",
+        &parent,
+        json!({"family_name": "second"}),
+    )
+    .await;
+    assert_eq!(
+        (status, body.clone()),
+        (460, json!({"code": 460, "msg": "Reach the upper limit"}))
+    );
+
+    // Applying: unknown family 404, bad id 400, already in a family 460.
+    let (status, body) = post(
+        &app,
+        "user_manage/about_family/",
+        &child,
+        json!({"family_id": "999"}),
+    )
+    .await;
+    assert_code(status, &body, 404);
+    let (status, body) = post(
+        &app,
+        "user_manage/about_family/",
+        &child,
+        json!({"family_id": "one"}),
+    )
+    .await;
+    assert_code(status, &body, 400);
+    let (status, body) = post(
+        &app,
+        "user_manage/about_family/",
+        &parent,
+        json!({"family_id": family_id}),
+    )
+    .await;
+    assert_code(status, &body, 460);
+
+    let (status, _) = post(
+        &app,
+        "user_manage/about_family/",
+        &child,
+        json!({"family_id": family_id.to_string()}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, body) = post(
+        &app,
+        "user_manage/about_family/",
+        &child,
+        json!({"family_id": family_id}),
+    )
+    .await;
+    assert_code(status, &body, 400);
+    let (_, inbox) = get(&app, "message/", &parent).await;
+    let notice = inbox.as_array().unwrap().last().unwrap().clone();
+    assert_eq!(notice["title"], "加入家庭申请");
+    assert!(
+        notice["text"].as_str().unwrap().contains("用户2"),
+        "{notice}"
+    );
+    let (status, pending) = get(&app, "family/familyMember/", &parent).await;
+    assert_eq!(status, 200);
+    assert_eq!(pending[0]["user_id"], child_id);
+    let (status, body) = get(&app, "family/familyMember/", &child).await;
+    assert_code(status, &body, 403);
+
+    // Deciding: only a parent (403), only a pending application (418).
+    let (status, body) = put(
+        &app,
+        "family/familyMember/",
+        &child,
+        json!({"user_id": child_id, "is_agree": "0"}),
+    )
+    .await;
+    assert_code(status, &body, 403);
+    let (status, body) = put(
+        &app,
+        "family/familyMember/",
+        &parent,
+        json!({"user_id": other_id, "is_agree": "0"}),
+    )
+    .await;
+    assert_eq!(
+        (status, body.clone()),
+        (418, json!({"code": 418, "msg": "happy new year"}))
+    );
+    let (status, body) = put(
+        &app,
+        "family/familyMember/",
+        &parent,
+        json!({"parent_id": other_id, "user_id": child_id, "is_agree": "0"}),
+    )
+    .await;
+    assert_code(status, &body, 403);
+    let (status, body) = put(
+        &app,
+        "family/familyMember/",
+        &parent,
+        json!({"user_id": child_id, "is_agree": "2"}),
+    )
+    .await;
+    assert_code(status, &body, 400);
+
+    // A refusal tells the applicant; the application is gone.
+    post(
+        &app,
+        "user_manage/about_family/",
+        &other,
+        json!({"family_id": family_id}),
+    )
+    .await;
+    let (status, _) = put(&app, "family/familyMember/", &parent, json!({"parent_id": parent_id.to_string(), "user_id": other_id.to_string(), "is_agree": "1"})).await;
+    assert_eq!(status, 200);
+    let (_, inbox) = get(&app, "message/", &other).await;
+    assert_eq!(inbox[0]["title"], "家庭申请未通过");
+    assert_eq!(inbox[0]["send_id"], "系统");
+    let (status, _) = put(
+        &app,
+        "family/familyMember/",
+        &parent,
+        json!({"user_id": other_id, "is_agree": "0"}),
+    )
+    .await;
+    assert_eq!(status, 418);
+
+    let (status, _) = put(&app, "family/familyMember/", &parent, json!({"parent_id": parent_id.to_string(), "user_id": child_id.to_string(), "is_agree": "0"})).await;
+    assert_eq!(status, 200);
+    let (_, inbox) = get(&app, "message/", &child).await;
+    assert_eq!(inbox[0]["title"], "家庭申请已通过");
+    let (status, info) = get(&app, "family/familyManage/", &child).await;
+    assert_eq!(status, 200);
+    assert_eq!(info["code"], 200);
+    assert_eq!(info["token"], child.as_str());
+    assert_eq!(info["id"], family_id);
+    assert_eq!(info["family_name"], "newfamily");
+    let mut expected = serde_json::Map::new();
+    expected.insert(format!("parent{parent_id}"), json!("家长"));
+    expected.insert(format!("members{child_id}"), json!("用户2"));
+    assert_eq!(info["family_member"], Value::Object(expected.clone()));
+    let (_, user_info) = get(&app, "user_manage/user_info/", &child).await;
+    assert_eq!(
+        user_info["family1"]["family_member"],
+        Value::Object(expected)
+    );
+    assert_eq!(user_info["family1"]["id"], family_id);
+
+    // The only parent cannot leave members behind without a parent.
+    let (status, body) = delete(&app, "user_manage/about_family/", &parent, json!({})).await;
+    assert_code(status, &body, 403);
+
+    // Handing over: parents only, members only, not to oneself.
+    let (status, body) = put(
+        &app,
+        "family/familyManage/",
+        &child,
+        json!({"user_id": parent_id}),
+    )
+    .await;
+    assert_code(status, &body, 403);
+    let (status, body) = put(
+        &app,
+        "family/familyManage/",
+        &parent,
+        json!({"user_id": other_id}),
+    )
+    .await;
+    assert_code(status, &body, 404);
+    let (status, body) = put(
+        &app,
+        "family/familyManage/",
+        &parent,
+        json!({"user_id": parent_id}),
+    )
+    .await;
+    assert_code(status, &body, 400);
+    let (status, body) = put(
+        &app,
+        "family/familyManage/",
+        &parent,
+        json!({"user_id": child_id.to_string()}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["family_member"][format!("parent{child_id}")], "用户2");
+    assert_eq!(body["family_member"][format!("parent{parent_id}")], "家长");
+    let (status, body) = put(
+        &app,
+        "family/familyManage/",
+        &parent,
+        json!({"user_id": child_id}),
+    )
+    .await;
+    assert_code(status, &body, 400);
+
+    // With two parents, handing over makes the caller a member.
+    let third = register(&app, "用户4").await;
+    let third_id = user_id(&app, &third).await;
+    post(
+        &app,
+        "user_manage/about_family/",
+        &third,
+        json!({"family_id": family_id}),
+    )
+    .await;
+    put(
+        &app,
+        "family/familyMember/",
+        &child,
+        json!({"user_id": third_id, "is_agree": 0}),
+    )
+    .await;
+    let (status, body) = put(
+        &app,
+        "family/familyManage/",
+        &parent,
+        json!({"user_id": third_id}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["family_member"][format!("members{parent_id}")], "家长");
+    assert_eq!(body["family_member"][format!("parent{third_id}")], "用户4");
+
+    // Leaving; the last member leaving removes the family.
+    let (status, _) = delete(&app, "user_manage/about_family/", &parent, json!({})).await;
+    assert_eq!(status, 200);
+    let (_, info) = get(&app, "family/familyManage/", &parent).await;
+    assert_eq!(info["family"], "null");
+    let (status, body) = delete(&app, "user_manage/about_family/", &parent, json!({})).await;
+    assert_code(status, &body, 400);
+    assert_eq!(
+        delete(&app, "user_manage/about_family/", &third, json!({}))
+            .await
+            .0,
+        200
+    );
+    let (status, body) = delete(&app, "user_manage/about_family/", &child, json!({})).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["family_removed"], true);
+    let families: i64 = app
+        .db()
+        .query_row("SELECT count(*) FROM family_families", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(families, 0);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_full_family_takes_no_more_applications() {
+    let app = spawn_app().await;
+    let parent = register(&app, "p").await;
+    let mut members = Vec::new();
+    for n in 0..7 {
+        members.push(register(&app, &format!("m{n}")).await);
+    }
+    let refs: Vec<&str> = members.iter().map(String::as_str).collect();
+    let family_id = family_with(&app, &parent, &refs).await;
+    let late = register(&app, "late").await;
+    let (status, body) = post(
+        &app,
+        "user_manage/about_family/",
+        &late,
+        json!({"family_id": family_id}),
+    )
+    .await;
+    assert_code(status, &body, 460);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twelve_approvals_at_once_never_make_more_than_eight() {
+    let app = spawn_app().await;
+    let parent = register(&app, "parent").await;
+    let family_id = family_with(&app, &parent, &[]).await;
+    let mut applicants = Vec::new();
+    for n in 0..12 {
+        let token = register(&app, &format!("applicant{n}")).await;
+        let (status, _) = post(
+            &app,
+            "user_manage/about_family/",
+            &token,
+            json!({"family_id": family_id}),
+        )
+        .await;
+        assert_eq!(status, 200);
+        applicants.push(user_id(&app, &token).await);
+    }
+    let decisions = applicants.iter().map(|id| {
+        let request = app
+            .client
+            .put(app.url(&at("family/familyMember/", Some(&parent))))
+            .json(&json!({"user_id": id, "is_agree": "0"}));
+        async move { common::json_of(request.send().await.unwrap()).await }
+    });
+    let answers = futures_util::future::join_all(decisions).await;
+    let accepted = answers.iter().filter(|(s, _)| *s == 200).count();
+    let full = answers
+        .iter()
+        .filter(|(s, b)| *s == 460 && b["code"] == 460)
+        .count();
+    assert_eq!((accepted, full), (7, 5), "{answers:?}");
+    let members: i64 = app
+        .db()
+        .query_row(
+            "SELECT count(*) FROM family_users WHERE family_id = ?1",
+            [family_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(members, 8);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn bills_are_listed_added_changed_and_deleted_by_their_owner() {
+    let app = spawn_app().await;
+    let parent = register(&app, "parent").await;
+    let child = register(&app, "child").await;
+    let stranger = register(&app, "stranger").await;
+    family_with(&app, &parent, &[&child]).await;
+
+    // The seed's example body: numbers as strings, an unpadded time.
+    let (status, bill) = post(
+        &app,
+        "bill/Income/",
+        &parent,
+        json!({"money": "510", "remarks": "学习2", "time": "2019-10-1 12:12:12"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{bill}");
+    assert_eq!(bill["code"], 200);
+    assert_eq!(bill["money"], 510);
+    assert_eq!(bill["time"], "2019-10-01 12:12:12");
+    assert_eq!(bill["bill_type"], "收入");
+    assert_eq!(bill["username"], "parent");
+    let income_id = bill["id"].as_i64().unwrap();
+    post(
+        &app,
+        "bill/Income/",
+        &parent,
+        json!({"money": 333.5, "remarks": "dfgf", "time": "2019-12-19 21:42:35"}),
+    )
+    .await;
+    let (_, expense) = post(
+        &app,
+        "bill/Expense/",
+        &parent,
+        json!({"money": "12.34", "time": "2019-12-20 08:00:00"}),
+    )
+    .await;
+    assert_eq!(expense["bill_type"], "支出");
+    assert_eq!(expense["remarks"], "");
+    let expense_id = expense["id"].as_i64().unwrap();
+    post(
+        &app,
+        "bill/Income/",
+        &child,
+        json!({"money": "100", "time": "2019-12-01 00:00:00"}),
+    )
+    .await;
+
+    let (status, list) = get(&app, "bill/Income/", &parent).await;
+    assert_eq!(status, 200);
+    let list = list.as_array().expect("a bare array").clone();
+    assert_eq!(list.len(), 2);
+    assert_eq!(
+        list[0],
+        json!({"id": income_id, "remarks": "学习2", "money": 510, "time": "2019-10-01 12:12:12", "username": "parent", "bill_type": "收入"})
+    );
+    assert_eq!(list[1]["money"], 333.5);
+    let (_, december) = get(
+        &app,
+        "bill/Income/?start=2019-12-01&end=2019-12-31",
+        &parent,
+    )
+    .await;
+    assert_eq!(december.as_array().unwrap().len(), 1);
+    let (_, to_october) = get(&app, "bill/Income/?end=2019-10-01", &parent).await;
+    assert_eq!(
+        to_october.as_array().unwrap().len(),
+        1,
+        "end is the whole day"
+    );
+    let (_, expenses) = get(&app, "bill/Expense/", &parent).await;
+    assert_eq!(expenses.as_array().unwrap().len(), 1);
+
+    // Parents read the family's bills; members only their own.
+    let (_, family) = get(&app, "bill/Income/?scope=family", &parent).await;
+    let owners: Vec<&str> = family
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["username"].as_str().unwrap())
+        .collect();
+    assert_eq!(owners, ["parent", "child", "parent"]);
+    let (status, body) = get(&app, "bill/Income/?scope=family", &child).await;
+    assert_code(status, &body, 403);
+    let (status, body) = get(&app, "bill/Income/?scope=family", &stranger).await;
+    assert_code(status, &body, 403);
+    assert_eq!(get(&app, "bill/Income/", &stranger).await.1, json!([]));
+
+    // Changes: only the fields sent; only by the owner.
+    let (status, changed) = put(
+        &app,
+        "bill/Income/",
+        &parent,
+        json!({"id": income_id.to_string(), "money": "520.5"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{changed}");
+    assert_eq!(
+        (changed["money"].clone(), changed["remarks"].clone()),
+        (json!(520.5), json!("学习2"))
+    );
+    assert_eq!(changed["time"], "2019-10-01 12:12:12");
+    for token in [&child, &stranger] {
+        let (status, body) = put(
+            &app,
+            "bill/Income/",
+            token,
+            json!({"id": income_id, "money": 1}),
+        )
+        .await;
+        assert_code(status, &body, 403);
+        let (status, body) = delete(&app, "bill/Income/", token, json!({"id": income_id})).await;
+        assert_code(status, &body, 403);
+    }
+    let (status, body) = put(
+        &app,
+        "bill/Income/",
+        &parent,
+        json!({"id": expense_id, "money": 1}),
+    )
+    .await;
+    assert_code(status, &body, 404);
+    let (status, body) = delete(&app, "bill/Expense/", &parent, json!({"id": 9999})).await;
+    assert_code(status, &body, 404);
+
+    for bad in [
+        json!({"remarks": "no money"}),
+        json!({"money": "0"}),
+        json!({"money": "-5"}),
+        json!({"money": "abc"}),
+        json!({"money": "1.234"}),
+        json!({"money": "1000000000"}),
+        json!({"money": [1]}),
+        json!({"money": "5", "time": "yesterday"}),
+        json!({"money": "5", "time": "2019-02-30 00:00:00"}),
+        json!({"money": "5", "remarks": "x".repeat(201)}),
+    ] {
+        let (status, body) = post(&app, "bill/Expense/", &parent, bad.clone()).await;
+        assert_code(status, &body, 400);
+    }
+    for bad in [
+        "bill/Income/?start=2019-13-01",
+        "bill/Income/?start=2020-01-01&end=2019-01-01",
+        "bill/Income/?scope=everyone",
+    ] {
+        let (status, body) = get(&app, bad, &parent).await;
+        assert_code(status, &body, 400);
+    }
+
+    let (status, _) = delete(
+        &app,
+        "bill/Expense/",
+        &parent,
+        json!({"id": expense_id.to_string()}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(get(&app, "bill/Expense/", &parent).await.1, json!([]));
+    let rows: i64 = app
+        .db()
+        .query_row("SELECT count(*) FROM family_bills", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 3, "the refused bills left nothing behind");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn deposits_record_current_and_fixed_savings() {
+    let app = spawn_app().await;
+    let me = register(&app, "saver").await;
+    let other = register(&app, "other").await;
+    let (status, current) = post(&app, "bank/Deposit/", &me, json!({"bank": "工商银行", "type": "活期", "money": "5000", "rate": "0.35", "start_time": "2019-11-01 09:00:00"})).await;
+    assert_eq!(status, 200, "{current}");
+    assert_eq!(current["type"], "活期");
+    assert_eq!(current["rate"], 0.35);
+    assert_eq!(current["end_time"], Value::Null);
+    let (status, fixed) = post(&app, "bank/Deposit/", &me, json!({"bank": "建设银行", "type": "fixed", "money": 10000, "rate": 2.15, "start_time": "2019-12-01", "end_time": "2020-12-01"})).await;
+    assert_eq!(status, 200, "{fixed}");
+    assert_eq!(fixed["type"], "定期");
+    assert_eq!(fixed["start_time"], "2019-12-01 00:00:00");
+    assert_eq!(fixed["end_time"], "2020-12-01 00:00:00");
+
+    for bad in [
+        json!({"bank": "b", "type": "定期", "money": 1}),
+        json!({"bank": "b", "type": "活期", "money": 1, "start_time": "2020-01-01", "end_time": "2019-01-01"}),
+        json!({"bank": "b", "type": "monthly", "money": 1}),
+        json!({"type": "活期", "money": 1}),
+        json!({"bank": "b", "type": "活期", "money": 1, "rate": "101"}),
+    ] {
+        let (status, body) = post(&app, "bank/Deposit/", &me, bad).await;
+        assert_code(status, &body, 400);
+    }
+
+    let (_, list) = get(&app, "bank/Deposit/", &me).await;
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert_eq!(list[0]["bank"], "工商银行");
+    let (_, december) = get(&app, "bank/Deposit/?start=2019-12-01", &me).await;
+    assert_eq!(december.as_array().unwrap().len(), 1);
+
+    let id = fixed["id"].as_i64().unwrap();
+    let (status, changed) = put(
+        &app,
+        "bank/Deposit/",
+        &me,
+        json!({"id": id, "money": "12000"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{changed}");
+    assert_eq!(
+        (changed["money"].clone(), changed["bank"].clone()),
+        (json!(12000), json!("建设银行"))
+    );
+    let (status, body) = put(
+        &app,
+        "bank/Deposit/",
+        &me,
+        json!({"id": id, "end_time": "2019-01-01"}),
+    )
+    .await;
+    assert_code(status, &body, 400);
+    let (status, body) = put(&app, "bank/Deposit/", &other, json!({"id": id, "money": 1})).await;
+    assert_code(status, &body, 403);
+    let (status, body) = delete(&app, "bank/Deposit/", &other, json!({"id": id})).await;
+    assert_code(status, &body, 403);
+    assert_eq!(
+        delete(&app, "bank/Deposit/", &me, json!({"id": id}))
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        get(&app, "bank/Deposit/", &me)
+            .await
+            .1
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn loans_are_repaid_but_never_below_zero() {
+    let app = spawn_app().await;
+    let parent = register(&app, "parent").await;
+    let child = register(&app, "child").await;
+    let stranger = register(&app, "stranger").await;
+    family_with(&app, &parent, &[]).await;
+    family_with(&app, &stranger, &[]).await;
+    let (status, loan) = post(&app, "loan/", &child, json!({"direction": "借出", "counterparty": "张三", "money": "500", "time": "2019-10-05 10:00:00", "due_time": "2020-01-01"})).await;
+    assert_eq!(status, 200, "{loan}");
+    assert_eq!(loan["state"], "未还清");
+    assert_eq!(loan["repaid"], 0);
+    let id = loan["id"].as_i64().unwrap();
+
+    let (status, body) = post(
+        &app,
+        "loan/repay/",
+        &child,
+        json!({"id": id, "money": "600"}),
+    )
+    .await;
+    assert_code(status, &body, 400);
+    let (status, body) = post(
+        &app,
+        "loan/repay/",
+        &stranger,
+        json!({"id": id, "money": "1"}),
+    )
+    .await;
+    assert_code(status, &body, 403);
+    let (status, repaid) = post(
+        &app,
+        "loan/repay/",
+        &child,
+        json!({"id": id.to_string(), "money": "100.5", "time": "2019-11-01"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{repaid}");
+    assert_eq!(repaid["repaid"], 100.5);
+    let (status, body) = put(&app, "loan/", &child, json!({"id": id, "money": "100"})).await;
+    assert_code(status, &body, 400);
+    let (status, repaid) = post(
+        &app,
+        "loan/repay/",
+        &child,
+        json!({"id": id, "money": "399.5"}),
+    )
+    .await;
+    assert_eq!(status, 200, "{repaid}");
+    assert_eq!(repaid["state"], "已还清");
+    let (status, body) = post(
+        &app,
+        "loan/repay/",
+        &child,
+        json!({"id": id, "money": "0.01"}),
+    )
+    .await;
+    assert_code(status, &body, 400);
+    let (_, repayments) = get(&app, &format!("loan/repay/?id={id}"), &child).await;
+    let amounts: Vec<Value> = repayments
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["money"].clone())
+        .collect();
+    assert_eq!(amounts, [json!(100.5), json!(399.5)]);
+    let (status, body) = get(&app, &format!("loan/repay/?id={id}"), &stranger).await;
+    assert_code(status, &body, 404);
+    let (status, body) = get(&app, &format!("loan/repay/?id={id}"), &parent).await;
+    assert_code(status, &body, 404);
+
+    for bad in [
+        json!({"direction": "sideways", "counterparty": "x", "money": 1}),
+        json!({"direction": "borrow", "money": 1}),
+        json!({"direction": "borrow", "counterparty": "x", "money": 1, "time": "2020-01-02", "due_time": "2020-01-01"}),
+    ] {
+        let (status, body) = post(&app, "loan/", &child, bad).await;
+        assert_code(status, &body, 400);
+    }
+    let (status, borrowed) = post(
+        &app,
+        "loan/",
+        &child,
+        json!({"direction": "borrow", "counterparty": "李四", "money": 80}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(borrowed["direction"], "借入");
+    let (status, changed) = put(
+        &app,
+        "loan/",
+        &child,
+        json!({"id": borrowed["id"], "counterparty": "王五"}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        (changed["counterparty"].clone(), changed["money"].clone()),
+        (json!("王五"), json!(80))
+    );
+    assert_eq!(
+        get(&app, "loan/", &child).await.1.as_array().unwrap().len(),
+        2
+    );
+    assert_eq!(
+        delete(&app, "loan/", &child, json!({"id": id})).await.0,
+        200
+    );
+    let repayment_rows: i64 = app
+        .db()
+        .query_row("SELECT count(*) FROM family_repayments", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(repayment_rows, 0, "a loan's repayments go with it");
+    let stored: i64 = app
+        .db()
+        .query_row(
+            "SELECT count(*) FROM family_loans WHERE repaid > money OR repaid < 0",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stored, 0);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_report_adds_up_the_records() {
+    let app = spawn_app().await;
+    let parent = register(&app, "parent").await;
+    let child = register(&app, "child").await;
+    family_with(&app, &parent, &[&child]).await;
+    for (path, body) in [
+        (
+            "bill/Income/",
+            json!({"money": "510", "time": "2019-10-01 12:00:00"}),
+        ),
+        (
+            "bill/Income/",
+            json!({"money": "1000.50", "time": "2019-12-13 21:42:22"}),
+        ),
+        (
+            "bill/Expense/",
+            json!({"money": "200.25", "time": "2019-12-20 08:00:00"}),
+        ),
+        (
+            "bank/Deposit/",
+            json!({"bank": "b", "type": "活期", "money": "3000", "start_time": "2019-11-01"}),
+        ),
+        (
+            "loan/",
+            json!({"direction": "借出", "counterparty": "a", "money": "500", "time": "2019-10-05"}),
+        ),
+        (
+            "loan/",
+            json!({"direction": "借入", "counterparty": "b", "money": "1000", "time": "2019-10-06"}),
+        ),
+    ] {
+        let (status, body) = post(&app, path, &parent, body).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (_, loans) = get(&app, "loan/", &parent).await;
+    let lent_id = loans[0]["id"].clone();
+    post(
+        &app,
+        "loan/repay/",
+        &parent,
+        json!({"id": lent_id, "money": "100"}),
+    )
+    .await;
+    post(
+        &app,
+        "bill/Income/",
+        &child,
+        json!({"money": "300", "time": "2019-12-01 00:00:00"}),
+    )
+    .await;
+    post(
+        &app,
+        "bill/Expense/",
+        &child,
+        json!({"money": "50", "time": "2019-12-02 00:00:00"}),
+    )
+    .await;
+
+    let (status, report) = get(&app, "report/", &parent).await;
+    assert_eq!(status, 200, "{report}");
+    assert_eq!(report["code"], 200);
+    assert_eq!(report["income"], 1510.5);
+    assert_eq!(report["expense"], 200.25);
+    assert_eq!(report["net"], 1310.25);
+    assert_eq!(report["savings"], 3000);
+    assert_eq!(report["lent_outstanding"], 400);
+    assert_eq!(report["borrowed_outstanding"], 1000);
+    assert_eq!(report["net_worth"], 3710.25);
+    assert_eq!(
+        report["months"],
+        json!([
+            {"month": "2019-10", "income": 510, "expense": 0},
+            {"month": "2019-11", "income": 0, "expense": 0},
+            {"month": "2019-12", "income": 1000.5, "expense": 200.25},
+        ])
+    );
+    assert_eq!(report["members"], json!([]));
+
+    let (_, december) = get(&app, "report/?start=2019-12-01&end=2019-12-31", &parent).await;
+    assert_eq!(
+        (december["income"].clone(), december["savings"].clone()),
+        (json!(1000.5), json!(0))
+    );
+    assert_eq!(december["lent_outstanding"], 0);
+    assert_eq!(december["net_worth"], 800.25);
+
+    let (status, family) = get(&app, "report/?scope=family", &parent).await;
+    assert_eq!(status, 200);
+    assert_eq!(family["income"], 1810.5);
+    assert_eq!(family["expense"], 250.25);
+    assert_eq!(family["net"], 1560.25);
+    assert_eq!(
+        family["members"],
+        json!([
+            {"username": "parent", "income": 1510.5, "expense": 200.25, "net": 1310.25},
+            {"username": "child", "income": 300, "expense": 50, "net": 250},
+        ])
+    );
+    assert_eq!(
+        family["months"][2],
+        json!({"month": "2019-12", "income": 1300.5, "expense": 250.25})
+    );
+    let (status, body) = get(&app, "report/?scope=family", &child).await;
+    assert_code(status, &body, 403);
+    let (_, own) = get(&app, "report/", &child).await;
+    assert_eq!(
+        (own["income"].clone(), own["net_worth"].clone()),
+        (json!(300), json!(250))
+    );
+
+    // A deficit is a negative number.
+    post(
+        &app,
+        "bill/Expense/",
+        &child,
+        json!({"money": "1000", "time": "2019-12-03"}),
+    )
+    .await;
+    let (_, own) = get(&app, "report/", &child).await;
+    assert_eq!(own["net"], -750);
+
+    // The chart: an SVG document with a bar per month and kind.
+    let response = app
+        .client
+        .get(app.url(&at("report/chart.svg?scope=family", Some(&parent))))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["content-type"],
+        "image/svg+xml; charset=utf-8"
+    );
+    let svg = response.text().await.unwrap();
+    assert!(
+        svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
+        "{svg}"
+    );
+    assert!(svg.trim_end().ends_with("</svg>"));
+    for month in ["2019-10", "2019-11", "2019-12"] {
+        assert!(
+            svg.contains(&format!(">{month}</text>")),
+            "{month} labelled"
+        );
+    }
+    assert_eq!(svg.matches("<rect x=").count() - 2, 6, "two bars a month");
+    assert!(svg.contains("2019-12 收入 1300.5"));
+
+    let stranger = register(&app, "stranger").await;
+    let response = app
+        .client
+        .get(app.url(&at("report/chart.svg", Some(&stranger))))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.text().await.unwrap().contains("这段时间没有账单"));
+    let (status, body) = app.get(&at("report/chart.svg", None), None).await;
+    assert_eq!(status, 401);
+    assert!(body["detail"].is_string());
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn bad_requests_get_the_envelope() {
+    let app = spawn_app().await;
+    let token = register(&app, "someone").await;
+    let income = app.url(&at("bill/Income/", Some(&token)));
+
+    let response = app
+        .client
+        .post(&income)
+        .header("content-type", "application/json")
+        .body("{\"money\": ")
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = common::json_of(response).await;
+    assert_code(status, &body, 400);
+
+    let response = app
+        .client
+        .post(&income)
+        .header("content-type", "application/json")
+        .body(format!(
+            "{{\"remarks\": \"{}\"}}",
+            "x".repeat(2 * 1024 * 1024)
+        ))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = common::json_of(response).await;
+    assert_code(status, &body, 400);
+
+    // A form body works like JSON; with and without the trailing slash.
+    let response = app
+        .client
+        .post(app.url(&at("bill/Income", Some(&token))))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("money=5&remarks=form")
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = common::json_of(response).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["remarks"], "form");
+
+    let (status, body) = app.get("/family/api/v1/nothing/here/", None).await;
+    assert_eq!(status, 404);
+    assert_eq!(body["code"], 404);
+    let response = app
+        .client
+        .patch(app.url("/family/api/v1/loan/"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 405);
+    let allow = response.headers()["allow"].to_str().unwrap().to_string();
+    assert!(allow.contains("GET") && allow.contains("DELETE"), "{allow}");
+    let (_, body) = common::json_of(response).await;
+    assert_eq!(body["code"], 405);
+
+    let (status, body) = delete(&app, "bill/Income/", &token, json!({"id": "abc"})).await;
+    assert_code(status, &body, 400);
+    let (status, body) = delete(&app, "bill/Income/", &token, json!({})).await;
+    assert_code(status, &body, 400);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn demo_data_has_a_family_with_a_year_of_money() {
+    let app = common::spawn_app_with(&["--demo"]).await;
+    let (status, login) = app
+        .post(
+            &at("user_manage/login/", None),
+            json!({"username": "parent", "password": "parent1234"}),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{login}");
+    let token = login["token"].as_str().unwrap();
+    let (_, report) = get(&app, "report/?scope=family", token).await;
+    assert_eq!(report["months"].as_array().unwrap().len(), 12, "{report}");
+    assert_eq!(report["members"].as_array().unwrap().len(), 2);
+    assert!(report["savings"].as_f64().unwrap() > 0.0);
+    assert!(report["lent_outstanding"].as_f64().unwrap() > 0.0);
+    let (_, pending) = get(&app, "family/familyMember/", token).await;
+    assert_eq!(pending[0]["username"], "guest");
+    for (user, password) in [("child", "child1234"), ("guest", "guest1234")] {
+        let (status, _) = app
+            .post(
+                &at("user_manage/login/", None),
+                json!({"username": user, "password": password}),
+                None,
+            )
+            .await;
+        assert_eq!(status, 200);
+    }
+    app.stop().await;
+}
