@@ -367,3 +367,80 @@ CREATE TABLE family_repayments (
     time    INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX family_repayments_by_loan ON family_repayments (loan_id);
+
+-- version 5: shop
+
+-- role: CUSTOMER or SELLER. email is stored lower-cased; it is the login.
+CREATE TABLE shop_users (
+    id            INTEGER PRIMARY KEY,
+    email         TEXT    NOT NULL UNIQUE,
+    name          TEXT    NOT NULL,
+    phone         TEXT    NOT NULL,
+    role          TEXT    NOT NULL CHECK (role IN ('CUSTOMER', 'SELLER')),
+    password_hash TEXT    NOT NULL,
+    created_at    INTEGER NOT NULL
+) STRICT;
+
+-- Times in this domain are unix microseconds (the seed shows them).
+CREATE TABLE shop_shops (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT    NOT NULL,
+    address     TEXT    NOT NULL DEFAULT '',
+    description TEXT    NOT NULL DEFAULT '',
+    created_us  INTEGER NOT NULL
+) STRICT;
+
+-- A seller manages at most one shop (the primary key says so).
+CREATE TABLE shop_sellers (
+    user_id   INTEGER PRIMARY KEY REFERENCES shop_users (id),
+    shop_id   INTEGER NOT NULL REFERENCES shop_shops (id),
+    joined_us INTEGER NOT NULL
+) STRICT;
+CREATE INDEX shop_sellers_by_shop ON shop_sellers (shop_id, joined_us);
+
+-- Invitation codes: used at most usage_limit times, until expires_us.
+CREATE TABLE shop_invitations (
+    code        TEXT    PRIMARY KEY,
+    shop_id     INTEGER NOT NULL REFERENCES shop_shops (id),
+    creator_id  INTEGER NOT NULL REFERENCES shop_users (id),
+    is_active   INTEGER NOT NULL DEFAULT 1 CHECK (is_active IN (0, 1)),
+    created_us  INTEGER NOT NULL,
+    expires_us  INTEGER,
+    usage_limit INTEGER NOT NULL CHECK (usage_limit >= 1),
+    usage_count INTEGER NOT NULL DEFAULT 0 CHECK (usage_count >= 0 AND usage_count <= usage_limit)
+) STRICT;
+
+-- price in cents; status: Available, Sold Out (stock 0) or Unavailable
+-- (taken off sale by a seller). image_id names a row of files.
+CREATE TABLE shop_products (
+    id             INTEGER PRIMARY KEY,
+    shop_id        INTEGER NOT NULL REFERENCES shop_shops (id),
+    name           TEXT    NOT NULL,
+    description    TEXT    NOT NULL DEFAULT '',
+    price          INTEGER NOT NULL CHECK (price >= 0),
+    stock_quantity INTEGER NOT NULL CHECK (stock_quantity >= 0),
+    status         TEXT    NOT NULL CHECK (status IN ('Available', 'Sold Out', 'Unavailable')),
+    image_id       INTEGER REFERENCES files (id),
+    created_us     INTEGER NOT NULL
+) STRICT;
+-- A page is found by walking one of these (ids only), then read by id.
+CREATE INDEX shop_products_by_shop ON shop_products (shop_id, id);
+CREATE INDEX shop_products_by_price ON shop_products (price, id);
+CREATE INDEX shop_products_by_shop_price ON shop_products (shop_id, price, id);
+
+-- Orders keep a copy of what was bought, so later edits (or deleting the
+-- product) do not rewrite them.
+CREATE TABLE shop_orders (
+    id           INTEGER PRIMARY KEY,
+    customer_id  INTEGER NOT NULL REFERENCES shop_users (id),
+    shop_id      INTEGER NOT NULL REFERENCES shop_shops (id),
+    product_id   INTEGER REFERENCES shop_products (id) ON DELETE SET NULL,
+    product_name TEXT    NOT NULL,
+    unit_price   INTEGER NOT NULL CHECK (unit_price >= 0),
+    quantity     INTEGER NOT NULL CHECK (quantity >= 1),
+    total_price  INTEGER NOT NULL CHECK (total_price >= 0),
+    status       TEXT    NOT NULL DEFAULT 'Created',
+    created_us   INTEGER NOT NULL
+) STRICT;
+CREATE INDEX shop_orders_by_customer ON shop_orders (customer_id, id);
+CREATE INDEX shop_orders_by_shop ON shop_orders (shop_id, id);

@@ -68,10 +68,8 @@ pub fn landing_page(enabled: &[Domain], root: Option<Domain>) -> String {
         let served = enabled.contains(&domain);
         let state = if served {
             "served"
-        } else if domain.is_built() {
-            "not enabled (see --domains)"
         } else {
-            "not in this build yet"
+            "not enabled (see --domains)"
         };
         let mut rows = String::new();
         for e in domain.endpoints() {

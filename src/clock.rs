@@ -24,9 +24,32 @@ pub fn format_datetime(unix_seconds: i64) -> String {
     }
 }
 
+/// Current UTC time as unix microseconds (the shop shows them).
+pub fn now_micros() -> i64 {
+    (OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000) as i64
+}
+
+/// `2024-11-06T11:39:56.620678Z`: RFC 3339 with microseconds, UTC.
+pub fn format_rfc3339_micros(unix_micros: i64) -> String {
+    let seconds = unix_micros.div_euclid(1_000_000);
+    let micros = unix_micros.rem_euclid(1_000_000);
+    format!(
+        "{}.{micros:06}Z",
+        format_datetime(seconds).replacen(' ', "T", 1)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn formats_microseconds_as_rfc3339() {
+        assert_eq!(
+            format_rfc3339_micros(1_427_539_231_000_042),
+            "2015-03-28T10:40:31.000042Z"
+        );
+    }
 
     #[test]
     fn formats_a_known_instant() {

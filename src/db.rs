@@ -19,7 +19,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::error::{Error, Result};
 
 /// The schema version this binary writes; recorded in `PRAGMA user_version`.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 const SCHEMA: &str = include_str!("../schema.sql");
 const SECTION_MARK: &str = "-- version ";
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

@@ -64,6 +64,30 @@ pub fn path_of(id: i64) -> String {
     format!("/files/{id}")
 }
 
+/// The id of a stored file named by a link to it: `/files/7`, or an
+/// absolute `http://host/files/7` as this server hands out.
+pub fn id_in_link(link: &str) -> Option<i64> {
+    let link = link.trim();
+    let path = match link.split_once("://") {
+        Some((_, rest)) => &rest[rest.find('/')?..],
+        None => link,
+    };
+    let id = path.strip_prefix("/files/")?;
+    if id.is_empty() || !id.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    id.parse().ok()
+}
+
+/// Whether `domain` stored a file with this id.
+pub fn exists(conn: &Connection, domain: &str, id: i64) -> Result<bool, Error> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM files WHERE id = ?1 AND domain = ?2")?
+        .query_row(params![id, domain], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 struct Stored {
     content_type: String,
     sha256: String,
@@ -147,6 +171,23 @@ async fn serve(db: Db, id: i64, headers: HeaderMap) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_name_stored_files() {
+        assert_eq!(id_in_link("/files/7"), Some(7));
+        assert_eq!(id_in_link("http://127.0.0.1:8080/files/12"), Some(12));
+        assert_eq!(id_in_link("https://example.com/files/3"), Some(3));
+        for other in [
+            "/files/",
+            "/files/7/x",
+            "/media/7",
+            "http://x/files/-1",
+            "files/7",
+            "",
+        ] {
+            assert_eq!(id_in_link(other), None, "{other}");
+        }
+    }
 
     #[test]
     fn images_are_recognised_by_content_not_name() {

@@ -57,7 +57,7 @@ pub struct Server {
 
 fn chosen_domains(args: &ServeArgs) -> Result<Vec<Domain>, StartError> {
     let mut domains: Vec<Domain> = if args.domains.is_empty() {
-        Domain::ALL.into_iter().filter(|d| d.is_built()).collect()
+        Domain::ALL.to_vec()
     } else {
         args.domains.clone()
     };
@@ -71,12 +71,6 @@ fn chosen_domains(args: &ServeArgs) -> Result<Vec<Domain>, StartError> {
         && !domains.contains(&root)
     {
         domains.push(root);
-    }
-    if let Some(missing) = domains.iter().find(|d| !d.is_built()) {
-        return Err(StartError::Config(format!(
-            "the {} domain is not in this build yet",
-            missing.name()
-        )));
     }
     Ok(domains)
 }
@@ -268,16 +262,14 @@ fn routes(
             .untuple_one()
     };
     for domain in domains {
-        if let Some(domain_routes) = domain.routes(app) {
-            tree = tree
-                .or(warp::path(domain.name())
-                    .and(with_delay())
-                    .and(domain_routes))
-                .unify()
-                .boxed();
-        }
+        tree = tree
+            .or(warp::path(domain.name())
+                .and(with_delay())
+                .and(domain.routes(app)))
+            .unify()
+            .boxed();
     }
-    if let Some(domain_routes) = root.and_then(|d| d.routes(app)) {
+    if let Some(domain_routes) = root.map(|d| d.routes(app)) {
         tree = tree.or(with_delay().and(domain_routes)).unify().boxed();
     }
     let not_found = warp::any().map(|| {

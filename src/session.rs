@@ -34,6 +34,24 @@ pub fn new_token() -> Result<String> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
+/// `len` characters drawn uniformly from `alphabet` (at most 256 symbols)
+/// with the OS generator: verification and invitation codes.
+pub fn random_text(alphabet: &[u8], len: usize) -> Result<String> {
+    let size = alphabet.len().clamp(1, 256);
+    // Bytes at or above the largest multiple of `size` are redrawn, so no
+    // symbol is favoured.
+    let limit = 256 - 256 % size;
+    let mut text = String::with_capacity(len);
+    while text.len() < len {
+        let mut byte = [0u8; 1];
+        getrandom::fill(&mut byte).map_err(|e| Error::Random(e.to_string()))?;
+        if usize::from(byte[0]) < limit {
+            text.push(char::from(alphabet[usize::from(byte[0]) % size]));
+        }
+    }
+    Ok(text)
+}
+
 /// SHA-256 of a token, the only form stored.
 pub fn hash(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()

@@ -106,6 +106,44 @@ where
     path.and(method).and(call).then(handler).map(render).boxed()
 }
 
+/// [`route`] for a path with one parameter (`shop / i64 / "info"`), handed
+/// to the handler before the domain's input.
+pub fn route1<P, C, H, Fut, T>(
+    path: impl Filter<Extract = (P,), Error = warp::Rejection> + Clone + Send + Sync + 'static,
+    method: impl Filter<Extract = (), Error = warp::Rejection> + Clone + Send + Sync + 'static,
+    call: impl Filter<Extract = (C,), Error = warp::Rejection> + Clone + Send + Sync + 'static,
+    handler: H,
+    render: fn(T) -> Response,
+) -> BoxedFilter<(Response,)>
+where
+    P: Send + 'static,
+    C: Send + 'static,
+    H: Fn(P, C) -> Fut + Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    path.and(method).and(call).then(handler).map(render).boxed()
+}
+
+/// [`route`] for a path with two parameters.
+pub fn route2<P, Q, C, H, Fut, T>(
+    path: impl Filter<Extract = (P, Q), Error = warp::Rejection> + Clone + Send + Sync + 'static,
+    method: impl Filter<Extract = (), Error = warp::Rejection> + Clone + Send + Sync + 'static,
+    call: impl Filter<Extract = (C,), Error = warp::Rejection> + Clone + Send + Sync + 'static,
+    handler: H,
+    render: fn(T) -> Response,
+) -> BoxedFilter<(Response,)>
+where
+    P: Send + 'static,
+    Q: Send + 'static,
+    C: Send + 'static,
+    H: Fn(P, Q, C) -> Fut + Clone + Send + Sync + 'static,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    path.and(method).and(call).then(handler).map(render).boxed()
+}
+
 /// A domain's whole tree: the first of its endpoints that matches, else the
 /// domain's 404 / 405 for what its endpoint table says about the request.
 pub fn domain_tree(

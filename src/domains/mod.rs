@@ -11,6 +11,7 @@ pub mod family;
 pub mod labs;
 pub mod parking;
 pub mod rental;
+pub mod shop;
 
 /// One of the five systems.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, clap::ValueEnum)]
@@ -53,14 +54,6 @@ impl Domain {
         }
     }
 
-    /// Whether this build serves the domain yet.
-    pub fn is_built(self) -> bool {
-        matches!(
-            self,
-            Domain::Parking | Domain::Labs | Domain::Rental | Domain::Family
-        )
-    }
-
     /// The documented routes, relative to the prefix.
     pub fn endpoints(self) -> &'static [Endpoint] {
         match self {
@@ -68,18 +61,18 @@ impl Domain {
             Domain::Labs => labs::ENDPOINTS,
             Domain::Rental => rental::ENDPOINTS,
             Domain::Family => family::ENDPOINTS,
-            _ => &[],
+            Domain::Shop => shop::ENDPOINTS,
         }
     }
 
     /// The domain's route tree, answering every request under its prefix.
-    pub fn routes(self, app: &SharedApp) -> Option<BoxedFilter<(Response,)>> {
+    pub fn routes(self, app: &SharedApp) -> BoxedFilter<(Response,)> {
         match self {
-            Domain::Parking => Some(parking::routes(app.clone())),
-            Domain::Labs => Some(labs::routes(app.clone())),
-            Domain::Rental => Some(rental::routes(app.clone())),
-            Domain::Family => Some(family::routes(app.clone())),
-            _ => None,
+            Domain::Parking => parking::routes(app.clone()),
+            Domain::Labs => labs::routes(app.clone()),
+            Domain::Rental => rental::routes(app.clone()),
+            Domain::Family => family::routes(app.clone()),
+            Domain::Shop => shop::routes(app.clone()),
         }
     }
 
@@ -90,7 +83,7 @@ impl Domain {
             Domain::Labs => labs::demo::load(app).await,
             Domain::Rental => rental::demo::load(app).await,
             Domain::Family => family::demo::load(app).await,
-            _ => Ok(()),
+            Domain::Shop => shop::demo::load(app).await,
         }
     }
 

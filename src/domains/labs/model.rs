@@ -289,17 +289,7 @@ impl CodeProblem {
 
 /// Six random digits from the OS generator.
 pub fn new_code() -> Result<String, Error> {
-    let mut code = String::with_capacity(CODE_DIGITS);
-    while code.len() < CODE_DIGITS {
-        let mut byte = [0u8; 1];
-        getrandom::fill(&mut byte)
-            .map_err(|e| Error::Internal(crate::error::Error::Random(e.to_string())))?;
-        // 250 is the largest multiple of 10 under 256: no digit is favoured.
-        if byte[0] < 250 {
-            code.push(char::from(b'0' + byte[0] % 10));
-        }
-    }
-    Ok(code)
+    Ok(crate::session::random_text(b"0123456789", CODE_DIGITS)?)
 }
 
 /// The stored form of a code: a SHA-256 bound to the address.

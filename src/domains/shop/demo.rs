@@ -1,0 +1,197 @@
+//! `--demo` data for shop: two shops with their sellers, a seller without a
+//! shop (and a code to join one), customers, products with images drawn
+//! here, and a few orders (the README lists the accounts).
+
+use std::io::Cursor;
+
+use image::{ImageOutputFormat, Rgb, RgbImage};
+
+use super::envelope::Error;
+use super::model::{CUSTOMER, Invitation, SELLER};
+use super::store::{self, NewUser, ProductFields};
+use crate::app::SharedApp;
+
+/// (email, password, name, phone, role)
+const USERS: &[(&str, &str, &str, &str, &str)] = &[
+    (
+        "seller1@example.com",
+        "seller1234",
+        "李四",
+        "13700000001",
+        SELLER,
+    ),
+    (
+        "seller2@example.com",
+        "seller1234",
+        "张三",
+        "13700000002",
+        SELLER,
+    ),
+    (
+        "seller3@example.com",
+        "seller1234",
+        "王五",
+        "13700000003",
+        SELLER,
+    ),
+    (
+        "customer@example.com",
+        "customer1234",
+        "小明",
+        "13700000010",
+        CUSTOMER,
+    ),
+    (
+        "customer2@example.com",
+        "customer1234",
+        "小红",
+        "13700000011",
+        CUSTOMER,
+    ),
+];
+
+/// An invitation code to 李四的商铺 (five uses), for trying join_by_code.
+pub const DEMO_CODE: &str = "DEMOjoin2024code";
+
+/// (shop index, name, description, price in cents, stock, colour)
+type DemoProduct = (usize, &'static str, &'static str, i64, i64, [u8; 3]);
+
+const PRODUCTS: &[DemoProduct] = &[
+    (0, "纯棉T恤", "白色，M/L/XL", 5900, 120, [235, 235, 235]),
+    (0, "牛仔裤", "直筒，蓝色", 15900, 40, [60, 90, 160]),
+    (0, "运动鞋", "透气跑鞋", 29900, 25, [200, 60, 60]),
+    (0, "棒球帽", "可调节", 3990, 3, [40, 40, 40]),
+    (0, "羊毛围巾", "冬季保暖", 8800, 0, [150, 40, 60]),
+    (0, "帆布包", "大容量", 4500, 60, [190, 170, 120]),
+    (0, "雨伞", "折叠晴雨伞", 3500, 80, [30, 120, 160]),
+    (0, "袜子五双装", "中筒棉袜", 2990, 200, [120, 160, 90]),
+    (0, "羽绒服", "轻薄款", 49900, 12, [20, 60, 110]),
+    (0, "手套", "触屏款", 3900, 45, [90, 70, 50]),
+    (0, "睡衣套装", "珊瑚绒", 12900, 18, [230, 160, 180]),
+    (0, "腰带", "真皮", 9900, 30, [80, 50, 30]),
+    (1, "苹果手机", "Iphone 16", 999998, 999, [50, 50, 60]),
+    (1, "安卓手机", "oppo A11 pro max", 1990, 2, [40, 140, 90]),
+    (1, "蓝牙耳机", "降噪", 39900, 70, [240, 240, 240]),
+    (1, "充电宝", "20000mAh", 12900, 150, [70, 70, 90]),
+    (1, "机械键盘", "青轴", 34900, 22, [30, 30, 30]),
+    (1, "显示器", "27 英寸 4K", 189900, 8, [20, 30, 50]),
+];
+
+/// A product picture: a coloured tile with a lighter disc.
+fn picture(colour: [u8; 3]) -> Option<Vec<u8>> {
+    let size = 240u32;
+    let image = RgbImage::from_fn(size, size, |x, y| {
+        let (dx, dy) = (x.abs_diff(120), y.abs_diff(110));
+        if dx * dx + dy * dy < 70 * 70 {
+            Rgb(colour.map(|c| c.saturating_add(50)))
+        } else if y > 200 {
+            Rgb(colour.map(|c| c / 2))
+        } else {
+            Rgb(colour)
+        }
+    });
+    let mut png = Cursor::new(Vec::new());
+    image.write_to(&mut png, ImageOutputFormat::Png).ok()?;
+    Some(png.into_inner())
+}
+
+/// Loads the demo data unless shop already has users.
+pub async fn load(app: &SharedApp) -> crate::error::Result<()> {
+    let empty = app
+        .db
+        .read(|conn| {
+            Ok::<bool, crate::error::Error>(conn.query_row(
+                "SELECT NOT EXISTS (SELECT 1 FROM shop_users)",
+                [],
+                |row| row.get(0),
+            )?)
+        })
+        .await?;
+    if !empty {
+        tracing::info!("shop: demo data skipped, the tables already hold data");
+        return Ok(());
+    }
+    let mut hashes = Vec::new();
+    for user in USERS {
+        hashes.push(app.passwords.hash(user.1.to_string()).await?);
+    }
+    let pictures: Vec<Option<Vec<u8>>> = PRODUCTS.iter().map(|p| picture(p.5)).collect();
+    let now = crate::clock::now();
+    let now_us = crate::clock::now_micros();
+    app.db
+        .write(move |tx| {
+            let mut ids = Vec::new();
+            for ((email, _, name, phone, role), hash) in USERS.iter().zip(&hashes) {
+                let user = NewUser {
+                    email,
+                    name,
+                    phone,
+                    role,
+                };
+                ids.push(store::insert_user(tx, &user, hash, now)?);
+            }
+            // Created a day apart, a little in the past.
+            let day = 86_400 * 1_000_000;
+            let shops = [
+                store::create_shop(
+                    tx,
+                    ids[0],
+                    "李四的商铺",
+                    "上海市浦东新区",
+                    "主营服装鞋帽",
+                    now_us - 3 * day,
+                )?,
+                store::create_shop(
+                    tx,
+                    ids[1],
+                    "张三的商铺",
+                    "北京市朝阳区",
+                    "主营电子产品",
+                    now_us - 2 * day,
+                )?,
+            ];
+            store::insert_invitation(
+                tx,
+                &Invitation {
+                    code: DEMO_CODE.to_string(),
+                    shop_id: shops[0],
+                    creator_id: ids[0],
+                    is_active: true,
+                    created_us: now_us,
+                    expires_us: None,
+                    usage_limit: 5,
+                    usage_count: 0,
+                },
+            )?;
+            let mut products = Vec::new();
+            for (n, ((shop, name, description, price, stock, _), bytes)) in
+                PRODUCTS.iter().zip(&pictures).enumerate()
+            {
+                let image_id = match bytes {
+                    Some(bytes) => Some(crate::files::store(tx, super::DOMAIN, bytes, now)?),
+                    None => None,
+                };
+                let fields = ProductFields {
+                    name: name.to_string(),
+                    description: description.to_string(),
+                    price: *price,
+                    stock_quantity: *stock,
+                    off_sale: false,
+                    image_id,
+                };
+                let at = now_us - day + n as i64 * 60_000_000;
+                products.push(store::insert_product(tx, shops[*shop], &fields, at)?);
+            }
+            store::buy(tx, ids[3], products[0], 2, now_us)?;
+            store::buy(tx, ids[3], products[13], 1, now_us)?;
+            store::buy(tx, ids[4], products[2], 1, now_us)?;
+            Ok::<_, Error>(())
+        })
+        .await
+        .map_err(|e| crate::error::Error::Other(e.to_string()))?;
+    app.totals.changed(store::PRODUCTS);
+    tracing::info!(
+        "shop: demo data loaded (seller1@example.com/seller1234, customer@example.com/customer1234)"
+    );
+    Ok(())
+}

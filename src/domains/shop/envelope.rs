@@ -1,0 +1,179 @@
+//! Shop's wire format: `{"success": true, "code": 0, "message": "...",
+//! "data": ...}`; failures carry `success: false` and the seed's codes (300
+//! shop, 301 shop permission, 302 invitation code, 400 wrong role, 401 not
+//! logged in, 402 registration, 403 bad credentials). HTTP status: 200 on
+//! success, 401 not logged in, 403 for permission (301, 400), 404 for an
+//! unknown id, else 400.
+
+use serde_json::{Value, json};
+use warp::http::{HeaderValue, StatusCode, header};
+
+use crate::body::{BodyError, FieldError};
+use crate::password;
+use crate::web::{self, Response, Unrouted};
+
+/// Every way a shop request can fail.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Code 300: a shop or product rule, or bad input to one.
+    #[error("{0}")]
+    Shop(String),
+    /// Code 300, HTTP 404: no such shop, product or page.
+    #[error("{0}")]
+    NotFound(String),
+    /// Code 301: not a seller of this shop.
+    #[error("{0}")]
+    ShopPermission(String),
+    /// Code 302: an unknown, expired or used-up invitation code.
+    #[error("{0}")]
+    Invitation(String),
+    /// Code 400: the wrong kind of user (a customer where a seller is needed).
+    #[error("{0}")]
+    Role(String),
+    /// Code 401.
+    #[error("请先登录")]
+    LoginRequired,
+    /// Code 402.
+    #[error("{0}")]
+    Registration(String),
+    /// Code 403.
+    #[error("{0}")]
+    Credentials(String),
+    #[error(transparent)]
+    Body(#[from] BodyError),
+    #[error(transparent)]
+    Field(#[from] FieldError),
+    #[error("服务器内部错误")]
+    Internal(#[from] crate::error::Error),
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Internal(e.into())
+    }
+}
+
+impl From<crate::files::FileError> for Error {
+    fn from(e: crate::files::FileError) -> Self {
+        match e {
+            crate::files::FileError::Internal(e) => Error::Internal(e),
+            other => Error::Shop(format!("image: {other}")),
+        }
+    }
+}
+
+/// A code-300 failure.
+pub fn shop_error(message: impl Into<String>) -> Error {
+    Error::Shop(message.into())
+}
+
+impl Error {
+    /// Registration input refused: code 402 whatever the reason.
+    pub fn registration(self) -> Error {
+        match self {
+            Error::Internal(e) => Error::Internal(e),
+            other => Error::Registration(other.to_string()),
+        }
+    }
+
+    /// Login or password input refused: code 403 whatever the reason.
+    pub fn credentials(self) -> Error {
+        match self {
+            Error::Internal(e) => Error::Internal(e),
+            other => Error::Credentials(other.to_string()),
+        }
+    }
+
+    /// The seed's code.
+    pub fn code(&self) -> i64 {
+        match self {
+            Error::Shop(_) | Error::NotFound(_) | Error::Body(_) | Error::Field(_) => 300,
+            Error::ShopPermission(_) => 301,
+            Error::Invitation(_) => 302,
+            Error::Role(_) => 400,
+            Error::LoginRequired => 401,
+            Error::Registration(_) => 402,
+            Error::Credentials(_) => 403,
+            Error::Internal(_) => 500,
+        }
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            Error::LoginRequired => StatusCode::UNAUTHORIZED,
+            Error::ShopPermission(_) | Error::Role(_) => StatusCode::FORBIDDEN,
+            Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            _ => StatusCode::BAD_REQUEST,
+        }
+    }
+}
+
+impl From<password::Rule> for Error {
+    fn from(rule: password::Rule) -> Self {
+        Error::Credentials(rule.to_string())
+    }
+}
+
+/// A success: the message and the data.
+pub struct Done {
+    pub message: &'static str,
+    pub data: Value,
+}
+
+/// A success with this message and data.
+pub fn done(message: &'static str, data: Value) -> Done {
+    Done { message, data }
+}
+
+fn failure(error: Error) -> Response {
+    if let Error::Internal(e) = &error {
+        tracing::error!("shop: {e}");
+    }
+    web::json(
+        error.status(),
+        &json!({"success": false, "code": error.code(), "message": error.to_string(), "data": null}),
+    )
+}
+
+/// Renders a handler's result.
+pub fn reply(result: Result<Done, Error>) -> Response {
+    match result {
+        Ok(Done { message, data }) => web::json(
+            StatusCode::OK,
+            &json!({"success": true, "code": 0, "message": message, "data": data}),
+        ),
+        Err(error) => failure(error),
+    }
+}
+
+/// Renders login and logout: the result plus the session cookie to set.
+pub fn reply_with_cookie(result: Result<(Done, String), Error>) -> Response {
+    match result {
+        Ok((done, cookie)) => {
+            let mut response = reply(Ok(done));
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                response.headers_mut().append(header::SET_COOKIE, value);
+            }
+            response
+        }
+        Err(error) => failure(error),
+    }
+}
+
+/// A request no shop route took: HTTP 404, or 405 with `Allow`.
+pub fn unrouted(unrouted: Unrouted) -> Response {
+    match unrouted {
+        Unrouted::NotFound { method, path } => web::json(
+            StatusCode::NOT_FOUND,
+            &json!({"success": false, "code": 404, "message": format!("没有这个接口：{method} {path}"), "data": null}),
+        ),
+        Unrouted::MethodNotAllowed { allow } => web::with_allow(
+            web::json(
+                StatusCode::METHOD_NOT_ALLOWED,
+                &json!({"success": false, "code": 405, "message": format!("请求方法不对，请用 {}", allow.join(" 或 ")), "data": null}),
+            ),
+            &allow,
+        ),
+    }
+}

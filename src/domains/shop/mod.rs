@@ -1,0 +1,140 @@
+//! Multi-seller shop (`../shared/seeds/shop.md`), under `/shop`.
+//!
+//! Customers and sellers register by e-mail. A seller manages one shop,
+//! made by themselves or joined with an invitation code of limited uses;
+//! sellers add products (with an image) that everyone can list, 10 a page,
+//! and customers buy them, never more than the stock. Sessions are a cookie
+//! (or `Authorization: Bearer`). Envelope: `{"success", "code", "message",
+//! "data"}` with the seed's codes.
+
+use crate::session::Policy;
+use crate::web::Endpoint;
+
+pub mod demo;
+pub mod envelope;
+pub mod handlers;
+pub mod model;
+pub mod routes;
+pub mod store;
+
+pub use routes::routes;
+
+/// Name in the sessions table, the throttle and the files table.
+pub const DOMAIN: &str = "shop";
+/// The session cookie.
+pub const COOKIE: &str = "onebox_shop";
+/// Sessions last two weeks without use, a month at most.
+pub const SESSIONS: Policy = Policy {
+    idle_secs: 14 * 24 * 3600,
+    max_age_secs: 30 * 24 * 3600,
+};
+
+/// The documented routes (relative to `/shop`); every one also answers
+/// with a trailing slash.
+pub const ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        method: "POST",
+        path: "/user/register/customer",
+        summary: "Register a customer (name, phone, email, password); 402 on failure",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/user/register/seller",
+        summary: "Register a seller (name, phone, email, password); 402 on failure",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/user/login",
+        summary: "Log in (email, password); sets the session cookie; 403 on bad credentials",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/user/logout",
+        summary: "End the session",
+    },
+    Endpoint {
+        method: "GET",
+        path: "/user/profile",
+        summary: "The user: name, email, role, phone",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/user/change-password",
+        summary: "old_password, new_password, confirm_new_password; keeps this session, ends the others",
+    },
+    Endpoint {
+        method: "GET",
+        path: "/shop",
+        summary: "Every shop with its sellers",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/shop/create",
+        summary: "Seller: create one's shop (name, address, description); 300 if one already",
+    },
+    Endpoint {
+        method: "GET",
+        path: "/shop/{id}/info",
+        summary: "One shop with its sellers",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/shop/{id}/create_invitation_code",
+        summary: "Seller of the shop: a code (expires_in_days, usage_limit)",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/shop/join_by_code",
+        summary: "Seller without a shop: join by invitation_code; 302 bad, expired or used up",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/shop/{id}/product/add",
+        summary: "Seller of the shop: add a product (name, description, price, stock_quantity, image file or link, status)",
+    },
+    Endpoint {
+        method: "GET",
+        path: "/shop/{id}/product/{pid}",
+        summary: "One product",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/shop/{id}/product/{pid}/update",
+        summary: "Seller of the shop: change the fields sent",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/shop/{id}/product/{pid}/delete",
+        summary: "Seller of the shop: delete a product",
+    },
+    Endpoint {
+        method: "GET",
+        path: "/shop/{id}/products",
+        summary: "The shop's products, 10 a page: page, q, ordering → count, next, previous, products",
+    },
+    Endpoint {
+        method: "GET",
+        path: "/shop/products",
+        summary: "Every product, 10 a page: page, q, ordering → count, next, previous, products",
+    },
+    Endpoint {
+        method: "GET",
+        path: "/shop/{id}/orders",
+        summary: "Seller of the shop: the shop's orders, newest first",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/upload",
+        summary: "Seller: upload an image (multipart file) → url for a product's image",
+    },
+    Endpoint {
+        method: "POST",
+        path: "/order/create",
+        summary: "Customer: buy (product_id, quantity); never more than the stock",
+    },
+    Endpoint {
+        method: "GET",
+        path: "/order/list",
+        summary: "The user's orders, newest first",
+    },
+];

@@ -1,0 +1,346 @@
+//! Shop's data as the handlers see it, the checks on client values, and
+//! the seed's JSON shapes (prices as strings `"19.90"`, times as RFC 3339
+//! with microseconds, images as absolute URLs).
+
+use serde_json::{Value, json};
+
+use super::envelope::{Error, shop_error};
+use crate::body::Form;
+use crate::clock::format_rfc3339_micros as format_time;
+
+pub const CUSTOMER: &str = "CUSTOMER";
+pub const SELLER: &str = "SELLER";
+
+/// Product statuses.
+pub const AVAILABLE: &str = "Available";
+pub const SOLD_OUT: &str = "Sold Out";
+pub const UNAVAILABLE: &str = "Unavailable";
+
+/// Products on one page of a list.
+pub const PAGE_SIZE: i64 = 10;
+
+/// A shop account.
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub phone: String,
+    pub role: String,
+    pub password_hash: String,
+}
+
+impl User {
+    pub fn is_seller(&self) -> bool {
+        self.role == SELLER
+    }
+
+    /// `{name, email, role}`, as shops list their sellers.
+    pub fn public_json(&self) -> Value {
+        json!({"name": self.name, "email": self.email, "role": self.role})
+    }
+
+    /// `user/profile`: the public fields plus the phone.
+    pub fn profile_json(&self) -> Value {
+        json!({"name": self.name, "email": self.email, "role": self.role, "phone": self.phone})
+    }
+}
+
+/// A shop with its sellers.
+#[derive(Debug, Clone)]
+pub struct Shop {
+    pub id: i64,
+    pub name: String,
+    pub address: String,
+    pub description: String,
+    pub created_us: i64,
+    pub sellers: Vec<User>,
+}
+
+impl Shop {
+    pub fn to_json(&self) -> Value {
+        json!({
+            "id": self.id,
+            "name": self.name,
+            "address": self.address,
+            "description": self.description,
+            "create_date": format_time(self.created_us),
+            "sellers": self.sellers.iter().map(User::public_json).collect::<Vec<_>>(),
+        })
+    }
+}
+
+/// An invitation code of a shop.
+#[derive(Debug, Clone)]
+pub struct Invitation {
+    pub code: String,
+    pub shop_id: i64,
+    pub creator_id: i64,
+    pub is_active: bool,
+    pub created_us: i64,
+    pub expires_us: Option<i64>,
+    pub usage_limit: i64,
+    pub usage_count: i64,
+}
+
+impl Invitation {
+    pub fn to_json(&self) -> Value {
+        json!({
+            "code": self.code,
+            "shop": self.shop_id,
+            "creator": self.creator_id,
+            "is_active": self.is_active,
+            "created_at": format_time(self.created_us),
+            "expires_at": self.expires_us.map(format_time),
+            "usage_limit": self.usage_limit,
+            "usage_count": self.usage_count,
+        })
+    }
+}
+
+/// A product of a shop.
+#[derive(Debug, Clone)]
+pub struct Product {
+    pub id: i64,
+    pub shop_id: i64,
+    pub name: String,
+    pub description: String,
+    pub price: i64,
+    pub stock_quantity: i64,
+    pub status: String,
+    pub image_id: Option<i64>,
+    pub created_us: i64,
+}
+
+impl Product {
+    /// The seed's product; `image` absolute, built on `base_url`.
+    pub fn to_json(&self, base_url: &str) -> Value {
+        json!({
+            "id": self.id,
+            "shop": self.shop_id,
+            "name": self.name,
+            "description": self.description,
+            "price": price_text(self.price),
+            "stock_quantity": self.stock_quantity,
+            "status": self.status,
+            "create_date": format_time(self.created_us),
+            "image": self.image_id.map(|id| format!("{base_url}{}", crate::files::path_of(id))),
+        })
+    }
+}
+
+/// The status a product's stock and the seller's wish give it.
+pub fn status_for(stock: i64, off_sale: bool) -> &'static str {
+    if off_sale {
+        UNAVAILABLE
+    } else if stock == 0 {
+        SOLD_OUT
+    } else {
+        AVAILABLE
+    }
+}
+
+/// An order: a copy of what was bought.
+#[derive(Debug, Clone)]
+pub struct Order {
+    pub id: i64,
+    pub customer: User,
+    pub shop_id: i64,
+    pub product_id: Option<i64>,
+    pub product_name: String,
+    pub unit_price: i64,
+    pub quantity: i64,
+    pub total_price: i64,
+    pub status: String,
+    pub created_us: i64,
+}
+
+impl Order {
+    pub fn to_json(&self) -> Value {
+        json!({
+            "id": self.id,
+            "shop": self.shop_id,
+            "product": self.product_id,
+            "product_name": self.product_name,
+            "price": price_text(self.unit_price),
+            "quantity": self.quantity,
+            "total_price": price_text(self.total_price),
+            "status": self.status,
+            "create_date": format_time(self.created_us),
+            "customer": self.customer.public_json(),
+        })
+    }
+}
+
+/// Cents as the seed's price string: `"19.90"`.
+pub fn price_text(cents: i64) -> String {
+    format!("{}.{:02}", cents / 100, cents % 100)
+}
+
+// ---- list queries
+
+/// How a product list is ordered (`?ordering=`); each has an index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ordering {
+    Oldest,
+    Newest,
+    Cheapest,
+    Dearest,
+}
+
+impl Ordering {
+    pub fn parse(text: Option<&str>) -> Result<Ordering, Error> {
+        match text.map(str::trim) {
+            None | Some("" | "id" | "create_date") => Ok(Ordering::Oldest),
+            Some("-id" | "-create_date") => Ok(Ordering::Newest),
+            Some("price") => Ok(Ordering::Cheapest),
+            Some("-price") => Ok(Ordering::Dearest),
+            Some(_) => Err(shop_error(
+                "ordering 可取 id、-id、create_date、-create_date、price、-price",
+            )),
+        }
+    }
+
+    /// The ORDER BY clause.
+    pub fn sql(self) -> &'static str {
+        match self {
+            Ordering::Oldest => "id",
+            Ordering::Newest => "id DESC",
+            Ordering::Cheapest => "price, id",
+            Ordering::Dearest => "price DESC, id DESC",
+        }
+    }
+}
+
+/// Which products a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct ProductFilter {
+    pub shop_id: Option<i64>,
+    /// Matched anywhere in the name or description.
+    pub q: Option<String>,
+}
+
+impl ProductFilter {
+    /// A key for remembered totals.
+    pub fn key(&self) -> String {
+        format!("{:?}|{}", self.shop_id, self.q.as_deref().unwrap_or(""))
+    }
+}
+
+/// `?page=`: 1-based, 1 when left out.
+pub fn page_number(form: &Form) -> Result<i64, Error> {
+    match form.int("page") {
+        Ok(None) => Ok(1),
+        Ok(Some(page)) if page >= 1 => Ok(page),
+        _ => Err(shop_error("page 应为正整数")),
+    }
+}
+
+// ---- client values
+
+/// A required text field, trimmed, at most `max` characters.
+pub fn required_text(form: &Form, name: &str, max: usize) -> Result<String, Error> {
+    optional_text(form, name, max)?
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| shop_error(format!("缺少参数 {name}")))
+}
+
+/// Optional text, trimmed, at most `max` characters, no control characters
+/// except line breaks.
+pub fn optional_text(form: &Form, name: &str, max: usize) -> Result<Option<String>, Error> {
+    let Some(text) = form.text(name)? else {
+        return Ok(None);
+    };
+    let text = text.trim().to_string();
+    if text.chars().count() > max {
+        return Err(shop_error(format!("{name} 不能超过 {max} 个字符")));
+    }
+    if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r')
+    {
+        return Err(shop_error(format!("{name} 不能含控制字符")));
+    }
+    Ok(Some(text))
+}
+
+/// An e-mail address, lower-cased.
+pub fn check_email(email: &str) -> Result<String, Error> {
+    let email = email.trim().to_lowercase();
+    let valid = email.len() <= 100
+        && !email.chars().any(char::is_whitespace)
+        && email.split_once('@').is_some_and(|(name, host)| {
+            !name.is_empty() && host.contains('.') && !host.contains('@')
+        });
+    if valid {
+        Ok(email)
+    } else {
+        Err(shop_error("email 格式不正确"))
+    }
+}
+
+/// Digits, `+`, `-` and spaces; 3 to 20 characters.
+pub fn check_phone(phone: &str) -> Result<String, Error> {
+    let phone = phone.trim();
+    let valid = (3..=20).contains(&phone.len())
+        && phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | ' '));
+    if valid {
+        Ok(phone.to_string())
+    } else {
+        Err(shop_error("phone 应为电话号码"))
+    }
+}
+
+/// The largest price: one million yuan.
+pub const MAX_PRICE: i64 = 1_000_000 * 100;
+/// The largest stock of one product.
+pub const MAX_STOCK: i64 = 1_000_000_000;
+
+/// A price in yuan with at most two decimals, as cents.
+pub fn price(form: &Form) -> Result<Option<i64>, Error> {
+    let bad = || shop_error("price 应为不超过 1000000 的金额，最多两位小数，如 19.90");
+    match form.cents("price") {
+        Ok(Some(cents)) if cents > MAX_PRICE => Err(bad()),
+        Ok(cents) => Ok(cents),
+        Err(_) => Err(bad()),
+    }
+}
+
+/// A stock count, 0 or more.
+pub fn stock(form: &Form) -> Result<Option<i64>, Error> {
+    match form.int("stock_quantity") {
+        Ok(Some(n)) if !(0..=MAX_STOCK).contains(&n) => {
+            Err(shop_error("stock_quantity 应为 0 或正整数"))
+        }
+        Ok(n) => Ok(n),
+        Err(_) => Err(shop_error("stock_quantity 应为 0 或正整数")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prices_are_strings_with_two_decimals() {
+        assert_eq!(price_text(1990), "19.90");
+        assert_eq!(price_text(5), "0.05");
+        assert_eq!(price_text(999_998), "9999.98");
+    }
+
+    #[test]
+    fn status_follows_stock_unless_taken_off_sale() {
+        assert_eq!(status_for(0, false), SOLD_OUT);
+        assert_eq!(status_for(3, false), AVAILABLE);
+        assert_eq!(status_for(3, true), UNAVAILABLE);
+    }
+
+    #[test]
+    fn orderings_name_indexed_columns() {
+        assert_eq!(Ordering::parse(Some("-price")).unwrap(), Ordering::Dearest);
+        assert_eq!(Ordering::parse(None).unwrap(), Ordering::Oldest);
+        assert!(Ordering::parse(Some("name; DROP TABLE")).is_err());
+    }
+}
