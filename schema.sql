@@ -424,6 +424,9 @@ CREATE TABLE shop_products (
     created_us     INTEGER NOT NULL
 ) STRICT;
 -- A page is found by walking one of these (ids only), then read by id.
+-- by_id repeats the table's order, but in a tree of ids alone: walking to
+-- page 10,000 crosses a tenth of the pages the table would need.
+CREATE INDEX shop_products_by_id ON shop_products (id);
 CREATE INDEX shop_products_by_shop ON shop_products (shop_id, id);
 CREATE INDEX shop_products_by_price ON shop_products (price, id);
 CREATE INDEX shop_products_by_shop_price ON shop_products (shop_id, price, id);

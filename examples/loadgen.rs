@@ -19,8 +19,8 @@ struct Options {
     binary: PathBuf,
     seconds: u64,
     connections: usize,
-    /// Only the rental workloads (100,000 houses), skipping parking's.
-    rental_only: bool,
+    /// Only this domain's 100,000-row workloads (`rental` or `shop`).
+    only: Option<String>,
 }
 
 fn options() -> Options {
@@ -28,14 +28,14 @@ fn options() -> Options {
         binary: PathBuf::from("target/release/onebox"),
         seconds: 5,
         connections: 64,
-        rental_only: false,
+        only: None,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
     while i < args.len() {
         let value = args.get(i + 1).cloned().unwrap_or_default();
-        if args[i] == "--rental-only" {
-            options.rental_only = true;
+        if args[i] == "--rental-only" || args[i] == "--shop-only" {
+            options.only = Some(args[i].trim_start_matches("--").replace("-only", ""));
             i += 1;
             continue;
         }
@@ -45,7 +45,7 @@ fn options() -> Options {
             "--connections" => options.connections = value.parse().expect("--connections N"),
             other => {
                 panic!(
-                    "unknown option {other}; use --binary PATH, --seconds N, --connections N, --rental-only"
+                    "unknown option {other}; use --binary PATH, --seconds N, --connections N, --rental-only, --shop-only"
                 )
             }
         }
@@ -202,7 +202,7 @@ async fn main() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let idle_rss = rss_mb(pid);
 
-    if options.rental_only {
+    if let Some(only) = &options.only {
         let (c, b) = (client.clone(), base.clone());
         let healthz = drive(
             "GET /healthz",
@@ -215,7 +215,11 @@ async fn main() {
         )
         .await;
         let mut reports = vec![healthz];
-        reports.extend(rental_workloads(&client, &base, &db, &options).await);
+        if only == "shop" {
+            reports.extend(shop_workloads(&client, &base, &db, &options).await);
+        } else {
+            reports.extend(rental_workloads(&client, &base, &db, &options).await);
+        }
         print_reports(&reports, &options);
         return;
     }
@@ -426,6 +430,7 @@ async fn main() {
     let storm_ratio_8 = stormy_8.p99_ms / quiet_8.p99_ms.max(0.001);
     reports.extend([healthz, lots, info, cycles, stormy, quiet_8, stormy_8, wide]);
     reports.extend(rental_workloads(&client, &base, &db, &options).await);
+    reports.extend(shop_workloads(&client, &base, &db, &options).await);
     print_reports(&reports, &options);
     println!(
         "logins completed during the storm: {logins} ({:.0}/s)",
@@ -631,6 +636,127 @@ async fn rental_workloads(
                     let mut body = s[n % s.len()].clone();
                     body["range_of_prices"] = json!([1000 + n % 5000, 8000 + n % 9000]);
                     list(c.clone(), format!("{b}/rental/gethouselist"), body)
+                },
+            )
+            .await,
+        );
+    }
+    reports
+}
+
+/// Fills the shop tables with 100,000 products in 20 shops (one seller
+/// each), written straight into the file while the server runs.
+fn seed_products(db: &std::path::Path, count: usize) {
+    let mut conn = rusqlite::Connection::open(db).expect("open for seeding");
+    conn.busy_timeout(Duration::from_secs(30))
+        .expect("busy timeout");
+    let tx = conn.transaction().expect("transaction");
+    let mut shops = Vec::new();
+    for n in 0..20 {
+        tx.execute(
+            "INSERT INTO shop_users (email, name, phone, role, password_hash, created_at)
+             VALUES (?1, '商家', '13800000000', 'SELLER', 'x', 0)",
+            [format!("bench-seller{n}@example.com")],
+        )
+        .expect("seller");
+        let seller = tx.last_insert_rowid();
+        tx.execute(
+            "INSERT INTO shop_shops (name, address, description, created_us) VALUES (?1, '北京市', '综合', 0)",
+            [format!("商铺{n}")],
+        )
+        .expect("shop");
+        let shop = tx.last_insert_rowid();
+        tx.execute(
+            "INSERT INTO shop_sellers (user_id, shop_id, joined_us) VALUES (?1, ?2, 0)",
+            [seller, shop],
+        )
+        .expect("seller of shop");
+        shops.push(shop);
+    }
+    {
+        let mut insert = tx
+            .prepare(
+                "INSERT INTO shop_products (shop_id, name, description, price, stock_quantity, status, image_id, created_us)
+                 VALUES (?1, ?2, '安卓手机，全网通，双卡双待，大电池', ?3, ?4, ?5, NULL, ?6)",
+            )
+            .expect("prepare");
+        let mut rng = Lcg(7);
+        for n in 0..count {
+            let stock = rng.next(100) as i64;
+            insert
+                .execute(rusqlite::params![
+                    shops[rng.next(shops.len() as u64) as usize],
+                    format!("商品{n}"),
+                    (100 + rng.next(999_900)) as i64,
+                    stock,
+                    if stock == 0 { "Sold Out" } else { "Available" },
+                    1_700_000_000_000_000i64 + n as i64 * 1_000_000,
+                ])
+                .expect("insert product");
+        }
+    }
+    tx.commit().expect("commit");
+    conn.execute_batch("ANALYZE").expect("analyze");
+}
+
+/// `/shop/shop/products` over 100,000 products: the first page (with its
+/// `count`) at the full connection count, next to `/healthz`; then pages
+/// spread over all 10,000, in both orderings, at 8, 16 and full.
+async fn shop_workloads(
+    client: &reqwest::Client,
+    base: &str,
+    db: &std::path::Path,
+    options: &Options,
+) -> Vec<Report> {
+    let seeded = Instant::now();
+    seed_products(db, 100_000);
+    println!(
+        "seeded 100,000 products in {:.1} s",
+        seeded.elapsed().as_secs_f64()
+    );
+    // Checked by searching the bytes, not parsing them, so the generator's
+    // own work stays close to what it spends on `/healthz`.
+    let page = |client: reqwest::Client, url: String| async move {
+        let contains = |body: &[u8], what: &[u8]| body.windows(what.len()).any(|w| w == what);
+        match client.get(url).send().await {
+            Ok(r) => r
+                .bytes()
+                .await
+                .map(|b| contains(&b, b"\"success\":true") && contains(&b, b"\"count\":100000"))
+                .unwrap_or(false),
+            Err(_) => false,
+        }
+    };
+    let mut reports = Vec::new();
+    let (c, b) = (client.clone(), base.to_string());
+    reports.push(
+        drive(
+            &format!(
+                "shop products, 100k, first page, {} conns",
+                options.connections
+            ),
+            options.connections,
+            options.seconds,
+            move |_| page(c.clone(), format!("{b}/shop/shop/products")),
+        )
+        .await,
+    );
+    for conns in [8, 16, options.connections] {
+        let (c, b) = (client.clone(), base.to_string());
+        let counter = Arc::new(std::sync::atomic::AtomicU64::new(conns as u64));
+        reports.push(
+            drive(
+                &format!("shop products, 100k, pages 2-10000, {conns} conns"),
+                conns,
+                options.seconds,
+                move |_| {
+                    let mut rng = Lcg(counter.fetch_add(1, Ordering::Relaxed));
+                    let number = 2 + rng.next(9_999);
+                    let ordering = if rng.next(2) == 0 { "-price" } else { "id" };
+                    page(
+                        c.clone(),
+                        format!("{b}/shop/shop/products?page={number}&ordering={ordering}"),
+                    )
                 },
             )
             .await,

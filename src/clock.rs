@@ -33,10 +33,18 @@ pub fn now_micros() -> i64 {
 pub fn format_rfc3339_micros(unix_micros: i64) -> String {
     let seconds = unix_micros.div_euclid(1_000_000);
     let micros = unix_micros.rem_euclid(1_000_000);
-    format!(
-        "{}.{micros:06}Z",
-        format_datetime(seconds).replacen(' ', "T", 1)
-    )
+    match OffsetDateTime::from_unix_timestamp(seconds) {
+        Ok(t) => format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{micros:06}Z",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        ),
+        Err(_) => "0000-00-00T00:00:00.000000Z".to_string(),
+    }
 }
 
 #[cfg(test)]

@@ -128,9 +128,11 @@ impl Db {
                 apply_pragmas(conn, synchronous)?;
                 conn.pragma_update(None, "query_only", "ON")
             });
+        // A file connection does not go stale: no check query per checkout.
         let readers = r2d2::Pool::builder()
             .max_size(READERS)
             .min_idle(Some(1))
+            .test_on_check_out(false)
             .build(manager)?;
 
         let (sender, receiver) = mpsc::unbounded_channel();

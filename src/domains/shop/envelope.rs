@@ -117,13 +117,32 @@ impl From<password::Rule> for Error {
 
 /// A success: the message and the data.
 pub struct Done {
-    pub message: &'static str,
-    pub data: Value,
+    message: &'static str,
+    data: Data,
+}
+
+enum Data {
+    Value(Value),
+    /// Already serialized (long lists, written straight from typed rows).
+    Json(String),
 }
 
 /// A success with this message and data.
 pub fn done(message: &'static str, data: Value) -> Done {
-    Done { message, data }
+    Done {
+        message,
+        data: Data::Value(data),
+    }
+}
+
+/// A success whose data is serialized from a typed value.
+pub fn done_typed<T: serde::Serialize>(message: &'static str, data: &T) -> Result<Done, Error> {
+    let json = serde_json::to_string(data)
+        .map_err(|e| Error::Internal(crate::error::Error::Other(e.to_string())))?;
+    Ok(Done {
+        message,
+        data: Data::Json(json),
+    })
 }
 
 fn failure(error: Error) -> Response {
@@ -139,10 +158,28 @@ fn failure(error: Error) -> Response {
 /// Renders a handler's result.
 pub fn reply(result: Result<Done, Error>) -> Response {
     match result {
-        Ok(Done { message, data }) => web::json(
+        Ok(Done {
+            message,
+            data: Data::Value(data),
+        }) => web::json(
             StatusCode::OK,
             &json!({"success": true, "code": 0, "message": message, "data": data}),
         ),
+        Ok(Done {
+            message,
+            data: Data::Json(data),
+        }) => {
+            let body = format!(
+                r#"{{"success":true,"code":0,"message":{},"data":{data}}}"#,
+                Value::from(message)
+            );
+            let mut response = warp::http::Response::new(body.into());
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            response
+        }
         Err(error) => failure(error),
     }
 }

@@ -8,10 +8,10 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::envelope::{Done, Error, done, shop_error};
+use super::envelope::{Done, Error, done, done_typed, shop_error};
 use super::model::{
-    self, CUSTOMER, Invitation, Ordering, PAGE_SIZE, ProductFilter, SELLER, UNAVAILABLE, User,
-    optional_text, required_text,
+    self, CUSTOMER, Invitation, Ordering, PAGE_SIZE, ProductFilter, ProductPage, SELLER,
+    UNAVAILABLE, User, optional_text, required_text,
 };
 use super::store::{self, NewUser, PRODUCTS, ProductFields};
 use super::{COOKIE, DOMAIN, SESSIONS};
@@ -527,7 +527,7 @@ async fn product_list(call: Call, shop_id: Option<i64>) -> Result<Done, Error> {
     if remembered.is_none() {
         app.totals.put(PRODUCTS, key, generation, count);
     }
-    let link = |page: i64| -> Value {
+    let link = |page: i64| -> String {
         let mut params: Vec<(&str, String)> = vec![("page", page.to_string())];
         if let Some(q) = &q {
             params.push(("q", q.clone()));
@@ -536,27 +536,15 @@ async fn product_list(call: Call, shop_id: Option<i64>) -> Result<Done, Error> {
             params.push(("ordering", o.clone()));
         }
         let query = serde_urlencoded::to_string(&params).unwrap_or_default();
-        json!(format!("{}{}?{query}", call.base_url, call.path))
+        format!("{}{}?{query}", call.base_url, call.path)
     };
-    let next = if offset + PAGE_SIZE < count {
-        link(page + 1)
-    } else {
-        Value::Null
+    let page = ProductPage {
+        count,
+        next: (offset + PAGE_SIZE < count).then(|| link(page + 1)),
+        previous: (page > 1).then(|| link(page - 1)),
+        products: products.iter().map(|p| p.wire(&call.base_url)).collect(),
     };
-    let previous = if page > 1 {
-        link(page - 1)
-    } else {
-        Value::Null
-    };
-    Ok(done(
-        "查询返回成功",
-        json!({
-            "count": count,
-            "next": next,
-            "previous": previous,
-            "products": products.iter().map(|p| p.to_json(&call.base_url)).collect::<Vec<_>>(),
-        }),
-    ))
+    done_typed("查询返回成功", &page)
 }
 
 /// POST /upload (not in the seed): a seller uploads an image (multipart

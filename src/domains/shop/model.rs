@@ -2,6 +2,7 @@
 //! the seed's JSON shapes (prices as strings `"19.90"`, times as RFC 3339
 //! with microseconds, images as absolute URLs).
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::envelope::{Error, shop_error};
@@ -112,21 +113,51 @@ pub struct Product {
     pub created_us: i64,
 }
 
+/// A product as the seed shows it (typed, so long lists serialize without
+/// building a map per product).
+#[derive(Debug, Serialize)]
+pub struct ProductJson<'a> {
+    id: i64,
+    shop: i64,
+    name: &'a str,
+    description: &'a str,
+    price: String,
+    stock_quantity: i64,
+    status: &'a str,
+    create_date: String,
+    image: Option<String>,
+}
+
 impl Product {
     /// The seed's product; `image` absolute, built on `base_url`.
-    pub fn to_json(&self, base_url: &str) -> Value {
-        json!({
-            "id": self.id,
-            "shop": self.shop_id,
-            "name": self.name,
-            "description": self.description,
-            "price": price_text(self.price),
-            "stock_quantity": self.stock_quantity,
-            "status": self.status,
-            "create_date": format_time(self.created_us),
-            "image": self.image_id.map(|id| format!("{base_url}{}", crate::files::path_of(id))),
-        })
+    pub fn wire<'a>(&'a self, base_url: &str) -> ProductJson<'a> {
+        ProductJson {
+            id: self.id,
+            shop: self.shop_id,
+            name: &self.name,
+            description: &self.description,
+            price: price_text(self.price),
+            stock_quantity: self.stock_quantity,
+            status: &self.status,
+            create_date: format_time(self.created_us),
+            image: self
+                .image_id
+                .map(|id| format!("{base_url}{}", crate::files::path_of(id))),
+        }
     }
+
+    pub fn to_json(&self, base_url: &str) -> Value {
+        serde_json::to_value(self.wire(base_url)).unwrap_or(Value::Null)
+    }
+}
+
+/// One page of a product list.
+#[derive(Debug, Serialize)]
+pub struct ProductPage<'a> {
+    pub count: i64,
+    pub next: Option<String>,
+    pub previous: Option<String>,
+    pub products: Vec<ProductJson<'a>>,
 }
 
 /// The status a product's stock and the seller's wish give it.
