@@ -682,7 +682,13 @@ fn seed_products(db: &std::path::Path, count: usize) {
             .expect("prepare");
         let mut rng = Lcg(7);
         for n in 0..count {
-            let stock = rng.next(100) as i64;
+            // The first product never runs out: the buyers of the mixed
+            // workload take it.
+            let stock = if n == 0 {
+                1_000_000_000
+            } else {
+                rng.next(100) as i64
+            };
             insert
                 .execute(rusqlite::params![
                     shops[rng.next(shops.len() as u64) as usize],
@@ -700,8 +706,9 @@ fn seed_products(db: &std::path::Path, count: usize) {
 }
 
 /// `/shop/shop/products` over 100,000 products: the first page (with its
-/// `count`) at the full connection count, next to `/healthz`; then pages
-/// spread over all 10,000, in both orderings, at 8, 16 and full.
+/// `count`) at the full connection count, next to `/healthz`, alone and
+/// while customers buy; then pages spread over all 10,000, in both
+/// orderings, at 8, 16 and full.
 async fn shop_workloads(
     client: &reqwest::Client,
     base: &str,
@@ -741,6 +748,61 @@ async fn shop_workloads(
         )
         .await,
     );
+    // The same while 4 customers buy back to back: every sale changes a
+    // product, so the remembered pages are read again after each one.
+    let (status, _) = get_or_post(
+        client,
+        format!("{base}/shop/user/register/customer"),
+        Some(json!({"name": "bench", "phone": "13800000000", "email": "bench@example.com", "password": "bench-password"})),
+    )
+    .await;
+    assert_eq!(status, 200, "register the bench customer");
+    let login = client
+        .post(format!("{base}/shop/user/login"))
+        .json(&json!({"email": "bench@example.com", "password": "bench-password"}))
+        .send()
+        .await
+        .expect("login");
+    let token = login
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| c.split(';').next())
+        .and_then(|pair| pair.strip_prefix("onebox_shop="))
+        .expect("session cookie")
+        .to_string();
+    let (c, b) = (client.clone(), base.to_string());
+    let readers_name = format!(
+        "shop products, 100k, first page, {} conns, 4 buying",
+        options.connections - 4
+    );
+    let readers = drive(
+        &readers_name,
+        options.connections - 4,
+        options.seconds,
+        move |_| page(c.clone(), format!("{b}/shop/shop/products")),
+    );
+    let (c, b) = (client.clone(), base.to_string());
+    let buyers = drive(
+        "shop order/create, 4 conns (beside it)",
+        4,
+        options.seconds,
+        move |_| {
+            let (c, b, t) = (c.clone(), b.clone(), token.clone());
+            async move {
+                c.post(format!("{b}/shop/order/create"))
+                    .bearer_auth(t)
+                    .json(&json!({"product_id": 1, "quantity": 1}))
+                    .send()
+                    .await
+                    .map(|r| r.status().is_success())
+                    .unwrap_or(false)
+            }
+        },
+    );
+    let (readers, buyers) = tokio::join!(readers, buyers);
+    reports.push(readers);
+    reports.push(buyers);
     for conns in [8, 16, options.connections] {
         let (c, b) = (client.clone(), base.to_string());
         let counter = Arc::new(std::sync::atomic::AtomicU64::new(conns as u64));
@@ -763,4 +825,19 @@ async fn shop_workloads(
         );
     }
     reports
+}
+
+/// A GET (no body) or a JSON POST; the status, 0 when the request failed.
+async fn get_or_post(client: &reqwest::Client, url: String, body: Option<Value>) -> (u16, Value) {
+    let request = match body {
+        Some(body) => client.post(url).json(&body),
+        None => client.get(url),
+    };
+    match request.send().await {
+        Ok(r) => {
+            let status = r.status().as_u16();
+            (status, r.json().await.unwrap_or(Value::Null))
+        }
+        Err(_) => (0, Value::Null),
+    }
 }

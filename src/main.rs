@@ -6,12 +6,6 @@ use std::process::ExitCode;
 use clap::Parser;
 use onebox::cli::{Cli, Command, LabsCommand, ParkingCommand, RentalCommand};
 
-/// mimalloc: per-thread heaps, so request threads and the database threads
-/// do not queue on one allocator lock (measured: glibc's arenas were a
-/// fifth of the CPU time of a product list under load).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
@@ -101,7 +95,10 @@ fn run(cli: Cli) -> Result<(), String> {
 }
 
 fn serve(args: onebox::cli::ServeArgs) -> Result<(), String> {
+    // Blocking threads run database reads, which wait for one of the eight
+    // reader connections anyway; more threads would only hold memory.
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        .max_blocking_threads(32)
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the runtime: {e}"))?;

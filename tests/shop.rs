@@ -577,6 +577,9 @@ async fn products_are_added_with_images_changed_and_deleted_by_their_sellers() {
 
     // Update: the fields sent; only by the shop's sellers; only its products.
     let update = format!("/shop/shop/{shop}/product/{product_id}/update");
+    let list_at = format!("/shop/shop/{shop}/products");
+    let (_, listed) = app.get(&list_at, None).await;
+    assert_eq!(listed["data"]["products"][0]["price"], "19.90");
     let (status, changed) = app
         .post(
             &update,
@@ -588,6 +591,11 @@ async fn products_are_added_with_images_changed_and_deleted_by_their_sellers() {
     assert_eq!(changed["data"]["price"], "25.00");
     assert_eq!(changed["data"]["status"], "Unavailable");
     assert_eq!(changed["data"]["name"], "oppo A11 pro max");
+    let (_, listed) = app.get(&list_at, None).await;
+    assert_eq!(
+        listed["data"]["products"][0]["price"], "25.00",
+        "an update shows in the list at once"
+    );
     assert_eq!(changed["data"]["image"], product["image"]);
     let (_, back) = app
         .post(
@@ -803,6 +811,9 @@ async fn customers_buy_and_sellers_see_their_shops_orders() {
         .await;
     assert_fail(status, &body, 400, 300);
 
+    let list_at = format!("/shop/shop/{shop}/products");
+    let (_, before) = app.get(&list_at, None).await;
+    assert_eq!(before["data"]["products"][0]["stock_quantity"], 3);
     let (status, order) = app
         .post(
             buy,
@@ -811,6 +822,11 @@ async fn customers_buy_and_sellers_see_their_shops_orders() {
         )
         .await;
     assert_ok(status, &order);
+    let (_, after) = app.get(&list_at, None).await;
+    assert_eq!(
+        after["data"]["products"][0]["stock_quantity"], 1,
+        "a sale shows in the list at once"
+    );
     assert_eq!(order["data"]["total_price"], "79.80");
     assert_eq!(order["data"]["price"], "39.90");
     assert_eq!(order["data"]["quantity"], 2);

@@ -13,6 +13,7 @@ use super::model::{
     self, CUSTOMER, Invitation, Ordering, PAGE_SIZE, ProductFilter, ProductPage, SELLER,
     UNAVAILABLE, User, optional_text, required_text,
 };
+use super::pages::PageCache;
 use super::store::{self, NewUser, PRODUCTS, ProductFields};
 use super::{COOKIE, DOMAIN, SESSIONS};
 use crate::app::{Refused, SharedApp};
@@ -30,6 +31,8 @@ pub struct Call {
     pub base_url: String,
     /// The request's path, for page links.
     pub path: Arc<str>,
+    /// Product pages read since the last product change.
+    pub pages: Arc<PageCache>,
 }
 
 /// The logged-in user and their session.
@@ -408,6 +411,7 @@ pub async fn add_product(shop_id: i64, call: Call) -> Result<Done, Error> {
         })
         .await?;
     app.totals.changed(PRODUCTS);
+    call.pages.changed();
     Ok(done("商品创建成功", product.to_json(&call.base_url)))
 }
 
@@ -447,6 +451,7 @@ pub async fn update_product(shop_id: i64, product_id: i64, call: Call) -> Result
             store::product_in_shop(tx, shop_id, product_id)
         })
         .await?;
+    call.pages.changed();
     Ok(done("商品修改成功", product.to_json(&call.base_url)))
 }
 
@@ -463,6 +468,7 @@ pub async fn delete_product(shop_id: i64, product_id: i64, call: Call) -> Result
         })
         .await?;
     app.totals.changed(PRODUCTS);
+    call.pages.changed();
     Ok(done("商品删除成功", Value::Null))
 }
 
@@ -504,29 +510,17 @@ async fn product_list(call: Call, shop_id: Option<i64>) -> Result<Done, Error> {
         q: q.clone(),
     };
     let app = call.app;
-    let key = filter.key();
-    let remembered = app.totals.get(PRODUCTS, &key);
-    let generation = app.totals.generation(PRODUCTS);
+    let page_key = format!("{}|{ordering:?}|{page}", filter.key());
     let offset = (page - 1).saturating_mul(PAGE_SIZE);
-    let read_filter = filter.clone();
-    let (count, products) = app
-        .db
-        .read(move |conn| {
-            let count = match remembered {
-                Some(count) => count,
-                None => store::count_products(conn, &read_filter)?,
-            };
-            let pages = (count + PAGE_SIZE - 1) / PAGE_SIZE;
-            if page > pages.max(1) {
-                return Err(Error::NotFound(format!("无效页码：共 {} 页", pages.max(1))));
-            }
-            let products = store::product_page(conn, &read_filter, ordering, offset, PAGE_SIZE)?;
-            Ok((count, products))
-        })
-        .await?;
-    if remembered.is_none() {
-        app.totals.put(PRODUCTS, key, generation, count);
-    }
+    let (count, products) = match call.pages.get(&page_key) {
+        Some(remembered) => remembered,
+        None => {
+            let generation = call.pages.generation();
+            let read = read_page(&app, filter, ordering, page).await?;
+            call.pages.put(page_key, generation, read.clone());
+            read
+        }
+    };
     let link = |page: i64| -> String {
         let mut params: Vec<(&str, String)> = vec![("page", page.to_string())];
         if let Some(q) = &q {
@@ -545,6 +539,39 @@ async fn product_list(call: Call, shop_id: Option<i64>) -> Result<Done, Error> {
         products: products.iter().map(|p| p.wire(&call.base_url)).collect(),
     };
     done_typed("查询返回成功", &page)
+}
+
+/// Reads one page and the list's count (remembered per filter until a
+/// product is added or deleted); 404 for a page past the end.
+async fn read_page(
+    app: &SharedApp,
+    filter: ProductFilter,
+    ordering: Ordering,
+    page: i64,
+) -> Result<super::pages::Page, Error> {
+    let key = filter.key();
+    let remembered = app.totals.get(PRODUCTS, &key);
+    let generation = app.totals.generation(PRODUCTS);
+    let offset = (page - 1).saturating_mul(PAGE_SIZE);
+    let (count, products) = app
+        .db
+        .read(move |conn| {
+            let count = match remembered {
+                Some(count) => count,
+                None => store::count_products(conn, &filter)?,
+            };
+            let pages = (count + PAGE_SIZE - 1) / PAGE_SIZE;
+            if page > pages.max(1) {
+                return Err(Error::NotFound(format!("无效页码：共 {} 页", pages.max(1))));
+            }
+            let products = store::product_page(conn, &filter, ordering, offset, PAGE_SIZE)?;
+            Ok((count, products))
+        })
+        .await?;
+    if remembered.is_none() {
+        app.totals.put(PRODUCTS, key, generation, count);
+    }
+    Ok((count, Arc::new(products)))
 }
 
 /// POST /upload (not in the seed): a seller uploads an image (multipart
@@ -601,6 +628,7 @@ pub async fn create_order(call: Call) -> Result<Done, Error> {
             store::order_by_id(tx, id)?.ok_or_else(|| shop_error("订单不存在"))
         })
         .await?;
+    call.pages.changed();
     Ok(done("下单成功", order.to_json()))
 }
 

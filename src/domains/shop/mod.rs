@@ -14,6 +14,7 @@ pub mod demo;
 pub mod envelope;
 pub mod handlers;
 pub mod model;
+pub mod pages;
 pub mod routes;
 pub mod store;
 

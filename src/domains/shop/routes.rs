@@ -5,7 +5,10 @@
 use warp::filters::BoxedFilter;
 use warp::{Filter, Rejection};
 
+use std::sync::Arc;
+
 use super::handlers::{self as h, Call};
+use super::pages::PageCache;
 use super::{COOKIE, ENDPOINTS, envelope};
 use crate::app::{SharedApp, with_app};
 use crate::web::{self, Response};
@@ -15,7 +18,7 @@ pub fn routes(app: SharedApp) -> BoxedFilter<(Response,)> {
     use envelope::{reply, reply_with_cookie as cookie};
     use warp::{get, path, post};
     use web::{route, route1, route2};
-    let a = &app;
+    let a = &(app, Arc::new(PageCache::default()));
     #[rustfmt::skip]
     let routes = vec![
         route(path!("user" / "register" / "customer"), post(), call(a), h::register_customer, reply),
@@ -44,7 +47,10 @@ pub fn routes(app: SharedApp) -> BoxedFilter<(Response,)> {
 }
 
 /// The shared input of every endpoint.
-fn call(app: &SharedApp) -> impl Filter<Extract = (Call,), Error = Rejection> + Clone + use<> {
+fn call(
+    (app, pages): &(SharedApp, Arc<PageCache>),
+) -> impl Filter<Extract = (Call,), Error = Rejection> + Clone + use<> {
+    let pages = pages.clone();
     with_app(app.clone())
         .and(crate::body::input(app.settings.limits))
         .and(crate::session::presented(COOKIE))
@@ -52,13 +58,14 @@ fn call(app: &SharedApp) -> impl Filter<Extract = (Call,), Error = Rejection> + 
         .and(web::base_url())
         .and(warp::path::full())
         .map(
-            |app, input, token, ip, base_url, path: warp::path::FullPath| Call {
+            move |app, input, token, ip, base_url, path: warp::path::FullPath| Call {
                 app,
                 input,
                 token,
                 ip,
                 base_url,
                 path: path.as_str().into(),
+                pages: pages.clone(),
             },
         )
 }
