@@ -93,9 +93,17 @@ pub fn landing_page(enabled: &[Domain], root: Option<Domain>) -> String {
         } else {
             ""
         };
+        let docs_link = if served {
+            format!(
+                " <a href=\"/docs/#/{name}\">Try it in the API docs</a>.",
+                name = domain.name()
+            )
+        } else {
+            String::new()
+        };
         cards.push_str(&format!(
             "<section id=\"{name}\" class=\"{class}\"><h2>{name} <small>{state}</small></h2>\
-             <p>{title}. Prefix <code>/{name}</code>.{root_note}</p>{table}</section>\n",
+             <p>{title}. Prefix <code>/{name}</code>.{root_note}{docs_link}</p>{table}</section>\n",
             name = domain.name(),
             class = if served { "on" } else { "off" },
             title = escape_html(domain.title()),

@@ -16,6 +16,7 @@ pub mod error;
 pub mod files;
 pub mod mail;
 pub mod money;
+pub mod openapi;
 pub mod operator;
 pub mod outbox;
 pub mod password;

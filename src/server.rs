@@ -250,6 +250,8 @@ fn routes(
         .unify()
         .or(crate::operator::routes(admin_token, app.db.clone()))
         .unify()
+        .or(crate::openapi::routes(domains))
+        .unify()
         .boxed();
     let delay = app.settings.delay;
     let with_delay = move || {

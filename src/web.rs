@@ -30,6 +30,11 @@ pub struct Endpoint {
     /// Segments separated by `/`; `{name}` matches any one segment.
     pub path: &'static str,
     pub summary: &'static str,
+    /// The input, for `/openapi.json`: names separated by spaces, each
+    /// with an optional `:type` (`int`, `number`, `bool`, `array`, `file`;
+    /// text when left out) and a `?` when optional. Query parameters for
+    /// GET, body fields otherwise.
+    pub fields: &'static str,
 }
 
 /// Why no route of a domain took a request.
@@ -318,11 +323,13 @@ mod tests {
             method: "GET",
             path: "/api/user/info/{username}",
             summary: "",
+            fields: "",
         },
         Endpoint {
             method: "POST",
             path: "/api/user/new",
             summary: "",
+            fields: "",
         },
     ];
 

@@ -260,3 +260,97 @@ async fn shutdown_lets_a_request_in_flight_finish() {
     // And the listener is closed.
     assert!(reqwest::get(format!("{base}/healthz")).await.is_err());
 }
+
+#[tokio::test]
+async fn openapi_lists_every_route_and_every_listed_route_is_served() {
+    let app = spawn_app().await;
+    let (status, document) = app.get("/openapi.json", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(document["openapi"], "3.0.3");
+    let paths = document["paths"].as_object().expect("paths");
+
+    // Every endpoint of every domain is an operation, and nothing else is
+    // but the four server-wide routes.
+    let mut expected = 4;
+    for domain in onebox::domains::Domain::ALL {
+        for endpoint in domain.endpoints() {
+            expected += 1;
+            let path = format!("/{}{}", domain.name(), endpoint.path);
+            let operation = &paths[&path][endpoint.method.to_lowercase()];
+            assert_eq!(operation["tags"][0], domain.name(), "{path}");
+            assert!(operation["responses"]["200"].is_object(), "{path}");
+        }
+    }
+    let operations: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
+    assert_eq!(operations, expected);
+
+    // Every operation it lists is routed (whatever the answer to an empty
+    // request), never the domain's "no such path" or a 405.
+    for (path, methods) in paths {
+        let concrete = path
+            .replace("{username}", "demo")
+            .replace("{status}", "4")
+            .replace("{id}", "1")
+            .replace("{pid}", "1");
+        for method in methods.as_object().unwrap().keys() {
+            let method = reqwest::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let response = app
+                .client
+                .request(method.clone(), app.url(&concrete))
+                .bearer_auth(common::OPERATOR_TOKEN)
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            let body = String::from_utf8_lossy(&response.bytes().await.unwrap()).into_owned();
+            assert_ne!(status, 405, "{method} {concrete}: {body}");
+            for unrouted in [
+                "没有这个接口",
+                "no such API",
+                "the landing page lists every API",
+            ] {
+                assert!(!body.contains(unrouted), "{method} {concrete}: {body}");
+            }
+        }
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_docs_page_is_served_from_the_binary() {
+    let app = spawn_app().await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let response = client.get(app.url("/docs")).send().await.unwrap();
+    assert_eq!(response.status(), 301);
+    assert_eq!(response.headers()["location"], "/docs/");
+    let page = client.get(app.url("/docs/")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("swagger-ui"));
+    assert!(
+        !html.contains("http://") && !html.contains("https://"),
+        "no CDN: {html}"
+    );
+    let init = client
+        .get(app.url("/docs/swagger-initializer.js"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(init.contains("\"/openapi.json\""), "{init}");
+    for file in ["swagger-ui-bundle.js", "swagger-ui.css"] {
+        let response = client
+            .get(app.url(&format!("/docs/{file}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{file}");
+        assert!(response.bytes().await.unwrap().len() > 10_000, "{file}");
+    }
+    app.stop().await;
+}

@@ -1,0 +1,361 @@
+//! `/openapi.json`, generated from each domain's endpoint table (paths,
+//! methods, summaries and input fields), so the document cannot drift from
+//! the routes: a test asks the server for every operation it lists and
+//! checks each table entry is listed. Each domain's envelope, status codes
+//! and ways of logging in are described here once.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value, json};
+use warp::Filter;
+use warp::filters::BoxedFilter;
+use warp::http::{HeaderValue, StatusCode, header};
+
+use crate::domains::Domain;
+use crate::web::{Endpoint, Response};
+
+/// One input field parsed from an endpoint's `fields`.
+struct Field<'a> {
+    name: &'a str,
+    kind: &'a str,
+    required: bool,
+}
+
+fn fields(spec: &str) -> Vec<Field<'_>> {
+    spec.split_whitespace()
+        .map(|word| {
+            let (word, required) = match word.strip_suffix('?') {
+                Some(w) => (w, false),
+                None => (word, true),
+            };
+            let (name, kind) = word.split_once(':').unwrap_or((word, "string"));
+            Field {
+                name,
+                kind,
+                required,
+            }
+        })
+        .collect()
+}
+
+fn schema_of(kind: &str) -> Value {
+    match kind {
+        "int" => json!({"type": "integer"}),
+        "number" => json!({"type": "number"}),
+        "bool" => json!({"type": "boolean"}),
+        "array" => json!({"type": "array", "items": {}}),
+        "file" => json!({"type": "string", "format": "binary"}),
+        _ => json!({"type": "string"}),
+    }
+}
+
+/// What a domain's answers look like, and how a client logs in.
+struct DomainDocs {
+    /// The JSON schema of every answer (success or failure).
+    envelope: Value,
+    /// HTTP statuses an operation may answer with, besides 200.
+    statuses: &'static [(u16, &'static str)],
+    /// Security schemes (names in `components.securitySchemes`).
+    security: &'static [&'static str],
+    /// How to log in, for the tag's description.
+    login: &'static str,
+}
+
+const ROUTING: &[(u16, &str)] = &[(404, "No such path"), (405, "Wrong method (see Allow)")];
+
+fn docs(domain: Domain) -> DomainDocs {
+    match domain {
+        Domain::Parking => DomainDocs {
+            envelope: json!({"type": "object", "required": ["msg", "code", "data"],
+                "properties": {"msg": {"type": "string"}, "code": {"type": "integer"}, "data": {}}}),
+            statuses: ROUTING,
+            security: &["bearer"],
+            login: "POST /parking/api/user/login with username and password (demo: demo / demo1234); send data.token as Authorization: Bearer. Every answer is HTTP 200 with the outcome in code (200 success; 401-409 failures as the seed lists).",
+        },
+        Domain::Labs => DomainDocs {
+            envelope: json!({"type": "object", "required": ["status", "message"],
+                "properties": {"status": {"type": "integer"}, "message": {"type": "string"}, "data": {}}}),
+            statuses: ROUTING,
+            security: &["labs_cookie", "bearer"],
+            login: "GET /labs/user/login/code for the captcha, then POST /labs/user/login with sid, password and code (demo: admin / admin1234; start with --captcha off to skip it). The session is the onebox_labs cookie. status 200 success, 300 failure, 400 no permission.",
+        },
+        Domain::Rental => DomainDocs {
+            envelope: json!({"type": "object", "required": ["state"],
+                "properties": {"state": {"type": "integer"}, "error_msg": {"type": "string"}}}),
+            statuses: ROUTING,
+            security: &["rental_cookie", "bearer"],
+            login: "POST /rental/operation/login with username and password (demo: owner / owner1234). The session is the onebox_rental cookie. state 1 success, 0 failure with error_msg.",
+        },
+        Domain::Family => DomainDocs {
+            envelope: json!({"oneOf": [
+                {"type": "object", "description": "{code, msg, ...} or, for an authentication failure, {detail}"},
+                {"type": "array", "description": "a list, as the seed shows"}
+            ]}),
+            statuses: &[
+                (400, "Bad Request"),
+                (401, "认证失败: no token, or it expired"),
+                (403, "Forbidden"),
+                (404, "No such record or path"),
+                (405, "Wrong method (see Allow)"),
+                (418, "No such application"),
+                (429, "Too many failed logins"),
+                (460, "Reach the upper limit"),
+            ],
+            security: &["family_token", "bearer"],
+            login: "POST /family/api/v1/user_manage/login/ with username and password (demo: parent / parent1234); pass the token as ?token= (or in the body, or as Bearer). It ends after 15 minutes without use. HTTP status equals code.",
+        },
+        Domain::Shop => DomainDocs {
+            envelope: json!({"type": "object", "required": ["success", "code", "message", "data"],
+                "properties": {"success": {"type": "boolean"}, "code": {"type": "integer"},
+                    "message": {"type": "string", "nullable": true}, "data": {"nullable": true}}}),
+            statuses: &[
+                (400, "Failure (codes 300, 302, 402, 403)"),
+                (401, "Not logged in (code 401)"),
+                (403, "Not allowed (codes 301, 400)"),
+                (404, "No such shop, product, page or path"),
+                (405, "Wrong method (see Allow)"),
+            ],
+            security: &["shop_cookie", "bearer"],
+            login: "POST /shop/user/login with email and password (demo: customer@example.com / customer1234, seller1@example.com / seller1234). The session is the onebox_shop cookie.",
+        },
+    }
+}
+
+fn operation(domain: Domain, endpoint: &Endpoint, docs: &DomainDocs) -> Value {
+    let mut parameters = Vec::new();
+    for segment in endpoint.path.split('/') {
+        if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            let kind = if name == "username" { "string" } else { "int" };
+            parameters.push(
+                json!({"name": name, "in": "path", "required": true, "schema": schema_of(kind)}),
+            );
+        }
+    }
+    let input = fields(endpoint.fields);
+    let mut op = Map::new();
+    op.insert("tags".into(), json!([domain.name()]));
+    op.insert("summary".into(), json!(endpoint.summary));
+    let id: String = format!(
+        "{}_{}{}",
+        domain.name(),
+        endpoint.method.to_lowercase(),
+        endpoint.path
+    )
+    .chars()
+    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+    .collect();
+    op.insert("operationId".into(), json!(id));
+    if endpoint.method == "GET" {
+        for field in &input {
+            parameters.push(json!({"name": field.name, "in": "query", "required": field.required, "schema": schema_of(field.kind)}));
+        }
+    } else if !input.is_empty() {
+        let mut properties = Map::new();
+        let mut required = Vec::new();
+        for field in &input {
+            properties.insert(field.name.to_string(), schema_of(field.kind));
+            if field.required {
+                required.push(json!(field.name));
+            }
+        }
+        let mut schema = json!({"type": "object", "properties": properties});
+        if !required.is_empty() {
+            schema["required"] = Value::Array(required);
+        }
+        let content = if input.iter().any(|f| f.kind == "file") {
+            json!({"multipart/form-data": {"schema": schema}})
+        } else {
+            json!({"application/json": {"schema": schema},
+                   "application/x-www-form-urlencoded": {"schema": schema}})
+        };
+        op.insert(
+            "requestBody".into(),
+            json!({"required": true, "content": content}),
+        );
+    }
+    op.insert("parameters".into(), Value::Array(parameters));
+    let success = match (domain, endpoint.path) {
+        (Domain::Labs, "/user/login/code") => {
+            json!({"description": "A captcha", "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}}})
+        }
+        (Domain::Family, "/api/v1/report/chart.svg") => {
+            json!({"description": "The chart", "content": {"image/svg+xml": {"schema": {"type": "string"}}}})
+        }
+        _ => json!({"description": "The answer in the domain's envelope",
+                    "content": {"application/json": {"schema": docs.envelope}}}),
+    };
+    let mut responses = Map::new();
+    responses.insert("200".into(), success);
+    for (status, what) in docs.statuses {
+        responses.insert(
+            status.to_string(),
+            json!({"description": what, "content": {"application/json": {"schema": docs.envelope}}}),
+        );
+    }
+    op.insert("responses".into(), Value::Object(responses));
+    let mut security: Vec<Value> = docs.security.iter().map(|s| json!({ *s: [] })).collect();
+    security.push(json!({}));
+    op.insert("security".into(), Value::Array(security));
+    Value::Object(op)
+}
+
+fn server_wide() -> Value {
+    json!({
+        "/healthz": {"get": {"tags": ["server"], "operationId": "healthz", "summary": "Liveness",
+            "responses": {"200": {"description": "Up", "content": {"application/json": {"schema": {
+                "type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}}}}}}}},
+        "/openapi.json": {"get": {"tags": ["server"], "operationId": "openapi", "summary": "This document",
+            "responses": {"200": {"description": "OpenAPI 3", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+        "/files/{id}": {"get": {"tags": ["server"], "operationId": "file", "summary": "An uploaded image",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+            "responses": {
+                "200": {"description": "The image", "content": {"image/*": {"schema": {"type": "string", "format": "binary"}}}},
+                "304": {"description": "Not modified (ETag)"},
+                "404": {"description": "No such file", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
+        "/_/outbox.json": {"get": {"tags": ["server"], "operationId": "outbox", "summary": "Mail the server has sent, newest first (operator token)",
+            "security": [{"operator": []}],
+            "responses": {
+                "200": {"description": "The outbox", "content": {"application/json": {"schema": {"type": "array", "items": {
+                    "type": "object", "properties": {"to": {"type": "string"}, "subject": {"type": "string"},
+                    "body": {"type": "string"}, "sent_at": {"type": "string"}}}}}}},
+                "404": {"description": "Without the operator token", "content": {"application/json": {"schema": {"type": "object"}}}}}}}
+    })
+}
+
+/// The document for the domains this server serves.
+pub fn document(domains: &[Domain]) -> Value {
+    let mut paths = match server_wide() {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    };
+    let mut tags = vec![json!({"name": "server", "description": "Server-wide routes"})];
+    for domain in domains {
+        let docs = docs(*domain);
+        tags.push(json!({"name": domain.name(), "description": format!("{}. {}", domain.title(), docs.login)}));
+        for endpoint in domain.endpoints() {
+            let path = format!("/{}{}", domain.name(), endpoint.path);
+            let entry = paths.entry(path).or_insert_with(|| json!({}));
+            entry[endpoint.method.to_lowercase()] = operation(*domain, endpoint, &docs);
+        }
+    }
+    json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "onebox",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Five classic web backends in one binary. Bodies may be JSON, URL-encoded forms or (for uploads) multipart; numbers may be sent as strings. Each domain answers in its own envelope."
+        },
+        "tags": tags,
+        "paths": paths,
+        "components": {"securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer", "description": "The session token (family, parking) or the session cookie's value"},
+            "labs_cookie": {"type": "apiKey", "in": "cookie", "name": "onebox_labs"},
+            "rental_cookie": {"type": "apiKey", "in": "cookie", "name": "onebox_rental"},
+            "shop_cookie": {"type": "apiKey", "in": "cookie", "name": "onebox_shop"},
+            "family_token": {"type": "apiKey", "in": "query", "name": "token"},
+            "operator": {"type": "http", "scheme": "bearer", "description": "The operator token (--admin-token, or printed at start-up)"}
+        }}
+    })
+}
+
+/// `GET /openapi.json`, and the Swagger UI at `/docs/` (its files are
+/// vendored into the binary by `utoipa-swagger-ui`, so it works offline).
+pub fn routes(domains: &[Domain]) -> BoxedFilter<(Response,)> {
+    let document: Arc<str> = document(domains).to_string().into();
+    let openapi = warp::path!("openapi.json").and(warp::get()).map(move || {
+        let mut response = warp::http::Response::new(document.to_string().into());
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        response
+    });
+    let config = Arc::new(
+        utoipa_swagger_ui::Config::from("/openapi.json")
+            .try_it_out_enabled(true)
+            .with_credentials(true)
+            .persist_authorization(true)
+            .display_request_duration(true),
+    );
+    let docs = warp::path("docs")
+        .and(warp::path::tail())
+        .and(warp::path::full())
+        .and(warp::get())
+        .map(move |tail: warp::path::Tail, full: warp::path::FullPath| {
+            if full.as_str() == "/docs" {
+                // Relative links in the page need the trailing slash.
+                let mut response = Response::default();
+                *response.status_mut() = StatusCode::MOVED_PERMANENTLY;
+                response
+                    .headers_mut()
+                    .insert(header::LOCATION, HeaderValue::from_static("/docs/"));
+                response
+            } else {
+                docs_file(tail.as_str(), config.clone())
+            }
+        });
+    openapi.or(docs).unify().boxed()
+}
+
+fn docs_file(path: &str, config: Arc<utoipa_swagger_ui::Config<'static>>) -> Response {
+    match utoipa_swagger_ui::serve(path, config) {
+        Ok(Some(file)) => {
+            let mut response = warp::http::Response::new(file.bytes.to_vec().into());
+            if let Ok(value) = HeaderValue::from_str(&file.content_type) {
+                response.headers_mut().insert(header::CONTENT_TYPE, value);
+            }
+            if file.gzpipped {
+                response
+                    .headers_mut()
+                    .insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            }
+            response
+        }
+        Ok(None) => crate::web::json(
+            StatusCode::NOT_FOUND,
+            &json!({"error": "not found; the API docs are at /docs/"}),
+        ),
+        Err(e) => {
+            tracing::error!("docs: {e}");
+            crate::web::json(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                &json!({"error": "the docs page could not be prepared"}),
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_specs_give_names_types_and_optionality() {
+        let parsed = fields("username amount:number tag:array? image:file?");
+        let shape: Vec<(&str, &str, bool)> = parsed
+            .iter()
+            .map(|f| (f.name, f.kind, f.required))
+            .collect();
+        assert_eq!(
+            shape,
+            [
+                ("username", "string", true),
+                ("amount", "number", true),
+                ("tag", "array", false),
+                ("image", "file", false)
+            ]
+        );
+    }
+
+    #[test]
+    fn every_endpoint_of_every_domain_is_an_operation() {
+        let document = document(&Domain::ALL);
+        for domain in Domain::ALL {
+            for endpoint in domain.endpoints() {
+                let path = format!("/{}{}", domain.name(), endpoint.path);
+                let operation = &document["paths"][&path][endpoint.method.to_lowercase()];
+                assert!(operation.is_object(), "{} {path}", endpoint.method);
+            }
+        }
+    }
+}
