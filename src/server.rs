@@ -274,11 +274,18 @@ fn routes(
     if let Some(domain_routes) = root.map(|d| d.routes(app)) {
         tree = tree.or(with_delay().and(domain_routes)).unify().boxed();
     }
-    let not_found = warp::any().map(|| {
-        web::json(
+    let not_found = web::unrouted(SERVER_ROUTES).map(|unrouted| match unrouted {
+        web::Unrouted::MethodNotAllowed { allow } => web::with_allow(
+            web::json(
+                StatusCode::METHOD_NOT_ALLOWED,
+                &serde_json::json!({"error": format!("method not allowed; use {}", allow.join(" or "))}),
+            ),
+            &allow,
+        ),
+        web::Unrouted::NotFound { .. } => web::json(
             StatusCode::NOT_FOUND,
             &serde_json::json!({"error": "not found; the landing page at / lists every API"}),
-        )
+        ),
     });
     let tree = tree.or(not_found).unify().boxed();
     cors.wrap(tree)
@@ -286,6 +293,52 @@ fn routes(
         .map(Reply::into_response)
         .boxed()
 }
+
+/// The server-wide routes, so a wrong method on them is 405, not 404.
+const SERVER_ROUTES: &[web::Endpoint] = &[
+    web::Endpoint {
+        method: "GET",
+        path: "/",
+        summary: "Landing page",
+        fields: "",
+    },
+    web::Endpoint {
+        method: "GET",
+        path: "/healthz",
+        summary: "Liveness",
+        fields: "",
+    },
+    web::Endpoint {
+        method: "GET",
+        path: "/openapi.json",
+        summary: "OpenAPI document",
+        fields: "",
+    },
+    web::Endpoint {
+        method: "GET",
+        path: "/docs",
+        summary: "API docs",
+        fields: "",
+    },
+    web::Endpoint {
+        method: "GET",
+        path: "/files/{id}",
+        summary: "Uploaded image",
+        fields: "",
+    },
+    web::Endpoint {
+        method: "GET",
+        path: "/_/outbox",
+        summary: "Outbox page",
+        fields: "",
+    },
+    web::Endpoint {
+        method: "GET",
+        path: "/_/outbox.json",
+        summary: "Outbox",
+        fields: "",
+    },
+];
 
 fn access_log(info: warp::log::Info<'_>) {
     let status = info.status().as_u16();

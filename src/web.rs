@@ -54,12 +54,23 @@ fn pattern_matches(pattern: &str, path: &str) -> bool {
             .all(|(w, g)| (w.starts_with('{') && w.ends_with('}')) || w == g)
 }
 
+fn placeholders(pattern: &str) -> usize {
+    pattern.split('/').filter(|s| s.starts_with('{')).count()
+}
+
 /// Classifies a request no route took: a known path with another method is
-/// 405 (with the methods it has), anything else 404.
+/// 405 (with the methods it has), anything else 404. Where patterns
+/// overlap, the most literal wins: `/shop/1/product/add` is the `add`
+/// route, not `/shop/{id}/product/{pid}`.
 pub fn classify(endpoints: &[Endpoint], method: Method, path: &str) -> Unrouted {
-    let mut allow: Vec<&'static str> = endpoints
+    let matching: Vec<&Endpoint> = endpoints
         .iter()
         .filter(|e| pattern_matches(e.path, path))
+        .collect();
+    let fewest = matching.iter().map(|e| placeholders(e.path)).min();
+    let mut allow: Vec<&'static str> = matching
+        .iter()
+        .filter(|e| Some(placeholders(e.path)) == fewest)
         .map(|e| e.method)
         .collect();
     allow.dedup();
@@ -332,6 +343,32 @@ mod tests {
             fields: "",
         },
     ];
+
+    #[test]
+    fn the_most_literal_pattern_decides_the_allowed_methods() {
+        const OVERLAPPING: &[Endpoint] = &[
+            Endpoint {
+                method: "POST",
+                path: "/shop/{id}/product/add",
+                summary: "",
+                fields: "",
+            },
+            Endpoint {
+                method: "GET",
+                path: "/shop/{id}/product/{pid}",
+                summary: "",
+                fields: "",
+            },
+        ];
+        match classify(OVERLAPPING, Method::GET, "/shop/1/product/add") {
+            Unrouted::MethodNotAllowed { allow } => assert_eq!(allow, ["POST"]),
+            other => panic!("{other:?}"),
+        }
+        match classify(OVERLAPPING, Method::POST, "/shop/1/product/7") {
+            Unrouted::MethodNotAllowed { allow } => assert_eq!(allow, ["GET"]),
+            other => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     fn a_known_path_with_another_method_is_405() {
