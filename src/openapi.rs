@@ -162,8 +162,16 @@ fn operation(domain: Domain, endpoint: &Endpoint, docs: &DomainDocs) -> Value {
         if !required.is_empty() {
             schema["required"] = Value::Array(required);
         }
+        let example = domain
+            .examples()
+            .iter()
+            .find(|e| e.method == endpoint.method && e.path == endpoint.path)
+            .and_then(|e| serde_json::from_str::<Value>(e.body).ok());
         let content = if input.iter().any(|f| f.kind == "file") {
             json!({"multipart/form-data": {"schema": schema}})
+        } else if let Some(example) = example {
+            json!({"application/json": {"schema": schema, "example": example},
+                   "application/x-www-form-urlencoded": {"schema": schema}})
         } else {
             json!({"application/json": {"schema": schema},
                    "application/x-www-form-urlencoded": {"schema": schema}})
@@ -345,6 +353,31 @@ mod tests {
                 ("image", "file", false)
             ]
         );
+    }
+
+    #[test]
+    fn every_example_is_json_for_a_documented_endpoint() {
+        for domain in Domain::ALL {
+            for example in domain.examples() {
+                let body: Value = serde_json::from_str(example.body)
+                    .unwrap_or_else(|e| panic!("{} {}: {e}", example.method, example.path));
+                assert!(body.is_object());
+                let endpoint = domain
+                    .endpoints()
+                    .iter()
+                    .find(|e| e.method == example.method && e.path == example.path)
+                    .unwrap_or_else(|| panic!("no endpoint {} {}", example.method, example.path));
+                let names: Vec<&str> = fields(endpoint.fields).iter().map(|f| f.name).collect();
+                for key in body.as_object().into_iter().flat_map(|o| o.keys()) {
+                    assert!(
+                        names.contains(&key.as_str()) || key == "token",
+                        "{} {} example has {key}, not among {names:?}",
+                        example.method,
+                        example.path
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -37,6 +37,14 @@ pub struct Endpoint {
     pub fields: &'static str,
 }
 
+/// An example request body for one endpoint, as JSON text.
+#[derive(Debug, Clone, Copy)]
+pub struct Example {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub body: &'static str,
+}
+
 /// Why no route of a domain took a request.
 #[derive(Debug, Clone)]
 pub enum Unrouted {
@@ -167,6 +175,13 @@ pub fn domain_tree(
     routes: Vec<BoxedFilter<(Response,)>>,
     unrouted_reply: fn(Unrouted) -> Response,
 ) -> BoxedFilter<(Response,)> {
+    // One route per documented endpoint: a route added without its table
+    // entry (which `/openapi.json` is made from) fails every test.
+    debug_assert_eq!(
+        routes.len(),
+        endpoints.len(),
+        "a domain's routes and its endpoint table must match one to one"
+    );
     let fallback = unrouted(endpoints).map(unrouted_reply).boxed();
     routes
         .into_iter()

@@ -5,7 +5,7 @@
 use warp::filters::BoxedFilter;
 
 use crate::app::SharedApp;
-use crate::web::{Endpoint, Response};
+use crate::web::{Endpoint, Example, Response};
 
 pub mod family;
 pub mod labs;
@@ -62,6 +62,17 @@ impl Domain {
             Domain::Rental => rental::ENDPOINTS,
             Domain::Family => family::ENDPOINTS,
             Domain::Shop => shop::ENDPOINTS,
+        }
+    }
+
+    /// Example request bodies, for the API docs.
+    pub fn examples(self) -> &'static [Example] {
+        match self {
+            Domain::Parking => parking::EXAMPLES,
+            Domain::Labs => labs::EXAMPLES,
+            Domain::Rental => rental::EXAMPLES,
+            Domain::Family => family::EXAMPLES,
+            Domain::Shop => shop::EXAMPLES,
         }
     }
 

@@ -9,7 +9,7 @@
 //! HTTP status equal to `code`; lists are bare arrays, as the seed shows.
 
 use crate::session::Policy;
-use crate::web::Endpoint;
+use crate::web::{Endpoint, Example};
 
 pub mod demo;
 pub mod envelope;
@@ -248,5 +248,85 @@ pub const ENDPOINTS: &[Endpoint] = &[
         path: "/api/v1/report/chart.svg",
         summary: "The report's monthly income and expense as an SVG bar chart",
         fields: "scope? start? end?",
+    },
+];
+
+/// Request bodies from the seed's examples (or in their style), shown in
+/// `/openapi.json`.
+pub const EXAMPLES: &[Example] = &[
+    Example {
+        method: "POST",
+        path: "/api/v1/user_manage/register",
+        body: r#"{"username": "demo", "password": "demo1234", "pwdagain": "demo1234"}"#,
+    },
+    Example {
+        method: "POST",
+        path: "/api/v1/user_manage/login",
+        body: r#"{"username": "parent", "password": "parent1234"}"#,
+    },
+    Example {
+        method: "DELETE",
+        path: "/api/v1/user_manage/logout",
+        body: r#"{"token": "d5d8354d-646d-4d83-a4d4-4f3d8628eb2b"}"#,
+    },
+    Example {
+        method: "PUT",
+        path: "/api/v1/user_manage/user_info",
+        body: r#"{"telephone": "13800000000", "email": "jiazhang@163.com", "sex": "男"}"#,
+    },
+    Example {
+        method: "POST",
+        path: "/api/v1/message",
+        body: r#"{"receive_id": "child", "title": "系统测试", "text": "系统测试消息"}"#,
+    },
+    Example {
+        method: "DELETE",
+        path: "/api/v1/message",
+        body: r#"{"id": "1"}"#,
+    },
+    Example {
+        method: "PUT",
+        path: "/api/v1/message",
+        body: r#"{"id": "1", "state": "2"}"#,
+    },
+    Example {
+        method: "POST",
+        path: "/api/v1/family/familyManage",
+        body: r#"{"family_name": "newfamily"}"#,
+    },
+    Example {
+        method: "POST",
+        path: "/api/v1/user_manage/about_family",
+        body: r#"{"family_id": "1"}"#,
+    },
+    Example {
+        method: "PUT",
+        path: "/api/v1/family/familyMember",
+        body: r#"{"parent_id": "2", "user_id": "5", "is_agree": "0"}"#,
+    },
+    Example {
+        method: "POST",
+        path: "/api/v1/bill/Income",
+        body: r#"{"money": "510", "remarks": "学习2", "time": "2019-10-1 12:12:12"}"#,
+    },
+    Example {
+        method: "POST",
+        path: "/api/v1/bill/Expense",
+        body: r#"{"money": "88.5", "remarks": "晚饭", "time": "2019-10-1 19:00:00"}"#,
+    },
+    Example {
+        method: "POST",
+        path: "/api/v1/bank/Deposit",
+        body: r#"{"bank": "建设银行", "type": "定期", "money": "10000", "rate": "2.15", "start_time": "2019-12-01", "end_time": "2020-12-01"}"#,
+    },
+    Example {
+        method: "POST",
+        path: "/api/v1/loan",
+        body: r#"{"direction": "借出", "counterparty": "张三", "money": "500", "time": "2019-10-05 10:00:00", "due_time": "2020-01-01"}"#,
+    },
+    Example {
+        method: "POST",
+        path: "/api/v1/loan/repay",
+        body: r#"{"id": "1", "money": "100"}"#,
     },
 ];

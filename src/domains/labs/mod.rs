@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use crate::app::SharedApp;
 use crate::session::Policy;
-use crate::web::Endpoint;
+use crate::web::{Endpoint, Example};
 
 pub mod demo;
 pub mod envelope;
@@ -226,3 +226,18 @@ pub fn add_admin(
     })?;
     Ok(())
 }
+
+/// Request bodies from the seed's examples (or in their style), shown in
+/// `/openapi.json`.
+pub const EXAMPLES: &[Example] = &[
+    Example {
+        method: "POST",
+        path: "/user/login",
+        body: r#"{"sid": "20160030", "password": "student1234", "code": "ab12"}"#,
+    },
+    Example {
+        method: "POST",
+        path: "/project/create",
+        body: r#"{"name": "智能小车", "lab_name": "智能系统实验室", "aim": "参加竞赛", "memberIds": "20160031@20160032", "duration": "6个月"}"#,
+    },
+];

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use crate::app::SharedApp;
 use crate::session::Policy;
-use crate::web::Endpoint;
+use crate::web::{Endpoint, Example};
 
 pub mod demo;
 pub mod envelope;
@@ -138,3 +138,23 @@ pub fn add_lot(db: &Path, name: &str, capacity: i64, price_cents: i64) -> Result
     }
     crate::db::write_for_cli(db, |tx| store::insert_lot(tx, name, capacity, price_cents))
 }
+
+/// Request bodies from the seed's examples (or in their style), shown in
+/// `/openapi.json`.
+pub const EXAMPLES: &[Example] = &[
+    Example {
+        method: "POST",
+        path: "/api/user/login",
+        body: r#"{"username": "demo", "password": "demo1234"}"#,
+    },
+    Example {
+        method: "POST",
+        path: "/api/user/new",
+        body: r#"{"username": "zhangsan", "password": "password123", "email": "zhangsan@example.com"}"#,
+    },
+    Example {
+        method: "POST",
+        path: "/api/order/new",
+        body: r#"{"username": "demo", "parkinglot_id": 1}"#,
+    },
+];

@@ -1,6 +1,6 @@
-//! Parking's warp filters: one function per endpoint, its doc line the
-//! route. Handlers never reject; whatever no route takes is classified by
-//! the endpoint table into the envelope's 404 / 405, so nothing under the
+//! Parking's warp filters: one line per endpoint (path, method, handler,
+//! renderer). Handlers never reject; whatever no route takes is classified
+//! by the endpoint table into the envelope's 404 / 405, so nothing under the
 //! prefix can fall out as a bare warp rejection.
 
 use warp::Filter;
@@ -12,34 +12,28 @@ use crate::web::{self, PathText, Response};
 
 /// Every request under the prefix, answered in parking's envelope.
 pub fn routes(app: SharedApp) -> BoxedFilter<(Response,)> {
-    let api = user_login(&app)
-        .or(user_logout(&app))
-        .unify()
-        .or(user_new(&app))
-        .unify()
-        .or(user_info(&app))
-        .unify()
-        .or(user_modification(&app))
-        .unify()
-        .or(user_orders(&app))
-        .unify()
-        .or(user_recharge(&app))
-        .unify()
-        .or(order_new(&app))
-        .unify()
-        .or(order_start(&app))
-        .unify()
-        .or(order_end(&app))
-        .unify()
-        .or(order_cancel(&app))
-        .unify()
-        .or(lot_list(&app))
-        .unify()
-        .or(lot_info(&app))
-        .unify();
-    api.or(web::unrouted(ENDPOINTS).map(envelope::unrouted))
-        .unify()
-        .boxed()
+    use envelope::{reply, reply_object_data as object_data};
+    use handlers as h;
+    use warp::{get, path, post};
+    use web::{route, route1, route2};
+    let a = &app;
+    #[rustfmt::skip]
+    let routes = vec![
+        route(path!("api" / "user" / "login"), post(), call(a), h::user_login, reply),
+        route(path!("api" / "user" / "logout"), post(), call(a), h::user_logout, reply),
+        route(path!("api" / "user" / "new"), post(), call(a), h::user_new, object_data),
+        route1(path!("api" / "user" / "info" / PathText), get(), call(a), |u: PathText, c| h::user_info(u.0, c), reply),
+        route(path!("api" / "user" / "modification"), post(), call(a), h::user_modification, object_data),
+        route2(path!("api" / "user" / "order" / PathText / PathText), get(), call(a), |u: PathText, s: PathText, c| h::user_orders(u.0, s.0, c), reply),
+        route(path!("api" / "user" / "recharge"), post(), call(a), h::user_recharge, reply),
+        route(path!("api" / "order" / "new"), post(), call(a), h::order_new, reply),
+        route(path!("api" / "order" / "start"), post(), call(a), h::order_start, reply),
+        route(path!("api" / "order" / "end"), post(), call(a), h::order_end, reply),
+        route(path!("api" / "order" / "cancel"), post(), call(a), h::order_cancel, reply),
+        route(path!("api" / "parkinglot" / "list"), get(), call(a), h::lot_list, reply),
+        route1(path!("api" / "parkinglot" / "info" / PathText), get(), call(a), |id: PathText, c| h::lot_info(id.0, c), reply),
+    ];
+    web::domain_tree(ENDPOINTS, routes, envelope::unrouted)
 }
 
 /// The shared input of every endpoint.
@@ -56,136 +50,4 @@ fn call(
             bearer,
             ip,
         })
-}
-
-/// POST /api/user/login
-fn user_login(app: &SharedApp) -> BoxedFilter<(Response,)> {
-    warp::path!("api" / "user" / "login")
-        .and(warp::post())
-        .and(call(app))
-        .then(handlers::user_login)
-        .map(envelope::reply)
-        .boxed()
-}
-
-/// POST /api/user/logout
-fn user_logout(app: &SharedApp) -> BoxedFilter<(Response,)> {
-    warp::path!("api" / "user" / "logout")
-        .and(warp::post())
-        .and(call(app))
-        .then(handlers::user_logout)
-        .map(envelope::reply)
-        .boxed()
-}
-
-/// POST /api/user/new
-fn user_new(app: &SharedApp) -> BoxedFilter<(Response,)> {
-    warp::path!("api" / "user" / "new")
-        .and(warp::post())
-        .and(call(app))
-        .then(handlers::user_new)
-        .map(envelope::reply_object_data)
-        .boxed()
-}
-
-/// GET /api/user/info/{username}
-fn user_info(app: &SharedApp) -> BoxedFilter<(Response,)> {
-    warp::path!("api" / "user" / "info" / PathText)
-        .and(warp::get())
-        .and(call(app))
-        .then(|username: PathText, call| handlers::user_info(username.0, call))
-        .map(envelope::reply)
-        .boxed()
-}
-
-/// POST /api/user/modification
-fn user_modification(app: &SharedApp) -> BoxedFilter<(Response,)> {
-    warp::path!("api" / "user" / "modification")
-        .and(warp::post())
-        .and(call(app))
-        .then(handlers::user_modification)
-        .map(envelope::reply_object_data)
-        .boxed()
-}
-
-/// GET /api/user/order/{username}/{status}
-fn user_orders(app: &SharedApp) -> BoxedFilter<(Response,)> {
-    warp::path!("api" / "user" / "order" / PathText / PathText)
-        .and(warp::get())
-        .and(call(app))
-        .then(|username: PathText, status: PathText, call| {
-            handlers::user_orders(username.0, status.0, call)
-        })
-        .map(envelope::reply)
-        .boxed()
-}
-
-/// POST /api/user/recharge
-fn user_recharge(app: &SharedApp) -> BoxedFilter<(Response,)> {
-    warp::path!("api" / "user" / "recharge")
-        .and(warp::post())
-        .and(call(app))
-        .then(handlers::user_recharge)
-        .map(envelope::reply)
-        .boxed()
-}
-
-/// POST /api/order/new
-fn order_new(app: &SharedApp) -> BoxedFilter<(Response,)> {
-    warp::path!("api" / "order" / "new")
-        .and(warp::post())
-        .and(call(app))
-        .then(handlers::order_new)
-        .map(envelope::reply)
-        .boxed()
-}
-
-/// POST /api/order/start
-fn order_start(app: &SharedApp) -> BoxedFilter<(Response,)> {
-    warp::path!("api" / "order" / "start")
-        .and(warp::post())
-        .and(call(app))
-        .then(handlers::order_start)
-        .map(envelope::reply)
-        .boxed()
-}
-
-/// POST /api/order/end
-fn order_end(app: &SharedApp) -> BoxedFilter<(Response,)> {
-    warp::path!("api" / "order" / "end")
-        .and(warp::post())
-        .and(call(app))
-        .then(handlers::order_end)
-        .map(envelope::reply)
-        .boxed()
-}
-
-/// POST /api/order/cancel
-fn order_cancel(app: &SharedApp) -> BoxedFilter<(Response,)> {
-    warp::path!("api" / "order" / "cancel")
-        .and(warp::post())
-        .and(call(app))
-        .then(handlers::order_cancel)
-        .map(envelope::reply)
-        .boxed()
-}
-
-/// GET /api/parkinglot/list
-fn lot_list(app: &SharedApp) -> BoxedFilter<(Response,)> {
-    warp::path!("api" / "parkinglot" / "list")
-        .and(warp::get())
-        .and(call(app))
-        .then(handlers::lot_list)
-        .map(envelope::reply)
-        .boxed()
-}
-
-/// GET /api/parkinglot/info/{id}
-fn lot_info(app: &SharedApp) -> BoxedFilter<(Response,)> {
-    warp::path!("api" / "parkinglot" / "info" / PathText)
-        .and(warp::get())
-        .and(call(app))
-        .then(|id: PathText, call| handlers::lot_info(id.0, call))
-        .map(envelope::reply)
-        .boxed()
 }

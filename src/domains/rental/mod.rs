@@ -10,7 +10,7 @@
 use std::path::Path;
 
 use crate::session::Policy;
-use crate::web::Endpoint;
+use crate::web::{Endpoint, Example};
 
 pub mod counts;
 pub mod demo;
@@ -240,3 +240,43 @@ pub fn add_admin(
     })?;
     Ok(())
 }
+
+/// Request bodies from the seed's examples (or in their style), shown in
+/// `/openapi.json`.
+pub const EXAMPLES: &[Example] = &[
+    Example {
+        method: "POST",
+        path: "/gethouselist",
+        body: r#"{"seq": 1, "orderby": 0, "district": "山东省青岛市崂山区五一街道", "range_of_prices": [0, 10000], "range_of_area": [0, 10000], "range_of_floor": [0, 5], "house_type": 2, "elevator": 1}"#,
+    },
+    Example {
+        method: "POST",
+        path: "/getrentallist",
+        body: r#"{"seq": 1, "orderby": 0, "district": "山东省青岛市崂山区五一街道", "range_of_floor": [0, 5], "house_type": 2, "elevator": 1}"#,
+    },
+    Example {
+        method: "POST",
+        path: "/operation/login",
+        body: r#"{"username": "owner", "password": "owner1234"}"#,
+    },
+    Example {
+        method: "POST",
+        path: "/data/addhouse",
+        body: r#"{"district": "北京市海淀区西土城路", "community": "金典小区", "unit": "8单元", "type": "五居", "area": 20, "floor": 8, "elevator": 1, "description": "这房豪华", "imgs": ["a.jpg", "b.jpg"], "deposit": 2000, "pay_method": "月", "cost": 2500}"#,
+    },
+    Example {
+        method: "POST",
+        path: "/data/addrental",
+        body: r#"{"district": "北京市海淀区西土城路", "community": "金典小区", "type": "五居", "floor": 8, "elevator": 1, "description": "这房豪华", "deposit": 2000, "pay_method": "月", "cost": 2500}"#,
+    },
+    Example {
+        method: "POST",
+        path: "/data/deal-details",
+        body: r#"{"start_date": "1/1/1970", "end_date": "1/7/2019", "location": "北京市"}"#,
+    },
+    Example {
+        method: "POST",
+        path: "/operation/apply-house",
+        body: r#"{"house_id": 21, "period": 3, "start_date": "1/1/1970", "end_date": "4/1/2019"}"#,
+    },
+];

@@ -8,7 +8,7 @@
 //! "data"}` with the seed's codes.
 
 use crate::session::Policy;
-use crate::web::Endpoint;
+use crate::web::{Endpoint, Example};
 
 pub mod demo;
 pub mod envelope;
@@ -158,5 +158,50 @@ pub const ENDPOINTS: &[Endpoint] = &[
         path: "/order/list",
         summary: "The user's orders, newest first",
         fields: "",
+    },
+];
+
+/// Request bodies from the seed's examples (or in their style), shown in
+/// `/openapi.json`.
+pub const EXAMPLES: &[Example] = &[
+    Example {
+        method: "POST",
+        path: "/user/register/customer",
+        body: r#"{"name": "小明", "phone": "13700000010", "email": "buyer@example.com", "password": "password123"}"#,
+    },
+    Example {
+        method: "POST",
+        path: "/user/register/seller",
+        body: r#"{"name": "测试商家0", "phone": "13700000001", "email": "seller1@buaa.edu.cn", "password": "password123"}"#,
+    },
+    Example {
+        method: "POST",
+        path: "/user/login",
+        body: r#"{"email": "customer@example.com", "password": "customer1234"}"#,
+    },
+    Example {
+        method: "POST",
+        path: "/user/change-password",
+        body: r#"{"old_password": "旧密码", "new_password": "新密码", "confirm_new_password": "确认新密码"}"#,
+    },
+    Example {
+        method: "POST",
+        path: "/shop/create",
+        body: r#"{"name": "张三的商铺", "address": "北京市朝阳区", "description": "主营电子产品"}"#,
+    },
+    Example {
+        method: "POST",
+        path: "/shop/{id}/create_invitation_code",
+        body: r#"{"expires_in_days": 7, "usage_limit": 1}"#,
+    },
+    Example {
+        method: "POST",
+        path: "/shop/join_by_code",
+        body: r#"{"invitation_code": "ABCD1234"}"#,
+    },
+    Example {
+        method: "POST",
+        path: "/order/create",
+        body: r#"{"product_id": 2, "quantity": 1}"#,
     },
 ];
