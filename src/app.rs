@@ -49,37 +49,49 @@ pub enum Refused {
     WrongPassword,
 }
 
+/// An account that logs in with a password.
+pub trait LoginAccount {
+    /// The account's row id: failed logins count against it, whichever
+    /// name (a student number or an e-mail, any case) was typed.
+    fn account_id(&self) -> i64;
+    fn password_hash(&self) -> &str;
+}
+
 impl App {
     /// A password login, the same in every domain: refused while the
-    /// account or address has failed too often, the account found by
-    /// `lookup`, the password checked against `hash_of(account)` on the
+    /// address, the typed name or the account it names has failed too
+    /// often; the account found by `lookup`, the password checked on the
     /// hashing threads, failures counted and a success clearing the
     /// account's count.
-    pub async fn password_login<U, E>(
+    pub async fn password_login<U: LoginAccount, E>(
         &self,
         domain: &'static str,
-        account: &str,
+        typed: &str,
         address: Option<IpAddr>,
         password: String,
         lookup: impl Future<Output = Result<Option<U>, E>>,
-        hash_of: impl Fn(&U) -> &str,
     ) -> Result<Result<U, Refused>, E>
     where
         E: From<crate::error::Error>,
     {
-        if let Err(throttled) = self.throttle.check(domain, account, address) {
+        let typed = format!("name:{}", typed.trim().to_lowercase());
+        if let Err(throttled) = self.throttle.check(domain, &typed, address) {
             return Ok(Err(Refused::Throttled(throttled.minutes())));
         }
         let Some(user) = lookup.await? else {
-            self.throttle.failed(domain, account, address);
+            self.throttle.failed(domain, &typed, address);
             return Ok(Err(Refused::UnknownAccount));
         };
-        let hash = hash_of(&user).to_string();
+        let account = format!("id:{}", user.account_id());
+        if let Err(throttled) = self.throttle.check(domain, &account, None) {
+            return Ok(Err(Refused::Throttled(throttled.minutes())));
+        }
+        let hash = user.password_hash().to_string();
         if !self.passwords.verify(password, hash).await? {
-            self.throttle.failed(domain, account, address);
+            self.throttle.failed(domain, &account, address);
             return Ok(Err(Refused::WrongPassword));
         }
-        self.throttle.succeeded(domain, account);
+        self.throttle.succeeded(domain, &account);
         Ok(Ok(user))
     }
 }

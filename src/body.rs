@@ -140,6 +140,22 @@ impl Form {
     }
 
     fn insert(&mut self, name: String, value: Value) {
+        // `tag[]=a&tag[]=b` (jQuery) and `tag[0]=a&tag[1]=b` (qs) name one
+        // array field `tag`, even when only one value is sent.
+        if let Some(base) = array_base(&name) {
+            let base = base.to_string();
+            match self.fields.get_mut(&base) {
+                Some(Value::Array(values)) => values.push(value),
+                Some(existing) => {
+                    let first = existing.take();
+                    *existing = Value::Array(vec![first, value]);
+                }
+                None => {
+                    self.fields.insert(base, Value::Array(vec![value]));
+                }
+            }
+            return;
+        }
         match self.fields.get_mut(&name) {
             // A repeated name collects its values in order.
             Some(Value::Array(values)) => values.push(value),
@@ -159,6 +175,13 @@ impl Form {
             self.fields.entry(name).or_insert(value);
         }
     }
+}
+
+/// `tag` for the form names `tag[]` and `tag[3]`.
+fn array_base(name: &str) -> Option<&str> {
+    let (base, index) = name.strip_suffix(']')?.rsplit_once('[')?;
+    (!base.is_empty() && !base.contains('[') && index.bytes().all(|b| b.is_ascii_digit()))
+        .then_some(base)
 }
 
 /// Parses `"12"`, `"12.5"`, `"12.34"` (not negative, not more than two
@@ -240,9 +263,8 @@ where
     S: Stream<Item = Result<B, warp::Error>> + Send + 'static,
     B: Buf + Send + 'static,
 {
-    let content_type = header_text(headers, "content-type")
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    let sent_type = header_text(headers, "content-type").unwrap_or("");
+    let content_type = sent_type.to_ascii_lowercase();
     let declared_length: Option<usize> =
         header_text(headers, "content-length").and_then(|v| v.trim().parse().ok());
     let stream = stream.map(|chunk| chunk.map(|mut buf| buf.copy_to_bytes(buf.remaining())));
@@ -253,8 +275,10 @@ where
                 limit: limits.upload,
             });
         }
-        let boundary = multer::parse_boundary(&content_type)
-            .map_err(|e| BodyError::Multipart(e.to_string()))?;
+        // The boundary is case-sensitive (Chromium's has capitals): take it
+        // from the header as sent, not from the lowercased copy.
+        let boundary =
+            multer::parse_boundary(sent_type).map_err(|e| BodyError::Multipart(e.to_string()))?;
         return read_multipart(stream, boundary, limits).await;
     }
 
@@ -338,7 +362,7 @@ where
         };
         if file_name.is_some() {
             form.files.push(Upload {
-                field: name,
+                field: array_base(&name).map(str::to_string).unwrap_or(name),
                 file_name,
                 bytes,
             });
@@ -403,6 +427,17 @@ mod tests {
     fn json_must_be_an_object() {
         assert!(matches!(parse_json(b"[1,2]"), Err(BodyError::NotAnObject)));
         assert!(matches!(parse_json(b"{oops"), Err(BodyError::Json(_))));
+    }
+
+    #[test]
+    fn bracketed_names_are_arrays_in_every_spelling() {
+        let form = parse_urlencoded(b"tag%5B%5D=a&tag%5B%5D=b&one[]=x&idx[0]=p&idx[1]=q&odd[a]=1")
+            .unwrap();
+        assert_eq!(form.get("tag"), Some(&serde_json::json!(["a", "b"])));
+        assert_eq!(form.get("one"), Some(&serde_json::json!(["x"])));
+        assert_eq!(form.get("idx"), Some(&serde_json::json!(["p", "q"])));
+        assert_eq!(form.get("odd[a]"), Some(&serde_json::json!("1")));
+        assert_eq!(array_base("[]"), None);
     }
 
     #[test]

@@ -123,8 +123,10 @@ pub struct DbArg {
 pub struct ServeArgs {
     #[command(flatten)]
     pub db: DbArg,
-    /// Address to listen on (port 0 picks a free port).
-    #[arg(long, env = "ONEBOX_LISTEN", default_value = "127.0.0.1:8080")]
+    /// Address to listen on: `HOST:PORT` (`localhost`, IPv4, `[IPv6]`),
+    /// `PORT` (on 127.0.0.1) or `:PORT` (every interface, for a LAN). Port
+    /// 0 picks a free port.
+    #[arg(long, env = "ONEBOX_LISTEN", default_value = "127.0.0.1:8080", value_parser = parse_listen)]
     pub listen: SocketAddr,
     /// Domains to serve, comma-separated (default: all in this build).
     #[arg(long, env = "ONEBOX_DOMAINS", value_delimiter = ',')]
@@ -279,9 +281,65 @@ pub fn parse_yuan(text: &str) -> Result<i64, String> {
         .ok_or_else(|| format!("{text:?} is not an amount of yuan with at most two decimals"))
 }
 
+/// `8081` (this machine only, like the default), `:8081` (every
+/// interface, as in Go and Node), `localhost:8081`, `0.0.0.0:8081`,
+/// `[::1]:8081`.
+pub fn parse_listen(text: &str) -> Result<SocketAddr, String> {
+    use std::net::{Ipv4Addr, ToSocketAddrs};
+    let text = text.trim();
+    let port = |p: &str| {
+        p.parse::<u16>()
+            .map_err(|_| format!("{p:?} is not a port number (0-65535)"))
+    };
+    if text.bytes().all(|b| b.is_ascii_digit()) && !text.is_empty() {
+        return Ok(SocketAddr::from((Ipv4Addr::LOCALHOST, port(text)?)));
+    }
+    if let Some(p) = text.strip_prefix(':') {
+        return Ok(SocketAddr::from((Ipv4Addr::UNSPECIFIED, port(p)?)));
+    }
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    let Some((host, p)) = text.rsplit_once(':') else {
+        return Err(format!(
+            "{text:?} is not an address; use PORT, :PORT or HOST:PORT"
+        ));
+    };
+    let port = port(p)?;
+    let mut found: Vec<SocketAddr> = (host, port)
+        .to_socket_addrs()
+        .map_err(|e| format!("cannot resolve {host:?}: {e}"))?
+        .collect();
+    // `localhost` may name ::1 and 127.0.0.1; prefer IPv4, which every
+    // client tries.
+    found.sort_by_key(|a| a.is_ipv6());
+    found
+        .first()
+        .copied()
+        .ok_or_else(|| format!("{host:?} names no address"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn listen_addresses_come_in_every_usual_spelling() {
+        assert_eq!(parse_listen("8081"), Ok("127.0.0.1:8081".parse().unwrap()));
+        assert_eq!(parse_listen(":8081"), Ok("0.0.0.0:8081".parse().unwrap()));
+        assert_eq!(
+            parse_listen("localhost:8081"),
+            Ok("127.0.0.1:8081".parse().unwrap())
+        );
+        assert_eq!(parse_listen("[::1]:0"), Ok("[::1]:0".parse().unwrap()));
+        assert_eq!(
+            parse_listen("10.1.2.3:80"),
+            Ok("10.1.2.3:80".parse().unwrap())
+        );
+        assert!(parse_listen("99999").is_err());
+        assert!(parse_listen("localhost").is_err());
+        assert!(parse_listen(":x").is_err());
+    }
 
     #[test]
     fn sizes_and_durations_parse() {

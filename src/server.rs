@@ -142,16 +142,7 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
         .collect();
     background.push(spawn_session_purge(app.clone(), stopped.clone()));
 
-    let mut shutdown = stopped.clone();
-    let serving = tokio::spawn(async move {
-        warp::serve(routes)
-            .incoming(listener)
-            .graceful(async move {
-                let _ = shutdown.wait_for(|stop| *stop).await;
-            })
-            .run()
-            .await;
-    });
+    let serving = tokio::spawn(serve(listener, routes, stopped.clone()));
     Ok(Server {
         addr,
         app,
@@ -186,6 +177,57 @@ impl Server {
         self.stop().await;
         tracing::info!("stopped; the database is closed");
     }
+}
+
+/// The accept loop. Each request gets the client's address (read by
+/// [`web::client_ip`]), and `HEAD` is answered as the `GET` of the same
+/// path: hyper knows the request was `HEAD` and sends the status and
+/// headers only. A client that hangs up mid-request is not an error.
+async fn serve(
+    listener: tokio::net::TcpListener,
+    routes: BoxedFilter<(Response,)>,
+    mut stopped: tokio::sync::watch::Receiver<bool>,
+) {
+    use hyper_util::rt::{TokioExecutor, TokioIo};
+    use tower_service::Service;
+
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let service = warp::service(routes);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait, don't spin.
+                    tracing::warn!("accepting a connection failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            _ = async { stopped.wait_for(|stop| *stop).await.map(|_| ()) } => break,
+        };
+        let service = service.clone();
+        let per_request = hyper::service::service_fn(
+            move |mut request: hyper::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(web::ClientAddr(peer));
+                if request.method() == warp::http::Method::HEAD {
+                    *request.method_mut() = warp::http::Method::GET;
+                }
+                service.clone().call(request)
+            },
+        );
+        let watcher = graceful.watcher();
+        tokio::spawn(async move {
+            let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+            let connection =
+                builder.serve_connection_with_upgrades(TokioIo::new(stream), per_request);
+            if let Err(e) = watcher.watch(connection).await {
+                tracing::debug!("connection from {peer} ended early: {e}");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
 }
 
 async fn shutdown_signal() {
@@ -288,10 +330,36 @@ fn routes(
         ),
     });
     let tree = tree.or(not_found).unify().boxed();
-    cors.wrap(tree)
+    warp::path::full()
+        .and(cors.wrap(tree))
+        .map(|path: warp::path::FullPath, mut response: Response| {
+            security_headers(path.as_str(), &mut response);
+            response
+        })
         .with(warp::log::custom(access_log))
         .map(Reply::into_response)
         .boxed()
+}
+
+/// Paths whose answers hold nothing private: the landing page, assets,
+/// the API document and its UI, uploaded images, the liveness check.
+fn is_public_resource(path: &str) -> bool {
+    path == "/"
+        || ["/healthz", "/openapi.json", "/docs", "/assets/", "/files/"]
+            .iter()
+            .any(|prefix| path.starts_with(prefix))
+}
+
+/// `nosniff` on every answer, so no browser runs an answer as another
+/// type. API and operator answers may carry a session token, a mailed code
+/// or personal data, so no browser or proxy stores them.
+fn security_headers(path: &str, response: &mut Response) {
+    use warp::http::header::{CACHE_CONTROL, HeaderValue, X_CONTENT_TYPE_OPTIONS};
+    let headers = response.headers_mut();
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    if !is_public_resource(path) && !headers.contains_key(CACHE_CONTROL) {
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
 }
 
 /// The server-wide routes, so a wrong method on them is 405, not 404.

@@ -212,9 +212,14 @@ impl FromStr for PathText {
     }
 }
 
+/// The peer address of a request's connection, set by the server's accept
+/// loop.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub SocketAddr);
+
 /// The client's IP address, when known.
 pub fn client_ip() -> impl Filter<Extract = (Option<IpAddr>,), Error = Infallible> + Clone {
-    warp::addr::remote().map(|addr: Option<SocketAddr>| addr.map(|a| a.ip()))
+    warp::ext::optional::<ClientAddr>().map(|addr: Option<ClientAddr>| addr.map(|a| a.0.ip()))
 }
 
 /// `http://` plus the request's Host, for absolute links in answers (file
@@ -294,12 +299,78 @@ impl Cors {
         let decorated = warp::header::headers_cloned().and(routes).map(
             move |headers: HeaderMap, mut response: Response| {
                 if let Some(origin) = allowed_origin(&cors, &headers) {
+                    if is_cross_site(&origin, &headers) {
+                        partition_cookies(&mut response);
+                    }
                     allow_origin(&mut response, origin);
                 }
                 response
             },
         );
         preflight.or(decorated).unify().boxed()
+    }
+}
+
+/// The host of a URL or a `Host` header, without scheme, port or path.
+fn host_of(authority: &str) -> &str {
+    let authority = authority
+        .split_once("://")
+        .map_or(authority, |(_, rest)| rest);
+    let authority = authority.split('/').next().unwrap_or(authority);
+    if authority.starts_with('[') {
+        return authority
+            .split_once(']')
+            .map_or(authority, |(host, _)| &authority[..=host.len()]);
+    }
+    authority.split(':').next().unwrap_or(authority)
+}
+
+/// A host's site, as browsers draw the SameSite line (ports don't count):
+/// an address or a one-label name is its own site; otherwise the last two
+/// labels (`api.class.edu` and `www.class.edu` are one site).
+fn site_of(host: &str) -> String {
+    let host = host.to_ascii_lowercase();
+    if host.starts_with('[') || host.parse::<IpAddr>().is_ok() {
+        return host;
+    }
+    let labels: Vec<&str> = host.trim_end_matches('.').rsplit('.').take(2).collect();
+    labels.into_iter().rev().collect::<Vec<_>>().join(".")
+}
+
+/// Whether a page at `origin` is on another site than the API it called.
+fn is_cross_site(origin: &HeaderValue, headers: &HeaderMap) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    let origin = origin.to_str().unwrap_or_default();
+    site_of(host_of(origin)) != site_of(host_of(host))
+}
+
+/// A page on another allowed site (`localhost:5173` calling
+/// `127.0.0.1:8080`) never gets a `SameSite=Lax` cookie back from a
+/// fetch, and current browsers drop a third-party `SameSite=None` one
+/// too. A partitioned (CHIPS) cookie is kept and sent again, and only
+/// under the top-level site that got it, so it opens no door to other
+/// sites.
+fn partition_cookies(response: &mut Response) {
+    let headers = response.headers_mut();
+    let cookies: Vec<HeaderValue> = headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .cloned()
+        .collect();
+    if cookies.is_empty() {
+        return;
+    }
+    headers.remove(header::SET_COOKIE);
+    for cookie in cookies {
+        let rewritten = cookie
+            .to_str()
+            .ok()
+            .filter(|text| text.contains("; SameSite=Lax"))
+            .map(|text| text.replace("; SameSite=Lax", "; SameSite=None; Secure; Partitioned"))
+            .and_then(|text| HeaderValue::from_str(&text).ok());
+        headers.append(header::SET_COOKIE, rewritten.unwrap_or(cookie));
     }
 }
 
@@ -409,6 +480,58 @@ mod tests {
         assert!(!cors.allows("http://localhost.evil.com"));
         assert!(!cors.allows("http://localhost:80x"));
         assert!(!cors.allows("https://evil.com"));
+    }
+
+    #[test]
+    fn sites_ignore_ports_and_subdomains() {
+        let headers = |host: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::HOST, HeaderValue::from_static(host));
+            headers
+        };
+        let origin = HeaderValue::from_static;
+        assert!(is_cross_site(
+            &origin("http://localhost:5173"),
+            &headers("127.0.0.1:8080")
+        ));
+        assert!(!is_cross_site(
+            &origin("http://localhost:5173"),
+            &headers("localhost:8080")
+        ));
+        assert!(!is_cross_site(
+            &origin("http://127.0.0.1:3000"),
+            &headers("127.0.0.1:8080")
+        ));
+        assert!(is_cross_site(
+            &origin("http://[::1]:3000"),
+            &headers("127.0.0.1:8080")
+        ));
+        assert!(!is_cross_site(
+            &origin("http://[::1]:3000"),
+            &headers("[::1]:8080")
+        ));
+        assert!(!is_cross_site(
+            &origin("https://www.class.edu"),
+            &headers("api.class.edu")
+        ));
+        assert!(is_cross_site(
+            &origin("https://class.example"),
+            &headers("10.0.0.5:8080")
+        ));
+    }
+
+    #[test]
+    fn cross_site_cookies_are_partitioned() {
+        let mut response = json(StatusCode::OK, &serde_json::json!({}));
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            HeaderValue::from_static("s=1; Path=/; HttpOnly; SameSite=Lax; Max-Age=9"),
+        );
+        partition_cookies(&mut response);
+        assert_eq!(
+            response.headers()[header::SET_COOKIE],
+            "s=1; Path=/; HttpOnly; SameSite=None; Secure; Partitioned; Max-Age=9"
+        );
     }
 
     #[test]

@@ -192,7 +192,9 @@ impl Project {
     }
 
     /// The seed's `project/one`, members with their details.
-    pub fn detail(&self, members: Vec<Member>) -> Value {
+    /// The whole project; members' e-mail and phone are `""` unless
+    /// `contacts` (the caller manages the lab or is a member).
+    pub fn detail(&self, members: Vec<Member>, contacts: bool) -> Value {
         let mut view = self.head();
         view.insert("description".into(), json!(self.description));
         view.insert("leader_id".into(), json!(self.leader_sid));
@@ -205,11 +207,16 @@ impl Project {
         let members = members
             .into_iter()
             .map(|m| {
+                let (email, phone) = if contacts {
+                    (m.email.unwrap_or_default(), m.profile.phone)
+                } else {
+                    (String::new(), String::new())
+                };
                 json!({
                     "id": m.sid,
                     "name": m.name,
-                    "email": m.email.unwrap_or_default(),
-                    "phone": m.profile.phone,
+                    "email": email,
+                    "phone": phone,
                     "college": m.profile.college,
                     "grade": m.profile.grade,
                     "major": m.profile.major,
@@ -478,5 +485,14 @@ mod tests {
         assert_eq!(parse_ids("88@89@88").unwrap(), vec![88, 89]);
         assert!(parse_ids("88@x").is_err());
         assert!(parse_ids("@").is_err());
+    }
+}
+
+impl crate::app::LoginAccount for User {
+    fn account_id(&self) -> i64 {
+        self.id
+    }
+    fn password_hash(&self) -> &str {
+        &self.password_hash
     }
 }

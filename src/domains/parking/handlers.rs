@@ -81,9 +81,7 @@ pub async fn user_login(call: Call) -> Result<Value, Error> {
     let name = username.clone();
     let lookup = app.db.read(move |conn| store::user_by_name(conn, &name));
     let user = match app
-        .password_login(DOMAIN, &username, call.ip, password, lookup, |u| {
-            &u.password_hash
-        })
+        .password_login(DOMAIN, &username, call.ip, password, lookup)
         .await?
     {
         Ok(user) => user,

@@ -152,3 +152,12 @@ mod tests {
         assert!(StatusFilter::parse("x").is_err());
     }
 }
+
+impl crate::app::LoginAccount for User {
+    fn account_id(&self) -> i64 {
+        self.id
+    }
+    fn password_hash(&self) -> &str {
+        &self.password_hash
+    }
+}

@@ -123,9 +123,7 @@ pub async fn login(call: Call) -> Result<(Keys, String), Error> {
     let name = username.clone();
     let lookup = app.db.read(move |conn| store::user_by_name(conn, &name));
     let user = match app
-        .password_login(DOMAIN, &username, call.ip, password, lookup, |u| {
-            &u.password_hash
-        })
+        .password_login(DOMAIN, &username, call.ip, password, lookup)
         .await?
     {
         Ok(user) => user,
@@ -139,10 +137,12 @@ pub async fn login(call: Call) -> Result<(Keys, String), Error> {
         .db
         .write(move |tx| Ok::<_, Error>(session::create(tx, DOMAIN, user.id, SESSIONS, now)?))
         .await?;
-    Ok((
-        Keys::new(),
-        session::set_cookie(COOKIE, &token, Some(SESSIONS.max_age_secs)),
-    ))
+    let cookie = session::set_cookie(COOKIE, &token, Some(SESSIONS.max_age_secs));
+    // The token also in the answer, for pages whose browser refuses the
+    // cookie: it works as `Authorization: Bearer`.
+    let mut keys = Keys::new();
+    keys.insert("token".into(), Value::String(token));
+    Ok((keys, cookie))
 }
 
 /// POST /operation/logout (not in the seed): ends the session.

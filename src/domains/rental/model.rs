@@ -610,3 +610,12 @@ mod tests {
         assert_eq!(commission(335, 1000), 34);
     }
 }
+
+impl crate::app::LoginAccount for User {
+    fn account_id(&self) -> i64 {
+        self.id
+    }
+    fn password_hash(&self) -> &str {
+        &self.password_hash
+    }
+}

@@ -126,9 +126,7 @@ pub async fn login(call: Call) -> Result<(Done, String), Error> {
         .db
         .read(move |conn| store::user_by_email(conn, &lookup_email));
     let user = match app
-        .password_login(DOMAIN, &email, call.ip, password, lookup, |u| {
-            &u.password_hash
-        })
+        .password_login(DOMAIN, &email, call.ip, password, lookup)
         .await?
     {
         Ok(user) => user,
@@ -146,9 +144,12 @@ pub async fn login(call: Call) -> Result<(Done, String), Error> {
         .db
         .write(move |tx| Ok::<_, Error>(session::create(tx, DOMAIN, user.id, SESSIONS, now)?))
         .await?;
+    let cookie = session::set_cookie(COOKIE, &token, Some(SESSIONS.max_age_secs));
+    // The token also in the answer, for pages whose browser refuses the
+    // cookie: it works as `Authorization: Bearer`.
     Ok((
-        done("登录成功", Value::Null),
-        session::set_cookie(COOKIE, &token, Some(SESSIONS.max_age_secs)),
+        done("登录成功", serde_json::json!({ "token": token })),
+        cookie,
     ))
 }
 

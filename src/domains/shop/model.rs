@@ -375,3 +375,12 @@ mod tests {
         assert!(Ordering::parse(Some("name; DROP TABLE")).is_err());
     }
 }
+
+impl crate::app::LoginAccount for User {
+    fn account_id(&self) -> i64 {
+        self.id
+    }
+    fn password_hash(&self) -> &str {
+        &self.password_hash
+    }
+}
