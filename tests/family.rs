@@ -657,15 +657,16 @@ async fn families_are_created_joined_decided_handed_over_and_left() {
     let (status, body) = delete(&app, "user_manage/about_family/", &parent, json!({})).await;
     assert_code(status, &body, 403);
 
-    // Handing over: parents only, members only, not to oneself.
-    let (status, body) = put(
-        &app,
-        "family/familyManage/",
-        &child,
+    // Handing over: parents only (before any other check), members only,
+    // not to oneself.
+    for body in [
         json!({"user_id": parent_id}),
-    )
-    .await;
-    assert_code(status, &body, 403);
+        json!({"user_id": child_id}),
+        json!({}),
+    ] {
+        let (status, answer) = put(&app, "family/familyManage/", &child, body).await;
+        assert_code(status, &answer, 403);
+    }
     let (status, body) = put(
         &app,
         "family/familyManage/",
@@ -1446,4 +1447,66 @@ async fn demo_data_has_a_family_with_a_year_of_money() {
         assert_eq!(status, 200);
     }
     app.stop().await;
+}
+
+#[tokio::test]
+async fn deciding_on_an_applicant_who_joined_another_family_is_460() {
+    let app = spawn_app().await;
+    let first = register(&app, "家长甲").await;
+    let second = register(&app, "家长乙").await;
+    let applicant = register(&app, "申请人").await;
+    let applicant_id = user_id(&app, &applicant).await;
+    let family_a = family_with(&app, &first, &[]).await;
+    let family_b = family_with(&app, &second, &[]).await;
+    for family in [family_a, family_b] {
+        let (status, body) = post(
+            &app,
+            "user_manage/about_family/",
+            &applicant,
+            json!({"family_id": family}),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, body) = put(
+        &app,
+        "family/familyMember/",
+        &second,
+        json!({"user_id": applicant_id, "is_agree": 0}),
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    for agree in [0, 1] {
+        let (status, body) = put(
+            &app,
+            "family/familyMember/",
+            &first,
+            json!({"user_id": applicant_id, "is_agree": agree}),
+        )
+        .await;
+        assert_code(status, &body, 460);
+    }
+    // The applicant stays in the family that took them.
+    let (_, info) = get(&app, "family/familyManage/", &applicant).await;
+    assert_eq!(info["id"], family_b);
+    let members: i64 = app
+        .db()
+        .query_row(
+            "SELECT count(*) FROM family_users WHERE family_id = ?1",
+            [family_a],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(members, 1);
+    // Someone who never applied is still 418.
+    let stranger = register(&app, "路人").await;
+    let stranger_id = user_id(&app, &stranger).await;
+    let (status, body) = put(
+        &app,
+        "family/familyMember/",
+        &first,
+        json!({"user_id": stranger_id, "is_agree": 0}),
+    )
+    .await;
+    assert_code(status, &body, 418);
 }

@@ -346,11 +346,19 @@ pub async fn create_family(call: Call) -> Result<Keys, Error> {
     Ok(keys(family.to_json()))
 }
 
-/// PUT family/familyManage/: hands the parent role to a member (`user_id`).
+/// PUT family/familyManage/: hands the parent role to a member
+/// (`user_id`). A caller who is not a parent hears so before anything else.
 pub async fn hand_over(call: Call) -> Result<Keys, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
+    if !user.is_parent() {
+        return Err(forbidden(if user.family_id.is_some() {
+            "只有家长可以这样做"
+        } else {
+            "你还没有加入家庭"
+        }));
+    }
     let target = required_id(&form, "user_id")?;
     if target == user.id {
         return Err(bad("不能转让给自己"));

@@ -280,7 +280,21 @@ pub fn decide(
         .query_row(params![applicant_id, family_id], |row| row.get(0))
         .optional()?;
     let Some(application) = application else {
-        return Err(Error::NoApplication);
+        // An application withdrawn because its applicant joined another
+        // family meanwhile: that is "already in a family", not "none".
+        let joined_elsewhere: bool = conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM family_applications a
+                   JOIN family_users u ON u.id = a.user_id
+                  WHERE a.user_id = ?1 AND a.family_id = ?2 AND a.state = 'withdrawn'
+                    AND u.family_id IS NOT NULL AND u.family_id <> ?2)",
+            )?
+            .query_row(params![applicant_id, family_id], |row| row.get(0))?;
+        return Err(if joined_elsewhere {
+            Error::UpperLimit
+        } else {
+            Error::NoApplication
+        });
     };
     let family_name: String = conn.query_row(
         "SELECT name FROM family_families WHERE id = ?1",
