@@ -67,6 +67,11 @@ async fn login(app: &TestApp, email: &str, password: &str) -> (u16, Value, Optio
             .map(str::to_string)
     });
     let (status, body) = common::json_of(response).await;
+    if status == 200 {
+        // The answer carries the cookie's token, for browsers that refuse
+        // the cookie.
+        assert_eq!(body["data"]["token"].as_str(), token.as_deref(), "{body}");
+    }
     (status, body, token)
 }
 
@@ -740,6 +745,34 @@ async fn product_pages_link_to_the_end_and_search_and_sort() {
     assert_eq!(found["data"]["count"], 5);
     let (_, none) = app.get("/shop/shop/products?q=%25", None).await;
     assert_eq!(none["data"]["count"], 0, "% is matched literally");
+
+    // Renaming a product out of a search shows in its count at once, and
+    // a new description brings it back.
+    let red = found["data"]["products"][0]["id"].as_i64().unwrap();
+    let red_count = |app: &TestApp| {
+        let path = format!("/shop/shop/{shop}/products?q={}", "红色");
+        let client = app.client.get(app.url(&path));
+        async move { common::json_of(client.send().await.unwrap()).await.1["data"]["count"].clone() }
+    };
+    let update = format!("/shop/shop/{shop}/product/{red}/update");
+    let (status, body) = app
+        .post(
+            &update,
+            json!({"name": "蓝色改名", "description": "蓝"}),
+            Some(&seller),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(red_count(&app).await, 4);
+    let (status, body) = app
+        .post(
+            &update,
+            json!({"description": "其实是红色的"}),
+            Some(&seller),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(red_count(&app).await, 5);
 
     let (status, body) = app
         .get(&format!("/shop/shop/{shop}/products?page=4"), None)

@@ -429,9 +429,12 @@ pub async fn update_product(shop_id: i64, product_id: i64, call: Call) -> Result
     let stock_quantity = model::stock(&form)?;
     let off_sale = off_sale(&form)?;
     let image = image_input(&form)?;
+    // A new name or description can move the product into or out of a
+    // `q=` search, so its remembered count goes too.
+    let searched_text_changed = name.is_some() || description.is_some();
     let now = clock::now();
-    let product = call
-        .app
+    let app = call.app;
+    let product = app
         .db
         .write(move |tx| {
             store::check_manages(tx, user.id, shop_id)?;
@@ -452,6 +455,9 @@ pub async fn update_product(shop_id: i64, product_id: i64, call: Call) -> Result
             store::product_in_shop(tx, shop_id, product_id)
         })
         .await?;
+    if searched_text_changed {
+        app.totals.changed(PRODUCTS);
+    }
     call.pages.changed();
     Ok(done("商品修改成功", product.to_json(&call.base_url)))
 }
@@ -543,7 +549,8 @@ async fn product_list(call: Call, shop_id: Option<i64>) -> Result<Done, Error> {
 }
 
 /// Reads one page and the list's count (remembered per filter until a
-/// product is added or deleted); 404 for a page past the end.
+/// product is added, renamed, redescribed or deleted); 404 for a page past
+/// the end.
 async fn read_page(
     app: &SharedApp,
     filter: ProductFilter,
