@@ -57,12 +57,14 @@ async fn login(app: &TestApp, username: &str, password: &str) -> String {
         "{cookie}"
     );
     let (_, body) = common::json_of(response).await;
-    assert_eq!(body, json!({"state": 1, "success": true}));
-    cookie
+    let token = cookie
         .strip_prefix("onebox_rental=")
         .and_then(|rest| rest.split(';').next())
         .unwrap()
-        .to_string()
+        .to_string();
+    // The token also at the top level, for browsers that refuse the cookie.
+    assert_eq!(body, json!({"state": 1, "success": true, "token": token}));
+    token
 }
 
 fn house(district: &str, kind: &str, area: Value, floor: i64, elevator: i64, cost: Value) -> Value {

@@ -302,7 +302,7 @@ pub const EXAMPLES: &[Example] = &[
     Example {
         method: "PUT",
         path: "/api/v1/family/familyMember",
-        body: r#"{"parent_id": "2", "user_id": "5", "is_agree": "0"}"#,
+        body: r#"{"parent_id": "1", "user_id": "3", "is_agree": "0"}"#,
     },
     Example {
         method: "POST",

@@ -238,6 +238,6 @@ pub const EXAMPLES: &[Example] = &[
     Example {
         method: "POST",
         path: "/project/create",
-        body: r#"{"name": "智能小车", "lab_name": "智能系统实验室", "aim": "参加竞赛", "memberIds": "20160031@20160032", "duration": "6个月"}"#,
+        body: r#"{"name": "智能小车", "lab_name": "智能系统实验室", "aim": "参加竞赛", "memberIds": "20160031@20160032", "duration": 15552000}"#,
     },
 ];

@@ -277,6 +277,6 @@ pub const EXAMPLES: &[Example] = &[
     Example {
         method: "POST",
         path: "/operation/apply-house",
-        body: r#"{"house_id": 21, "period": 3, "start_date": "1/1/1970", "end_date": "4/1/2019"}"#,
+        body: r#"{"house_id": 2, "period": 3, "start_date": "1/1/1970", "end_date": "4/1/2019"}"#,
     },
 ];

@@ -182,7 +182,7 @@ pub const EXAMPLES: &[Example] = &[
     Example {
         method: "POST",
         path: "/user/change-password",
-        body: r#"{"old_password": "旧密码", "new_password": "新密码", "confirm_new_password": "确认新密码"}"#,
+        body: r#"{"old_password": "customer1234", "new_password": "newpass5678", "confirm_new_password": "newpass5678"}"#,
     },
     Example {
         method: "POST",
@@ -197,7 +197,7 @@ pub const EXAMPLES: &[Example] = &[
     Example {
         method: "POST",
         path: "/shop/join_by_code",
-        body: r#"{"invitation_code": "ABCD1234"}"#,
+        body: r#"{"invitation_code": "DEMOjoin2024code"}"#,
     },
     Example {
         method: "POST",
