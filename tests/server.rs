@@ -508,3 +508,195 @@ async fn every_request_example_in_the_api_document_is_accepted_as_sent() {
     }
     app.stop().await;
 }
+
+/// A documented path with its parameters filled in from the demo data.
+fn demo_path(path: &str) -> String {
+    path.replace("{username}", "demo")
+        .replace("{status}", "4")
+        .replace("{id}", "1")
+        .replace("{pid}", "1")
+}
+
+#[tokio::test]
+async fn head_answers_every_get_route_like_get_without_a_body() {
+    let app = spawn_app_with(&["--demo", "--captcha", "off"]).await;
+    let (_, doc) = app.get("/openapi.json", None).await;
+    let mut paths: Vec<String> = vec!["/".into(), "/healthz".into(), "/docs/".into()];
+    for (path, operations) in doc["paths"].as_object().unwrap() {
+        if operations.get("get").is_some() {
+            paths.push(demo_path(path));
+        }
+    }
+    assert!(paths.len() > 40, "{paths:?}");
+    for path in paths {
+        let get = app.client.get(app.url(&path)).send().await.unwrap();
+        let head = app.client.head(app.url(&path)).send().await.unwrap();
+        assert_eq!(head.status(), get.status(), "HEAD {path}");
+        assert_ne!(head.status(), 405, "HEAD {path}");
+        assert_eq!(
+            head.headers().get("content-type"),
+            get.headers().get("content-type"),
+            "HEAD {path}"
+        );
+        assert!(
+            head.bytes().await.unwrap().is_empty(),
+            "HEAD {path} has a body"
+        );
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn every_answer_is_nosniff_and_private_answers_are_never_stored() {
+    let app = spawn_app_with(&["--demo", "--captcha", "off"]).await;
+    let answer = |method: reqwest::Method, path: &str, body: Option<serde_json::Value>| {
+        let mut request = app.client.request(method, app.url(path));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        async move { request.send().await.unwrap() }
+    };
+    use reqwest::Method;
+    let private = [
+        answer(
+            Method::POST,
+            "/shop/user/login",
+            Some(json!({"email": "customer@example.com", "password": "customer1234"})),
+        )
+        .await,
+        answer(
+            Method::POST,
+            "/family/api/v1/user_manage/login/",
+            Some(json!({"username": "parent", "password": "parent1234"})),
+        )
+        .await,
+        answer(Method::GET, "/labs/user/login/code", None).await,
+        answer(Method::GET, "/rental/gethouselist", None).await,
+        answer(Method::GET, "/parking/api/nothing", None).await,
+        answer(
+            Method::GET,
+            &format!("/_/outbox.json?token={OPERATOR_TOKEN}"),
+            None,
+        )
+        .await,
+        answer(Method::GET, "/_/outbox", None).await,
+    ];
+    for response in private {
+        let url = response.url().path().to_string();
+        assert_eq!(
+            response.headers()["x-content-type-options"],
+            "nosniff",
+            "{url}"
+        );
+        assert_eq!(response.headers()["cache-control"], "no-store", "{url}");
+    }
+    for path in ["/", "/healthz", "/openapi.json", "/files/1", "/nothing"] {
+        let response = answer(Method::GET, path, None).await;
+        assert_eq!(
+            response.headers()["x-content-type-options"],
+            "nosniff",
+            "{path}"
+        );
+        if path != "/nothing" {
+            assert_ne!(
+                response
+                    .headers()
+                    .get("cache-control")
+                    .map(|v| v.to_str().unwrap()),
+                Some("no-store"),
+                "{path} may be cached"
+            );
+        }
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_login_from_another_site_gets_a_partitioned_cookie_and_the_token() {
+    let app = spawn_app_with(&["--demo", "--captcha", "off"]).await;
+    let port = app.base.rsplit(':').next().unwrap().to_string();
+    let logins = [
+        (
+            "/shop/user/login",
+            json!({"email": "customer@example.com", "password": "customer1234"}),
+        ),
+        (
+            "/labs/user/login",
+            json!({"sid": "20160030", "password": "student1234"}),
+        ),
+        (
+            "/rental/operation/login",
+            json!({"username": "tenant", "password": "tenant1234"}),
+        ),
+    ];
+    // (page origin, Host the API was called by, partitioned?)
+    let cases = [
+        ("http://localhost:5173", format!("127.0.0.1:{port}"), true),
+        ("http://127.0.0.1:5173", format!("127.0.0.1:{port}"), false),
+        ("http://localhost:5173", format!("localhost:{port}"), false),
+    ];
+    for (path, body) in &logins {
+        for (origin, host, partitioned) in &cases {
+            let response = app
+                .client
+                .post(app.url(path))
+                .header("origin", *origin)
+                .header("host", host)
+                .json(body)
+                .send()
+                .await
+                .unwrap();
+            let cookie = response.headers()["set-cookie"]
+                .to_str()
+                .unwrap()
+                .to_string();
+            assert_eq!(response.headers()["access-control-allow-origin"], *origin);
+            if *partitioned {
+                assert!(
+                    cookie.contains("; SameSite=None; Secure; Partitioned"),
+                    "{path} {cookie}"
+                );
+                assert!(!cookie.contains("Lax"), "{cookie}");
+            } else {
+                assert!(
+                    cookie.contains("SameSite=Lax") && !cookie.contains("Partitioned"),
+                    "{path} {cookie}"
+                );
+            }
+            assert!(cookie.contains("HttpOnly"), "{cookie}");
+            let (_, answer) = common::json_of(response).await;
+            let token = answer["data"]["token"]
+                .as_str()
+                .or(answer["token"].as_str())
+                .unwrap()
+                .to_string();
+            assert!(
+                cookie.contains(&token),
+                "{path}: the answer's token is the cookie's"
+            );
+        }
+    }
+    // Without an Origin (curl, a server-side client) the cookie is Lax.
+    let response = app
+        .client
+        .post(app.url(logins[0].0))
+        .json(&logins[0].1)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("SameSite=Lax")
+    );
+    // The answer's token works as Bearer.
+    let (_, answer) = common::json_of(response).await;
+    let token = answer["data"]["token"].as_str().unwrap();
+    let (status, profile) = app.get("/shop/user/profile", Some(token)).await;
+    assert_eq!(
+        (status, &profile["data"]["email"]),
+        (200, &json!("customer@example.com"))
+    );
+    app.stop().await;
+}
