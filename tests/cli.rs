@@ -522,3 +522,73 @@ fn demo_data_is_loaded_once_into_a_new_database() {
         .unwrap();
     assert_eq!(lots, 3);
 }
+
+#[test]
+fn a_bare_port_listens_locally_and_logs_stay_plain_when_a_client_hangs_up() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpStream;
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("listen.db");
+    let mut child = binary()
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "--listen",
+            "0",
+            "--bcrypt-cost",
+            "4",
+        ])
+        .env("RUST_LOG", "debug")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    assert!(
+        addr.starts_with("127.0.0.1:"),
+        "`--listen 0` is local: {line}"
+    );
+
+    // A client that hangs up halfway through its body.
+    let mut stream = TcpStream::connect(&addr).unwrap();
+    stream
+        .write_all(b"POST /shop/user/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"email\":")
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    drop(stream);
+    // The server goes on answering.
+    let mut stream = TcpStream::connect(&addr).unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+
+    std::thread::sleep(Duration::from_millis(200));
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let mut log = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    assert!(log.contains("DEBUG"), "debug logging was on: {log}");
+    assert!(!log.contains('\u{1b}'), "colour codes in a log file: {log}");
+    assert!(!log.contains("ERROR"), "a hang-up is not an error: {log}");
+}

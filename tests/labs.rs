@@ -1525,3 +1525,36 @@ async fn demo_data_logs_in_for_every_role() {
     }
     app.stop().await;
 }
+
+#[tokio::test]
+async fn failed_logins_count_per_account_whichever_name_is_typed() {
+    let app = spawn().await;
+    register(&app, "3001", "小红").await;
+    let attempt = |sid: &'static str, password: &'static str| {
+        let request = app
+            .client
+            .post(app.url("/labs/user/login"))
+            .json(&json!({"sid": sid, "password": password}));
+        async move { common::json_of(request.send().await.unwrap()).await.1 }
+    };
+    // Ten failures spread over the student number and the e-mail in any
+    // case lock the one account they name.
+    for sid in [
+        "3001",
+        " 3001 ",
+        "3001@example.com",
+        "3001@EXAMPLE.com",
+        "3001",
+    ] {
+        for _ in 0..2 {
+            assert_failed(&attempt(sid, "wrong-password").await, "密码错误");
+        }
+    }
+    for sid in ["3001", "3001@example.com", "3001@Example.COM"] {
+        assert_failed(&attempt(sid, PASSWORD).await, "登录失败次数过多");
+    }
+    // Another account from the same address still logs in.
+    register(&app, "3002", "小刚").await;
+    assert_ok(&attempt("3002", PASSWORD).await);
+    app.stop().await;
+}

@@ -663,6 +663,22 @@ async fn uploads_keep_images_byte_for_byte_and_refuse_the_rest() {
         "served back byte for byte"
     );
 
+    // From a browser's FormData: a boundary with capitals.
+    let (content_type, multipart) = common::browser_multipart(&[], ("file", "blob.png", &png));
+    let response = app
+        .client
+        .post(app.url("/rental/data/uploadfile/"))
+        .bearer_auth(&token)
+        .header("content-type", content_type)
+        .body(multipart)
+        .send()
+        .await
+        .unwrap();
+    let (_, body) = common::json_of(response).await;
+    let browser_url = assert_ok(&body)["url"].as_str().unwrap().to_string();
+    let served = app.client.get(&browser_url).send().await.unwrap();
+    assert_eq!(served.bytes().await.unwrap().to_vec(), png);
+
     let (_, body) = upload(
         b"just some text, honestly".to_vec(),
         "photo.jpg",
@@ -686,7 +702,7 @@ async fn uploads_keep_images_byte_for_byte_and_refuse_the_rest() {
         .db()
         .query_row("SELECT count(*) FROM files", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(files, 1);
+    assert_eq!(files, 2);
 
     // The uploaded URL works as a house photo.
     let mut fields = house("北京市", "一居", json!(30), 1, 0, json!(1000));
@@ -1196,5 +1212,61 @@ async fn demo_data_has_houses_with_photos_deals_and_statistics() {
         2
     );
     login(&app, "tenant", "tenant1234").await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn array_fields_come_the_jquery_way_the_qs_way_or_repeated() {
+    let app = spawn_app().await;
+    let token = user(&app, "owner").await;
+    // jQuery's `$.post(url, {tag: [...], imgs: [...]})`.
+    let body = "district=%E5%8C%97%E4%BA%AC%E5%B8%82&community=c&unit=u&type=%E4%B8%80%E5%B1%85\
+        &area=30&floor=2&elevator=1&description=d&deposit=100&pay_method=%E6%9C%88&cost=1200\
+        &tag%5B%5D=%E7%8B%AC%E5%8D%AB&tag%5B%5D=%E8%BF%91%E5%9C%B0%E9%93%81\
+        &imgs%5B%5D=%2Ffiles%2F1&imgs%5B%5D=%2Ffiles%2F2";
+    let response = app
+        .client
+        .post(app.url("/rental/data/addhouse"))
+        .bearer_auth(&token)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    let (_, added) = common::json_of(response).await;
+    let id = assert_ok(&added)["house_id"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("{added}"));
+    let info = call(&app, "/data/house-info", json!({"house_id": id}), None).await;
+    assert_eq!(info["tag"], json!(["独卫", "近地铁"]), "{info}");
+    assert_eq!(info["imgs"].as_array().unwrap().len(), 2, "{info}");
+    let stored: String = app
+        .db()
+        .query_row("SELECT tags FROM rental_houses WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert!(stored.contains("近地铁"), "{stored}");
+
+    // One more house, dearer, so the price range has something to leave out.
+    let mut dear = house("北京市", "一居", json!(30), 1, 0, json!(5000));
+    dear["tag"] = json!(["a", "b"]);
+    add_house(&app, &token, dear).await;
+    for range in [
+        "range_of_prices%5B%5D=0&range_of_prices%5B%5D=2000",
+        "range_of_prices%5B0%5D=0&range_of_prices%5B1%5D=2000",
+        "range_of_prices=0&range_of_prices=2000",
+        "range_of_prices=0,2000",
+    ] {
+        let (_, list) = app
+            .post_form(
+                &format!("/rental/gethouselist?{range}"),
+                &[("seq", "0")],
+                None,
+            )
+            .await;
+        assert_eq!(list["total"], 1, "{range}: {list}");
+        assert_eq!(list["houses"][0]["id"], id, "{range}");
+    }
     app.stop().await;
 }

@@ -511,6 +511,45 @@ async fn products_are_added_with_images_changed_and_deleted_by_their_sellers() {
     let (status, uploaded) = common::json_of(response).await;
     assert_ok(status, &uploaded);
     let url = uploaded["data"]["url"].as_str().unwrap().to_string();
+
+    // The same from a browser's FormData (a boundary with capitals), to
+    // the upload and to product/add with fields beside the file.
+    for (path, fields, field) in [
+        ("/shop/upload".to_string(), vec![], "file"),
+        (
+            format!("/shop/shop/{shop}/product/add"),
+            vec![
+                ("name", "浏览器商品"),
+                ("price", "12.50"),
+                ("stock_quantity", "3"),
+            ],
+            "image",
+        ),
+    ] {
+        let (content_type, body) = common::browser_multipart(&fields, (field, "blob.png", PNG));
+        let response = app
+            .client
+            .post(app.url(&path))
+            .bearer_auth(&seller)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let (status, answer) = common::json_of(response).await;
+        assert_ok(status, &answer);
+        let image = answer["data"]["url"]
+            .as_str()
+            .or(answer["data"]["image"].as_str())
+            .unwrap()
+            .to_string();
+        let served = app.client.get(&image).send().await.unwrap();
+        assert_eq!(served.bytes().await.unwrap().as_ref(), PNG, "{path}");
+        if path.ends_with("add") {
+            assert_eq!(answer["data"]["name"], "浏览器商品");
+            assert_eq!(answer["data"]["stock_quantity"], 3);
+        }
+    }
     let (status, linked) = add_product(&app, &seller, shop, json!({"name": "苹果手机", "description": "Iphone 16", "price": 9999.98, "stock_quantity": 999, "image": url})).await;
     assert_ok(status, &linked);
     assert_eq!(linked["data"]["image"], url.as_str());
@@ -642,7 +681,7 @@ async fn products_are_added_with_images_changed_and_deleted_by_their_sellers() {
         .await;
     assert_fail(status, &body, 404, 300);
     let (_, list) = app.get(&format!("/shop/shop/{shop}/products"), None).await;
-    assert_eq!(list["data"]["count"], 2);
+    assert_eq!(list["data"]["count"], 3, "two plus the browser's product");
     app.stop().await;
 }
 
