@@ -11,6 +11,7 @@ use onebox::server::Server;
 use serde_json::Value;
 use tempfile::TempDir;
 
+pub mod chromium;
 pub mod smtp;
 
 pub const OPERATOR_TOKEN: &str = "test-operator-token";

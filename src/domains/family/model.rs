@@ -33,6 +33,15 @@ pub struct User {
     pub role: i64,
 }
 
+impl crate::app::LoginAccount for User {
+    fn account_id(&self) -> i64 {
+        self.id
+    }
+    fn password_hash(&self) -> &str {
+        &self.password_hash
+    }
+}
+
 impl User {
     pub fn is_parent(&self) -> bool {
         self.role == PARENT && self.family_id.is_some()
@@ -540,14 +549,5 @@ mod tests {
             family.member_map(),
             json!({"parent1": "家长", "members3": "用户3"})
         );
-    }
-}
-
-impl crate::app::LoginAccount for User {
-    fn account_id(&self) -> i64 {
-        self.id
-    }
-    fn password_hash(&self) -> &str {
-        &self.password_hash
     }
 }

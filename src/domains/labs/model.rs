@@ -35,6 +35,15 @@ pub struct User {
     pub is_admin: bool,
 }
 
+impl crate::app::LoginAccount for User {
+    fn account_id(&self) -> i64 {
+        self.id
+    }
+    fn password_hash(&self) -> &str {
+        &self.password_hash
+    }
+}
+
 /// Optional details a student gives at registration.
 #[derive(Debug, Clone, Default)]
 pub struct Profile {
@@ -485,14 +494,5 @@ mod tests {
         assert_eq!(parse_ids("88@89@88").unwrap(), vec![88, 89]);
         assert!(parse_ids("88@x").is_err());
         assert!(parse_ids("@").is_err());
-    }
-}
-
-impl crate::app::LoginAccount for User {
-    fn account_id(&self) -> i64 {
-        self.id
-    }
-    fn password_hash(&self) -> &str {
-        &self.password_hash
     }
 }

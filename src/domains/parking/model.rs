@@ -28,6 +28,15 @@ pub struct User {
     pub balance_cents: i64,
 }
 
+impl crate::app::LoginAccount for User {
+    fn account_id(&self) -> i64 {
+        self.id
+    }
+    fn password_hash(&self) -> &str {
+        &self.password_hash
+    }
+}
+
 impl User {
     /// What `user/info` shows (never the password or its hash).
     pub fn view(&self) -> Value {
@@ -150,14 +159,5 @@ mod tests {
         assert_eq!(StatusFilter::parse("2").unwrap(), StatusFilter::Only(2));
         assert!(StatusFilter::parse("5").is_err());
         assert!(StatusFilter::parse("x").is_err());
-    }
-}
-
-impl crate::app::LoginAccount for User {
-    fn account_id(&self) -> i64 {
-        self.id
-    }
-    fn password_hash(&self) -> &str {
-        &self.password_hash
     }
 }

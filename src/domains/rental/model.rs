@@ -517,6 +517,15 @@ pub struct User {
     pub created_at: i64,
 }
 
+impl crate::app::LoginAccount for User {
+    fn account_id(&self) -> i64 {
+        self.id
+    }
+    fn password_hash(&self) -> &str {
+        &self.password_hash
+    }
+}
+
 impl User {
     /// `data/user-info`, never the password.
     pub fn info(&self) -> Value {
@@ -608,14 +617,5 @@ mod tests {
         assert_eq!(commission(250_000, 1000), 25_000);
         assert_eq!(commission(333, 1000), 33);
         assert_eq!(commission(335, 1000), 34);
-    }
-}
-
-impl crate::app::LoginAccount for User {
-    fn account_id(&self) -> i64 {
-        self.id
-    }
-    fn password_hash(&self) -> &str {
-        &self.password_hash
     }
 }

@@ -31,6 +31,15 @@ pub struct User {
     pub password_hash: String,
 }
 
+impl crate::app::LoginAccount for User {
+    fn account_id(&self) -> i64 {
+        self.id
+    }
+    fn password_hash(&self) -> &str {
+        &self.password_hash
+    }
+}
+
 impl User {
     pub fn is_seller(&self) -> bool {
         self.role == SELLER
@@ -373,14 +382,5 @@ mod tests {
         assert_eq!(Ordering::parse(Some("-price")).unwrap(), Ordering::Dearest);
         assert_eq!(Ordering::parse(None).unwrap(), Ordering::Oldest);
         assert!(Ordering::parse(Some("name; DROP TABLE")).is_err());
-    }
-}
-
-impl crate::app::LoginAccount for User {
-    fn account_id(&self) -> i64 {
-        self.id
-    }
-    fn password_hash(&self) -> &str {
-        &self.password_hash
     }
 }

@@ -1,0 +1,129 @@
+//! Front-ends in a real browser: headless Chromium loads a page from one
+//! origin that logs in to labs, rental and shop on another, makes a
+//! logged-in call in each with the cookie alone, uploads an image with
+//! `FormData` to shop and rental, and uses the login answer's token as
+//! Bearer. Skipped, with a printed line, where Chromium is not installed.
+
+mod common;
+
+use common::chromium::{self, Browser};
+use common::spawn_app_with;
+use serde_json::Value;
+use warp::Filter;
+
+const PAGE: &str = include_str!("common/browser_flows.html");
+
+/// Serves the front-end page on 127.0.0.1, on a port of its own.
+async fn page_server() -> (u16, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let page = warp::path!("flows").map(|| warp::reply::html(PAGE));
+    let serving = tokio::spawn(warp::serve(page).incoming(listener).run());
+    (port, serving)
+}
+
+fn check_flows(page: &str, out: &Value) {
+    let step = |name: &str| &out[name];
+    assert_eq!(step("labsLogin")["status"], 200, "{page} labs login: {out}");
+    assert_eq!(
+        step("labsType")["data"]["role"],
+        1,
+        "{page}: labs forgot the login: {out}"
+    );
+    assert_eq!(step("rentalLogin")["state"], 1, "{page}: {out}");
+    assert_eq!(
+        step("rentalInfo")["state"],
+        1,
+        "{page}: rental forgot the login: {out}"
+    );
+    assert_eq!(step("shopLogin")["success"], true, "{page}: {out}");
+    assert_eq!(
+        step("shopProfile")["data"]["email"],
+        "seller1@example.com",
+        "{page}: shop forgot the login: {out}"
+    );
+    assert_eq!(step("shopUpload")["success"], true, "{page} upload: {out}");
+    assert_eq!(
+        step("shopAdd")["success"],
+        true,
+        "{page} product/add: {out}"
+    );
+    assert!(step("shopAdd")["data"]["image"].is_string(), "{out}");
+    assert_eq!(
+        step("rentalUpload")["state"],
+        1,
+        "{page} rental upload: {out}"
+    );
+    assert_eq!(
+        step("shopBearer")["data"]["email"],
+        "seller1@example.com",
+        "{page}: the login answer's token as Bearer: {out}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_on_another_origin_logs_in_calls_and_uploads() {
+    let Some(executable) = chromium::find() else {
+        // CI installs Chromium and sets this, so there it never skips.
+        assert!(
+            std::env::var_os("ONEBOX_REQUIRE_BROWSER").is_none(),
+            "ONEBOX_REQUIRE_BROWSER is set but no chromium is on PATH"
+        );
+        println!("browser test skipped: no chromium on PATH (apt-get install chromium)");
+        return;
+    };
+    let app = spawn_app_with(&["--demo", "--captcha", "off"]).await;
+    let (page_port, page_serving) = page_server().await;
+    let api = app.base.clone();
+    // Cross-site (localhost page, 127.0.0.1 API) first, then same-site
+    // (both on 127.0.0.1, other ports): cookies of the first are
+    // partitioned under localhost and never reach the second.
+    let pages = [
+        format!("http://localhost:{page_port}/flows?api={api}"),
+        format!("http://127.0.0.1:{page_port}/flows?api={api}"),
+    ];
+    let results = tokio::task::spawn_blocking(move || {
+        let mut browser = Browser::launch(&executable);
+        pages
+            .iter()
+            .map(|page| {
+                let tab = browser.open(page);
+                let out = browser.evaluate(&tab, "runFlows()");
+                let out: Value = serde_json::from_str(out.as_str().expect("a JSON string"))
+                    .expect("the flows' JSON");
+                (page.clone(), out)
+            })
+            .collect::<Vec<_>>()
+    })
+    .await
+    .unwrap();
+
+    for (page, out) in &results {
+        check_flows(page, out);
+        // What the browser uploaded is stored and served back as a PNG.
+        for url in [
+            &out["shopUpload"]["data"]["url"],
+            &out["shopAdd"]["data"]["image"],
+            &out["rentalUpload"]["url"],
+        ] {
+            let url = url
+                .as_str()
+                .unwrap_or_else(|| panic!("no image url: {out}"));
+            let served = app.client.get(url).send().await.unwrap();
+            assert_eq!(served.headers()["content-type"], "image/png", "{url}");
+            let bytes = served.bytes().await.unwrap();
+            assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "{url}");
+        }
+    }
+    let added: i64 = app
+        .db()
+        .query_row(
+            "SELECT count(*) FROM shop_products WHERE name LIKE '浏览器商品%' AND image_id IS NOT NULL",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(added, 2, "one product with its image from each page");
+    page_serving.abort();
+    app.stop().await;
+}
