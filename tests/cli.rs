@@ -525,7 +525,7 @@ fn demo_data_is_loaded_once_into_a_new_database() {
 
 #[test]
 fn a_bare_port_listens_locally_and_logs_stay_plain_when_a_client_hangs_up() {
-    use std::io::{BufRead, BufReader, Read, Write};
+    use std::io::{Read, Write};
     use std::net::TcpStream;
     use std::process::Stdio;
 
@@ -545,19 +545,10 @@ fn a_bare_port_listens_locally_and_logs_stay_plain_when_a_client_hangs_up() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .split("http://")
-        .nth(1)
-        .and_then(|rest| rest.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_string();
+    let addr = common::listening_address(&mut child);
     assert!(
         addr.starts_with("127.0.0.1:"),
-        "`--listen 0` is local: {line}"
+        "`--listen 0` is local: {addr}"
     );
 
     // A client that hangs up halfway through its body.

@@ -201,6 +201,21 @@ pub struct RunningBinary {
     pub base: String,
 }
 
+/// The address in a started server's first line ("onebox listening on
+/// http://ADDR ...").
+pub fn listening_address(child: &mut Child) -> String {
+    let stdout = child.stdout.take().expect("stdout piped");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("first line");
+    line.split("http://")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string()
+}
+
 impl RunningBinary {
     /// Starts `onebox serve` on `db` and waits for its "listening" line.
     pub fn start(db: &Path, extra: &[&str]) -> RunningBinary {
@@ -215,17 +230,7 @@ impl RunningBinary {
             .stderr(Stdio::null())
             .spawn()
             .expect("binary starts");
-        let stdout = child.stdout.take().expect("stdout piped");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("first line");
-        let addr = line
-            .split("http://")
-            .nth(1)
-            .and_then(|rest| rest.split_whitespace().next())
-            .unwrap_or_else(|| panic!("no address in {line:?}"))
-            .to_string();
+        let addr = listening_address(&mut child);
         RunningBinary {
             child,
             base: format!("http://{addr}"),
