@@ -208,7 +208,23 @@ async fn accounts_register_log_in_and_change_their_details() {
     assert_ok(&call(&app, "/data/user-info", json!({}), Some(&token)).await);
     login(&app, "alice", "new-password-2").await;
 
-    assert_ok(&call(&app, "/operation/logout", json!({}), Some(&token)).await);
+    let response = app
+        .client
+        .post(app.url("/rental/operation/logout"))
+        .bearer_auth(&token)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    let cleared = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        cleared.starts_with("onebox_rental=;") && cleared.contains("Max-Age=0"),
+        "logout clears the cookie: {cleared}"
+    );
+    assert_ok(&common::json_of(response).await.1);
     assert_failed(
         &call(&app, "/data/user-info", json!({}), Some(&token)).await,
         "请先登录",

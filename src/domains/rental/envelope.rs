@@ -100,15 +100,24 @@ pub fn reply_account(result: Result<Keys, Error>) -> Response {
 
 /// Renders login: `success` plus the session cookie.
 pub fn reply_login(result: Result<(Keys, String), Error>) -> Response {
+    render_with_cookie(result, true)
+}
+
+/// Renders an answer that also sets or clears the session cookie (logout).
+pub fn reply_with_cookie(result: Result<(Keys, String), Error>) -> Response {
+    render_with_cookie(result, false)
+}
+
+fn render_with_cookie(result: Result<(Keys, String), Error>, account: bool) -> Response {
     match result {
         Ok((keys, cookie)) => {
-            let mut response = render(Ok(keys), true);
+            let mut response = render(Ok(keys), account);
             if let Ok(value) = HeaderValue::from_str(&cookie) {
                 response.headers_mut().append(header::SET_COOKIE, value);
             }
             response
         }
-        Err(error) => render(Err(error), true),
+        Err(error) => render(Err(error), account),
     }
 }
 

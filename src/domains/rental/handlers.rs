@@ -145,11 +145,12 @@ pub async fn login(call: Call) -> Result<(Keys, String), Error> {
     Ok((keys, cookie))
 }
 
-/// POST /operation/logout (not in the seed): ends the session.
-pub async fn logout(call: Call) -> Result<Keys, Error> {
+/// POST /operation/logout (not in the seed): ends the session and clears
+/// the cookie.
+pub async fn logout(call: Call) -> Result<(Keys, String), Error> {
     call.input?;
     session::end_presented(&call.app.db, call.token).await?;
-    Ok(Keys::new())
+    Ok((Keys::new(), session::clear_cookie(COOKIE)))
 }
 
 /// POST /query/user-exist

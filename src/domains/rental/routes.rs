@@ -14,7 +14,7 @@ use crate::web::{self, Response};
 
 /// Every request under the prefix, answered in rental's envelope.
 pub fn routes(app: SharedApp) -> BoxedFilter<(Response,)> {
-    use envelope::{reply, reply_account as account, reply_login};
+    use envelope::{reply, reply_account as account, reply_login, reply_with_cookie};
     use handlers as h;
     use warp::{get, path, post};
     use web::route;
@@ -29,7 +29,7 @@ pub fn routes(app: SharedApp) -> BoxedFilter<(Response,)> {
         route(path!("data" / "user-asked"), post(), call(a), h::user_asked, reply),
         route(path!("query" / "user-exist"), post(), call(a), h::user_exist, reply),
         route(path!("operation" / "login"), post(), call(a), h::login, reply_login),
-        route(path!("operation" / "logout"), post(), call(a), h::logout, reply),
+        route(path!("operation" / "logout"), post(), call(a), h::logout, reply_with_cookie),
         route(path!("operation" / "register"), post(), call(a), h::register, account),
         route(path!("modify" / "password"), post(), call(a), h::modify_password, reply),
         route(path!("modify" / "phone"), post(), call(a), h::modify_phone, reply),
