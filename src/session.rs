@@ -242,7 +242,9 @@ fn cookie_in(headers: &HeaderMap, cookie_name: &str) -> Option<String> {
 }
 
 /// A `Set-Cookie` value for a session cookie: HttpOnly, SameSite=Lax, on
-/// the whole site; `max_age` makes it outlive the browser session.
+/// the whole site; `max_age` makes it outlive the browser session. For a
+/// login from another allowed site, the CORS wrapper (`web::Cors`) makes it
+/// partitioned.
 pub fn set_cookie(name: &str, value: &str, max_age_secs: Option<i64>) -> String {
     let mut cookie = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
     if let Some(secs) = max_age_secs {

@@ -299,7 +299,10 @@ impl Cors {
         let decorated = warp::header::headers_cloned().and(routes).map(
             move |headers: HeaderMap, mut response: Response| {
                 if let Some(origin) = allowed_origin(&cors, &headers) {
-                    if is_cross_site(&origin, &headers) {
+                    // Only answers that set a cookie pay for the site check.
+                    if response.headers().contains_key(header::SET_COOKIE)
+                        && is_cross_site(&origin, &headers)
+                    {
                         partition_cookies(&mut response);
                     }
                     allow_origin(&mut response, origin);
@@ -359,9 +362,6 @@ fn partition_cookies(response: &mut Response) {
         .iter()
         .cloned()
         .collect();
-    if cookies.is_empty() {
-        return;
-    }
     headers.remove(header::SET_COOKIE);
     for cookie in cookies {
         let rewritten = cookie
