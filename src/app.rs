@@ -12,7 +12,6 @@ use crate::db::Db;
 use crate::mail::Mailer;
 use crate::password::Passwords;
 use crate::throttle::Throttle;
-use crate::totals::Totals;
 
 /// Settings the domains read.
 #[derive(Debug, Clone)]
@@ -34,7 +33,6 @@ pub struct App {
     pub passwords: Passwords,
     pub throttle: Throttle,
     pub mailer: Mailer,
-    pub totals: Totals,
     pub settings: Settings,
 }
 

@@ -5,10 +5,17 @@
 //! path keeps write latency flat under load (writers racing for SQLite's lock
 //! time out and retry) and makes read-modify-write checks (capacity, stock,
 //! balances) serial by construction. Both run off the async threads.
+//!
+//! Every committed write bumps the generation of each table it changed
+//! (SQLite's update hook names them), so remembered answers keyed by a
+//! generation ([`crate::cache::Cache`]) cannot outlive the data they were
+//! read from, whichever handler wrote. (The hook does not see `WITHOUT
+//! ROWID` tables; none of them is cached.)
 
+use std::collections::{BTreeSet, HashMap};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -35,7 +42,14 @@ pub enum Synchronous {
     Full,
 }
 
-type WriteJob = Box<dyn FnOnce(&mut Connection) + Send>;
+type WriteJob = Box<dyn FnOnce(&mut Writer) + Send>;
+
+/// The writer thread's connection, and what its commits changed.
+struct Writer {
+    conn: Connection,
+    touched: Touched,
+    generations: Arc<Generations>,
+}
 
 enum WriterMessage {
     Job(WriteJob),
@@ -47,6 +61,44 @@ struct Inner {
     readers: r2d2::Pool<SqliteConnectionManager>,
     writer: mpsc::UnboundedSender<WriterMessage>,
     writer_thread: Mutex<Option<JoinHandle<()>>>,
+    generations: Arc<Generations>,
+}
+
+/// How many committed writes changed each table since the server started.
+#[derive(Default)]
+pub struct Generations {
+    counts: RwLock<HashMap<String, u64>>,
+}
+
+impl Generations {
+    /// The table's generation: it grows with every commit that changed it.
+    pub fn of(&self, table: &str) -> u64 {
+        let counts = match self.counts.read() {
+            Ok(counts) => counts,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        counts.get(table).copied().unwrap_or(0)
+    }
+
+    fn bump(&self, tables: &BTreeSet<String>) {
+        let mut counts = match self.counts.write() {
+            Ok(counts) => counts,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        for table in tables {
+            *counts.entry(table.clone()).or_insert(0) += 1;
+        }
+    }
+}
+
+/// Tables the transaction in progress has changed, filled by the hook.
+type Touched = Arc<Mutex<BTreeSet<String>>>;
+
+fn take_touched(touched: &Touched) -> BTreeSet<String> {
+    match touched.lock() {
+        Ok(mut set) => std::mem::take(&mut *set),
+        Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
+    }
 }
 
 /// Handle to the database; cheap to clone.
@@ -135,10 +187,27 @@ impl Db {
             .test_on_check_out(false)
             .build(manager)?;
 
+        let generations = Arc::new(Generations::default());
+        let touched: Touched = Arc::default();
+        let hook_touched = touched.clone();
+        writer_conn.update_hook(Some(
+            move |_: rusqlite::hooks::Action, _: &str, table: &str, _: i64| {
+                if let Ok(mut set) = hook_touched.lock()
+                    && !set.contains(table)
+                {
+                    set.insert(table.to_string());
+                }
+            },
+        ))?;
+        let writer = Writer {
+            conn: writer_conn,
+            touched,
+            generations: generations.clone(),
+        };
         let (sender, receiver) = mpsc::unbounded_channel();
         let thread = std::thread::Builder::new()
             .name("onebox-db-writer".into())
-            .spawn(move || run_writer(writer_conn, receiver))?;
+            .spawn(move || run_writer(writer, receiver))?;
 
         Ok(Db {
             inner: Arc::new(Inner {
@@ -146,12 +215,18 @@ impl Db {
                 readers,
                 writer: sender,
                 writer_thread: Mutex::new(Some(thread)),
+                generations,
             }),
         })
     }
 
     pub fn path(&self) -> &Path {
         &self.inner.path
+    }
+
+    /// Per-table write generations (see the module docs).
+    pub fn generations(&self) -> &Generations {
+        &self.inner.generations
     }
 
     /// Runs `f` on a pooled read-only connection, off the async threads.
@@ -179,9 +254,17 @@ impl Db {
         E: From<Error> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
-        let job: WriteJob = Box::new(move |conn: &mut Connection| {
+        let job: WriteJob = Box::new(move |writer: &mut Writer| {
+            take_touched(&writer.touched);
+            let result = in_transaction(&mut writer.conn, f);
+            // Bumped before the answer goes out: whoever reads after the
+            // answer sees the new generation.
+            let touched = take_touched(&writer.touched);
+            if result.is_ok() && !touched.is_empty() {
+                writer.generations.bump(&touched);
+            }
             // The receiver may be gone (client disconnected); the work stands.
-            let _ = reply.send(in_transaction(conn, f));
+            let _ = reply.send(result);
         });
         self.inner
             .writer
@@ -247,21 +330,23 @@ where
     Ok(value)
 }
 
-fn run_writer(mut conn: Connection, mut receiver: mpsc::UnboundedReceiver<WriterMessage>) {
+fn run_writer(mut writer: Writer, mut receiver: mpsc::UnboundedReceiver<WriterMessage>) {
     while let Some(message) = receiver.blocking_recv() {
         match message {
             WriterMessage::Job(job) => {
                 // A panicking job loses its own answer, never the writer.
-                if std::panic::catch_unwind(AssertUnwindSafe(|| job(&mut conn))).is_err() {
+                if std::panic::catch_unwind(AssertUnwindSafe(|| job(&mut writer))).is_err() {
                     tracing::error!("a database write panicked; it was rolled back");
-                    if !conn.is_autocommit() {
-                        let _ = conn.execute_batch("ROLLBACK");
+                    if !writer.conn.is_autocommit() {
+                        let _ = writer.conn.execute_batch("ROLLBACK");
                     }
+                    take_touched(&writer.touched);
                 }
             }
             WriterMessage::Close => break,
         }
     }
+    let conn = writer.conn;
     let _ = conn.execute_batch("PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE);");
     if let Err((_, err)) = conn.close() {
         tracing::warn!("closing the database: {err}");

@@ -7,6 +7,7 @@
 pub mod app;
 pub mod assets;
 pub mod body;
+pub mod cache;
 pub mod captcha;
 pub mod cli;
 pub mod clock;
@@ -23,5 +24,4 @@ pub mod password;
 pub mod server;
 pub mod session;
 pub mod throttle;
-pub mod totals;
 pub mod web;

@@ -104,7 +104,6 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
         passwords: Passwords::new(args.bcrypt_cost, args.min_password),
         throttle: Throttle::default(),
         mailer,
-        totals: Default::default(),
         settings: Settings {
             limits: Limits {
                 form: Limits::default().form,

@@ -1,19 +1,22 @@
 //! Totals of house lists from a copy of the filtered columns held in memory.
 //! Counting a wide search in SQLite reads every matching index entry (about
 //! 5–10 ms over 100,000 houses); the copy answers in well under a
-//! millisecond. It belongs to one generation of the houses table: after a
-//! write, totals come from SQLite while a new copy is built in the
-//! background, so a write never waits for it.
+//! millisecond. It belongs to one state of the houses table: after a write
+//! commits, totals come from SQLite while a new copy is built in the
+//! background, so a write never waits for it. Totals already counted are
+//! remembered per filter until their table changes.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 
 use rusqlite::Connection;
 
 use super::envelope::Error;
 use super::model::{ListQuery, TO_LET};
+use super::store::{DEMANDS, HOUSES, Table};
 use crate::app::SharedApp;
+use crate::cache::Cache;
 
 /// The filtered columns of one house to let.
 struct Row {
@@ -25,9 +28,8 @@ struct Row {
     district: u32,
 }
 
-/// Every house to let at one generation of the table.
+/// Every house to let at one state of the table.
 pub struct Snapshot {
-    generation: u64,
     districts: Vec<String>,
     rows: Vec<Row>,
 }
@@ -38,7 +40,7 @@ fn within(value: i64, (low, high): (Option<i64>, Option<i64>)) -> bool {
 
 impl Snapshot {
     /// Reads the houses to let (one statement, so one consistent view).
-    fn build(conn: &Connection, generation: u64) -> Result<Snapshot, Error> {
+    fn build(conn: &Connection) -> Result<Snapshot, Error> {
         let mut stmt = conn.prepare(
             "SELECT cost, area, floor, house_type, elevator, district
              FROM rental_houses INDEXED BY rental_houses_newest WHERE state = ?1",
@@ -63,11 +65,7 @@ impl Snapshot {
                 district,
             });
         }
-        Ok(Snapshot {
-            generation,
-            districts,
-            rows,
-        })
+        Ok(Snapshot { districts, rows })
     }
 
     /// How many houses match the list's filters (the same tests as the SQL
@@ -102,41 +100,52 @@ impl Snapshot {
     }
 }
 
-/// The current copy, and whether a new one is being built.
-#[derive(Default)]
+/// Remembered totals, the current copy, and whether a new one is being
+/// built.
 pub struct HouseCounts {
-    snapshot: Mutex<Option<Arc<Snapshot>>>,
+    houses: Cache<i64>,
+    demands: Cache<i64>,
+    snapshot: Cache<Arc<Snapshot>>,
     building: AtomicBool,
 }
 
+impl Default for HouseCounts {
+    fn default() -> Self {
+        HouseCounts {
+            houses: Cache::new(&[HOUSES], 10_000),
+            demands: Cache::new(&[DEMANDS], 10_000),
+            snapshot: Cache::new(&[HOUSES], 1),
+            building: AtomicBool::new(false),
+        }
+    }
+}
+
 impl HouseCounts {
-    /// The copy for `generation`, if there is one.
-    pub fn current(&self, generation: u64) -> Option<Arc<Snapshot>> {
-        let guard = match self.snapshot.lock() {
-            Ok(guard) => guard,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        guard
-            .as_ref()
-            .filter(|s| s.generation == generation)
-            .cloned()
+    /// The remembered totals of a table's lists, by filter.
+    pub fn totals(&self, table: Table) -> &Cache<i64> {
+        match table {
+            Table::Houses => &self.houses,
+            Table::Demands => &self.demands,
+        }
     }
 
-    /// Starts building a copy for `generation` unless one is being built.
-    pub fn refresh(self: &Arc<Self>, app: &SharedApp, generation: u64) {
+    /// The copy of the houses as they are now, if there is one.
+    pub fn current(&self, app: &SharedApp) -> Option<Arc<Snapshot>> {
+        self.snapshot.get(&app.db, "")
+    }
+
+    /// Starts building a copy of the houses unless one is being built.
+    pub fn refresh(self: &Arc<Self>, app: &SharedApp) {
         if self.building.swap(true, Ordering::AcqRel) {
             return;
         }
         let (counts, db) = (self.clone(), app.db.clone());
         tokio::spawn(async move {
-            match db.read(move |conn| Snapshot::build(conn, generation)).await {
-                Ok(snapshot) => {
-                    let mut guard = match counts.snapshot.lock() {
-                        Ok(guard) => guard,
-                        Err(poisoned) => poisoned.into_inner(),
-                    };
-                    *guard = Some(Arc::new(snapshot));
-                }
+            let stamp = counts.snapshot.stamp(&db);
+            match db.read(Snapshot::build).await {
+                Ok(snapshot) => counts
+                    .snapshot
+                    .put(String::new(), stamp, Arc::new(snapshot)),
                 Err(e) => tracing::warn!("rental: copying house filters: {e}"),
             }
             counts.building.store(false, Ordering::Release);
@@ -147,7 +156,7 @@ impl HouseCounts {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domains::rental::store::{self, Table};
+    use crate::domains::rental::store;
 
     /// The copy counts exactly what SQLite counts, over many filters.
     #[test]
@@ -186,7 +195,7 @@ mod tests {
         })
         .unwrap();
         let conn = Connection::open(&path).unwrap();
-        let snapshot = Snapshot::build(&conn, 0).unwrap();
+        let snapshot = Snapshot::build(&conn).unwrap();
         assert_eq!(snapshot.rows.len(), 355, "the 400 houses less the 45 let");
         let mut checked = 0;
         for district in [None, Some("北京"), Some("崂山"), Some("无此地")] {

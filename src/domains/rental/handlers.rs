@@ -217,10 +217,11 @@ async fn list(call: Call, table: Table) -> Result<Keys, Error> {
     let query = ListQuery::from_form(&form, orderings)?;
     let (app, base_url, counts) = (call.app, call.base_url, call.counts);
     let filter = query.filter_key();
-    let remembered = app.totals.get(table.name(), &filter);
-    let generation = app.totals.generation(table.name());
+    let totals = counts.totals(table);
+    let remembered = totals.get(&app.db, &filter);
+    let stamp = totals.stamp(&app.db);
     let snapshot = match (table, remembered) {
-        (Table::Houses, None) => counts.current(generation),
+        (Table::Houses, None) => counts.current(&app),
         _ => None,
     };
     let (page, total, counted_in_sql) = app
@@ -245,10 +246,10 @@ async fn list(call: Call, table: Table) -> Result<Keys, Error> {
         })
         .await?;
     if remembered.is_none() {
-        app.totals.put(table.name(), filter, generation, total);
+        totals.put(filter, stamp, total);
     }
     if counted_in_sql && table == Table::Houses {
-        counts.refresh(&app, generation);
+        counts.refresh(&app);
     }
     let items: Vec<Value> = page
         .iter()
@@ -319,7 +320,6 @@ async fn save(call: Call, table: Table, id_field: Option<&str>) -> Result<Keys, 
             None => store::insert_listing(tx, table, owner, &listing, now),
         })
         .await?;
-    app.totals.changed(table.name());
     Ok(keys(match table {
         Table::Houses => json!({ "house_id": id }),
         Table::Demands => json!({ "rental_id": id }),
@@ -355,7 +355,6 @@ async fn delete(call: Call, table: Table) -> Result<Keys, Error> {
     app.db
         .write(move |tx| store::delete_listing(tx, table, owner, id))
         .await?;
-    app.totals.changed(table.name());
     Ok(Keys::new())
 }
 
@@ -487,8 +486,6 @@ pub async fn accept(call: Call) -> Result<Keys, Error> {
         .db
         .write(move |tx| store::accept(tx, user, id, rate, now))
         .await?;
-    app.totals.changed(store::HOUSES);
-    app.totals.changed(store::DEMANDS);
     Ok(keys(json!({ "deal_id": deal })))
 }
 

@@ -189,7 +189,6 @@ pub async fn load(app: &SharedApp) -> crate::error::Result<()> {
         })
         .await
         .map_err(|e| crate::error::Error::Other(e.to_string()))?;
-    app.totals.changed(store::PRODUCTS);
     tracing::info!(
         "shop: demo data loaded (seller1@example.com/seller1234, customer@example.com/customer1234)"
     );

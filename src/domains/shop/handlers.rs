@@ -9,12 +9,12 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use super::envelope::{Done, Error, done, done_typed, shop_error};
+use super::lists::Lists;
 use super::model::{
     self, CUSTOMER, Invitation, Ordering, PAGE_SIZE, ProductFilter, ProductPage, SELLER,
     UNAVAILABLE, User, optional_text, required_text,
 };
-use super::pages::PageCache;
-use super::store::{self, NewUser, PRODUCTS, ProductFields};
+use super::store::{self, NewUser, ProductFields};
 use super::{COOKIE, DOMAIN, SESSIONS};
 use crate::app::{Refused, SharedApp};
 use crate::body::{BodyError, Form};
@@ -31,8 +31,8 @@ pub struct Call {
     pub base_url: String,
     /// The request's path, for page links.
     pub path: Arc<str>,
-    /// Product pages read since the last product change.
-    pub pages: Arc<PageCache>,
+    /// Product pages and counts read since the products last changed.
+    pub lists: Arc<Lists>,
 }
 
 /// The logged-in user and their session.
@@ -411,8 +411,6 @@ pub async fn add_product(shop_id: i64, call: Call) -> Result<Done, Error> {
             store::product_in_shop(tx, shop_id, id)
         })
         .await?;
-    app.totals.changed(PRODUCTS);
-    call.pages.changed();
     Ok(done("商品创建成功", product.to_json(&call.base_url)))
 }
 
@@ -429,9 +427,6 @@ pub async fn update_product(shop_id: i64, product_id: i64, call: Call) -> Result
     let stock_quantity = model::stock(&form)?;
     let off_sale = off_sale(&form)?;
     let image = image_input(&form)?;
-    // A new name or description can move the product into or out of a
-    // `q=` search, so its remembered count goes too.
-    let searched_text_changed = name.is_some() || description.is_some();
     let now = clock::now();
     let app = call.app;
     let product = app
@@ -455,10 +450,6 @@ pub async fn update_product(shop_id: i64, product_id: i64, call: Call) -> Result
             store::product_in_shop(tx, shop_id, product_id)
         })
         .await?;
-    if searched_text_changed {
-        app.totals.changed(PRODUCTS);
-    }
-    call.pages.changed();
     Ok(done("商品修改成功", product.to_json(&call.base_url)))
 }
 
@@ -474,8 +465,6 @@ pub async fn delete_product(shop_id: i64, product_id: i64, call: Call) -> Result
             store::delete_product(tx, product_id)
         })
         .await?;
-    app.totals.changed(PRODUCTS);
-    call.pages.changed();
     Ok(done("商品删除成功", Value::Null))
 }
 
@@ -519,12 +508,13 @@ async fn product_list(call: Call, shop_id: Option<i64>) -> Result<Done, Error> {
     let app = call.app;
     let page_key = format!("{}|{ordering:?}|{page}", filter.key());
     let offset = (page - 1).saturating_mul(PAGE_SIZE);
-    let (count, products) = match call.pages.get(&page_key) {
+    let lists = &call.lists;
+    let (count, products) = match lists.pages.get(&app.db, &page_key) {
         Some(remembered) => remembered,
         None => {
-            let generation = call.pages.generation();
-            let read = read_page(&app, filter, ordering, page).await?;
-            call.pages.put(page_key, generation, read.clone());
+            let stamp = lists.pages.stamp(&app.db);
+            let read = read_page(&app, lists, filter, ordering, page).await?;
+            lists.pages.put(page_key, stamp, read.clone());
             read
         }
     };
@@ -548,18 +538,18 @@ async fn product_list(call: Call, shop_id: Option<i64>) -> Result<Done, Error> {
     done_typed("查询返回成功", &page)
 }
 
-/// Reads one page and the list's count (remembered per filter until a
-/// product is added, renamed, redescribed or deleted); 404 for a page past
-/// the end.
+/// Reads one page and the list's count (remembered per filter until the
+/// products change); 404 for a page past the end.
 async fn read_page(
     app: &SharedApp,
+    lists: &Lists,
     filter: ProductFilter,
     ordering: Ordering,
     page: i64,
-) -> Result<super::pages::Page, Error> {
+) -> Result<super::lists::Page, Error> {
     let key = filter.key();
-    let remembered = app.totals.get(PRODUCTS, &key);
-    let generation = app.totals.generation(PRODUCTS);
+    let remembered = lists.counts.get(&app.db, &key);
+    let stamp = lists.counts.stamp(&app.db);
     let offset = (page - 1).saturating_mul(PAGE_SIZE);
     let (count, products) = app
         .db
@@ -577,7 +567,7 @@ async fn read_page(
         })
         .await?;
     if remembered.is_none() {
-        app.totals.put(PRODUCTS, key, generation, count);
+        lists.counts.put(key, stamp, count);
     }
     Ok((count, Arc::new(products)))
 }
@@ -636,7 +626,6 @@ pub async fn create_order(call: Call) -> Result<Done, Error> {
             store::order_by_id(tx, id)?.ok_or_else(|| shop_error("订单不存在"))
         })
         .await?;
-    call.pages.changed();
     Ok(done("下单成功", order.to_json()))
 }
 

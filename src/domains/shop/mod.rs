@@ -13,8 +13,8 @@ use crate::web::{Endpoint, Example};
 pub mod demo;
 pub mod envelope;
 pub mod handlers;
+pub mod lists;
 pub mod model;
-pub mod pages;
 pub mod routes;
 pub mod store;
 

@@ -8,7 +8,7 @@ use warp::{Filter, Rejection};
 use std::sync::Arc;
 
 use super::handlers::{self as h, Call};
-use super::pages::PageCache;
+use super::lists::Lists;
 use super::{COOKIE, ENDPOINTS, envelope};
 use crate::app::{SharedApp, with_app};
 use crate::web::{self, Response};
@@ -18,7 +18,7 @@ pub fn routes(app: SharedApp) -> BoxedFilter<(Response,)> {
     use envelope::{reply, reply_with_cookie as cookie};
     use warp::{get, path, post};
     use web::{route, route1, route2};
-    let a = &(app, Arc::new(PageCache::default()));
+    let a = &(app, Arc::new(Lists::default()));
     #[rustfmt::skip]
     let routes = vec![
         route(path!("user" / "register" / "customer"), post(), call(a), h::register_customer, reply),
@@ -48,9 +48,9 @@ pub fn routes(app: SharedApp) -> BoxedFilter<(Response,)> {
 
 /// The shared input of every endpoint.
 fn call(
-    (app, pages): &(SharedApp, Arc<PageCache>),
+    (app, lists): &(SharedApp, Arc<Lists>),
 ) -> impl Filter<Extract = (Call,), Error = Rejection> + Clone + use<> {
-    let pages = pages.clone();
+    let lists = lists.clone();
     with_app(app.clone())
         .and(crate::body::input(app.settings.limits))
         .and(crate::session::presented(COOKIE))
@@ -65,7 +65,7 @@ fn call(
                 ip,
                 base_url,
                 path: path.as_str().into(),
-                pages: pages.clone(),
+                lists: lists.clone(),
             },
         )
 }
