@@ -13,18 +13,12 @@ use crate::mail::Mailer;
 use crate::password::Passwords;
 use crate::throttle::Throttle;
 
-/// Settings the domains read.
+/// Settings of the server.
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub limits: Limits,
-    /// Parking: a reservation not started within this becomes expired.
-    pub reserve_timeout: Duration,
     /// Added before every API answer (teaching front-ends about latency).
     pub delay: Duration,
-    /// Labs: login asks for the captcha.
-    pub captcha: bool,
-    /// Rental: a deal's commission, in basis points of one month's rent.
-    pub commission_bp: i64,
 }
 
 /// Shared state of a running server.
@@ -34,6 +28,8 @@ pub struct App {
     pub throttle: Throttle,
     pub mailer: Mailer,
     pub settings: Settings,
+    /// Each domain's own flags; a domain reads only its own.
+    pub flags: crate::domains::Flags,
 }
 
 pub type SharedApp = Arc<App>;

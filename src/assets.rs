@@ -7,7 +7,7 @@ use rust_embed::RustEmbed;
 use warp::http::{HeaderValue, StatusCode, header};
 use warp::reply::Reply;
 
-use crate::domains::Domain;
+use crate::domains::Descriptor;
 use crate::web::{Response, escape_html};
 
 #[derive(RustEmbed)]
@@ -62,21 +62,21 @@ fn text(path: &str) -> String {
 
 /// The landing page: the five systems, which are served here, and their
 /// endpoints.
-pub fn landing_page(enabled: &[Domain], root: Option<Domain>) -> String {
+pub fn landing_page(enabled: &[&Descriptor], root: Option<&Descriptor>) -> String {
     let mut cards = String::new();
-    for domain in Domain::ALL {
-        let served = enabled.contains(&domain);
+    for &domain in crate::domains::ALL {
+        let served = enabled.iter().any(|d| d.name == domain.name);
         let state = if served {
             "served"
         } else {
             "not enabled (see --domains)"
         };
         let mut rows = String::new();
-        for e in domain.endpoints() {
+        for e in domain.endpoints {
             rows.push_str(&format!(
                 "<tr><td><code>{}</code></td><td><code>/{}{}</code></td><td>{}</td></tr>",
                 e.method,
-                domain.name(),
+                domain.name,
                 escape_html(e.path),
                 escape_html(e.summary)
             ));
@@ -88,7 +88,7 @@ pub fn landing_page(enabled: &[Domain], root: Option<Domain>) -> String {
         } else {
             String::new()
         };
-        let root_note = if root == Some(domain) {
+        let root_note = if root.is_some_and(|r| r.name == domain.name) {
             " Also mounted at <code>/</code> (the seed's original paths)."
         } else {
             ""
@@ -96,7 +96,7 @@ pub fn landing_page(enabled: &[Domain], root: Option<Domain>) -> String {
         let docs_link = if served {
             format!(
                 " <a href=\"/docs/#/{name}\">Try it in the API docs</a>.",
-                name = domain.name()
+                name = domain.name
             )
         } else {
             String::new()
@@ -104,9 +104,9 @@ pub fn landing_page(enabled: &[Domain], root: Option<Domain>) -> String {
         cards.push_str(&format!(
             "<section id=\"{name}\" class=\"{class}\"><h2>{name} <small>{state}</small></h2>\
              <p>{title}. Prefix <code>/{name}</code>.{root_note}{docs_link}</p>{table}</section>\n",
-            name = domain.name(),
+            name = domain.name,
             class = if served { "on" } else { "off" },
-            title = escape_html(domain.title()),
+            title = escape_html(domain.title),
         ));
     }
     text("index.html").replace("{{domains}}", &cards)

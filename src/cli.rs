@@ -7,7 +7,6 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 
 use crate::db::Synchronous;
-use crate::domains::Domain;
 
 /// Five classic web backends (parking, labs, rental, family, shop) in one
 /// binary and one SQLite file. With no subcommand, serves.
@@ -24,21 +23,6 @@ pub struct Cli {
 pub enum Command {
     /// Serve the APIs (the default).
     Serve(ServeArgs),
-    /// Parking administration.
-    Parking {
-        #[command(subcommand)]
-        command: ParkingCommand,
-    },
-    /// House rental administration.
-    Rental {
-        #[command(subcommand)]
-        command: RentalCommand,
-    },
-    /// Lab projects administration.
-    Labs {
-        #[command(subcommand)]
-        command: LabsCommand,
-    },
     /// Copy the database with SQLite's online backup (safe while serving).
     Backup {
         /// The new file to write.
@@ -51,63 +35,8 @@ pub enum Command {
         #[command(flatten)]
         db: DbArg,
     },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum ParkingCommand {
-    /// Add a parking lot.
-    AddLot {
-        /// Lot name, unique (shown to users as `parkinglot`).
-        #[arg(long)]
-        name: String,
-        /// Number of spots.
-        #[arg(long, value_parser = clap::value_parser!(i64).range(1..=100_000))]
-        capacity: i64,
-        /// Price per started hour in yuan, e.g. 5 or 4.50.
-        #[arg(long, value_parser = parse_yuan)]
-        price: i64,
-        #[command(flatten)]
-        db: DbArg,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum LabsCommand {
-    /// Add an admin (role 3), who can manage labs and every project.
-    AddAdmin {
-        /// Login id (`sid`) of the admin.
-        #[arg(long)]
-        sid: String,
-        /// Password, under the same rules as the API's.
-        #[arg(long)]
-        password: String,
-        /// Display name (default: the sid).
-        #[arg(long)]
-        name: Option<String>,
-        /// Shortest password accepted, in characters.
-        #[arg(long, env = "ONEBOX_MIN_PASSWORD", default_value_t = 8)]
-        min_password: usize,
-        #[command(flatten)]
-        db: DbArg,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum RentalCommand {
-    /// Add an admin (grade 管理员), who sees every deal.
-    AddAdmin {
-        /// Login name.
-        #[arg(long)]
-        username: String,
-        /// Password, under the same rules as the API's.
-        #[arg(long)]
-        password: String,
-        /// Shortest password accepted, in characters.
-        #[arg(long, env = "ONEBOX_MIN_PASSWORD", default_value_t = 8)]
-        min_password: usize,
-        #[command(flatten)]
-        db: DbArg,
-    },
+    #[command(flatten)]
+    Domain(crate::domains::Command),
 }
 
 /// The database file.
@@ -129,12 +58,12 @@ pub struct ServeArgs {
     #[arg(long, env = "ONEBOX_LISTEN", default_value = "127.0.0.1:8080", value_parser = parse_listen)]
     pub listen: SocketAddr,
     /// Domains to serve, comma-separated (default: all in this build).
-    #[arg(long, env = "ONEBOX_DOMAINS", value_delimiter = ',')]
-    pub domains: Vec<Domain>,
+    #[arg(long, env = "ONEBOX_DOMAINS", value_delimiter = ',', value_parser = crate::domains::name_parser())]
+    pub domains: Vec<String>,
     /// Also mount this domain at `/`, so clients written against the seed's
     /// original paths work unchanged.
-    #[arg(long, env = "ONEBOX_ROOT")]
-    pub root: Option<Domain>,
+    #[arg(long, env = "ONEBOX_ROOT", value_parser = crate::domains::name_parser())]
+    pub root: Option<String>,
     /// Load demo data (users with known passwords, lots, ...) into domains
     /// whose tables are empty.
     #[arg(long, env = "ONEBOX_DEMO")]
@@ -169,23 +98,11 @@ pub struct ServeArgs {
     /// start-up).
     #[arg(long, env = "ONEBOX_ADMIN_TOKEN")]
     pub admin_token: Option<String>,
-    /// Parking: a reservation not started within this expires (e.g. 30m,
-    /// 90s, 1h).
-    #[arg(long, env = "ONEBOX_RESERVE_TIMEOUT", default_value = "30m", value_parser = parse_duration)]
-    pub reserve_timeout: Duration,
-    /// Labs: whether login asks for the captcha of `user/login/code` (off
-    /// for API-only clients).
-    #[arg(long, env = "ONEBOX_CAPTCHA", value_enum, default_value_t = Switch::On)]
-    pub captcha: Switch,
     /// SMTP server for the mail the server sends (register and reset codes,
     /// notices), e.g. smtp://localhost:25 or smtps://user:pass@smtp.example.com:465.
     /// Without it every mail goes to the operator's outbox at /_/outbox.
     #[arg(long, env = "ONEBOX_SMTP")]
     pub smtp: Option<String>,
-    /// Rental: a deal's commission, as a percentage of one month's rent
-    /// (e.g. 10 or 7.5%).
-    #[arg(long, env = "ONEBOX_COMMISSION_RATE", default_value = "10", value_parser = parse_percent)]
-    pub commission_rate: i64,
     /// Sender of the mail sent through --smtp.
     #[arg(
         long,
@@ -193,6 +110,8 @@ pub struct ServeArgs {
         default_value = "onebox <noreply@localhost>"
     )]
     pub mail_from: String,
+    #[command(flatten)]
+    pub flags: crate::domains::Flags,
 }
 
 /// A feature switch on the command line.

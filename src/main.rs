@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use onebox::cli::{Cli, Command, LabsCommand, ParkingCommand, RentalCommand};
+use onebox::cli::{Cli, Command};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -50,49 +50,10 @@ fn run(cli: Cli) -> Result<(), String> {
                 ))
             }
         }
-        Some(Command::Parking { command }) => match command {
-            ParkingCommand::AddLot {
-                name,
-                capacity,
-                price,
-                db,
-            } => {
-                let id = onebox::domains::parking::add_lot(&db.path, &name, capacity, price)?;
-                println!("added parking lot {id}: {name}, {capacity} spots");
-                Ok(())
-            }
-        },
-        Some(Command::Rental { command }) => match command {
-            RentalCommand::AddAdmin {
-                username,
-                password,
-                min_password,
-                db,
-            } => {
-                onebox::domains::rental::add_admin(&db.path, &username, &password, min_password)?;
-                println!("added rental admin {}", username.trim());
-                Ok(())
-            }
-        },
-        Some(Command::Labs { command }) => match command {
-            LabsCommand::AddAdmin {
-                sid,
-                password,
-                name,
-                min_password,
-                db,
-            } => {
-                onebox::domains::labs::add_admin(
-                    &db.path,
-                    &sid,
-                    &password,
-                    name.as_deref(),
-                    min_password,
-                )?;
-                println!("added labs admin {}", sid.trim());
-                Ok(())
-            }
-        },
+        Some(Command::Domain(command)) => {
+            println!("{}", command.run()?);
+            Ok(())
+        }
     }
 }
 
@@ -109,7 +70,7 @@ fn serve(args: onebox::cli::ServeArgs) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())?;
         let base = format!("http://{}", server.addr);
-        let names: Vec<&str> = server.domains.iter().map(|d| d.name()).collect();
+        let names: Vec<&str> = server.domains.iter().map(|d| d.name).collect();
         // One write, errors ignored: a closed stdout must not stop the server.
         let banner = format!(
             "onebox listening on {base}  (domains: {})\ndatabase: {}\noperator console: {base}/_/outbox?token={}\n",

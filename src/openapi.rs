@@ -1,8 +1,8 @@
 //! `/openapi.json`, generated from each domain's endpoint table (paths,
 //! methods, summaries and input fields), so the document cannot drift from
 //! the routes: a test asks the server for every operation it lists and
-//! checks each table entry is listed. Each domain's envelope, status codes
-//! and ways of logging in are described here once.
+//! checks each table entry is listed. Each domain describes its envelope,
+//! status codes and ways of logging in in its [`ApiDocs`].
 
 use std::sync::Arc;
 
@@ -11,7 +11,7 @@ use warp::Filter;
 use warp::filters::BoxedFilter;
 use warp::http::{HeaderValue, StatusCode, header};
 
-use crate::domains::Domain;
+use crate::domains::{ALL, ApiDocs, Descriptor};
 use crate::web::{Endpoint, Response};
 
 /// One input field parsed from an endpoint's `fields`.
@@ -49,79 +49,15 @@ fn schema_of(kind: &str) -> Value {
     }
 }
 
-/// What a domain's answers look like, and how a client logs in.
-struct DomainDocs {
-    /// The JSON schema of every answer (success or failure).
-    envelope: Value,
-    /// HTTP statuses an operation may answer with, besides 200.
-    statuses: &'static [(u16, &'static str)],
-    /// Security schemes (names in `components.securitySchemes`).
-    security: &'static [&'static str],
-    /// How to log in, for the tag's description.
-    login: &'static str,
+fn parse(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| {
+        tracing::error!("an API description is not JSON: {e}");
+        json!({})
+    })
 }
 
-const ROUTING: &[(u16, &str)] = &[(404, "No such path"), (405, "Wrong method (see Allow)")];
-
-fn docs(domain: Domain) -> DomainDocs {
-    match domain {
-        Domain::Parking => DomainDocs {
-            envelope: json!({"type": "object", "required": ["msg", "code", "data"],
-                "properties": {"msg": {"type": "string"}, "code": {"type": "integer"}, "data": {}}}),
-            statuses: ROUTING,
-            security: &["bearer"],
-            login: "POST /parking/api/user/login with username and password (demo: demo / demo1234); send data.token as Authorization: Bearer. Every answer is HTTP 200 with the outcome in code (200 success; 401-409 failures as the seed lists).",
-        },
-        Domain::Labs => DomainDocs {
-            envelope: json!({"type": "object", "required": ["status", "message"],
-                "properties": {"status": {"type": "integer"}, "message": {"type": "string"}, "data": {}}}),
-            statuses: ROUTING,
-            security: &["labs_cookie", "bearer"],
-            login: "GET /labs/user/login/code for the captcha, then POST /labs/user/login with sid, password and code (demo: admin / admin1234; start with --captcha off to skip it). The session is the onebox_labs cookie. status 200 success, 300 failure, 400 no permission.",
-        },
-        Domain::Rental => DomainDocs {
-            envelope: json!({"type": "object", "required": ["state"],
-                "properties": {"state": {"type": "integer"}, "error_msg": {"type": "string"}}}),
-            statuses: ROUTING,
-            security: &["rental_cookie", "bearer"],
-            login: "POST /rental/operation/login with username and password (demo: owner / owner1234). The session is the onebox_rental cookie. state 1 success, 0 failure with error_msg.",
-        },
-        Domain::Family => DomainDocs {
-            envelope: json!({"oneOf": [
-                {"type": "object", "description": "{code, msg, ...} or, for an authentication failure, {detail}"},
-                {"type": "array", "description": "a list, as the seed shows"}
-            ]}),
-            statuses: &[
-                (400, "Bad Request"),
-                (401, "认证失败: no token, or it expired"),
-                (403, "Forbidden"),
-                (404, "No such record or path"),
-                (405, "Wrong method (see Allow)"),
-                (418, "No such application"),
-                (429, "Too many failed logins"),
-                (460, "Reach the upper limit"),
-            ],
-            security: &["family_token", "bearer"],
-            login: "POST /family/api/v1/user_manage/login/ with username and password (demo: parent / parent1234); pass the token as ?token= (or in the body, or as Bearer). It ends after 15 minutes without use. HTTP status equals code.",
-        },
-        Domain::Shop => DomainDocs {
-            envelope: json!({"type": "object", "required": ["success", "code", "message", "data"],
-                "properties": {"success": {"type": "boolean"}, "code": {"type": "integer"},
-                    "message": {"type": "string", "nullable": true}, "data": {"nullable": true}}}),
-            statuses: &[
-                (400, "Failure (codes 300, 302, 402, 403)"),
-                (401, "Not logged in (code 401)"),
-                (403, "Not allowed (codes 301, 400)"),
-                (404, "No such shop, product, page or path"),
-                (405, "Wrong method (see Allow)"),
-            ],
-            security: &["shop_cookie", "bearer"],
-            login: "POST /shop/user/login with email and password (demo: customer@example.com / customer1234, seller1@example.com / seller1234). The session is the onebox_shop cookie.",
-        },
-    }
-}
-
-fn operation(domain: Domain, endpoint: &Endpoint, docs: &DomainDocs) -> Value {
+fn operation(domain: &Descriptor, endpoint: &Endpoint, envelope: &Value) -> Value {
+    let docs: &ApiDocs = &domain.api;
     let mut parameters = Vec::new();
     for segment in endpoint.path.split('/') {
         if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
@@ -133,11 +69,11 @@ fn operation(domain: Domain, endpoint: &Endpoint, docs: &DomainDocs) -> Value {
     }
     let input = fields(endpoint.fields);
     let mut op = Map::new();
-    op.insert("tags".into(), json!([domain.name()]));
+    op.insert("tags".into(), json!([domain.name]));
     op.insert("summary".into(), json!(endpoint.summary));
     let id: String = format!(
         "{}_{}{}",
-        domain.name(),
+        domain.name,
         endpoint.method.to_lowercase(),
         endpoint.path
     )
@@ -163,7 +99,7 @@ fn operation(domain: Domain, endpoint: &Endpoint, docs: &DomainDocs) -> Value {
             schema["required"] = Value::Array(required);
         }
         let example = domain
-            .examples()
+            .examples
             .iter()
             .find(|e| e.method == endpoint.method && e.path == endpoint.path)
             .and_then(|e| serde_json::from_str::<Value>(e.body).ok());
@@ -182,26 +118,39 @@ fn operation(domain: Domain, endpoint: &Endpoint, docs: &DomainDocs) -> Value {
         );
     }
     op.insert("parameters".into(), Value::Array(parameters));
-    let success = match (domain, endpoint.path) {
-        (Domain::Labs, "/user/login/code") => {
-            json!({"description": "A captcha", "content": {"image/jpeg": {"schema": {"type": "string", "format": "binary"}}}})
+    let binary = docs
+        .binary_answers
+        .iter()
+        .find(|(path, _, _)| *path == endpoint.path);
+    let success = match binary {
+        Some((_, media, what)) => {
+            let format = if media.starts_with("image/svg") {
+                json!({"type": "string"})
+            } else {
+                json!({"type": "string", "format": "binary"})
+            };
+            json!({"description": what, "content": {*media: {"schema": format}}})
         }
-        (Domain::Family, "/api/v1/report/chart.svg") => {
-            json!({"description": "The chart", "content": {"image/svg+xml": {"schema": {"type": "string"}}}})
-        }
-        _ => json!({"description": "The answer in the domain's envelope",
-                    "content": {"application/json": {"schema": docs.envelope}}}),
+        None => json!({"description": "The answer in the domain's envelope",
+                    "content": {"application/json": {"schema": envelope}}}),
     };
     let mut responses = Map::new();
     responses.insert("200".into(), success);
     for (status, what) in docs.statuses {
         responses.insert(
             status.to_string(),
-            json!({"description": what, "content": {"application/json": {"schema": docs.envelope}}}),
+            json!({"description": what, "content": {"application/json": {"schema": envelope}}}),
         );
     }
     op.insert("responses".into(), Value::Object(responses));
-    let mut security: Vec<Value> = docs.security.iter().map(|s| json!({ *s: [] })).collect();
+    let mut security: Vec<Value> = docs
+        .security_schemes
+        .iter()
+        .map(|(name, _)| json!({ *name: [] }))
+        .collect();
+    if docs.bearer {
+        security.push(json!({"bearer": []}));
+    }
     security.push(json!({}));
     op.insert("security".into(), Value::Array(security));
     Value::Object(op)
@@ -231,19 +180,30 @@ fn server_wide() -> Value {
 }
 
 /// The document for the domains this server serves.
-pub fn document(domains: &[Domain]) -> Value {
+pub fn document(domains: &[&Descriptor]) -> Value {
     let mut paths = match server_wide() {
         Value::Object(map) => map,
         _ => Map::new(),
     };
     let mut tags = vec![json!({"name": "server", "description": "Server-wide routes"})];
+    let mut schemes = json!({
+        "bearer": {"type": "http", "scheme": "bearer", "description": "The session token (family, parking) or the session cookie's value"},
+        "operator": {"type": "http", "scheme": "bearer", "description": "The operator token (--admin-token, or printed at start-up)"}
+    });
+    // Every domain's schemes are listed, served or not, so the document's
+    // components do not depend on --domains.
+    for domain in ALL {
+        for (name, scheme) in domain.api.security_schemes {
+            schemes[*name] = parse(scheme);
+        }
+    }
     for domain in domains {
-        let docs = docs(*domain);
-        tags.push(json!({"name": domain.name(), "description": format!("{}. {}", domain.title(), docs.login)}));
-        for endpoint in domain.endpoints() {
-            let path = format!("/{}{}", domain.name(), endpoint.path);
+        let envelope = parse(domain.api.envelope);
+        tags.push(json!({"name": domain.name, "description": format!("{}. {}", domain.title, domain.api.login)}));
+        for endpoint in domain.endpoints {
+            let path = format!("/{}{}", domain.name, endpoint.path);
             let entry = paths.entry(path).or_insert_with(|| json!({}));
-            entry[endpoint.method.to_lowercase()] = operation(*domain, endpoint, &docs);
+            entry[endpoint.method.to_lowercase()] = operation(domain, endpoint, &envelope);
         }
     }
     json!({
@@ -255,20 +215,13 @@ pub fn document(domains: &[Domain]) -> Value {
         },
         "tags": tags,
         "paths": paths,
-        "components": {"securitySchemes": {
-            "bearer": {"type": "http", "scheme": "bearer", "description": "The session token (family, parking) or the session cookie's value"},
-            "labs_cookie": {"type": "apiKey", "in": "cookie", "name": "onebox_labs"},
-            "rental_cookie": {"type": "apiKey", "in": "cookie", "name": "onebox_rental"},
-            "shop_cookie": {"type": "apiKey", "in": "cookie", "name": "onebox_shop"},
-            "family_token": {"type": "apiKey", "in": "query", "name": "token"},
-            "operator": {"type": "http", "scheme": "bearer", "description": "The operator token (--admin-token, or printed at start-up)"}
-        }}
+        "components": {"securitySchemes": schemes}
     })
 }
 
 /// `GET /openapi.json`, and the Swagger UI at `/docs/` (its files are
 /// vendored into the binary by `utoipa-swagger-ui`, so it works offline).
-pub fn routes(domains: &[Domain]) -> BoxedFilter<(Response,)> {
+pub fn routes(domains: &[&Descriptor]) -> BoxedFilter<(Response,)> {
     let document: Arc<str> = document(domains).to_string().into();
     let openapi = warp::path!("openapi.json").and(warp::get()).map(move || {
         let mut response = warp::http::Response::new(document.to_string().into());
@@ -357,13 +310,13 @@ mod tests {
 
     #[test]
     fn every_example_is_json_for_a_documented_endpoint() {
-        for domain in Domain::ALL {
-            for example in domain.examples() {
+        for domain in ALL {
+            for example in domain.examples {
                 let body: Value = serde_json::from_str(example.body)
                     .unwrap_or_else(|e| panic!("{} {}: {e}", example.method, example.path));
                 assert!(body.is_object());
                 let endpoint = domain
-                    .endpoints()
+                    .endpoints
                     .iter()
                     .find(|e| e.method == example.method && e.path == example.path)
                     .unwrap_or_else(|| panic!("no endpoint {} {}", example.method, example.path));
@@ -382,10 +335,10 @@ mod tests {
 
     #[test]
     fn every_endpoint_of_every_domain_is_an_operation() {
-        let document = document(&Domain::ALL);
-        for domain in Domain::ALL {
-            for endpoint in domain.endpoints() {
-                let path = format!("/{}{}", domain.name(), endpoint.path);
+        let document = document(ALL);
+        for domain in ALL {
+            for endpoint in domain.endpoints {
+                let path = format!("/{}{}", domain.name, endpoint.path);
                 let operation = &document["paths"][&path][endpoint.method.to_lowercase()];
                 assert!(operation.is_object(), "{} {path}", endpoint.method);
             }

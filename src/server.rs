@@ -13,9 +13,9 @@ use warp::{Filter, Reply};
 
 use crate::app::{App, Settings, SharedApp};
 use crate::body::Limits;
-use crate::cli::{ServeArgs, Switch};
+use crate::cli::ServeArgs;
 use crate::db::Db;
-use crate::domains::Domain;
+use crate::domains::Descriptor;
 use crate::mail::Mailer;
 use crate::password::Passwords;
 use crate::throttle::Throttle;
@@ -49,28 +49,26 @@ pub struct Server {
     pub addr: SocketAddr,
     pub app: SharedApp,
     pub admin_token: String,
-    pub domains: Vec<Domain>,
+    pub domains: Vec<&'static Descriptor>,
     stop: tokio::sync::watch::Sender<bool>,
     serving: tokio::task::JoinHandle<()>,
     background: Vec<tokio::task::JoinHandle<()>>,
 }
 
-fn chosen_domains(args: &ServeArgs) -> Result<Vec<Domain>, StartError> {
-    let mut domains: Vec<Domain> = if args.domains.is_empty() {
-        Domain::ALL.to_vec()
+fn chosen_domains(args: &ServeArgs) -> Result<Vec<&'static Descriptor>, StartError> {
+    let mut names: Vec<&str> = if args.domains.is_empty() {
+        crate::domains::ALL.iter().map(|d| d.name).collect()
     } else {
-        args.domains.clone()
+        args.domains.iter().map(String::as_str).collect()
     };
-    let mut seen = Vec::new();
-    domains.retain(|d| {
-        let first = !seen.contains(d);
-        seen.push(*d);
-        first
-    });
-    if let Some(root) = args.root
-        && !domains.contains(&root)
-    {
-        domains.push(root);
+    names.extend(args.root.as_deref());
+    let mut domains: Vec<&'static Descriptor> = Vec::new();
+    for name in names {
+        let domain = crate::domains::find(name)
+            .ok_or_else(|| StartError::Config(format!("no domain named {name}")))?;
+        if !domains.iter().any(|d| d.name == domain.name) {
+            domains.push(domain);
+        }
     }
     Ok(domains)
 }
@@ -109,15 +107,13 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
                 form: Limits::default().form,
                 upload: args.max_upload,
             },
-            reserve_timeout: args.reserve_timeout,
             delay: Duration::from_millis(args.delay),
-            captcha: args.captcha == Switch::On,
-            commission_bp: args.commission_rate,
         },
+        flags: args.flags.clone(),
     });
     if args.demo {
         for domain in &domains {
-            domain.load_demo(&app).await.map_err(StartError::Demo)?;
+            (domain.load_demo)(&app).await.map_err(StartError::Demo)?;
         }
     }
     let admin_token = match &args.admin_token {
@@ -125,10 +121,11 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
         _ => crate::session::new_token().map_err(|e| StartError::Config(e.to_string()))?,
     };
 
+    let root = args.root.as_deref().and_then(crate::domains::find);
     let routes = routes(
         &app,
         &domains,
-        args.root,
+        root,
         Arc::new(admin_token.clone()),
         Cors {
             extra_origins: args.cors_origins.clone(),
@@ -137,7 +134,10 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut background: Vec<_> = domains
         .iter()
-        .filter_map(|d| d.spawn_background(&app, stopped.clone()))
+        .filter_map(|d| {
+            d.background
+                .map(|start| start(app.clone(), stopped.clone()))
+        })
         .collect();
     background.push(spawn_session_purge(app.clone(), stopped.clone()));
 
@@ -265,8 +265,8 @@ fn spawn_session_purge(
 /// The whole route tree.
 fn routes(
     app: &SharedApp,
-    domains: &[Domain],
-    root: Option<Domain>,
+    domains: &[&'static Descriptor],
+    root: Option<&'static Descriptor>,
     admin_token: Arc<String>,
     cors: Cors,
 ) -> BoxedFilter<(Response,)> {
@@ -306,13 +306,13 @@ fn routes(
     };
     for domain in domains {
         tree = tree
-            .or(warp::path(domain.name())
+            .or(warp::path(domain.name)
                 .and(with_delay())
-                .and(domain.routes(app)))
+                .and((domain.routes)(app)))
             .unify()
             .boxed();
     }
-    if let Some(domain_routes) = root.map(|d| d.routes(app)) {
+    if let Some(domain_routes) = root.map(|d| (d.routes)(app)) {
         tree = tree.or(with_delay().and(domain_routes)).unify().boxed();
     }
     let not_found = web::unrouted(SERVER_ROUTES).map(|unrouted| match unrouted {

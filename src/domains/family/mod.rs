@@ -8,6 +8,7 @@
 //! the report sums them. Envelope: `{"code": 200, "msg": "ok", ...}` with
 //! HTTP status equal to `code`; lists are bare arrays, as the seed shows.
 
+use super::{ApiDocs, Descriptor};
 use crate::session::Policy;
 use crate::web::{Endpoint, Example};
 
@@ -21,6 +22,50 @@ pub mod routes;
 pub mod store;
 
 pub use routes::routes;
+
+/// Family, as the core sees it.
+pub const DESCRIPTOR: Descriptor = Descriptor {
+    name: DOMAIN,
+    title: "Family finance: families, messages, bills, savings, loans",
+    endpoints: ENDPOINTS,
+    examples: EXAMPLES,
+    api: ApiDocs {
+        envelope: r#"{"oneOf": [
+            {"type": "object", "description": "{code, msg, ...} or, for an authentication failure, {detail}"},
+            {"type": "array", "description": "a list, as the seed shows"}
+        ]}"#,
+        statuses: &[
+            (400, "Bad Request"),
+            (401, "认证失败: no token, or it expired"),
+            (403, "Forbidden"),
+            (404, "No such record or path"),
+            (405, "Wrong method (see Allow)"),
+            (418, "No such application"),
+            (429, "Too many failed logins"),
+            (460, "Reach the upper limit"),
+        ],
+        security_schemes: &[(
+            "family_token",
+            r#"{"type": "apiKey", "in": "query", "name": "token"}"#,
+        )],
+        bearer: true,
+        login: "POST /family/api/v1/user_manage/login/ with username and password (demo: parent / parent1234); pass the token as ?token= (or in the body, or as Bearer). It ends after 15 minutes without use. HTTP status equals code.",
+        binary_answers: &[("/api/v1/report/chart.svg", "image/svg+xml", "The chart")],
+    },
+    tables: &[
+        "family_families",
+        "family_users",
+        "family_applications",
+        "family_messages",
+        "family_bills",
+        "family_deposits",
+        "family_loans",
+        "family_repayments",
+    ],
+    routes: |app| routes(app.clone()),
+    load_demo: |app| Box::pin(demo::load(app)),
+    background: None,
+};
 
 /// Name in the sessions table and the throttle.
 pub const DOMAIN: &str = "family";

@@ -7,13 +7,14 @@
 //! in an HttpOnly cookie (or as `Authorization: Bearer`). Envelope:
 //! `{status, message, data}`, HTTP 200 for every API outcome.
 
-use std::path::Path;
 use std::time::Duration;
 
+use super::{ApiDocs, Descriptor};
 use crate::app::SharedApp;
 use crate::session::Policy;
 use crate::web::{Endpoint, Example};
 
+pub mod cli;
 pub mod demo;
 pub mod envelope;
 pub mod handlers;
@@ -21,7 +22,39 @@ pub mod model;
 pub mod routes;
 pub mod store;
 
+pub use cli::{Command, Flags, add_admin};
 pub use routes::routes;
+
+/// Labs, as the core sees it.
+pub const DESCRIPTOR: Descriptor = Descriptor {
+    name: DOMAIN,
+    title: "University lab projects: students, lab leaders, admins",
+    endpoints: ENDPOINTS,
+    examples: EXAMPLES,
+    api: ApiDocs {
+        envelope: r#"{"type": "object", "required": ["status", "message"],
+            "properties": {"status": {"type": "integer"}, "message": {"type": "string"}, "data": {}}}"#,
+        statuses: super::ROUTING_STATUSES,
+        security_schemes: &[(
+            "labs_cookie",
+            r#"{"type": "apiKey", "in": "cookie", "name": "onebox_labs"}"#,
+        )],
+        bearer: true,
+        login: "GET /labs/user/login/code for the captcha, then POST /labs/user/login with sid, password and code (demo: admin / admin1234; start with --captcha off to skip it). The session is the onebox_labs cookie. status 200 success, 300 failure, 400 no permission.",
+        binary_answers: &[("/user/login/code", "image/jpeg", "A captcha")],
+    },
+    tables: &[
+        "labs_users",
+        "labs_labs",
+        "labs_projects",
+        "labs_members",
+        "labs_codes",
+        "labs_captchas",
+    ],
+    routes: |app| routes(app.clone()),
+    load_demo: |app| Box::pin(demo::load(app)),
+    background: Some(spawn_background),
+};
 
 /// Name in the sessions table, the throttle and the outbox.
 pub const DOMAIN: &str = "labs";
@@ -201,30 +234,6 @@ pub fn spawn_background(
         "labs: removing expired captchas and codes",
         |tx, now| store::sweep(tx, now),
     )
-}
-
-/// `onebox labs add-admin`: adds an admin to a database file.
-pub fn add_admin(
-    db: &Path,
-    sid: &str,
-    password: &str,
-    name: Option<&str>,
-    min_password: usize,
-) -> Result<(), String> {
-    let sid = model::check_sid(sid).map_err(|e| e.to_string())?;
-    let name = model::check_name(name.unwrap_or(&sid)).map_err(|e| e.to_string())?;
-    let hash = crate::password::hash_for_cli(password, min_password)?;
-    let user = model::NewUser {
-        sid,
-        email: None,
-        name,
-        profile: model::Profile::default(),
-        is_admin: true,
-    };
-    crate::db::write_for_cli(db, |tx| {
-        store::insert_user(tx, &user, &hash, crate::clock::now())
-    })?;
-    Ok(())
 }
 
 /// Request bodies from the seed's examples (or in their style), shown in

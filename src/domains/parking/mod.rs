@@ -7,13 +7,14 @@
 //! a user requires (code 406 otherwise). Envelope: `{msg, code, data}`,
 //! HTTP 200 for every API outcome.
 
-use std::path::Path;
 use std::time::Duration;
 
+use super::{ApiDocs, Descriptor};
 use crate::app::SharedApp;
 use crate::session::Policy;
 use crate::web::{Endpoint, Example};
 
+pub mod cli;
 pub mod demo;
 pub mod envelope;
 pub mod handlers;
@@ -21,7 +22,29 @@ pub mod model;
 pub mod routes;
 pub mod store;
 
+pub use cli::{Command, Flags, add_lot};
 pub use routes::routes;
+
+/// Parking, as the core sees it.
+pub const DESCRIPTOR: Descriptor = Descriptor {
+    name: DOMAIN,
+    title: "Parking reservation: users with a balance, lots, orders",
+    endpoints: ENDPOINTS,
+    examples: EXAMPLES,
+    api: ApiDocs {
+        envelope: r#"{"type": "object", "required": ["msg", "code", "data"],
+            "properties": {"msg": {"type": "string"}, "code": {"type": "integer"}, "data": {}}}"#,
+        statuses: super::ROUTING_STATUSES,
+        security_schemes: &[],
+        bearer: true,
+        login: "POST /parking/api/user/login with username and password (demo: demo / demo1234); send data.token as Authorization: Bearer. Every answer is HTTP 200 with the outcome in code (200 success; 401-409 failures as the seed lists).",
+        binary_answers: &[],
+    },
+    tables: &["parking_users", "parking_lots", "parking_orders"],
+    routes: |app| routes(app.clone()),
+    load_demo: |app| Box::pin(demo::load(app)),
+    background: Some(spawn_background),
+};
 
 /// Name in the sessions table and the throttle.
 pub const DOMAIN: &str = "parking";
@@ -128,15 +151,6 @@ pub fn spawn_background(
         "parking: expiring reservations",
         |tx, now| store::expire_reservations(tx, now),
     )
-}
-
-/// `onebox parking add-lot`: adds a lot to a database file.
-pub fn add_lot(db: &Path, name: &str, capacity: i64, price_cents: i64) -> Result<i64, String> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 64 {
-        return Err("the lot name must be 1 to 64 characters".into());
-    }
-    crate::db::write_for_cli(db, |tx| store::insert_lot(tx, name, capacity, price_cents))
 }
 
 /// Request bodies from the seed's examples (or in their style), shown in

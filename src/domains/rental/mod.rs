@@ -7,11 +7,11 @@
 //! a cookie (or `Authorization: Bearer`). Envelope: `{"state": 1, ...keys}`
 //! or `{"state": 0, "error_msg"}`, HTTP 200 for every API outcome.
 
-use std::path::Path;
-
+use super::{ApiDocs, Descriptor};
 use crate::session::Policy;
 use crate::web::{Endpoint, Example};
 
+pub mod cli;
 pub mod counts;
 pub mod demo;
 pub mod envelope;
@@ -20,7 +20,38 @@ pub mod model;
 pub mod routes;
 pub mod store;
 
+pub use cli::{Command, Flags, add_admin};
 pub use routes::routes;
+
+/// Rental, as the core sees it.
+pub const DESCRIPTOR: Descriptor = Descriptor {
+    name: DOMAIN,
+    title: "House rental: listings, demands, applications, deals",
+    endpoints: ENDPOINTS,
+    examples: EXAMPLES,
+    api: ApiDocs {
+        envelope: r#"{"type": "object", "required": ["state"],
+            "properties": {"state": {"type": "integer"}, "error_msg": {"type": "string"}}}"#,
+        statuses: super::ROUTING_STATUSES,
+        security_schemes: &[(
+            "rental_cookie",
+            r#"{"type": "apiKey", "in": "cookie", "name": "onebox_rental"}"#,
+        )],
+        bearer: true,
+        login: "POST /rental/operation/login with username and password (demo: owner / owner1234). The session is the onebox_rental cookie. state 1 success, 0 failure with error_msg.",
+        binary_answers: &[],
+    },
+    tables: &[
+        "rental_users",
+        "rental_houses",
+        "rental_demands",
+        "rental_requests",
+        "rental_deals",
+    ],
+    routes: |app| routes(app.clone()),
+    load_demo: |app| Box::pin(demo::load(app)),
+    background: None,
+};
 
 /// Name in the sessions table, the throttle and the files table.
 pub const DOMAIN: &str = "rental";
@@ -216,30 +247,6 @@ pub const ENDPOINTS: &[Endpoint] = &[
         fields: "",
     },
 ];
-
-/// `onebox rental add-admin`: adds a user of grade 管理员.
-pub fn add_admin(
-    db: &Path,
-    username: &str,
-    password: &str,
-    min_password: usize,
-) -> Result<(), String> {
-    let username = model::check_username(username.trim()).map_err(|e| e.to_string())?;
-    let hash = crate::password::hash_for_cli(password, min_password)?;
-    let user = store::NewUser {
-        username: &username,
-        name: &username,
-        id_type: "",
-        id_number: "",
-        phone: "",
-        city: "",
-        admin: true,
-    };
-    crate::db::write_for_cli(db, |tx| {
-        store::insert_user(tx, &user, &hash, crate::clock::now())
-    })?;
-    Ok(())
-}
 
 /// Request bodies from the seed's examples (or in their style), shown in
 /// `/openapi.json`.

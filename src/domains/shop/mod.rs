@@ -7,6 +7,7 @@
 //! (or `Authorization: Bearer`). Envelope: `{"success", "code", "message",
 //! "data"}` with the seed's codes.
 
+use super::{ApiDocs, Descriptor};
 use crate::session::Policy;
 use crate::web::{Endpoint, Example};
 
@@ -19,6 +20,44 @@ pub mod routes;
 pub mod store;
 
 pub use routes::routes;
+
+/// Shop, as the core sees it.
+pub const DESCRIPTOR: Descriptor = Descriptor {
+    name: DOMAIN,
+    title: "Multi-seller shop: customers, sellers, shops, products",
+    endpoints: ENDPOINTS,
+    examples: EXAMPLES,
+    api: ApiDocs {
+        envelope: r#"{"type": "object", "required": ["success", "code", "message", "data"],
+            "properties": {"success": {"type": "boolean"}, "code": {"type": "integer"},
+                "message": {"type": "string", "nullable": true}, "data": {"nullable": true}}}"#,
+        statuses: &[
+            (400, "Failure (codes 300, 302, 402, 403)"),
+            (401, "Not logged in (code 401)"),
+            (403, "Not allowed (codes 301, 400)"),
+            (404, "No such shop, product, page or path"),
+            (405, "Wrong method (see Allow)"),
+        ],
+        security_schemes: &[(
+            "shop_cookie",
+            r#"{"type": "apiKey", "in": "cookie", "name": "onebox_shop"}"#,
+        )],
+        bearer: true,
+        login: "POST /shop/user/login with email and password (demo: customer@example.com / customer1234, seller1@example.com / seller1234). The session is the onebox_shop cookie.",
+        binary_answers: &[],
+    },
+    tables: &[
+        "shop_users",
+        "shop_shops",
+        "shop_sellers",
+        "shop_invitations",
+        "shop_products",
+        "shop_orders",
+    ],
+    routes: |app| routes(app.clone()),
+    load_demo: |app| Box::pin(demo::load(app)),
+    background: None,
+};
 
 /// Name in the sessions table, the throttle and the files table.
 pub const DOMAIN: &str = "shop";

@@ -1,0 +1,76 @@
+//! Rental's command line: its flag of `onebox serve` and `onebox rental`.
+
+use std::path::Path;
+
+use super::{model, store};
+use crate::cli::{DbArg, parse_percent};
+
+/// Rental's flags of `onebox serve`.
+#[derive(Debug, Clone, clap::Args)]
+#[group(skip)]
+pub struct Flags {
+    /// Rental: a deal's commission, as a percentage of one month's rent
+    /// (e.g. 10 or 7.5%).
+    #[arg(long = "commission-rate", value_name = "COMMISSION_RATE", env = "ONEBOX_COMMISSION_RATE", default_value = "10", value_parser = parse_percent)]
+    pub commission_bp: i64,
+}
+
+/// `onebox rental ...`
+#[derive(Debug, clap::Subcommand)]
+pub enum Command {
+    /// Add an admin (grade 管理员), who sees every deal.
+    AddAdmin {
+        /// Login name.
+        #[arg(long)]
+        username: String,
+        /// Password, under the same rules as the API's.
+        #[arg(long)]
+        password: String,
+        /// Shortest password accepted, in characters.
+        #[arg(long, env = "ONEBOX_MIN_PASSWORD", default_value_t = 8)]
+        min_password: usize,
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+impl Command {
+    /// Runs the subcommand; the line to print.
+    pub fn run(self) -> Result<String, String> {
+        match self {
+            Command::AddAdmin {
+                username,
+                password,
+                min_password,
+                db,
+            } => {
+                add_admin(&db.path, &username, &password, min_password)?;
+                Ok(format!("added rental admin {}", username.trim()))
+            }
+        }
+    }
+}
+
+/// `onebox rental add-admin`: adds a user of grade 管理员.
+pub fn add_admin(
+    db: &Path,
+    username: &str,
+    password: &str,
+    min_password: usize,
+) -> Result<(), String> {
+    let username = model::check_username(username.trim()).map_err(|e| e.to_string())?;
+    let hash = crate::password::hash_for_cli(password, min_password)?;
+    let user = store::NewUser {
+        username: &username,
+        name: &username,
+        id_type: "",
+        id_number: "",
+        phone: "",
+        city: "",
+        admin: true,
+    };
+    crate::db::write_for_cli(db, |tx| {
+        store::insert_user(tx, &user, &hash, crate::clock::now())
+    })?;
+    Ok(())
+}
