@@ -72,7 +72,7 @@ pub fn landing_page(enabled: &[&Descriptor], root: Option<&Descriptor>) -> Strin
             "not enabled (see --domains)"
         };
         let mut rows = String::new();
-        for e in domain.endpoints {
+        for e in (domain.endpoints)() {
             rows.push_str(&format!(
                 "<tr><td><code>{}</code></td><td><code>/{}{}</code></td><td>{}</td></tr>",
                 e.method,

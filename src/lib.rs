@@ -13,6 +13,7 @@ pub mod cli;
 pub mod clock;
 pub mod db;
 pub mod domains;
+pub mod endpoint;
 pub mod error;
 pub mod files;
 pub mod mail;

@@ -16,6 +16,7 @@ use crate::body::Limits;
 use crate::cli::ServeArgs;
 use crate::db::Db;
 use crate::domains::Descriptor;
+use crate::endpoint::{self, Endpoint, Unrouted};
 use crate::mail::Mailer;
 use crate::password::Passwords;
 use crate::throttle::Throttle;
@@ -315,15 +316,15 @@ fn routes(
     if let Some(domain_routes) = root.map(|d| (d.routes)(app)) {
         tree = tree.or(with_delay().and(domain_routes)).unify().boxed();
     }
-    let not_found = web::unrouted(SERVER_ROUTES).map(|unrouted| match unrouted {
-        web::Unrouted::MethodNotAllowed { allow } => web::with_allow(
+    let not_found = endpoint::unrouted(SERVER_ROUTES.into()).map(|unrouted| match unrouted {
+        Unrouted::MethodNotAllowed { allow } => web::with_allow(
             web::json(
                 StatusCode::METHOD_NOT_ALLOWED,
                 &serde_json::json!({"error": format!("method not allowed; use {}", allow.join(" or "))}),
             ),
             &allow,
         ),
-        web::Unrouted::NotFound { .. } => web::json(
+        Unrouted::NotFound { .. } => web::json(
             StatusCode::NOT_FOUND,
             &serde_json::json!({"error": "not found; the landing page at / lists every API"}),
         ),
@@ -362,49 +363,14 @@ fn security_headers(path: &str, response: &mut Response) {
 }
 
 /// The server-wide routes, so a wrong method on them is 405, not 404.
-const SERVER_ROUTES: &[web::Endpoint] = &[
-    web::Endpoint {
-        method: "GET",
-        path: "/",
-        summary: "Landing page",
-        fields: "",
-    },
-    web::Endpoint {
-        method: "GET",
-        path: "/healthz",
-        summary: "Liveness",
-        fields: "",
-    },
-    web::Endpoint {
-        method: "GET",
-        path: "/openapi.json",
-        summary: "OpenAPI document",
-        fields: "",
-    },
-    web::Endpoint {
-        method: "GET",
-        path: "/docs",
-        summary: "API docs",
-        fields: "",
-    },
-    web::Endpoint {
-        method: "GET",
-        path: "/files/{id}",
-        summary: "Uploaded image",
-        fields: "",
-    },
-    web::Endpoint {
-        method: "GET",
-        path: "/_/outbox",
-        summary: "Outbox page",
-        fields: "",
-    },
-    web::Endpoint {
-        method: "GET",
-        path: "/_/outbox.json",
-        summary: "Outbox",
-        fields: "",
-    },
+const SERVER_ROUTES: &[Endpoint] = &[
+    Endpoint::bare("GET", "/", "Landing page"),
+    Endpoint::bare("GET", "/healthz", "Liveness"),
+    Endpoint::bare("GET", "/openapi.json", "OpenAPI document"),
+    Endpoint::bare("GET", "/docs", "API docs"),
+    Endpoint::bare("GET", "/files/{id}", "Uploaded image"),
+    Endpoint::bare("GET", "/_/outbox", "Outbox page"),
+    Endpoint::bare("GET", "/_/outbox.json", "Outbox"),
 ];
 
 fn access_log(info: warp::log::Info<'_>) {

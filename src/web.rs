@@ -1,6 +1,5 @@
-//! Shared HTTP pieces: JSON replies, each domain's endpoint table (which
-//! also classifies unrouted requests into 404 / 405 + `Allow`), path text,
-//! client addresses and CORS.
+//! Shared HTTP pieces: JSON replies, the `Allow` header, path text, client
+//! addresses and CORS.
 
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
@@ -10,7 +9,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use warp::Filter;
 use warp::filters::BoxedFilter;
-use warp::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use warp::http::{HeaderMap, HeaderValue, StatusCode, header};
 use warp::reply::Reply;
 
 /// Every route answers with this concrete type, so trees box cheaply.
@@ -21,172 +20,6 @@ pub fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
     let mut response = warp::reply::json(body).into_response();
     *response.status_mut() = status;
     response
-}
-
-/// One documented route of a domain, relative to its prefix.
-#[derive(Debug, Clone, Copy)]
-pub struct Endpoint {
-    pub method: &'static str,
-    /// Segments separated by `/`; `{name}` matches any one segment.
-    pub path: &'static str,
-    pub summary: &'static str,
-    /// The input, for `/openapi.json`: names separated by spaces, each
-    /// with an optional `:type` (`int`, `number`, `bool`, `array`, `file`;
-    /// text when left out) and a `?` when optional. Query parameters for
-    /// GET, body fields otherwise.
-    pub fields: &'static str,
-}
-
-/// An example request body for one endpoint, as JSON text.
-#[derive(Debug, Clone, Copy)]
-pub struct Example {
-    pub method: &'static str,
-    pub path: &'static str,
-    pub body: &'static str,
-}
-
-/// Why no route of a domain took a request.
-#[derive(Debug, Clone)]
-pub enum Unrouted {
-    NotFound { method: Method, path: String },
-    MethodNotAllowed { allow: Vec<&'static str> },
-}
-
-fn pattern_matches(pattern: &str, path: &str) -> bool {
-    let wanted: Vec<&str> = pattern.split('/').filter(|s| !s.is_empty()).collect();
-    let given: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    wanted.len() == given.len()
-        && wanted
-            .iter()
-            .zip(&given)
-            .all(|(w, g)| (w.starts_with('{') && w.ends_with('}')) || w == g)
-}
-
-fn placeholders(pattern: &str) -> usize {
-    pattern.split('/').filter(|s| s.starts_with('{')).count()
-}
-
-/// Classifies a request no route took: a known path with another method is
-/// 405 (with the methods it has), anything else 404. Where patterns
-/// overlap, the most literal wins: `/shop/1/product/add` is the `add`
-/// route, not `/shop/{id}/product/{pid}`.
-pub fn classify(endpoints: &[Endpoint], method: Method, path: &str) -> Unrouted {
-    let matching: Vec<&Endpoint> = endpoints
-        .iter()
-        .filter(|e| pattern_matches(e.path, path))
-        .collect();
-    let fewest = matching.iter().map(|e| placeholders(e.path)).min();
-    let mut allow: Vec<&'static str> = matching
-        .iter()
-        .filter(|e| Some(placeholders(e.path)) == fewest)
-        .map(|e| e.method)
-        .collect();
-    allow.dedup();
-    if allow.is_empty() || allow.contains(&method.as_str()) {
-        Unrouted::NotFound {
-            method,
-            path: path.to_string(),
-        }
-    } else {
-        Unrouted::MethodNotAllowed { allow }
-    }
-}
-
-/// Matches every request; the last branch of a domain's tree.
-pub fn unrouted(
-    endpoints: &'static [Endpoint],
-) -> impl Filter<Extract = (Unrouted,), Error = Infallible> + Clone {
-    warp::method()
-        .and(warp::path::tail())
-        .and(warp::path::full())
-        .map(
-            move |method: Method, tail: warp::path::Tail, full: warp::path::FullPath| {
-                match classify(endpoints, method, &format!("/{}", tail.as_str())) {
-                    Unrouted::NotFound { method, .. } => Unrouted::NotFound {
-                        method,
-                        path: full.as_str().to_string(),
-                    },
-                    other => other,
-                }
-            },
-        )
-}
-
-/// One endpoint of a domain: its path and method, the domain's input (the
-/// `call` filter), the handler, and how the handler's result is rendered.
-pub fn route<C, H, Fut, T>(
-    path: impl Filter<Extract = (), Error = warp::Rejection> + Clone + Send + Sync + 'static,
-    method: impl Filter<Extract = (), Error = warp::Rejection> + Clone + Send + Sync + 'static,
-    call: impl Filter<Extract = (C,), Error = warp::Rejection> + Clone + Send + Sync + 'static,
-    handler: H,
-    render: fn(T) -> Response,
-) -> BoxedFilter<(Response,)>
-where
-    C: Send + 'static,
-    H: Fn(C) -> Fut + Clone + Send + Sync + 'static,
-    Fut: std::future::Future<Output = T> + Send + 'static,
-    T: Send + 'static,
-{
-    path.and(method).and(call).then(handler).map(render).boxed()
-}
-
-/// [`route`] for a path with one parameter (`shop / i64 / "info"`), handed
-/// to the handler before the domain's input.
-pub fn route1<P, C, H, Fut, T>(
-    path: impl Filter<Extract = (P,), Error = warp::Rejection> + Clone + Send + Sync + 'static,
-    method: impl Filter<Extract = (), Error = warp::Rejection> + Clone + Send + Sync + 'static,
-    call: impl Filter<Extract = (C,), Error = warp::Rejection> + Clone + Send + Sync + 'static,
-    handler: H,
-    render: fn(T) -> Response,
-) -> BoxedFilter<(Response,)>
-where
-    P: Send + 'static,
-    C: Send + 'static,
-    H: Fn(P, C) -> Fut + Clone + Send + Sync + 'static,
-    Fut: std::future::Future<Output = T> + Send + 'static,
-    T: Send + 'static,
-{
-    path.and(method).and(call).then(handler).map(render).boxed()
-}
-
-/// [`route`] for a path with two parameters.
-pub fn route2<P, Q, C, H, Fut, T>(
-    path: impl Filter<Extract = (P, Q), Error = warp::Rejection> + Clone + Send + Sync + 'static,
-    method: impl Filter<Extract = (), Error = warp::Rejection> + Clone + Send + Sync + 'static,
-    call: impl Filter<Extract = (C,), Error = warp::Rejection> + Clone + Send + Sync + 'static,
-    handler: H,
-    render: fn(T) -> Response,
-) -> BoxedFilter<(Response,)>
-where
-    P: Send + 'static,
-    Q: Send + 'static,
-    C: Send + 'static,
-    H: Fn(P, Q, C) -> Fut + Clone + Send + Sync + 'static,
-    Fut: std::future::Future<Output = T> + Send + 'static,
-    T: Send + 'static,
-{
-    path.and(method).and(call).then(handler).map(render).boxed()
-}
-
-/// A domain's whole tree: the first of its endpoints that matches, else the
-/// domain's 404 / 405 for what its endpoint table says about the request.
-pub fn domain_tree(
-    endpoints: &'static [Endpoint],
-    routes: Vec<BoxedFilter<(Response,)>>,
-    unrouted_reply: fn(Unrouted) -> Response,
-) -> BoxedFilter<(Response,)> {
-    // One route per documented endpoint: a route added without its table
-    // entry (which `/openapi.json` is made from) fails every test.
-    debug_assert_eq!(
-        routes.len(),
-        endpoints.len(),
-        "a domain's routes and its endpoint table must match one to one"
-    );
-    let fallback = unrouted(endpoints).map(unrouted_reply).boxed();
-    routes
-        .into_iter()
-        .rev()
-        .fold(fallback, |rest, route| route.or(rest).unify().boxed())
 }
 
 /// Sets the `Allow` header of a 405 answer.
@@ -414,59 +247,6 @@ fn preflight(cors: &Cors, headers: &HeaderMap) -> Option<Response> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const ENDPOINTS: &[Endpoint] = &[
-        Endpoint {
-            method: "GET",
-            path: "/api/user/info/{username}",
-            summary: "",
-            fields: "",
-        },
-        Endpoint {
-            method: "POST",
-            path: "/api/user/new",
-            summary: "",
-            fields: "",
-        },
-    ];
-
-    #[test]
-    fn the_most_literal_pattern_decides_the_allowed_methods() {
-        const OVERLAPPING: &[Endpoint] = &[
-            Endpoint {
-                method: "POST",
-                path: "/shop/{id}/product/add",
-                summary: "",
-                fields: "",
-            },
-            Endpoint {
-                method: "GET",
-                path: "/shop/{id}/product/{pid}",
-                summary: "",
-                fields: "",
-            },
-        ];
-        match classify(OVERLAPPING, Method::GET, "/shop/1/product/add") {
-            Unrouted::MethodNotAllowed { allow } => assert_eq!(allow, ["POST"]),
-            other => panic!("{other:?}"),
-        }
-        match classify(OVERLAPPING, Method::POST, "/shop/1/product/7") {
-            Unrouted::MethodNotAllowed { allow } => assert_eq!(allow, ["GET"]),
-            other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn a_known_path_with_another_method_is_405() {
-        match classify(ENDPOINTS, Method::DELETE, "/api/user/info/bob/") {
-            Unrouted::MethodNotAllowed { allow } => assert_eq!(allow, vec!["GET"]),
-            other => panic!("{other:?}"),
-        }
-        assert!(matches!(
-            classify(ENDPOINTS, Method::GET, "/api/user/nothing"),
-            Unrouted::NotFound { .. }
-        ));
-    }
 
     #[test]
     fn local_origins_on_any_port_are_allowed() {

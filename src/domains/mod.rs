@@ -8,7 +8,8 @@ use futures_util::future::BoxFuture;
 use warp::filters::BoxedFilter;
 
 use crate::app::SharedApp;
-use crate::web::{Endpoint, Example, Response};
+use crate::endpoint::Endpoint;
+use crate::web::Response;
 
 pub mod family;
 pub mod labs;
@@ -74,10 +75,8 @@ pub struct Descriptor {
     pub name: &'static str,
     /// What the system is, for people.
     pub title: &'static str,
-    /// The documented routes, relative to the prefix.
-    pub endpoints: &'static [Endpoint],
-    /// Example request bodies, for the API docs.
-    pub examples: &'static [Example],
+    /// Its endpoints, from its route table.
+    pub endpoints: fn() -> Vec<Endpoint>,
     /// Its envelope, statuses and ways of logging in, for the API docs.
     pub api: ApiDocs,
     /// The tables it owns.

@@ -8,8 +8,9 @@ use serde_json::{Map, Value, json};
 use warp::http::{HeaderValue, StatusCode, header};
 
 use crate::body::{BodyError, FieldError};
+use crate::endpoint::Unrouted;
 use crate::password;
-use crate::web::{self, Response, Unrouted};
+use crate::web::{self, Response};
 
 /// Every way a family request can fail.
 #[derive(Debug, thiserror::Error)]

@@ -7,8 +7,9 @@ use serde_json::{Value, json};
 use warp::http::{HeaderValue, StatusCode, header};
 
 use crate::body::{BodyError, FieldError};
+use crate::endpoint::Unrouted;
 use crate::password;
-use crate::web::{self, Response, Unrouted};
+use crate::web::{self, Response};
 
 /// The seed's message for status 400.
 pub const DENIED: &str = "会话已过期或权限不足，请重新登陆";

@@ -6,45 +6,79 @@
 use warp::filters::BoxedFilter;
 use warp::{Filter, Rejection};
 
-use super::{CAPTCHA_COOKIE, COOKIE, ENDPOINTS, envelope, handlers, handlers::Call};
+use super::{CAPTCHA_COOKIE, COOKIE, envelope, handlers, handlers::Call};
+use warp::http::Method;
+
 use crate::app::{SharedApp, with_app};
+use crate::endpoint::{self, Route};
 use crate::web::{self, Response};
+
+/// Every endpoint of labs, declared once: its route, its API-docs text
+/// and its example.
+pub fn table() -> Vec<Route<Call>> {
+    use crate::endpoint::route;
+    use envelope::{captcha_image, reply, reply_with_cookie as cookie};
+    use handlers as h;
+    #[rustfmt::skip]
+    let table = vec![
+        route(Method::POST, "/user/login", h::login, cookie)
+            .doc("Log in (sid = student number or e-mail, password, captcha code, remember); sets the session cookie", "sid password code? captcha_id? remember:bool?")
+            .example(r#"{"sid": "20160030", "password": "student1234", "code": "ab12"}"#),
+        route(Method::GET, "/user/type", h::user_type, reply)
+            .doc("The caller's role (0 none, 1 student, 2 lab leader, 3 admin) with student / lab / admin", ""),
+        route(Method::POST, "/user/logout", h::logout, cookie)
+            .doc("End the session", ""),
+        route(Method::GET, "/user/login/code", h::login_code, captcha_image)
+            .doc("A JPEG captcha for the next login (single use, 5 minutes, case-insensitive)", ""),
+        route(Method::POST, "/user/register/mail", h::register_mail, reply)
+            .doc("Mail a registration code (email)", "email"),
+        route(Method::POST, "/user/register/code", h::register_code, reply)
+            .doc("Register a student (email, code, name, password; optional sid, phone, college, grade, major, introduce)", "email code name password sid? phone? college? grade? major? introduce?"),
+        route(Method::POST, "/user/resetPassword/mail", h::reset_mail, reply)
+            .doc("Mail a password reset code (email)", "email"),
+        route(Method::POST, "/user/resetPassword/code", h::reset_code, reply)
+            .doc("Set a new password with the mailed code (email, code, password)", "email code password"),
+        route(Method::POST, "/project/create", h::project_create, reply)
+            .doc("Create a project led by the caller (name, lab_name, aim, memberIds; description, duration, coach_id, type)", "name lab_name aim memberIds description? duration? coach_id? type?")
+            .example(r#"{"name": "智能小车", "lab_name": "智能系统实验室", "aim": "参加竞赛", "memberIds": "20160031@20160032", "duration": 15552000}"#),
+        route(Method::GET, "/project/count/lab", h::count_lab, reply)
+            .doc("Number of a lab's projects (lab_id); admin or that lab's leader", "lab_id:int"),
+        route(Method::GET, "/project/count/status", h::count_status, reply)
+            .doc("Number of projects with an opt_status (status); admin", "status:int"),
+        route(Method::GET, "/project/student", h::student_projects, reply)
+            .doc("A student's projects (sid); admin or the student", "sid"),
+        route(Method::GET, "/project/one", h::project_one, reply)
+            .doc("One project with its members (id); admin, its lab's leader or a member", "id:int"),
+        route(Method::GET, "/project/lab", h::lab_projects, reply)
+            .doc("A lab's projects of an opt_status (status, lab_id; page, rows when status is 0); admin or that lab's leader", "status:int lab_id:int page:int? rows:int?"),
+        route(Method::GET, "/project/all", h::all_projects, reply)
+            .doc("Projects of an opt_status, paged (status, page, rows); admin", "status:int page:int? rows:int?"),
+        route(Method::POST, "/project/update", h::project_update, reply)
+            .doc("Update a project (id, name, duration, aim, type, memberIds; description, coach_id, notify); admin or its lab's leader", "id:int name duration aim type memberIds description? coach_id? notify:bool?"),
+        route(Method::POST, "/project/review", h::project_review, reply)
+            .doc("Set a project's opt_status (id, opt_status: 0 submitted, 1 approved, 2 finished, 3 rejected); admin or its lab's leader", "id:int opt_status:int"),
+        route(Method::POST, "/project/delete/student", h::delete_by_student, reply)
+            .doc("Delete (newValue 1, the default) or restore (0) one's own project (pid); its leader", "pid:int newValue:int?"),
+        route(Method::POST, "/project/delete", h::delete_many, reply)
+            .doc("Delete or restore projects (ids joined by @, newValue); admin or their lab's leader", "ids newValue:int?"),
+        route(Method::GET, "/lab/get/all", h::lab_all, reply)
+            .doc("Every lab", ""),
+        route(Method::GET, "/lab/get", h::lab_get, reply)
+            .doc("One lab (id)", "id:int"),
+        route(Method::POST, "/lab/create", h::lab_create, reply)
+            .doc("Create a lab (name; leader_id, description); admin", "name leader_id? description?"),
+        route(Method::POST, "/lab/update", h::lab_update, reply)
+            .doc("Change a lab (id; name, leader_id, description); admin", "id:int name? leader_id? description?"),
+        route(Method::POST, "/lab/delete", h::lab_delete, reply)
+            .doc("Delete a lab that has no projects (id); admin", "id:int"),
+    ];
+    table
+}
 
 /// Every request under the prefix, answered in labs' envelope.
 pub fn routes(app: SharedApp) -> BoxedFilter<(Response,)> {
-    use envelope::{captcha_image, reply, reply_with_cookie as cookie};
-    use handlers as h;
-    use warp::{get, path, post};
-    use web::route;
     let a = &app;
-    #[rustfmt::skip]
-    let routes = vec![
-        route(path!("user" / "login"), post(), call(a), h::login, cookie),
-        route(path!("user" / "type"), get(), call(a), h::user_type, reply),
-        route(path!("user" / "logout"), post(), call(a), h::logout, cookie),
-        route(path!("user" / "login" / "code"), get(), call(a), h::login_code, captcha_image),
-        route(path!("user" / "register" / "mail"), post(), call(a), h::register_mail, reply),
-        route(path!("user" / "register" / "code"), post(), call(a), h::register_code, reply),
-        route(path!("user" / "resetPassword" / "mail"), post(), call(a), h::reset_mail, reply),
-        route(path!("user" / "resetPassword" / "code"), post(), call(a), h::reset_code, reply),
-        route(path!("project" / "create"), post(), call(a), h::project_create, reply),
-        route(path!("project" / "count" / "lab"), get(), call(a), h::count_lab, reply),
-        route(path!("project" / "count" / "status"), get(), call(a), h::count_status, reply),
-        route(path!("project" / "student"), get(), call(a), h::student_projects, reply),
-        route(path!("project" / "one"), get(), call(a), h::project_one, reply),
-        route(path!("project" / "lab"), get(), call(a), h::lab_projects, reply),
-        route(path!("project" / "all"), get(), call(a), h::all_projects, reply),
-        route(path!("project" / "update"), post(), call(a), h::project_update, reply),
-        route(path!("project" / "review"), post(), call(a), h::project_review, reply),
-        route(path!("project" / "delete" / "student"), post(), call(a), h::delete_by_student, reply),
-        route(path!("project" / "delete"), post(), call(a), h::delete_many, reply),
-        route(path!("lab" / "get" / "all"), get(), call(a), h::lab_all, reply),
-        route(path!("lab" / "get"), get(), call(a), h::lab_get, reply),
-        route(path!("lab" / "create"), post(), call(a), h::lab_create, reply),
-        route(path!("lab" / "update"), post(), call(a), h::lab_update, reply),
-        route(path!("lab" / "delete"), post(), call(a), h::lab_delete, reply),
-    ];
-    web::domain_tree(ENDPOINTS, routes, envelope::unrouted)
+    endpoint::domain_tree(table(), call(a), envelope::unrouted)
 }
 
 /// The shared input of every endpoint.

@@ -6,8 +6,9 @@ use serde_json::{Value, json};
 use warp::http::StatusCode;
 
 use crate::body::{BodyError, FieldError};
+use crate::endpoint::Unrouted;
 use crate::password;
-use crate::web::{self, Response, Unrouted};
+use crate::web::{self, Response};
 
 /// Every way a parking request can fail, with the seed's codes.
 #[derive(Debug, thiserror::Error)]

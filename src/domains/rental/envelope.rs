@@ -7,8 +7,9 @@ use serde_json::{Map, Value, json};
 use warp::http::{HeaderValue, StatusCode, header};
 
 use crate::body::{BodyError, FieldError};
+use crate::endpoint::Unrouted;
 use crate::password;
-use crate::web::{self, Response, Unrouted};
+use crate::web::{self, Response};
 
 /// Every way a rental request can fail.
 #[derive(Debug, thiserror::Error)]

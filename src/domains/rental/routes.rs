@@ -1,5 +1,5 @@
-//! Rental's warp filters: one line per endpoint (path, method, handler,
-//! renderer). Handlers never reject; whatever no route takes is classified
+//! Rental's route table: one declaration per endpoint (method, path,
+//! handler, renderer, API-docs text). Handlers never reject; whatever no route takes is classified
 //! by the endpoint table into the envelope's 404 / 405.
 
 use std::sync::Arc;
@@ -8,52 +8,97 @@ use warp::filters::BoxedFilter;
 use warp::{Filter, Rejection};
 
 use super::counts::HouseCounts;
-use super::{COOKIE, ENDPOINTS, envelope, handlers, handlers::Call};
+use super::{COOKIE, envelope, handlers, handlers::Call};
+use warp::http::Method;
+
 use crate::app::{SharedApp, with_app};
+use crate::endpoint::{self, Route};
 use crate::web::{self, Response};
+
+/// Every endpoint of rental, declared once: its route, its API-docs text
+/// and its example.
+pub fn table() -> Vec<Route<Call>> {
+    use crate::endpoint::route;
+    use envelope::{reply, reply_account as account, reply_login, reply_with_cookie};
+    use handlers as h;
+    #[rustfmt::skip]
+    let table = vec![
+        route(Method::POST, "/gethouselist", h::house_list, reply)
+            .doc("Houses to let, 10 a page: seq, district, range_of_floor, range_of_prices, range_of_area, orderby 0-4, house_type 0-4, elevator 0-2 → houses, total", "seq:int? page_size:int? district? range_of_floor:array? range_of_prices:array? range_of_area:array? orderby:int? house_type:int? elevator:int?")
+            .example(r#"{"seq": 1, "orderby": 0, "district": "山东省青岛市崂山区五一街道", "range_of_prices": [0, 10000], "range_of_area": [0, 10000], "range_of_floor": [0, 5], "house_type": 2, "elevator": 1}"#),
+        route(Method::POST, "/getrentallist", h::demand_list, reply)
+            .doc("Open demands, 10 a page: seq, district, range_of_floor, orderby 0-2, house_type, elevator → houses, total", "seq:int? page_size:int? district? range_of_floor:array? range_of_prices:array? orderby:int? house_type:int? elevator:int?")
+            .example(r#"{"seq": 1, "orderby": 0, "district": "山东省青岛市崂山区五一街道", "range_of_floor": [0, 5], "house_type": 2, "elevator": 1}"#),
+        route(Method::POST, "/data/user-info", h::user_info, reply)
+            .doc("The logged-in user (no password)", ""),
+        route(Method::POST, "/data/user-published", h::user_published, reply)
+            .doc("The user's houses: house_id, location, rental, state", ""),
+        route(Method::POST, "/data/user-asked", h::user_asked, reply)
+            .doc("The user's demands: id, location, description, rental, state", ""),
+        route(Method::POST, "/query/user-exist", h::user_exist, reply)
+            .doc("Whether a username is taken (username) → exist", "username"),
+        route(Method::POST, "/operation/login", h::login, reply_login)
+            .doc("Log in (username, password) → success; sets the session cookie", "username password")
+            .example(r#"{"username": "owner", "password": "owner1234"}"#),
+        route(Method::POST, "/operation/logout", h::logout, reply_with_cookie)
+            .doc("End the session", ""),
+        route(Method::POST, "/operation/register", h::register, account)
+            .doc("Register (username, password, name, id_type, id_number, phone, city) → success", "username password name id_type id_number phone city"),
+        route(Method::POST, "/modify/password", h::modify_password, reply)
+            .doc("Change the password (password); ends the other sessions", "password"),
+        route(Method::POST, "/modify/phone", h::modify_phone, reply)
+            .doc("Change the phone (phone, 11 digits)", "phone"),
+        route(Method::POST, "/query/apply-notification", h::apply_notifications, reply)
+            .doc("Requests to rent the user's houses: id, username, location, status", ""),
+        route(Method::POST, "/query/provide-notification", h::provide_notifications, reply)
+            .doc("Houses offered to the user's demands: id, username, location, status", ""),
+        route(Method::POST, "/action/accept-notification", h::accept, reply)
+            .doc("Accept a request addressed to the user (id): makes the deal", "id:int"),
+        route(Method::POST, "/action/reject-notification", h::reject, reply)
+            .doc("Reject a request addressed to the user (id)", "id:int"),
+        route(Method::POST, "/data/house-info", h::house_info, reply)
+            .doc("One house (house_id)", "house_id:int"),
+        route(Method::POST, "/data/rental-info", h::demand_info, reply)
+            .doc("One demand (rental_id)", "rental_id:int"),
+        route(Method::POST, "/data/addhouse", h::add_house, reply)
+            .doc("Publish a house (district, community, unit, type, area, floor, elevator, description, imgs, deposit, pay_method, cost; tag, name)", "district community unit type area:number floor:int elevator:int description imgs:array deposit:number pay_method cost:number tag:array? name?")
+            .example(r#"{"district": "北京市海淀区西土城路", "community": "金典小区", "unit": "8单元", "type": "五居", "area": 20, "floor": 8, "elevator": 1, "description": "这房豪华", "imgs": ["a.jpg", "b.jpg"], "deposit": 2000, "pay_method": "月", "cost": 2500}"#),
+        route(Method::POST, "/data/addrental", h::add_demand, reply)
+            .doc("Publish a demand (district, community, type, floor, elevator, description, deposit, pay_method, cost; area, tag, name)", "district community type floor:int elevator:int description deposit:number pay_method cost:number area:number? tag:array? name?")
+            .example(r#"{"district": "北京市海淀区西土城路", "community": "金典小区", "type": "五居", "floor": 8, "elevator": 1, "description": "这房豪华", "deposit": 2000, "pay_method": "月", "cost": 2500}"#),
+        route(Method::POST, "/modify/house", h::modify_house, reply)
+            .doc("Change one's house (house_id plus the addhouse fields)", "house_id:int district community unit type area:number floor:int elevator:int description imgs:array deposit:number pay_method cost:number tag:array? name?"),
+        route(Method::POST, "/modify/rental", h::modify_demand, reply)
+            .doc("Change one's demand (rental_id plus the addrental fields)", "rental_id:int district community type floor:int elevator:int description deposit:number pay_method cost:number area:number? tag:array? name?"),
+        route(Method::POST, "/data/deal-details", h::deal_details, reply)
+            .doc("The user's deals (all for 管理员): start_date, end_date (mm/dd/yyyy), location", "start_date? end_date? location?")
+            .example(r#"{"start_date": "1/1/1970", "end_date": "1/7/2019", "location": "北京市"}"#),
+        route(Method::POST, "/data/city-statistics", h::city_statistics, reply)
+            .doc("Deals and commission per city", ""),
+        route(Method::POST, "/operation/apply-house", h::apply_house, reply)
+            .doc("Ask to rent a house (house_id, period, start_date, end_date)", "house_id:int period:int start_date end_date")
+            .example(r#"{"house_id": 2, "period": 3, "start_date": "1/1/1970", "end_date": "4/1/2019"}"#),
+        route(Method::POST, "/operation/provide-house", h::provide_house, reply)
+            .doc("Offer one's house to a demand (house_id, rental_id)", "house_id:int rental_id:int"),
+        route(Method::POST, "/data/uploadfile", h::upload, reply)
+            .doc("Upload an image (multipart file) → url", "file:file"),
+        route(Method::POST, "/delete/house", h::delete_house, reply)
+            .doc("Delete one's house (id); not when let", "id:int"),
+        route(Method::POST, "/delete/demand", h::delete_demand, reply)
+            .doc("Delete one's demand (id)", "id:int"),
+        route(Method::GET, "/test", h::test, reply)
+            .doc("Answers state 1", ""),
+        route(Method::POST, "/test", h::test, reply)
+            .doc("Answers state 1", ""),
+    ];
+    table
+}
 
 /// Every request under the prefix, answered in rental's envelope.
 pub fn routes(app: SharedApp) -> BoxedFilter<(Response,)> {
-    use envelope::{reply, reply_account as account, reply_login, reply_with_cookie};
-    use handlers as h;
-    use warp::{get, path, post};
-    use web::route;
     let counts = Arc::new(HouseCounts::default());
     let a = &(app, counts);
-    #[rustfmt::skip]
-    let routes = vec![
-        route(path!("gethouselist"), post(), call(a), h::house_list, reply),
-        route(path!("getrentallist"), post(), call(a), h::demand_list, reply),
-        route(path!("data" / "user-info"), post(), call(a), h::user_info, reply),
-        route(path!("data" / "user-published"), post(), call(a), h::user_published, reply),
-        route(path!("data" / "user-asked"), post(), call(a), h::user_asked, reply),
-        route(path!("query" / "user-exist"), post(), call(a), h::user_exist, reply),
-        route(path!("operation" / "login"), post(), call(a), h::login, reply_login),
-        route(path!("operation" / "logout"), post(), call(a), h::logout, reply_with_cookie),
-        route(path!("operation" / "register"), post(), call(a), h::register, account),
-        route(path!("modify" / "password"), post(), call(a), h::modify_password, reply),
-        route(path!("modify" / "phone"), post(), call(a), h::modify_phone, reply),
-        route(path!("query" / "apply-notification"), post(), call(a), h::apply_notifications, reply),
-        route(path!("query" / "provide-notification"), post(), call(a), h::provide_notifications, reply),
-        route(path!("action" / "accept-notification"), post(), call(a), h::accept, reply),
-        route(path!("action" / "reject-notification"), post(), call(a), h::reject, reply),
-        route(path!("data" / "house-info"), post(), call(a), h::house_info, reply),
-        route(path!("data" / "rental-info"), post(), call(a), h::demand_info, reply),
-        route(path!("data" / "addhouse"), post(), call(a), h::add_house, reply),
-        route(path!("data" / "addrental"), post(), call(a), h::add_demand, reply),
-        route(path!("modify" / "house"), post(), call(a), h::modify_house, reply),
-        route(path!("modify" / "rental"), post(), call(a), h::modify_demand, reply),
-        route(path!("data" / "deal-details"), post(), call(a), h::deal_details, reply),
-        route(path!("data" / "city-statistics"), post(), call(a), h::city_statistics, reply),
-        route(path!("operation" / "apply-house"), post(), call(a), h::apply_house, reply),
-        route(path!("operation" / "provide-house"), post(), call(a), h::provide_house, reply),
-        route(path!("data" / "uploadfile"), post(), call(a), h::upload, reply),
-        route(path!("delete" / "house"), post(), call(a), h::delete_house, reply),
-        route(path!("delete" / "demand"), post(), call(a), h::delete_demand, reply),
-        route(path!("test"), get(), call(a), h::test, reply),
-        route(path!("test"), post(), call(a), h::test, reply),
-    ];
-    web::domain_tree(ENDPOINTS, routes, envelope::unrouted)
+    endpoint::domain_tree(table(), call(a), envelope::unrouted)
 }
 
 /// The shared input of every endpoint.

@@ -1,5 +1,5 @@
-//! Shop's warp filters: one line per endpoint (path, method, handler,
-//! renderer). Handlers never reject; whatever no route takes is classified
+//! Shop's route table: one declaration per endpoint (method, path,
+//! handler, renderer, API-docs text). Handlers never reject; whatever no route takes is classified
 //! by the endpoint table into 404 / 405.
 
 use warp::filters::BoxedFilter;
@@ -9,41 +9,78 @@ use std::sync::Arc;
 
 use super::handlers::{self as h, Call};
 use super::lists::Lists;
-use super::{COOKIE, ENDPOINTS, envelope};
+use super::{COOKIE, envelope};
+use warp::http::Method;
+
 use crate::app::{SharedApp, with_app};
+use crate::endpoint::{self, Route};
 use crate::web::{self, Response};
+
+/// Every endpoint of shop, declared once: its route, its API-docs text
+/// and its example.
+pub fn table() -> Vec<Route<Call>> {
+    use crate::endpoint::{route, route1, route2};
+    use envelope::{reply, reply_with_cookie as cookie};
+    #[rustfmt::skip]
+    let table = vec![
+        route(Method::POST, "/user/register/customer", h::register_customer, reply)
+            .doc("Register a customer (name, phone, email, password); 402 on failure", "name phone email password")
+            .example(r#"{"name": "小明", "phone": "13700000010", "email": "buyer@example.com", "password": "password123"}"#),
+        route(Method::POST, "/user/register/seller", h::register_seller, reply)
+            .doc("Register a seller (name, phone, email, password); 402 on failure", "name phone email password")
+            .example(r#"{"name": "测试商家0", "phone": "13700000001", "email": "seller1@buaa.edu.cn", "password": "password123"}"#),
+        route(Method::POST, "/user/login", h::login, cookie)
+            .doc("Log in (email, password); sets the session cookie; 403 on bad credentials", "email password")
+            .example(r#"{"email": "customer@example.com", "password": "customer1234"}"#),
+        route(Method::POST, "/user/logout", h::logout, cookie)
+            .doc("End the session", ""),
+        route(Method::GET, "/user/profile", h::profile, reply)
+            .doc("The user: name, email, role, phone", ""),
+        route(Method::POST, "/user/change-password", h::change_password, reply)
+            .doc("old_password, new_password, confirm_new_password; keeps this session, ends the others", "old_password new_password confirm_new_password")
+            .example(r#"{"old_password": "customer1234", "new_password": "newpass5678", "confirm_new_password": "newpass5678"}"#),
+        route(Method::GET, "/shop", h::shops, reply)
+            .doc("Every shop with its sellers", ""),
+        route(Method::POST, "/shop/create", h::create_shop, reply)
+            .doc("Seller: create one's shop (name, address, description); 300 if one already", "name address? description?")
+            .example(r#"{"name": "张三的商铺", "address": "北京市朝阳区", "description": "主营电子产品"}"#),
+        route(Method::POST, "/shop/join_by_code", h::join_by_code, reply)
+            .doc("Seller without a shop: join by invitation_code; 302 bad, expired or used up", "invitation_code")
+            .example(r#"{"invitation_code": "DEMOjoin2024code"}"#),
+        route(Method::GET, "/shop/products", h::all_products, reply)
+            .doc("Every product, 10 a page: page, q, ordering → count, next, previous, products", "page:int? q? ordering?"),
+        route1(Method::GET, "/shop/{id}/info", h::shop_info, reply)
+            .doc("One shop with its sellers", ""),
+        route1(Method::POST, "/shop/{id}/create_invitation_code", h::create_invitation, reply)
+            .doc("Seller of the shop: a code (expires_in_days, usage_limit)", "expires_in_days:int? usage_limit:int?")
+            .example(r#"{"expires_in_days": 7, "usage_limit": 1}"#),
+        route1(Method::GET, "/shop/{id}/products", h::shop_products, reply)
+            .doc("The shop's products, 10 a page: page, q, ordering → count, next, previous, products", "page:int? q? ordering?"),
+        route1(Method::POST, "/shop/{id}/product/add", h::add_product, reply)
+            .doc("Seller of the shop: add a product (name, description, price, stock_quantity, image file or link, status)", "name price:number description? stock_quantity:int? status? image:file?"),
+        route2(Method::GET, "/shop/{id}/product/{pid}", h::product_info, reply)
+            .doc("One product", ""),
+        route2(Method::POST, "/shop/{id}/product/{pid}/update", h::update_product, reply)
+            .doc("Seller of the shop: change the fields sent", "name? description? price:number? stock_quantity:int? status? image:file?"),
+        route2(Method::POST, "/shop/{id}/product/{pid}/delete", h::delete_product, reply)
+            .doc("Seller of the shop: delete a product", ""),
+        route1(Method::GET, "/shop/{id}/orders", h::shop_orders, reply)
+            .doc("Seller of the shop: the shop's orders, newest first", ""),
+        route(Method::POST, "/upload", h::upload, reply)
+            .doc("Seller: upload an image (multipart file) → url for a product's image", "file:file"),
+        route(Method::POST, "/order/create", h::create_order, reply)
+            .doc("Customer: buy (product_id, quantity); never more than the stock", "product_id:int quantity:int?")
+            .example(r#"{"product_id": 2, "quantity": 1}"#),
+        route(Method::GET, "/order/list", h::my_orders, reply)
+            .doc("The user's orders, newest first", ""),
+    ];
+    table
+}
 
 /// Every request under the prefix, answered in shop's envelope.
 pub fn routes(app: SharedApp) -> BoxedFilter<(Response,)> {
-    use envelope::{reply, reply_with_cookie as cookie};
-    use warp::{get, path, post};
-    use web::{route, route1, route2};
     let a = &(app, Arc::new(Lists::default()));
-    #[rustfmt::skip]
-    let routes = vec![
-        route(path!("user" / "register" / "customer"), post(), call(a), h::register_customer, reply),
-        route(path!("user" / "register" / "seller"), post(), call(a), h::register_seller, reply),
-        route(path!("user" / "login"), post(), call(a), h::login, cookie),
-        route(path!("user" / "logout"), post(), call(a), h::logout, cookie),
-        route(path!("user" / "profile"), get(), call(a), h::profile, reply),
-        route(path!("user" / "change-password"), post(), call(a), h::change_password, reply),
-        route(path!("shop"), get(), call(a), h::shops, reply),
-        route(path!("shop" / "create"), post(), call(a), h::create_shop, reply),
-        route(path!("shop" / "join_by_code"), post(), call(a), h::join_by_code, reply),
-        route(path!("shop" / "products"), get(), call(a), h::all_products, reply),
-        route1(path!("shop" / i64 / "info"), get(), call(a), h::shop_info, reply),
-        route1(path!("shop" / i64 / "create_invitation_code"), post(), call(a), h::create_invitation, reply),
-        route1(path!("shop" / i64 / "products"), get(), call(a), h::shop_products, reply),
-        route1(path!("shop" / i64 / "product" / "add"), post(), call(a), h::add_product, reply),
-        route2(path!("shop" / i64 / "product" / i64), get(), call(a), h::product_info, reply),
-        route2(path!("shop" / i64 / "product" / i64 / "update"), post(), call(a), h::update_product, reply),
-        route2(path!("shop" / i64 / "product" / i64 / "delete"), post(), call(a), h::delete_product, reply),
-        route1(path!("shop" / i64 / "orders"), get(), call(a), h::shop_orders, reply),
-        route(path!("upload"), post(), call(a), h::upload, reply),
-        route(path!("order" / "create"), post(), call(a), h::create_order, reply),
-        route(path!("order" / "list"), get(), call(a), h::my_orders, reply),
-    ];
-    web::domain_tree(ENDPOINTS, routes, envelope::unrouted)
+    endpoint::domain_tree(table(), call(a), envelope::unrouted)
 }
 
 /// The shared input of every endpoint.

@@ -1,0 +1,419 @@
+//! Endpoints, declared once. A domain's route table is a list of
+//! [`Route`]s: each names its method, path pattern, handler and renderer,
+//! and carries the [`Endpoint`] text the rest of the server reads (the API
+//! document, the landing page, 404 / 405 classification). Nothing else
+//! lists a domain's routes, so nothing can drift from them.
+//!
+//! A request under a domain's prefix is matched against the table in
+//! order; the first route whose method and pattern match (and whose path
+//! parameters parse) runs. Whatever no route takes is classified by the
+//! same table into the domain's 404 or 405.
+
+use std::convert::Infallible;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use futures_util::future::BoxFuture;
+use warp::Filter;
+use warp::filters::BoxedFilter;
+use warp::http::Method;
+
+use crate::web::Response;
+
+/// What the server says about one route, relative to its domain's prefix.
+#[derive(Debug, Clone, Copy)]
+pub struct Endpoint {
+    pub method: &'static str,
+    /// Segments separated by `/`; `{name}` matches any one segment. A
+    /// trailing slash is optional in requests.
+    pub path: &'static str,
+    pub summary: &'static str,
+    /// The input, for `/openapi.json`: names separated by spaces, each
+    /// with an optional `:type` (`int`, `number`, `bool`, `array`, `file`;
+    /// text when left out) and a `?` when optional. Query parameters for
+    /// GET, body fields otherwise.
+    pub fields: &'static str,
+    /// An example request body, as JSON text.
+    pub example: Option<&'static str>,
+}
+
+impl Endpoint {
+    /// An endpoint with no summary or input, for the server's own routes.
+    pub const fn bare(method: &'static str, path: &'static str, summary: &'static str) -> Self {
+        Endpoint {
+            method,
+            path,
+            summary,
+            fields: "",
+            example: None,
+        }
+    }
+}
+
+/// A handler ready to run, its path parameters parsed.
+type Prepared<C> = Box<dyn FnOnce(C) -> BoxFuture<'static, Response> + Send>;
+
+/// Parses the path parameters of a request for one route, or refuses it.
+type Prepare<C> = dyn Fn(&[&str]) -> Option<Prepared<C>> + Send + Sync;
+
+/// One endpoint of a domain: its text and its handler. `C` is the domain's
+/// per-request input.
+pub struct Route<C> {
+    pub endpoint: Endpoint,
+    method: Method,
+    prepare: Arc<Prepare<C>>,
+}
+
+impl<C> Route<C> {
+    /// Sets the summary and input fields shown in the API docs.
+    pub fn doc(mut self, summary: &'static str, fields: &'static str) -> Self {
+        self.endpoint.summary = summary;
+        self.endpoint.fields = fields;
+        self
+    }
+
+    /// Sets the example request body (JSON text) shown in the API docs.
+    pub fn example(mut self, body: &'static str) -> Self {
+        self.endpoint.example = Some(body);
+        self
+    }
+}
+
+fn new_route<C>(method: Method, path: &'static str, prepare: Arc<Prepare<C>>) -> Route<C> {
+    Route {
+        endpoint: Endpoint {
+            method: method_name(&method),
+            path,
+            summary: "",
+            fields: "",
+            example: None,
+        },
+        method,
+        prepare,
+    }
+}
+
+fn method_name(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        _ => "OPTIONS",
+    }
+}
+
+/// A route without path parameters: `handler(input)`, rendered by `render`.
+pub fn route<C, H, Fut, T>(
+    method: Method,
+    path: &'static str,
+    handler: H,
+    render: fn(T) -> Response,
+) -> Route<C>
+where
+    C: Send + 'static,
+    H: Fn(C) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    debug_assert_eq!(placeholders(path), 0, "{path}");
+    new_route(
+        method,
+        path,
+        Arc::new(move |params: &[&str]| {
+            if !params.is_empty() {
+                return None;
+            }
+            let handler = handler.clone();
+            let prepared: Prepared<C> =
+                Box::new(move |input| Box::pin(async move { render(handler(input).await) }));
+            Some(prepared)
+        }),
+    )
+}
+
+/// A route with one path parameter (`/shop/{id}/info`), parsed and handed
+/// to the handler before the input; a segment that does not parse is no
+/// match.
+pub fn route1<P, C, H, Fut, T>(
+    method: Method,
+    path: &'static str,
+    handler: H,
+    render: fn(T) -> Response,
+) -> Route<C>
+where
+    P: FromStr + Send + 'static,
+    C: Send + 'static,
+    H: Fn(P, C) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    debug_assert_eq!(placeholders(path), 1, "{path}");
+    new_route(
+        method,
+        path,
+        Arc::new(move |params: &[&str]| {
+            let [first] = params else { return None };
+            let first = first.parse::<P>().ok()?;
+            let handler = handler.clone();
+            let prepared: Prepared<C> =
+                Box::new(move |input| Box::pin(async move { render(handler(first, input).await) }));
+            Some(prepared)
+        }),
+    )
+}
+
+/// A route with two path parameters.
+pub fn route2<P, Q, C, H, Fut, T>(
+    method: Method,
+    path: &'static str,
+    handler: H,
+    render: fn(T) -> Response,
+) -> Route<C>
+where
+    P: FromStr + Send + 'static,
+    Q: FromStr + Send + 'static,
+    C: Send + 'static,
+    H: Fn(P, Q, C) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    debug_assert_eq!(placeholders(path), 2, "{path}");
+    new_route(
+        method,
+        path,
+        Arc::new(move |params: &[&str]| {
+            let [first, second] = params else {
+                return None;
+            };
+            let first = first.parse::<P>().ok()?;
+            let second = second.parse::<Q>().ok()?;
+            let handler = handler.clone();
+            let prepared: Prepared<C> = Box::new(move |input| {
+                Box::pin(async move { render(handler(first, second, input).await) })
+            });
+            Some(prepared)
+        }),
+    )
+}
+
+/// The endpoints of a route table.
+pub fn endpoints<C>(routes: &[Route<C>]) -> Vec<Endpoint> {
+    routes.iter().map(|r| r.endpoint).collect()
+}
+
+fn is_placeholder(segment: &str) -> bool {
+    segment.starts_with('{') && segment.ends_with('}')
+}
+
+fn placeholders(pattern: &str) -> usize {
+    pattern.split('/').filter(|s| is_placeholder(s)).count()
+}
+
+/// The segments of a path under a prefix (warp's tail, without the
+/// leading slash): one trailing slash is allowed, an empty segment
+/// anywhere else matches nothing.
+fn segments(path: &str) -> Option<Vec<&str>> {
+    let path = path.strip_suffix('/').unwrap_or(path);
+    if path.is_empty() {
+        return Some(Vec::new());
+    }
+    let segments: Vec<&str> = path.split('/').collect();
+    (!segments.contains(&"")).then_some(segments)
+}
+
+/// The path parameters of `path` under `pattern`, if it matches.
+fn match_pattern<'a>(pattern: &str, path: &[&'a str]) -> Option<Vec<&'a str>> {
+    let wanted = pattern.split('/').filter(|s| !s.is_empty());
+    let mut params = Vec::new();
+    let mut given = path.iter();
+    for w in wanted {
+        let g = given.next()?;
+        if is_placeholder(w) {
+            params.push(*g);
+        } else if w != *g {
+            return None;
+        }
+    }
+    given.next().is_none().then_some(params)
+}
+
+/// The first route of `routes` that takes the request, ready to run.
+fn find<C>(routes: &[Route<C>], method: &Method, path: &str) -> Option<Prepared<C>> {
+    let given = segments(path)?;
+    routes
+        .iter()
+        .filter(|r| r.method == *method)
+        .find_map(|r| (r.prepare)(&match_pattern(r.endpoint.path, &given)?))
+}
+
+/// Why no route of a domain took a request.
+#[derive(Debug, Clone)]
+pub enum Unrouted {
+    NotFound { method: Method, path: String },
+    MethodNotAllowed { allow: Vec<&'static str> },
+}
+
+fn pattern_matches(pattern: &str, path: &str) -> bool {
+    let wanted: Vec<&str> = pattern.split('/').filter(|s| !s.is_empty()).collect();
+    let given: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    wanted.len() == given.len()
+        && wanted
+            .iter()
+            .zip(&given)
+            .all(|(w, g)| is_placeholder(w) || w == g)
+}
+
+/// Classifies a request no route took: a known path with another method is
+/// 405 (with the methods it has), anything else 404. Where patterns
+/// overlap, the most literal wins: `/shop/1/product/add` is the `add`
+/// route, not `/shop/{id}/product/{pid}`.
+pub fn classify(endpoints: &[Endpoint], method: Method, path: &str) -> Unrouted {
+    let matching: Vec<&Endpoint> = endpoints
+        .iter()
+        .filter(|e| pattern_matches(e.path, path))
+        .collect();
+    let fewest = matching.iter().map(|e| placeholders(e.path)).min();
+    let mut allow: Vec<&'static str> = matching
+        .iter()
+        .filter(|e| Some(placeholders(e.path)) == fewest)
+        .map(|e| e.method)
+        .collect();
+    allow.dedup();
+    if allow.is_empty() || allow.contains(&method.as_str()) {
+        Unrouted::NotFound {
+            method,
+            path: path.to_string(),
+        }
+    } else {
+        Unrouted::MethodNotAllowed { allow }
+    }
+}
+
+/// Matches every request; the last branch of a tree.
+pub fn unrouted(
+    endpoints: Arc<[Endpoint]>,
+) -> impl Filter<Extract = (Unrouted,), Error = Infallible> + Clone {
+    warp::method()
+        .and(warp::path::tail())
+        .and(warp::path::full())
+        .map(
+            move |method: Method, tail: warp::path::Tail, full: warp::path::FullPath| {
+                match classify(&endpoints, method, &format!("/{}", tail.as_str())) {
+                    Unrouted::NotFound { method, .. } => Unrouted::NotFound {
+                        method,
+                        path: full.as_str().to_string(),
+                    },
+                    other => other,
+                }
+            },
+        )
+}
+
+/// A domain's whole tree: the first of its routes that takes a request,
+/// given the domain's input (`call`, built only once a route matched);
+/// else the domain's 404 / 405 for what its table says about the request.
+pub fn domain_tree<C: Send + 'static>(
+    routes: Vec<Route<C>>,
+    call: impl Filter<Extract = (C,), Error = warp::Rejection> + Clone + Send + Sync + 'static,
+    unrouted_reply: fn(Unrouted) -> Response,
+) -> BoxedFilter<(Response,)> {
+    let endpoints: Arc<[Endpoint]> = endpoints(&routes).into();
+    let routes: Arc<[Route<C>]> = routes.into();
+    let matched = warp::method().and(warp::path::tail()).and_then(
+        move |method: Method, tail: warp::path::Tail| {
+            let found = find(&routes, &method, tail.as_str());
+            async move { found.map(Matched).ok_or_else(warp::reject::not_found) }
+        },
+    );
+    let answered = matched
+        .and(call)
+        .then(|matched: Matched<C>, input: C| (matched.0)(input));
+    let fallback = unrouted(endpoints).map(unrouted_reply);
+    answered.or(fallback).unify().boxed()
+}
+
+/// A route that took a request (a warp extract must be a named type).
+struct Matched<C>(Prepared<C>);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ENDPOINTS: &[Endpoint] = &[
+        Endpoint::bare("GET", "/api/user/info/{username}", ""),
+        Endpoint::bare("POST", "/api/user/new", ""),
+    ];
+
+    #[test]
+    fn the_most_literal_pattern_decides_the_allowed_methods() {
+        const OVERLAPPING: &[Endpoint] = &[
+            Endpoint::bare("POST", "/shop/{id}/product/add", ""),
+            Endpoint::bare("GET", "/shop/{id}/product/{pid}", ""),
+        ];
+        match classify(OVERLAPPING, Method::GET, "/shop/1/product/add") {
+            Unrouted::MethodNotAllowed { allow } => assert_eq!(allow, ["POST"]),
+            other => panic!("{other:?}"),
+        }
+        match classify(OVERLAPPING, Method::POST, "/shop/1/product/7") {
+            Unrouted::MethodNotAllowed { allow } => assert_eq!(allow, ["GET"]),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_known_path_with_another_method_is_405() {
+        match classify(ENDPOINTS, Method::DELETE, "/api/user/info/bob/") {
+            Unrouted::MethodNotAllowed { allow } => assert_eq!(allow, vec!["GET"]),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            classify(ENDPOINTS, Method::GET, "/api/user/nothing"),
+            Unrouted::NotFound { .. }
+        ));
+    }
+
+    /// Each test handler answers with its own status.
+    fn answer(status: u16) -> Response {
+        let status = warp::http::StatusCode::from_u16(status).unwrap();
+        crate::web::json(status, &())
+    }
+
+    fn table() -> Vec<Route<()>> {
+        vec![
+            route(Method::POST, "/shop/create", |()| async { 201 }, answer),
+            route1(
+                Method::POST,
+                "/shop/{id}/product/add",
+                |_: i64, ()| async { 202 },
+                answer,
+            ),
+            route2(
+                Method::GET,
+                "/shop/{id}/product/{pid}",
+                |_: i64, _: i64, ()| async { 203 },
+                answer,
+            ),
+        ]
+    }
+
+    async fn run(method: Method, path: &str) -> Option<u16> {
+        let prepared = find(&table(), &method, path)?;
+        Some(prepared(()).await.status().as_u16())
+    }
+
+    #[tokio::test]
+    async fn routes_match_by_method_pattern_and_parsed_parameters() {
+        assert_eq!(run(Method::POST, "shop/create").await, Some(201));
+        assert_eq!(run(Method::POST, "shop/create/").await, Some(201));
+        assert_eq!(run(Method::POST, "shop//create").await, None);
+        assert_eq!(run(Method::POST, "/shop/create").await, None);
+        assert_eq!(run(Method::GET, "shop/create").await, None);
+        assert_eq!(run(Method::POST, "shop/7/product/add").await, Some(202));
+        assert_eq!(run(Method::GET, "shop/7/product/9").await, Some(203));
+        // A parameter that does not parse is no match (a 404, not a 400).
+        assert_eq!(run(Method::GET, "shop/7/product/x").await, None);
+        assert_eq!(run(Method::GET, "shop/7/product/9/more").await, None);
+    }
+}
