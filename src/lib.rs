@@ -1,8 +1,98 @@
 //! onebox: one binary serving the REST backends of five classic web systems
 //! (parking, labs, rental, family, shop) from one SQLite file.
 //!
-//! Shared pieces live once at the top level; each system is a module under
-//! [`domains`] that owns its routes, handlers, SQL and wire envelope.
+//! This is the maintainer's guide; the README is the user's. Each domain's
+//! API notes (`src/domains/*/API.md`) are embedded into its section of
+//! `/docs`.
+//!
+//! # How a request flows
+//!
+//! 1. [`server`] runs the accept loop (hyper-util). Each request gets the
+//!    peer address ([`web::ClientAddr`]); `HEAD` becomes `GET`, and hyper
+//!    drops the body.
+//! 2. The warp tree ([`server`]'s `routes`): `/healthz`, the landing page,
+//!    `/assets/`, `/files/` ([`files`]), the operator pages under `/_/`
+//!    ([`operator`]), `/openapi.json` and `/docs/` ([`openapi`]), then each
+//!    served domain under `/{name}` (and `--root` at `/`), then the
+//!    server-wide 404 / 405. Around it: CORS ([`web::Cors`], which also
+//!    partitions cookies for cross-site logins), security headers and the
+//!    access log.
+//! 3. A domain's tree ([`endpoint::domain_tree`]) matches the request
+//!    against the domain's route table (`domains/<name>/routes.rs`), in
+//!    order. Only then is the domain's per-request input (its `Call`: the
+//!    body read by [`body::input`], the session token, the client address)
+//!    built and handed to the handler. Whatever no route takes becomes the
+//!    domain's 404 or 405, classified by the same table.
+//! 4. A handler (`handlers.rs`) reads its input, finds the caller's session
+//!    ([`session::account`]), and runs the domain's SQL (`store.rs`) through
+//!    [`db::Db::read`] (a pool of query-only connections) or
+//!    [`db::Db::write`] (one `BEGIN IMMEDIATE` transaction on the single
+//!    writer thread). It returns `Result<Done, Error>`; the route's renderer
+//!    (`envelope.rs`) turns that into the domain's envelope and HTTP status.
+//! 5. A committed write bumps the generation of every table it changed
+//!    ([`db::Generations`]), which invalidates what [`cache::Cache`]s read
+//!    from those tables.
+//!
+//! # Module map
+//!
+//! Shared pieces live once at the top level:
+//! [`app`] (the state handed to handlers, the one password-login path),
+//! [`body`] (JSON / form / multipart input, lenient numbers, arrays),
+//! [`cache`], [`captcha`], [`cli`] (the `--help` text), [`clock`], [`db`]
+//! (schema, pragmas, reader pool, writer thread, backup, check),
+//! [`endpoint`] (route tables, matching, 404 / 405), [`error`], [`files`]
+//! (uploaded images), [`mail`] and [`outbox`], [`money`], [`openapi`],
+//! [`operator`], [`password`] (rules, bcrypt on low-priority threads),
+//! [`server`], [`session`] (hashed tokens, Bearer or cookie), [`throttle`]
+//! (failed logins) and [`web`] (JSON replies, CORS, path text).
+//!
+//! Each system is a folder under [`domains`] with the same parts: `mod.rs`
+//! (its [`domains::Descriptor`] and constants), `routes.rs` (the route
+//! table and the `Call` filter), `handlers.rs`, `store.rs` (all its SQL),
+//! `model.rs` (its data, checks on client values, JSON shapes),
+//! `envelope.rs` (its wire envelope and errors), `demo.rs`, `API.md`, and
+//! `cli.rs` where it has flags or subcommands. A domain reads and writes
+//! only its own tables (prefixed with its name) and never imports another
+//! domain.
+//!
+//! # Adding an endpoint
+//!
+//! 1. Write the SQL in the domain's `store.rs`, taking `&Connection` for a
+//!    read or `&Transaction` for a write.
+//! 2. Write the handler in `handlers.rs`: `async fn name(call: Call) ->
+//!    Result<Done, Error>` (path parameters come first: `(id: i64, call)`).
+//! 3. Add one line to the table in `routes.rs`, e.g.
+//!    `route1(Method::GET, "/shop/{id}/info", h::shop_info, reply)
+//!    .doc("summary", "field int_field:int optional?")`. That line is the
+//!    route, its 404 / 405 classification, its `/openapi.json` operation
+//!    and its landing-page row; nothing else lists endpoints.
+//! 4. Test it over HTTP in `tests/<domain>.rs`, and note any decision the
+//!    seed leaves open in the domain's `API.md`.
+//!
+//! # Adding a domain
+//!
+//! Make its folder with the parts above, add its tables to `schema.sql` as a
+//! new `-- version N` section (and bump [`db::SCHEMA_VERSION`]), and add its
+//! descriptor to [`domains::ALL`] (and its flags or subcommands to
+//! [`domains::Flags`] / [`domains::Command`], if it has any). The core
+//! names no domain.
+//!
+//! # Rules
+//!
+//! - **Ownership.** Every id that comes from the client is checked against
+//!   the caller in the store, inside the same transaction as the read or
+//!   write it guards, so no check can race with the change it allows. A
+//!   record the caller may not see answers like a missing one.
+//! - **Invariants** (capacity, stock, usage limits, family size, balances)
+//!   are checked in the write transaction; writes are serial on the writer
+//!   thread, and unique or partial indexes back the rules up.
+//! - **Caches.** A remembered answer is a [`cache::Cache`] naming the
+//!   tables it reads. Nothing invalidates by hand: the write path bumps the
+//!   tables' generations on commit, and a value read under an older stamp is
+//!   never handed out. (`WITHOUT ROWID` tables are not seen by SQLite's
+//!   update hook; do not cache reads of them.)
+//! - **Failures.** Bad input gets the domain's failure envelope, never a
+//!   500 or a panic; request paths use no `unwrap` / `expect` (denied below).
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 pub mod app;
 pub mod assets;

@@ -178,6 +178,16 @@ fn server_wide() -> Value {
     })
 }
 
+/// A domain's section of `/docs`: what it is, how to log in, and its API
+/// notes (without their title line, which the section already has).
+fn tag_description(domain: &Descriptor) -> String {
+    let notes = match domain.notes.split_once('\n') {
+        Some((first, rest)) if first.starts_with("# ") => rest,
+        _ => domain.notes,
+    };
+    format!("{}. {}\n\n{}", domain.title, domain.api.login, notes.trim())
+}
+
 /// The document for the domains this server serves.
 pub fn document(domains: &[&Descriptor]) -> Value {
     let mut paths = match server_wide() {
@@ -198,7 +208,7 @@ pub fn document(domains: &[&Descriptor]) -> Value {
     }
     for domain in domains {
         let envelope = parse(domain.api.envelope);
-        tags.push(json!({"name": domain.name, "description": format!("{}. {}", domain.title, domain.api.login)}));
+        tags.push(json!({"name": domain.name, "description": tag_description(domain)}));
         for endpoint in (domain.endpoints)() {
             let path = format!("/{}{}", domain.name, endpoint.path);
             let entry = paths.entry(path).or_insert_with(|| json!({}));

@@ -284,6 +284,25 @@ async fn openapi_lists_every_route_and_every_listed_route_is_served() {
     let operations: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
     assert_eq!(operations, expected);
 
+    // Each domain's section of /docs is its API notes, one source.
+    for domain in onebox::domains::ALL {
+        let tag = document["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == domain.name)
+            .expect("a tag per domain");
+        let description = tag["description"].as_str().unwrap();
+        let notes_body = domain.notes.split_once('\n').unwrap().1.trim();
+        assert!(description.starts_with(domain.title), "{}", domain.name);
+        assert!(description.ends_with(notes_body), "{}", domain.name);
+        assert!(
+            notes_body.contains("curl"),
+            "{}: a walk-through",
+            domain.name
+        );
+    }
+
     // Every operation it lists is routed (whatever the answer to an empty
     // request), never the domain's "no such path" or a 405.
     for (path, methods) in paths {

@@ -79,6 +79,9 @@ pub struct Descriptor {
     pub endpoints: fn() -> Vec<Endpoint>,
     /// Its envelope, statuses and ways of logging in, for the API docs.
     pub api: ApiDocs,
+    /// Its API notes (Markdown, `API.md` beside its code): the decisions
+    /// where the seed is silent, shown in its section of `/docs`.
+    pub notes: &'static str,
     /// The tables it owns.
     pub tables: &'static [&'static str],
     /// Its route tree, answering every request under its prefix.

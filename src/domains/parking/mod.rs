@@ -38,6 +38,7 @@ pub const DESCRIPTOR: Descriptor = Descriptor {
         login: "POST /parking/api/user/login with username and password (demo: demo / demo1234); send data.token as Authorization: Bearer. Every answer is HTTP 200 with the outcome in code (200 success; 401-409 failures as the seed lists).",
         binary_answers: &[],
     },
+    notes: include_str!("API.md"),
     tables: &["parking_users", "parking_lots", "parking_orders"],
     routes: |app| routes(app.clone()),
     load_demo: |app| Box::pin(demo::load(app)),

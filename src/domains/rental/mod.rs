@@ -39,6 +39,7 @@ pub const DESCRIPTOR: Descriptor = Descriptor {
         login: "POST /rental/operation/login with username and password (demo: owner / owner1234). The session is the onebox_rental cookie. state 1 success, 0 failure with error_msg.",
         binary_answers: &[],
     },
+    notes: include_str!("API.md"),
     tables: &[
         "rental_users",
         "rental_houses",

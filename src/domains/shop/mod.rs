@@ -44,6 +44,7 @@ pub const DESCRIPTOR: Descriptor = Descriptor {
         login: "POST /shop/user/login with email and password (demo: customer@example.com / customer1234, seller1@example.com / seller1234). The session is the onebox_shop cookie.",
         binary_answers: &[],
     },
+    notes: include_str!("API.md"),
     tables: &[
         "shop_users",
         "shop_shops",
