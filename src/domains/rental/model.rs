@@ -3,7 +3,9 @@
 //! date formats (`1959/4/12`, deal dates `8/9/1964`, never zero-padded).
 
 use serde_json::{Value, json};
-use time::{Date, Month, OffsetDateTime};
+use time::format_description::BorrowedFormatItem;
+use time::macros::format_description;
+use time::{Date, Month};
 
 use super::envelope::{Error, failed};
 use crate::body::Form;
@@ -18,18 +20,19 @@ pub const CLOSED: &str = "已成交";
 pub const OPEN: &str = "未成交";
 pub const ADMIN_GRADE: &str = "管理员";
 
+const SLASH_DATE: &[BorrowedFormatItem<'_>] =
+    format_description!("[year padding:none]/[month padding:none]/[day padding:none]");
+const US_DATE: &[BorrowedFormatItem<'_>] =
+    format_description!("[month padding:none]/[day padding:none]/[year padding:none]");
+
 /// `YYYY/M/D` (UTC), the seed's registration and modification dates.
 pub fn slash_date(unix_seconds: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(unix_seconds)
-        .map(|t| format!("{}/{}/{}", t.year(), u8::from(t.month()), t.day()))
-        .unwrap_or_default()
+    crate::clock::format_unix(unix_seconds, SLASH_DATE, "")
 }
 
 /// `M/D/YYYY` (UTC), the seed's deal dates.
 pub fn us_date(unix_seconds: i64) -> String {
-    OffsetDateTime::from_unix_timestamp(unix_seconds)
-        .map(|t| format!("{}/{}/{}", u8::from(t.month()), t.day(), t.year()))
-        .unwrap_or_default()
+    crate::clock::format_unix(unix_seconds, US_DATE, "")
 }
 
 /// Parses `mm/dd/yyyy` (zero padding optional) to the day's first second, UTC.
