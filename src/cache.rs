@@ -33,6 +33,8 @@ struct State<V> {
 /// Values keyed by text, valid while their tables are unchanged.
 pub struct Cache<V> {
     tables: &'static [&'static str],
+    /// Only inserts and deletes count as changes.
+    rows_only: bool,
     max_entries: usize,
     state: Mutex<State<V>>,
 }
@@ -40,8 +42,20 @@ pub struct Cache<V> {
 impl<V: Clone> Cache<V> {
     /// A cache of values read from `tables`, holding at most `max_entries`.
     pub fn new(tables: &'static [&'static str], max_entries: usize) -> Self {
+        Self::build(tables, max_entries, false)
+    }
+
+    /// A cache of values that depend only on which rows of `tables` exist,
+    /// not on what an update changes in them: counts filtered by columns
+    /// that never change (a product's shop), kept across sales.
+    pub fn rows_only(tables: &'static [&'static str], max_entries: usize) -> Self {
+        Self::build(tables, max_entries, true)
+    }
+
+    fn build(tables: &'static [&'static str], max_entries: usize, rows_only: bool) -> Self {
         Cache {
             tables,
+            rows_only,
             max_entries,
             state: Mutex::new(State {
                 newest: Stamp(0),
@@ -60,7 +74,11 @@ impl<V: Clone> Cache<V> {
     /// The tables' state now: take it before reading, hand it to `put`.
     pub fn stamp(&self, db: &Db) -> Stamp {
         let generations = db.generations();
-        Stamp(self.tables.iter().map(|t| generations.of(t)).sum())
+        let of = |table: &str| match self.rows_only {
+            true => generations.rows_of(table),
+            false => generations.of(table),
+        };
+        Stamp(self.tables.iter().map(|t| of(t)).sum())
     }
 
     /// The value remembered for `key`, if its tables have not changed since.
@@ -148,6 +166,31 @@ mod tests {
         insert(&db, "b").await.unwrap();
         cache.put("k".into(), before, 9);
         assert_eq!(cache.get(&db, "k"), None);
+    }
+
+    #[tokio::test]
+    async fn a_rows_only_cache_keeps_its_values_across_updates() {
+        let (_dir, db) = db().await;
+        let counts: Cache<i64> = Cache::rows_only(&["a"], 10);
+        let rows: Cache<i64> = Cache::new(&["a"], 10);
+        insert(&db, "a").await.unwrap();
+        counts.put("k".into(), counts.stamp(&db), 1);
+        rows.put("k".into(), rows.stamp(&db), 1);
+        db.write(|tx| {
+            tx.execute("UPDATE a SET x = 2", [])?;
+            Ok::<_, crate::error::Error>(())
+        })
+        .await
+        .unwrap();
+        assert_eq!(counts.get(&db, "k"), Some(1), "an update keeps the count");
+        assert_eq!(rows.get(&db, "k"), None, "and forgets the rows");
+        db.write(|tx| {
+            tx.execute("DELETE FROM a WHERE x = 2", [])?;
+            Ok::<_, crate::error::Error>(())
+        })
+        .await
+        .unwrap();
+        assert_eq!(counts.get(&db, "k"), None, "a delete forgets the count");
     }
 
     #[tokio::test]

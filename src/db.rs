@@ -64,37 +64,66 @@ struct Inner {
     generations: Arc<Generations>,
 }
 
-/// How many committed writes changed each table since the server started.
+/// How many committed writes changed each table since the server started:
+/// any change, and changes to which rows exist (inserts and deletes).
 #[derive(Default)]
 pub struct Generations {
-    counts: RwLock<HashMap<String, u64>>,
+    counts: RwLock<HashMap<String, (u64, u64)>>,
 }
 
 impl Generations {
-    /// The table's generation: it grows with every commit that changed it.
-    pub fn of(&self, table: &str) -> u64 {
+    fn read(&self, table: &str) -> (u64, u64) {
         let counts = match self.counts.read() {
             Ok(counts) => counts,
             Err(poisoned) => poisoned.into_inner(),
         };
-        counts.get(table).copied().unwrap_or(0)
+        counts.get(table).copied().unwrap_or((0, 0))
     }
 
-    fn bump(&self, tables: &BTreeSet<String>) {
+    /// The table's generation: it grows with every commit that changed it.
+    pub fn of(&self, table: &str) -> u64 {
+        self.read(table).0
+    }
+
+    /// It grows with every commit that inserted or deleted rows of the
+    /// table (not one that only updated rows).
+    pub fn rows_of(&self, table: &str) -> u64 {
+        self.read(table).1
+    }
+
+    fn bump(&self, touched: &Changes) {
         let mut counts = match self.counts.write() {
             Ok(counts) => counts,
             Err(poisoned) => poisoned.into_inner(),
         };
-        for table in tables {
-            *counts.entry(table.clone()).or_insert(0) += 1;
+        for table in &touched.changed {
+            let entry = counts.entry(table.clone()).or_insert((0, 0));
+            entry.0 += 1;
+            if touched.rows_changed.contains(table) {
+                entry.1 += 1;
+            }
         }
     }
 }
 
-/// Tables the transaction in progress has changed, filled by the hook.
-type Touched = Arc<Mutex<BTreeSet<String>>>;
+/// What the transaction in progress changed: every table, and the tables
+/// that gained or lost rows.
+#[derive(Default)]
+struct Changes {
+    changed: BTreeSet<String>,
+    rows_changed: BTreeSet<String>,
+}
 
-fn take_touched(touched: &Touched) -> BTreeSet<String> {
+impl Changes {
+    fn is_empty(&self) -> bool {
+        self.changed.is_empty()
+    }
+}
+
+/// Tables the transaction in progress has changed, filled by the hook.
+type Touched = Arc<Mutex<Changes>>;
+
+fn take_touched(touched: &Touched) -> Changes {
     match touched.lock() {
         Ok(mut set) => std::mem::take(&mut *set),
         Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
@@ -191,11 +220,19 @@ impl Db {
         let touched: Touched = Arc::default();
         let hook_touched = touched.clone();
         writer_conn.update_hook(Some(
-            move |_: rusqlite::hooks::Action, _: &str, table: &str, _: i64| {
-                if let Ok(mut set) = hook_touched.lock()
-                    && !set.contains(table)
-                {
-                    set.insert(table.to_string());
+            move |action: rusqlite::hooks::Action, _: &str, table: &str, _: i64| {
+                if let Ok(mut changes) = hook_touched.lock() {
+                    if !changes.changed.contains(table) {
+                        changes.changed.insert(table.to_string());
+                    }
+                    let rows = matches!(
+                        action,
+                        rusqlite::hooks::Action::SQLITE_INSERT
+                            | rusqlite::hooks::Action::SQLITE_DELETE
+                    );
+                    if rows && !changes.rows_changed.contains(table) {
+                        changes.rows_changed.insert(table.to_string());
+                    }
                 }
             },
         ))?;

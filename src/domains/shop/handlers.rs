@@ -548,8 +548,9 @@ async fn read_page(
     page: i64,
 ) -> Result<super::lists::Page, Error> {
     let key = filter.key();
-    let remembered = lists.counts.get(&app.db, &key);
-    let stamp = lists.counts.stamp(&app.db);
+    let counts = lists.counts_for(&filter);
+    let remembered = counts.get(&app.db, &key);
+    let stamp = counts.stamp(&app.db);
     let offset = (page - 1).saturating_mul(PAGE_SIZE);
     let (count, products) = app
         .db
@@ -567,7 +568,7 @@ async fn read_page(
         })
         .await?;
     if remembered.is_none() {
-        lists.counts.put(key, stamp, count);
+        counts.put(key, stamp, count);
     }
     Ok((count, Arc::new(products)))
 }
