@@ -23,8 +23,8 @@
 //!    body read by [`body::input`], the session token, the client address)
 //!    built and handed to the handler. Whatever no route takes becomes the
 //!    domain's 404 or 405, classified by the same table.
-//! 4. A handler (`handlers.rs`) reads its input, finds the caller's session
-//!    ([`session::account`]), and runs the domain's SQL (`store.rs`) through
+//! 4. A handler (`handlers`) reads its input, finds the caller's session
+//!    ([`session::account`]), and runs the domain's SQL (`store`) through
 //!    [`db::Db::read`] (a pool of query-only connections) or
 //!    [`db::Db::write`] (one `BEGIN IMMEDIATE` transaction on the single
 //!    writer thread). It returns `Result<Done, Error>`; the route's renderer
@@ -48,18 +48,21 @@
 //!
 //! Each system is a folder under [`domains`] with the same parts: `mod.rs`
 //! (its [`domains::Descriptor`] and constants), `routes.rs` (the route
-//! table and the `Call` filter), `handlers.rs`, `store.rs` (all its SQL),
-//! `model.rs` (its data, checks on client values, JSON shapes),
+//! table and the `Call` filter), `handlers`, `store` (all its SQL),
+//! `model` (its data, checks on client values, JSON shapes),
 //! `envelope.rs` (its wire envelope and errors), `demo.rs`, `API.md`, and
-//! `cli.rs` where it has flags or subcommands. A domain reads and writes
+//! `cli.rs` where it has flags or subcommands. A part that grows past a few
+//! hundred lines becomes a folder with a file per resource
+//! (`store/{accounts, shops, products, orders}.rs`), its `mod.rs` holding
+//! what they share and re-exporting them. A domain reads and writes
 //! only its own tables (prefixed with its name) and never imports another
 //! domain.
 //!
 //! # Adding an endpoint
 //!
-//! 1. Write the SQL in the domain's `store.rs`, taking `&Connection` for a
+//! 1. Write the SQL in the domain's `store`, taking `&Connection` for a
 //!    read or `&Transaction` for a write.
-//! 2. Write the handler in `handlers.rs`: `async fn name(call: Call) ->
+//! 2. Write the handler in `handlers`: `async fn name(call: Call) ->
 //!    Result<Done, Error>` (path parameters come first: `(id: i64, call)`).
 //! 3. Add one line to the table in `routes.rs`, e.g.
 //!    `route1(Method::GET, "/shop/{id}/info", h::shop_info, reply)

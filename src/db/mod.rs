@@ -12,10 +12,9 @@
 //! read from, whichever handler wrote. (The hook does not see `WITHOUT
 //! ROWID` tables; none of them is cached.)
 
-use std::collections::{BTreeSet, HashMap};
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -25,9 +24,16 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::error::{Error, Result};
 
+mod generations;
+mod offline;
+
+pub use generations::Generations;
+use generations::{Touched, take_touched};
+pub use offline::{backup, check, open_existing, write_for_cli};
+
 /// The schema version this binary writes; recorded in `PRAGMA user_version`.
 pub const SCHEMA_VERSION: i64 = 5;
-const SCHEMA: &str = include_str!("../schema.sql");
+const SCHEMA: &str = include_str!("../../schema.sql");
 const SECTION_MARK: &str = "-- version ";
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 const READERS: u32 = 8;
@@ -62,72 +68,6 @@ struct Inner {
     writer: mpsc::UnboundedSender<WriterMessage>,
     writer_thread: Mutex<Option<JoinHandle<()>>>,
     generations: Arc<Generations>,
-}
-
-/// How many committed writes changed each table since the server started:
-/// any change, and changes to which rows exist (inserts and deletes).
-#[derive(Default)]
-pub struct Generations {
-    counts: RwLock<HashMap<String, (u64, u64)>>,
-}
-
-impl Generations {
-    fn read(&self, table: &str) -> (u64, u64) {
-        let counts = match self.counts.read() {
-            Ok(counts) => counts,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        counts.get(table).copied().unwrap_or((0, 0))
-    }
-
-    /// The table's generation: it grows with every commit that changed it.
-    pub fn of(&self, table: &str) -> u64 {
-        self.read(table).0
-    }
-
-    /// It grows with every commit that inserted or deleted rows of the
-    /// table (not one that only updated rows).
-    pub fn rows_of(&self, table: &str) -> u64 {
-        self.read(table).1
-    }
-
-    fn bump(&self, touched: &Changes) {
-        let mut counts = match self.counts.write() {
-            Ok(counts) => counts,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        for table in &touched.changed {
-            let entry = counts.entry(table.clone()).or_insert((0, 0));
-            entry.0 += 1;
-            if touched.rows_changed.contains(table) {
-                entry.1 += 1;
-            }
-        }
-    }
-}
-
-/// What the transaction in progress changed: every table, and the tables
-/// that gained or lost rows.
-#[derive(Default)]
-struct Changes {
-    changed: BTreeSet<String>,
-    rows_changed: BTreeSet<String>,
-}
-
-impl Changes {
-    fn is_empty(&self) -> bool {
-        self.changed.is_empty()
-    }
-}
-
-/// Tables the transaction in progress has changed, filled by the hook.
-type Touched = Arc<Mutex<Changes>>;
-
-fn take_touched(touched: &Touched) -> Changes {
-    match touched.lock() {
-        Ok(mut set) => std::mem::take(&mut *set),
-        Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
-    }
 }
 
 /// Handle to the database; cheap to clone.
@@ -388,88 +328,6 @@ fn run_writer(mut writer: Writer, mut receiver: mpsc::UnboundedReceiver<WriterMe
     if let Err((_, err)) = conn.close() {
         tracing::warn!("closing the database: {err}");
     }
-}
-
-/// Copies a live database to `out` with SQLite's online backup API, in one
-/// step, so the copy is one consistent snapshot even while a server writes.
-pub fn backup(source: &Path, out: &Path) -> Result<()> {
-    if out.exists() {
-        return Err(Error::Other(format!(
-            "{} already exists; choose a new file name",
-            out.display()
-        )));
-    }
-    let src = open_existing(source, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-    let mut dst = Connection::open(out)?;
-    rusqlite::backup::Backup::new(&src, &mut dst)?.step(-1)?;
-    Ok(())
-}
-
-/// Runs SQLite's integrity and foreign-key checks; returns what is wrong.
-pub fn check(path: &Path) -> Result<Vec<String>> {
-    let conn = open_existing(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-    let mut problems = Vec::new();
-    let mut stmt = conn.prepare("PRAGMA integrity_check")?;
-    let rows = stmt.query_map([], |row| row.get::<_, String>(0))?;
-    for row in rows {
-        let line = row?;
-        if line != "ok" {
-            problems.push(line);
-        }
-    }
-    let mut stmt = conn.prepare("PRAGMA foreign_key_check")?;
-    let rows = stmt.query_map([], |row| {
-        Ok(format!(
-            "foreign key violation in {} row {}",
-            row.get::<_, String>(0)?,
-            row.get::<_, Option<i64>>(1)?.unwrap_or_default()
-        ))
-    })?;
-    for row in rows {
-        problems.push(row?);
-    }
-    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
-    if version != SCHEMA_VERSION {
-        problems.push(format!(
-            "schema version is {version}, this onebox expects {SCHEMA_VERSION}"
-        ));
-    }
-    Ok(problems)
-}
-
-/// Runs a CLI command's writes in one `BEGIN IMMEDIATE` transaction on the
-/// file (created with the schema if new); safe beside a running server,
-/// whose writer it waits for. Errors come back as the line to print.
-pub fn write_for_cli<T, E, F>(path: &Path, f: F) -> Result<T, String>
-where
-    F: FnOnce(&Transaction) -> Result<T, E>,
-    E: From<Error> + std::fmt::Display,
-{
-    let open = || -> Result<Connection> {
-        let mut conn = Connection::open(path)?;
-        apply_pragmas(&conn, Synchronous::Normal)?;
-        migrate(&mut conn)?;
-        Ok(conn)
-    };
-    let mut conn = open().map_err(|e| e.to_string())?;
-    in_transaction(&mut conn, f).map_err(|e| e.to_string())
-}
-
-/// Opens a database that must already exist (the CLI's read-only commands).
-pub fn open_existing(path: &Path, flags: OpenFlags) -> Result<Connection> {
-    if !path.is_file() {
-        return Err(Error::Other(format!(
-            "no database file at {}",
-            path.display()
-        )));
-    }
-    let conn = Connection::open_with_flags(path, flags)?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    // Reading the schema proves the file is a database at all.
-    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| {
-        row.get::<_, i64>(0)
-    })?;
-    Ok(conn)
 }
 
 #[cfg(test)]

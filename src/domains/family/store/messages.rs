@@ -1,0 +1,92 @@
+//! Messages.
+
+use super::*;
+
+const MESSAGE_SELECT: &str =
+    "SELECT m.id, s.username, r.username, m.title, m.text, m.sent_at, m.state
+     FROM family_messages m
+     JOIN family_users r ON r.id = m.receiver_id
+     LEFT JOIN family_users s ON s.id = m.sender_id";
+
+fn message_from(row: &Row<'_>) -> rusqlite::Result<Message> {
+    Ok(Message {
+        id: row.get(0)?,
+        sender: row.get(1)?,
+        receiver: row.get(2)?,
+        title: row.get(3)?,
+        text: row.get(4)?,
+        sent_at: row.get(5)?,
+        state: row.get(6)?,
+    })
+}
+
+/// A user's inbox in the order received, optionally of one state.
+pub fn messages(
+    conn: &Connection,
+    receiver_id: i64,
+    state: Option<i64>,
+) -> Result<Vec<Message>, Error> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "{MESSAGE_SELECT} WHERE m.receiver_id = ?1 AND (?2 IS NULL OR m.state = ?2) ORDER BY m.id"
+        ))?
+        .query_map(params![receiver_id, state], message_from)?
+        .collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+pub fn message_by_id(conn: &Connection, id: i64) -> Result<Option<Message>, Error> {
+    Ok(conn
+        .prepare_cached(&format!("{MESSAGE_SELECT} WHERE m.id = ?1"))?
+        .query_row([id], message_from)
+        .optional()?)
+}
+
+/// Stores a message; `sender` `None` is the system.
+pub fn insert_message(
+    conn: &Connection,
+    sender: Option<i64>,
+    receiver: i64,
+    title: &str,
+    text: &str,
+    now: i64,
+) -> Result<(), Error> {
+    conn.prepare_cached(
+        "INSERT INTO family_messages (sender_id, receiver_id, title, text, sent_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![sender, receiver, title, text, now])?;
+    Ok(())
+}
+
+/// The receiver of a message: 404 when there is none, 403 when it is not
+/// the caller's.
+fn own_message(conn: &Connection, user_id: i64, id: i64) -> Result<(), Error> {
+    let receiver: Option<i64> = conn
+        .prepare_cached("SELECT receiver_id FROM family_messages WHERE id = ?1")?
+        .query_row([id], |row| row.get(0))
+        .optional()?;
+    match receiver {
+        None => Err(not_found(format!("没有 id 为 {id} 的消息"))),
+        Some(r) if r != user_id => Err(forbidden("只能操作自己收到的消息")),
+        Some(_) => Ok(()),
+    }
+}
+
+pub fn delete_message(conn: &Connection, user_id: i64, id: i64) -> Result<(), Error> {
+    own_message(conn, user_id, id)?;
+    conn.execute("DELETE FROM family_messages WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+pub fn set_message_state(
+    conn: &Connection,
+    user_id: i64,
+    id: i64,
+    state: i64,
+) -> Result<(), Error> {
+    own_message(conn, user_id, id)?;
+    conn.execute(
+        "UPDATE family_messages SET state = ?2 WHERE id = ?1",
+        params![id, state],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,27 @@
+//! Every SQL statement on family's tables. Functions that change a family
+//! run on the single writer inside one `BEGIN IMMEDIATE` transaction and
+//! re-read what they check there: a decision counts the members it is about
+//! to exceed with nothing in between, so no concurrency makes a family of
+//! more than eight or a third parent.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::envelope::{Error, bad, forbidden, not_found};
+use super::model::{
+    Bill, BillKind, Deposit, Family, Loan, MAX_MEMBERS, MAX_PARENTS, MEMBER, Message, NO_FAMILY,
+    PARENT, Period, Repayment, User,
+};
+
+mod accounts;
+mod families;
+mod ledger;
+mod messages;
+mod records;
+mod report;
+
+pub use accounts::*;
+pub use families::*;
+pub use ledger::*;
+pub use messages::*;
+pub use records::*;
+pub use report::*;

@@ -1,0 +1,242 @@
+//! Project services.
+
+use super::*;
+
+/// The editable fields of create and update; `leader_sid` is dropped from
+/// the members.
+fn project_fields(
+    form: &Form,
+    leader_sid: &str,
+    duration_required: bool,
+) -> Result<ProjectFields, Error> {
+    let duration = match form.int("duration")? {
+        Some(d) => model::check_duration(d)?,
+        None if duration_required => return Err(failed("duration 不能为空")),
+        None => 0,
+    };
+    Ok(ProjectFields {
+        name: check_required_text(form.text("name")?, 100, "项目名称")?,
+        description: check_text(form.text("description")?, 5000, "项目描述")?,
+        duration,
+        coach_id: check_text(form.text("coach_id")?, 64, "指导老师")?,
+        aim: check_required_text(form.text("aim")?, 2000, "项目目标")?,
+        kind: check_text(form.text("type")?, 64, "项目类型")?,
+        member_sids: model::parse_member_ids(form.text("memberIds")?, leader_sid)?,
+    })
+}
+
+/// POST /project/create: the caller, a student, leads the new project.
+pub async fn project_create(call: Call) -> Result<Value, Error> {
+    let form = call.input?;
+    let caller = logged_in(&call.app, call.token).await?;
+    if caller.is_admin() {
+        return Err(Error::Denied);
+    }
+    let lab_name = required(&form, "lab_name", "实验室名称")?;
+    let fields = project_fields(&form, &caller.user.sid, false)?;
+    let now = clock::now();
+    let leader = caller.user.id;
+    call.app
+        .db
+        .write(move |tx| store::insert_project(tx, leader, &lab_name, &fields, now))
+        .await?;
+    Ok(Value::Null)
+}
+
+/// GET /project/count/lab
+pub async fn count_lab(call: Call) -> Result<Value, Error> {
+    let form = call.input?;
+    let caller = logged_in(&call.app, call.token).await?;
+    let lab_id = required_int(&form, "lab_id")?;
+    if !caller.manages(lab_id) {
+        return Err(Error::Denied);
+    }
+    let count = call
+        .app
+        .db
+        .read(move |conn| {
+            store::lab_by_id(conn, lab_id)?.ok_or_else(|| failed("实验室不存在"))?;
+            store::count_of_lab(conn, lab_id)
+        })
+        .await?;
+    Ok(json!(count))
+}
+
+/// GET /project/count/status
+pub async fn count_status(call: Call) -> Result<Value, Error> {
+    let form = call.input?;
+    admin(&call.app, call.token).await?;
+    let status = model::check_status(required_int(&form, "status")?)?;
+    let count = call
+        .app
+        .db
+        .read(move |conn| store::count_with_status(conn, status))
+        .await?;
+    Ok(json!(count))
+}
+
+/// GET /project/student
+pub async fn student_projects(call: Call) -> Result<Value, Error> {
+    let form = call.input?;
+    let caller = logged_in(&call.app, call.token).await?;
+    let sid = required(&form, "sid", "sid")?;
+    if !caller.is_admin() && caller.user.sid != sid {
+        return Err(Error::Denied);
+    }
+    let list = call
+        .app
+        .db
+        .read(move |conn| {
+            let student = store::user_by_sid(conn, &sid)?
+                .filter(|u| !u.is_admin)
+                .ok_or_else(|| failed(format!("学生 {sid} 不存在")))?;
+            store::project_list(conn, ProjectFilter::OfStudent(student.id), None)
+        })
+        .await?;
+    Ok(json!(list))
+}
+
+/// GET /project/one: any logged-in user (the seed marks no permission);
+/// members' e-mail and phone only for an admin, the project's lab leader
+/// and its members.
+pub async fn project_one(call: Call) -> Result<Value, Error> {
+    let form = call.input?;
+    let caller = logged_in(&call.app, call.token).await?;
+    let id = required_int(&form, "id")?;
+    call.app
+        .db
+        .read(move |conn| {
+            let project =
+                store::project(conn, id)?.ok_or_else(|| failed(format!("项目 {id} 不存在")))?;
+            let members = store::members(conn, id)?;
+            let is_member = members.iter().any(|m| m.user_id == caller.user.id);
+            let contacts = caller.manages(project.lab_id) || is_member;
+            Ok(project.detail(members, contacts))
+        })
+        .await
+}
+
+/// GET /project/lab: any logged-in user (the seed marks no permission);
+/// paged when `status` is 0, as the seed says.
+pub async fn lab_projects(call: Call) -> Result<Value, Error> {
+    let form = call.input?;
+    logged_in(&call.app, call.token).await?;
+    let lab_id = required_int(&form, "lab_id")?;
+    let status = model::check_status(required_int(&form, "status")?)?;
+    let page = if status == 0 {
+        Some(model::check_page(form.int("page")?, form.int("rows")?)?)
+    } else {
+        None
+    };
+    let list = call
+        .app
+        .db
+        .read(move |conn| {
+            store::lab_by_id(conn, lab_id)?.ok_or_else(|| failed("实验室不存在"))?;
+            store::project_list(conn, ProjectFilter::OfLab { lab_id, status }, page)
+        })
+        .await?;
+    Ok(json!(list))
+}
+
+/// GET /project/all (admin)
+pub async fn all_projects(call: Call) -> Result<Value, Error> {
+    let form = call.input?;
+    admin(&call.app, call.token).await?;
+    let status = model::check_status(required_int(&form, "status")?)?;
+    let page = model::check_page(form.int("page")?, form.int("rows")?)?;
+    let list = call
+        .app
+        .db
+        .read(move |conn| store::project_list(conn, ProjectFilter::WithStatus(status), Some(page)))
+        .await?;
+    Ok(json!(list))
+}
+
+/// POST /project/update: with `notify`, every member is mailed.
+pub async fn project_update(call: Call) -> Result<Value, Error> {
+    let form = call.input?;
+    let caller = logged_in(&call.app, call.token).await?;
+    let id = required_int(&form, "id")?;
+    if form.text("type")?.is_none() {
+        return Err(failed("项目类型不能为空"));
+    }
+    let notify = flag(&form, "notify");
+    let app = call.app;
+    // The leader is whoever created the project; read it to drop them
+    // from memberIds. The writer checks permission and existence again.
+    let leader_sid = app
+        .db
+        .read(move |conn| store::project(conn, id))
+        .await?
+        .ok_or_else(|| failed(format!("项目 {id} 不存在")))?
+        .leader_sid;
+    let fields = project_fields(&form, &leader_sid, true)?;
+    let editor = caller.user.name.clone();
+    let (project, members) = app
+        .db
+        .write(move |tx| store::update_project(tx, &caller, id, &fields))
+        .await?;
+    if notify {
+        let subject = format!("【实验室项目管理】项目「{}」已更新", project.name);
+        let body = format!(
+            "您好！\n\n您参与的项目「{}」（编号 {}，{}）的信息已由 {editor} 更新，请登录查看。\n",
+            project.name, project.id, project.lab_name
+        );
+        for member in members {
+            let Some(email) = member.email else { continue };
+            if let Err(e) = app
+                .mailer
+                .send(&app.db, DOMAIN, &email, &subject, &body)
+                .await
+            {
+                tracing::warn!("labs: notifying {email} of project {id}: {e}");
+            }
+        }
+    }
+    Ok(Value::Null)
+}
+
+/// POST /project/review
+pub async fn project_review(call: Call) -> Result<Value, Error> {
+    let form = call.input?;
+    let caller = logged_in(&call.app, call.token).await?;
+    let id = required_int(&form, "id")?;
+    let status = model::check_status(required_int(&form, "opt_status")?)?;
+    let now = clock::now();
+    call.app
+        .db
+        .write(move |tx| store::review_project(tx, &caller, id, status, now))
+        .await?;
+    Ok(Value::Null)
+}
+
+/// POST /project/delete/student: the project's leader hides it (or back).
+pub async fn delete_by_student(call: Call) -> Result<Value, Error> {
+    let form = call.input?;
+    let caller = logged_in(&call.app, call.token).await?;
+    let id = required_int(&form, "pid")?;
+    let deleted = model::check_new_value(form.int("newValue")?)?;
+    let user_id = caller.user.id;
+    call.app
+        .db
+        .write(move |tx| store::set_deleted_by_leader(tx, user_id, id, deleted))
+        .await?;
+    Ok(Value::Null)
+}
+
+/// POST /project/delete: all the ids or none.
+pub async fn delete_many(call: Call) -> Result<Value, Error> {
+    let form = call.input?;
+    let caller = logged_in(&call.app, call.token).await?;
+    let ids = model::parse_ids(&required(&form, "ids", "ids")?)?;
+    let deleted = model::check_new_value(form.int("newValue")?)?;
+    if !caller.is_admin() && caller.lab.is_none() {
+        return Err(Error::Denied);
+    }
+    call.app
+        .db
+        .write(move |tx| store::set_deleted(tx, &caller, &ids, deleted))
+        .await?;
+    Ok(Value::Null)
+}

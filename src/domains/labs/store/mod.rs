@@ -1,0 +1,21 @@
+//! Every SQL statement on labs' tables. Functions taking a transaction run
+//! on the single writer, so a code is checked and used, or a project's lab
+//! checked and the project changed, with nothing in between.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::envelope::{Error, failed};
+use super::model::{
+    CAPTCHA_LIFETIME_SECS, CODE_LIFETIME_SECS, CODE_TRIES, Caller, CodeProblem, Lab, MAIL_GAP_SECS,
+    Member, NewUser, Profile, Project, ProjectFields, Purpose, User, code_hash,
+};
+
+mod accounts;
+mod codes;
+mod labs;
+mod projects;
+
+pub use accounts::*;
+pub use codes::*;
+pub use labs::*;
+pub use projects::*;

@@ -1,0 +1,150 @@
+//! Accounts.
+
+use super::*;
+
+/// POST /operation/register
+pub async fn register(call: Call) -> Result<Keys, Error> {
+    let form = call.input?;
+    let username = model::check_username(&required(&form, "username")?)?;
+    let password = form
+        .text("password")?
+        .ok_or_else(|| failed("缺少参数 password"))?;
+    let name = required(&form, "name")?;
+    let id_type = required(&form, "id_type")?;
+    let id_number = required(&form, "id_number")?;
+    let phone = model::check_phone(&required(&form, "phone")?)?;
+    let city = required(&form, "city")?;
+    for (value, what) in [
+        (&name, "name"),
+        (&id_type, "id_type"),
+        (&id_number, "id_number"),
+        (&city, "city"),
+    ] {
+        if value.chars().count() > 32 {
+            return Err(failed(format!("{what} 不能超过 32 个字符")));
+        }
+    }
+    let app = call.app;
+    app.passwords.check_new(&password)?;
+    let lookup = username.clone();
+    if app
+        .db
+        .read(move |conn| store::user_by_name(conn, &lookup))
+        .await?
+        .is_some()
+    {
+        return Err(failed("用户名已存在"));
+    }
+    let hash = app.passwords.hash(password).await?;
+    let now = clock::now();
+    app.db
+        .write(move |tx| {
+            let user = NewUser {
+                username: &username,
+                name: &name,
+                id_type: &id_type,
+                id_number: &id_number,
+                phone: &phone,
+                city: &city,
+                admin: false,
+            };
+            store::insert_user(tx, &user, &hash, now)
+        })
+        .await?;
+    Ok(Keys::new())
+}
+
+/// POST /operation/login
+pub async fn login(call: Call) -> Result<(Keys, String), Error> {
+    let form = call.input?;
+    let username = required(&form, "username")?;
+    let password = form
+        .text("password")?
+        .ok_or_else(|| failed("缺少参数 password"))?;
+    let app = call.app;
+    let name = username.clone();
+    let lookup = app.db.read(move |conn| store::user_by_name(conn, &name));
+    let user = match app
+        .password_login(DOMAIN, &username, call.ip, password, lookup)
+        .await?
+    {
+        Ok(user) => user,
+        Err(Refused::Throttled(minutes)) => return Err(Error::Throttled(minutes)),
+        Err(Refused::UnknownAccount | Refused::WrongPassword) => {
+            return Err(failed("用户名或密码错误"));
+        }
+    };
+    let now = clock::now();
+    let token = app
+        .db
+        .write(move |tx| Ok::<_, Error>(session::create(tx, DOMAIN, user.id, SESSIONS, now)?))
+        .await?;
+    let cookie = session::set_cookie(COOKIE, &token, Some(SESSIONS.max_age_secs));
+    // The token also in the answer, for pages whose browser refuses the
+    // cookie: it works as `Authorization: Bearer`.
+    let mut keys = Keys::new();
+    keys.insert("token".into(), Value::String(token));
+    Ok((keys, cookie))
+}
+
+/// POST /operation/logout (not in the seed): ends the session and clears
+/// the cookie.
+pub async fn logout(call: Call) -> Result<(Keys, String), Error> {
+    call.input?;
+    session::end_presented(&call.app.db, call.token).await?;
+    Ok((Keys::new(), session::clear_cookie(COOKIE)))
+}
+
+/// POST /query/user-exist
+pub async fn user_exist(call: Call) -> Result<Keys, Error> {
+    let form = call.input?;
+    let username = required(&form, "username")?;
+    let exist = call
+        .app
+        .db
+        .read(move |conn| store::user_by_name(conn, &username))
+        .await?
+        .is_some();
+    Ok(keys(json!({ "exist": exist })))
+}
+
+/// POST /data/user-info
+pub async fn user_info(call: Call) -> Result<Keys, Error> {
+    call.input?;
+    let caller = logged_in(&call.app, call.token).await?;
+    Ok(keys(caller.user.info()))
+}
+
+/// POST /modify/password: ends the account's other sessions.
+pub async fn modify_password(call: Call) -> Result<Keys, Error> {
+    let form = call.input?;
+    let caller = logged_in(&call.app, call.token).await?;
+    let password = form
+        .text("password")?
+        .ok_or_else(|| failed("缺少参数 password"))?;
+    let app = call.app;
+    app.passwords.check_new(&password)?;
+    let hash = app.passwords.hash(password).await?;
+    let (user_id, keep) = (caller.user.id, caller.token_hash);
+    app.db
+        .write(move |tx| {
+            store::set_password(tx, user_id, &hash)?;
+            session::end_others(tx, DOMAIN, user_id, Some(&keep))?;
+            Ok::<_, Error>(())
+        })
+        .await?;
+    Ok(Keys::new())
+}
+
+/// POST /modify/phone
+pub async fn modify_phone(call: Call) -> Result<Keys, Error> {
+    let form = call.input?;
+    let caller = logged_in(&call.app, call.token).await?;
+    let phone = model::check_phone(&required(&form, "phone")?)?;
+    let user_id = caller.user.id;
+    call.app
+        .db
+        .write(move |tx| store::set_phone(tx, user_id, &phone))
+        .await?;
+    Ok(Keys::new())
+}

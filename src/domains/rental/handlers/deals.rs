@@ -1,0 +1,128 @@
+//! Requests and deals.
+
+use super::*;
+
+/// POST /operation/apply-house/
+pub async fn apply_house(call: Call) -> Result<Keys, Error> {
+    let form = call.input?;
+    let caller = logged_in(&call.app, call.token).await?;
+    let house_id = required_id(&form, "house_id")?;
+    let period = required_id(&form, "period")?;
+    if !(1..=120).contains(&period) {
+        return Err(failed("租期（period）应为 1 到 120 个月"));
+    }
+    let start = model::parse_us_date(&required(&form, "start_date")?, "start_date")?;
+    let end = model::parse_us_date(&required(&form, "end_date")?, "end_date")?;
+    if end < start {
+        return Err(failed("结束日期不能早于开始日期"));
+    }
+    let (tenant, now) = (caller.user.id, clock::now());
+    let id = call
+        .app
+        .db
+        .write(move |tx| store::apply(tx, tenant, house_id, period, start, end, now))
+        .await?;
+    Ok(keys(json!({ "id": id })))
+}
+
+/// POST /operation/provide-house/ (not in the seed): offer a house to a demand.
+pub async fn provide_house(call: Call) -> Result<Keys, Error> {
+    let form = call.input?;
+    let caller = logged_in(&call.app, call.token).await?;
+    let house_id = required_id(&form, "house_id")?;
+    let demand_id = required_id(&form, "rental_id")?;
+    let (owner, now) = (caller.user.id, clock::now());
+    let id = call
+        .app
+        .db
+        .write(move |tx| store::provide(tx, owner, house_id, demand_id, now))
+        .await?;
+    Ok(keys(json!({ "id": id })))
+}
+
+async fn notifications(call: Call, kind: RequestKind) -> Result<Keys, Error> {
+    call.input?;
+    let caller = logged_in(&call.app, call.token).await?;
+    let user = caller.user.id;
+    let data = call
+        .app
+        .db
+        .read(move |conn| store::notifications(conn, kind, user))
+        .await?;
+    Ok(keys(json!({ "data": data })))
+}
+
+/// POST /query/apply-notification
+pub async fn apply_notifications(call: Call) -> Result<Keys, Error> {
+    notifications(call, RequestKind::Apply).await
+}
+
+/// POST /query/provide-notification
+pub async fn provide_notifications(call: Call) -> Result<Keys, Error> {
+    notifications(call, RequestKind::Provide).await
+}
+
+/// POST /action/accept-notification: only the addressee.
+pub async fn accept(call: Call) -> Result<Keys, Error> {
+    let form = call.input?;
+    let caller = logged_in(&call.app, call.token).await?;
+    let id = required_id(&form, "id")?;
+    let app = call.app;
+    let (user, rate, now) = (caller.user.id, app.flags.rental.commission_bp, clock::now());
+    let deal = app
+        .db
+        .write(move |tx| store::accept(tx, user, id, rate, now))
+        .await?;
+    Ok(keys(json!({ "deal_id": deal })))
+}
+
+/// POST /action/reject-notification: only the addressee.
+pub async fn reject(call: Call) -> Result<Keys, Error> {
+    let form = call.input?;
+    let caller = logged_in(&call.app, call.token).await?;
+    let id = required_id(&form, "id")?;
+    let (user, now) = (caller.user.id, clock::now());
+    call.app
+        .db
+        .write(move |tx| store::reject(tx, user, id, now))
+        .await?;
+    Ok(Keys::new())
+}
+
+/// POST /data/deal-details/
+pub async fn deal_details(call: Call) -> Result<Keys, Error> {
+    let form = call.input?;
+    let caller = logged_in(&call.app, call.token).await?;
+    let from = form
+        .text("start_date")?
+        .map(|d| model::parse_us_date(&d, "start_date"))
+        .transpose()?;
+    let to = form
+        .text("end_date")?
+        .map(|d| model::parse_us_date(&d, "end_date"))
+        .transpose()?
+        .map(|day| day + 24 * 3600);
+    let location = form
+        .text("location")?
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty());
+    let data = call
+        .app
+        .db
+        .read(move |conn| store::deals(conn, &caller.user, from, to, location.as_deref()))
+        .await?;
+    Ok(keys(json!({ "data": data })))
+}
+
+/// POST /data/city-statistics/
+pub async fn city_statistics(call: Call) -> Result<Keys, Error> {
+    call.input?;
+    let data = call.app.db.read(store::city_statistics).await?;
+    Ok(keys(json!({ "data": data })))
+}
+
+/// GET or POST /test
+pub async fn test(call: Call) -> Result<Keys, Error> {
+    call.input?;
+    Ok(Keys::new())
+}

@@ -1,0 +1,56 @@
+//! Deals.
+
+use super::*;
+
+/// Deals in a date range whose location contains `location`: the user's
+/// own (as owner or tenant), or every deal for an admin. Newest first.
+pub fn deals(
+    conn: &Connection,
+    user: &User,
+    from: Option<i64>,
+    to_exclusive: Option<i64>,
+    location: Option<&str>,
+) -> Result<Vec<Value>, Error> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.id, o.username, t.username, d.location, d.date, d.rental, d.commission, d.city
+         FROM rental_deals d
+         JOIN rental_users o ON o.id = d.owner_id
+         JOIN rental_users t ON t.id = d.tenant_id
+         WHERE (?1 OR d.owner_id = ?2 OR d.tenant_id = ?2)
+           AND d.date >= coalesce(?3, d.date) AND d.date < coalesce(?4, d.date + 1)
+           AND (?5 IS NULL OR instr(d.location, ?5) > 0)
+         ORDER BY d.date DESC, d.id DESC",
+    )?;
+    let rows = stmt.query_map(
+        params![user.is_admin(), user.id, from, to_exclusive, location],
+        |row| {
+            Ok(json!({
+                "id": row.get::<_, i64>(0)?,
+                "owner": row.get::<_, String>(1)?,
+                "user": row.get::<_, String>(2)?,
+                "location": row.get::<_, String>(3)?,
+                "date": model::us_date(row.get(4)?),
+                "rental": money::number(row.get(5)?),
+                "commission": money::number(row.get(6)?),
+                "city": row.get::<_, String>(7)?,
+            }))
+        },
+    )?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Deals and commission per city, busiest first.
+pub fn city_statistics(conn: &Connection) -> Result<Vec<Value>, Error> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT city, count(*), sum(commission) FROM rental_deals
+         GROUP BY city ORDER BY count(*) DESC, city",
+    )?;
+    let rows = stmt.query_map([], |row| {
+        Ok(json!({
+            "city_name": row.get::<_, String>(0)?,
+            "total_count": row.get::<_, i64>(1)?,
+            "total_commission": money::number(row.get(2)?),
+        }))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}

@@ -1,0 +1,216 @@
+//! Requests.
+
+use super::*;
+
+/// `apply-house`: a pending request from the tenant to the house's owner.
+pub fn apply(
+    conn: &Connection,
+    tenant_id: i64,
+    house_id: i64,
+    period: i64,
+    start: i64,
+    end: i64,
+    now: i64,
+) -> Result<i64, Error> {
+    let house =
+        listing(conn, Table::Houses, house_id)?.ok_or_else(|| Table::Houses.missing(house_id))?;
+    if house.owner_id == tenant_id {
+        return Err(failed("不能申请租用自己的房屋"));
+    }
+    if house.state != TO_LET {
+        return Err(failed("该房屋已出租"));
+    }
+    insert_request(
+        conn,
+        RequestKind::Apply,
+        house_id,
+        None,
+        (tenant_id, house.owner_id, tenant_id),
+        (Some(period), Some(start), Some(end)),
+        now,
+    )
+}
+
+/// `provide-house`: a pending offer of the caller's house to a demand.
+pub fn provide(
+    conn: &Connection,
+    owner_id: i64,
+    house_id: i64,
+    demand_id: i64,
+    now: i64,
+) -> Result<i64, Error> {
+    let house = owned(conn, Table::Houses, owner_id, house_id)?;
+    if house.state != TO_LET {
+        return Err(failed("该房屋已出租"));
+    }
+    let demand = listing(conn, Table::Demands, demand_id)?
+        .ok_or_else(|| Table::Demands.missing(demand_id))?;
+    if demand.owner_id == owner_id {
+        return Err(failed("不能向自己的求租信息提供房屋"));
+    }
+    if demand.state == CLOSED {
+        return Err(failed("该求租信息已成交"));
+    }
+    insert_request(
+        conn,
+        RequestKind::Provide,
+        house_id,
+        Some(demand_id),
+        (owner_id, demand.owner_id, demand.owner_id),
+        (None, None, None),
+        now,
+    )
+}
+
+fn insert_request(
+    conn: &Connection,
+    kind: RequestKind,
+    house_id: i64,
+    demand_id: Option<i64>,
+    (from, to, tenant): (i64, i64, i64),
+    (period, start, end): (Option<i64>, Option<i64>, Option<i64>),
+    now: i64,
+) -> Result<i64, Error> {
+    let inserted = conn.execute(
+        "INSERT INTO rental_requests (kind, house_id, demand_id, from_user, to_user, tenant_id, period, start_date, end_date, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+         ON CONFLICT DO NOTHING",
+        params![kind.as_str(), house_id, demand_id, from, to, tenant, period, start, end, now],
+    )?;
+    if inserted == 0 {
+        return Err(failed("已经发出过这个请求，请等待对方处理"));
+    }
+    Ok(conn.last_insert_rowid())
+}
+
+/// The requests addressed to the user, newest first.
+pub fn notifications(
+    conn: &Connection,
+    kind: RequestKind,
+    to_user: i64,
+) -> Result<Vec<Value>, Error> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT r.id, u.username, h.district || h.community || h.unit, r.house_id, r.demand_id, r.period,
+                r.start_date, r.end_date, r.state, r.created_at
+         FROM rental_requests r
+         JOIN rental_users u ON u.id = r.from_user
+         JOIN rental_houses h ON h.id = r.house_id
+         WHERE r.to_user = ?1 AND r.kind = ?2
+         ORDER BY r.id DESC",
+    )?;
+    let rows = stmt.query_map(params![to_user, kind.as_str()], |row| {
+        let mut item = json!({
+            "id": row.get::<_, i64>(0)?,
+            "username": row.get::<_, String>(1)?,
+            "location": row.get::<_, String>(2)?,
+            "house_id": row.get::<_, i64>(3)?,
+            "status": model::request_status(&row.get::<_, String>(8)?),
+            "time": model::slash_date(row.get(9)?),
+        });
+        match kind {
+            RequestKind::Apply => {
+                item["period"] = json!(row.get::<_, Option<i64>>(5)?);
+                item["start_date"] = json!(row.get::<_, Option<i64>>(6)?.map(model::us_date));
+                item["end_date"] = json!(row.get::<_, Option<i64>>(7)?.map(model::us_date));
+            }
+            RequestKind::Provide => {
+                item["rental_id"] = json!(row.get::<_, Option<i64>>(4)?);
+            }
+        }
+        Ok(item)
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+struct Pending {
+    house_id: i64,
+    demand_id: Option<i64>,
+    tenant_id: i64,
+}
+
+/// A pending request addressed to the user.
+fn pending_for(conn: &Connection, to_user: i64, id: i64) -> Result<Pending, Error> {
+    conn.prepare_cached(
+        "SELECT house_id, demand_id, tenant_id FROM rental_requests
+         WHERE id = ?1 AND to_user = ?2 AND state = 'pending'",
+    )?
+    .query_row(params![id, to_user], |row| {
+        Ok(Pending {
+            house_id: row.get(0)?,
+            demand_id: row.get(1)?,
+            tenant_id: row.get(2)?,
+        })
+    })
+    .optional()?
+    .ok_or_else(|| failed("没有这个待处理的请求"))
+}
+
+/// Rejects a request addressed to the user.
+pub fn reject(conn: &Connection, to_user: i64, id: i64, now: i64) -> Result<(), Error> {
+    pending_for(conn, to_user, id)?;
+    conn.execute(
+        "UPDATE rental_requests SET state = 'rejected', decided_at = ?2 WHERE id = ?1",
+        params![id, now],
+    )?;
+    Ok(())
+}
+
+/// Accepts a request addressed to the user: one deal, the house let, the
+/// demand closed, the other pending requests for them rejected.
+pub fn accept(
+    conn: &Connection,
+    to_user: i64,
+    id: i64,
+    commission_bp: i64,
+    now: i64,
+) -> Result<i64, Error> {
+    let request = pending_for(conn, to_user, id)?;
+    let house = listing(conn, Table::Houses, request.house_id)?
+        .ok_or_else(|| Table::Houses.missing(request.house_id))?;
+    if house.state != TO_LET {
+        return Err(failed("该房屋已出租"));
+    }
+    if let Some(demand_id) = request.demand_id {
+        let demand = listing(conn, Table::Demands, demand_id)?
+            .ok_or_else(|| Table::Demands.missing(demand_id))?;
+        if demand.state == CLOSED {
+            return Err(failed("该求租信息已成交"));
+        }
+        conn.execute(
+            "UPDATE rental_demands SET state = ?2 WHERE id = ?1",
+            params![demand_id, CLOSED],
+        )?;
+        conn.execute(
+            "UPDATE rental_requests SET state = 'rejected', decided_at = ?2
+             WHERE demand_id = ?1 AND state = 'pending' AND id <> ?3",
+            params![demand_id, now, id],
+        )?;
+    }
+    let rent = house.listing.cost;
+    conn.execute(
+        "INSERT INTO rental_deals (owner_id, tenant_id, house_id, request_id, location, city, date, rental, commission)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            house.owner_id,
+            request.tenant_id,
+            house.id,
+            id,
+            house.listing.location(),
+            model::city_of(&house.listing.district),
+            now,
+            rent,
+            model::commission(rent, commission_bp)
+        ],
+    )?;
+    let deal = conn.last_insert_rowid();
+    conn.execute(
+        "UPDATE rental_houses SET state = ?2 WHERE id = ?1",
+        params![house.id, LET],
+    )?;
+    conn.execute(
+        "UPDATE rental_requests SET state = CASE WHEN id = ?3 THEN 'accepted' ELSE 'rejected' END, decided_at = ?2
+         WHERE house_id = ?1 AND state = 'pending'",
+        params![house.id, now, id],
+    )?;
+    Ok(deal)
+}

@@ -1,0 +1,141 @@
+//! Accounts.
+
+use super::*;
+
+/// POST /user/register/customer
+pub async fn register_customer(call: Call) -> Result<Done, Error> {
+    register(call, CUSTOMER).await.map_err(Error::registration)
+}
+
+/// POST /user/register/seller
+pub async fn register_seller(call: Call) -> Result<Done, Error> {
+    register(call, SELLER).await.map_err(Error::registration)
+}
+
+async fn register(call: Call, role: &'static str) -> Result<Done, Error> {
+    let form = call.input?;
+    let name = required_text(&form, "name", 50)?;
+    let phone = model::check_phone(&required_text(&form, "phone", 20)?)?;
+    let email = model::check_email(&required_text(&form, "email", 100)?)?;
+    let password = form
+        .text("password")?
+        .ok_or_else(|| shop_error("缺少参数 password"))?;
+    let app = call.app;
+    app.passwords.check_new(&password)?;
+    let lookup = email.clone();
+    if app
+        .db
+        .read(move |conn| store::user_by_email(conn, &lookup))
+        .await?
+        .is_some()
+    {
+        return Err(Error::Registration("该邮箱已注册".into()));
+    }
+    let hash = app.passwords.hash(password).await?;
+    let now = clock::now();
+    app.db
+        .write(move |tx| {
+            let user = NewUser {
+                email: &email,
+                name: &name,
+                phone: &phone,
+                role,
+            };
+            store::insert_user(tx, &user, &hash, now)
+        })
+        .await?;
+    Ok(done("注册成功", Value::Null))
+}
+
+/// POST /user/login: sets the session cookie (its value also works as
+/// `Authorization: Bearer`).
+pub async fn login(call: Call) -> Result<(Done, String), Error> {
+    let form = call.input.map_err(|e| Error::from(e).credentials())?;
+    let email =
+        model::check_email(&required_text(&form, "email", 100).map_err(Error::credentials)?)
+            .map_err(Error::credentials)?;
+    let password = form
+        .text("password")
+        .map_err(|e| Error::from(e).credentials())?
+        .ok_or_else(|| Error::Credentials("缺少参数 password".into()))?;
+    let app = call.app;
+    let lookup_email = email.clone();
+    let lookup = app
+        .db
+        .read(move |conn| store::user_by_email(conn, &lookup_email));
+    let user = match app
+        .password_login(DOMAIN, &email, call.ip, password, lookup)
+        .await?
+    {
+        Ok(user) => user,
+        Err(Refused::Throttled(minutes)) => {
+            return Err(Error::Credentials(format!(
+                "登录失败次数过多，请 {minutes} 分钟后再试"
+            )));
+        }
+        Err(Refused::UnknownAccount | Refused::WrongPassword) => {
+            return Err(Error::Credentials("用户名或密码错误".into()));
+        }
+    };
+    let now = clock::now();
+    let token = app
+        .db
+        .write(move |tx| Ok::<_, Error>(session::create(tx, DOMAIN, user.id, SESSIONS, now)?))
+        .await?;
+    let cookie = session::set_cookie(COOKIE, &token, Some(SESSIONS.max_age_secs));
+    // The token also in the answer, for pages whose browser refuses the
+    // cookie: it works as `Authorization: Bearer`.
+    Ok((
+        done("登录成功", serde_json::json!({ "token": token })),
+        cookie,
+    ))
+}
+
+/// POST /user/logout: ends the session, if any, and clears the cookie.
+pub async fn logout(call: Call) -> Result<(Done, String), Error> {
+    call.input?;
+    session::end_presented(&call.app.db, call.token).await?;
+    Ok((done("登出成功", Value::Null), session::clear_cookie(COOKIE)))
+}
+
+/// GET /user/profile
+pub async fn profile(call: Call) -> Result<Done, Error> {
+    call.input?;
+    let caller = logged_in(&call.app, call.token).await?;
+    Ok(done("", caller.user.profile_json()))
+}
+
+/// POST /user/change-password: keeps this session, ends the others.
+pub async fn change_password(call: Call) -> Result<Done, Error> {
+    let form = call.input?;
+    let caller = logged_in(&call.app, call.token).await?;
+    let app = call.app;
+    let text = |name: &str| -> Result<String, Error> {
+        form.text(name)
+            .map_err(|e| Error::from(e).credentials())?
+            .ok_or_else(|| Error::Credentials(format!("缺少参数 {name}")))
+    };
+    let old = text("old_password")?;
+    let new = text("new_password")?;
+    if new != text("confirm_new_password")? {
+        return Err(Error::Credentials("两次输入的新密码不一致".into()));
+    }
+    app.passwords.check_new(&new)?;
+    if !app
+        .passwords
+        .verify(old, caller.user.password_hash.clone())
+        .await?
+    {
+        return Err(Error::Credentials("旧密码错误".into()));
+    }
+    let hash = app.passwords.hash(new).await?;
+    let (user_id, keep) = (caller.user.id, caller.token_hash);
+    app.db
+        .write(move |tx| {
+            store::set_password(tx, user_id, &hash)?;
+            session::end_others(tx, DOMAIN, user_id, Some(&keep))?;
+            Ok::<_, Error>(())
+        })
+        .await?;
+    Ok(done("密码修改成功", Value::Null))
+}

@@ -1,0 +1,73 @@
+//! Shop's handlers: typed input in, `Result<Done, Error>` out. Checks run in
+//! one order everywhere: a readable body, then the session (401), then the
+//! role (400), then the shop and the caller's place in it (404 / 301), then
+//! the fields and the rules of the data (300 / 302).
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use super::envelope::{Done, Error, done, done_typed, shop_error};
+use super::lists::Lists;
+use super::model::{
+    self, CUSTOMER, Invitation, Ordering, PAGE_SIZE, ProductFilter, ProductPage, SELLER,
+    UNAVAILABLE, User, optional_text, required_text,
+};
+use super::store::{self, NewUser, ProductFields};
+use super::{COOKIE, DOMAIN, SESSIONS};
+use crate::app::{Refused, SharedApp};
+use crate::body::{BodyError, Form};
+use crate::{clock, session};
+
+/// One request's input, as the routes hand it over.
+pub struct Call {
+    pub app: SharedApp,
+    pub input: Result<Form, BodyError>,
+    /// The session token: `Authorization: Bearer`, else the session cookie.
+    pub token: Option<String>,
+    pub ip: Option<IpAddr>,
+    /// `http://host`, for absolute links.
+    pub base_url: String,
+    /// The request's path, for page links.
+    pub path: Arc<str>,
+    /// Product pages and counts read since the products last changed.
+    pub lists: Arc<Lists>,
+}
+
+/// The logged-in user and their session.
+struct Caller {
+    user: User,
+    token_hash: [u8; 32],
+}
+
+async fn logged_in(app: &SharedApp, token: Option<String>) -> Result<Caller, Error> {
+    let token = token.ok_or(Error::LoginRequired)?;
+    let (user, session) = session::account(&app.db, DOMAIN, token, store::user_by_id)
+        .await?
+        .ok_or(Error::LoginRequired)?;
+    Ok(Caller {
+        user,
+        token_hash: session.token_hash,
+    })
+}
+
+/// The caller, who must be a seller (400 otherwise).
+async fn seller(app: &SharedApp, token: Option<String>) -> Result<User, Error> {
+    let caller = logged_in(app, token).await?;
+    if caller.user.is_seller() {
+        Ok(caller.user)
+    } else {
+        Err(Error::Role("只有商家可以这样做".into()))
+    }
+}
+
+mod accounts;
+mod orders;
+mod products;
+mod shops;
+
+pub use accounts::*;
+pub use orders::*;
+pub use products::*;
+pub use shops::*;

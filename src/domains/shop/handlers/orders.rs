@@ -1,0 +1,50 @@
+//! Orders.
+
+use super::*;
+
+/// POST /order/create: a customer buys `quantity` (default 1) of
+/// `product_id`.
+pub async fn create_order(call: Call) -> Result<Done, Error> {
+    let form = call.input?;
+    let caller = logged_in(&call.app, call.token).await?;
+    if caller.user.role != CUSTOMER {
+        return Err(Error::Role("只有买家可以下单".into()));
+    }
+    let product_id = match form.int("product_id") {
+        Ok(Some(id)) => id,
+        Ok(None) => return Err(shop_error("缺少参数 product_id")),
+        Err(_) => return Err(shop_error("product_id 应为整数")),
+    };
+    let quantity = match form.int("quantity") {
+        Ok(None) => 1,
+        Ok(Some(q)) if (1..=1000).contains(&q) => q,
+        _ => return Err(shop_error("quantity 应为 1 到 1000 的整数")),
+    };
+    let customer = caller.user.id;
+    let now = clock::now_micros();
+    let order = call
+        .app
+        .db
+        .write(move |tx| {
+            let id = store::buy(tx, customer, product_id, quantity, now)?;
+            store::order_by_id(tx, id)?.ok_or_else(|| shop_error("订单不存在"))
+        })
+        .await?;
+    Ok(done("下单成功", order.to_json()))
+}
+
+/// GET /order/list: the caller's orders, newest first.
+pub async fn my_orders(call: Call) -> Result<Done, Error> {
+    call.input?;
+    let caller = logged_in(&call.app, call.token).await?;
+    let customer = caller.user.id;
+    let orders = call
+        .app
+        .db
+        .read(move |conn| store::orders(conn, Some(customer), None))
+        .await?;
+    Ok(done(
+        "查询返回成功",
+        Value::Array(orders.iter().map(model::Order::to_json).collect()),
+    ))
+}

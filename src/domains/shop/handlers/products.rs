@@ -1,0 +1,274 @@
+//! Products.
+
+use super::*;
+
+/// The image of a product form: a file part (`image`, or the only file),
+/// or `image` as a link to a file uploaded here. `Ok(None)` when neither.
+enum ImageInput {
+    Upload(bytes::Bytes),
+    Stored(i64),
+}
+
+fn image_input(form: &Form) -> Result<Option<ImageInput>, Error> {
+    let files = form.files();
+    if let Some(file) = files
+        .iter()
+        .find(|f| f.field == "image")
+        .or_else(|| (files.len() == 1).then(|| &files[0]))
+    {
+        return Ok(Some(ImageInput::Upload(file.bytes.clone())));
+    }
+    match form.text("image")? {
+        None => Ok(None),
+        Some(link) => crate::files::id_in_link(&link)
+            .map(|id| Some(ImageInput::Stored(id)))
+            .ok_or_else(|| shop_error("image 应为上传的图片文件，或本站 /files/{id} 图片链接")),
+    }
+}
+
+/// Stores or checks an image inside the product's transaction.
+fn resolve_image(
+    conn: &rusqlite::Connection,
+    image: Option<ImageInput>,
+    now: i64,
+) -> Result<Option<i64>, Error> {
+    match image {
+        None => Ok(None),
+        Some(ImageInput::Upload(bytes)) => {
+            Ok(Some(crate::files::store(conn, DOMAIN, &bytes, now)?))
+        }
+        Some(ImageInput::Stored(id)) => {
+            if crate::files::exists(conn, DOMAIN, id)? {
+                Ok(Some(id))
+            } else {
+                Err(shop_error(format!("没有 /files/{id} 这张图片")))
+            }
+        }
+    }
+}
+
+/// `status`: `Unavailable` takes a product off sale; `Available` (or
+/// `Sold Out`) leaves it to the stock.
+fn off_sale(form: &Form) -> Result<Option<bool>, Error> {
+    match form.text("status")?.as_deref().map(str::trim) {
+        None => Ok(None),
+        Some(UNAVAILABLE) => Ok(Some(true)),
+        Some(model::AVAILABLE | model::SOLD_OUT) => Ok(Some(false)),
+        Some(_) => Err(shop_error("status 可取 Available 或 Unavailable")),
+    }
+}
+
+/// POST /shop/{id}/product/add: `name`, `description`, `price`,
+/// `stock_quantity`, `image` (file or link), `status`.
+pub async fn add_product(shop_id: i64, call: Call) -> Result<Done, Error> {
+    let form = call.input?;
+    let user = seller(&call.app, call.token).await?;
+    let name = required_text(&form, "name", 100)?;
+    let description = optional_text(&form, "description", 2000)?.unwrap_or_default();
+    let price = model::price(&form)?.ok_or_else(|| shop_error("缺少参数 price"))?;
+    let stock_quantity = model::stock(&form)?.unwrap_or(0);
+    let off_sale = off_sale(&form)?.unwrap_or(false);
+    let image = image_input(&form)?;
+    let app = call.app;
+    let (now, now_us) = (clock::now(), clock::now_micros());
+    let product = app
+        .db
+        .write(move |tx| {
+            store::check_manages(tx, user.id, shop_id)?;
+            let fields = ProductFields {
+                name,
+                description,
+                price,
+                stock_quantity,
+                off_sale,
+                image_id: resolve_image(tx, image, now)?,
+            };
+            let id = store::insert_product(tx, shop_id, &fields, now_us)?;
+            store::product_in_shop(tx, shop_id, id)
+        })
+        .await?;
+    Ok(done("商品创建成功", product.to_json(&call.base_url)))
+}
+
+/// POST /shop/{id}/product/{pid}/update: the fields sent change.
+pub async fn update_product(shop_id: i64, product_id: i64, call: Call) -> Result<Done, Error> {
+    let form = call.input?;
+    let user = seller(&call.app, call.token).await?;
+    let name = optional_text(&form, "name", 100)?;
+    if name.as_deref() == Some("") {
+        return Err(shop_error("name 不能为空"));
+    }
+    let description = optional_text(&form, "description", 2000)?;
+    let price = model::price(&form)?;
+    let stock_quantity = model::stock(&form)?;
+    let off_sale = off_sale(&form)?;
+    let image = image_input(&form)?;
+    let now = clock::now();
+    let app = call.app;
+    let product = app
+        .db
+        .write(move |tx| {
+            store::check_manages(tx, user.id, shop_id)?;
+            let old = store::product_in_shop(tx, shop_id, product_id)?;
+            let image_id = match image {
+                None => old.image_id,
+                some => resolve_image(tx, some, now)?,
+            };
+            let fields = ProductFields {
+                off_sale: off_sale.unwrap_or_else(|| store::is_off_sale(&old)),
+                name: name.unwrap_or(old.name),
+                description: description.unwrap_or(old.description),
+                price: price.unwrap_or(old.price),
+                stock_quantity: stock_quantity.unwrap_or(old.stock_quantity),
+                image_id,
+            };
+            store::update_product(tx, product_id, &fields)?;
+            store::product_in_shop(tx, shop_id, product_id)
+        })
+        .await?;
+    Ok(done("商品修改成功", product.to_json(&call.base_url)))
+}
+
+/// POST /shop/{id}/product/{pid}/delete: orders keep their copy.
+pub async fn delete_product(shop_id: i64, product_id: i64, call: Call) -> Result<Done, Error> {
+    call.input?;
+    let user = seller(&call.app, call.token).await?;
+    let app = call.app;
+    app.db
+        .write(move |tx| {
+            store::check_manages(tx, user.id, shop_id)?;
+            store::product_in_shop(tx, shop_id, product_id)?;
+            store::delete_product(tx, product_id)
+        })
+        .await?;
+    Ok(done("商品删除成功", Value::Null))
+}
+
+/// GET /shop/{id}/product/{pid}
+pub async fn product_info(shop_id: i64, product_id: i64, call: Call) -> Result<Done, Error> {
+    call.input?;
+    let product = call
+        .app
+        .db
+        .read(move |conn| store::product_in_shop(conn, shop_id, product_id))
+        .await?;
+    Ok(done("", product.to_json(&call.base_url)))
+}
+
+/// GET /shop/{id}/products
+pub async fn shop_products(shop_id: i64, call: Call) -> Result<Done, Error> {
+    call.app
+        .db
+        .read(move |conn| store::existing_shop(conn, shop_id).map(|_| ()))
+        .await?;
+    product_list(call, Some(shop_id)).await
+}
+
+/// GET /products: every shop's products.
+pub async fn all_products(call: Call) -> Result<Done, Error> {
+    product_list(call, None).await
+}
+
+/// A page of 10 with `count`, absolute `next` / `previous` links and
+/// `products`; `?q=` searches names and descriptions, `?ordering=` sorts.
+async fn product_list(call: Call, shop_id: Option<i64>) -> Result<Done, Error> {
+    let form = call.input?;
+    let page = model::page_number(&form)?;
+    let ordering_text = form.text("ordering")?;
+    let ordering = Ordering::parse(ordering_text.as_deref())?;
+    let q = optional_text(&form, "q", 100)?.filter(|q| !q.is_empty());
+    let filter = ProductFilter {
+        shop_id,
+        q: q.clone(),
+    };
+    let app = call.app;
+    let page_key = format!("{}|{ordering:?}|{page}", filter.key());
+    let offset = (page - 1).saturating_mul(PAGE_SIZE);
+    let lists = &call.lists;
+    let (count, products) = match lists.pages.get(&app.db, &page_key) {
+        Some(remembered) => remembered,
+        None => {
+            let stamp = lists.pages.stamp(&app.db);
+            let read = read_page(&app, lists, filter, ordering, page).await?;
+            lists.pages.put(page_key, stamp, read.clone());
+            read
+        }
+    };
+    let link = |page: i64| -> String {
+        let mut params: Vec<(&str, String)> = vec![("page", page.to_string())];
+        if let Some(q) = &q {
+            params.push(("q", q.clone()));
+        }
+        if let Some(o) = &ordering_text {
+            params.push(("ordering", o.clone()));
+        }
+        let query = serde_urlencoded::to_string(&params).unwrap_or_default();
+        format!("{}{}?{query}", call.base_url, call.path)
+    };
+    let page = ProductPage {
+        count,
+        next: (offset + PAGE_SIZE < count).then(|| link(page + 1)),
+        previous: (page > 1).then(|| link(page - 1)),
+        products: products.iter().map(|p| p.wire(&call.base_url)).collect(),
+    };
+    done_typed("查询返回成功", &page)
+}
+
+/// Reads one page and the list's count (remembered per filter until the
+/// products change); 404 for a page past the end.
+async fn read_page(
+    app: &SharedApp,
+    lists: &Lists,
+    filter: ProductFilter,
+    ordering: Ordering,
+    page: i64,
+) -> Result<super::super::lists::Page, Error> {
+    let key = filter.key();
+    let counts = lists.counts_for(&filter);
+    let remembered = counts.get(&app.db, &key);
+    let stamp = counts.stamp(&app.db);
+    let offset = (page - 1).saturating_mul(PAGE_SIZE);
+    let (count, products) = app
+        .db
+        .read(move |conn| {
+            let count = match remembered {
+                Some(count) => count,
+                None => store::count_products(conn, &filter)?,
+            };
+            let pages = (count + PAGE_SIZE - 1) / PAGE_SIZE;
+            if page > pages.max(1) {
+                return Err(Error::NotFound(format!("无效页码：共 {} 页", pages.max(1))));
+            }
+            let products = store::product_page(conn, &filter, ordering, offset, PAGE_SIZE)?;
+            Ok((count, products))
+        })
+        .await?;
+    if remembered.is_none() {
+        counts.put(key, stamp, count);
+    }
+    Ok((count, Arc::new(products)))
+}
+
+/// POST /upload (not in the seed): a seller uploads an image (multipart
+/// `file`) for a product → `url`.
+pub async fn upload(call: Call) -> Result<Done, Error> {
+    let form = call.input?;
+    seller(&call.app, call.token).await?;
+    let bytes = form
+        .files()
+        .first()
+        .ok_or_else(|| shop_error("请用 multipart/form-data 上传图片文件 file"))?
+        .bytes
+        .clone();
+    let now = clock::now();
+    let id = call
+        .app
+        .db
+        .write(move |tx| Ok::<_, Error>(crate::files::store(tx, DOMAIN, &bytes, now)?))
+        .await?;
+    let path = crate::files::path_of(id);
+    Ok(done(
+        "上传成功",
+        json!({ "url": format!("{}{path}", call.base_url), "path": path }),
+    ))
+}

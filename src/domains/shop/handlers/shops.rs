@@ -1,0 +1,123 @@
+//! Shops.
+
+use super::*;
+
+/// GET /shop: every shop with its sellers.
+pub async fn shops(call: Call) -> Result<Done, Error> {
+    call.input?;
+    let shops = call.app.db.read(store::shops).await?;
+    Ok(done(
+        "查询所有商铺成功",
+        Value::Array(shops.iter().map(model::Shop::to_json).collect()),
+    ))
+}
+
+/// POST /shop/create: a seller's one shop.
+pub async fn create_shop(call: Call) -> Result<Done, Error> {
+    let form = call.input?;
+    let user = seller(&call.app, call.token).await?;
+    let name = required_text(&form, "name", 64)?;
+    let address = optional_text(&form, "address", 200)?.unwrap_or_default();
+    let description = optional_text(&form, "description", 2000)?.unwrap_or_default();
+    let now = clock::now_micros();
+    let shop = call
+        .app
+        .db
+        .write(move |tx| {
+            let id = store::create_shop(tx, user.id, &name, &address, &description, now)?;
+            store::existing_shop(tx, id)
+        })
+        .await?;
+    Ok(done("商铺创建成功", shop.to_json()))
+}
+
+/// GET /shop/{id}/info
+pub async fn shop_info(shop_id: i64, call: Call) -> Result<Done, Error> {
+    call.input?;
+    let shop = call
+        .app
+        .db
+        .read(move |conn| store::existing_shop(conn, shop_id))
+        .await?;
+    Ok(done("", shop.to_json()))
+}
+
+/// Letters and digits of invitation codes.
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/// POST /shop/{id}/create_invitation_code: `expires_in_days` (none =
+/// forever), `usage_limit` (default 1).
+pub async fn create_invitation(shop_id: i64, call: Call) -> Result<Done, Error> {
+    let form = call.input?;
+    let user = seller(&call.app, call.token).await?;
+    let days = match form.int("expires_in_days") {
+        Ok(None) => None,
+        Ok(Some(days)) if (1..=3650).contains(&days) => Some(days),
+        _ => return Err(shop_error("expires_in_days 应为 1 到 3650 的天数")),
+    };
+    let usage_limit = match form.int("usage_limit") {
+        Ok(None) => 1,
+        Ok(Some(limit)) if (1..=10_000).contains(&limit) => limit,
+        _ => return Err(shop_error("usage_limit 应为 1 到 10000 的次数")),
+    };
+    let now = clock::now_micros();
+    let invitation = Invitation {
+        code: session::random_text(CODE_ALPHABET, 16)?,
+        shop_id,
+        creator_id: user.id,
+        is_active: true,
+        created_us: now,
+        expires_us: days.map(|d| now + d * 86_400 * 1_000_000),
+        usage_limit,
+        usage_count: 0,
+    };
+    let invitation = call
+        .app
+        .db
+        .write(move |tx| {
+            store::check_manages(tx, user.id, shop_id)?;
+            store::insert_invitation(tx, &invitation)?;
+            Ok::<_, Error>(invitation)
+        })
+        .await?;
+    Ok(done("邀请码生成成功", invitation.to_json()))
+}
+
+/// POST /shop/join_by_code: a seller with no shop joins by `invitation_code`.
+pub async fn join_by_code(call: Call) -> Result<Done, Error> {
+    let form = call.input?;
+    let user = seller(&call.app, call.token).await?;
+    let code = form
+        .text("invitation_code")?
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| Error::Invitation("缺少参数 invitation_code".into()))?;
+    let now = clock::now_micros();
+    let shop = call
+        .app
+        .db
+        .write(move |tx| {
+            let shop_id = store::join_by_code(tx, user.id, &code, now)?;
+            store::existing_shop(tx, shop_id)
+        })
+        .await?;
+    Ok(done("加入商铺成功", shop.to_json()))
+}
+
+/// GET /shop/{id}/orders: the shop's orders, for its sellers.
+pub async fn shop_orders(shop_id: i64, call: Call) -> Result<Done, Error> {
+    call.input?;
+    let user = seller(&call.app, call.token).await?;
+    let orders = call
+        .app
+        .db
+        .read(move |conn| {
+            store::check_manages(conn, user.id, shop_id)?;
+            store::orders(conn, None, Some(shop_id))
+        })
+        .await?;
+    Ok(done(
+        "查询返回成功",
+        Value::Array(orders.iter().map(model::Order::to_json).collect()),
+    ))
+}

@@ -1,0 +1,25 @@
+//! Every SQL statement on shop's tables. Joining by code and buying run on
+//! the single writer in one `BEGIN IMMEDIATE` transaction, each as one
+//! guarded UPDATE (`usage_count < usage_limit`, `stock_quantity >= ?`), so
+//! no concurrency uses a code past its limit or sells stock that is gone.
+
+use rusqlite::types::Value as Sql;
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+
+use super::envelope::{Error, shop_error};
+use super::model::{
+    Invitation, Order, Ordering, Product, ProductFilter, Shop, UNAVAILABLE, User, status_for,
+};
+
+/// The products table, for remembered totals.
+pub const PRODUCTS: &str = "shop_products";
+
+mod accounts;
+mod orders;
+mod products;
+mod shops;
+
+pub use accounts::*;
+pub use orders::*;
+pub use products::*;
+pub use shops::*;

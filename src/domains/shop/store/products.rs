@@ -1,0 +1,158 @@
+//! Products.
+
+use super::*;
+
+const PRODUCT_COLUMNS: &str =
+    "id, shop_id, name, description, price, stock_quantity, status, image_id, created_us";
+
+fn product_from(row: &Row<'_>) -> rusqlite::Result<Product> {
+    Ok(Product {
+        id: row.get(0)?,
+        shop_id: row.get(1)?,
+        name: row.get(2)?,
+        description: row.get(3)?,
+        price: row.get(4)?,
+        stock_quantity: row.get(5)?,
+        status: row.get(6)?,
+        image_id: row.get(7)?,
+        created_us: row.get(8)?,
+    })
+}
+
+pub fn product_by_id(conn: &Connection, id: i64) -> Result<Option<Product>, Error> {
+    Ok(conn
+        .prepare_cached(&format!(
+            "SELECT {PRODUCT_COLUMNS} FROM shop_products WHERE id = ?1"
+        ))?
+        .query_row([id], product_from)
+        .optional()?)
+}
+
+/// A product of shop `shop_id`, or 404.
+pub fn product_in_shop(conn: &Connection, shop_id: i64, id: i64) -> Result<Product, Error> {
+    product_by_id(conn, id)?
+        .filter(|p| p.shop_id == shop_id)
+        .ok_or_else(|| Error::NotFound(format!("商铺 {shop_id} 没有 id 为 {id} 的商品")))
+}
+
+/// The fields of a product a seller sets.
+pub struct ProductFields {
+    pub name: String,
+    pub description: String,
+    pub price: i64,
+    pub stock_quantity: i64,
+    /// Taken off sale by the seller.
+    pub off_sale: bool,
+    pub image_id: Option<i64>,
+}
+
+pub fn insert_product(
+    conn: &Connection,
+    shop_id: i64,
+    fields: &ProductFields,
+    now_us: i64,
+) -> Result<i64, Error> {
+    conn.execute(
+        "INSERT INTO shop_products (shop_id, name, description, price, stock_quantity, status, image_id, created_us)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            shop_id,
+            fields.name,
+            fields.description,
+            fields.price,
+            fields.stock_quantity,
+            status_for(fields.stock_quantity, fields.off_sale),
+            fields.image_id,
+            now_us
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+pub fn update_product(conn: &Connection, id: i64, fields: &ProductFields) -> Result<(), Error> {
+    conn.execute(
+        "UPDATE shop_products SET name = ?2, description = ?3, price = ?4, stock_quantity = ?5, status = ?6, image_id = ?7
+         WHERE id = ?1",
+        params![
+            id,
+            fields.name,
+            fields.description,
+            fields.price,
+            fields.stock_quantity,
+            status_for(fields.stock_quantity, fields.off_sale),
+            fields.image_id
+        ],
+    )?;
+    Ok(())
+}
+
+/// Whether a stored product was taken off sale by its seller.
+pub fn is_off_sale(product: &Product) -> bool {
+    product.status == UNAVAILABLE
+}
+
+pub fn delete_product(conn: &Connection, id: i64) -> Result<(), Error> {
+    conn.execute("DELETE FROM shop_products WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+/// The WHERE clause and its values for a product list.
+fn product_condition(filter: &ProductFilter) -> (String, Vec<Sql>) {
+    let mut clauses = Vec::new();
+    let mut values = Vec::new();
+    if let Some(shop_id) = filter.shop_id {
+        values.push(Sql::Integer(shop_id));
+        clauses.push(format!("shop_id = ?{}", values.len()));
+    }
+    if let Some(q) = &filter.q {
+        let escaped = q
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        values.push(Sql::Text(format!("%{escaped}%")));
+        let n = values.len();
+        clauses.push(format!(
+            "(name LIKE ?{n} ESCAPE '\\' OR description LIKE ?{n} ESCAPE '\\')"
+        ));
+    }
+    let condition = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
+    (condition, values)
+}
+
+/// How many products a list shows.
+pub fn count_products(conn: &Connection, filter: &ProductFilter) -> Result<i64, Error> {
+    let (condition, values) = product_condition(filter);
+    Ok(conn
+        .prepare_cached(&format!("SELECT count(*) FROM shop_products {condition}"))?
+        .query_row(params_from_iter(values), |row| row.get(0))?)
+}
+
+/// One page of a product list. The page's ids are found by walking an
+/// index that holds only the ordering (so a far page skips index entries,
+/// not rows); then just those rows are read.
+pub fn product_page(
+    conn: &Connection,
+    filter: &ProductFilter,
+    ordering: Ordering,
+    offset: i64,
+    limit: i64,
+) -> Result<Vec<Product>, Error> {
+    let (condition, mut values) = product_condition(filter);
+    values.push(Sql::Integer(limit));
+    values.push(Sql::Integer(offset));
+    let n = values.len();
+    let order = ordering.sql();
+    let sql = format!(
+        "WITH page AS (SELECT id FROM shop_products {condition} ORDER BY {order} LIMIT ?{} OFFSET ?{n})
+         SELECT {PRODUCT_COLUMNS} FROM shop_products WHERE id IN (SELECT id FROM page) ORDER BY {order}",
+        n - 1
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_map(params_from_iter(values), product_from)?
+        .collect::<rusqlite::Result<Vec<_>>>()?)
+}
