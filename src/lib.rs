@@ -24,7 +24,7 @@
 //!    built and handed to the handler. Whatever no route takes becomes the
 //!    domain's 404 or 405, classified by the same table.
 //! 4. A handler (`handlers`) reads its input, finds the caller's session
-//!    ([`session::account`]), and runs the domain's SQL (`store`) through
+//!    ([`session::caller`], one [`session::Caller`] type for every domain), and runs the domain's SQL (`store`) through
 //!    [`db::Db::read`] (a pool of query-only connections) or
 //!    [`db::Db::write`] (one `BEGIN IMMEDIATE` transaction on the single
 //!    writer thread). It returns `Result<Done, Error>`; the route's renderer

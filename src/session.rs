@@ -119,19 +119,40 @@ pub fn touch(conn: &Connection, token_hash: &[u8; 32], now: i64) -> Result<()> {
     Ok(())
 }
 
-/// The account a token names in `domain`, loaded by `load` in the same
-/// read, with its session; the use is recorded when due.
-pub async fn account<T, E, F>(
+/// The logged-in caller of a request in every domain: the domain's own
+/// account (loaded in the same read as the session) and the session, so a
+/// password change can keep this one and end the others. It derefs to the
+/// account.
+#[derive(Debug, Clone)]
+pub struct Caller<A> {
+    pub account: A,
+    pub token_hash: [u8; 32],
+}
+
+impl<A> std::ops::Deref for Caller<A> {
+    type Target = A;
+    fn deref(&self) -> &A {
+        &self.account
+    }
+}
+
+/// The caller a presented token names in `domain`, with the account `load`
+/// finds for the session's account id (`None` for no token, no live
+/// session, or an account `load` refuses); the use is recorded when due.
+pub async fn caller<A, E, F>(
     db: &crate::db::Db,
     domain: &'static str,
-    token: String,
+    token: Option<String>,
     load: F,
-) -> Result<Option<(T, Session)>, E>
+) -> Result<Option<Caller<A>>, E>
 where
-    F: FnOnce(&Connection, i64) -> Result<Option<T>, E> + Send + 'static,
-    T: Send + 'static,
+    F: FnOnce(&Connection, i64) -> Result<Option<A>, E> + Send + 'static,
+    A: Send + 'static,
     E: From<Error> + Send + 'static,
 {
+    let Some(token) = token else {
+        return Ok(None);
+    };
     let now = crate::clock::now();
     let found = db
         .read(move |conn| {
@@ -141,10 +162,13 @@ where
             Ok(load(conn, session.account_id)?.map(|account| (account, session)))
         })
         .await?;
-    if let Some((_, session)) = &found {
-        touch_if_due(db, session, now);
-    }
-    Ok(found)
+    Ok(found.map(|(account, session)| {
+        touch_if_due(db, &session, now);
+        Caller {
+            account,
+            token_hash: session.token_hash,
+        }
+    }))
 }
 
 /// Ends the session a presented token names, if any (logout).

@@ -47,13 +47,13 @@ fn token_of(form: &Form, bearer: Option<String>) -> Option<String> {
 pub async fn authenticate(call: Call) -> Result<Authed, Error> {
     let form = call.input?;
     let token = token_of(&form, call.bearer).ok_or(Error::Unauthenticated("no token"))?;
-    let (user, _) = session::account(&call.app.db, DOMAIN, token.clone(), store::user_by_id)
+    let caller = session::caller(&call.app.db, DOMAIN, Some(token.clone()), store::user_by_id)
         .await?
         .ok_or(Error::Unauthenticated("token 无效或已过期"))?;
     Ok(Authed {
         app: call.app,
         form,
-        user,
+        user: caller.account,
         token,
     })
 }

@@ -90,14 +90,14 @@ impl Lab {
     }
 }
 
-/// Who is calling: the user, and the lab they lead if any.
+/// A labs user and the lab they lead, if any: what decides their role.
 #[derive(Debug, Clone)]
-pub struct Caller {
+pub struct Account {
     pub user: User,
     pub lab: Option<Lab>,
 }
 
-impl Caller {
+impl Account {
     /// 1 student, 2 lab leader, 3 admin.
     pub fn role(&self) -> i64 {
         if self.user.is_admin {
@@ -126,7 +126,7 @@ impl Caller {
 
 /// The login / `type` data: the role and whichever of admin, student and
 /// lab applies (the others null).
-pub fn role_view(caller: Option<&Caller>) -> Value {
+pub fn role_view(caller: Option<&Account>) -> Value {
     let Some(caller) = caller else {
         return json!({"role": 0, "admin": null, "student": null, "lab": null});
     };

@@ -26,10 +26,7 @@ pub struct Call {
 const NEED_USER_FIELDS: &str = "need parameter username,password,email in request";
 
 /// The checked-in user of a request.
-struct Authorized {
-    user: User,
-    token_hash: [u8; 32],
-}
+type Authorized = session::Caller<User>;
 
 /// The token must be a live parking session of the user named `username`.
 async fn authorize(
@@ -43,15 +40,11 @@ async fn authorize(
         None => form.text("token")?.ok_or(Error::LoginRequired)?,
     };
     let username = username.to_string();
-    let (user, session) = session::account(&app.db, DOMAIN, token, move |conn, id| {
+    session::caller(&app.db, DOMAIN, Some(token), move |conn, id| {
         Ok::<_, Error>(store::user_by_id(conn, id)?.filter(|user| user.username == username))
     })
     .await?
-    .ok_or(Error::LoginRequired)?;
-    Ok(Authorized {
-        user,
-        token_hash: session.token_hash,
-    })
+    .ok_or(Error::LoginRequired)
 }
 
 /// Required text fields, or the endpoint's "need ..." message.
@@ -141,7 +134,7 @@ pub async fn user_new(call: Call) -> Result<Value, Error> {
 pub async fn user_info(username: String, call: Call) -> Result<Value, Error> {
     let form = call.input?;
     let authorized = authorize(&call.app, &username, call.bearer, &form).await?;
-    Ok(authorized.user.view())
+    Ok(authorized.view())
 }
 
 /// POST /api/user/modification
@@ -154,7 +147,7 @@ pub async fn user_modification(call: Call) -> Result<Value, Error> {
     check_email(&email)?;
     app.passwords.check_new(&password)?;
     let hash = app.passwords.hash(password).await?;
-    let user_id = authorized.user.id;
+    let user_id = authorized.id;
     let keep = authorized.token_hash;
     app.db
         .write(move |tx| {
@@ -173,7 +166,7 @@ pub async fn user_orders(username: String, status: String, call: Call) -> Result
     let filter = StatusFilter::parse(&status)?;
     let authorized = authorize(&call.app, &username, call.bearer, &form).await?;
     let now = clock::now();
-    let user_id = authorized.user.id;
+    let user_id = authorized.id;
     let orders = call
         .app
         .db
@@ -198,7 +191,7 @@ pub async fn user_recharge(call: Call) -> Result<Value, Error> {
         return Err(Error::Params("amount must be greater than 0".into()));
     }
     let authorized = authorize(&call.app, &username, call.bearer, &form).await?;
-    let user_id = authorized.user.id;
+    let user_id = authorized.id;
     let user = call
         .app
         .db
@@ -216,7 +209,7 @@ pub async fn order_new(call: Call) -> Result<Value, Error> {
     let authorized = authorize(&call.app, &username, call.bearer, &form).await?;
     let now = clock::now();
     let expires_at = now.saturating_add(call.app.flags.parking.reserve_timeout.as_secs() as i64);
-    let user_id = authorized.user.id;
+    let user_id = authorized.id;
     let order = call
         .app
         .db
@@ -232,7 +225,7 @@ async fn order_step(call: Call, step: Step) -> Result<Value, Error> {
     let order_id = form.int("order_id")?.ok_or_else(need)?;
     let authorized = authorize(&call.app, &username, call.bearer, &form).await?;
     let now = clock::now();
-    let user_id = authorized.user.id;
+    let user_id = authorized.id;
     let order = call
         .app
         .db

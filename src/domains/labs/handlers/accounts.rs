@@ -70,7 +70,7 @@ pub async fn login(call: Call) -> Result<(Value, String), Error> {
 pub async fn user_type(call: Call) -> Result<Value, Error> {
     call.input?;
     let caller = caller(&call.app, call.token).await?;
-    Ok(model::role_view(caller.as_ref()))
+    Ok(model::role_view(caller.as_deref()))
 }
 
 /// POST /user/logout

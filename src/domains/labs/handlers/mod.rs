@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::envelope::{Error, failed};
 use super::model::{
-    self, Caller, CodeProblem, NewUser, Profile, ProjectFields, Purpose, check_email, check_name,
+    self, Account, CodeProblem, NewUser, Profile, ProjectFields, Purpose, check_email, check_name,
     check_required_text, check_text,
 };
 use super::store::{self, ProjectFilter};
@@ -31,12 +31,11 @@ pub struct Call {
 
 /// The caller's live session, if any.
 async fn caller(app: &SharedApp, token: Option<String>) -> Result<Option<Caller>, Error> {
-    let Some(token) = token else {
-        return Ok(None);
-    };
-    let found = session::account(&app.db, DOMAIN, token, store::caller).await?;
-    Ok(found.map(|(caller, _)| caller))
+    session::caller(&app.db, DOMAIN, token, store::caller).await
 }
+
+/// The logged-in user, their lab and their session.
+type Caller = session::Caller<Account>;
 
 /// The caller, who must be logged in.
 async fn logged_in(app: &SharedApp, token: Option<String>) -> Result<Caller, Error> {

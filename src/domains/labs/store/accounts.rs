@@ -49,12 +49,12 @@ pub fn user_by_login(conn: &Connection, login: &str) -> Result<Option<User>, Err
 }
 
 /// The caller behind a user id: the user and the lab they lead.
-pub fn caller(conn: &Connection, user_id: i64) -> Result<Option<Caller>, Error> {
+pub fn caller(conn: &Connection, user_id: i64) -> Result<Option<Account>, Error> {
     let Some(user) = user_by_id(conn, user_id)? else {
         return Ok(None);
     };
     let lab = lab_led_by(conn, user.id)?;
-    Ok(Some(Caller { user, lab }))
+    Ok(Some(Account { user, lab }))
 }
 
 /// Adds a user; a taken sid or e-mail is a status-300 failure.

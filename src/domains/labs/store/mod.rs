@@ -6,8 +6,8 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::envelope::{Error, failed};
 use super::model::{
-    CAPTCHA_LIFETIME_SECS, CODE_LIFETIME_SECS, CODE_TRIES, Caller, CodeProblem, Lab, MAIL_GAP_SECS,
-    Member, NewUser, Profile, Project, ProjectFields, Purpose, User, code_hash,
+    Account, CAPTCHA_LIFETIME_SECS, CODE_LIFETIME_SECS, CODE_TRIES, CodeProblem, Lab,
+    MAIL_GAP_SECS, Member, NewUser, Profile, Project, ProjectFields, Purpose, User, code_hash,
 };
 
 mod accounts;

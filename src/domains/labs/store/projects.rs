@@ -190,10 +190,13 @@ pub fn insert_project(
 }
 
 /// A project the caller may manage (admin or its lab's leader), read inside
-/// the writer so the check and the change cannot be split.
-fn managed_project(conn: &Connection, caller: &Caller, id: i64) -> Result<Project, Error> {
+/// the writer so the check and the change cannot be split. The lab the
+/// caller leads is read here again, not taken from their session: a lab
+/// handed to another leader a moment ago is no longer theirs.
+fn managed_project(conn: &Connection, caller: &Account, id: i64) -> Result<Project, Error> {
     let project = project(conn, id)?.ok_or_else(|| failed(format!("项目 {id} 不存在")))?;
-    if !caller.manages(project.lab_id) {
+    let leads = lab_led_by(conn, caller.user.id)?.is_some_and(|lab| lab.id == project.lab_id);
+    if !(caller.is_admin() || leads) {
         return Err(Error::Denied);
     }
     Ok(project)
@@ -202,7 +205,7 @@ fn managed_project(conn: &Connection, caller: &Caller, id: i64) -> Result<Projec
 /// Changes a project's fields and members; returns the members to notify.
 pub fn update_project(
     conn: &Connection,
-    caller: &Caller,
+    caller: &Account,
     id: i64,
     fields: &ProjectFields,
 ) -> Result<(Project, Vec<Member>), Error> {
@@ -230,7 +233,7 @@ pub fn update_project(
 /// Sets `opt_status`; approval stamps the start, finishing the end.
 pub fn review_project(
     conn: &Connection,
-    caller: &Caller,
+    caller: &Account,
     id: i64,
     status: i64,
     now: i64,
@@ -273,7 +276,7 @@ pub fn set_deleted_by_leader(
 /// exist and be managed by the caller.
 pub fn set_deleted(
     conn: &Connection,
-    caller: &Caller,
+    caller: &Account,
     ids: &[i64],
     deleted: bool,
 ) -> Result<(), Error> {

@@ -112,7 +112,7 @@ pub async fn user_exist(call: Call) -> Result<Keys, Error> {
 pub async fn user_info(call: Call) -> Result<Keys, Error> {
     call.input?;
     let caller = logged_in(&call.app, call.token).await?;
-    Ok(keys(caller.user.info()))
+    Ok(keys(caller.info()))
 }
 
 /// POST /modify/password: ends the account's other sessions.
@@ -125,7 +125,7 @@ pub async fn modify_password(call: Call) -> Result<Keys, Error> {
     let app = call.app;
     app.passwords.check_new(&password)?;
     let hash = app.passwords.hash(password).await?;
-    let (user_id, keep) = (caller.user.id, caller.token_hash);
+    let (user_id, keep) = (caller.id, caller.token_hash);
     app.db
         .write(move |tx| {
             store::set_password(tx, user_id, &hash)?;
@@ -141,7 +141,7 @@ pub async fn modify_phone(call: Call) -> Result<Keys, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let phone = model::check_phone(&required(&form, "phone")?)?;
-    let user_id = caller.user.id;
+    let user_id = caller.id;
     call.app
         .db
         .write(move |tx| store::set_phone(tx, user_id, &phone))

@@ -16,7 +16,7 @@ pub async fn apply_house(call: Call) -> Result<Keys, Error> {
     if end < start {
         return Err(failed("结束日期不能早于开始日期"));
     }
-    let (tenant, now) = (caller.user.id, clock::now());
+    let (tenant, now) = (caller.id, clock::now());
     let id = call
         .app
         .db
@@ -31,7 +31,7 @@ pub async fn provide_house(call: Call) -> Result<Keys, Error> {
     let caller = logged_in(&call.app, call.token).await?;
     let house_id = required_id(&form, "house_id")?;
     let demand_id = required_id(&form, "rental_id")?;
-    let (owner, now) = (caller.user.id, clock::now());
+    let (owner, now) = (caller.id, clock::now());
     let id = call
         .app
         .db
@@ -43,7 +43,7 @@ pub async fn provide_house(call: Call) -> Result<Keys, Error> {
 async fn notifications(call: Call, kind: RequestKind) -> Result<Keys, Error> {
     call.input?;
     let caller = logged_in(&call.app, call.token).await?;
-    let user = caller.user.id;
+    let user = caller.id;
     let data = call
         .app
         .db
@@ -68,7 +68,7 @@ pub async fn accept(call: Call) -> Result<Keys, Error> {
     let caller = logged_in(&call.app, call.token).await?;
     let id = required_id(&form, "id")?;
     let app = call.app;
-    let (user, rate, now) = (caller.user.id, app.flags.rental.commission_bp, clock::now());
+    let (user, rate, now) = (caller.id, app.flags.rental.commission_bp, clock::now());
     let deal = app
         .db
         .write(move |tx| store::accept(tx, user, id, rate, now))
@@ -81,7 +81,7 @@ pub async fn reject(call: Call) -> Result<Keys, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let id = required_id(&form, "id")?;
-    let (user, now) = (caller.user.id, clock::now());
+    let (user, now) = (caller.id, clock::now());
     call.app
         .db
         .write(move |tx| store::reject(tx, user, id, now))
@@ -109,7 +109,7 @@ pub async fn deal_details(call: Call) -> Result<Keys, Error> {
     let data = call
         .app
         .db
-        .read(move |conn| store::deals(conn, &caller.user, from, to, location.as_deref()))
+        .read(move |conn| store::deals(conn, &caller.account, from, to, location.as_deref()))
         .await?;
     Ok(keys(json!({ "data": data })))
 }

@@ -104,7 +104,7 @@ async fn save(call: Call, table: Table, id_field: Option<&str>) -> Result<Keys, 
         Table::Demands => ListingKind::Demand,
     };
     let listing = model::listing(&form, kind)?;
-    let (owner, now) = (caller.user.id, clock::now());
+    let (owner, now) = (caller.id, clock::now());
     let app = call.app;
     let id = app
         .db
@@ -143,7 +143,7 @@ async fn delete(call: Call, table: Table) -> Result<Keys, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let id = required_id(&form, "id")?;
-    let owner = caller.user.id;
+    let owner = caller.id;
     let app = call.app;
     app.db
         .write(move |tx| store::delete_listing(tx, table, owner, id))
@@ -164,7 +164,7 @@ pub async fn delete_demand(call: Call) -> Result<Keys, Error> {
 async fn mine(call: Call, table: Table) -> Result<Keys, Error> {
     call.input?;
     let caller = logged_in(&call.app, call.token).await?;
-    let owner = caller.user.id;
+    let owner = caller.id;
     let data = call
         .app
         .db

@@ -30,20 +30,12 @@ pub struct Call {
 }
 
 /// The logged-in user and their session.
-struct Caller {
-    user: User,
-    token_hash: [u8; 32],
-}
+type Caller = session::Caller<User>;
 
 async fn logged_in(app: &SharedApp, token: Option<String>) -> Result<Caller, Error> {
-    let token = token.ok_or(Error::LoginRequired)?;
-    let (user, session) = session::account(&app.db, DOMAIN, token, store::user_by_id)
+    session::caller(&app.db, DOMAIN, token, store::user_by_id)
         .await?
-        .ok_or(Error::LoginRequired)?;
-    Ok(Caller {
-        user,
-        token_hash: session.token_hash,
-    })
+        .ok_or(Error::LoginRequired)
 }
 
 fn required(form: &Form, name: &str) -> Result<String, Error> {

@@ -102,7 +102,7 @@ pub async fn logout(call: Call) -> Result<(Done, String), Error> {
 pub async fn profile(call: Call) -> Result<Done, Error> {
     call.input?;
     let caller = logged_in(&call.app, call.token).await?;
-    Ok(done("", caller.user.profile_json()))
+    Ok(done("", caller.profile_json()))
 }
 
 /// POST /user/change-password: keeps this session, ends the others.
@@ -123,13 +123,13 @@ pub async fn change_password(call: Call) -> Result<Done, Error> {
     app.passwords.check_new(&new)?;
     if !app
         .passwords
-        .verify(old, caller.user.password_hash.clone())
+        .verify(old, caller.password_hash.clone())
         .await?
     {
         return Err(Error::Credentials("旧密码错误".into()));
     }
     let hash = app.passwords.hash(new).await?;
-    let (user_id, keep) = (caller.user.id, caller.token_hash);
+    let (user_id, keep) = (caller.id, caller.token_hash);
     app.db
         .write(move |tx| {
             store::set_password(tx, user_id, &hash)?;

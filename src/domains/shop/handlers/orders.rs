@@ -7,7 +7,7 @@ use super::*;
 pub async fn create_order(call: Call) -> Result<Done, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
-    if caller.user.role != CUSTOMER {
+    if caller.role != CUSTOMER {
         return Err(Error::Role("只有买家可以下单".into()));
     }
     let product_id = match form.int("product_id") {
@@ -20,7 +20,7 @@ pub async fn create_order(call: Call) -> Result<Done, Error> {
         Ok(Some(q)) if (1..=1000).contains(&q) => q,
         _ => return Err(shop_error("quantity 应为 1 到 1000 的整数")),
     };
-    let customer = caller.user.id;
+    let customer = caller.id;
     let now = clock::now_micros();
     let order = call
         .app
@@ -37,7 +37,7 @@ pub async fn create_order(call: Call) -> Result<Done, Error> {
 pub async fn my_orders(call: Call) -> Result<Done, Error> {
     call.input?;
     let caller = logged_in(&call.app, call.token).await?;
-    let customer = caller.user.id;
+    let customer = caller.id;
     let orders = call
         .app
         .db
