@@ -57,7 +57,7 @@ impl App {
     /// often; the account found by `lookup`, the password checked on the
     /// hashing threads, failures counted and a success clearing the
     /// account's count.
-    pub async fn password_login<U: LoginAccount, E>(
+    async fn password_login<U: LoginAccount, E>(
         &self,
         domain: &'static str,
         typed: &str,
@@ -87,6 +87,37 @@ impl App {
         }
         self.throttle.succeeded(domain, &account);
         Ok(Ok(user))
+    }
+
+    /// The one login path of every domain: [`App::password_login`]'s
+    /// checks, then a new session under `policy`; the account and the
+    /// session's token (the cookie value, or the `token` of the answer).
+    pub async fn log_in<U, E>(
+        &self,
+        domain: &'static str,
+        policy: crate::session::Policy,
+        typed: &str,
+        address: Option<IpAddr>,
+        password: String,
+        lookup: impl Future<Output = Result<Option<U>, E>>,
+    ) -> Result<Result<(U, String), Refused>, E>
+    where
+        U: LoginAccount,
+        E: From<crate::error::Error>,
+    {
+        let user = match self
+            .password_login(domain, typed, address, password, lookup)
+            .await?
+        {
+            Ok(user) => user,
+            Err(refused) => return Ok(Err(refused)),
+        };
+        let (account, now) = (user.account_id(), crate::clock::now());
+        let token = self
+            .db
+            .write(move |tx| crate::session::create(tx, domain, account, policy, now))
+            .await?;
+        Ok(Ok((user, token)))
     }
 }
 

@@ -142,20 +142,15 @@ pub async fn login(call: Call) -> Result<Keys, Error> {
     let app = call.app;
     let name = username.clone();
     let lookup = app.db.read(move |conn| store::user_by_name(conn, &name));
-    let user = match app
-        .password_login(DOMAIN, &username, call.ip, password, lookup)
+    let (_, token) = match app
+        .log_in(DOMAIN, SESSIONS, &username, call.ip, password, lookup)
         .await?
     {
-        Ok(user) => user,
+        Ok(done) => done,
         Err(Refused::Throttled(_)) => return Err(Error::Throttled),
         // The seed's answer to a failed login.
         Err(Refused::UnknownAccount | Refused::WrongPassword) => return Err(bad("Bad Request")),
     };
-    let now = clock::now();
-    let token = app
-        .db
-        .write(move |tx| Ok::<_, Error>(session::create(tx, DOMAIN, user.id, SESSIONS, now)?))
-        .await?;
     Ok(keys(json!({ "token": token })))
 }
 

@@ -73,20 +73,15 @@ pub async fn user_login(call: Call) -> Result<Value, Error> {
     let app = call.app;
     let name = username.clone();
     let lookup = app.db.read(move |conn| store::user_by_name(conn, &name));
-    let user = match app
-        .password_login(DOMAIN, &username, call.ip, password, lookup)
+    let (_, token) = match app
+        .log_in(DOMAIN, SESSIONS, &username, call.ip, password, lookup)
         .await?
     {
-        Ok(user) => user,
+        Ok(done) => done,
         Err(Refused::Throttled(minutes)) => return Err(Error::Throttled(minutes)),
         Err(Refused::UnknownAccount) => return Err(Error::UserNotExisted),
         Err(Refused::WrongPassword) => return Err(Error::WrongPassword),
     };
-    let now = clock::now();
-    let token = app
-        .db
-        .write(move |tx| Ok::<_, Error>(session::create(tx, DOMAIN, user.id, SESSIONS, now)?))
-        .await?;
     Ok(json!({ "token": token }))
 }
 

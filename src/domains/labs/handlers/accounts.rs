@@ -29,31 +29,26 @@ pub async fn login(call: Call) -> Result<(Value, String), Error> {
             return Err(failed("验证码错误，请刷新后重试"));
         }
     }
-    let name = login.clone();
-    let lookup = app.db.read(move |conn| store::user_by_login(conn, &name));
-    let user = match app
-        .password_login(DOMAIN, &login, call.ip, password, lookup)
-        .await?
-    {
-        Ok(user) => user,
-        Err(Refused::Throttled(minutes)) => return Err(Error::Throttled(minutes)),
-        Err(Refused::UnknownAccount | Refused::WrongPassword) => {
-            return Err(failed("学号/邮箱或密码错误"));
-        }
-    };
     let policy = if remember {
         REMEMBERED_SESSIONS
     } else {
         SESSIONS
     };
-    let now = clock::now();
-    let (token, caller) = app
+    let name = login.clone();
+    let lookup = app.db.read(move |conn| store::user_by_login(conn, &name));
+    let (user, token) = match app
+        .log_in(DOMAIN, policy, &login, call.ip, password, lookup)
+        .await?
+    {
+        Ok(done) => done,
+        Err(Refused::Throttled(minutes)) => return Err(Error::Throttled(minutes)),
+        Err(Refused::UnknownAccount | Refused::WrongPassword) => {
+            return Err(failed("学号/邮箱或密码错误"));
+        }
+    };
+    let caller = app
         .db
-        .write(move |tx| {
-            let token = session::create(tx, DOMAIN, user.id, policy, now)?;
-            let caller = store::caller(tx, user.id)?;
-            Ok::<_, Error>((token, caller))
-        })
+        .read(move |conn| store::caller(conn, user.id))
         .await?;
     let max_age = remember.then_some(policy.max_age_secs);
     let cookie = session::set_cookie(COOKIE, &token, max_age);

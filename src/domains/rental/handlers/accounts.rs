@@ -64,21 +64,16 @@ pub async fn login(call: Call) -> Result<(Keys, String), Error> {
     let app = call.app;
     let name = username.clone();
     let lookup = app.db.read(move |conn| store::user_by_name(conn, &name));
-    let user = match app
-        .password_login(DOMAIN, &username, call.ip, password, lookup)
+    let (_, token) = match app
+        .log_in(DOMAIN, SESSIONS, &username, call.ip, password, lookup)
         .await?
     {
-        Ok(user) => user,
+        Ok(done) => done,
         Err(Refused::Throttled(minutes)) => return Err(Error::Throttled(minutes)),
         Err(Refused::UnknownAccount | Refused::WrongPassword) => {
             return Err(failed("用户名或密码错误"));
         }
     };
-    let now = clock::now();
-    let token = app
-        .db
-        .write(move |tx| Ok::<_, Error>(session::create(tx, DOMAIN, user.id, SESSIONS, now)?))
-        .await?;
     let cookie = session::set_cookie(COOKIE, &token, Some(SESSIONS.max_age_secs));
     // The token also in the answer, for pages whose browser refuses the
     // cookie: it works as `Authorization: Bearer`.

@@ -63,11 +63,11 @@ pub async fn login(call: Call) -> Result<(Done, String), Error> {
     let lookup = app
         .db
         .read(move |conn| store::user_by_email(conn, &lookup_email));
-    let user = match app
-        .password_login(DOMAIN, &email, call.ip, password, lookup)
+    let (_, token) = match app
+        .log_in(DOMAIN, SESSIONS, &email, call.ip, password, lookup)
         .await?
     {
-        Ok(user) => user,
+        Ok(done) => done,
         Err(Refused::Throttled(minutes)) => {
             return Err(Error::Credentials(format!(
                 "登录失败次数过多，请 {minutes} 分钟后再试"
@@ -77,11 +77,6 @@ pub async fn login(call: Call) -> Result<(Done, String), Error> {
             return Err(Error::Credentials("用户名或密码错误".into()));
         }
     };
-    let now = clock::now();
-    let token = app
-        .db
-        .write(move |tx| Ok::<_, Error>(session::create(tx, DOMAIN, user.id, SESSIONS, now)?))
-        .await?;
     let cookie = session::set_cookie(COOKIE, &token, Some(SESSIONS.max_age_secs));
     // The token also in the answer, for pages whose browser refuses the
     // cookie: it works as `Authorization: Bearer`.
