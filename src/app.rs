@@ -28,8 +28,9 @@ pub struct App {
     pub throttle: Throttle,
     pub mailer: Mailer,
     pub settings: Settings,
-    /// Each domain's own flags; a domain reads only its own.
-    pub flags: crate::domains::Flags,
+    /// Each domain's own flags, by type (the core knows none of them);
+    /// a domain reads its own with [`App::flags`].
+    pub domain_flags: warp::http::Extensions,
 }
 
 pub type SharedApp = Arc<App>;
@@ -52,6 +53,12 @@ pub trait LoginAccount {
 }
 
 impl App {
+    /// A domain's flags as given on the command line, or their defaults
+    /// when the server was started without them.
+    pub fn flags<F: Default + Clone + Send + Sync + 'static>(&self) -> F {
+        self.domain_flags.get::<F>().cloned().unwrap_or_default()
+    }
+
     /// A password login, the same in every domain: refused while the
     /// address, the typed name or the account it names has failed too
     /// often; the account found by `lookup`, the password checked on the

@@ -276,6 +276,17 @@ mod tests {
     }
 
     #[test]
+    fn domain_flag_defaults_match_the_command_line() {
+        let args = ServeArgs::from_args(Vec::<String>::new()).unwrap();
+        assert_eq!(
+            args.flags.parking,
+            crate::domains::parking::Flags::default()
+        );
+        assert_eq!(args.flags.labs, crate::domains::labs::Flags::default());
+        assert_eq!(args.flags.rental, crate::domains::rental::Flags::default());
+    }
+
+    #[test]
     fn the_command_line_is_consistent() {
         use clap::CommandFactory;
         Cli::command().debug_assert();

@@ -110,7 +110,7 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
             },
             delay: Duration::from_millis(args.delay),
         },
-        flags: args.flags.clone(),
+        domain_flags: args.flags.clone().into_extensions(),
     });
     if args.demo {
         for domain in &domains {

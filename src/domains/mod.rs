@@ -38,6 +38,17 @@ pub struct Flags {
     pub rental: rental::Flags,
 }
 
+impl Flags {
+    /// Each domain's flags, by type, for [`crate::app::App::flags`].
+    pub fn into_extensions(self) -> warp::http::Extensions {
+        let mut flags = warp::http::Extensions::new();
+        flags.insert(self.parking);
+        flags.insert(self.labs);
+        flags.insert(self.rental);
+        flags
+    }
+}
+
 /// The administration subcommands of the domains that have some.
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {

@@ -6,13 +6,22 @@ use super::{model, store};
 use crate::cli::{DbArg, Switch};
 
 /// Labs' flags of `onebox serve`.
-#[derive(Debug, Clone, clap::Args)]
+#[derive(Debug, Clone, PartialEq, clap::Args)]
 #[group(skip)]
 pub struct Flags {
     /// Labs: whether login asks for the captcha of `user/login/code` (off
     /// for API-only clients).
     #[arg(long, env = "ONEBOX_CAPTCHA", value_enum, default_value_t = Switch::On)]
     pub captcha: Switch,
+}
+
+/// The defaults above, for a server started without a command line.
+impl Default for Flags {
+    fn default() -> Self {
+        Flags {
+            captcha: Switch::On,
+        }
+    }
 }
 
 /// `onebox labs ...`

@@ -7,13 +7,22 @@ use super::store;
 use crate::cli::{DbArg, parse_duration, parse_yuan};
 
 /// Parking's flags of `onebox serve`.
-#[derive(Debug, Clone, clap::Args)]
+#[derive(Debug, Clone, PartialEq, clap::Args)]
 #[group(skip)]
 pub struct Flags {
     /// Parking: a reservation not started within this expires (e.g. 30m,
     /// 90s, 1h).
     #[arg(long, env = "ONEBOX_RESERVE_TIMEOUT", default_value = "30m", value_parser = parse_duration)]
     pub reserve_timeout: Duration,
+}
+
+/// The defaults above, for a server started without a command line.
+impl Default for Flags {
+    fn default() -> Self {
+        Flags {
+            reserve_timeout: Duration::from_secs(30 * 60),
+        }
+    }
 }
 
 /// `onebox parking ...`

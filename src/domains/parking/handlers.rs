@@ -203,7 +203,8 @@ pub async fn order_new(call: Call) -> Result<Value, Error> {
     let lot_id = form.int("parkinglot_id")?.ok_or_else(need)?;
     let authorized = authorize(&call.app, &username, call.bearer, &form).await?;
     let now = clock::now();
-    let expires_at = now.saturating_add(call.app.flags.parking.reserve_timeout.as_secs() as i64);
+    let expires_at =
+        now.saturating_add(call.app.flags::<super::Flags>().reserve_timeout.as_secs() as i64);
     let user_id = authorized.id;
     let order = call
         .app

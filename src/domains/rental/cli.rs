@@ -6,13 +6,22 @@ use super::{model, store};
 use crate::cli::{DbArg, parse_percent};
 
 /// Rental's flags of `onebox serve`.
-#[derive(Debug, Clone, clap::Args)]
+#[derive(Debug, Clone, PartialEq, clap::Args)]
 #[group(skip)]
 pub struct Flags {
     /// Rental: a deal's commission, as a percentage of one month's rent
     /// (e.g. 10 or 7.5%).
     #[arg(long = "commission-rate", value_name = "COMMISSION_RATE", env = "ONEBOX_COMMISSION_RATE", default_value = "10", value_parser = parse_percent)]
     pub commission_bp: i64,
+}
+
+/// The defaults above, for a server started without a command line.
+impl Default for Flags {
+    fn default() -> Self {
+        Flags {
+            commission_bp: 1_000,
+        }
+    }
 }
 
 /// `onebox rental ...`

@@ -230,7 +230,7 @@ pub async fn load(app: &SharedApp) -> crate::error::Result<()> {
     .filter_map(photo)
     .collect();
     let now = crate::clock::now();
-    let rate = app.flags.rental.commission_bp;
+    let rate = app.flags::<super::Flags>().commission_bp;
     app.db
         .write(move |tx| {
             let mut ids = std::collections::HashMap::new();

@@ -68,7 +68,11 @@ pub async fn accept(call: Call) -> Result<Keys, Error> {
     let caller = logged_in(&call.app, call.token).await?;
     let id = required_id(&form, "id")?;
     let app = call.app;
-    let (user, rate, now) = (caller.id, app.flags.rental.commission_bp, clock::now());
+    let (user, rate, now) = (
+        caller.id,
+        app.flags::<super::super::Flags>().commission_bp,
+        clock::now(),
+    );
     let deal = app
         .db
         .write(move |tx| store::accept(tx, user, id, rate, now))
