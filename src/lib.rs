@@ -38,8 +38,10 @@
 //! Shared pieces live once at the top level:
 //! [`app`] (the state handed to handlers, the one password-login path),
 //! [`body`] (JSON / form / multipart input, lenient numbers, arrays),
-//! [`cache`], [`captcha`], [`cli`] (the `--help` text), [`clock`], [`db`]
+//! [`args`] (command-line values the domains share), [`cache`], [`captcha`],
+//! [`cli`] (the `--help` text), [`clock`], [`db`]
 //! (schema, pragmas, reader pool, writer thread, backup, check),
+//! [`descriptor`] (what the core knows of a domain),
 //! [`endpoint`] (route tables, matching, 404 / 405), [`error`], [`files`]
 //! (uploaded images), [`mail`] and [`outbox`], [`money`], [`openapi`],
 //! [`operator`], [`password`] (rules, bcrypt on low-priority threads),
@@ -47,7 +49,7 @@
 //! (failed logins) and [`web`] (JSON replies, CORS, path text).
 //!
 //! Each system is a folder under [`domains`] with the same parts: `mod.rs`
-//! (its [`domains::Descriptor`] and constants), `routes.rs` (the route
+//! (its [`descriptor::Descriptor`] and constants), `routes.rs` (the route
 //! table and the `Call` filter), `handlers`, `store` (all its SQL),
 //! `model` (its data, checks on client values, JSON shapes),
 //! `envelope.rs` (its wire envelope and errors), `demo.rs`, `API.md`, and
@@ -98,6 +100,7 @@
 //!   500 or a panic; request paths use no `unwrap` / `expect` (denied below).
 #![deny(clippy::unwrap_used, clippy::expect_used)]
 pub mod app;
+pub mod args;
 pub mod assets;
 pub mod body;
 pub mod cache;
@@ -105,6 +108,7 @@ pub mod captcha;
 pub mod cli;
 pub mod clock;
 pub mod db;
+pub mod descriptor;
 pub mod domains;
 pub mod endpoint;
 pub mod error;

@@ -8,7 +8,7 @@
 //! the report sums them. Envelope: `{"code": 200, "msg": "ok", ...}` with
 //! HTTP status equal to `code`; lists are bare arrays, as the seed shows.
 
-use super::{ApiDocs, Descriptor};
+use crate::descriptor::{ApiDocs, Descriptor};
 use crate::session::Policy;
 
 pub mod demo;

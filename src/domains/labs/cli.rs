@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::{model, store};
-use crate::cli::{DbArg, Switch};
+use crate::args::{DbArg, Switch};
 
 /// Labs' flags of `onebox serve`.
 #[derive(Debug, Clone, PartialEq, clap::Args)]

@@ -9,8 +9,8 @@
 
 use std::time::Duration;
 
-use super::{ApiDocs, Descriptor};
 use crate::app::SharedApp;
+use crate::descriptor::{ApiDocs, Descriptor};
 use crate::session::Policy;
 
 pub mod cli;
@@ -32,7 +32,7 @@ pub const DESCRIPTOR: Descriptor = Descriptor {
     api: ApiDocs {
         envelope: r#"{"type": "object", "required": ["status", "message"],
             "properties": {"status": {"type": "integer"}, "message": {"type": "string"}, "data": {}}}"#,
-        statuses: super::ROUTING_STATUSES,
+        statuses: crate::descriptor::ROUTING_STATUSES,
         security_schemes: &[(
             "labs_cookie",
             r#"{"type": "apiKey", "in": "cookie", "name": "onebox_labs"}"#,

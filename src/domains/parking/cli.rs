@@ -4,7 +4,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use super::store;
-use crate::cli::{DbArg, parse_duration, parse_yuan};
+use crate::args::{DbArg, parse_duration, parse_yuan};
 
 /// Parking's flags of `onebox serve`.
 #[derive(Debug, Clone, PartialEq, clap::Args)]

@@ -9,8 +9,8 @@
 
 use std::time::Duration;
 
-use super::{ApiDocs, Descriptor};
 use crate::app::SharedApp;
+use crate::descriptor::{ApiDocs, Descriptor};
 use crate::session::Policy;
 
 pub mod cli;
@@ -32,7 +32,7 @@ pub const DESCRIPTOR: Descriptor = Descriptor {
     api: ApiDocs {
         envelope: r#"{"type": "object", "required": ["msg", "code", "data"],
             "properties": {"msg": {"type": "string"}, "code": {"type": "integer"}, "data": {}}}"#,
-        statuses: super::ROUTING_STATUSES,
+        statuses: crate::descriptor::ROUTING_STATUSES,
         security_schemes: &[],
         bearer: true,
         login: "POST /parking/api/user/login with username and password (demo: demo / demo1234); send data.token as Authorization: Bearer. Every answer is HTTP 200 with the outcome in code (200 success; 401-409 failures as the seed lists).",

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::{model, store};
-use crate::cli::{DbArg, parse_percent};
+use crate::args::{DbArg, parse_percent};
 
 /// Rental's flags of `onebox serve`.
 #[derive(Debug, Clone, PartialEq, clap::Args)]

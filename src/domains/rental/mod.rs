@@ -7,7 +7,7 @@
 //! a cookie (or `Authorization: Bearer`). Envelope: `{"state": 1, ...keys}`
 //! or `{"state": 0, "error_msg"}`, HTTP 200 for every API outcome.
 
-use super::{ApiDocs, Descriptor};
+use crate::descriptor::{ApiDocs, Descriptor};
 use crate::session::Policy;
 
 pub mod cli;
@@ -30,7 +30,7 @@ pub const DESCRIPTOR: Descriptor = Descriptor {
     api: ApiDocs {
         envelope: r#"{"type": "object", "required": ["state"],
             "properties": {"state": {"type": "integer"}, "error_msg": {"type": "string"}}}"#,
-        statuses: super::ROUTING_STATUSES,
+        statuses: crate::descriptor::ROUTING_STATUSES,
         security_schemes: &[(
             "rental_cookie",
             r#"{"type": "apiKey", "in": "cookie", "name": "onebox_rental"}"#,

@@ -7,7 +7,7 @@
 //! (or `Authorization: Bearer`). Envelope: `{"success", "code", "message",
 //! "data"}` with the seed's codes.
 
-use super::{ApiDocs, Descriptor};
+use crate::descriptor::{ApiDocs, Descriptor};
 use crate::session::Policy;
 
 pub mod demo;

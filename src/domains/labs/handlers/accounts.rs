@@ -11,7 +11,7 @@ pub async fn login(call: Call) -> Result<(Value, String), Error> {
         .ok_or_else(|| failed("密码不能为空"))?;
     let remember = flag(&form, "remember");
     let app = call.app;
-    if app.flags::<super::super::Flags>().captcha == crate::cli::Switch::On {
+    if app.flags::<super::super::Flags>().captcha == crate::args::Switch::On {
         let given = form.text("code")?.ok_or_else(|| failed("验证码不能为空"))?;
         let captcha_id = match call.captcha_id {
             Some(id) => id,

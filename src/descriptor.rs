@@ -1,0 +1,59 @@
+//! What the core knows of a domain: one [`Descriptor`] value each domain
+//! exports and the registry ([`crate::domains::ALL`]) lists. Everything
+//! the server does for every domain (mounting, API docs, the landing page,
+//! demo data, background work) iterates these.
+
+use futures_util::future::BoxFuture;
+use warp::filters::BoxedFilter;
+
+use crate::app::SharedApp;
+use crate::endpoint::Endpoint;
+use crate::web::Response;
+
+/// A domain, as the core sees it.
+pub struct Descriptor {
+    /// URL prefix, command-line name, and the prefix of its tables.
+    pub name: &'static str,
+    /// What the system is, for people.
+    pub title: &'static str,
+    /// Its endpoints, from its route table.
+    pub endpoints: fn() -> Vec<Endpoint>,
+    /// Its envelope, statuses and ways of logging in, for the API docs.
+    pub api: ApiDocs,
+    /// Its API notes (Markdown, `API.md` beside its code): the decisions
+    /// where the seed is silent, shown in its section of `/docs`.
+    pub notes: &'static str,
+    /// The tables it owns.
+    pub tables: &'static [&'static str],
+    /// Its route tree, answering every request under its prefix.
+    pub routes: fn(&SharedApp) -> BoxedFilter<(Response,)>,
+    /// Loads demo data when its tables are empty.
+    pub load_demo: fn(&SharedApp) -> BoxFuture<'_, crate::error::Result<()>>,
+    /// Starts its periodic work (expiry sweeps and the like), if any.
+    pub background: Option<Background>,
+}
+
+/// Starts a domain's periodic work; it ends when the receiver turns true.
+pub type Background =
+    fn(SharedApp, tokio::sync::watch::Receiver<bool>) -> tokio::task::JoinHandle<()>;
+
+/// What a domain's answers look like in `/openapi.json`.
+pub struct ApiDocs {
+    /// The JSON schema (as JSON text) of every answer, success or failure.
+    pub envelope: &'static str,
+    /// HTTP statuses an operation may answer with, besides 200.
+    pub statuses: &'static [(u16, &'static str)],
+    /// Its security schemes: a name and the scheme as JSON text. `bearer`
+    /// is shared by every domain and not listed here.
+    pub security_schemes: &'static [(&'static str, &'static str)],
+    /// Whether `Authorization: Bearer` is accepted.
+    pub bearer: bool,
+    /// How to log in, for the tag's description.
+    pub login: &'static str,
+    /// Endpoints whose success is not JSON: path, media type, description.
+    pub binary_answers: &'static [(&'static str, &'static str, &'static str)],
+}
+
+/// Statuses every domain may answer with, from routing.
+pub const ROUTING_STATUSES: &[(u16, &str)] =
+    &[(404, "No such path"), (405, "Wrong method (see Allow)")];
