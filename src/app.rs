@@ -97,7 +97,7 @@ impl App {
     }
 
     /// The one login path of every domain: the password checks above,
-    /// checks, then a new session under `policy`; the account and the
+    /// then a new session under `policy`; the account and the
     /// session's token (the cookie value, or the `token` of the answer).
     pub async fn log_in<U, E>(
         &self,
