@@ -52,6 +52,9 @@ pub struct ApiDocs {
     pub login: &'static str,
     /// Endpoints whose success is not JSON: path, media type, description.
     pub binary_answers: &'static [(&'static str, &'static str, &'static str)],
+    /// The schema of a 200 answer whose success carries `data` of the given
+    /// schema (an endpoint with a typed output); without it, `envelope`.
+    pub typed_success: Option<fn(serde_json::Value) -> serde_json::Value>,
 }
 
 /// Statuses every domain may answer with, from routing.

@@ -35,6 +35,29 @@ pub struct Endpoint {
     pub fields: &'static str,
     /// An example request body, as JSON text.
     pub example: Option<&'static str>,
+    /// The typed input's schema (replaces `fields`).
+    pub input: Option<SchemaFn>,
+    /// The schema of `data` in a success (a typed output).
+    pub output: Option<SchemaFn>,
+}
+
+/// Schemas that others refer to (`#/components/schemas/{name}`).
+pub type Components = Vec<(
+    String,
+    utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+)>;
+
+/// A type's JSON schema as utoipa derives it (OpenAPI 3.1 style); the
+/// schemas it refers to are added to the components.
+pub type SchemaFn = fn(&mut Components) -> serde_json::Value;
+
+fn schema_of<T: utoipa::ToSchema>(components: &mut Components) -> serde_json::Value {
+    T::schemas(components);
+    serde_json::to_value(T::schema()).unwrap_or_default()
+}
+
+fn list_schema_of<T: utoipa::ToSchema>(components: &mut Components) -> serde_json::Value {
+    serde_json::json!({"type": "array", "items": schema_of::<T>(components)})
 }
 
 impl Endpoint {
@@ -46,6 +69,8 @@ impl Endpoint {
             summary,
             fields: "",
             example: None,
+            input: None,
+            output: None,
         }
     }
 }
@@ -72,9 +97,34 @@ impl<C> Route<C> {
         self
     }
 
+    /// Sets the summary shown in the API docs and on the landing page.
+    pub fn summary(mut self, summary: &'static str) -> Self {
+        self.endpoint.summary = summary;
+        self
+    }
+
     /// Sets the example request body (JSON text) shown in the API docs.
     pub fn example(mut self, body: &'static str) -> Self {
         self.endpoint.example = Some(body);
+        self
+    }
+
+    /// Declares the typed input the handler decodes (body fields, or the
+    /// query for GET).
+    pub fn input<T: utoipa::ToSchema>(mut self) -> Self {
+        self.endpoint.input = Some(schema_of::<T>);
+        self
+    }
+
+    /// Declares the typed `data` of a success.
+    pub fn output<T: utoipa::ToSchema>(mut self) -> Self {
+        self.endpoint.output = Some(schema_of::<T>);
+        self
+    }
+
+    /// Declares a success's `data` as a list of `T`.
+    pub fn output_list<T: utoipa::ToSchema>(mut self) -> Self {
+        self.endpoint.output = Some(list_schema_of::<T>);
         self
     }
 }
@@ -87,6 +137,8 @@ fn new_route<C>(method: Method, path: &'static str, prepare: Arc<Prepare<C>>) ->
             summary: "",
             fields: "",
             example: None,
+            input: None,
+            output: None,
         },
         method,
         prepare,

@@ -12,7 +12,7 @@ use warp::filters::BoxedFilter;
 use warp::http::{HeaderValue, StatusCode, header};
 
 use crate::domains::{ALL, ApiDocs, Descriptor};
-use crate::endpoint::Endpoint;
+use crate::endpoint::{Components, Endpoint};
 use crate::web::Response;
 
 /// One input field parsed from an endpoint's `fields`.
@@ -57,7 +57,35 @@ fn parse(text: &str) -> Value {
     })
 }
 
-fn operation(domain: &Descriptor, endpoint: &Endpoint, envelope: &Value) -> Value {
+/// An endpoint's input as one object schema: its typed input's, else the
+/// one its field list describes (empty when it takes nothing).
+fn input_schema(endpoint: &Endpoint, components: &mut Components) -> Value {
+    if let Some(input) = endpoint.input {
+        let mut schema = input(components);
+        lower_to_3_0(&mut schema);
+        return schema;
+    }
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for field in fields(endpoint.fields) {
+        properties.insert(field.name.to_string(), schema_of(field.kind));
+        if field.required {
+            required.push(json!(field.name));
+        }
+    }
+    let mut schema = json!({"type": "object", "properties": properties});
+    if !required.is_empty() {
+        schema["required"] = Value::Array(required);
+    }
+    schema
+}
+
+fn operation(
+    domain: &Descriptor,
+    endpoint: &Endpoint,
+    envelope: &Value,
+    components: &mut Components,
+) -> Value {
     let docs: &ApiDocs = &domain.api;
     let mut parameters = Vec::new();
     for segment in endpoint.path.split('/') {
@@ -68,7 +96,15 @@ fn operation(domain: &Descriptor, endpoint: &Endpoint, envelope: &Value) -> Valu
             );
         }
     }
-    let input = fields(endpoint.fields);
+    let schema = input_schema(endpoint, components);
+    let properties = schema["properties"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    let required: Vec<&str> = schema["required"]
+        .as_array()
+        .map(|names| names.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
     let mut op = Map::new();
     op.insert("tags".into(), json!([domain.name]));
     op.insert("summary".into(), json!(endpoint.summary));
@@ -83,26 +119,17 @@ fn operation(domain: &Descriptor, endpoint: &Endpoint, envelope: &Value) -> Valu
     .collect();
     op.insert("operationId".into(), json!(id));
     if endpoint.method == "GET" {
-        for field in &input {
-            parameters.push(json!({"name": field.name, "in": "query", "required": field.required, "schema": schema_of(field.kind)}));
+        for (name, field) in &properties {
+            let required = required.contains(&name.as_str());
+            parameters
+                .push(json!({"name": name, "in": "query", "required": required, "schema": field}));
         }
-    } else if !input.is_empty() {
-        let mut properties = Map::new();
-        let mut required = Vec::new();
-        for field in &input {
-            properties.insert(field.name.to_string(), schema_of(field.kind));
-            if field.required {
-                required.push(json!(field.name));
-            }
-        }
-        let mut schema = json!({"type": "object", "properties": properties});
-        if !required.is_empty() {
-            schema["required"] = Value::Array(required);
-        }
+    } else if !properties.is_empty() {
         let example = endpoint
             .example
             .and_then(|body| serde_json::from_str::<Value>(body).ok());
-        let content = if input.iter().any(|f| f.kind == "file") {
+        let files = fields(endpoint.fields).iter().any(|f| f.kind == "file");
+        let content = if files {
             json!({"multipart/form-data": {"schema": schema}})
         } else if let Some(example) = example {
             json!({"application/json": {"schema": schema, "example": example},
@@ -130,8 +157,18 @@ fn operation(domain: &Descriptor, endpoint: &Endpoint, envelope: &Value) -> Valu
             };
             json!({"description": what, "content": {*media: {"schema": format}}})
         }
-        None => json!({"description": "The answer in the domain's envelope",
-                    "content": {"application/json": {"schema": envelope}}}),
+        None => {
+            let schema = match (endpoint.output, docs.typed_success) {
+                (Some(output), Some(success)) => {
+                    let mut data = output(components);
+                    lower_to_3_0(&mut data);
+                    success(data)
+                }
+                _ => envelope.clone(),
+            };
+            json!({"description": "The answer in the domain's envelope",
+                    "content": {"application/json": {"schema": schema}}})
+        }
     };
     let mut responses = Map::new();
     responses.insert("200".into(), success);
@@ -178,6 +215,51 @@ fn server_wide() -> Value {
     })
 }
 
+/// Rewrites a schema utoipa wrote in OpenAPI 3.1 style for this 3.0
+/// document: `"type": [T, "null"]` and a `{"type": "null"}` branch of
+/// `oneOf` / `anyOf` become `"nullable": true`.
+pub fn lower_to_3_0(schema: &mut Value) {
+    match schema {
+        Value::Object(map) => {
+            if let Some(Value::Array(types)) = map.get("type") {
+                let others: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
+                let nullable = others.len() < types.len();
+                if let [only] = &others[..] {
+                    map.insert("type".into(), only.clone());
+                }
+                if nullable {
+                    map.insert("nullable".into(), Value::Bool(true));
+                }
+            }
+            for key in ["oneOf", "anyOf"] {
+                let Some(Value::Array(branches)) = map.get(key) else {
+                    continue;
+                };
+                let null = json!({"type": "null"});
+                if !branches.contains(&null) {
+                    continue;
+                }
+                let rest: Vec<Value> = branches.iter().filter(|b| **b != null).cloned().collect();
+                map.remove(key);
+                map.insert("nullable".into(), Value::Bool(true));
+                match &rest[..] {
+                    [only] => {
+                        map.insert("allOf".into(), json!([only]));
+                    }
+                    _ => {
+                        map.insert(key.into(), Value::Array(rest));
+                    }
+                }
+            }
+            for value in map.values_mut() {
+                lower_to_3_0(value);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(lower_to_3_0),
+        _ => {}
+    }
+}
+
 /// A domain's section of `/docs`: what it is, how to log in, and its API
 /// notes (without their title line, which the section already has).
 fn tag_description(domain: &Descriptor) -> String {
@@ -206,14 +288,22 @@ pub fn document(domains: &[&Descriptor]) -> Value {
             schemes[*name] = parse(scheme);
         }
     }
+    let mut components = Components::new();
     for domain in domains {
         let envelope = parse(domain.api.envelope);
         tags.push(json!({"name": domain.name, "description": tag_description(domain)}));
         for endpoint in (domain.endpoints)() {
             let path = format!("/{}{}", domain.name, endpoint.path);
             let entry = paths.entry(path).or_insert_with(|| json!({}));
-            entry[endpoint.method.to_lowercase()] = operation(domain, &endpoint, &envelope);
+            entry[endpoint.method.to_lowercase()] =
+                operation(domain, &endpoint, &envelope, &mut components);
         }
+    }
+    let mut schemas = Map::new();
+    for (name, schema) in components {
+        let mut schema = serde_json::to_value(schema).unwrap_or_default();
+        lower_to_3_0(&mut schema);
+        schemas.insert(name, schema);
     }
     json!({
         "openapi": "3.0.3",
@@ -224,7 +314,7 @@ pub fn document(domains: &[&Descriptor]) -> Value {
         },
         "tags": tags,
         "paths": paths,
-        "components": {"securitySchemes": schemes}
+        "components": {"securitySchemes": schemes, "schemas": schemas}
     })
 }
 
@@ -327,7 +417,11 @@ mod tests {
                 let body: Value = serde_json::from_str(example)
                     .unwrap_or_else(|e| panic!("{} {}: {e}", endpoint.method, endpoint.path));
                 assert!(body.is_object());
-                let names: Vec<&str> = fields(endpoint.fields).iter().map(|f| f.name).collect();
+                let schema = input_schema(&endpoint, &mut Components::new());
+                let names: Vec<&str> = schema["properties"]
+                    .as_object()
+                    .map(|p| p.keys().map(String::as_str).collect())
+                    .unwrap_or_default();
                 for key in body.as_object().into_iter().flat_map(|o| o.keys()) {
                     assert!(
                         names.contains(&key.as_str()) || key == "token",
@@ -338,6 +432,24 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn schemas_are_lowered_to_openapi_3_0() {
+        let mut schema = json!({"type": "object", "properties": {
+            "a": {"type": ["string", "null"]},
+            "b": {"oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/B"}]},
+            "c": {"type": "integer", "format": "int64"}
+        }});
+        lower_to_3_0(&mut schema);
+        assert_eq!(
+            schema,
+            json!({"type": "object", "properties": {
+                "a": {"type": "string", "nullable": true},
+                "b": {"nullable": true, "allOf": [{"$ref": "#/components/schemas/B"}]},
+                "c": {"type": "integer", "format": "int64"}
+            }})
+        );
     }
 
     #[test]

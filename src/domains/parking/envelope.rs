@@ -2,6 +2,7 @@
 //! failures carry the seed's code and message with HTTP 200 (routing
 //! failures are real 404/405; a server fault is HTTP 500).
 
+use serde::Serialize;
 use serde_json::{Value, json};
 use warp::http::StatusCode;
 
@@ -85,19 +86,49 @@ fn body(msg: &str, code: u16, data: Value) -> Value {
     json!({"msg": msg, "code": code, "data": data})
 }
 
+/// The envelope of a success, serialized from the typed data.
+#[derive(Serialize)]
+struct Success<'a, T> {
+    msg: &'a str,
+    code: u16,
+    data: &'a T,
+}
+
 /// Renders a handler's result; failures carry `data: ""`.
-pub fn reply(result: Result<Value, Error>) -> Response {
+pub fn reply<T: Serialize>(result: Result<T, Error>) -> Response {
     respond(result, FailureData::Empty)
 }
 
 /// Renders a handler's result; failures carry `data: {}`.
-pub fn reply_object_data(result: Result<Value, Error>) -> Response {
+pub fn reply_object_data<T: Serialize>(result: Result<T, Error>) -> Response {
     respond(result, FailureData::Object)
 }
 
-fn respond(result: Result<Value, Error>, failure_data: FailureData) -> Response {
+/// The schema of a 200 answer: the typed data of a success, or the `""`
+/// (`{}` for some endpoints) of a failure, which parking also answers
+/// with HTTP 200.
+pub fn typed_success(data: Value) -> Value {
+    json!({"type": "object", "required": ["msg", "code", "data"], "properties": {
+        "msg": {"type": "string"},
+        "code": {"type": "integer"},
+        "data": {"anyOf": [
+            data,
+            {"type": "string", "maxLength": 0},
+            {"type": "object", "maxProperties": 0}
+        ]}
+    }})
+}
+
+fn respond<T: Serialize>(result: Result<T, Error>, failure_data: FailureData) -> Response {
     match result {
-        Ok(data) => web::json(StatusCode::OK, &body("success", 200, data)),
+        Ok(data) => web::json(
+            StatusCode::OK,
+            &Success {
+                msg: "success",
+                code: 200,
+                data: &data,
+            },
+        ),
         Err(error) => {
             let data = match failure_data {
                 FailureData::Empty => json!(""),

@@ -4,10 +4,14 @@
 
 use std::net::IpAddr;
 
-use serde_json::{Value, json};
+use serde::de::DeserializeOwned;
 
 use super::envelope::Error;
-use super::model::{StatusFilter, User, check_email, check_username};
+use super::input::{AccountFields, Credentials, Named, OrderStep, Recharge, Reserve};
+use super::model::{
+    LotView, OrderView, StatusFilter, TokenView, User, UserView, UsernameView, check_email,
+    check_username,
+};
 use super::store::{self, Step};
 use super::{DOMAIN, SESSIONS};
 use crate::app::{Refused, SharedApp};
@@ -47,29 +51,17 @@ async fn authorize(
     .ok_or(Error::LoginRequired)
 }
 
-/// Required text fields, or the endpoint's "need ..." message.
-fn required<const N: usize>(
-    form: &Form,
-    names: [&str; N],
-    message: &str,
-) -> Result<[String; N], Error> {
-    let mut values: [String; N] = std::array::from_fn(|_| String::new());
-    for (slot, name) in values.iter_mut().zip(names) {
-        *slot = form
-            .text(name)?
-            .ok_or_else(|| Error::Params(message.to_string()))?;
-    }
-    Ok(values)
+/// The request's typed input; a field left out answers `need`.
+fn decode<T: DeserializeOwned>(form: &Form, need: &str) -> Result<T, Error> {
+    form.decode()
+        .map_err(|e| e.or_missing(|| Error::Params(need.to_string())))
 }
 
 /// POST /api/user/login
-pub async fn user_login(call: Call) -> Result<Value, Error> {
+pub async fn user_login(call: Call) -> Result<TokenView, Error> {
     let form = call.input?;
-    let [username, password] = required(
-        &form,
-        ["username", "password"],
-        "need parameter username,password in request",
-    )?;
+    let Credentials { username, password } =
+        decode(&form, "need parameter username,password in request")?;
     let app = call.app;
     let name = username.clone();
     let lookup = app.db.read(move |conn| store::user_by_name(conn, &name));
@@ -82,26 +74,29 @@ pub async fn user_login(call: Call) -> Result<Value, Error> {
         Err(Refused::UnknownAccount) => return Err(Error::UserNotExisted),
         Err(Refused::WrongPassword) => return Err(Error::WrongPassword),
     };
-    Ok(json!({ "token": token }))
+    Ok(TokenView { token })
 }
 
 /// POST /api/user/logout
-pub async fn user_logout(call: Call) -> Result<Value, Error> {
+pub async fn user_logout(call: Call) -> Result<UsernameView, Error> {
     let form = call.input?;
-    let [username] = required(&form, ["username"], "need username")?;
+    let Named { username } = decode(&form, "need username")?;
     let authorized = authorize(&call.app, &username, call.bearer, &form).await?;
     call.app
         .db
         .write(move |tx| Ok::<_, Error>(session::end(tx, &authorized.token_hash)?))
         .await?;
-    Ok(json!({ "username": username }))
+    Ok(UsernameView { username })
 }
 
 /// POST /api/user/new
-pub async fn user_new(call: Call) -> Result<Value, Error> {
+pub async fn user_new(call: Call) -> Result<UsernameView, Error> {
     let form = call.input?;
-    let [username, password, email] =
-        required(&form, ["username", "password", "email"], NEED_USER_FIELDS)?;
+    let AccountFields {
+        username,
+        password,
+        email,
+    } = decode(&form, NEED_USER_FIELDS)?;
     check_username(&username)?;
     check_email(&email)?;
     let app = call.app;
@@ -122,21 +117,24 @@ pub async fn user_new(call: Call) -> Result<Value, Error> {
     app.db
         .write(move |tx| store::insert_user(tx, &name, &email, &hash, now))
         .await?;
-    Ok(json!({ "username": username }))
+    Ok(UsernameView { username })
 }
 
 /// GET /api/user/info/{username}
-pub async fn user_info(username: String, call: Call) -> Result<Value, Error> {
+pub async fn user_info(username: String, call: Call) -> Result<UserView, Error> {
     let form = call.input?;
     let authorized = authorize(&call.app, &username, call.bearer, &form).await?;
     Ok(authorized.view())
 }
 
 /// POST /api/user/modification
-pub async fn user_modification(call: Call) -> Result<Value, Error> {
+pub async fn user_modification(call: Call) -> Result<UsernameView, Error> {
     let form = call.input?;
-    let [username, password, email] =
-        required(&form, ["username", "password", "email"], NEED_USER_FIELDS)?;
+    let AccountFields {
+        username,
+        password,
+        email,
+    } = decode(&form, NEED_USER_FIELDS)?;
     let app = call.app;
     let authorized = authorize(&app, &username, call.bearer, &form).await?;
     check_email(&email)?;
@@ -152,37 +150,38 @@ pub async fn user_modification(call: Call) -> Result<Value, Error> {
             Ok::<_, Error>(())
         })
         .await?;
-    Ok(json!({ "username": username }))
+    Ok(UsernameView { username })
 }
 
 /// GET /api/user/order/{username}/{status}
-pub async fn user_orders(username: String, status: String, call: Call) -> Result<Value, Error> {
+pub async fn user_orders(
+    username: String,
+    status: String,
+    call: Call,
+) -> Result<Vec<OrderView>, Error> {
     let form = call.input?;
     let filter = StatusFilter::parse(&status)?;
     let authorized = authorize(&call.app, &username, call.bearer, &form).await?;
     let now = clock::now();
     let user_id = authorized.id;
-    let orders = call
-        .app
+    call.app
         .db
         .read(move |conn| store::orders_of(conn, user_id, filter, now))
-        .await?;
-    Ok(json!(orders))
+        .await
 }
 
 /// POST /api/user/recharge
-pub async fn user_recharge(call: Call) -> Result<Value, Error> {
+pub async fn user_recharge(call: Call) -> Result<UserView, Error> {
     let form = call.input?;
-    let [username] = required(&form, ["username"], "need username and amount")?;
-    let amount = form
-        .cents("amount")
-        .map_err(|_| {
-            Error::Params(
+    let Recharge { username, amount } = match decode(&form, "need username and amount") {
+        Err(Error::Field(e)) if e.field == "amount" => {
+            return Err(Error::Params(
                 "amount must be a positive number of yuan with at most two decimals".into(),
-            )
-        })?
-        .ok_or_else(|| Error::Params("need username and amount".into()))?;
-    if amount <= 0 {
+            ));
+        }
+        other => other?,
+    };
+    if amount.0 <= 0 {
         return Err(Error::Params("amount must be greater than 0".into()));
     }
     let authorized = authorize(&call.app, &username, call.bearer, &form).await?;
@@ -190,76 +189,69 @@ pub async fn user_recharge(call: Call) -> Result<Value, Error> {
     let user = call
         .app
         .db
-        .write(move |tx| store::recharge(tx, user_id, amount))
+        .write(move |tx| store::recharge(tx, user_id, amount.0))
         .await?;
     Ok(user.view())
 }
 
 /// POST /api/order/new
-pub async fn order_new(call: Call) -> Result<Value, Error> {
+pub async fn order_new(call: Call) -> Result<OrderView, Error> {
     let form = call.input?;
-    let need = || Error::Params("need username and parkinglot_id".into());
-    let username = form.text("username")?.ok_or_else(need)?;
-    let lot_id = form.int("parkinglot_id")?.ok_or_else(need)?;
+    let Reserve {
+        username,
+        parkinglot_id,
+    } = decode(&form, "need username and parkinglot_id")?;
     let authorized = authorize(&call.app, &username, call.bearer, &form).await?;
     let now = clock::now();
-    let expires_at =
-        now.saturating_add(call.app.flags::<super::Flags>().reserve_timeout.as_secs() as i64);
+    let timeout = call.app.flags::<super::Flags>().reserve_timeout;
+    let expires_at = now.saturating_add(timeout.as_secs() as i64);
     let user_id = authorized.id;
-    let order = call
-        .app
+    call.app
         .db
-        .write(move |tx| store::reserve(tx, user_id, lot_id, now, expires_at))
-        .await?;
-    Ok(json!(order))
+        .write(move |tx| store::reserve(tx, user_id, parkinglot_id, now, expires_at))
+        .await
 }
 
-async fn order_step(call: Call, step: Step) -> Result<Value, Error> {
+async fn order_step(call: Call, step: Step) -> Result<OrderView, Error> {
     let form = call.input?;
-    let need = || Error::Params("need username and order_id".into());
-    let username = form.text("username")?.ok_or_else(need)?;
-    let order_id = form.int("order_id")?.ok_or_else(need)?;
+    let OrderStep { username, order_id } = decode(&form, "need username and order_id")?;
     let authorized = authorize(&call.app, &username, call.bearer, &form).await?;
     let now = clock::now();
     let user_id = authorized.id;
-    let order = call
-        .app
+    call.app
         .db
         .write(move |tx| store::advance(tx, user_id, order_id, step, now))
-        .await?;
-    Ok(json!(order))
+        .await
 }
 
 /// POST /api/order/start
-pub async fn order_start(call: Call) -> Result<Value, Error> {
+pub async fn order_start(call: Call) -> Result<OrderView, Error> {
     order_step(call, Step::Start).await
 }
 
 /// POST /api/order/end
-pub async fn order_end(call: Call) -> Result<Value, Error> {
+pub async fn order_end(call: Call) -> Result<OrderView, Error> {
     order_step(call, Step::End).await
 }
 
 /// POST /api/order/cancel
-pub async fn order_cancel(call: Call) -> Result<Value, Error> {
+pub async fn order_cancel(call: Call) -> Result<OrderView, Error> {
     order_step(call, Step::Cancel).await
 }
 
 /// GET /api/parkinglot/list
-pub async fn lot_list(call: Call) -> Result<Value, Error> {
+pub async fn lot_list(call: Call) -> Result<Vec<LotView>, Error> {
     let now = clock::now();
-    let lots = call.app.db.read(move |conn| store::lots(conn, now)).await?;
-    Ok(json!(lots))
+    call.app.db.read(move |conn| store::lots(conn, now)).await
 }
 
 /// GET /api/parkinglot/info/{id}
-pub async fn lot_info(id: String, call: Call) -> Result<Value, Error> {
+pub async fn lot_info(id: String, call: Call) -> Result<LotView, Error> {
     let id: i64 = id.trim().parse().map_err(|_| Error::LotNotExist)?;
     let now = clock::now();
-    let lot = call
-        .app
+    call.app
         .db
         .read(move |conn| store::lot(conn, id, now))
-        .await?;
-    lot.map(|lot| json!(lot)).ok_or(Error::LotNotExist)
+        .await?
+        .ok_or(Error::LotNotExist)
 }

@@ -17,6 +17,7 @@ pub mod cli;
 pub mod demo;
 pub mod envelope;
 pub mod handlers;
+pub mod input;
 pub mod model;
 pub mod routes;
 pub mod store;
@@ -36,6 +37,7 @@ pub const DESCRIPTOR: Descriptor = Descriptor {
         security_schemes: &[],
         bearer: true,
         login: "POST /parking/api/user/login with username and password (demo: demo / demo1234); send data.token as Authorization: Bearer. Every answer is HTTP 200 with the outcome in code (200 success; 401-409 failures as the seed lists).",
+        typed_success: Some(envelope::typed_success),
         binary_answers: &[],
     },
     notes: include_str!("API.md"),

@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 use serde_json::Value;
+use utoipa::ToSchema;
 
 use super::envelope::Error;
 use crate::clock::format_datetime;
@@ -39,28 +40,51 @@ impl crate::app::LoginAccount for User {
 
 impl User {
     /// What `user/info` shows (never the password or its hash).
-    pub fn view(&self) -> Value {
-        serde_json::json!({
-            "username": self.username,
-            "over": money(self.balance_cents),
-            "email": self.email,
-        })
+    pub fn view(&self) -> UserView {
+        UserView {
+            username: self.username.clone(),
+            over: money(self.balance_cents),
+            email: self.email.clone(),
+        }
     }
 }
 
+/// A user as `user/info` and `user/recharge` show them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UserView {
+    pub username: String,
+    /// The balance in yuan.
+    #[schema(value_type = f64)]
+    pub over: Value,
+    pub email: String,
+}
+
+/// `user/login`: the token that authorizes the user's other requests.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct TokenView {
+    pub token: String,
+}
+
+/// The user an account request was about.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UsernameView {
+    pub username: String,
+}
+
 /// A lot with its free spots, as the lot list shows it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct LotView {
     pub id: i64,
     pub name: String,
     pub capacity: i64,
     pub free: i64,
     /// Yuan per started hour.
+    #[schema(value_type = f64)]
     pub price: Value,
 }
 
 /// An order as the seed shows it, plus its `id`, lot id and fee.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct OrderView {
     pub id: i64,
     pub status: i64,
@@ -72,6 +96,8 @@ pub struct OrderView {
     /// The spot number, as a string (the seed's `"lot": "1"`).
     pub lot: String,
     pub user: String,
+    /// Yuan charged (0 until the order ends).
+    #[schema(value_type = f64)]
     pub fee: Value,
 }
 

@@ -13,43 +13,59 @@ use crate::app::{SharedApp, with_app};
 use crate::endpoint::{self, Route};
 use crate::web::{self, PathText, Response};
 
-/// Every endpoint of parking, declared once: its route, its API-docs text
-/// and its example.
+/// Every endpoint of parking, declared once: its route, its summary, its
+/// typed input and output (their schemas are the API document's) and its
+/// example.
 pub fn table() -> Vec<Route<Call>> {
+    use super::input::{AccountFields, Credentials, Named, OrderStep, Recharge, Reserve};
+    use super::model::{LotView, OrderView, TokenView, UserView, UsernameView};
     use crate::endpoint::{route, route1, route2};
     use envelope::{reply, reply_object_data as object_data};
     use handlers as h;
     #[rustfmt::skip]
     let table = vec![
         route(Method::POST, "/api/user/login", h::user_login, reply)
-            .doc("Log in (username, password); data.token authorizes the user's other requests", "username password")
+            .summary("Log in (username, password); data.token authorizes the user's other requests")
+            .input::<Credentials>().output::<TokenView>()
             .example(r#"{"username": "demo", "password": "demo1234"}"#),
         route(Method::POST, "/api/user/logout", h::user_logout, reply)
-            .doc("End this token's session (username)", "username"),
+            .summary("End this token's session (username)")
+            .input::<Named>().output::<UsernameView>(),
         route(Method::POST, "/api/user/new", h::user_new, object_data)
-            .doc("Register (username, password, email)", "username password email")
+            .summary("Register (username, password, email)")
+            .input::<AccountFields>().output::<UsernameView>()
             .example(r#"{"username": "zhangsan", "password": "password123", "email": "zhangsan@example.com"}"#),
         route1(Method::GET, "/api/user/info/{username}", |u: PathText, c| h::user_info(u.0, c), reply)
-            .doc("A user's balance (over) and e-mail; token required", ""),
+            .summary("A user's balance (over) and e-mail; token required")
+            .output::<UserView>(),
         route(Method::POST, "/api/user/modification", h::user_modification, object_data)
-            .doc("Change password and e-mail (username, password, email); token required", "username password email"),
+            .summary("Change password and e-mail (username, password, email); token required")
+            .input::<AccountFields>().output::<UsernameView>(),
         route2(Method::GET, "/api/user/order/{username}/{status}", |u: PathText, s: PathText, c| h::user_orders(u.0, s.0, c), reply)
-            .doc("A user's orders; status 0 reserved, 1 parking, 2 finished, 3 expired/cancelled, 4 all; token required", ""),
+            .summary("A user's orders; status 0 reserved, 1 parking, 2 finished, 3 expired/cancelled, 4 all; token required")
+            .output_list::<OrderView>(),
         route(Method::POST, "/api/user/recharge", h::user_recharge, reply)
-            .doc("Add to the balance (username, amount in yuan); token required", "username amount:number"),
+            .summary("Add to the balance (username, amount in yuan); token required")
+            .input::<Recharge>().output::<UserView>(),
         route(Method::POST, "/api/order/new", h::order_new, reply)
-            .doc("Reserve the lowest free spot (username, parkinglot_id); token required", "username parkinglot_id:int")
+            .summary("Reserve the lowest free spot (username, parkinglot_id); token required")
+            .input::<Reserve>().output::<OrderView>()
             .example(r#"{"username": "demo", "parkinglot_id": 1}"#),
         route(Method::POST, "/api/order/start", h::order_start, reply)
-            .doc("Start parking on a reservation (username, order_id); token required", "username order_id:int"),
+            .summary("Start parking on a reservation (username, order_id); token required")
+            .input::<OrderStep>().output::<OrderView>(),
         route(Method::POST, "/api/order/end", h::order_end, reply)
-            .doc("Leave and pay the price per started hour (username, order_id); token required", "username order_id:int"),
+            .summary("Leave and pay the price per started hour (username, order_id); token required")
+            .input::<OrderStep>().output::<OrderView>(),
         route(Method::POST, "/api/order/cancel", h::order_cancel, reply)
-            .doc("Cancel a reservation (username, order_id); token required", "username order_id:int"),
+            .summary("Cancel a reservation (username, order_id); token required")
+            .input::<OrderStep>().output::<OrderView>(),
         route(Method::GET, "/api/parkinglot/list", h::lot_list, reply)
-            .doc("Every lot with capacity, free spots and price per hour", ""),
+            .summary("Every lot with capacity, free spots and price per hour")
+            .output_list::<LotView>(),
         route1(Method::GET, "/api/parkinglot/info/{id}", |id: PathText, c| h::lot_info(id.0, c), reply)
-            .doc("One lot", ""),
+            .summary("One lot")
+            .output::<LotView>(),
     ];
     table
 }

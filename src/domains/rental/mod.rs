@@ -37,6 +37,7 @@ pub const DESCRIPTOR: Descriptor = Descriptor {
         )],
         bearer: true,
         login: "POST /rental/operation/login with username and password (demo: owner / owner1234). The session is the onebox_rental cookie. state 1 success, 0 failure with error_msg.",
+        typed_success: None,
         binary_answers: &[],
     },
     notes: include_str!("API.md"),

@@ -6,6 +6,10 @@
 //! accessors are lenient the way the seed clients are (`"510"` and `510` are
 //! the same number) and name the field when a value has the wrong type.
 
+mod decode;
+
+pub use decode::{Cents, DecodeError};
+
 use bytes::{Buf, Bytes, BytesMut};
 use futures_util::{Stream, StreamExt};
 use serde_json::{Map, Value};
@@ -71,19 +75,24 @@ pub enum BodyError {
 #[error("{field} must be {expected}")]
 pub struct FieldError {
     pub field: String,
-    pub expected: &'static str,
+    pub expected: std::borrow::Cow<'static, str>,
 }
 
 impl FieldError {
-    fn new(field: &str, expected: &'static str) -> Self {
+    fn new(field: &str, expected: impl Into<std::borrow::Cow<'static, str>>) -> Self {
         FieldError {
             field: field.to_string(),
-            expected,
+            expected: expected.into(),
         }
     }
 }
 
 impl Form {
+    /// A form from a JSON object's text (tests and tools).
+    pub fn from_json(text: &str) -> Result<Form, BodyError> {
+        parse_json(text.as_bytes())
+    }
+
     /// The raw value of a field, if sent.
     pub fn get(&self, name: &str) -> Option<&Value> {
         self.fields.get(name)
