@@ -64,15 +64,30 @@
 //!
 //! 1. Write the SQL in the domain's `store`, taking `&Connection` for a
 //!    read or `&Transaction` for a write.
-//! 2. Write the handler in `handlers`: `async fn name(call: Call) ->
-//!    Result<Done, Error>` (path parameters come first: `(id: i64, call)`).
-//! 3. Add one line to the table in `routes.rs`, e.g.
-//!    `route1(Method::GET, "/shop/{id}/info", h::shop_info, reply)
-//!    .doc("summary", "field int_field:int optional?")`. That line is the
-//!    route, its 404 / 405 classification, its `/openapi.json` operation
-//!    and its landing-page row; nothing else lists endpoints.
-//! 4. Test it over HTTP in `tests/<domain>.rs`, and note any decision the
+//! 2. Declare its input as a struct (`#[derive(Deserialize, ToSchema)]`,
+//!    required fields plain, optional ones `Option`, money as
+//!    [`body::Cents`]) and its output as a struct
+//!    (`#[derive(Serialize, ToSchema)]`) in the domain's exact shape.
+//!    [`body::Form::decode`] reads the input as leniently as the seeds'
+//!    clients send it: numbers as text, `""` as absent, a wrong value
+//!    named by its field; a field left out is [`body::DecodeError::Missing`],
+//!    which the handler answers with the endpoint's own message.
+//! 3. Write the handler in `handlers`: `async fn name(call: Call) ->
+//!    Result<Output, Error>` (path parameters come first: `(id: i64, call)`).
+//! 4. Add one line to the table in `routes.rs`, e.g.
+//!    `route(Method::POST, "/api/order/new", h::order_new, reply)
+//!    .summary("...").input::<Reserve>().output::<OrderView>()`. That line
+//!    is the route, its 404 / 405 classification, its `/openapi.json`
+//!    operation (request and response schemas from the two types) and its
+//!    landing-page row; nothing else lists endpoints.
+//! 5. Test it over HTTP in `tests/<domain>.rs`, and note any decision the
 //!    seed leaves open in the domain's `API.md`.
+//!
+//! Parking is written this way. The other four domains still read fields
+//! one by one from [`body::Form`] and describe their input with a field
+//! list (`.doc(summary, "name price:number image:file?")`) and their
+//! answers with the envelope alone; they move to typed inputs and outputs
+//! the same way.
 //!
 //! # Adding a domain
 //!
