@@ -129,11 +129,22 @@ enum Data {
 }
 
 /// A success with this message and data.
-pub fn done(message: &'static str, data: Value) -> Done {
+pub fn done(message: &'static str, data: impl serde::Serialize) -> Done {
     Done {
         message,
-        data: Data::Value(data),
+        data: Data::Value(serde_json::to_value(data).unwrap_or(Value::Null)),
     }
+}
+
+/// The schema of a 200 answer carrying `data` of the given schema (a
+/// failure is never a 200 in shop).
+pub fn typed_success(data: Value) -> Value {
+    json!({"type": "object", "required": ["success", "code", "message", "data"], "properties": {
+        "success": {"type": "boolean"},
+        "code": {"type": "integer"},
+        "message": {"type": "string", "nullable": true},
+        "data": data
+    }})
 }
 
 /// A success whose data is serialized from a typed value.

@@ -42,7 +42,7 @@ pub const DESCRIPTOR: Descriptor = Descriptor {
         )],
         bearer: true,
         login: "POST /shop/user/login with email and password (demo: customer@example.com / customer1234, seller1@example.com / seller1234). The session is the onebox_shop cookie.",
-        typed_success: None,
+        typed_success: Some(envelope::typed_success),
         binary_answers: &[],
     },
     notes: include_str!("API.md"),

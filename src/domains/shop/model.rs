@@ -3,7 +3,7 @@
 //! with microseconds, images as absolute URLs).
 
 use serde::Serialize;
-use serde_json::{Value, json};
+use utoipa::ToSchema;
 
 use super::envelope::{Error, shop_error};
 use crate::body::Form;
@@ -46,14 +46,96 @@ impl User {
     }
 
     /// `{name, email, role}`, as shops list their sellers.
-    pub fn public_json(&self) -> Value {
-        json!({"name": self.name, "email": self.email, "role": self.role})
+    pub fn public(&self) -> PersonJson {
+        PersonJson {
+            name: self.name.clone(),
+            email: self.email.clone(),
+            role: self.role.clone(),
+        }
     }
 
     /// `user/profile`: the public fields plus the phone.
-    pub fn profile_json(&self) -> Value {
-        json!({"name": self.name, "email": self.email, "role": self.role, "phone": self.phone})
+    pub fn profile(&self) -> ProfileJson {
+        ProfileJson {
+            name: self.name.clone(),
+            email: self.email.clone(),
+            role: self.role.clone(),
+            phone: self.phone.clone(),
+        }
     }
+}
+
+/// A seller of a shop, or the customer of an order.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonJson {
+    pub name: String,
+    pub email: String,
+    /// `CUSTOMER` or `SELLER`.
+    pub role: String,
+}
+
+/// `user/profile`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProfileJson {
+    pub name: String,
+    pub email: String,
+    pub role: String,
+    pub phone: String,
+}
+
+/// A shop as the seed shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ShopJson {
+    pub id: i64,
+    pub name: String,
+    pub address: String,
+    pub description: String,
+    pub create_date: String,
+    pub sellers: Vec<PersonJson>,
+}
+
+/// An invitation code as the seed shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InvitationJson {
+    pub code: String,
+    pub shop: i64,
+    pub creator: i64,
+    pub is_active: bool,
+    pub created_at: String,
+    /// Absent (`null`) for a code that never expires.
+    pub expires_at: Option<String>,
+    pub usage_limit: i64,
+    pub usage_count: i64,
+}
+
+/// An order as the seed shows it: a copy of what was bought.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderJson {
+    pub id: i64,
+    pub shop: i64,
+    /// `null` once the product is deleted.
+    pub product: Option<i64>,
+    pub product_name: String,
+    pub price: String,
+    pub quantity: i64,
+    pub total_price: String,
+    pub status: String,
+    pub create_date: String,
+    pub customer: PersonJson,
+}
+
+/// `upload`: where the image is served.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UploadJson {
+    /// Absolute.
+    pub url: String,
+    pub path: String,
+}
+
+/// `user/login`: the session token (also set as the cookie).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenJson {
+    pub token: String,
 }
 
 /// A shop with its sellers.
@@ -68,15 +150,15 @@ pub struct Shop {
 }
 
 impl Shop {
-    pub fn to_json(&self) -> Value {
-        json!({
-            "id": self.id,
-            "name": self.name,
-            "address": self.address,
-            "description": self.description,
-            "create_date": format_time(self.created_us),
-            "sellers": self.sellers.iter().map(User::public_json).collect::<Vec<_>>(),
-        })
+    pub fn view(&self) -> ShopJson {
+        ShopJson {
+            id: self.id,
+            name: self.name.clone(),
+            address: self.address.clone(),
+            description: self.description.clone(),
+            create_date: format_time(self.created_us),
+            sellers: self.sellers.iter().map(User::public).collect(),
+        }
     }
 }
 
@@ -94,17 +176,17 @@ pub struct Invitation {
 }
 
 impl Invitation {
-    pub fn to_json(&self) -> Value {
-        json!({
-            "code": self.code,
-            "shop": self.shop_id,
-            "creator": self.creator_id,
-            "is_active": self.is_active,
-            "created_at": format_time(self.created_us),
-            "expires_at": self.expires_us.map(format_time),
-            "usage_limit": self.usage_limit,
-            "usage_count": self.usage_count,
-        })
+    pub fn view(&self) -> InvitationJson {
+        InvitationJson {
+            code: self.code.clone(),
+            shop: self.shop_id,
+            creator: self.creator_id,
+            is_active: self.is_active,
+            created_at: format_time(self.created_us),
+            expires_at: self.expires_us.map(format_time),
+            usage_limit: self.usage_limit,
+            usage_count: self.usage_count,
+        }
     }
 }
 
@@ -124,7 +206,7 @@ pub struct Product {
 
 /// A product as the seed shows it (typed, so long lists serialize without
 /// building a map per product).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ProductJson<'a> {
     id: i64,
     shop: i64,
@@ -134,6 +216,7 @@ pub struct ProductJson<'a> {
     stock_quantity: i64,
     status: &'a str,
     create_date: String,
+    /// Absolute; `null` without an image.
     image: Option<String>,
 }
 
@@ -154,14 +237,10 @@ impl Product {
                 .map(|id| format!("{base_url}{}", crate::files::path_of(id))),
         }
     }
-
-    pub fn to_json(&self, base_url: &str) -> Value {
-        serde_json::to_value(self.wire(base_url)).unwrap_or(Value::Null)
-    }
 }
 
 /// One page of a product list.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct ProductPage<'a> {
     pub count: i64,
     pub next: Option<String>,
@@ -196,19 +275,19 @@ pub struct Order {
 }
 
 impl Order {
-    pub fn to_json(&self) -> Value {
-        json!({
-            "id": self.id,
-            "shop": self.shop_id,
-            "product": self.product_id,
-            "product_name": self.product_name,
-            "price": price_text(self.unit_price),
-            "quantity": self.quantity,
-            "total_price": price_text(self.total_price),
-            "status": self.status,
-            "create_date": format_time(self.created_us),
-            "customer": self.customer.public_json(),
-        })
+    pub fn view(&self) -> OrderJson {
+        OrderJson {
+            id: self.id,
+            shop: self.shop_id,
+            product: self.product_id,
+            product_name: self.product_name.clone(),
+            price: price_text(self.unit_price),
+            quantity: self.quantity,
+            total_price: price_text(self.total_price),
+            status: self.status.clone(),
+            create_date: format_time(self.created_us),
+            customer: self.customer.public(),
+        }
     }
 }
 

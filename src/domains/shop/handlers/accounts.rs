@@ -80,10 +80,7 @@ pub async fn login(call: Call) -> Result<(Done, String), Error> {
     let cookie = session::set_cookie(COOKIE, &token, Some(SESSIONS.max_age_secs));
     // The token also in the answer, for pages whose browser refuses the
     // cookie: it works as `Authorization: Bearer`.
-    Ok((
-        done("登录成功", serde_json::json!({ "token": token })),
-        cookie,
-    ))
+    Ok((done("登录成功", TokenJson { token }), cookie))
 }
 
 /// POST /user/logout: ends the session, if any, and clears the cookie.
@@ -97,7 +94,7 @@ pub async fn logout(call: Call) -> Result<(Done, String), Error> {
 pub async fn profile(call: Call) -> Result<Done, Error> {
     call.input?;
     let caller = logged_in(&call.app, call.token).await?;
-    Ok(done("", caller.profile_json()))
+    Ok(done("", caller.profile()))
 }
 
 /// POST /user/change-password: keeps this session, ends the others.

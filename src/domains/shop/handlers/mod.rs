@@ -6,13 +6,13 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::envelope::{Done, Error, done, done_typed, shop_error};
 use super::lists::Lists;
 use super::model::{
-    self, CUSTOMER, Invitation, Ordering, PAGE_SIZE, ProductFilter, ProductPage, SELLER,
-    UNAVAILABLE, User, optional_text, required_text,
+    self, CUSTOMER, Invitation, Ordering, PAGE_SIZE, ProductFilter, ProductPage, SELLER, TokenJson,
+    UNAVAILABLE, UploadJson, User, optional_text, required_text,
 };
 use super::store::{self, NewUser, ProductFields};
 use super::{COOKIE, DOMAIN, SESSIONS};

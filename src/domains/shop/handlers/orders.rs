@@ -30,7 +30,7 @@ pub async fn create_order(call: Call) -> Result<Done, Error> {
             store::order_by_id(tx, id)?.ok_or_else(|| shop_error("订单不存在"))
         })
         .await?;
-    Ok(done("下单成功", order.to_json()))
+    Ok(done("下单成功", order.view()))
 }
 
 /// GET /order/list: the caller's orders, newest first.
@@ -45,6 +45,6 @@ pub async fn my_orders(call: Call) -> Result<Done, Error> {
         .await?;
     Ok(done(
         "查询返回成功",
-        Value::Array(orders.iter().map(model::Order::to_json).collect()),
+        orders.iter().map(model::Order::view).collect::<Vec<_>>(),
     ))
 }

@@ -87,7 +87,7 @@ pub async fn add_product(shop_id: i64, call: Call) -> Result<Done, Error> {
             store::product_in_shop(tx, shop_id, id)
         })
         .await?;
-    Ok(done("商品创建成功", product.to_json(&call.base_url)))
+    Ok(done("商品创建成功", product.wire(&call.base_url)))
 }
 
 /// POST /shop/{id}/product/{pid}/update: the fields sent change.
@@ -126,7 +126,7 @@ pub async fn update_product(shop_id: i64, product_id: i64, call: Call) -> Result
             store::product_in_shop(tx, shop_id, product_id)
         })
         .await?;
-    Ok(done("商品修改成功", product.to_json(&call.base_url)))
+    Ok(done("商品修改成功", product.wire(&call.base_url)))
 }
 
 /// POST /shop/{id}/product/{pid}/delete: orders keep their copy.
@@ -152,7 +152,7 @@ pub async fn product_info(shop_id: i64, product_id: i64, call: Call) -> Result<D
         .db
         .read(move |conn| store::product_in_shop(conn, shop_id, product_id))
         .await?;
-    Ok(done("", product.to_json(&call.base_url)))
+    Ok(done("", product.wire(&call.base_url)))
 }
 
 /// GET /shop/{id}/products
@@ -269,6 +269,9 @@ pub async fn upload(call: Call) -> Result<Done, Error> {
     let path = crate::files::path_of(id);
     Ok(done(
         "上传成功",
-        json!({ "url": format!("{}{path}", call.base_url), "path": path }),
+        UploadJson {
+            url: format!("{}{path}", call.base_url),
+            path,
+        },
     ))
 }

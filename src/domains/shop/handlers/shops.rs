@@ -8,7 +8,7 @@ pub async fn shops(call: Call) -> Result<Done, Error> {
     let shops = call.app.db.read(store::shops).await?;
     Ok(done(
         "查询所有商铺成功",
-        Value::Array(shops.iter().map(model::Shop::to_json).collect()),
+        shops.iter().map(model::Shop::view).collect::<Vec<_>>(),
     ))
 }
 
@@ -28,7 +28,7 @@ pub async fn create_shop(call: Call) -> Result<Done, Error> {
             store::existing_shop(tx, id)
         })
         .await?;
-    Ok(done("商铺创建成功", shop.to_json()))
+    Ok(done("商铺创建成功", shop.view()))
 }
 
 /// GET /shop/{id}/info
@@ -39,7 +39,7 @@ pub async fn shop_info(shop_id: i64, call: Call) -> Result<Done, Error> {
         .db
         .read(move |conn| store::existing_shop(conn, shop_id))
         .await?;
-    Ok(done("", shop.to_json()))
+    Ok(done("", shop.view()))
 }
 
 /// Letters and digits of invitation codes.
@@ -80,7 +80,7 @@ pub async fn create_invitation(shop_id: i64, call: Call) -> Result<Done, Error> 
             Ok::<_, Error>(invitation)
         })
         .await?;
-    Ok(done("邀请码生成成功", invitation.to_json()))
+    Ok(done("邀请码生成成功", invitation.view()))
 }
 
 /// POST /shop/join_by_code: a seller with no shop joins by `invitation_code`.
@@ -101,7 +101,7 @@ pub async fn join_by_code(call: Call) -> Result<Done, Error> {
             store::existing_shop(tx, shop_id)
         })
         .await?;
-    Ok(done("加入商铺成功", shop.to_json()))
+    Ok(done("加入商铺成功", shop.view()))
 }
 
 /// GET /shop/{id}/orders: the shop's orders, for its sellers.
@@ -118,6 +118,6 @@ pub async fn shop_orders(shop_id: i64, call: Call) -> Result<Done, Error> {
         .await?;
     Ok(done(
         "查询返回成功",
-        Value::Array(orders.iter().map(model::Order::to_json).collect()),
+        orders.iter().map(model::Order::view).collect::<Vec<_>>(),
     ))
 }
