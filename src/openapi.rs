@@ -216,8 +216,9 @@ fn server_wide() -> Value {
 }
 
 /// Rewrites a schema utoipa wrote in OpenAPI 3.1 style for this 3.0
-/// document: `"type": [T, "null"]` and a `{"type": "null"}` branch of
-/// `oneOf` / `anyOf` become `"nullable": true`.
+/// document: `"type": [T, "null"]` becomes `"nullable": true`, and a
+/// `{"type": "null"}` branch of `oneOf` / `anyOf` a branch that admits
+/// only null.
 pub fn lower_to_3_0(schema: &mut Value) {
     match schema {
         Value::Object(map) => {
@@ -232,22 +233,14 @@ pub fn lower_to_3_0(schema: &mut Value) {
                 }
             }
             for key in ["oneOf", "anyOf"] {
-                let Some(Value::Array(branches)) = map.get(key) else {
+                let Some(Value::Array(branches)) = map.get_mut(key) else {
                     continue;
                 };
-                let null = json!({"type": "null"});
-                if !branches.contains(&null) {
-                    continue;
-                }
-                let rest: Vec<Value> = branches.iter().filter(|b| **b != null).cloned().collect();
-                map.remove(key);
-                map.insert("nullable".into(), Value::Bool(true));
-                match &rest[..] {
-                    [only] => {
-                        map.insert("allOf".into(), json!([only]));
-                    }
-                    _ => {
-                        map.insert(key.into(), Value::Array(rest));
+                // `nullable` beside `allOf` / `$ref` does not admit null in
+                // 3.0, so the null branch stays a branch of its own.
+                for branch in branches.iter_mut() {
+                    if *branch == json!({"type": "null"}) {
+                        *branch = json!({"type": "object", "nullable": true, "enum": [null]});
                     }
                 }
             }
@@ -435,6 +428,31 @@ mod tests {
     }
 
     #[test]
+    fn no_two_schemas_share_a_component_name() {
+        let mut components = Components::new();
+        for domain in ALL {
+            for endpoint in (domain.endpoints)() {
+                input_schema(&endpoint, &mut components);
+                if let Some(output) = endpoint.output {
+                    output(&mut components);
+                }
+            }
+        }
+        let mut seen: std::collections::HashMap<String, Value> = Default::default();
+        for (name, schema) in components {
+            let schema = serde_json::to_value(schema).unwrap();
+            if let Some(earlier) = seen.insert(name.clone(), schema.clone()) {
+                assert_eq!(earlier, schema, "two schemas named {name}");
+            }
+        }
+        assert!(
+            seen.keys().all(|name| name.contains('.')),
+            "{:?}",
+            seen.keys()
+        );
+    }
+
+    #[test]
     fn schemas_are_lowered_to_openapi_3_0() {
         let mut schema = json!({"type": "object", "properties": {
             "a": {"type": ["string", "null"]},
@@ -446,7 +464,10 @@ mod tests {
             schema,
             json!({"type": "object", "properties": {
                 "a": {"type": "string", "nullable": true},
-                "b": {"nullable": true, "allOf": [{"$ref": "#/components/schemas/B"}]},
+                "b": {"oneOf": [
+                    {"type": "object", "nullable": true, "enum": [null]},
+                    {"$ref": "#/components/schemas/B"}
+                ]},
                 "c": {"type": "integer", "format": "int64"}
             }})
         );

@@ -60,10 +60,35 @@ fn body(status: u16, message: &str, data: Value) -> Value {
     json!({"status": status, "message": message, "data": data})
 }
 
+/// The envelope of a success, serialized from the typed data.
+#[derive(serde::Serialize)]
+struct Success<'a, T> {
+    status: u16,
+    message: &'a str,
+    data: &'a T,
+}
+
+/// The schema of a 200 answer: the typed data of a success, or the `{}` of
+/// a failure, which labs also answers with HTTP 200.
+pub fn typed_success(data: Value) -> Value {
+    json!({"type": "object", "required": ["status", "message"], "properties": {
+        "status": {"type": "integer"},
+        "message": {"type": "string"},
+        "data": {"anyOf": [data, {"type": "object", "maxProperties": 0}]}
+    }})
+}
+
 /// Renders a handler's result.
-pub fn reply(result: Result<Value, Error>) -> Response {
+pub fn reply<T: serde::Serialize>(result: Result<T, Error>) -> Response {
     match result {
-        Ok(data) => web::json(StatusCode::OK, &body(200, "操作成功", data)),
+        Ok(data) => web::json(
+            StatusCode::OK,
+            &Success {
+                status: 200,
+                message: "操作成功",
+                data: &data,
+            },
+        ),
         Err(error) => {
             let http = if let Error::Internal(e) = &error {
                 tracing::error!("labs: {e}");
@@ -77,10 +102,10 @@ pub fn reply(result: Result<Value, Error>) -> Response {
 }
 
 /// Renders a handler's result that also sets a cookie.
-pub fn reply_with_cookie(result: Result<(Value, String), Error>) -> Response {
+pub fn reply_with_cookie<T: serde::Serialize>(result: Result<(T, String), Error>) -> Response {
     match result {
         Ok((data, cookie)) => with_cookie(reply(Ok(data)), &cookie),
-        Err(error) => reply(Err(error)),
+        Err(error) => reply::<()>(Err(error)),
     }
 }
 
@@ -105,7 +130,7 @@ pub fn captcha_image(result: Result<(Vec<u8>, String, String), Error>) -> Respon
             }
             with_cookie(response, &cookie)
         }
-        Err(error) => reply(Err(error)),
+        Err(error) => reply::<()>(Err(error)),
     }
 }
 

@@ -39,7 +39,7 @@ pub const DESCRIPTOR: Descriptor = Descriptor {
         )],
         bearer: true,
         login: "GET /labs/user/login/code for the captcha, then POST /labs/user/login with sid, password and code (demo: admin / admin1234; start with --captcha off to skip it). The session is the onebox_labs cookie. status 200 success, 300 failure, 400 no permission.",
-        typed_success: None,
+        typed_success: Some(envelope::typed_success),
         binary_answers: &[("/user/login/code", "image/jpeg", "A captcha")],
     },
     notes: include_str!("API.md"),

@@ -16,6 +16,7 @@ use crate::web::{self, Response};
 /// Every endpoint of labs, declared once: its route, its API-docs text
 /// and its example.
 pub fn table() -> Vec<Route<Call>> {
+    use super::model::{LabJson, LoginJson, ProjectItemJson, ProjectJson, RoleJson};
     use crate::endpoint::route;
     use envelope::{captcha_image, reply, reply_with_cookie as cookie};
     use handlers as h;
@@ -23,9 +24,11 @@ pub fn table() -> Vec<Route<Call>> {
     let table = vec![
         route(Method::POST, "/user/login", h::login, cookie)
             .doc("Log in (sid = student number or e-mail, password, captcha code, remember); sets the session cookie", "sid password code? captcha_id? remember:bool?")
+            .output::<LoginJson>()
             .example(r#"{"sid": "20160030", "password": "student1234", "code": "ab12"}"#),
         route(Method::GET, "/user/type", h::user_type, reply)
-            .doc("The caller's role (0 none, 1 student, 2 lab leader, 3 admin) with student / lab / admin", ""),
+            .doc("The caller's role (0 none, 1 student, 2 lab leader, 3 admin) with student / lab / admin", "")
+            .output::<RoleJson>(),
         route(Method::POST, "/user/logout", h::logout, cookie)
             .doc("End the session", ""),
         route(Method::GET, "/user/login/code", h::login_code, captcha_image)
@@ -42,17 +45,23 @@ pub fn table() -> Vec<Route<Call>> {
             .doc("Create a project led by the caller (name, lab_name, aim, memberIds; description, duration, coach_id, type)", "name lab_name aim memberIds description? duration? coach_id? type?")
             .example(r#"{"name": "智能小车", "lab_name": "智能系统实验室", "aim": "参加竞赛", "memberIds": "20160031@20160032", "duration": 15552000}"#),
         route(Method::GET, "/project/count/lab", h::count_lab, reply)
-            .doc("Number of a lab's projects (lab_id); admin or that lab's leader", "lab_id:int"),
+            .doc("Number of a lab's projects (lab_id); admin or that lab's leader", "lab_id:int")
+            .output::<i64>(),
         route(Method::GET, "/project/count/status", h::count_status, reply)
-            .doc("Number of projects with an opt_status (status); admin", "status:int"),
+            .doc("Number of projects with an opt_status (status); admin", "status:int")
+            .output::<i64>(),
         route(Method::GET, "/project/student", h::student_projects, reply)
-            .doc("A student's projects (sid); admin or the student", "sid"),
+            .doc("A student's projects (sid); admin or the student", "sid")
+            .output_list::<ProjectItemJson>(),
         route(Method::GET, "/project/one", h::project_one, reply)
-            .doc("One project with its members (id); admin, its lab's leader or a member", "id:int"),
+            .doc("One project with its members (id); admin, its lab's leader or a member", "id:int")
+            .output::<ProjectJson>(),
         route(Method::GET, "/project/lab", h::lab_projects, reply)
-            .doc("A lab's projects of an opt_status (status, lab_id; page, rows when status is 0); admin or that lab's leader", "status:int lab_id:int page:int? rows:int?"),
+            .doc("A lab's projects of an opt_status (status, lab_id; page, rows when status is 0); admin or that lab's leader", "status:int lab_id:int page:int? rows:int?")
+            .output_list::<ProjectItemJson>(),
         route(Method::GET, "/project/all", h::all_projects, reply)
-            .doc("Projects of an opt_status, paged (status, page, rows); admin", "status:int page:int? rows:int?"),
+            .doc("Projects of an opt_status, paged (status, page, rows); admin", "status:int page:int? rows:int?")
+            .output_list::<ProjectItemJson>(),
         route(Method::POST, "/project/update", h::project_update, reply)
             .doc("Update a project (id, name, duration, aim, type, memberIds; description, coach_id, notify); admin or its lab's leader", "id:int name duration aim type memberIds description? coach_id? notify:bool?"),
         route(Method::POST, "/project/review", h::project_review, reply)
@@ -62,9 +71,11 @@ pub fn table() -> Vec<Route<Call>> {
         route(Method::POST, "/project/delete", h::delete_many, reply)
             .doc("Delete or restore projects (ids joined by @, newValue); admin or their lab's leader", "ids newValue:int?"),
         route(Method::GET, "/lab/get/all", h::lab_all, reply)
-            .doc("Every lab", ""),
+            .doc("Every lab", "")
+            .output_list::<LabJson>(),
         route(Method::GET, "/lab/get", h::lab_get, reply)
-            .doc("One lab (id)", "id:int"),
+            .doc("One lab (id)", "id:int")
+            .output::<LabJson>(),
         route(Method::POST, "/lab/create", h::lab_create, reply)
             .doc("Create a lab (name; leader_id, description); admin", "name leader_id? description?"),
         route(Method::POST, "/lab/update", h::lab_update, reply)

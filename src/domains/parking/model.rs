@@ -51,6 +51,7 @@ impl User {
 
 /// A user as `user/info` and `user/recharge` show them.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = parking::UserView)]
 pub struct UserView {
     pub username: String,
     /// The balance in yuan.
@@ -61,18 +62,21 @@ pub struct UserView {
 
 /// `user/login`: the token that authorizes the user's other requests.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = parking::TokenView)]
 pub struct TokenView {
     pub token: String,
 }
 
 /// The user an account request was about.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = parking::UsernameView)]
 pub struct UsernameView {
     pub username: String,
 }
 
 /// A lot with its free spots, as the lot list shows it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = parking::LotView)]
 pub struct LotView {
     pub id: i64,
     pub name: String,
@@ -85,6 +89,7 @@ pub struct LotView {
 
 /// An order as the seed shows it, plus its `id`, lot id and fee.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = parking::OrderView)]
 pub struct OrderView {
     pub id: i64,
     pub status: i64,

@@ -67,6 +67,7 @@ impl User {
 
 /// A seller of a shop, or the customer of an order.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = shop::PersonJson)]
 pub struct PersonJson {
     pub name: String,
     pub email: String,
@@ -76,6 +77,7 @@ pub struct PersonJson {
 
 /// `user/profile`.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = shop::ProfileJson)]
 pub struct ProfileJson {
     pub name: String,
     pub email: String,
@@ -85,6 +87,7 @@ pub struct ProfileJson {
 
 /// A shop as the seed shows it.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = shop::ShopJson)]
 pub struct ShopJson {
     pub id: i64,
     pub name: String,
@@ -96,6 +99,7 @@ pub struct ShopJson {
 
 /// An invitation code as the seed shows it.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = shop::InvitationJson)]
 pub struct InvitationJson {
     pub code: String,
     pub shop: i64,
@@ -110,6 +114,7 @@ pub struct InvitationJson {
 
 /// An order as the seed shows it: a copy of what was bought.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = shop::OrderJson)]
 pub struct OrderJson {
     pub id: i64,
     pub shop: i64,
@@ -126,6 +131,7 @@ pub struct OrderJson {
 
 /// `upload`: where the image is served.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = shop::UploadJson)]
 pub struct UploadJson {
     /// Absolute.
     pub url: String,
@@ -134,6 +140,7 @@ pub struct UploadJson {
 
 /// `user/login`: the session token (also set as the cookie).
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = shop::TokenJson)]
 pub struct TokenJson {
     pub token: String,
 }
@@ -207,6 +214,7 @@ pub struct Product {
 /// A product as the seed shows it (typed, so long lists serialize without
 /// building a map per product).
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = shop::ProductJson)]
 pub struct ProductJson<'a> {
     id: i64,
     shop: i64,
@@ -241,6 +249,7 @@ impl Product {
 
 /// One page of a product list.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(as = shop::ProductPage)]
 pub struct ProductPage<'a> {
     pub count: i64,
     pub next: Option<String>,

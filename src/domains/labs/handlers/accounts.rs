@@ -3,7 +3,7 @@
 use super::*;
 
 /// POST /user/login
-pub async fn login(call: Call) -> Result<(Value, String), Error> {
+pub async fn login(call: Call) -> Result<(model::LoginJson, String), Error> {
     let form = call.input?;
     let login = required(&form, "sid", "学号或邮箱")?;
     let password = form
@@ -54,15 +54,15 @@ pub async fn login(call: Call) -> Result<(Value, String), Error> {
     let cookie = session::set_cookie(COOKIE, &token, max_age);
     // The token also in the answer, for pages whose browser refuses the
     // cookie: it works as `Authorization: Bearer`.
-    let mut data = model::role_view(caller.as_ref());
-    if let Value::Object(fields) = &mut data {
-        fields.insert("token".into(), Value::String(token));
-    }
+    let data = model::LoginJson {
+        role: model::role_view(caller.as_ref()),
+        token,
+    };
     Ok((data, cookie))
 }
 
 /// GET /user/type
-pub async fn user_type(call: Call) -> Result<Value, Error> {
+pub async fn user_type(call: Call) -> Result<model::RoleJson, Error> {
     call.input?;
     let caller = caller(&call.app, call.token).await?;
     Ok(model::role_view(caller.as_deref()))

@@ -3,14 +3,14 @@
 use super::*;
 
 /// GET /lab/get/all
-pub async fn lab_all(call: Call) -> Result<Value, Error> {
+pub async fn lab_all(call: Call) -> Result<Vec<model::LabJson>, Error> {
     call.input?;
     let labs = call.app.db.read(store::labs).await?;
-    Ok(Value::Array(labs.iter().map(model::Lab::view).collect()))
+    Ok(labs.iter().map(model::Lab::view).collect())
 }
 
 /// GET /lab/get
-pub async fn lab_get(call: Call) -> Result<Value, Error> {
+pub async fn lab_get(call: Call) -> Result<model::LabJson, Error> {
     let form = call.input?;
     let id = required_int(&form, "id")?;
     let lab = call

@@ -5,7 +5,7 @@
 
 use std::net::IpAddr;
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::envelope::{Error, failed};
 use super::model::{

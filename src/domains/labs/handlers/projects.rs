@@ -44,7 +44,7 @@ pub async fn project_create(call: Call) -> Result<Value, Error> {
 }
 
 /// GET /project/count/lab
-pub async fn count_lab(call: Call) -> Result<Value, Error> {
+pub async fn count_lab(call: Call) -> Result<i64, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let lab_id = required_int(&form, "lab_id")?;
@@ -59,11 +59,11 @@ pub async fn count_lab(call: Call) -> Result<Value, Error> {
             store::count_of_lab(conn, lab_id)
         })
         .await?;
-    Ok(json!(count))
+    Ok(count)
 }
 
 /// GET /project/count/status
-pub async fn count_status(call: Call) -> Result<Value, Error> {
+pub async fn count_status(call: Call) -> Result<i64, Error> {
     let form = call.input?;
     admin(&call.app, call.token).await?;
     let status = model::check_status(required_int(&form, "status")?)?;
@@ -72,11 +72,11 @@ pub async fn count_status(call: Call) -> Result<Value, Error> {
         .db
         .read(move |conn| store::count_with_status(conn, status))
         .await?;
-    Ok(json!(count))
+    Ok(count)
 }
 
 /// GET /project/student
-pub async fn student_projects(call: Call) -> Result<Value, Error> {
+pub async fn student_projects(call: Call) -> Result<Vec<model::ProjectItemJson>, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let sid = required(&form, "sid", "sid")?;
@@ -93,13 +93,13 @@ pub async fn student_projects(call: Call) -> Result<Value, Error> {
             store::project_list(conn, ProjectFilter::OfStudent(student.id), None)
         })
         .await?;
-    Ok(json!(list))
+    Ok(list)
 }
 
 /// GET /project/one: any logged-in user (the seed marks no permission);
 /// members' e-mail and phone only for an admin, the project's lab leader
 /// and its members.
-pub async fn project_one(call: Call) -> Result<Value, Error> {
+pub async fn project_one(call: Call) -> Result<model::ProjectJson, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let id = required_int(&form, "id")?;
@@ -118,7 +118,7 @@ pub async fn project_one(call: Call) -> Result<Value, Error> {
 
 /// GET /project/lab: any logged-in user (the seed marks no permission);
 /// paged when `status` is 0, as the seed says.
-pub async fn lab_projects(call: Call) -> Result<Value, Error> {
+pub async fn lab_projects(call: Call) -> Result<Vec<model::ProjectItemJson>, Error> {
     let form = call.input?;
     logged_in(&call.app, call.token).await?;
     let lab_id = required_int(&form, "lab_id")?;
@@ -136,11 +136,11 @@ pub async fn lab_projects(call: Call) -> Result<Value, Error> {
             store::project_list(conn, ProjectFilter::OfLab { lab_id, status }, page)
         })
         .await?;
-    Ok(json!(list))
+    Ok(list)
 }
 
 /// GET /project/all (admin)
-pub async fn all_projects(call: Call) -> Result<Value, Error> {
+pub async fn all_projects(call: Call) -> Result<Vec<model::ProjectItemJson>, Error> {
     let form = call.input?;
     admin(&call.app, call.token).await?;
     let status = model::check_status(required_int(&form, "status")?)?;
@@ -150,7 +150,7 @@ pub async fn all_projects(call: Call) -> Result<Value, Error> {
         .db
         .read(move |conn| store::project_list(conn, ProjectFilter::WithStatus(status), Some(page)))
         .await?;
-    Ok(json!(list))
+    Ok(list)
 }
 
 /// POST /project/update: with `notify`, every member is mailed.

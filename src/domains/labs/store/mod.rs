@@ -7,7 +7,8 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::envelope::{Error, failed};
 use super::model::{
     Account, CAPTCHA_LIFETIME_SECS, CODE_LIFETIME_SECS, CODE_TRIES, CodeProblem, Lab,
-    MAIL_GAP_SECS, Member, NewUser, Profile, Project, ProjectFields, Purpose, User, code_hash,
+    MAIL_GAP_SECS, Member, NewUser, Profile, Project, ProjectFields, ProjectItemJson, Purpose,
+    User, code_hash,
 };
 
 mod accounts;

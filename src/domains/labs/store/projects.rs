@@ -79,7 +79,7 @@ pub fn project_list(
     conn: &Connection,
     filter: ProjectFilter,
     page: Option<(i64, i64)>,
-) -> Result<Vec<serde_json::Value>, Error> {
+) -> Result<Vec<ProjectItemJson>, Error> {
     let (limit, offset) = page.map_or((-1, 0), |(page, rows)| (rows, (page - 1) * rows));
     let mut values = vec![limit, offset];
     let condition = match filter {
