@@ -83,11 +83,12 @@
 //! 5. Test it over HTTP in `tests/<domain>.rs`, and note any decision the
 //!    seed leaves open in the domain's `API.md`.
 //!
-//! Parking is written this way. The other four domains still read fields
-//! one by one from [`body::Form`] and describe their input with a field
-//! list (`.doc(summary, "name price:number image:file?")`) and their
-//! answers with the envelope alone; they move to typed inputs and outputs
-//! the same way.
+//! Parking is written this way, inputs and outputs. Labs and shop have
+//! typed outputs but still read their fields one by one from
+//! [`body::Form`] and describe their input with a field list
+//! (`.doc(summary, "name price:number image:file?")`); rental and family
+//! have neither yet, so their answers are documented by the envelope
+//! alone. They move to typed inputs and outputs the same way.
 //!
 //! # Adding a domain
 //!
