@@ -313,10 +313,14 @@ pub fn document(domains: &[&Descriptor]) -> Value {
 
 /// `GET /openapi.json`, and the Swagger UI at `/docs/` (its files are
 /// vendored into the binary by `utoipa-swagger-ui`, so it works offline).
-pub fn routes(domains: &[&Descriptor]) -> BoxedFilter<(Response,)> {
-    let document: Arc<str> = document(domains).to_string().into();
+pub fn routes(domains: &[&'static Descriptor]) -> BoxedFilter<(Response,)> {
+    // Written on first use: a server nobody reads the docs of does not
+    // hold the document (or the memory its building took).
+    let served: Arc<[&'static Descriptor]> = domains.into();
+    let written: Arc<std::sync::OnceLock<bytes::Bytes>> = Arc::default();
     let openapi = warp::path!("openapi.json").and(warp::get()).map(move || {
-        let mut response = warp::http::Response::new(document.to_string().into());
+        let text = written.get_or_init(|| document(&served).to_string().into());
+        let mut response = warp::http::Response::new(text.clone().into());
         response.headers_mut().insert(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
