@@ -2,8 +2,9 @@
 //! them (ids and text as strings; `int` fields, roles, counts and epoch
 //! millisecond timestamps as numbers), and the rules input must meet.
 
-use serde::Serialize;
-use utoipa::ToSchema;
+mod views;
+
+pub use views::*;
 
 use super::envelope::{Error, failed};
 
@@ -91,50 +92,6 @@ impl Lab {
     }
 }
 
-/// A lab as the seed shows it.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = labs::LabJson)]
-pub struct LabJson {
-    pub id: String,
-    pub name: String,
-    /// The leader's sid (`""` without a leader).
-    pub leader_id: String,
-    pub leader_name: String,
-    /// Epoch milliseconds.
-    pub create_time: i64,
-    pub description: String,
-}
-
-/// A person named in an answer: an admin, a student, a project member.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = labs::PersonJson)]
-pub struct PersonJson {
-    /// Their sid.
-    pub id: String,
-    pub name: String,
-}
-
-/// The login / `user/type` data: the role (0 without a session, 1 student,
-/// 2 lab leader, 3 admin) and whichever of admin, student and lab applies.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = labs::RoleJson)]
-pub struct RoleJson {
-    pub role: i64,
-    pub admin: Option<PersonJson>,
-    pub student: Option<PersonJson>,
-    pub lab: Option<LabJson>,
-}
-
-/// `user/login`: the role data and the session token.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = labs::LoginJson)]
-pub struct LoginJson {
-    #[serde(flatten)]
-    pub role: RoleJson,
-    /// Also set as the session cookie; works as `Authorization: Bearer`.
-    pub token: String,
-}
-
 /// A labs user and the lab they lead, if any: what decides their role.
 #[derive(Debug, Clone)]
 pub struct Account {
@@ -220,133 +177,6 @@ pub struct Project {
     pub start_time: Option<i64>,
     pub end_time: Option<i64>,
     pub deleted: bool,
-}
-
-impl Project {
-    /// The seed's `*` list item, members as `{id, name}`.
-    pub fn list_item(&self, members: Vec<Member>) -> ProjectItemJson {
-        ProjectItemJson {
-            id: self.id.to_string(),
-            name: self.name.clone(),
-            coach_id: self.coach_id.clone(),
-            lab_name: self.lab_name.clone(),
-            opt_status: self.opt_status,
-            start_time: self.start_time.map(millis),
-            end_time: self.end_time.map(millis),
-            duration: self.duration,
-            submit_time: millis(self.submit_time),
-            leader_id: self.leader_sid.clone(),
-            kind: self.kind.clone(),
-            members: members
-                .into_iter()
-                .map(|m| PersonJson {
-                    id: m.sid,
-                    name: m.name,
-                })
-                .collect(),
-        }
-    }
-
-    /// The seed's `project/one`: the whole project; members' e-mail and
-    /// phone are `""` unless `contacts` (the caller manages the lab or is a
-    /// member).
-    pub fn detail(&self, members: Vec<Member>, contacts: bool) -> ProjectJson {
-        ProjectJson {
-            id: self.id.to_string(),
-            name: self.name.clone(),
-            coach_id: self.coach_id.clone(),
-            lab_name: self.lab_name.clone(),
-            opt_status: self.opt_status,
-            start_time: self.start_time.map(millis),
-            end_time: self.end_time.map(millis),
-            duration: self.duration,
-            submit_time: millis(self.submit_time),
-            description: self.description.clone(),
-            leader_id: self.leader_sid.clone(),
-            aim: self.aim.clone(),
-            kind: self.kind.clone(),
-            deleted: if self.deleted { "1" } else { "0" }.to_string(),
-            members: members
-                .into_iter()
-                .map(|m| {
-                    let (email, phone) = if contacts {
-                        (m.email.unwrap_or_default(), m.profile.phone)
-                    } else {
-                        (String::new(), String::new())
-                    };
-                    MemberJson {
-                        id: m.sid,
-                        name: m.name,
-                        email,
-                        phone,
-                        college: m.profile.college,
-                        grade: m.profile.grade,
-                        major: m.profile.major,
-                        introduce: m.profile.introduce,
-                    }
-                })
-                .collect(),
-        }
-    }
-}
-
-/// A project in the seed's `*` lists. Times are epoch milliseconds.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = labs::ProjectItemJson)]
-pub struct ProjectItemJson {
-    pub id: String,
-    pub name: String,
-    pub coach_id: String,
-    pub lab_name: String,
-    pub opt_status: i64,
-    pub start_time: Option<i64>,
-    pub end_time: Option<i64>,
-    /// Seconds.
-    pub duration: i64,
-    pub submit_time: i64,
-    /// The leader's sid.
-    pub leader_id: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub members: Vec<PersonJson>,
-}
-
-/// `project/one`: the whole project, members with their details.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = labs::ProjectJson)]
-pub struct ProjectJson {
-    pub id: String,
-    pub name: String,
-    pub coach_id: String,
-    pub lab_name: String,
-    pub opt_status: i64,
-    pub start_time: Option<i64>,
-    pub end_time: Option<i64>,
-    pub duration: i64,
-    pub submit_time: i64,
-    pub description: String,
-    pub leader_id: String,
-    pub aim: String,
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// `"1"` when its leader deleted it.
-    pub deleted: String,
-    pub members: Vec<MemberJson>,
-}
-
-/// A project member with their details.
-#[derive(Debug, Serialize, ToSchema)]
-#[schema(as = labs::MemberJson)]
-pub struct MemberJson {
-    pub id: String,
-    pub name: String,
-    /// `""` unless the caller may see contacts.
-    pub email: String,
-    pub phone: String,
-    pub college: String,
-    pub grade: String,
-    pub major: String,
-    pub introduce: String,
 }
 
 /// A project member.
