@@ -1,9 +1,11 @@
 //! Typed input: a form's fields deserialized into an endpoint's input
 //! struct (`#[derive(Deserialize)]`), as leniently as the field accessors:
-//! numbers may come as numeric strings and text as numbers, `""` and
-//! `null` count as absent, and an array field may come as one value. A
-//! required field that is absent is [`DecodeError::Missing`], so the domain
-//! answers with its own message; a value of the wrong type names its field.
+//! numbers may come as numeric strings and text as numbers, `null` and
+//! `""` count as absent (a blank number too), and an array field may come
+//! as one value. A required field that is absent is
+//! [`DecodeError::Missing`], so the domain answers with its own message; a
+//! value of the wrong type names its field. Uploaded files are fields too,
+//! read as an [`Attachment`].
 
 use std::fmt::Display;
 
@@ -76,14 +78,96 @@ impl<'de> de::Deserialize<'de> for Cents {
     }
 }
 
+/// `true`, `"true"`, `1`, `"1"`, `"on"` and `"yes"` are yes; anything else,
+/// or nothing, is no (a checkbox, a query flag).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Flag(pub bool);
+
+impl<'de> de::Deserialize<'de> for Flag {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Yes;
+        impl<'v> Visitor<'v> for Yes {
+            type Value = Flag;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("yes or no")
+            }
+            fn visit_bool<E: de::Error>(self, b: bool) -> Result<Flag, E> {
+                Ok(Flag(b))
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Flag, E> {
+                Ok(Flag(n == 1))
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Flag, E> {
+                Ok(Flag(n == 1))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Flag, E> {
+                Ok(Flag(false))
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Flag, E> {
+                Ok(Flag(matches!(text.trim(), "true" | "1" | "on" | "yes")))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Flag, E> {
+                Ok(Flag(false))
+            }
+            fn visit_seq<A: de::SeqAccess<'v>>(self, _: A) -> Result<Flag, A::Error> {
+                Ok(Flag(false))
+            }
+        }
+        deserializer.deserialize_any(Yes)
+    }
+}
+
+/// A field that may be an uploaded file or a text (a link to a file
+/// already uploaded, say). Its schema is a binary string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Attachment {
+    File(bytes::Bytes),
+    Text(String),
+}
+
+impl<'de> de::Deserialize<'de> for Attachment {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Part;
+        impl Visitor<'_> for Part {
+            type Value = Attachment;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a file")
+            }
+            fn visit_bytes<E: de::Error>(self, bytes: &[u8]) -> Result<Attachment, E> {
+                Ok(Attachment::File(bytes::Bytes::copy_from_slice(bytes)))
+            }
+            fn visit_byte_buf<E: de::Error>(self, bytes: Vec<u8>) -> Result<Attachment, E> {
+                Ok(Attachment::File(bytes.into()))
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Attachment, E> {
+                Ok(Attachment::Text(text.to_string()))
+            }
+            fn visit_string<E: de::Error>(self, text: String) -> Result<Attachment, E> {
+                Ok(Attachment::Text(text))
+            }
+        }
+        deserializer.deserialize_bytes(Part)
+    }
+}
+
 struct Fields<'a>(&'a Form);
 
 impl<'de> de::Deserializer<'de> for Fields<'de> {
     type Error = DecodeError;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        let values = self.0.fields.iter().map(|(name, value)| Field {
+            name: name.as_str(),
+            value,
+            file: None,
+        });
+        let files = self.0.files.iter().map(|file| Field {
+            name: file.field.as_str(),
+            value: &FILE_PART,
+            file: Some(file),
+        });
         visitor.visit_map(FieldsAccess {
-            fields: self.0.fields.iter(),
+            fields: Box::new(values.chain(files)),
             value: None,
         })
     }
@@ -96,8 +180,8 @@ impl<'de> de::Deserializer<'de> for Fields<'de> {
 }
 
 struct FieldsAccess<'a> {
-    fields: serde_json::map::Iter<'a>,
-    value: Option<(&'a str, &'a Value)>,
+    fields: Box<dyn Iterator<Item = Field<'a>> + 'a>,
+    value: Option<Field<'a>>,
 }
 
 impl<'de> de::MapAccess<'de> for FieldsAccess<'de> {
@@ -108,10 +192,10 @@ impl<'de> de::MapAccess<'de> for FieldsAccess<'de> {
         seed: K,
     ) -> Result<Option<K::Value>, DecodeError> {
         match self.fields.next() {
-            Some((name, value)) => {
-                self.value = Some((name, value));
-                seed.deserialize(name.as_str().into_deserializer())
-                    .map(Some)
+            Some(field) => {
+                let name = field.name;
+                self.value = Some(field);
+                seed.deserialize(name.into_deserializer()).map(Some)
             }
             None => Ok(None),
         }
@@ -121,19 +205,25 @@ impl<'de> de::MapAccess<'de> for FieldsAccess<'de> {
         &mut self,
         seed: V,
     ) -> Result<V::Value, DecodeError> {
-        let (name, value) = self
+        let field = self
             .value
             .take()
             .ok_or_else(|| DecodeError::Refused("a value without its name".into()))?;
-        seed.deserialize(Field { name, value })
+        seed.deserialize(field)
     }
 }
 
-/// One field's value, deserialized as the input struct asks.
+/// One field's value (of the body or query, or a file part), deserialized
+/// as the input struct asks.
 struct Field<'a> {
     name: &'a str,
     value: &'a Value,
+    file: Option<&'a super::Upload>,
 }
+
+/// A file part's `value`, never read: every read of a file part goes
+/// through [`Field::file`] first.
+static FILE_PART: Value = Value::Null;
 
 impl Field<'_> {
     fn wrong(&self, expected: &'static str) -> DecodeError {
@@ -155,9 +245,12 @@ impl Field<'_> {
         DecodeError::Missing(self.name.to_string())
     }
 
-    /// `null` and `""` are absent, as in [`Form::text`].
+    /// `null` and `""` are absent, as in [`Form::text`]; a file part never
+    /// is.
     fn is_absent(&self) -> bool {
-        matches!(self.value, Value::Null) || matches!(self.value, Value::String(s) if s.is_empty())
+        self.file.is_none()
+            && (matches!(self.value, Value::Null)
+                || matches!(self.value, Value::String(s) if s.is_empty()))
     }
 
     /// A number may also be blank, as in [`Form::int`].
@@ -166,8 +259,17 @@ impl Field<'_> {
             || matches!(self.value, Value::String(s) if s.trim().is_empty())
     }
 
+    /// A file part where a value of another kind was asked for.
+    fn not_a_file(&self) -> Result<(), DecodeError> {
+        match self.file {
+            Some(_) => Err(self.wrong("a value, not a file")),
+            None => Ok(()),
+        }
+    }
+
     fn whole(&self) -> Result<i64, DecodeError> {
         let expected = "a whole number";
+        self.not_a_file()?;
         match self.value {
             _ if self.is_blank_number() => Err(self.missing()),
             Value::Number(n) => n.as_i64().ok_or_else(|| self.wrong(expected)),
@@ -181,6 +283,9 @@ impl<'de> de::Deserializer<'de> for Field<'de> {
     type Error = DecodeError;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        if let Some(file) = self.file {
+            return visitor.visit_bytes(&file.bytes);
+        }
         match self.value {
             Value::Null => visitor.visit_unit(),
             Value::Bool(b) => visitor.visit_bool(*b),
@@ -204,6 +309,7 @@ impl<'de> de::Deserializer<'de> for Field<'de> {
     }
 
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.not_a_file()?;
         match self.value {
             _ if self.is_absent() => Err(self.missing()),
             Value::String(s) => visitor.visit_str(s).map_err(self.named()),
@@ -235,6 +341,7 @@ impl<'de> de::Deserializer<'de> for Field<'de> {
 
     fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
         let expected = "a number";
+        self.not_a_file()?;
         match self.value {
             _ if self.is_blank_number() => Err(self.missing()),
             Value::Number(n) => visitor.visit_f64(n.as_f64().ok_or_else(|| self.wrong(expected))?),
@@ -246,14 +353,31 @@ impl<'de> de::Deserializer<'de> for Field<'de> {
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.not_a_file()?;
         let name = self.name;
         let items: Vec<&Value> = match self.value {
             Value::Array(items) => items.iter().collect(),
             one => vec![one],
         };
-        visitor.visit_seq(de::value::SeqDeserializer::new(
-            items.into_iter().map(move |value| Field { name, value }),
-        ))
+        visitor.visit_seq(de::value::SeqDeserializer::new(items.into_iter().map(
+            move |value| Field {
+                name,
+                value,
+                file: None,
+            },
+        )))
+    }
+
+    /// A file part's bytes, or a value's text (an [`Attachment`]).
+    fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        match self.file {
+            Some(file) => visitor.visit_bytes(&file.bytes),
+            None => self.deserialize_str(visitor),
+        }
+    }
+
+    fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        self.deserialize_bytes(visitor)
     }
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(
@@ -266,7 +390,7 @@ impl<'de> de::Deserializer<'de> for Field<'de> {
 
     serde::forward_to_deserialize_any! {
         bool i8 i16 i128 u8 u16 u128 f32 char
-        bytes byte_buf unit unit_struct tuple
+        unit unit_struct tuple
         tuple_struct map struct enum identifier ignored_any
     }
 }
@@ -331,10 +455,71 @@ mod tests {
             let error = form(body).decode::<Input>().unwrap_err();
             assert!(matches!(error, DecodeError::Missing(_)), "{body}: {error}");
         }
-        let input: Input = form(r#"{"name": "x", "count": 1, "note": ""}"#)
-            .decode()
-            .unwrap();
-        assert_eq!(input.note, None);
+        for note in [r#""""#, "null"] {
+            let body = format!(r#"{{"name": "x", "count": 1, "note": {note}}}"#);
+            let input: Input = form(&body).decode().unwrap();
+            assert_eq!(input.note, None, "{body}");
+        }
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Checkbox {
+        #[serde(default)]
+        on: Flag,
+    }
+
+    #[test]
+    fn flags_are_lenient_yes_or_no() {
+        for (value, yes) in [
+            ("true", true),
+            ("1", true),
+            (r#""on""#, true),
+            (r#"" yes ""#, true),
+            (r#""1""#, true),
+            ("false", false),
+            ("0", false),
+            (r#""off""#, false),
+            (r#""""#, false),
+            ("null", false),
+        ] {
+            let body = format!(r#"{{"on": {value}}}"#);
+            let checkbox: Checkbox = form(&body).decode().unwrap();
+            assert_eq!(checkbox.on, Flag(yes), "{body}");
+        }
+        let checkbox: Checkbox = form("{}").decode().unwrap();
+        assert_eq!(checkbox.on, Flag(false));
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Picture {
+        image: Option<Attachment>,
+        title: Option<String>,
+    }
+
+    #[test]
+    fn a_file_part_is_an_attachment_and_only_that() {
+        let mut with_file = form(r#"{"title": "x"}"#);
+        with_file.files.push(super::super::Upload {
+            field: "image".into(),
+            file_name: Some("a.png".into()),
+            bytes: bytes::Bytes::from_static(b"PNG"),
+        });
+        let picture: Picture = with_file.decode().unwrap();
+        assert_eq!(picture.title.as_deref(), Some("x"));
+        assert_eq!(
+            picture.image,
+            Some(Attachment::File(bytes::Bytes::from_static(b"PNG")))
+        );
+        let linked: Picture = form(r#"{"image": "/files/3"}"#).decode().unwrap();
+        assert_eq!(linked.image, Some(Attachment::Text("/files/3".into())));
+        let mut misplaced = form("{}");
+        misplaced.files.push(super::super::Upload {
+            field: "title".into(),
+            file_name: None,
+            bytes: bytes::Bytes::from_static(b"x"),
+        });
+        let error = misplaced.decode::<Picture>().unwrap_err();
+        assert_eq!(error.to_string(), "title must be a value, not a file");
     }
 
     #[test]

@@ -8,7 +8,7 @@
 
 mod decode;
 
-pub use decode::{Cents, DecodeError};
+pub use decode::{Attachment, Cents, DecodeError, Flag};
 
 use bytes::{Buf, Bytes, BytesMut};
 use futures_util::{Stream, StreamExt};

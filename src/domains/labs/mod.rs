@@ -17,6 +17,7 @@ pub mod cli;
 pub mod demo;
 pub mod envelope;
 pub mod handlers;
+pub mod input;
 pub mod model;
 pub mod routes;
 pub mod store;

@@ -16,6 +16,7 @@ use crate::web::{self, Response};
 /// Every endpoint of labs, declared once: its route, its API-docs text
 /// and its example.
 pub fn table() -> Vec<Route<Call>> {
+    use super::input::*;
     use super::model::{LabJson, LoginJson, ProjectItemJson, ProjectJson, RoleJson};
     use crate::endpoint::route;
     use envelope::{captcha_image, reply, reply_with_cookie as cookie};
@@ -23,65 +24,85 @@ pub fn table() -> Vec<Route<Call>> {
     #[rustfmt::skip]
     let table = vec![
         route(Method::POST, "/user/login", h::login, cookie)
-            .doc("Log in (sid = student number or e-mail, password, captcha code, remember); sets the session cookie", "sid password code? captcha_id? remember:bool?")
+            .summary("Log in (sid = student number or e-mail, password, captcha code, remember); sets the session cookie")
+            .input::<Login>()
             .output::<LoginJson>()
             .example(r#"{"sid": "20160030", "password": "student1234", "code": "ab12"}"#),
         route(Method::GET, "/user/type", h::user_type, reply)
-            .doc("The caller's role (0 none, 1 student, 2 lab leader, 3 admin) with student / lab / admin", "")
+            .summary("The caller's role (0 none, 1 student, 2 lab leader, 3 admin) with student / lab / admin")
             .output::<RoleJson>(),
         route(Method::POST, "/user/logout", h::logout, cookie)
-            .doc("End the session", ""),
+            .summary("End the session"),
         route(Method::GET, "/user/login/code", h::login_code, captcha_image)
-            .doc("A JPEG captcha for the next login (single use, 5 minutes, case-insensitive)", ""),
+            .summary("A JPEG captcha for the next login (single use, 5 minutes, case-insensitive)"),
         route(Method::POST, "/user/register/mail", h::register_mail, reply)
-            .doc("Mail a registration code (email)", "email"),
+            .summary("Mail a registration code (email)")
+            .input::<Email>(),
         route(Method::POST, "/user/register/code", h::register_code, reply)
-            .doc("Register a student (email, code, name, password; optional sid, phone, college, grade, major, introduce)", "email code name password sid? phone? college? grade? major? introduce?"),
+            .summary("Register a student (email, code, name, password; optional sid, phone, college, grade, major, introduce)")
+            .input::<Registration>(),
         route(Method::POST, "/user/resetPassword/mail", h::reset_mail, reply)
-            .doc("Mail a password reset code (email)", "email"),
+            .summary("Mail a password reset code (email)")
+            .input::<Email>(),
         route(Method::POST, "/user/resetPassword/code", h::reset_code, reply)
-            .doc("Set a new password with the mailed code (email, code, password)", "email code password"),
+            .summary("Set a new password with the mailed code (email, code, password)")
+            .input::<Reset>(),
         route(Method::POST, "/project/create", h::project_create, reply)
-            .doc("Create a project led by the caller (name, lab_name, aim, memberIds; description, duration, coach_id, type)", "name lab_name aim memberIds description? duration? coach_id? type?")
+            .summary("Create a project led by the caller (name, lab_name, aim, memberIds; description, duration, coach_id, type)")
+            .input::<NewProject>()
             .example(r#"{"name": "智能小车", "lab_name": "智能系统实验室", "aim": "参加竞赛", "memberIds": "20160031@20160032", "duration": 15552000}"#),
         route(Method::GET, "/project/count/lab", h::count_lab, reply)
-            .doc("Number of a lab's projects (lab_id); admin or that lab's leader", "lab_id:int")
+            .summary("Number of a lab's projects (lab_id); admin or that lab's leader")
+            .input::<LabId>()
             .output::<i64>(),
         route(Method::GET, "/project/count/status", h::count_status, reply)
-            .doc("Number of projects with an opt_status (status); admin", "status:int")
+            .summary("Number of projects with an opt_status (status); admin")
+            .input::<Status>()
             .output::<i64>(),
         route(Method::GET, "/project/student", h::student_projects, reply)
-            .doc("A student's projects (sid); admin or the student", "sid")
+            .summary("A student's projects (sid); admin or the student")
+            .input::<Sid>()
             .output_list::<ProjectItemJson>(),
         route(Method::GET, "/project/one", h::project_one, reply)
-            .doc("One project with its members (id); admin, its lab's leader or a member", "id:int")
+            .summary("One project with its members (id); admin, its lab's leader or a member")
+            .input::<Id>()
             .output::<ProjectJson>(),
         route(Method::GET, "/project/lab", h::lab_projects, reply)
-            .doc("A lab's projects of an opt_status (status, lab_id; page, rows when status is 0); admin or that lab's leader", "status:int lab_id:int page:int? rows:int?")
+            .summary("A lab's projects of an opt_status (status, lab_id; page, rows when status is 0); admin or that lab's leader")
+            .input::<LabProjects>()
             .output_list::<ProjectItemJson>(),
         route(Method::GET, "/project/all", h::all_projects, reply)
-            .doc("Projects of an opt_status, paged (status, page, rows); admin", "status:int page:int? rows:int?")
+            .summary("Projects of an opt_status, paged (status, page, rows); admin")
+            .input::<StatusPage>()
             .output_list::<ProjectItemJson>(),
         route(Method::POST, "/project/update", h::project_update, reply)
-            .doc("Update a project (id, name, duration, aim, type, memberIds; description, coach_id, notify); admin or its lab's leader", "id:int name duration aim type memberIds description? coach_id? notify:bool?"),
+            .summary("Update a project (id, name, duration, aim, type, memberIds; description, coach_id, notify); admin or its lab's leader")
+            .input::<ProjectChange>(),
         route(Method::POST, "/project/review", h::project_review, reply)
-            .doc("Set a project's opt_status (id, opt_status: 0 submitted, 1 approved, 2 finished, 3 rejected); admin or its lab's leader", "id:int opt_status:int"),
+            .summary("Set a project's opt_status (id, opt_status: 0 submitted, 1 approved, 2 finished, 3 rejected); admin or its lab's leader")
+            .input::<Review>(),
         route(Method::POST, "/project/delete/student", h::delete_by_student, reply)
-            .doc("Delete (newValue 1, the default) or restore (0) one's own project (pid); its leader", "pid:int newValue:int?"),
+            .summary("Delete (newValue 1, the default) or restore (0) one's own project (pid); its leader")
+            .input::<StudentDelete>(),
         route(Method::POST, "/project/delete", h::delete_many, reply)
-            .doc("Delete or restore projects (ids joined by @, newValue); admin or their lab's leader", "ids newValue:int?"),
+            .summary("Delete or restore projects (ids joined by @, newValue); admin or their lab's leader")
+            .input::<ManyDelete>(),
         route(Method::GET, "/lab/get/all", h::lab_all, reply)
-            .doc("Every lab", "")
+            .summary("Every lab")
             .output_list::<LabJson>(),
         route(Method::GET, "/lab/get", h::lab_get, reply)
-            .doc("One lab (id)", "id:int")
+            .summary("One lab (id)")
+            .input::<Id>()
             .output::<LabJson>(),
         route(Method::POST, "/lab/create", h::lab_create, reply)
-            .doc("Create a lab (name; leader_id, description); admin", "name leader_id? description?"),
+            .summary("Create a lab (name; leader_id, description); admin")
+            .input::<NewLab>(),
         route(Method::POST, "/lab/update", h::lab_update, reply)
-            .doc("Change a lab (id; name, leader_id, description); admin", "id:int name? leader_id? description?"),
+            .summary("Change a lab (id; name, leader_id, description); admin")
+            .input::<LabChange>(),
         route(Method::POST, "/lab/delete", h::lab_delete, reply)
-            .doc("Delete a lab that has no projects (id); admin", "id:int"),
+            .summary("Delete a lab that has no projects (id); admin")
+            .input::<Id>(),
     ];
     table
 }

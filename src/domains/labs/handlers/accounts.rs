@@ -4,20 +4,22 @@ use super::*;
 
 /// POST /user/login
 pub async fn login(call: Call) -> Result<(model::LoginJson, String), Error> {
-    let form = call.input?;
-    let login = required(&form, "sid", "学号或邮箱")?;
-    let password = form
-        .text("password")?
-        .ok_or_else(|| failed("密码不能为空"))?;
-    let remember = flag(&form, "remember");
+    let input::Login {
+        sid,
+        password,
+        code,
+        captcha_id,
+        remember,
+    } = decode(&call.input?)?;
+    let login = required(sid, "学号或邮箱")?;
+    let password = password.ok_or_else(|| failed("密码不能为空"))?;
+    let remember = remember.0;
     let app = call.app;
     if app.flags::<super::super::Flags>().captcha == crate::args::Switch::On {
-        let given = form.text("code")?.ok_or_else(|| failed("验证码不能为空"))?;
+        let given = code.ok_or_else(|| failed("验证码不能为空"))?;
         let captcha_id = match call.captcha_id {
             Some(id) => id,
-            None => form
-                .text("captcha_id")?
-                .ok_or_else(|| failed("请先获取验证码图片"))?,
+            None => captcha_id.ok_or_else(|| failed("请先获取验证码图片"))?,
         };
         let now = clock::now();
         let answer = app
@@ -136,8 +138,8 @@ pub async fn reset_mail(call: Call) -> Result<Value, Error> {
 
 /// The `email` of a mail request: new for registration, known for a reset.
 async fn mail_code_to(call: Call, purpose: Purpose) -> Result<Value, Error> {
-    let form = call.input?;
-    let email = check_email(&required(&form, "email", "邮箱")?)?;
+    let input::Email { email } = decode(&call.input?)?;
+    let email = check_email(&required(email, "邮箱")?)?;
     let lookup = email.clone();
     let registered = call
         .app
@@ -182,23 +184,21 @@ async fn precheck_code(
 
 /// POST /user/register/code
 pub async fn register_code(call: Call) -> Result<Value, Error> {
-    let form = call.input?;
-    let email = check_email(&required(&form, "email", "邮箱")?)?;
-    let code = required(&form, "code", "验证码")?;
-    let name = check_name(&required(&form, "name", "姓名")?)?;
-    let password = form
-        .text("password")?
-        .ok_or_else(|| failed("密码不能为空"))?;
-    let sid = match form.text("sid")? {
+    let input: input::Registration = decode(&call.input?)?;
+    let email = check_email(&required(input.email, "邮箱")?)?;
+    let code = required(input.code, "验证码")?;
+    let name = check_name(&required(input.name, "姓名")?)?;
+    let password = input.password.ok_or_else(|| failed("密码不能为空"))?;
+    let sid = match input.sid {
         Some(sid) => model::check_sid(&sid)?,
         None => email.clone(),
     };
     let profile = Profile {
-        phone: check_text(form.text("phone")?, 20, "电话")?,
-        college: check_text(form.text("college")?, 64, "学院")?,
-        grade: check_text(form.text("grade")?, 16, "年级")?,
-        major: check_text(form.text("major")?, 64, "专业")?,
-        introduce: check_text(form.text("introduce")?, 1000, "个人简介")?,
+        phone: check_text(input.phone, 20, "电话")?,
+        college: check_text(input.college, 64, "学院")?,
+        grade: check_text(input.grade, 16, "年级")?,
+        major: check_text(input.major, 64, "专业")?,
+        introduce: check_text(input.introduce, 1000, "个人简介")?,
     };
     let app = call.app;
     app.passwords.check_new(&password)?;
@@ -223,12 +223,14 @@ pub async fn register_code(call: Call) -> Result<Value, Error> {
 
 /// POST /user/resetPassword/code: the new password ends every session.
 pub async fn reset_code(call: Call) -> Result<Value, Error> {
-    let form = call.input?;
-    let email = check_email(&required(&form, "email", "邮箱")?)?;
-    let code = required(&form, "code", "验证码")?;
-    let password = form
-        .text("password")?
-        .ok_or_else(|| failed("密码不能为空"))?;
+    let input::Reset {
+        email,
+        code,
+        password,
+    } = decode(&call.input?)?;
+    let email = check_email(&required(email, "邮箱")?)?;
+    let code = required(code, "验证码")?;
+    let password = password.ok_or_else(|| failed("密码不能为空"))?;
     let app = call.app;
     app.passwords.check_new(&password)?;
     precheck_code(&app, &email, Purpose::Reset, &code).await?;

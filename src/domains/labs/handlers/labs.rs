@@ -11,8 +11,7 @@ pub async fn lab_all(call: Call) -> Result<Vec<model::LabJson>, Error> {
 
 /// GET /lab/get
 pub async fn lab_get(call: Call) -> Result<model::LabJson, Error> {
-    let form = call.input?;
-    let id = required_int(&form, "id")?;
+    let input::Id { id } = decode(&call.input?)?;
     let lab = call
         .app
         .db
@@ -26,9 +25,10 @@ pub async fn lab_get(call: Call) -> Result<model::LabJson, Error> {
 pub async fn lab_create(call: Call) -> Result<Value, Error> {
     let form = call.input?;
     admin(&call.app, call.token).await?;
-    let name = check_required_text(form.text("name")?, 64, "实验室名称")?;
-    let leader = form.text("leader_id")?.map(|s| s.trim().to_string());
-    let description = check_text(form.text("description")?, 2000, "实验室简介")?;
+    let input: input::NewLab = decode(&form)?;
+    let name = check_required_text(input.name, 64, "实验室名称")?;
+    let leader = input.leader_id.map(|s| s.trim().to_string());
+    let description = check_text(input.description, 2000, "实验室简介")?;
     let now = clock::now();
     call.app
         .db
@@ -41,14 +41,15 @@ pub async fn lab_create(call: Call) -> Result<Value, Error> {
 pub async fn lab_update(call: Call) -> Result<Value, Error> {
     let form = call.input?;
     admin(&call.app, call.token).await?;
-    let id = required_int(&form, "id")?;
-    let name = form
-        .text("name")?
+    let input: input::LabChange = decode(&form)?;
+    let id = input.id;
+    let name = input
+        .name
         .map(|n| check_required_text(Some(n), 64, "实验室名称"))
         .transpose()?;
-    let leader = form.text("leader_id")?.map(|s| s.trim().to_string());
-    let description = form
-        .text("description")?
+    let leader = input.leader_id.map(|s| s.trim().to_string());
+    let description = input
+        .description
         .map(|d| check_text(Some(d), 2000, "实验室简介"))
         .transpose()?;
     call.app
@@ -70,7 +71,7 @@ pub async fn lab_update(call: Call) -> Result<Value, Error> {
 pub async fn lab_delete(call: Call) -> Result<Value, Error> {
     let form = call.input?;
     admin(&call.app, call.token).await?;
-    let id = required_int(&form, "id")?;
+    let input::Id { id } = decode(&form)?;
     call.app
         .db
         .write(move |tx| store::delete_lab(tx, id))

@@ -5,9 +5,11 @@
 
 use std::net::IpAddr;
 
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::envelope::{Error, failed};
+use super::input;
 use super::model::{
     self, Account, CodeProblem, NewUser, Profile, ProjectFields, Purpose, check_email, check_name,
     check_required_text, check_text,
@@ -15,7 +17,7 @@ use super::model::{
 use super::store::{self, ProjectFilter};
 use super::{CAPTCHA_COOKIE, COOKIE, DOMAIN, REMEMBERED_SESSIONS, SESSIONS};
 use crate::app::{Refused, SharedApp};
-use crate::body::{BodyError, Form};
+use crate::body::{BodyError, DecodeError, Form};
 use crate::{clock, session};
 
 /// One request's input, as the routes hand it over.
@@ -52,28 +54,19 @@ async fn admin(app: &SharedApp, token: Option<String>) -> Result<Caller, Error> 
     }
 }
 
-/// A required text field, or "`what`不能为空".
-fn required(form: &Form, name: &str, what: &str) -> Result<String, Error> {
-    form.text(name)?
-        .map(|s| s.trim().to_string())
+/// A required text, trimmed, or "`what`不能为空".
+fn required(text: Option<String>, what: &str) -> Result<String, Error> {
+    text.map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .ok_or_else(|| failed(format!("{what}不能为空")))
 }
 
-/// A required whole number.
-fn required_int(form: &Form, name: &str) -> Result<i64, Error> {
-    form.int(name)?
-        .ok_or_else(|| failed(format!("{name} 不能为空")))
-}
-
-/// `true`, `"true"`, `1`, `"1"` and `"on"` are yes; absent is no.
-fn flag(form: &Form, name: &str) -> bool {
-    match form.get(name) {
-        Some(Value::Bool(b)) => *b,
-        Some(Value::Number(n)) => n.as_i64() == Some(1),
-        Some(Value::String(s)) => matches!(s.trim(), "true" | "1" | "on" | "yes"),
-        _ => false,
-    }
+/// The request's typed input; a whole number left out is "`name` 不能为空".
+fn decode<T: DeserializeOwned>(form: &Form) -> Result<T, Error> {
+    form.decode().map_err(|e| match e {
+        DecodeError::Missing(name) => failed(format!("{name} 不能为空")),
+        other => other.or_missing(|| failed("缺少参数")),
+    })
 }
 
 mod accounts;

@@ -5,23 +5,23 @@ use super::*;
 /// The editable fields of create and update; `leader_sid` is dropped from
 /// the members.
 fn project_fields(
-    form: &Form,
+    text: input::ProjectText,
     leader_sid: &str,
     duration_required: bool,
 ) -> Result<ProjectFields, Error> {
-    let duration = match form.int("duration")? {
+    let duration = match text.duration {
         Some(d) => model::check_duration(d)?,
         None if duration_required => return Err(failed("duration 不能为空")),
         None => 0,
     };
     Ok(ProjectFields {
-        name: check_required_text(form.text("name")?, 100, "项目名称")?,
-        description: check_text(form.text("description")?, 5000, "项目描述")?,
+        name: check_required_text(text.name, 100, "项目名称")?,
+        description: check_text(text.description, 5000, "项目描述")?,
         duration,
-        coach_id: check_text(form.text("coach_id")?, 64, "指导老师")?,
-        aim: check_required_text(form.text("aim")?, 2000, "项目目标")?,
-        kind: check_text(form.text("type")?, 64, "项目类型")?,
-        member_sids: model::parse_member_ids(form.text("memberIds")?, leader_sid)?,
+        coach_id: check_text(text.coach_id, 64, "指导老师")?,
+        aim: check_required_text(text.aim, 2000, "项目目标")?,
+        kind: check_text(text.kind, 64, "项目类型")?,
+        member_sids: model::parse_member_ids(text.member_ids, leader_sid)?,
     })
 }
 
@@ -32,8 +32,9 @@ pub async fn project_create(call: Call) -> Result<Value, Error> {
     if caller.is_admin() {
         return Err(Error::Denied);
     }
-    let lab_name = required(&form, "lab_name", "实验室名称")?;
-    let fields = project_fields(&form, &caller.user.sid, false)?;
+    let (lab_name, text) = decode::<input::NewProject>(&form)?.split();
+    let lab_name = required(lab_name, "实验室名称")?;
+    let fields = project_fields(text, &caller.user.sid, false)?;
     let now = clock::now();
     let leader = caller.user.id;
     call.app
@@ -47,7 +48,7 @@ pub async fn project_create(call: Call) -> Result<Value, Error> {
 pub async fn count_lab(call: Call) -> Result<i64, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
-    let lab_id = required_int(&form, "lab_id")?;
+    let input::LabId { lab_id } = decode(&form)?;
     if !caller.manages(lab_id) {
         return Err(Error::Denied);
     }
@@ -66,7 +67,8 @@ pub async fn count_lab(call: Call) -> Result<i64, Error> {
 pub async fn count_status(call: Call) -> Result<i64, Error> {
     let form = call.input?;
     admin(&call.app, call.token).await?;
-    let status = model::check_status(required_int(&form, "status")?)?;
+    let input::Status { status } = decode(&form)?;
+    let status = model::check_status(status)?;
     let count = call
         .app
         .db
@@ -79,7 +81,8 @@ pub async fn count_status(call: Call) -> Result<i64, Error> {
 pub async fn student_projects(call: Call) -> Result<Vec<model::ProjectItemJson>, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
-    let sid = required(&form, "sid", "sid")?;
+    let input::Sid { sid } = decode(&form)?;
+    let sid = required(sid, "sid")?;
     if !caller.is_admin() && caller.user.sid != sid {
         return Err(Error::Denied);
     }
@@ -102,7 +105,7 @@ pub async fn student_projects(call: Call) -> Result<Vec<model::ProjectItemJson>,
 pub async fn project_one(call: Call) -> Result<model::ProjectJson, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
-    let id = required_int(&form, "id")?;
+    let input::Id { id } = decode(&form)?;
     call.app
         .db
         .read(move |conn| {
@@ -121,10 +124,15 @@ pub async fn project_one(call: Call) -> Result<model::ProjectJson, Error> {
 pub async fn lab_projects(call: Call) -> Result<Vec<model::ProjectItemJson>, Error> {
     let form = call.input?;
     logged_in(&call.app, call.token).await?;
-    let lab_id = required_int(&form, "lab_id")?;
-    let status = model::check_status(required_int(&form, "status")?)?;
+    let input::LabProjects {
+        status,
+        lab_id,
+        page,
+        rows,
+    } = decode(&form)?;
+    let status = model::check_status(status)?;
     let page = if status == 0 {
-        Some(model::check_page(form.int("page")?, form.int("rows")?)?)
+        Some(model::check_page(page, rows)?)
     } else {
         None
     };
@@ -143,8 +151,9 @@ pub async fn lab_projects(call: Call) -> Result<Vec<model::ProjectItemJson>, Err
 pub async fn all_projects(call: Call) -> Result<Vec<model::ProjectItemJson>, Error> {
     let form = call.input?;
     admin(&call.app, call.token).await?;
-    let status = model::check_status(required_int(&form, "status")?)?;
-    let page = model::check_page(form.int("page")?, form.int("rows")?)?;
+    let input::StatusPage { status, page, rows } = decode(&form)?;
+    let status = model::check_status(status)?;
+    let page = model::check_page(page, rows)?;
     let list = call
         .app
         .db
@@ -157,11 +166,10 @@ pub async fn all_projects(call: Call) -> Result<Vec<model::ProjectItemJson>, Err
 pub async fn project_update(call: Call) -> Result<Value, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
-    let id = required_int(&form, "id")?;
-    if form.text("type")?.is_none() {
+    let (id, notify, text) = decode::<input::ProjectChange>(&form)?.split();
+    if text.kind.is_none() {
         return Err(failed("项目类型不能为空"));
     }
-    let notify = flag(&form, "notify");
     let app = call.app;
     // The leader is whoever created the project; read it to drop them
     // from memberIds. The writer checks permission and existence again.
@@ -171,7 +179,7 @@ pub async fn project_update(call: Call) -> Result<Value, Error> {
         .await?
         .ok_or_else(|| failed(format!("项目 {id} 不存在")))?
         .leader_sid;
-    let fields = project_fields(&form, &leader_sid, true)?;
+    let fields = project_fields(text, &leader_sid, true)?;
     let editor = caller.user.name.clone();
     let (project, members) = app
         .db
@@ -201,8 +209,8 @@ pub async fn project_update(call: Call) -> Result<Value, Error> {
 pub async fn project_review(call: Call) -> Result<Value, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
-    let id = required_int(&form, "id")?;
-    let status = model::check_status(required_int(&form, "opt_status")?)?;
+    let input::Review { id, opt_status } = decode(&form)?;
+    let status = model::check_status(opt_status)?;
     let now = clock::now();
     call.app
         .db
@@ -215,8 +223,8 @@ pub async fn project_review(call: Call) -> Result<Value, Error> {
 pub async fn delete_by_student(call: Call) -> Result<Value, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
-    let id = required_int(&form, "pid")?;
-    let deleted = model::check_new_value(form.int("newValue")?)?;
+    let input::StudentDelete { pid: id, new_value } = decode(&form)?;
+    let deleted = model::check_new_value(new_value)?;
     let user_id = caller.user.id;
     call.app
         .db
@@ -229,8 +237,9 @@ pub async fn delete_by_student(call: Call) -> Result<Value, Error> {
 pub async fn delete_many(call: Call) -> Result<Value, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
-    let ids = model::parse_ids(&required(&form, "ids", "ids")?)?;
-    let deleted = model::check_new_value(form.int("newValue")?)?;
+    let input::ManyDelete { ids, new_value } = decode(&form)?;
+    let ids = model::parse_ids(&required(ids, "ids")?)?;
+    let deleted = model::check_new_value(new_value)?;
     if !caller.is_admin() && caller.lab.is_none() {
         return Err(Error::Denied);
     }
