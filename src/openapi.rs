@@ -128,7 +128,8 @@ fn operation(
         let example = endpoint
             .example
             .and_then(|body| serde_json::from_str::<Value>(body).ok());
-        let files = fields(endpoint.fields).iter().any(|f| f.kind == "file");
+        let files = properties.values().any(|field| field["format"] == "binary")
+            || fields(endpoint.fields).iter().any(|f| f.kind == "file");
         let content = if files {
             json!({"multipart/form-data": {"schema": schema}})
         } else if let Some(example) = example {

@@ -13,6 +13,7 @@ use crate::session::Policy;
 pub mod demo;
 pub mod envelope;
 pub mod handlers;
+pub mod input;
 pub mod lists;
 pub mod model;
 pub mod routes;

@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::envelope::{Error, shop_error};
-use crate::body::Form;
+use crate::body::Cents;
 use crate::clock::format_rfc3339_micros as format_time;
 
 pub const CUSTOMER: &str = "CUSTOMER";
@@ -356,10 +356,10 @@ impl ProductFilter {
 }
 
 /// `?page=`: 1-based, 1 when left out.
-pub fn page_number(form: &Form) -> Result<i64, Error> {
-    match form.int("page") {
-        Ok(None) => Ok(1),
-        Ok(Some(page)) if page >= 1 => Ok(page),
+pub fn page_number(page: Option<i64>) -> Result<i64, Error> {
+    match page {
+        None => Ok(1),
+        Some(page) if page >= 1 => Ok(page),
         _ => Err(shop_error("page 应为正整数")),
     }
 }
@@ -367,16 +367,20 @@ pub fn page_number(form: &Form) -> Result<i64, Error> {
 // ---- client values
 
 /// A required text field, trimmed, at most `max` characters.
-pub fn required_text(form: &Form, name: &str, max: usize) -> Result<String, Error> {
-    optional_text(form, name, max)?
+pub fn required_text(text: String, name: &str, max: usize) -> Result<String, Error> {
+    optional_text(Some(text), name, max)?
         .filter(|t| !t.is_empty())
         .ok_or_else(|| shop_error(format!("缺少参数 {name}")))
 }
 
 /// Optional text, trimmed, at most `max` characters, no control characters
 /// except line breaks.
-pub fn optional_text(form: &Form, name: &str, max: usize) -> Result<Option<String>, Error> {
-    let Some(text) = form.text(name)? else {
+pub fn optional_text(
+    text: Option<String>,
+    name: &str,
+    max: usize,
+) -> Result<Option<String>, Error> {
+    let Some(text) = text else {
         return Ok(None);
     };
     let text = text.trim().to_string();
@@ -427,23 +431,22 @@ pub const MAX_PRICE: i64 = 1_000_000 * 100;
 pub const MAX_STOCK: i64 = 1_000_000_000;
 
 /// A price in yuan with at most two decimals, as cents.
-pub fn price(form: &Form) -> Result<Option<i64>, Error> {
-    let bad = || shop_error("price 应为不超过 1000000 的金额，最多两位小数，如 19.90");
-    match form.cents("price") {
-        Ok(Some(cents)) if cents > MAX_PRICE => Err(bad()),
-        Ok(cents) => Ok(cents),
-        Err(_) => Err(bad()),
+pub fn price(price: Option<Cents>) -> Result<Option<i64>, Error> {
+    match price {
+        Some(Cents(cents)) if cents > MAX_PRICE => Err(shop_error(
+            "price 应为不超过 1000000 的金额，最多两位小数，如 19.90",
+        )),
+        cents => Ok(cents.map(|c| c.0)),
     }
 }
 
 /// A stock count, 0 or more.
-pub fn stock(form: &Form) -> Result<Option<i64>, Error> {
-    match form.int("stock_quantity") {
-        Ok(Some(n)) if !(0..=MAX_STOCK).contains(&n) => {
+pub fn stock(stock: Option<i64>) -> Result<Option<i64>, Error> {
+    match stock {
+        Some(n) if !(0..=MAX_STOCK).contains(&n) => {
             Err(shop_error("stock_quantity 应为 0 或正整数"))
         }
-        Ok(n) => Ok(n),
-        Err(_) => Err(shop_error("stock_quantity 应为 0 或正整数")),
+        n => Ok(n),
     }
 }
 

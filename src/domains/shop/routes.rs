@@ -19,6 +19,7 @@ use crate::web::{self, Response};
 /// Every endpoint of shop, declared once: its route, its API-docs text
 /// and its example.
 pub fn table() -> Vec<Route<Call>> {
+    use super::input::*;
     use super::model::{
         InvitationJson, OrderJson, ProductJson, ProductPage, ProfileJson, ShopJson, TokenJson,
         UploadJson,
@@ -28,70 +29,83 @@ pub fn table() -> Vec<Route<Call>> {
     #[rustfmt::skip]
     let table = vec![
         route(Method::POST, "/user/register/customer", h::register_customer, reply)
-            .doc("Register a customer (name, phone, email, password); 402 on failure", "name phone email password")
+            .summary("Register a customer (name, phone, email, password); 402 on failure")
+            .input::<Registration>()
             .example(r#"{"name": "小明", "phone": "13700000010", "email": "buyer@example.com", "password": "password123"}"#),
         route(Method::POST, "/user/register/seller", h::register_seller, reply)
-            .doc("Register a seller (name, phone, email, password); 402 on failure", "name phone email password")
+            .summary("Register a seller (name, phone, email, password); 402 on failure")
+            .input::<Registration>()
             .example(r#"{"name": "测试商家0", "phone": "13700000001", "email": "seller1@buaa.edu.cn", "password": "password123"}"#),
         route(Method::POST, "/user/login", h::login, cookie)
-            .doc("Log in (email, password); sets the session cookie; 403 on bad credentials", "email password")
+            .summary("Log in (email, password); sets the session cookie; 403 on bad credentials")
+            .input::<Credentials>()
             .output::<TokenJson>()
             .example(r#"{"email": "customer@example.com", "password": "customer1234"}"#),
         route(Method::POST, "/user/logout", h::logout, cookie)
-            .doc("End the session", ""),
+            .summary("End the session"),
         route(Method::GET, "/user/profile", h::profile, reply)
-            .doc("The user: name, email, role, phone", "")
+            .summary("The user: name, email, role, phone")
             .output::<ProfileJson>(),
         route(Method::POST, "/user/change-password", h::change_password, reply)
-            .doc("old_password, new_password, confirm_new_password; keeps this session, ends the others", "old_password new_password confirm_new_password")
+            .summary("old_password, new_password, confirm_new_password; keeps this session, ends the others")
+            .input::<PasswordChange>()
             .example(r#"{"old_password": "customer1234", "new_password": "newpass5678", "confirm_new_password": "newpass5678"}"#),
         route(Method::GET, "/shop", h::shops, reply)
-            .doc("Every shop with its sellers", "")
+            .summary("Every shop with its sellers")
             .output_list::<ShopJson>(),
         route(Method::POST, "/shop/create", h::create_shop, reply)
-            .doc("Seller: create one's shop (name, address, description); 300 if one already", "name address? description?")
+            .summary("Seller: create one's shop (name, address, description); 300 if one already")
+            .input::<NewShop>()
             .output::<ShopJson>()
             .example(r#"{"name": "张三的商铺", "address": "北京市朝阳区", "description": "主营电子产品"}"#),
         route(Method::POST, "/shop/join_by_code", h::join_by_code, reply)
-            .doc("Seller without a shop: join by invitation_code; 302 bad, expired or used up", "invitation_code")
+            .summary("Seller without a shop: join by invitation_code; 302 bad, expired or used up")
+            .input::<Join>()
             .output::<ShopJson>()
             .example(r#"{"invitation_code": "DEMOjoin2024code"}"#),
         route(Method::GET, "/shop/products", h::all_products, reply)
-            .doc("Every product, 10 a page: page, q, ordering → count, next, previous, products", "page:int? q? ordering?")
+            .summary("Every product, 10 a page: page, q, ordering → count, next, previous, products")
+            .input::<ProductQuery>()
             .output::<ProductPage<'static>>(),
         route1(Method::GET, "/shop/{id}/info", h::shop_info, reply)
-            .doc("One shop with its sellers", "")
+            .summary("One shop with its sellers")
             .output::<ShopJson>(),
         route1(Method::POST, "/shop/{id}/create_invitation_code", h::create_invitation, reply)
-            .doc("Seller of the shop: a code (expires_in_days, usage_limit)", "expires_in_days:int? usage_limit:int?")
+            .summary("Seller of the shop: a code (expires_in_days, usage_limit)")
+            .input::<InvitationRequest>()
             .output::<InvitationJson>()
             .example(r#"{"expires_in_days": 7, "usage_limit": 1}"#),
         route1(Method::GET, "/shop/{id}/products", h::shop_products, reply)
-            .doc("The shop's products, 10 a page: page, q, ordering → count, next, previous, products", "page:int? q? ordering?")
+            .summary("The shop's products, 10 a page: page, q, ordering → count, next, previous, products")
+            .input::<ProductQuery>()
             .output::<ProductPage<'static>>(),
         route1(Method::POST, "/shop/{id}/product/add", h::add_product, reply)
-            .doc("Seller of the shop: add a product (name, description, price, stock_quantity, image file or link, status)", "name price:number description? stock_quantity:int? status? image:file?")
+            .summary("Seller of the shop: add a product (name, description, price, stock_quantity, image file or link, status)")
+            .input::<NewProduct>()
             .output::<ProductJson<'static>>(),
         route2(Method::GET, "/shop/{id}/product/{pid}", h::product_info, reply)
-            .doc("One product", "")
+            .summary("One product")
             .output::<ProductJson<'static>>(),
         route2(Method::POST, "/shop/{id}/product/{pid}/update", h::update_product, reply)
-            .doc("Seller of the shop: change the fields sent", "name? description? price:number? stock_quantity:int? status? image:file?")
+            .summary("Seller of the shop: change the fields sent")
+            .input::<ProductChange>()
             .output::<ProductJson<'static>>(),
         route2(Method::POST, "/shop/{id}/product/{pid}/delete", h::delete_product, reply)
-            .doc("Seller of the shop: delete a product", ""),
+            .summary("Seller of the shop: delete a product"),
         route1(Method::GET, "/shop/{id}/orders", h::shop_orders, reply)
-            .doc("Seller of the shop: the shop's orders, newest first", "")
+            .summary("Seller of the shop: the shop's orders, newest first")
             .output_list::<OrderJson>(),
         route(Method::POST, "/upload", h::upload, reply)
-            .doc("Seller: upload an image (multipart file) → url for a product's image", "file:file")
+            .summary("Seller: upload an image (multipart file) → url for a product's image")
+            .input::<ImageUpload>()
             .output::<UploadJson>(),
         route(Method::POST, "/order/create", h::create_order, reply)
-            .doc("Customer: buy (product_id, quantity); never more than the stock", "product_id:int quantity:int?")
+            .summary("Customer: buy (product_id, quantity); never more than the stock")
+            .input::<NewOrder>()
             .output::<OrderJson>()
             .example(r#"{"product_id": 2, "quantity": 1}"#),
         route(Method::GET, "/order/list", h::my_orders, reply)
-            .doc("The user's orders, newest first", "")
+            .summary("The user's orders, newest first")
             .output_list::<OrderJson>(),
     ];
     table

@@ -13,13 +13,11 @@ pub async fn register_seller(call: Call) -> Result<Done, Error> {
 }
 
 async fn register(call: Call, role: &'static str) -> Result<Done, Error> {
-    let form = call.input?;
-    let name = required_text(&form, "name", 50)?;
-    let phone = model::check_phone(&required_text(&form, "phone", 20)?)?;
-    let email = model::check_email(&required_text(&form, "email", 100)?)?;
-    let password = form
-        .text("password")?
-        .ok_or_else(|| shop_error("缺少参数 password"))?;
+    let input: input::Registration = decode(&call.input?)?;
+    let name = required_text(input.name, "name", 50)?;
+    let phone = model::check_phone(&required_text(input.phone, "phone", 20)?)?;
+    let email = model::check_email(&required_text(input.email, "email", 100)?)?;
+    let password = input.password;
     let app = call.app;
     app.passwords.check_new(&password)?;
     let lookup = email.clone();
@@ -51,13 +49,10 @@ async fn register(call: Call, role: &'static str) -> Result<Done, Error> {
 /// `Authorization: Bearer`).
 pub async fn login(call: Call) -> Result<(Done, String), Error> {
     let form = call.input.map_err(|e| Error::from(e).credentials())?;
-    let email =
-        model::check_email(&required_text(&form, "email", 100).map_err(Error::credentials)?)
-            .map_err(Error::credentials)?;
-    let password = form
-        .text("password")
-        .map_err(|e| Error::from(e).credentials())?
-        .ok_or_else(|| Error::Credentials("缺少参数 password".into()))?;
+    let input::Credentials { email, password } = decode(&form).map_err(Error::credentials)?;
+    let email = required_text(email, "email", 100)
+        .and_then(|email| model::check_email(&email))
+        .map_err(Error::credentials)?;
     let app = call.app;
     let lookup_email = email.clone();
     let lookup = app
@@ -102,14 +97,12 @@ pub async fn change_password(call: Call) -> Result<Done, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let app = call.app;
-    let text = |name: &str| -> Result<String, Error> {
-        form.text(name)
-            .map_err(|e| Error::from(e).credentials())?
-            .ok_or_else(|| Error::Credentials(format!("缺少参数 {name}")))
-    };
-    let old = text("old_password")?;
-    let new = text("new_password")?;
-    if new != text("confirm_new_password")? {
+    let input::PasswordChange {
+        old_password: old,
+        new_password: new,
+        confirm_new_password,
+    } = decode(&form).map_err(Error::credentials)?;
+    if new != confirm_new_password {
         return Err(Error::Credentials("两次输入的新密码不一致".into()));
     }
     app.passwords.check_new(&new)?;

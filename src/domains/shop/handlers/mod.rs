@@ -6,9 +6,11 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::envelope::{Done, Error, done, done_typed, shop_error};
+use super::input;
 use super::lists::Lists;
 use super::model::{
     self, CUSTOMER, Invitation, Ordering, PAGE_SIZE, ProductFilter, ProductPage, SELLER, TokenJson,
@@ -17,7 +19,7 @@ use super::model::{
 use super::store::{self, NewUser, ProductFields};
 use super::{COOKIE, DOMAIN, SESSIONS};
 use crate::app::{Refused, SharedApp};
-use crate::body::{BodyError, Form};
+use crate::body::{Attachment, BodyError, DecodeError, Form};
 use crate::{clock, session};
 
 /// One request's input, as the routes hand it over.
@@ -52,6 +54,19 @@ async fn seller(app: &SharedApp, token: Option<String>) -> Result<User, Error> {
     } else {
         Err(Error::Role("只有商家可以这样做".into()))
     }
+}
+
+/// The request's typed input: a field left out is "缺少参数 `name`", a
+/// number of the wrong form its field's own message.
+fn decode<T: DeserializeOwned>(form: &Form) -> Result<T, Error> {
+    form.decode().map_err(|e| match e {
+        DecodeError::Missing(name) => shop_error(format!("缺少参数 {name}")),
+        DecodeError::Field(e) => match input::wrong_value(&e.field) {
+            Some(message) => shop_error(message),
+            None => e.into(),
+        },
+        other => other.or_missing(|| shop_error("缺少参数")),
+    })
 }
 
 mod accounts;

@@ -10,14 +10,13 @@ pub async fn create_order(call: Call) -> Result<Done, Error> {
     if caller.role != CUSTOMER {
         return Err(Error::Role("只有买家可以下单".into()));
     }
-    let product_id = match form.int("product_id") {
-        Ok(Some(id)) => id,
-        Ok(None) => return Err(shop_error("缺少参数 product_id")),
-        Err(_) => return Err(shop_error("product_id 应为整数")),
-    };
-    let quantity = match form.int("quantity") {
-        Ok(None) => 1,
-        Ok(Some(q)) if (1..=1000).contains(&q) => q,
+    let input::NewOrder {
+        product_id,
+        quantity,
+    } = decode(&form)?;
+    let quantity = match quantity {
+        None => 1,
+        Some(q) if (1..=1000).contains(&q) => q,
         _ => return Err(shop_error("quantity 应为 1 到 1000 的整数")),
     };
     let customer = caller.id;

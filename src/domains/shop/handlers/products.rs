@@ -9,18 +9,15 @@ enum ImageInput {
     Stored(i64),
 }
 
-fn image_input(form: &Form) -> Result<Option<ImageInput>, Error> {
-    let files = form.files();
-    if let Some(file) = files
-        .iter()
-        .find(|f| f.field == "image")
-        .or_else(|| (files.len() == 1).then(|| &files[0]))
-    {
-        return Ok(Some(ImageInput::Upload(file.bytes.clone())));
-    }
-    match form.text("image")? {
+fn image_input(form: &Form, image: Option<Attachment>) -> Result<Option<ImageInput>, Error> {
+    let only_file = match form.files() {
+        [file] => Some(Attachment::File(file.bytes.clone())),
+        _ => None,
+    };
+    match image.or(only_file) {
         None => Ok(None),
-        Some(link) => crate::files::id_in_link(&link)
+        Some(Attachment::File(bytes)) => Ok(Some(ImageInput::Upload(bytes))),
+        Some(Attachment::Text(link)) => crate::files::id_in_link(&link)
             .map(|id| Some(ImageInput::Stored(id)))
             .ok_or_else(|| shop_error("image 应为上传的图片文件，或本站 /files/{id} 图片链接")),
     }
@@ -49,8 +46,8 @@ fn resolve_image(
 
 /// `status`: `Unavailable` takes a product off sale; `Available` (or
 /// `Sold Out`) leaves it to the stock.
-fn off_sale(form: &Form) -> Result<Option<bool>, Error> {
-    match form.text("status")?.as_deref().map(str::trim) {
+fn off_sale(status: Option<String>) -> Result<Option<bool>, Error> {
+    match status.as_deref().map(str::trim) {
         None => Ok(None),
         Some(UNAVAILABLE) => Ok(Some(true)),
         Some(model::AVAILABLE | model::SOLD_OUT) => Ok(Some(false)),
@@ -63,12 +60,13 @@ fn off_sale(form: &Form) -> Result<Option<bool>, Error> {
 pub async fn add_product(shop_id: i64, call: Call) -> Result<Done, Error> {
     let form = call.input?;
     let user = seller(&call.app, call.token).await?;
-    let name = required_text(&form, "name", 100)?;
-    let description = optional_text(&form, "description", 2000)?.unwrap_or_default();
-    let price = model::price(&form)?.ok_or_else(|| shop_error("缺少参数 price"))?;
-    let stock_quantity = model::stock(&form)?.unwrap_or(0);
-    let off_sale = off_sale(&form)?.unwrap_or(false);
-    let image = image_input(&form)?;
+    let input: input::NewProduct = decode(&form)?;
+    let name = required_text(input.name, "name", 100)?;
+    let description = optional_text(input.description, "description", 2000)?.unwrap_or_default();
+    let price = model::price(Some(input.price))?.unwrap_or_default();
+    let stock_quantity = model::stock(input.stock_quantity)?.unwrap_or(0);
+    let off_sale = off_sale(input.status)?.unwrap_or(false);
+    let image = image_input(&form, input.image)?;
     let app = call.app;
     let (now, now_us) = (clock::now(), clock::now_micros());
     let product = app
@@ -94,15 +92,16 @@ pub async fn add_product(shop_id: i64, call: Call) -> Result<Done, Error> {
 pub async fn update_product(shop_id: i64, product_id: i64, call: Call) -> Result<Done, Error> {
     let form = call.input?;
     let user = seller(&call.app, call.token).await?;
-    let name = optional_text(&form, "name", 100)?;
+    let input: input::ProductChange = decode(&form)?;
+    let name = optional_text(input.name, "name", 100)?;
     if name.as_deref() == Some("") {
         return Err(shop_error("name 不能为空"));
     }
-    let description = optional_text(&form, "description", 2000)?;
-    let price = model::price(&form)?;
-    let stock_quantity = model::stock(&form)?;
-    let off_sale = off_sale(&form)?;
-    let image = image_input(&form)?;
+    let description = optional_text(input.description, "description", 2000)?;
+    let price = model::price(input.price)?;
+    let stock_quantity = model::stock(input.stock_quantity)?;
+    let off_sale = off_sale(input.status)?;
+    let image = image_input(&form, input.image)?;
     let now = clock::now();
     let app = call.app;
     let product = app
@@ -172,11 +171,11 @@ pub async fn all_products(call: Call) -> Result<Done, Error> {
 /// A page of 10 with `count`, absolute `next` / `previous` links and
 /// `products`; `?q=` searches names and descriptions, `?ordering=` sorts.
 async fn product_list(call: Call, shop_id: Option<i64>) -> Result<Done, Error> {
-    let form = call.input?;
-    let page = model::page_number(&form)?;
-    let ordering_text = form.text("ordering")?;
+    let query: input::ProductQuery = decode(&call.input?)?;
+    let page = model::page_number(query.page)?;
+    let ordering_text = query.ordering;
     let ordering = Ordering::parse(ordering_text.as_deref())?;
-    let q = optional_text(&form, "q", 100)?.filter(|q| !q.is_empty());
+    let q = optional_text(query.q, "q", 100)?.filter(|q| !q.is_empty());
     let filter = ProductFilter {
         shop_id,
         q: q.clone(),
@@ -254,12 +253,12 @@ async fn read_page(
 pub async fn upload(call: Call) -> Result<Done, Error> {
     let form = call.input?;
     seller(&call.app, call.token).await?;
-    let bytes = form
-        .files()
-        .first()
-        .ok_or_else(|| shop_error("请用 multipart/form-data 上传图片文件 file"))?
-        .bytes
-        .clone();
+    let input::ImageUpload { file } = decode(&form)?;
+    let first_file = form.files().first().map(|f| f.bytes.clone());
+    let bytes = match file {
+        Some(Attachment::File(bytes)) => bytes,
+        _ => first_file.ok_or_else(|| shop_error("请用 multipart/form-data 上传图片文件 file"))?,
+    };
     let now = clock::now();
     let id = call
         .app

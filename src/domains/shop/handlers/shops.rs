@@ -16,9 +16,10 @@ pub async fn shops(call: Call) -> Result<Done, Error> {
 pub async fn create_shop(call: Call) -> Result<Done, Error> {
     let form = call.input?;
     let user = seller(&call.app, call.token).await?;
-    let name = required_text(&form, "name", 64)?;
-    let address = optional_text(&form, "address", 200)?.unwrap_or_default();
-    let description = optional_text(&form, "description", 2000)?.unwrap_or_default();
+    let input: input::NewShop = decode(&form)?;
+    let name = required_text(input.name, "name", 64)?;
+    let address = optional_text(input.address, "address", 200)?.unwrap_or_default();
+    let description = optional_text(input.description, "description", 2000)?.unwrap_or_default();
     let now = clock::now_micros();
     let shop = call
         .app
@@ -50,14 +51,15 @@ const CODE_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvw
 pub async fn create_invitation(shop_id: i64, call: Call) -> Result<Done, Error> {
     let form = call.input?;
     let user = seller(&call.app, call.token).await?;
-    let days = match form.int("expires_in_days") {
-        Ok(None) => None,
-        Ok(Some(days)) if (1..=3650).contains(&days) => Some(days),
+    let request: input::InvitationRequest = decode(&form)?;
+    let days = match request.expires_in_days {
+        None => None,
+        Some(days) if (1..=3650).contains(&days) => Some(days),
         _ => return Err(shop_error("expires_in_days 应为 1 到 3650 的天数")),
     };
-    let usage_limit = match form.int("usage_limit") {
-        Ok(None) => 1,
-        Ok(Some(limit)) if (1..=10_000).contains(&limit) => limit,
+    let usage_limit = match request.usage_limit {
+        None => 1,
+        Some(limit) if (1..=10_000).contains(&limit) => limit,
         _ => return Err(shop_error("usage_limit 应为 1 到 10000 的次数")),
     };
     let now = clock::now_micros();
@@ -87,8 +89,8 @@ pub async fn create_invitation(shop_id: i64, call: Call) -> Result<Done, Error> 
 pub async fn join_by_code(call: Call) -> Result<Done, Error> {
     let form = call.input?;
     let user = seller(&call.app, call.token).await?;
-    let code = form
-        .text("invitation_code")?
+    let input::Join { invitation_code } = decode(&form)?;
+    let code = invitation_code
         .map(|c| c.trim().to_string())
         .filter(|c| !c.is_empty())
         .ok_or_else(|| Error::Invitation("缺少参数 invitation_code".into()))?;
