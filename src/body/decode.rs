@@ -283,8 +283,13 @@ impl<'de> de::Deserializer<'de> for Field<'de> {
     type Error = DecodeError;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        let name = self.name;
+        let named = |e| match e {
+            DecodeError::Refused(message) => DecodeError::Field(FieldError::new(name, message)),
+            other => other,
+        };
         if let Some(file) = self.file {
-            return visitor.visit_bytes(&file.bytes);
+            return visitor.visit_bytes(&file.bytes).map_err(named);
         }
         match self.value {
             Value::Null => visitor.visit_unit(),
@@ -298,6 +303,7 @@ impl<'de> de::Deserializer<'de> for Field<'de> {
             Value::Array(_) => self.deserialize_seq(visitor),
             Value::Object(_) => Err(self.wrong("a single value")),
         }
+        .map_err(named)
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {

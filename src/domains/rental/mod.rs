@@ -15,6 +15,7 @@ pub mod counts;
 pub mod demo;
 pub mod envelope;
 pub mod handlers;
+pub mod input;
 pub mod model;
 pub mod routes;
 pub mod store;

@@ -18,78 +18,100 @@ use crate::web::{self, Response};
 /// Every endpoint of rental, declared once: its route, its API-docs text
 /// and its example.
 pub fn table() -> Vec<Route<Call>> {
+    use super::input::*;
     use crate::endpoint::route;
     use envelope::{reply, reply_account as account, reply_login, reply_with_cookie};
     use handlers as h;
     #[rustfmt::skip]
     let table = vec![
         route(Method::POST, "/gethouselist", h::house_list, reply)
-            .doc("Houses to let, 10 a page: seq, district, range_of_floor, range_of_prices, range_of_area, orderby 0-4, house_type 0-4, elevator 0-2 → houses, total", "seq:int? page_size:int? district? range_of_floor:array? range_of_prices:array? range_of_area:array? orderby:int? house_type:int? elevator:int?")
+            .summary("Houses to let, 10 a page: seq, district, range_of_floor, range_of_prices, range_of_area, orderby 0-4, house_type 0-4, elevator 0-2 → houses, total")
+            .input::<ListFilters>()
             .example(r#"{"seq": 1, "orderby": 0, "district": "山东省青岛市崂山区五一街道", "range_of_prices": [0, 10000], "range_of_area": [0, 10000], "range_of_floor": [0, 5], "house_type": 2, "elevator": 1}"#),
         route(Method::POST, "/getrentallist", h::demand_list, reply)
-            .doc("Open demands, 10 a page: seq, district, range_of_floor, orderby 0-2, house_type, elevator → houses, total", "seq:int? page_size:int? district? range_of_floor:array? range_of_prices:array? orderby:int? house_type:int? elevator:int?")
+            .summary("Open demands, 10 a page: seq, district, range_of_floor, orderby 0-2, house_type, elevator → houses, total")
+            .input::<ListFilters>()
             .example(r#"{"seq": 1, "orderby": 0, "district": "山东省青岛市崂山区五一街道", "range_of_floor": [0, 5], "house_type": 2, "elevator": 1}"#),
         route(Method::POST, "/data/user-info", h::user_info, reply)
-            .doc("The logged-in user (no password)", ""),
+            .summary("The logged-in user (no password)"),
         route(Method::POST, "/data/user-published", h::user_published, reply)
-            .doc("The user's houses: house_id, location, rental, state", ""),
+            .summary("The user's houses: house_id, location, rental, state"),
         route(Method::POST, "/data/user-asked", h::user_asked, reply)
-            .doc("The user's demands: id, location, description, rental, state", ""),
+            .summary("The user's demands: id, location, description, rental, state"),
         route(Method::POST, "/query/user-exist", h::user_exist, reply)
-            .doc("Whether a username is taken (username) → exist", "username"),
+            .summary("Whether a username is taken (username) → exist")
+            .input::<Username>(),
         route(Method::POST, "/operation/login", h::login, reply_login)
-            .doc("Log in (username, password) → success; sets the session cookie", "username password")
+            .summary("Log in (username, password) → success; sets the session cookie")
+            .input::<Credentials>()
             .example(r#"{"username": "owner", "password": "owner1234"}"#),
         route(Method::POST, "/operation/logout", h::logout, reply_with_cookie)
-            .doc("End the session", ""),
+            .summary("End the session"),
         route(Method::POST, "/operation/register", h::register, account)
-            .doc("Register (username, password, name, id_type, id_number, phone, city) → success", "username password name id_type id_number phone city"),
+            .summary("Register (username, password, name, id_type, id_number, phone, city) → success")
+            .input::<Registration>(),
         route(Method::POST, "/modify/password", h::modify_password, reply)
-            .doc("Change the password (password); ends the other sessions", "password"),
+            .summary("Change the password (password); ends the other sessions")
+            .input::<Password>(),
         route(Method::POST, "/modify/phone", h::modify_phone, reply)
-            .doc("Change the phone (phone, 11 digits)", "phone"),
+            .summary("Change the phone (phone, 11 digits)")
+            .input::<Phone>(),
         route(Method::POST, "/query/apply-notification", h::apply_notifications, reply)
-            .doc("Requests to rent the user's houses: id, username, location, status", ""),
+            .summary("Requests to rent the user's houses: id, username, location, status"),
         route(Method::POST, "/query/provide-notification", h::provide_notifications, reply)
-            .doc("Houses offered to the user's demands: id, username, location, status", ""),
+            .summary("Houses offered to the user's demands: id, username, location, status"),
         route(Method::POST, "/action/accept-notification", h::accept, reply)
-            .doc("Accept a request addressed to the user (id): makes the deal", "id:int"),
+            .summary("Accept a request addressed to the user (id): makes the deal")
+            .input::<Id>(),
         route(Method::POST, "/action/reject-notification", h::reject, reply)
-            .doc("Reject a request addressed to the user (id)", "id:int"),
+            .summary("Reject a request addressed to the user (id)")
+            .input::<Id>(),
         route(Method::POST, "/data/house-info", h::house_info, reply)
-            .doc("One house (house_id)", "house_id:int"),
+            .summary("One house (house_id)")
+            .input::<HouseId>(),
         route(Method::POST, "/data/rental-info", h::demand_info, reply)
-            .doc("One demand (rental_id)", "rental_id:int"),
+            .summary("One demand (rental_id)")
+            .input::<DemandId>(),
         route(Method::POST, "/data/addhouse", h::add_house, reply)
-            .doc("Publish a house (district, community, unit, type, area, floor, elevator, description, imgs, deposit, pay_method, cost; tag, name)", "district community unit type area:number floor:int elevator:int description imgs:array deposit:number pay_method cost:number tag:array? name?")
+            .summary("Publish a house (district, community, unit, type, area, floor, elevator, description, imgs, deposit, pay_method, cost; tag, name)")
+            .input::<NewHouse>()
             .example(r#"{"district": "北京市海淀区西土城路", "community": "金典小区", "unit": "8单元", "type": "五居", "area": 20, "floor": 8, "elevator": 1, "description": "这房豪华", "imgs": ["a.jpg", "b.jpg"], "deposit": 2000, "pay_method": "月", "cost": 2500}"#),
         route(Method::POST, "/data/addrental", h::add_demand, reply)
-            .doc("Publish a demand (district, community, type, floor, elevator, description, deposit, pay_method, cost; area, tag, name)", "district community type floor:int elevator:int description deposit:number pay_method cost:number area:number? tag:array? name?")
+            .summary("Publish a demand (district, community, type, floor, elevator, description, deposit, pay_method, cost; area, tag, name)")
+            .input::<NewDemand>()
             .example(r#"{"district": "北京市海淀区西土城路", "community": "金典小区", "type": "五居", "floor": 8, "elevator": 1, "description": "这房豪华", "deposit": 2000, "pay_method": "月", "cost": 2500}"#),
         route(Method::POST, "/modify/house", h::modify_house, reply)
-            .doc("Change one's house (house_id plus the addhouse fields)", "house_id:int district community unit type area:number floor:int elevator:int description imgs:array deposit:number pay_method cost:number tag:array? name?"),
+            .summary("Change one's house (house_id plus the addhouse fields)")
+            .input::<HouseChange>(),
         route(Method::POST, "/modify/rental", h::modify_demand, reply)
-            .doc("Change one's demand (rental_id plus the addrental fields)", "rental_id:int district community type floor:int elevator:int description deposit:number pay_method cost:number area:number? tag:array? name?"),
+            .summary("Change one's demand (rental_id plus the addrental fields)")
+            .input::<DemandChange>(),
         route(Method::POST, "/data/deal-details", h::deal_details, reply)
-            .doc("The user's deals (all for 管理员): start_date, end_date (mm/dd/yyyy), location", "start_date? end_date? location?")
+            .summary("The user's deals (all for 管理员): start_date, end_date (mm/dd/yyyy), location")
+            .input::<DealQuery>()
             .example(r#"{"start_date": "1/1/1970", "end_date": "1/7/2019", "location": "北京市"}"#),
         route(Method::POST, "/data/city-statistics", h::city_statistics, reply)
-            .doc("Deals and commission per city", ""),
+            .summary("Deals and commission per city"),
         route(Method::POST, "/operation/apply-house", h::apply_house, reply)
-            .doc("Ask to rent a house (house_id, period, start_date, end_date)", "house_id:int period:int start_date end_date")
+            .summary("Ask to rent a house (house_id, period, start_date, end_date)")
+            .input::<Application>()
             .example(r#"{"house_id": 2, "period": 3, "start_date": "1/1/1970", "end_date": "4/1/2019"}"#),
         route(Method::POST, "/operation/provide-house", h::provide_house, reply)
-            .doc("Offer one's house to a demand (house_id, rental_id)", "house_id:int rental_id:int"),
+            .summary("Offer one's house to a demand (house_id, rental_id)")
+            .input::<Offer>(),
         route(Method::POST, "/data/uploadfile", h::upload, reply)
-            .doc("Upload an image (multipart file) → url", "file:file"),
+            .summary("Upload an image (multipart file) → url")
+            .input::<ImageUpload>(),
         route(Method::POST, "/delete/house", h::delete_house, reply)
-            .doc("Delete one's house (id); not when let", "id:int"),
+            .summary("Delete one's house (id); not when let")
+            .input::<Id>(),
         route(Method::POST, "/delete/demand", h::delete_demand, reply)
-            .doc("Delete one's demand (id)", "id:int"),
+            .summary("Delete one's demand (id)")
+            .input::<Id>(),
         route(Method::GET, "/test", h::test, reply)
-            .doc("Answers state 1", ""),
+            .summary("Answers state 1"),
         route(Method::POST, "/test", h::test, reply)
-            .doc("Answers state 1", ""),
+            .summary("Answers state 1"),
     ];
     table
 }

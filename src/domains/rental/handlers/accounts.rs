@@ -4,16 +4,14 @@ use super::*;
 
 /// POST /operation/register
 pub async fn register(call: Call) -> Result<Keys, Error> {
-    let form = call.input?;
-    let username = model::check_username(&required(&form, "username")?)?;
-    let password = form
-        .text("password")?
-        .ok_or_else(|| failed("缺少参数 password"))?;
-    let name = required(&form, "name")?;
-    let id_type = required(&form, "id_type")?;
-    let id_number = required(&form, "id_number")?;
-    let phone = model::check_phone(&required(&form, "phone")?)?;
-    let city = required(&form, "city")?;
+    let input: input::Registration = decode(&call.input?)?;
+    let username = model::check_username(&required(input.username, "username")?)?;
+    let password = input.password;
+    let name = required(input.name, "name")?;
+    let id_type = required(input.id_type, "id_type")?;
+    let id_number = required(input.id_number, "id_number")?;
+    let phone = model::check_phone(&required(input.phone, "phone")?)?;
+    let city = required(input.city, "city")?;
     for (value, what) in [
         (&name, "name"),
         (&id_type, "id_type"),
@@ -56,11 +54,8 @@ pub async fn register(call: Call) -> Result<Keys, Error> {
 
 /// POST /operation/login
 pub async fn login(call: Call) -> Result<(Keys, String), Error> {
-    let form = call.input?;
-    let username = required(&form, "username")?;
-    let password = form
-        .text("password")?
-        .ok_or_else(|| failed("缺少参数 password"))?;
+    let input::Credentials { username, password } = decode(&call.input?)?;
+    let username = required(username, "username")?;
     let app = call.app;
     let name = username.clone();
     let lookup = app.db.read(move |conn| store::user_by_name(conn, &name));
@@ -92,8 +87,8 @@ pub async fn logout(call: Call) -> Result<(Keys, String), Error> {
 
 /// POST /query/user-exist
 pub async fn user_exist(call: Call) -> Result<Keys, Error> {
-    let form = call.input?;
-    let username = required(&form, "username")?;
+    let input::Username { username } = decode(&call.input?)?;
+    let username = required(username, "username")?;
     let exist = call
         .app
         .db
@@ -114,9 +109,7 @@ pub async fn user_info(call: Call) -> Result<Keys, Error> {
 pub async fn modify_password(call: Call) -> Result<Keys, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
-    let password = form
-        .text("password")?
-        .ok_or_else(|| failed("缺少参数 password"))?;
+    let input::Password { password } = decode(&form)?;
     let app = call.app;
     app.passwords.check_new(&password)?;
     let hash = app.passwords.hash(password).await?;
@@ -135,7 +128,8 @@ pub async fn modify_password(call: Call) -> Result<Keys, Error> {
 pub async fn modify_phone(call: Call) -> Result<Keys, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
-    let phone = model::check_phone(&required(&form, "phone")?)?;
+    let input::Phone { phone } = decode(&form)?;
+    let phone = model::check_phone(&required(phone, "phone")?)?;
     let user_id = caller.id;
     call.app
         .db

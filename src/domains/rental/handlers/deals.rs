@@ -6,13 +6,17 @@ use super::*;
 pub async fn apply_house(call: Call) -> Result<Keys, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
-    let house_id = required_id(&form, "house_id")?;
-    let period = required_id(&form, "period")?;
+    let input::Application {
+        house_id,
+        period,
+        start_date,
+        end_date,
+    } = decode(&form)?;
     if !(1..=120).contains(&period) {
         return Err(failed("租期（period）应为 1 到 120 个月"));
     }
-    let start = model::parse_us_date(&required(&form, "start_date")?, "start_date")?;
-    let end = model::parse_us_date(&required(&form, "end_date")?, "end_date")?;
+    let start = model::parse_us_date(&required(start_date, "start_date")?, "start_date")?;
+    let end = model::parse_us_date(&required(end_date, "end_date")?, "end_date")?;
     if end < start {
         return Err(failed("结束日期不能早于开始日期"));
     }
@@ -29,8 +33,10 @@ pub async fn apply_house(call: Call) -> Result<Keys, Error> {
 pub async fn provide_house(call: Call) -> Result<Keys, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
-    let house_id = required_id(&form, "house_id")?;
-    let demand_id = required_id(&form, "rental_id")?;
+    let input::Offer {
+        house_id,
+        rental_id: demand_id,
+    } = decode(&form)?;
     let (owner, now) = (caller.id, clock::now());
     let id = call
         .app
@@ -66,7 +72,7 @@ pub async fn provide_notifications(call: Call) -> Result<Keys, Error> {
 pub async fn accept(call: Call) -> Result<Keys, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
-    let id = required_id(&form, "id")?;
+    let input::Id { id } = decode(&form)?;
     let app = call.app;
     let (user, rate, now) = (
         caller.id,
@@ -84,7 +90,7 @@ pub async fn accept(call: Call) -> Result<Keys, Error> {
 pub async fn reject(call: Call) -> Result<Keys, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
-    let id = required_id(&form, "id")?;
+    let input::Id { id } = decode(&form)?;
     let (user, now) = (caller.id, clock::now());
     call.app
         .db
@@ -97,17 +103,18 @@ pub async fn reject(call: Call) -> Result<Keys, Error> {
 pub async fn deal_details(call: Call) -> Result<Keys, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
-    let from = form
-        .text("start_date")?
+    let query: input::DealQuery = decode(&form)?;
+    let from = query
+        .start_date
         .map(|d| model::parse_us_date(&d, "start_date"))
         .transpose()?;
-    let to = form
-        .text("end_date")?
+    let to = query
+        .end_date
         .map(|d| model::parse_us_date(&d, "end_date"))
         .transpose()?
         .map(|day| day + 24 * 3600);
-    let location = form
-        .text("location")?
+    let location = query
+        .location
         .map(|l| l.trim().to_string())
         .filter(|l| !l.is_empty());
     let data = call

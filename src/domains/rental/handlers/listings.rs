@@ -5,9 +5,14 @@ use super::*;
 /// A page of open listings and the total: remembered until the table
 /// changes, else from the in-memory copy of the houses, else counted.
 async fn list(call: Call, table: Table) -> Result<Keys, Error> {
-    let form = call.input?;
+    let filters = decode_with(&call.input?, |wrong| {
+        wrong
+            .field
+            .starts_with("range_of_")
+            .then(|| model::bad_range(&wrong.field))
+    })?;
     let orderings = if table == Table::Houses { 4 } else { 2 };
-    let query = ListQuery::from_form(&form, orderings)?;
+    let query = ListQuery::from_filters(filters, orderings)?;
     let (app, base_url, counts) = (call.app, call.base_url, call.counts);
     let filter = query.filter_key();
     let totals = counts.totals(table);
@@ -64,9 +69,12 @@ pub async fn demand_list(call: Call) -> Result<Keys, Error> {
     list(call, Table::Demands).await
 }
 
-async fn info(call: Call, table: Table, id_field: &str) -> Result<Keys, Error> {
+async fn info(call: Call, table: Table) -> Result<Keys, Error> {
     let form = call.input?;
-    let id = required_id(&form, id_field)?;
+    let id = match table {
+        Table::Houses => decode::<input::HouseId>(&form)?.house_id,
+        Table::Demands => decode::<input::DemandId>(&form)?.rental_id,
+    };
     let stored = call
         .app
         .db
@@ -84,26 +92,52 @@ async fn info(call: Call, table: Table, id_field: &str) -> Result<Keys, Error> {
 
 /// POST /data/house-info
 pub async fn house_info(call: Call) -> Result<Keys, Error> {
-    info(call, Table::Houses, "house_id").await
+    info(call, Table::Houses).await
 }
 
 /// POST /data/rental-info
 pub async fn demand_info(call: Call) -> Result<Keys, Error> {
-    info(call, Table::Demands, "rental_id").await
+    info(call, Table::Demands).await
 }
 
-/// Adds (`id_field` None) or replaces a listing of the caller's.
-async fn save(call: Call, table: Table, id_field: Option<&str>) -> Result<Keys, Error> {
+/// What the input of a listing is, by table and by whether it adds one.
+#[derive(Clone, Copy)]
+enum Save {
+    Add,
+    Change,
+}
+
+/// A listing's field of the wrong form: its own message where it has one.
+fn wrong_listing_field(wrong: &FieldError) -> Option<Error> {
+    match wrong.field.as_str() {
+        "elevator" => Some(model::bad_elevator()),
+        "tag" | "imgs" => Some(model::bad_list(&wrong.field)),
+        _ => None,
+    }
+}
+
+/// Adds or replaces (the id the input names) a listing of the caller's.
+async fn save(call: Call, table: Table, save: Save) -> Result<Keys, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
-    let id = id_field
-        .map(|field| required_id(&form, field))
-        .transpose()?;
+    let w = wrong_listing_field;
+    let (id, text) = match (table, save) {
+        (Table::Houses, Save::Add) => (None, decode_with::<input::NewHouse>(&form, w)?.text()),
+        (Table::Houses, Save::Change) => {
+            let (id, text) = decode_with::<input::HouseChange>(&form, w)?.text();
+            (Some(id), text)
+        }
+        (Table::Demands, Save::Add) => (None, decode_with::<input::NewDemand>(&form, w)?.split().0),
+        (Table::Demands, Save::Change) => {
+            let (text, id) = decode_with::<input::DemandChange>(&form, w)?.split();
+            (Some(id), text)
+        }
+    };
     let kind = match table {
         Table::Houses => ListingKind::House,
         Table::Demands => ListingKind::Demand,
     };
-    let listing = model::listing(&form, kind)?;
+    let listing = model::listing(text, kind)?;
     let (owner, now) = (caller.id, clock::now());
     let app = call.app;
     let id = app
@@ -121,28 +155,28 @@ async fn save(call: Call, table: Table, id_field: Option<&str>) -> Result<Keys, 
 
 /// POST /data/addhouse
 pub async fn add_house(call: Call) -> Result<Keys, Error> {
-    save(call, Table::Houses, None).await
+    save(call, Table::Houses, Save::Add).await
 }
 
 /// POST /data/addrental
 pub async fn add_demand(call: Call) -> Result<Keys, Error> {
-    save(call, Table::Demands, None).await
+    save(call, Table::Demands, Save::Add).await
 }
 
 /// POST /modify/house
 pub async fn modify_house(call: Call) -> Result<Keys, Error> {
-    save(call, Table::Houses, Some("house_id")).await
+    save(call, Table::Houses, Save::Change).await
 }
 
 /// POST /modify/rental
 pub async fn modify_demand(call: Call) -> Result<Keys, Error> {
-    save(call, Table::Demands, Some("rental_id")).await
+    save(call, Table::Demands, Save::Change).await
 }
 
 async fn delete(call: Call, table: Table) -> Result<Keys, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
-    let id = required_id(&form, "id")?;
+    let input::Id { id } = decode(&form)?;
     let owner = caller.id;
     let app = call.app;
     app.db
@@ -187,14 +221,12 @@ pub async fn user_asked(call: Call) -> Result<Keys, Error> {
 pub async fn upload(call: Call) -> Result<Keys, Error> {
     let form = call.input?;
     logged_in(&call.app, call.token).await?;
-    let file = form
-        .files()
-        .iter()
-        .find(|f| f.field == "file")
-        .or_else(|| form.files().first())
-        .ok_or_else(|| failed("请用 multipart/form-data 上传字段 file"))?
-        .bytes
-        .clone();
+    let input::ImageUpload { file } = decode(&form)?;
+    let first_file = form.files().first().map(|f| f.bytes.clone());
+    let file = match file {
+        Some(Attachment::File(bytes)) => bytes,
+        _ => first_file.ok_or_else(|| failed("请用 multipart/form-data 上传字段 file"))?,
+    };
     let now = clock::now();
     let id = call
         .app

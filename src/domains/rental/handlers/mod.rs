@@ -5,15 +5,17 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::counts::HouseCounts;
 use super::envelope::{Error, Keys, failed, keys};
+use super::input;
 use super::model::{self, ListQuery, ListingKind, RequestKind, User};
 use super::store::{self, NewUser, Table};
 use super::{COOKIE, DOMAIN, SESSIONS};
 use crate::app::{Refused, SharedApp};
-use crate::body::{BodyError, Form};
+use crate::body::{Attachment, BodyError, DecodeError, FieldError, Form};
 use crate::{clock, session};
 
 /// One request's input, as the routes hand it over.
@@ -38,16 +40,31 @@ async fn logged_in(app: &SharedApp, token: Option<String>) -> Result<Caller, Err
         .ok_or(Error::LoginRequired)
 }
 
-fn required(form: &Form, name: &str) -> Result<String, Error> {
-    form.text(name)?
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| failed(format!("缺少参数 {name}")))
+/// A required text, trimmed; blank is "缺少参数 `name`".
+fn required(text: String, name: &str) -> Result<String, Error> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(failed(format!("缺少参数 {name}")));
+    }
+    Ok(text.to_string())
 }
 
-fn required_id(form: &Form, name: &str) -> Result<i64, Error> {
-    form.int(name)?
-        .ok_or_else(|| failed(format!("缺少参数 {name}")))
+/// The request's typed input: a field left out is "缺少参数 `name`".
+fn decode<T: DeserializeOwned>(form: &Form) -> Result<T, Error> {
+    decode_with(form, |_| None)
+}
+
+/// [`decode`], with `wrong` naming the message of a value of the wrong
+/// form where the field has its own.
+fn decode_with<T: DeserializeOwned>(
+    form: &Form,
+    wrong: impl Fn(&FieldError) -> Option<Error>,
+) -> Result<T, Error> {
+    form.decode().map_err(|e| match e {
+        DecodeError::Missing(name) => failed(format!("缺少参数 {name}")),
+        DecodeError::Field(e) => wrong(&e).unwrap_or_else(|| e.into()),
+        other => other.or_missing(|| failed("缺少参数")),
+    })
 }
 
 mod accounts;

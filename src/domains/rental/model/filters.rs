@@ -1,53 +1,48 @@
 //! List filters.
 
 use super::*;
+
+/// What a range filter of the wrong form answers.
+pub fn bad_range(name: &str) -> Error {
+    failed(format!("{name} 应为 [最小, 最大]，如 [0, 5000]"))
+}
+
 /// An inclusive `[min, max]` range, in the unit `scale` (1 for floors, 100
-/// for money and area): a JSON array, repeated fields, or `"min,max"`.
-pub fn range(form: &Form, name: &str, scale: i64) -> Result<(Option<i64>, Option<i64>), Error> {
-    let bad = || failed(format!("{name} 应为 [最小, 最大]，如 [0, 5000]"));
-    let bound = |v: &Value| -> Result<Option<i64>, Error> {
-        let text = match v {
-            Value::Null => return Ok(None),
-            Value::Number(n) => n.to_string(),
-            Value::String(s) if s.trim().is_empty() => return Ok(None),
-            Value::String(s) => s.trim().to_string(),
-            _ => return Err(bad()),
+/// for money and area); no bounds when not sent.
+pub fn range(
+    bounds: Option<Bounds>,
+    name: &str,
+    scale: i64,
+) -> Result<(Option<i64>, Option<i64>), Error> {
+    let bound = |text: &Option<String>| -> Result<Option<i64>, Error> {
+        let text = match text.as_deref().map(str::trim) {
+            None | Some("") => return Ok(None),
+            Some(text) => text,
         };
         let value = if scale == 100 {
-            crate::body::parse_cents(&text)
+            crate::body::parse_cents(text)
         } else {
             text.parse::<i64>().ok()
         };
-        value.map(Some).ok_or_else(bad)
+        value.map(Some).ok_or_else(|| bad_range(name))
     };
-    let bounds: Vec<Value> = match form.get(name) {
-        None | Some(Value::Null) => return Ok((None, None)),
-        Some(Value::Array(values)) => values.clone(),
-        Some(Value::String(s)) if s.trim().is_empty() => return Ok((None, None)),
-        Some(Value::String(s)) => s
-            .trim()
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .split(',')
-            .map(|part| Value::String(part.to_string()))
-            .collect(),
-        Some(_) => return Err(bad()),
+    let bounds = bounds.unwrap_or_default().0;
+    let (low, high) = match &bounds[..] {
+        [] => return Ok((None, None)),
+        [low, high] => (bound(low)?, bound(high)?),
+        _ => return Err(bad_range(name)),
     };
-    let [low, high] = &bounds[..] else {
-        return Err(bad());
-    };
-    let (low, high) = (bound(low)?, bound(high)?);
     if let (Some(l), Some(h)) = (low, high)
         && l > h
     {
-        return Err(bad());
+        return Err(bad_range(name));
     }
     Ok((low, high))
 }
 
 /// A whole number from `0` to `max` (`0` when not sent).
-pub fn choice(form: &Form, name: &str, max: i64) -> Result<i64, Error> {
-    match form.int(name)? {
+pub fn choice(value: Option<i64>, name: &str, max: i64) -> Result<i64, Error> {
+    match value {
         None => Ok(0),
         Some(v) if (0..=max).contains(&v) => Ok(v),
         Some(_) => Err(failed(format!("{name} 应为 0 到 {max} 之间的整数"))),
@@ -70,17 +65,17 @@ pub struct ListQuery {
 
 impl ListQuery {
     /// Reads the filters; `orderings` is 4 for houses, 2 for demands.
-    pub fn from_form(form: &Form, orderings: i64) -> Result<ListQuery, Error> {
-        let seq = form.int("seq")?.unwrap_or(0);
+    pub fn from_filters(filters: ListFilters, orderings: i64) -> Result<ListQuery, Error> {
+        let seq = filters.seq.unwrap_or(0);
         if !(0..=1_000_000).contains(&seq) {
             return Err(failed("seq 是从 0 开始的页码"));
         }
-        let page_size = form.int("page_size")?.unwrap_or(PAGE_SIZE);
+        let page_size = filters.page_size.unwrap_or(PAGE_SIZE);
         if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
             return Err(failed(format!("page_size 应在 1 到 {MAX_PAGE_SIZE} 之间")));
         }
-        let district = form
-            .text("district")?
+        let district = filters
+            .district
             .map(|d| d.trim().to_string())
             .filter(|d| !d.is_empty());
         if district.as_ref().is_some_and(|d| d.chars().count() > 100) {
@@ -88,12 +83,12 @@ impl ListQuery {
         }
         Ok(ListQuery {
             district,
-            floor: range(form, "range_of_floor", 1)?,
-            price: range(form, "range_of_prices", 100)?,
-            area: range(form, "range_of_area", 100)?,
-            house_type: choice(form, "house_type", 4)?,
-            elevator: choice(form, "elevator", 2)?,
-            orderby: choice(form, "orderby", orderings)?,
+            floor: range(filters.range_of_floor, "range_of_floor", 1)?,
+            price: range(filters.range_of_prices, "range_of_prices", 100)?,
+            area: range(filters.range_of_area, "range_of_area", 100)?,
+            house_type: choice(filters.house_type, "house_type", 4)?,
+            elevator: choice(filters.elevator, "elevator", 2)?,
+            orderby: choice(filters.orderby, "orderby", orderings)?,
             seq,
             page_size,
         })

@@ -69,8 +69,14 @@ impl Listing {
     }
 }
 
-fn text(form: &Form, name: &str, what: &str, max: usize, required: bool) -> Result<String, Error> {
-    let value = form.text(name)?.unwrap_or_default();
+fn text(
+    value: Option<String>,
+    name: &str,
+    what: &str,
+    max: usize,
+    required: bool,
+) -> Result<String, Error> {
+    let value = value.unwrap_or_default();
     let value = value.trim();
     if required && value.is_empty() {
         return Err(failed(format!("{what}（{name}）不能为空")));
@@ -82,56 +88,46 @@ fn text(form: &Form, name: &str, what: &str, max: usize, required: bool) -> Resu
 }
 
 /// An amount with at most two decimals, from 0 to `max` (in hundredths).
-fn amount(form: &Form, name: &str, what: &str, max: i64, required: bool) -> Result<i64, Error> {
-    match form.cents(name)? {
-        Some(v) if v <= max => Ok(v),
+fn amount(
+    value: Option<Cents>,
+    name: &str,
+    what: &str,
+    max: i64,
+    required: bool,
+) -> Result<i64, Error> {
+    match value {
+        Some(Cents(v)) if v <= max => Ok(v),
         Some(_) => Err(failed(format!("{what}（{name}）太大"))),
         None if required => Err(failed(format!("{what}（{name}）不能为空"))),
         None => Ok(0),
     }
 }
 
-/// `elevator`: 1/0, true/false, 有/没有.
-fn elevator(form: &Form) -> Result<bool, Error> {
-    match form.get("elevator") {
-        Some(Value::Bool(b)) => Ok(*b),
-        Some(Value::String(s)) if s.trim() == "有" => Ok(true),
-        Some(Value::String(s)) if s.trim() == "没有" || s.trim() == "无" => Ok(false),
-        _ => match form.int("elevator")? {
-            Some(1) => Ok(true),
-            Some(0) => Ok(false),
-            _ => Err(failed("是否有电梯（elevator）应为 1（有）或 0（没有）")),
-        },
-    }
+/// What an `elevator` of the wrong form (or none) answers.
+pub fn bad_elevator() -> Error {
+    failed("是否有电梯（elevator）应为 1（有）或 0（没有）")
 }
 
-/// A list of short texts: a JSON array, repeated form fields, or one text
-/// joined by `separator`.
+/// What a list field of the wrong form answers.
+pub fn bad_list(name: &str) -> Error {
+    failed(format!("{name} 应为文本数组"))
+}
+
+/// A list of short texts, each item split at `separator` if there is one.
 fn list(
-    form: &Form,
+    items: Option<Vec<String>>,
     name: &str,
     separator: Option<char>,
     max_items: usize,
     max_len: usize,
 ) -> Result<Vec<String>, Error> {
-    let items: Vec<String> = match form.get(name) {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(values)) => values
-            .iter()
-            .map(|v| match v {
-                Value::String(s) => Ok(s.clone()),
-                Value::Number(n) => Ok(n.to_string()),
-                _ => Err(failed(format!("{name} 应为文本数组"))),
-            })
-            .collect::<Result<_, _>>()?,
-        Some(Value::String(s)) => match separator {
-            Some(sep) => s.split(sep).map(str::to_string).collect(),
-            None => vec![s.clone()],
-        },
-        Some(_) => return Err(failed(format!("{name} 应为文本数组"))),
-    };
     let items: Vec<String> = items
-        .into_iter()
+        .unwrap_or_default()
+        .iter()
+        .flat_map(|item| match separator {
+            Some(sep) => item.split(sep).collect::<Vec<_>>(),
+            None => vec![item.as_str()],
+        })
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .collect();
@@ -151,32 +147,32 @@ pub enum ListingKind {
 }
 
 /// The fields of `addhouse` / `modify/house` (or the demand variants).
-pub fn listing(form: &Form, kind: ListingKind) -> Result<Listing, Error> {
+pub fn listing(input: ListingText, kind: ListingKind) -> Result<Listing, Error> {
     let house = kind == ListingKind::House;
-    let district = text(form, "district", "地区", 100, true)?;
-    let community = text(form, "community", "小区名", 64, true)?;
+    let district = text(input.district, "district", "地区", 100, true)?;
+    let community = text(input.community, "community", "小区名", 64, true)?;
     let unit = if house {
-        text(form, "unit", "具体楼门号", 32, true)?
+        text(input.unit, "unit", "具体楼门号", 32, true)?
     } else {
         String::new()
     };
-    let kind_text = text(form, "type", "房屋类型", 16, true)?;
-    let area = amount(form, "area", "房屋面积", 10_000_000, house)?;
-    let floor = form
-        .int("floor")?
+    let kind_text = text(input.kind, "type", "房屋类型", 16, true)?;
+    let area = amount(input.area, "area", "房屋面积", 10_000_000, house)?;
+    let floor = input
+        .floor
         .ok_or_else(|| failed("房屋楼层（floor）不能为空"))?;
     if !(-10..=300).contains(&floor) {
         return Err(failed("房屋楼层（floor）应在 -10 到 300 之间"));
     }
-    let pay_method = text(form, "pay_method", "支付方式", 4, true)?;
+    let pay_method = text(input.pay_method, "pay_method", "支付方式", 4, true)?;
     if !["月", "季", "年"].contains(&pay_method.as_str()) {
         return Err(failed("支付方式（pay_method）应为 月、季 或 年"));
     }
-    let cost = amount(form, "cost", "租金", 1_000_000_000, true)?;
+    let cost = amount(input.cost, "cost", "租金", 1_000_000_000, true)?;
     if cost == 0 {
         return Err(failed("租金（cost）应大于 0"));
     }
-    let name = text(form, "name", "名称", 64, false)?;
+    let name = text(input.name, "name", "名称", 64, false)?;
     let name = if name.is_empty() {
         format!("{community}{kind_text}")
     } else {
@@ -184,15 +180,15 @@ pub fn listing(form: &Form, kind: ListingKind) -> Result<Listing, Error> {
     };
     Ok(Listing {
         name,
-        elevator: elevator(form)?,
-        description: text(form, "description", "房屋描述", 2000, false)?,
+        elevator: input.elevator.ok_or_else(bad_elevator)?.0,
+        description: text(input.description, "description", "房屋描述", 2000, false)?,
         imgs: if house {
-            list(form, "imgs", None, 20, 500)?
+            list(input.imgs, "imgs", None, 20, 500)?
         } else {
             Vec::new()
         },
-        tags: list(form, "tag", Some('_'), 10, 16)?,
-        deposit: amount(form, "deposit", "押金", 1_000_000_000, true)?,
+        tags: list(input.tag, "tag", Some('_'), 10, 16)?,
+        deposit: amount(input.deposit, "deposit", "押金", 1_000_000_000, true)?,
         district,
         community,
         unit,

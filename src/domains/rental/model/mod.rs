@@ -8,7 +8,8 @@ use time::macros::format_description;
 use time::{Date, Month};
 
 use super::envelope::{Error, failed};
-use crate::body::Form;
+use super::input::{Bounds, ListFilters, ListingText};
+use crate::body::Cents;
 use crate::money;
 
 /// Houses in one page unless `page_size` says otherwise (at most 100).
