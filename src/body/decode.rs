@@ -150,6 +150,40 @@ impl<'de> de::Deserialize<'de> for Attachment {
     }
 }
 
+/// A text field of a partial update: `None` when not sent (or `null`),
+/// else the text as sent, `""` included (which clears the field). Read it
+/// with `#[serde(default)]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Patch(pub Option<String>);
+
+impl<'de> de::Deserialize<'de> for Patch {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Text;
+        impl Visitor<'_> for Text {
+            type Value = Patch;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Patch, E> {
+                Ok(Patch(Some(text.to_string())))
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Patch, E> {
+                Ok(Patch(Some(n.to_string())))
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Patch, E> {
+                Ok(Patch(Some(n.to_string())))
+            }
+            fn visit_f64<E: de::Error>(self, n: f64) -> Result<Patch, E> {
+                Ok(Patch(Some(n.to_string())))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Patch, E> {
+                Ok(Patch(None))
+            }
+        }
+        deserializer.deserialize_any(Text)
+    }
+}
+
 struct Fields<'a>(&'a Form);
 
 impl<'de> de::Deserializer<'de> for Fields<'de> {
@@ -213,6 +247,21 @@ impl<'de> de::MapAccess<'de> for FieldsAccess<'de> {
     }
 }
 
+/// A visitor's refusal, named after the field `name`; serde's "invalid
+/// type: …, expected X" reads as "`name` must be X".
+fn refused_as(name: &str, error: DecodeError) -> DecodeError {
+    match error {
+        DecodeError::Refused(message) => {
+            let expected = match message.split_once(", expected ") {
+                Some((_, expected)) if message.starts_with("invalid type") => expected.to_string(),
+                _ => message,
+            };
+            DecodeError::Field(FieldError::new(name, expected))
+        }
+        other => other,
+    }
+}
+
 /// One field's value (of the body or query, or a file part), deserialized
 /// as the input struct asks.
 struct Field<'a> {
@@ -233,12 +282,7 @@ impl Field<'_> {
     /// A visitor's refusal (a bad amount, a number out of range), named
     /// after this field.
     fn named(&self) -> impl FnOnce(DecodeError) -> DecodeError + '_ {
-        move |e| match e {
-            DecodeError::Refused(message) => {
-                DecodeError::Field(FieldError::new(self.name, message))
-            }
-            other => other,
-        }
+        move |e| refused_as(self.name, e)
     }
 
     fn missing(&self) -> DecodeError {
@@ -284,10 +328,7 @@ impl<'de> de::Deserializer<'de> for Field<'de> {
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
         let name = self.name;
-        let named = |e| match e {
-            DecodeError::Refused(message) => DecodeError::Field(FieldError::new(name, message)),
-            other => other,
-        };
+        let named = |e| refused_as(name, e);
         if let Some(file) = self.file {
             return visitor.visit_bytes(&file.bytes).map_err(named);
         }
@@ -374,6 +415,11 @@ impl<'de> de::Deserializer<'de> for Field<'de> {
         )))
     }
 
+    /// A field the input does not name is left alone, whatever it holds.
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
+        visitor.visit_unit()
+    }
+
     /// A file part's bytes, or a value's text (an [`Attachment`]).
     fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DecodeError> {
         match self.file {
@@ -397,7 +443,7 @@ impl<'de> de::Deserializer<'de> for Field<'de> {
     serde::forward_to_deserialize_any! {
         bool i8 i16 i128 u8 u16 u128 f32 char
         unit unit_struct tuple
-        tuple_struct map struct enum identifier ignored_any
+        tuple_struct map struct enum identifier
     }
 }
 
@@ -434,10 +480,11 @@ mod tests {
 
     #[test]
     fn numbers_and_text_come_either_way() {
-        let input: Input =
-            form(r#"{"name": 510, "count": " 7 ", "amount": "4.5", "tags": "a", "extra": 1}"#)
-                .decode()
-                .unwrap();
+        let input: Input = form(
+            r#"{"name": 510, "count": " 7 ", "amount": "4.5", "tags": "a", "extra": {"a": 1}}"#,
+        )
+        .decode()
+        .unwrap();
         assert_eq!(
             input,
             Input {
@@ -494,6 +541,29 @@ mod tests {
         }
         let checkbox: Checkbox = form("{}").decode().unwrap();
         assert_eq!(checkbox.on, Flag(false));
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Edit {
+        #[serde(default)]
+        note: Patch,
+    }
+
+    #[test]
+    fn a_patch_tells_empty_from_not_sent() {
+        let cases = [
+            ("{}", None),
+            (r#"{"note": null}"#, None),
+            (r#"{"note": ""}"#, Some("")),
+            (r#"{"note": 12}"#, Some("12")),
+            (r#"{"note": "x"}"#, Some("x")),
+        ];
+        for (body, note) in cases {
+            let edit: Edit = form(body).decode().unwrap();
+            assert_eq!(edit.note.0.as_deref(), note, "{body}");
+        }
+        let error = form(r#"{"note": true}"#).decode::<Edit>().unwrap_err();
+        assert_eq!(error.to_string(), "note must be a string");
     }
 
     #[derive(Debug, Deserialize)]

@@ -5,14 +5,16 @@
 
 use std::net::IpAddr;
 
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::envelope::{Error, Keys, bad, forbidden, keys, not_found};
-use super::model::{self, User, required, required_id};
+use super::input;
+use super::model::{self, User, required};
 use super::store::{self, Profile};
 use super::{DOMAIN, SESSIONS};
 use crate::app::{Refused, SharedApp};
-use crate::body::{BodyError, Form};
+use crate::body::{BodyError, DecodeError, Form, Patch};
 use crate::{clock, session};
 
 /// One request's input, as the routes hand it over.
@@ -58,28 +60,42 @@ pub async fn authenticate(call: Call) -> Result<Authed, Error> {
     })
 }
 
-/// A contact field from the form when sent, else `current`; checked.
+/// The request's typed input: a field left out is "缺少参数 `name`", money
+/// of the wrong form its own message.
+pub fn decode<T: DeserializeOwned>(form: &Form) -> Result<T, Error> {
+    form.decode().map_err(|e| match e {
+        DecodeError::Missing(name) => bad(format!("缺少参数 {name}")),
+        DecodeError::Field(e) => match input::wrong_value(&e.field) {
+            Some(message) => bad(message),
+            None => e.into(),
+        },
+        other => other.or_missing(|| bad("缺少参数")),
+    })
+}
+
+/// A contact field as sent, else `current`; checked.
 fn profile_field(
-    form: &Form,
+    sent: Patch,
     name: &str,
     current: &str,
     check: fn(&str) -> Result<(), Error>,
 ) -> Result<String, Error> {
-    let value = model::optional_text(form, name, 100)?.unwrap_or_else(|| current.to_string());
+    let value = model::optional_text(sent.0, name, 100)?.unwrap_or_else(|| current.to_string());
     check(&value)?;
     Ok(value)
 }
 
-fn profile_from(form: &Form, current: &Profile) -> Result<Profile, Error> {
+/// The contact fields sent, the others as in `current`.
+fn profile_from([telephone, email, sex]: [Patch; 3], current: &Profile) -> Result<Profile, Error> {
     Ok(Profile {
         telephone: profile_field(
-            form,
+            telephone,
             "telephone",
             &current.telephone,
             model::check_telephone,
         )?,
-        email: profile_field(form, "email", &current.email, model::check_email)?,
-        sex: profile_field(form, "sex", &current.sex, |sex| {
+        email: profile_field(email, "email", &current.email, model::check_email)?,
+        sex: profile_field(sex, "sex", &current.sex, |sex| {
             if sex.chars().count() > 16 {
                 Err(bad("sex 不能超过 16 个字符"))
             } else {
@@ -90,11 +106,15 @@ fn profile_from(form: &Form, current: &Profile) -> Result<Profile, Error> {
 }
 
 /// `password` and `pwdagain`, matching and within the password rules.
-fn new_password(app: &SharedApp, form: &Form) -> Result<String, Error> {
-    let password = form
-        .text("password")?
+fn new_password(
+    app: &SharedApp,
+    password: Option<String>,
+    again: Option<String>,
+) -> Result<String, Error> {
+    let password = password
+        .filter(|p| !p.is_empty())
         .ok_or_else(|| bad("缺少参数 password"))?;
-    let again = form.text("pwdagain")?.unwrap_or_default();
+    let again = again.unwrap_or_default();
     if password != again {
         return Err(bad("两次密码不一致"));
     }
@@ -106,11 +126,12 @@ fn new_password(app: &SharedApp, form: &Form) -> Result<String, Error> {
 
 /// POST user_manage/register/: a new account, logged in (`token`).
 pub async fn register(call: Call) -> Result<Keys, Error> {
-    let form = call.input?;
-    let username = model::check_username(&required(&form, "username")?)?;
+    let input: input::Registration = decode(&call.input?)?;
+    let username = model::check_username(&required(input.username, "username")?)?;
     let app = call.app;
-    let password = new_password(&app, &form)?;
-    let profile = profile_from(&form, &Profile::default())?;
+    let password = new_password(&app, Some(input.password), input.pwdagain)?;
+    let sent = [input.telephone, input.email, input.sex];
+    let profile = profile_from(sent, &Profile::default())?;
     let lookup = username.clone();
     if app
         .db
@@ -134,11 +155,8 @@ pub async fn register(call: Call) -> Result<Keys, Error> {
 
 /// POST user_manage/login/: a new session (`token`); 429 while throttled.
 pub async fn login(call: Call) -> Result<Keys, Error> {
-    let form = call.input?;
-    let username = required(&form, "username")?;
-    let password = form
-        .text("password")?
-        .ok_or_else(|| bad("缺少参数 password"))?;
+    let input::Credentials { username, password } = decode(&call.input?)?;
+    let username = required(username, "username")?;
     let app = call.app;
     let name = username.clone();
     let lookup = app.db.read(move |conn| store::user_by_name(conn, &name));
@@ -189,12 +207,13 @@ pub async fn update_user_info(call: Call) -> Result<Keys, Error> {
         user,
         token,
     } = authenticate(call).await?;
-    if let Some(id) = form.int("id")?
+    let input: input::AccountChange = decode(&form)?;
+    if let Some(id) = input.id
         && id != user.id
     {
         return Err(forbidden("只能修改自己的信息"));
     }
-    let username = match form.text("username")? {
+    let username = match input.username {
         Some(name) => model::check_username(name.trim())?,
         None => user.username.clone(),
     };
@@ -203,10 +222,13 @@ pub async fn update_user_info(call: Call) -> Result<Keys, Error> {
         email: user.email.clone(),
         sex: user.sex.clone(),
     };
-    let profile = profile_from(&form, &current)?;
-    let hash = match form.get("password") {
-        Some(_) => Some(app.passwords.hash(new_password(&app, &form)?).await?),
-        None => None,
+    let profile = profile_from([input.telephone, input.email, input.sex], &current)?;
+    let hash = match input.password {
+        Patch(Some(password)) => {
+            let password = new_password(&app, Some(password), input.pwdagain)?;
+            Some(app.passwords.hash(password).await?)
+        }
+        Patch(None) => None,
     };
     let (user_id, keep) = (user.id, session::hash(&token));
     let updated = app
@@ -231,7 +253,7 @@ pub async fn messages(call: Call) -> Result<Value, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
-    let state = form.int("state")?;
+    let input::MessageFilter { state } = decode(&form)?;
     if state.is_some_and(|s| !(0..=2).contains(&s)) {
         return Err(bad("state 应为 0（未读）、1（星标）或 2（已读）"));
     }
@@ -247,17 +269,18 @@ pub async fn send_message(call: Call) -> Result<Keys, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
-    let receiver = required(&form, "receive_id")?;
-    let title = model::optional_text(&form, "title", 100)?
+    let input::NewMessage {
+        receive_id,
+        title,
+        text,
+    } = decode(&form)?;
+    let receiver = required(receive_id, "receive_id")?;
+    let title = model::optional_text(Some(title), "title", 100)?
         .filter(|t| !t.is_empty())
         .ok_or_else(|| bad("缺少参数 title"))?;
-    let text = match form.text("text")? {
-        Some(text) if text.chars().count() > 2000 => {
-            return Err(bad("text 不能超过 2000 个字符"));
-        }
-        Some(text) => text,
-        None => return Err(bad("缺少参数 text")),
-    };
+    if text.chars().count() > 2000 {
+        return Err(bad("text 不能超过 2000 个字符"));
+    }
     let now = clock::now();
     let message = app
         .db
@@ -277,7 +300,7 @@ pub async fn delete_message(call: Call) -> Result<Keys, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
-    let id = required_id(&form, "id")?;
+    let input::Id { id } = decode(&form)?;
     app.db
         .write(move |tx| store::delete_message(tx, user.id, id))
         .await?;
@@ -289,8 +312,7 @@ pub async fn set_message_state(call: Call) -> Result<Keys, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
-    let id = required_id(&form, "id")?;
-    let state = required_id(&form, "state")?;
+    let input::MessageState { id, state } = decode(&form)?;
     if !(0..=2).contains(&state) {
         return Err(bad("state 应为 0（未读）、1（星标）或 2（已读）"));
     }
@@ -326,7 +348,8 @@ pub async fn create_family(call: Call) -> Result<Keys, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
-    let name = required(&form, "family_name")?;
+    let input::NewFamily { family_name } = decode(&form)?;
+    let name = required(family_name, "family_name")?;
     if name.chars().count() > 32 || name.chars().any(char::is_control) {
         return Err(bad("family_name 应为 1 到 32 个字符"));
     }
@@ -354,7 +377,7 @@ pub async fn hand_over(call: Call) -> Result<Keys, Error> {
             "你还没有加入家庭"
         }));
     }
-    let target = required_id(&form, "user_id")?;
+    let input::Member { user_id: target } = decode(&form)?;
     if target == user.id {
         return Err(bad("不能转让给自己"));
     }
@@ -375,7 +398,7 @@ pub async fn apply(call: Call) -> Result<Keys, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
-    let family_id = required_id(&form, "family_id")?;
+    let input::FamilyId { family_id } = decode(&form)?;
     let now = clock::now();
     app.db
         .write(move |tx| store::apply(tx, user.id, family_id, now))
@@ -426,13 +449,17 @@ pub async fn decide(call: Call) -> Result<Keys, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
-    if let Some(parent_id) = form.int("parent_id")?
+    let input::Decision {
+        user_id: applicant,
+        is_agree,
+        parent_id,
+    } = decode(&form)?;
+    if let Some(parent_id) = parent_id
         && parent_id != user.id
     {
         return Err(forbidden("parent_id 必须是你自己"));
     }
-    let applicant = required_id(&form, "user_id")?;
-    let agree = match required_id(&form, "is_agree")? {
+    let agree = match is_agree {
         0 => true,
         1 => false,
         _ => return Err(bad("is_agree 应为 0（同意）或 1（不同意）")),

@@ -6,18 +6,19 @@
 use serde_json::Value;
 
 use super::envelope::{Error, Keys, bad, forbidden, keys, not_found};
-use super::handlers::{Authed, Call, authenticate};
+use super::handlers::{Authed, Call, authenticate, decode};
+use super::input;
 use super::model::{
     self, BillKind, Period, User, deposit_type, loan_direction, optional_text, positive_money,
-    required_id, time_field,
+    time_field,
 };
 use super::store::{self, BillFields, DepositFields, Ledger, LoanFields, Scope};
-use crate::body::Form;
+use crate::body::{Cents, Patch};
 use crate::clock;
 
 /// `?scope=self` (the default) or `family` (parents only).
-pub fn scope_of(form: &Form, user: &User) -> Result<Scope, Error> {
-    match form.text("scope")?.as_deref().map(str::trim) {
+pub fn scope_of(scope: Option<String>, user: &User) -> Result<Scope, Error> {
+    match scope.as_deref().map(str::trim) {
         None | Some("self") => Ok(Scope::User(user.id)),
         Some("family") => match user.family_id {
             Some(family_id) if user.is_parent() => Ok(Scope::Family(family_id)),
@@ -27,23 +28,29 @@ pub fn scope_of(form: &Form, user: &User) -> Result<Scope, Error> {
     }
 }
 
-fn required_money(form: &Form) -> Result<i64, Error> {
-    positive_money(form, "money")?.ok_or_else(|| bad("缺少参数 money"))
+fn required_money(money: Cents) -> Result<i64, Error> {
+    positive_money(Some(money), "money")?.ok_or_else(|| bad("缺少参数 money"))
 }
 
-/// A required short text: present, not blank, at most `max` characters.
-fn required_text(form: &Form, name: &str, max: usize) -> Result<String, Error> {
-    optional_text(form, name, max)?
+/// A required short text: not blank, at most `max` characters.
+fn required_text(text: String, name: &str, max: usize) -> Result<String, Error> {
+    optional_text(Some(text), name, max)?
         .filter(|t| !t.is_empty())
         .ok_or_else(|| bad(format!("缺少参数 {name}")))
 }
 
 /// A short text the update may change; sent blank is refused.
-fn changed_text(form: &Form, name: &str, max: usize) -> Result<Option<String>, Error> {
-    match optional_text(form, name, max)? {
+fn changed_text(sent: Patch, name: &str, max: usize) -> Result<Option<String>, Error> {
+    match optional_text(sent.0, name, max)? {
         Some(text) if text.is_empty() => Err(bad(format!("{name} 不能为空"))),
         other => Ok(other),
     }
+}
+
+/// Whose records a list or report reads, and when.
+pub fn query(form: &crate::body::Form, user: &User) -> Result<(Scope, Period), Error> {
+    let input::RecordQuery { scope, start, end } = decode(form)?;
+    Ok((scope_of(scope, user)?, Period::read(start, end)?))
 }
 
 fn list<T>(items: &[T], to_json: fn(&T) -> Value) -> Value {
@@ -57,8 +64,7 @@ pub async fn bills(call: Call, kind: BillKind) -> Result<Value, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
-    let scope = scope_of(&form, &user)?;
-    let period = Period::from_form(&form)?;
+    let (scope, period) = query(&form, &user)?;
     let bills = app
         .db
         .read(move |conn| store::bills(conn, scope, kind, period))
@@ -72,11 +78,12 @@ pub async fn add_bill(call: Call, kind: BillKind) -> Result<Keys, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
+    let input: input::NewBill = decode(&form)?;
     let now = clock::now();
     let fields = BillFields {
-        money: required_money(&form)?,
-        remarks: optional_text(&form, "remarks", 200)?.unwrap_or_default(),
-        time: time_field(&form, "time")?.unwrap_or(now),
+        money: required_money(input.money)?,
+        remarks: optional_text(input.remarks, "remarks", 200)?.unwrap_or_default(),
+        time: time_field(input.time, "time")?.unwrap_or(now),
     };
     let bill = app
         .db
@@ -93,10 +100,11 @@ pub async fn update_bill(call: Call, kind: BillKind) -> Result<Keys, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
-    let id = required_id(&form, "id")?;
-    let money = positive_money(&form, "money")?;
-    let remarks = optional_text(&form, "remarks", 200)?;
-    let time = time_field(&form, "time")?;
+    let input: input::BillChange = decode(&form)?;
+    let id = input.id;
+    let money = positive_money(input.money, "money")?;
+    let remarks = optional_text(input.remarks.0, "remarks", 200)?;
+    let time = time_field(input.time, "time")?;
     let bill = app
         .db
         .write(move |tx| {
@@ -123,7 +131,7 @@ async fn delete(call: Call, ledger: Ledger, kind: Option<BillKind>) -> Result<Ke
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
-    let id = required_id(&form, "id")?;
+    let input::Id { id } = decode(&form)?;
     app.db
         .write(move |tx| store::delete_record(tx, ledger, kind, user.id, id))
         .await?;
@@ -133,11 +141,10 @@ async fn delete(call: Call, ledger: Ledger, kind: Option<BillKind>) -> Result<Ke
 // ---- deposits
 
 /// A yearly rate in percent (`1.75`), 0 to 100, as hundredths.
-fn rate(form: &Form) -> Result<Option<i64>, Error> {
-    match form.cents("rate") {
-        Ok(Some(rate)) if rate > 100 * 100 => Err(bad("rate 应为 0 到 100 之间的年利率（百分比）")),
-        Ok(rate) => Ok(rate),
-        Err(_) => Err(bad("rate 应为 0 到 100 之间的年利率（百分比）")),
+fn rate(rate: Option<Cents>) -> Result<Option<i64>, Error> {
+    match rate {
+        Some(Cents(rate)) if rate > 100 * 100 => Err(bad(input::RATE)),
+        rate => Ok(rate.map(|r| r.0)),
     }
 }
 
@@ -157,8 +164,7 @@ pub async fn deposits(call: Call) -> Result<Value, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
-    let scope = scope_of(&form, &user)?;
-    let period = Period::from_form(&form)?;
+    let (scope, period) = query(&form, &user)?;
     let deposits = app
         .db
         .read(move |conn| store::deposits(conn, scope, period))
@@ -172,14 +178,15 @@ pub async fn add_deposit(call: Call) -> Result<Keys, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
+    let input: input::NewDeposit = decode(&form)?;
     let now = clock::now();
     let fields = DepositFields {
-        bank: required_text(&form, "bank", 50)?,
-        kind: deposit_type(&model::required(&form, "type")?)?,
-        money: required_money(&form)?,
-        rate: rate(&form)?.unwrap_or(0),
-        start_time: time_field(&form, "start_time")?.unwrap_or(now),
-        end_time: time_field(&form, "end_time")?,
+        bank: required_text(input.bank, "bank", 50)?,
+        kind: deposit_type(&model::required(input.kind, "type")?)?,
+        money: required_money(input.money)?,
+        rate: rate(input.rate)?.unwrap_or(0),
+        start_time: time_field(input.start_time, "start_time")?.unwrap_or(now),
+        end_time: time_field(input.end_time, "end_time")?,
     };
     check_deposit(&fields)?;
     let deposit = app
@@ -197,13 +204,14 @@ pub async fn update_deposit(call: Call) -> Result<Keys, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
-    let id = required_id(&form, "id")?;
-    let bank = changed_text(&form, "bank", 50)?;
-    let kind = form.text("type")?.map(|t| deposit_type(&t)).transpose()?;
-    let money = positive_money(&form, "money")?;
-    let rate = rate(&form)?;
-    let start_time = time_field(&form, "start_time")?;
-    let end_time = time_field(&form, "end_time")?;
+    let input: input::DepositChange = decode(&form)?;
+    let id = input.id;
+    let bank = changed_text(input.bank, "bank", 50)?;
+    let kind = input.kind.map(|t| deposit_type(&t)).transpose()?;
+    let money = positive_money(input.money, "money")?;
+    let rate = rate(input.rate)?;
+    let start_time = time_field(input.start_time, "start_time")?;
+    let end_time = time_field(input.end_time, "end_time")?;
     let deposit = app
         .db
         .write(move |tx| {
@@ -248,8 +256,7 @@ pub async fn loans(call: Call) -> Result<Value, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
-    let scope = scope_of(&form, &user)?;
-    let period = Period::from_form(&form)?;
+    let (scope, period) = query(&form, &user)?;
     let loans = app
         .db
         .read(move |conn| store::loans(conn, scope, period))
@@ -263,13 +270,14 @@ pub async fn add_loan(call: Call) -> Result<Keys, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
+    let input: input::NewLoan = decode(&form)?;
     let now = clock::now();
     let fields = LoanFields {
-        direction: loan_direction(&model::required(&form, "direction")?)?,
-        counterparty: required_text(&form, "counterparty", 50)?,
-        money: required_money(&form)?,
-        time: time_field(&form, "time")?.unwrap_or(now),
-        due_time: time_field(&form, "due_time")?,
+        direction: loan_direction(&model::required(input.direction, "direction")?)?,
+        counterparty: required_text(input.counterparty, "counterparty", 50)?,
+        money: required_money(input.money)?,
+        time: time_field(input.time, "time")?.unwrap_or(now),
+        due_time: time_field(input.due_time, "due_time")?,
     };
     check_loan(&fields)?;
     let loan = app
@@ -288,15 +296,13 @@ pub async fn update_loan(call: Call) -> Result<Keys, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
-    let id = required_id(&form, "id")?;
-    let direction = form
-        .text("direction")?
-        .map(|d| loan_direction(&d))
-        .transpose()?;
-    let counterparty = changed_text(&form, "counterparty", 50)?;
-    let money = positive_money(&form, "money")?;
-    let time = time_field(&form, "time")?;
-    let due_time = time_field(&form, "due_time")?;
+    let input: input::LoanChange = decode(&form)?;
+    let id = input.id;
+    let direction = input.direction.map(|d| loan_direction(&d)).transpose()?;
+    let counterparty = changed_text(input.counterparty, "counterparty", 50)?;
+    let money = positive_money(input.money, "money")?;
+    let time = time_field(input.time, "time")?;
+    let due_time = time_field(input.due_time, "due_time")?;
     let loan = app
         .db
         .write(move |tx| {
@@ -331,9 +337,9 @@ pub async fn repay(call: Call) -> Result<Keys, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
-    let id = required_id(&form, "id")?;
-    let money = required_money(&form)?;
-    let time = time_field(&form, "time")?.unwrap_or_else(clock::now);
+    let input::Repayment { id, money, time } = decode(&form)?;
+    let money = required_money(money)?;
+    let time = time_field(time, "time")?.unwrap_or_else(clock::now);
     let loan = app
         .db
         .write(move |tx| {
@@ -350,7 +356,7 @@ pub async fn repayments(call: Call) -> Result<Value, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
-    let id = required_id(&form, "id")?;
+    let input::Id { id } = decode(&form)?;
     let found = app
         .db
         .read(move |conn| {

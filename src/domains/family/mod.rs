@@ -14,6 +14,7 @@ use crate::session::Policy;
 pub mod demo;
 pub mod envelope;
 pub mod handlers;
+pub mod input;
 pub mod ledger;
 pub mod model;
 pub mod report;

@@ -9,8 +9,7 @@ use serde_json::{Value, json};
 
 use super::envelope::{Error, Keys, keys};
 use super::handlers::{Authed, Call, authenticate};
-use super::ledger::scope_of;
-use super::model::Period;
+use super::ledger::query;
 use super::store::{self, Scope, Sums};
 use crate::money;
 use crate::web::escape_html;
@@ -41,8 +40,7 @@ async fn build(call: Call) -> Result<Report, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
-    let scope = scope_of(&form, &user)?;
-    let period = Period::from_form(&form)?;
+    let (scope, period) = query(&form, &user)?;
     let data = app
         .db
         .read(move |conn| store::report(conn, scope, period))

@@ -2,28 +2,23 @@
 
 use super::*;
 
-/// A required text field, trimmed.
-pub fn required(form: &Form, name: &str) -> Result<String, Error> {
-    form.text(name)?
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| bad(format!("缺少参数 {name}")))
-}
-
-/// A required id.
-pub fn required_id(form: &Form, name: &str) -> Result<i64, Error> {
-    form.int(name)?
-        .ok_or_else(|| bad(format!("缺少参数 {name}")))
-}
-
-/// Optional text of at most `max` characters, trimmed.
-pub fn optional_text(form: &Form, name: &str, max: usize) -> Result<Option<String>, Error> {
-    match form.get(name) {
-        // Sent empty means "clear it" for optional text.
-        Some(Value::String(s)) if s.trim().is_empty() => return Ok(Some(String::new())),
-        _ => {}
+/// A required text, trimmed; blank is "缺少参数 `name`".
+pub fn required(text: String, name: &str) -> Result<String, Error> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(bad(format!("缺少参数 {name}")));
     }
-    let Some(text) = form.text(name)? else {
+    Ok(text.to_string())
+}
+
+/// Optional text of at most `max` characters, trimmed (sent blank, it is
+/// `""`: "clear it").
+pub fn optional_text(
+    text: Option<String>,
+    name: &str,
+    max: usize,
+) -> Result<Option<String>, Error> {
+    let Some(text) = text else {
         return Ok(None);
     };
     let text = text.trim().to_string();
@@ -79,18 +74,17 @@ pub fn check_email(email: &str) -> Result<(), Error> {
 pub const MAX_MONEY: i64 = 100_000_000 * 100;
 
 /// A positive amount of money (yuan, two decimals) as cents.
-pub fn positive_money(form: &Form, name: &str) -> Result<Option<i64>, Error> {
-    match form.cents(name) {
-        Ok(Some(0)) => Err(bad(format!("{name} 应大于 0"))),
-        Ok(Some(cents)) if cents > MAX_MONEY => Err(bad(format!("{name} 不能超过 1 亿"))),
-        Ok(other) => Ok(other),
-        Err(_) => Err(bad(format!("{name} 应为大于 0 的金额，最多两位小数"))),
+pub fn positive_money(money: Option<Cents>, name: &str) -> Result<Option<i64>, Error> {
+    match money {
+        Some(Cents(0)) => Err(bad(format!("{name} 应大于 0"))),
+        Some(Cents(cents)) if cents > MAX_MONEY => Err(bad(format!("{name} 不能超过 1 亿"))),
+        other => Ok(other.map(|c| c.0)),
     }
 }
 
 /// A time field: `None` when absent, refused when unreadable.
-pub fn time_field(form: &Form, name: &str) -> Result<Option<i64>, Error> {
-    match form.text(name)? {
+pub fn time_field(text: Option<String>, name: &str) -> Result<Option<i64>, Error> {
+    match text {
         None => Ok(None),
         Some(text) => parse_time(&text)
             .map(Some)

@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
 use super::envelope::{Error, bad};
-use crate::body::Form;
+use crate::body::Cents;
 use crate::money;
 
 /// `role`: not in a family.

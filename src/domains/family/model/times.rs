@@ -97,17 +97,18 @@ pub struct Period {
 }
 
 impl Period {
-    pub fn from_form(form: &Form) -> Result<Period, Error> {
-        let read = |name: &str| -> Result<Option<(i64, bool)>, Error> {
-            match form.text(name)? {
+    /// `start` and `end` as sent; a date alone as `end` takes in its day.
+    pub fn read(start: Option<String>, end: Option<String>) -> Result<Period, Error> {
+        let read = |text: Option<String>, name: &str| -> Result<Option<(i64, bool)>, Error> {
+            match text {
                 None => Ok(None),
                 Some(text) => parse_time(&text)
                     .map(|t| Some((t, !text.trim().contains([' ', 'T']))))
                     .ok_or_else(|| bad(format!("{name} 应为日期，如 2019-12-01"))),
             }
         };
-        let start = read("start")?.map(|(t, _)| t);
-        let end = read("end")?.map(|(t, whole_day)| if whole_day { end_of_day(t) } else { t });
+        let start = read(start, "start")?.map(|(t, _)| t);
+        let end = read(end, "end")?.map(|(t, whole_day)| if whole_day { end_of_day(t) } else { t });
         if let (Some(s), Some(e)) = (start, end)
             && s > e
         {
