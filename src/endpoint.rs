@@ -28,14 +28,10 @@ pub struct Endpoint {
     /// trailing slash is optional in requests.
     pub path: &'static str,
     pub summary: &'static str,
-    /// The input, for `/openapi.json`: names separated by spaces, each
-    /// with an optional `:type` (`int`, `number`, `bool`, `array`, `file`;
-    /// text when left out) and a `?` when optional. Query parameters for
-    /// GET, body fields otherwise.
-    pub fields: &'static str,
     /// An example request body, as JSON text.
     pub example: Option<&'static str>,
-    /// The typed input's schema (replaces `fields`).
+    /// The schema of the typed input the handler decodes: query
+    /// parameters for GET, body fields otherwise. `None` takes nothing.
     pub input: Option<SchemaFn>,
     /// The schema of `data` in a success (a typed output).
     pub output: Option<SchemaFn>,
@@ -67,7 +63,6 @@ impl Endpoint {
             method,
             path,
             summary,
-            fields: "",
             example: None,
             input: None,
             output: None,
@@ -90,13 +85,6 @@ pub struct Route<C> {
 }
 
 impl<C> Route<C> {
-    /// Sets the summary and input fields shown in the API docs.
-    pub fn doc(mut self, summary: &'static str, fields: &'static str) -> Self {
-        self.endpoint.summary = summary;
-        self.endpoint.fields = fields;
-        self
-    }
-
     /// Sets the summary shown in the API docs and on the landing page.
     pub fn summary(mut self, summary: &'static str) -> Self {
         self.endpoint.summary = summary;
@@ -135,7 +123,6 @@ fn new_route<C>(method: Method, path: &'static str, prepare: Arc<Prepare<C>>) ->
             method: method_name(&method),
             path,
             summary: "",
-            fields: "",
             example: None,
             input: None,
             output: None,

@@ -64,14 +64,21 @@
 //!
 //! 1. Write the SQL in the domain's `store`, taking `&Connection` for a
 //!    read or `&Transaction` for a write.
-//! 2. Declare its input as a struct (`#[derive(Deserialize, ToSchema)]`,
-//!    required fields plain, optional ones `Option`, money as
-//!    [`body::Cents`]) and its output as a struct
+//! 2. Declare its input as a struct in the domain's `input.rs`
+//!    (`#[derive(Deserialize, ToSchema)]`, required fields plain, optional
+//!    ones `Option`, money as [`body::Cents`], a checkbox as [`body::Flag`],
+//!    a file part as [`body::Attachment`], text an update may clear as
+//!    [`body::Patch`]) and its output as a struct
 //!    (`#[derive(Serialize, ToSchema)]`) in the domain's exact shape.
 //!    [`body::Form::decode`] reads the input as leniently as the seeds'
 //!    clients send it: numbers as text, `""` as absent, a wrong value
-//!    named by its field; a field left out is [`body::DecodeError::Missing`],
-//!    which the handler answers with the endpoint's own message.
+//!    named by its field, fields it does not name ignored; a field left out
+//!    is [`body::DecodeError::Missing`], which the domain's `decode`
+//!    answers with its own message. Decode after the session check, so a
+//!    caller without a session hears that first. Where the seed's message
+//!    for a missing text names it in words (`学号或邮箱不能为空`), keep the
+//!    field `Option` with `#[schema(required)]` and check it in the
+//!    handler.
 //! 3. Write the handler in `handlers`: `async fn name(call: Call) ->
 //!    Result<Output, Error>` (path parameters come first: `(id: i64, call)`).
 //! 4. Add one line to the table in `routes.rs`, e.g.
@@ -83,12 +90,9 @@
 //! 5. Test it over HTTP in `tests/<domain>.rs`, and note any decision the
 //!    seed leaves open in the domain's `API.md`.
 //!
-//! Parking is written this way, inputs and outputs. Labs and shop have
-//! typed outputs but still read their fields one by one from
-//! [`body::Form`] and describe their input with a field list
-//! (`.doc(summary, "name price:number image:file?")`); rental and family
-//! have neither yet, so their answers are documented by the envelope
-//! alone. They move to typed inputs and outputs the same way.
+//! Every domain's inputs are written this way. Parking, labs and shop
+//! have typed outputs too; rental and family answer in their envelopes
+//! without a declared `data` schema yet.
 //!
 //! # Adding a domain
 //!

@@ -1,5 +1,6 @@
 //! `/openapi.json`, generated from each domain's endpoint table (paths,
-//! methods, summaries and input fields), so the document cannot drift from
+//! methods, summaries, and the schemas of the typed inputs and outputs
+//! the handlers decode and answer), so the document cannot drift from
 //! the routes: a test asks the server for every operation it lists and
 //! checks each table entry is listed. Each domain describes its envelope,
 //! status codes and ways of logging in in its [`ApiDocs`].
@@ -15,38 +16,12 @@ use crate::domains::{ALL, ApiDocs, Descriptor};
 use crate::endpoint::{Components, Endpoint};
 use crate::web::Response;
 
-/// One input field parsed from an endpoint's `fields`.
-struct Field<'a> {
-    name: &'a str,
-    kind: &'a str,
-    required: bool,
-}
-
-fn fields(spec: &str) -> Vec<Field<'_>> {
-    spec.split_whitespace()
-        .map(|word| {
-            let (word, required) = match word.strip_suffix('?') {
-                Some(w) => (w, false),
-                None => (word, true),
-            };
-            let (name, kind) = word.split_once(':').unwrap_or((word, "string"));
-            Field {
-                name,
-                kind,
-                required,
-            }
-        })
-        .collect()
-}
-
-fn schema_of(kind: &str) -> Value {
-    match kind {
-        "int" => json!({"type": "integer"}),
-        "number" => json!({"type": "number"}),
-        "bool" => json!({"type": "boolean"}),
-        "array" => json!({"type": "array", "items": {}}),
-        "file" => json!({"type": "string", "format": "binary"}),
-        _ => json!({"type": "string"}),
+/// The schema of a path parameter: text for names, else a whole number.
+fn path_parameter(name: &str) -> Value {
+    if name == "username" {
+        json!({"type": "string"})
+    } else {
+        json!({"type": "integer"})
     }
 }
 
@@ -57,27 +32,17 @@ fn parse(text: &str) -> Value {
     })
 }
 
-/// An endpoint's input as one object schema: its typed input's, else the
-/// one its field list describes (empty when it takes nothing).
+/// An endpoint's input as one object schema: its typed input's, or an
+/// empty object when it takes nothing.
 fn input_schema(endpoint: &Endpoint, components: &mut Components) -> Value {
-    if let Some(input) = endpoint.input {
-        let mut schema = input(components);
-        lower_to_3_0(&mut schema);
-        return schema;
-    }
-    let mut properties = Map::new();
-    let mut required = Vec::new();
-    for field in fields(endpoint.fields) {
-        properties.insert(field.name.to_string(), schema_of(field.kind));
-        if field.required {
-            required.push(json!(field.name));
+    match endpoint.input {
+        Some(input) => {
+            let mut schema = input(components);
+            lower_to_3_0(&mut schema);
+            schema
         }
+        None => json!({"type": "object", "properties": {}}),
     }
-    let mut schema = json!({"type": "object", "properties": properties});
-    if !required.is_empty() {
-        schema["required"] = Value::Array(required);
-    }
-    schema
 }
 
 fn operation(
@@ -90,10 +55,8 @@ fn operation(
     let mut parameters = Vec::new();
     for segment in endpoint.path.split('/') {
         if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            let kind = if name == "username" { "string" } else { "int" };
-            parameters.push(
-                json!({"name": name, "in": "path", "required": true, "schema": schema_of(kind)}),
-            );
+            parameters.push(json!({"name": name, "in": "path", "required": true,
+                                   "schema": path_parameter(name)}));
         }
     }
     let schema = input_schema(endpoint, components);
@@ -128,8 +91,7 @@ fn operation(
         let example = endpoint
             .example
             .and_then(|body| serde_json::from_str::<Value>(body).ok());
-        let files = properties.values().any(|field| field["format"] == "binary")
-            || fields(endpoint.fields).iter().any(|f| f.kind == "file");
+        let files = properties.values().any(|field| field["format"] == "binary");
         let content = if files {
             json!({"multipart/form-data": {"schema": schema}})
         } else if let Some(example) = example {
@@ -388,21 +350,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn field_specs_give_names_types_and_optionality() {
-        let parsed = fields("username amount:number tag:array? image:file?");
-        let shape: Vec<(&str, &str, bool)> = parsed
-            .iter()
-            .map(|f| (f.name, f.kind, f.required))
-            .collect();
-        assert_eq!(
-            shape,
-            [
-                ("username", "string", true),
-                ("amount", "number", true),
-                ("tag", "array", false),
-                ("image", "file", false)
-            ]
-        );
+    fn typed_inputs_are_objects_and_files_go_as_multipart() {
+        for domain in ALL {
+            for endpoint in (domain.endpoints)() {
+                let schema = input_schema(&endpoint, &mut Components::new());
+                assert_eq!(
+                    schema["type"], "object",
+                    "{} {}",
+                    endpoint.method, endpoint.path
+                );
+                assert!(schema["properties"].is_object());
+            }
+        }
+        let document = document(ALL);
+        let add = &document["paths"]["/shop/shop/{id}/product/add"]["post"]["requestBody"];
+        let image = &add["content"]["multipart/form-data"]["schema"]["properties"]["image"];
+        assert_eq!(image["format"], "binary", "{add}");
+        let login = &document["paths"]["/labs/user/login"]["post"]["requestBody"];
+        let schema = &login["content"]["application/json"]["schema"];
+        assert_eq!(schema["required"], json!(["sid", "password"]), "{login}");
     }
 
     #[test]
