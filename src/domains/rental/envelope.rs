@@ -3,7 +3,8 @@
 //! `success`. HTTP 200 for every API outcome (routing failures are real
 //! 404/405; a server fault is HTTP 500).
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::{Value, json};
 use warp::http::{HeaderValue, StatusCode, header};
 
 use crate::body::{BodyError, FieldError};
@@ -50,28 +51,45 @@ pub fn failed(message: impl Into<String>) -> Error {
     Error::Failed(message.into())
 }
 
-/// The documented keys of a success, placed after `state`.
-pub type Keys = Map<String, Value>;
-
-/// Keys from a `json!` object literal.
-pub fn keys(value: Value) -> Keys {
-    match value {
-        Value::Object(map) => map,
-        _ => Keys::new(),
-    }
+/// A success: `state` 1 (and `success` for login and register), then the
+/// answer's own keys.
+#[derive(Serialize)]
+struct Success<'a, T> {
+    state: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    success: Option<bool>,
+    #[serde(flatten)]
+    keys: &'a T,
 }
 
-fn render(result: Result<Keys, Error>, account: bool) -> Response {
+/// The 200 answer's schema for an endpoint whose keys are `data`: a
+/// success (state 1 and those keys) or a failure (state 0, `error_msg`),
+/// both HTTP 200.
+pub fn typed_success(data: Value) -> Value {
+    json!({"anyOf": [
+        {"allOf": [
+            {"type": "object", "required": ["state"], "properties": {
+                "state": {"type": "integer", "enum": [1]},
+                "success": {"type": "boolean"}}},
+            data
+        ]},
+        {"type": "object", "required": ["state", "error_msg"], "properties": {
+            "state": {"type": "integer", "enum": [0]},
+            "success": {"type": "boolean"},
+            "error_msg": {"type": "string"}}}
+    ]})
+}
+
+fn render<T: Serialize>(result: Result<T, Error>, account: bool) -> Response {
     match result {
-        Ok(keys) => {
-            let mut body = Keys::new();
-            body.insert("state".into(), json!(1));
-            if account {
-                body.insert("success".into(), json!(true));
-            }
-            body.extend(keys);
-            web::json(StatusCode::OK, &body)
-        }
+        Ok(keys) => web::json(
+            StatusCode::OK,
+            &Success {
+                state: 1,
+                success: account.then_some(true),
+                keys: &keys,
+            },
+        ),
         Err(error) => {
             let http = if let Error::Internal(e) = &error {
                 tracing::error!("rental: {e}");
@@ -90,26 +108,26 @@ fn render(result: Result<Keys, Error>, account: bool) -> Response {
 }
 
 /// Renders a handler's result.
-pub fn reply(result: Result<Keys, Error>) -> Response {
+pub fn reply<T: Serialize>(result: Result<T, Error>) -> Response {
     render(result, false)
 }
 
 /// Renders login and register, which also carry `success`.
-pub fn reply_account(result: Result<Keys, Error>) -> Response {
+pub fn reply_account<T: Serialize>(result: Result<T, Error>) -> Response {
     render(result, true)
 }
 
 /// Renders login: `success` plus the session cookie.
-pub fn reply_login(result: Result<(Keys, String), Error>) -> Response {
+pub fn reply_login<T: Serialize>(result: Result<(T, String), Error>) -> Response {
     render_with_cookie(result, true)
 }
 
 /// Renders an answer that also sets or clears the session cookie (logout).
-pub fn reply_with_cookie(result: Result<(Keys, String), Error>) -> Response {
+pub fn reply_with_cookie<T: Serialize>(result: Result<(T, String), Error>) -> Response {
     render_with_cookie(result, false)
 }
 
-fn render_with_cookie(result: Result<(Keys, String), Error>, account: bool) -> Response {
+fn render_with_cookie<T: Serialize>(result: Result<(T, String), Error>, account: bool) -> Response {
     match result {
         Ok((keys, cookie)) => {
             let mut response = render(Ok(keys), account);
@@ -118,7 +136,7 @@ fn render_with_cookie(result: Result<(Keys, String), Error>, account: bool) -> R
             }
             response
         }
-        Err(error) => render(Err(error), account),
+        Err(error) => render::<T>(Err(error), account),
     }
 }
 

@@ -38,7 +38,7 @@ pub const DESCRIPTOR: Descriptor = Descriptor {
         )],
         bearer: true,
         login: "POST /rental/operation/login with username and password (demo: owner / owner1234). The session is the onebox_rental cookie. state 1 success, 0 failure with error_msg.",
-        typed_success: None,
+        typed_success: Some(envelope::typed_success),
         binary_answers: &[],
     },
     notes: include_str!("API.md"),

@@ -3,7 +3,7 @@
 use super::*;
 
 /// POST /operation/register
-pub async fn register(call: Call) -> Result<Keys, Error> {
+pub async fn register(call: Call) -> Result<Done, Error> {
     let input: input::Registration = decode(&call.input?)?;
     let username = model::check_username(&required(input.username, "username")?)?;
     let password = input.password;
@@ -49,11 +49,11 @@ pub async fn register(call: Call) -> Result<Keys, Error> {
             store::insert_user(tx, &user, &hash, now)
         })
         .await?;
-    Ok(Keys::new())
+    Ok(Done {})
 }
 
 /// POST /operation/login
-pub async fn login(call: Call) -> Result<(Keys, String), Error> {
+pub async fn login(call: Call) -> Result<(model::Token, String), Error> {
     let input::Credentials { username, password } = decode(&call.input?)?;
     let username = required(username, "username")?;
     let app = call.app;
@@ -72,21 +72,19 @@ pub async fn login(call: Call) -> Result<(Keys, String), Error> {
     let cookie = session::set_cookie(COOKIE, &token, Some(SESSIONS.max_age_secs));
     // The token also in the answer, for pages whose browser refuses the
     // cookie: it works as `Authorization: Bearer`.
-    let mut keys = Keys::new();
-    keys.insert("token".into(), Value::String(token));
-    Ok((keys, cookie))
+    Ok((model::Token { token }, cookie))
 }
 
 /// POST /operation/logout (not in the seed): ends the session and clears
 /// the cookie.
-pub async fn logout(call: Call) -> Result<(Keys, String), Error> {
+pub async fn logout(call: Call) -> Result<(Done, String), Error> {
     call.input?;
     session::end_presented(&call.app.db, call.token).await?;
-    Ok((Keys::new(), session::clear_cookie(COOKIE)))
+    Ok((Done {}, session::clear_cookie(COOKIE)))
 }
 
 /// POST /query/user-exist
-pub async fn user_exist(call: Call) -> Result<Keys, Error> {
+pub async fn user_exist(call: Call) -> Result<model::Exist, Error> {
     let input::Username { username } = decode(&call.input?)?;
     let username = required(username, "username")?;
     let exist = call
@@ -95,18 +93,18 @@ pub async fn user_exist(call: Call) -> Result<Keys, Error> {
         .read(move |conn| store::user_by_name(conn, &username))
         .await?
         .is_some();
-    Ok(keys(json!({ "exist": exist })))
+    Ok(model::Exist { exist })
 }
 
 /// POST /data/user-info
-pub async fn user_info(call: Call) -> Result<Keys, Error> {
+pub async fn user_info(call: Call) -> Result<model::UserInfo, Error> {
     call.input?;
     let caller = logged_in(&call.app, call.token).await?;
-    Ok(keys(caller.info()))
+    Ok(caller.info())
 }
 
 /// POST /modify/password: ends the account's other sessions.
-pub async fn modify_password(call: Call) -> Result<Keys, Error> {
+pub async fn modify_password(call: Call) -> Result<Done, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let input::Password { password } = decode(&form)?;
@@ -121,11 +119,11 @@ pub async fn modify_password(call: Call) -> Result<Keys, Error> {
             Ok::<_, Error>(())
         })
         .await?;
-    Ok(Keys::new())
+    Ok(Done {})
 }
 
 /// POST /modify/phone
-pub async fn modify_phone(call: Call) -> Result<Keys, Error> {
+pub async fn modify_phone(call: Call) -> Result<Done, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let input::Phone { phone } = decode(&form)?;
@@ -135,5 +133,5 @@ pub async fn modify_phone(call: Call) -> Result<Keys, Error> {
         .db
         .write(move |tx| store::set_phone(tx, user_id, &phone))
         .await?;
-    Ok(Keys::new())
+    Ok(Done {})
 }

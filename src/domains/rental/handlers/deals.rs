@@ -3,7 +3,7 @@
 use super::*;
 
 /// POST /operation/apply-house/
-pub async fn apply_house(call: Call) -> Result<Keys, Error> {
+pub async fn apply_house(call: Call) -> Result<model::NewId, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let input::Application {
@@ -26,11 +26,11 @@ pub async fn apply_house(call: Call) -> Result<Keys, Error> {
         .db
         .write(move |tx| store::apply(tx, tenant, house_id, period, start, end, now))
         .await?;
-    Ok(keys(json!({ "id": id })))
+    Ok(model::NewId { id })
 }
 
 /// POST /operation/provide-house/ (not in the seed): offer a house to a demand.
-pub async fn provide_house(call: Call) -> Result<Keys, Error> {
+pub async fn provide_house(call: Call) -> Result<model::NewId, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let input::Offer {
@@ -43,33 +43,49 @@ pub async fn provide_house(call: Call) -> Result<Keys, Error> {
         .db
         .write(move |tx| store::provide(tx, owner, house_id, demand_id, now))
         .await?;
-    Ok(keys(json!({ "id": id })))
+    Ok(model::NewId { id })
 }
 
-async fn notifications(call: Call, kind: RequestKind) -> Result<Keys, Error> {
+async fn notifications(call: Call, kind: RequestKind) -> Result<Vec<store::Notification>, Error> {
     call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let user = caller.id;
-    let data = call
-        .app
+    call.app
         .db
         .read(move |conn| store::notifications(conn, kind, user))
-        .await?;
-    Ok(keys(json!({ "data": data })))
+        .await
 }
 
 /// POST /query/apply-notification
-pub async fn apply_notifications(call: Call) -> Result<Keys, Error> {
-    notifications(call, RequestKind::Apply).await
+pub async fn apply_notifications(call: Call) -> Result<model::Applications, Error> {
+    let data = notifications(call, RequestKind::Apply).await?;
+    let data = data
+        .into_iter()
+        .map(|n| model::ApplicationView {
+            head: n.head,
+            period: n.period,
+            start_date: n.start_date.map(model::us_date),
+            end_date: n.end_date.map(model::us_date),
+        })
+        .collect();
+    Ok(model::Applications { data })
 }
 
 /// POST /query/provide-notification
-pub async fn provide_notifications(call: Call) -> Result<Keys, Error> {
-    notifications(call, RequestKind::Provide).await
+pub async fn provide_notifications(call: Call) -> Result<model::Offers, Error> {
+    let data = notifications(call, RequestKind::Provide).await?;
+    let data = data
+        .into_iter()
+        .map(|n| model::OfferView {
+            head: n.head,
+            rental_id: n.demand_id,
+        })
+        .collect();
+    Ok(model::Offers { data })
 }
 
 /// POST /action/accept-notification: only the addressee.
-pub async fn accept(call: Call) -> Result<Keys, Error> {
+pub async fn accept(call: Call) -> Result<model::DealId, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let input::Id { id } = decode(&form)?;
@@ -83,11 +99,11 @@ pub async fn accept(call: Call) -> Result<Keys, Error> {
         .db
         .write(move |tx| store::accept(tx, user, id, rate, now))
         .await?;
-    Ok(keys(json!({ "deal_id": deal })))
+    Ok(model::DealId { deal_id: deal })
 }
 
 /// POST /action/reject-notification: only the addressee.
-pub async fn reject(call: Call) -> Result<Keys, Error> {
+pub async fn reject(call: Call) -> Result<Done, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let input::Id { id } = decode(&form)?;
@@ -96,11 +112,11 @@ pub async fn reject(call: Call) -> Result<Keys, Error> {
         .db
         .write(move |tx| store::reject(tx, user, id, now))
         .await?;
-    Ok(Keys::new())
+    Ok(Done {})
 }
 
 /// POST /data/deal-details/
-pub async fn deal_details(call: Call) -> Result<Keys, Error> {
+pub async fn deal_details(call: Call) -> Result<model::Deals, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let query: input::DealQuery = decode(&form)?;
@@ -122,18 +138,18 @@ pub async fn deal_details(call: Call) -> Result<Keys, Error> {
         .db
         .read(move |conn| store::deals(conn, &caller.account, from, to, location.as_deref()))
         .await?;
-    Ok(keys(json!({ "data": data })))
+    Ok(model::Deals { data })
 }
 
 /// POST /data/city-statistics/
-pub async fn city_statistics(call: Call) -> Result<Keys, Error> {
+pub async fn city_statistics(call: Call) -> Result<model::CityStatistics, Error> {
     call.input?;
     let data = call.app.db.read(store::city_statistics).await?;
-    Ok(keys(json!({ "data": data })))
+    Ok(model::CityStatistics { data })
 }
 
 /// GET or POST /test
-pub async fn test(call: Call) -> Result<Keys, Error> {
+pub async fn test(call: Call) -> Result<Done, Error> {
     call.input?;
-    Ok(Keys::new())
+    Ok(Done {})
 }

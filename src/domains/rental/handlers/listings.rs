@@ -4,7 +4,7 @@ use super::*;
 
 /// A page of open listings and the total: remembered until the table
 /// changes, else from the in-memory copy of the houses, else counted.
-async fn list(call: Call, table: Table) -> Result<Keys, Error> {
+async fn list(call: Call, table: Table) -> Result<(Vec<Stored>, i64, String), Error> {
     let filters = decode_with(&call.input?, |wrong| {
         wrong
             .field
@@ -49,27 +49,24 @@ async fn list(call: Call, table: Table) -> Result<Keys, Error> {
     if counted_in_sql && table == Table::Houses {
         counts.refresh(&app);
     }
-    let items: Vec<Value> = page
-        .iter()
-        .map(|s| match table {
-            Table::Houses => s.house_item(&base_url),
-            Table::Demands => s.demand_item(),
-        })
-        .collect();
-    Ok(keys(json!({ "houses": items, "total": total })))
+    Ok((page, total, base_url))
 }
 
 /// POST /gethouselist
-pub async fn house_list(call: Call) -> Result<Keys, Error> {
-    list(call, Table::Houses).await
+pub async fn house_list(call: Call) -> Result<model::HousePage, Error> {
+    let (page, total, base_url) = list(call, Table::Houses).await?;
+    let houses = page.iter().map(|s| s.house_item(&base_url)).collect();
+    Ok(model::HousePage { houses, total })
 }
 
 /// POST /getrentallist
-pub async fn demand_list(call: Call) -> Result<Keys, Error> {
-    list(call, Table::Demands).await
+pub async fn demand_list(call: Call) -> Result<model::DemandPage, Error> {
+    let (page, total, _) = list(call, Table::Demands).await?;
+    let houses = page.iter().map(Stored::demand_item).collect();
+    Ok(model::DemandPage { houses, total })
 }
 
-async fn info(call: Call, table: Table) -> Result<Keys, Error> {
+async fn info(call: Call, table: Table) -> Result<Stored, Error> {
     let form = call.input?;
     let id = match table {
         Table::Houses => decode::<input::HouseId>(&form)?.house_id,
@@ -84,20 +81,18 @@ async fn info(call: Call, table: Table) -> Result<Keys, Error> {
             Table::Houses => failed(format!("房屋 {id} 不存在")),
             Table::Demands => failed(format!("求租信息 {id} 不存在")),
         })?;
-    Ok(keys(match table {
-        Table::Houses => stored.house_info(&call.base_url),
-        Table::Demands => stored.demand_info(),
-    }))
+    Ok(stored)
 }
 
 /// POST /data/house-info
-pub async fn house_info(call: Call) -> Result<Keys, Error> {
-    info(call, Table::Houses).await
+pub async fn house_info(call: Call) -> Result<model::HouseInfo, Error> {
+    let base_url = call.base_url.clone();
+    Ok(info(call, Table::Houses).await?.house_info(&base_url))
 }
 
 /// POST /data/rental-info
-pub async fn demand_info(call: Call) -> Result<Keys, Error> {
-    info(call, Table::Demands).await
+pub async fn demand_info(call: Call) -> Result<model::DemandInfo, Error> {
+    Ok(info(call, Table::Demands).await?.demand_info())
 }
 
 /// What the input of a listing is, by table and by whether it adds one.
@@ -117,7 +112,7 @@ fn wrong_listing_field(wrong: &FieldError) -> Option<Error> {
 }
 
 /// Adds or replaces (the id the input names) a listing of the caller's.
-async fn save(call: Call, table: Table, save: Save) -> Result<Keys, Error> {
+async fn save(call: Call, table: Table, save: Save) -> Result<i64, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let w = wrong_listing_field;
@@ -147,33 +142,34 @@ async fn save(call: Call, table: Table, save: Save) -> Result<Keys, Error> {
             None => store::insert_listing(tx, table, owner, &listing, now),
         })
         .await?;
-    Ok(keys(match table {
-        Table::Houses => json!({ "house_id": id }),
-        Table::Demands => json!({ "rental_id": id }),
-    }))
+    Ok(id)
 }
 
 /// POST /data/addhouse
-pub async fn add_house(call: Call) -> Result<Keys, Error> {
-    save(call, Table::Houses, Save::Add).await
+pub async fn add_house(call: Call) -> Result<model::SavedHouse, Error> {
+    let house_id = save(call, Table::Houses, Save::Add).await?;
+    Ok(model::SavedHouse { house_id })
 }
 
 /// POST /data/addrental
-pub async fn add_demand(call: Call) -> Result<Keys, Error> {
-    save(call, Table::Demands, Save::Add).await
+pub async fn add_demand(call: Call) -> Result<model::SavedDemand, Error> {
+    let rental_id = save(call, Table::Demands, Save::Add).await?;
+    Ok(model::SavedDemand { rental_id })
 }
 
 /// POST /modify/house
-pub async fn modify_house(call: Call) -> Result<Keys, Error> {
-    save(call, Table::Houses, Save::Change).await
+pub async fn modify_house(call: Call) -> Result<model::SavedHouse, Error> {
+    let house_id = save(call, Table::Houses, Save::Change).await?;
+    Ok(model::SavedHouse { house_id })
 }
 
 /// POST /modify/rental
-pub async fn modify_demand(call: Call) -> Result<Keys, Error> {
-    save(call, Table::Demands, Save::Change).await
+pub async fn modify_demand(call: Call) -> Result<model::SavedDemand, Error> {
+    let rental_id = save(call, Table::Demands, Save::Change).await?;
+    Ok(model::SavedDemand { rental_id })
 }
 
-async fn delete(call: Call, table: Table) -> Result<Keys, Error> {
+async fn delete(call: Call, table: Table) -> Result<Done, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let input::Id { id } = decode(&form)?;
@@ -182,43 +178,47 @@ async fn delete(call: Call, table: Table) -> Result<Keys, Error> {
     app.db
         .write(move |tx| store::delete_listing(tx, table, owner, id))
         .await?;
-    Ok(Keys::new())
+    Ok(Done {})
 }
 
 /// POST /delete/house/
-pub async fn delete_house(call: Call) -> Result<Keys, Error> {
+pub async fn delete_house(call: Call) -> Result<Done, Error> {
     delete(call, Table::Houses).await
 }
 
 /// POST /delete/demand/
-pub async fn delete_demand(call: Call) -> Result<Keys, Error> {
+pub async fn delete_demand(call: Call) -> Result<Done, Error> {
     delete(call, Table::Demands).await
 }
 
-async fn mine(call: Call, table: Table) -> Result<Keys, Error> {
+async fn mine(call: Call, table: Table) -> Result<Vec<Stored>, Error> {
     call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let owner = caller.id;
-    let data = call
-        .app
+    call.app
         .db
         .read(move |conn| store::listings_of(conn, table, owner))
-        .await?;
-    Ok(keys(json!({ "data": data })))
+        .await
 }
 
 /// POST /data/user-published
-pub async fn user_published(call: Call) -> Result<Keys, Error> {
-    mine(call, Table::Houses).await
+pub async fn user_published(call: Call) -> Result<model::MyHouses, Error> {
+    let data = mine(call, Table::Houses).await?;
+    Ok(model::MyHouses {
+        data: data.into_iter().map(Stored::my_house).collect(),
+    })
 }
 
 /// POST /data/user-asked
-pub async fn user_asked(call: Call) -> Result<Keys, Error> {
-    mine(call, Table::Demands).await
+pub async fn user_asked(call: Call) -> Result<model::MyDemands, Error> {
+    let data = mine(call, Table::Demands).await?;
+    Ok(model::MyDemands {
+        data: data.into_iter().map(Stored::my_demand).collect(),
+    })
 }
 
 /// POST /data/uploadfile/: a multipart `file`, images only.
-pub async fn upload(call: Call) -> Result<Keys, Error> {
+pub async fn upload(call: Call) -> Result<model::Uploaded, Error> {
     let form = call.input?;
     logged_in(&call.app, call.token).await?;
     let input::ImageUpload { file } = decode(&form)?;
@@ -233,7 +233,7 @@ pub async fn upload(call: Call) -> Result<Keys, Error> {
         .db
         .write(move |tx| Ok::<_, Error>(crate::files::store(tx, DOMAIN, &file, now)?))
         .await?;
-    Ok(keys(
-        json!({ "url": format!("{}{}", call.base_url, crate::files::path_of(id)) }),
-    ))
+    Ok(model::Uploaded {
+        url: format!("{}{}", call.base_url, crate::files::path_of(id)),
+    })
 }

@@ -6,12 +6,11 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
 
 use super::counts::HouseCounts;
-use super::envelope::{Error, Keys, failed, keys};
+use super::envelope::{Error, failed};
 use super::input;
-use super::model::{self, ListQuery, ListingKind, RequestKind, User};
+use super::model::{self, Done, ListQuery, ListingKind, RequestKind, Stored, User};
 use super::store::{self, NewUser, Table};
 use super::{COOKIE, DOMAIN, SESSIONS};
 use crate::app::{Refused, SharedApp};

@@ -2,7 +2,6 @@
 //! seed shows them, the rules input must meet, list filters, and the seed's
 //! date formats (`1959/4/12`, deal dates `8/9/1964`, never zero-padded).
 
-use serde_json::{Value, json};
 use time::format_description::BorrowedFormatItem;
 use time::macros::format_description;
 use time::{Date, Month};
@@ -10,7 +9,6 @@ use time::{Date, Month};
 use super::envelope::{Error, failed};
 use super::input::{Bounds, ListFilters, ListingText};
 use crate::body::Cents;
-use crate::money;
 
 /// Houses in one page unless `page_size` says otherwise (at most 100).
 pub const PAGE_SIZE: i64 = 10;
@@ -25,11 +23,13 @@ mod dates;
 mod filters;
 mod listing;
 mod stored;
+mod views;
 
 pub use dates::*;
 pub use filters::*;
 pub use listing::*;
 pub use stored::*;
+pub use views::*;
 
 #[cfg(test)]
 mod tests {

@@ -1,6 +1,8 @@
 //! Stored rows and accounts.
 
 use super::*;
+use crate::money::Amount;
+
 /// A house or demand row as lists and info show it.
 #[derive(Debug, Clone)]
 pub struct Stored {
@@ -10,10 +12,6 @@ pub struct Stored {
     pub state: String,
     pub created_at: i64,
     pub modified_at: i64,
-}
-
-fn tags_value(tags: &[String]) -> Value {
-    json!(tags)
 }
 
 /// An image link as clients use it: server paths (`/files/7`) made absolute
@@ -28,98 +26,121 @@ fn absolute(base_url: &str, img: &str) -> String {
 
 impl Stored {
     /// A `gethouselist` item: `id` and `house_id` both.
-    pub fn house_item(&self, base_url: &str) -> Value {
+    pub fn house_item(&self, base_url: &str) -> HouseItem {
         let l = &self.listing;
-        json!({
-            "id": self.id,
-            "house_id": self.id,
-            "img": l.imgs.first().map(|img| absolute(base_url, img)).unwrap_or_default(),
-            "name": l.name,
-            "description": l.description,
-            "tag": tags_value(&l.tags),
-            "area": money::number(l.area),
-            "price": money::number(l.cost),
-            "house_type": l.house_type(),
-            "elevator": i64::from(l.elevator),
-            "location": l.location(),
-        })
+        HouseItem {
+            id: self.id,
+            house_id: self.id,
+            img: l
+                .imgs
+                .first()
+                .map(|img| absolute(base_url, img))
+                .unwrap_or_default(),
+            name: l.name.clone(),
+            description: l.description.clone(),
+            tag: l.tags.clone(),
+            area: Amount(l.area),
+            price: Amount(l.cost),
+            house_type: l.house_type(),
+            elevator: i64::from(l.elevator),
+            location: l.location(),
+        }
     }
 
     /// A `getrentallist` item: `id` and `rental_id` both.
-    pub fn demand_item(&self) -> Value {
+    pub fn demand_item(&self) -> DemandItem {
         let l = &self.listing;
-        json!({
-            "id": self.id,
-            "rental_id": self.id,
-            "name": l.name,
-            "description": l.description,
-            "tag": tags_value(&l.tags),
-            "area": money::number(l.area),
-            "price": money::number(l.cost),
-            "house_type": l.house_type(),
-            "elevator": i64::from(l.elevator),
-            "location": l.location(),
-        })
+        DemandItem {
+            id: self.id,
+            rental_id: self.id,
+            name: l.name.clone(),
+            description: l.description.clone(),
+            tag: l.tags.clone(),
+            area: Amount(l.area),
+            price: Amount(l.cost),
+            house_type: l.house_type(),
+            elevator: i64::from(l.elevator),
+            location: l.location(),
+        }
     }
 
     /// `data/house-info`.
-    pub fn house_info(&self, base_url: &str) -> Value {
-        let imgs: Vec<String> = self
-            .listing
-            .imgs
-            .iter()
-            .map(|img| absolute(base_url, img))
-            .collect();
-        let l = &self.listing;
-        json!({
-            "house_id": self.id,
-            "user_id": self.owner_id,
-            "name": l.name,
-            "district": l.district,
-            "community": l.community,
-            "unit": l.unit,
-            "type": l.kind,
-            "house_type": l.house_type(),
-            "area": money::number(l.area),
-            "floor": l.floor,
-            "elevator": i64::from(l.elevator),
-            "description": l.description,
-            "imgs": imgs,
-            "tag": tags_value(&l.tags),
-            "deposit": money::number(l.deposit),
-            "pay_method": l.pay_method,
-            "cost": money::number(l.cost),
-            "house_state": self.state,
-            "location": l.location(),
-            "register_time": slash_date(self.created_at),
-            "modify_time": slash_date(self.modified_at),
-        })
+    pub fn house_info(self, base_url: &str) -> HouseInfo {
+        let l = self.listing;
+        HouseInfo {
+            house_id: self.id,
+            user_id: self.owner_id,
+            house_type: l.house_type(),
+            location: l.location(),
+            imgs: l.imgs.iter().map(|img| absolute(base_url, img)).collect(),
+            name: l.name,
+            district: l.district,
+            community: l.community,
+            unit: l.unit,
+            kind: l.kind,
+            area: Amount(l.area),
+            floor: l.floor,
+            elevator: i64::from(l.elevator),
+            description: l.description,
+            tag: l.tags,
+            deposit: Amount(l.deposit),
+            pay_method: l.pay_method,
+            cost: Amount(l.cost),
+            house_state: self.state,
+            register_time: slash_date(self.created_at),
+            modify_time: slash_date(self.modified_at),
+        }
     }
 
     /// `data/rental-info`.
-    pub fn demand_info(&self) -> Value {
-        let l = &self.listing;
-        json!({
-            "rental_id": self.id,
-            "user_id": self.owner_id,
-            "name": l.name,
-            "district": l.district,
-            "community": l.community,
-            "type": l.kind,
-            "house_type": l.house_type(),
-            "area": money::number(l.area),
-            "floor": l.floor,
-            "elevator": i64::from(l.elevator),
-            "description": l.description,
-            "tag": tags_value(&l.tags),
-            "deposit": money::number(l.deposit),
-            "pay_method": l.pay_method,
-            "cost": money::number(l.cost),
-            "rental_state": self.state,
-            "location": l.location(),
-            "register_time": slash_date(self.created_at),
-            "modify_time": slash_date(self.modified_at),
-        })
+    pub fn demand_info(self) -> DemandInfo {
+        let l = self.listing;
+        DemandInfo {
+            rental_id: self.id,
+            user_id: self.owner_id,
+            house_type: l.house_type(),
+            location: l.location(),
+            name: l.name,
+            district: l.district,
+            community: l.community,
+            kind: l.kind,
+            area: Amount(l.area),
+            floor: l.floor,
+            elevator: i64::from(l.elevator),
+            description: l.description,
+            tag: l.tags,
+            deposit: Amount(l.deposit),
+            pay_method: l.pay_method,
+            cost: Amount(l.cost),
+            rental_state: self.state,
+            register_time: slash_date(self.created_at),
+            modify_time: slash_date(self.modified_at),
+        }
+    }
+
+    /// One of the caller's houses, short.
+    pub fn my_house(self) -> MyHouse {
+        MyHouse {
+            house_id: self.id,
+            id: self.id,
+            location: self.listing.location(),
+            name: self.listing.name,
+            rental: Amount(self.listing.cost),
+            state: self.state,
+        }
+    }
+
+    /// One of the caller's demands, short.
+    pub fn my_demand(self) -> MyDemand {
+        MyDemand {
+            id: self.id,
+            rental_id: self.id,
+            location: self.listing.location(),
+            name: self.listing.name,
+            description: self.listing.description,
+            rental: Amount(self.listing.cost),
+            state: self.state,
+        }
     }
 }
 
@@ -149,18 +170,18 @@ impl crate::app::LoginAccount for User {
 
 impl User {
     /// `data/user-info`, never the password.
-    pub fn info(&self) -> Value {
-        json!({
-            "user_id": self.id,
-            "username": self.username,
-            "name": self.name,
-            "id_type": self.id_type,
-            "id_number": self.id_number,
-            "phone": self.phone,
-            "grade": self.grade,
-            "register_city": self.register_city,
-            "register_time": slash_date(self.created_at),
-        })
+    pub fn info(&self) -> UserInfo {
+        UserInfo {
+            user_id: self.id,
+            username: self.username.clone(),
+            name: self.name.clone(),
+            id_type: self.id_type.clone(),
+            id_number: self.id_number.clone(),
+            phone: self.phone.clone(),
+            grade: self.grade.clone(),
+            register_city: self.register_city.clone(),
+            register_time: slash_date(self.created_at),
+        }
     }
 
     pub fn is_admin(&self) -> bool {

@@ -1,6 +1,7 @@
 //! Deals.
 
 use super::*;
+use crate::money::Amount;
 
 /// Deals in a date range whose location contains `location`: the user's
 /// own (as owner or tenant), or every deal for an admin. Newest first.
@@ -10,7 +11,7 @@ pub fn deals(
     from: Option<i64>,
     to_exclusive: Option<i64>,
     location: Option<&str>,
-) -> Result<Vec<Value>, Error> {
+) -> Result<Vec<model::Deal>, Error> {
     let mut stmt = conn.prepare_cached(
         "SELECT d.id, o.username, t.username, d.location, d.date, d.rental, d.commission, d.city
          FROM rental_deals d
@@ -24,33 +25,33 @@ pub fn deals(
     let rows = stmt.query_map(
         params![user.is_admin(), user.id, from, to_exclusive, location],
         |row| {
-            Ok(json!({
-                "id": row.get::<_, i64>(0)?,
-                "owner": row.get::<_, String>(1)?,
-                "user": row.get::<_, String>(2)?,
-                "location": row.get::<_, String>(3)?,
-                "date": model::us_date(row.get(4)?),
-                "rental": money::number(row.get(5)?),
-                "commission": money::number(row.get(6)?),
-                "city": row.get::<_, String>(7)?,
-            }))
+            Ok(model::Deal {
+                id: row.get(0)?,
+                owner: row.get(1)?,
+                user: row.get(2)?,
+                location: row.get(3)?,
+                date: model::us_date(row.get(4)?),
+                rental: Amount(row.get(5)?),
+                commission: Amount(row.get(6)?),
+                city: row.get(7)?,
+            })
         },
     )?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Deals and commission per city, busiest first.
-pub fn city_statistics(conn: &Connection) -> Result<Vec<Value>, Error> {
+pub fn city_statistics(conn: &Connection) -> Result<Vec<model::CityStatistic>, Error> {
     let mut stmt = conn.prepare_cached(
         "SELECT city, count(*), sum(commission) FROM rental_deals
          GROUP BY city ORDER BY count(*) DESC, city",
     )?;
     let rows = stmt.query_map([], |row| {
-        Ok(json!({
-            "city_name": row.get::<_, String>(0)?,
-            "total_count": row.get::<_, i64>(1)?,
-            "total_commission": money::number(row.get(2)?),
-        }))
+        Ok(model::CityStatistic {
+            city_name: row.get(0)?,
+            total_count: row.get(1)?,
+            total_commission: Amount(row.get(2)?),
+        })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -195,29 +195,14 @@ pub fn delete_listing(
 }
 
 /// The caller's listings, newest first, in the seed's short form.
-pub fn listings_of(conn: &Connection, table: Table, owner_id: i64) -> Result<Vec<Value>, Error> {
+pub fn listings_of(conn: &Connection, table: Table, owner_id: i64) -> Result<Vec<Stored>, Error> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {} FROM {} WHERE owner_id = ?1 ORDER BY id DESC",
         table.columns(),
         table.name()
     ))?;
     let rows = stmt.query_map([owner_id], stored_from)?;
-    let mut items = Vec::new();
-    for row in rows {
-        let s = row?;
-        let l = &s.listing;
-        items.push(match table {
-            Table::Houses => json!({
-                "house_id": s.id, "id": s.id, "name": l.name, "location": l.location(),
-                "rental": money::number(l.cost), "state": s.state,
-            }),
-            Table::Demands => json!({
-                "id": s.id, "rental_id": s.id, "name": l.name, "location": l.location(),
-                "description": l.description, "rental": money::number(l.cost), "state": s.state,
-            }),
-        });
-    }
-    Ok(items)
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// Which part of a list query a filter is for (see the indexes of

@@ -5,13 +5,12 @@
 
 use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::envelope::{Error, failed};
 use super::model::{
     self, ADMIN_GRADE, CLOSED, LET, ListQuery, Listing, RequestKind, Stored, TO_LET, User,
 };
-use crate::money;
 
 pub const HOUSES: &str = "rental_houses";
 pub const DEMANDS: &str = "rental_demands";

@@ -83,12 +83,21 @@ fn insert_request(
     Ok(conn.last_insert_rowid())
 }
 
-/// The requests addressed to the user, newest first.
+/// A request addressed to the user, as its notification shows it.
+pub struct Notification {
+    pub head: model::NotificationHead,
+    pub demand_id: Option<i64>,
+    pub period: Option<i64>,
+    pub start_date: Option<i64>,
+    pub end_date: Option<i64>,
+}
+
+/// The requests of `kind` addressed to the user, newest first.
 pub fn notifications(
     conn: &Connection,
     kind: RequestKind,
     to_user: i64,
-) -> Result<Vec<Value>, Error> {
+) -> Result<Vec<Notification>, Error> {
     let mut stmt = conn.prepare_cached(
         "SELECT r.id, u.username, h.district || h.community || h.unit, r.house_id, r.demand_id, r.period,
                 r.start_date, r.end_date, r.state, r.created_at
@@ -99,25 +108,20 @@ pub fn notifications(
          ORDER BY r.id DESC",
     )?;
     let rows = stmt.query_map(params![to_user, kind.as_str()], |row| {
-        let mut item = json!({
-            "id": row.get::<_, i64>(0)?,
-            "username": row.get::<_, String>(1)?,
-            "location": row.get::<_, String>(2)?,
-            "house_id": row.get::<_, i64>(3)?,
-            "status": model::request_status(&row.get::<_, String>(8)?),
-            "time": model::slash_date(row.get(9)?),
-        });
-        match kind {
-            RequestKind::Apply => {
-                item["period"] = json!(row.get::<_, Option<i64>>(5)?);
-                item["start_date"] = json!(row.get::<_, Option<i64>>(6)?.map(model::us_date));
-                item["end_date"] = json!(row.get::<_, Option<i64>>(7)?.map(model::us_date));
-            }
-            RequestKind::Provide => {
-                item["rental_id"] = json!(row.get::<_, Option<i64>>(4)?);
-            }
-        }
-        Ok(item)
+        Ok(Notification {
+            head: model::NotificationHead {
+                id: row.get(0)?,
+                username: row.get(1)?,
+                location: row.get(2)?,
+                house_id: row.get(3)?,
+                status: model::request_status(&row.get::<_, String>(8)?).to_string(),
+                time: model::slash_date(row.get(9)?),
+            },
+            demand_id: row.get(4)?,
+            period: row.get(5)?,
+            start_date: row.get(6)?,
+            end_date: row.get(7)?,
+        })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
