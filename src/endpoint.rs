@@ -35,6 +35,9 @@ pub struct Endpoint {
     pub input: Option<SchemaFn>,
     /// The schema of `data` in a success (a typed output).
     pub output: Option<SchemaFn>,
+    /// The output is the whole answer, not placed in the domain's
+    /// envelope (family's lists and user info).
+    pub bare: bool,
 }
 
 /// Schemas that others refer to (`#/components/schemas/{name}`).
@@ -52,6 +55,11 @@ fn schema_of<T: utoipa::ToSchema>(components: &mut Components) -> serde_json::Va
     serde_json::to_value(T::schema()).unwrap_or_default()
 }
 
+/// `null`, in the form OpenAPI 3.0 can state.
+fn null_schema(_: &mut Components) -> serde_json::Value {
+    serde_json::json!({"type": "object", "nullable": true, "enum": [null]})
+}
+
 fn list_schema_of<T: utoipa::ToSchema>(components: &mut Components) -> serde_json::Value {
     serde_json::json!({"type": "array", "items": schema_of::<T>(components)})
 }
@@ -66,6 +74,7 @@ impl Endpoint {
             example: None,
             input: None,
             output: None,
+            bare: false,
         }
     }
 }
@@ -115,6 +124,26 @@ impl<C> Route<C> {
         self.endpoint.output = Some(list_schema_of::<T>);
         self
     }
+
+    /// Declares a success's `data` as always `null`.
+    pub fn output_null(mut self) -> Self {
+        self.endpoint.output = Some(null_schema);
+        self
+    }
+
+    /// Declares a success's whole body, outside the envelope, as `T`.
+    pub fn body<T: utoipa::ToSchema>(mut self) -> Self {
+        self.endpoint.output = Some(schema_of::<T>);
+        self.endpoint.bare = true;
+        self
+    }
+
+    /// Declares a success's whole body as a list of `T`.
+    pub fn body_list<T: utoipa::ToSchema>(mut self) -> Self {
+        self.endpoint.output = Some(list_schema_of::<T>);
+        self.endpoint.bare = true;
+        self
+    }
 }
 
 fn new_route<C>(method: Method, path: &'static str, prepare: Arc<Prepare<C>>) -> Route<C> {
@@ -126,6 +155,7 @@ fn new_route<C>(method: Method, path: &'static str, prepare: Arc<Prepare<C>>) ->
             example: None,
             input: None,
             output: None,
+            bare: false,
         },
         method,
         prepare,

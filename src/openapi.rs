@@ -122,6 +122,11 @@ fn operation(
         }
         None => {
             let schema = match (endpoint.output, docs.typed_success) {
+                (Some(output), _) if endpoint.bare => {
+                    let mut body = output(components);
+                    lower_to_3_0(&mut body);
+                    body
+                }
                 (Some(output), Some(success)) => {
                     let mut data = output(components);
                     lower_to_3_0(&mut data);
@@ -369,6 +374,23 @@ mod tests {
         let login = &document["paths"]["/labs/user/login"]["post"]["requestBody"];
         let schema = &login["content"]["application/json"]["schema"];
         assert_eq!(schema["required"], json!(["sid", "password"]), "{login}");
+    }
+
+    #[test]
+    fn every_json_answer_has_a_typed_schema() {
+        for domain in ALL {
+            let binary: Vec<&str> = domain.api.binary_answers.iter().map(|b| b.0).collect();
+            for endpoint in (domain.endpoints)() {
+                assert!(
+                    endpoint.output.is_some() || binary.contains(&endpoint.path),
+                    "{} {} {} declares no output",
+                    domain.name,
+                    endpoint.method,
+                    endpoint.path
+                );
+            }
+            assert!(domain.api.typed_success.is_some(), "{}", domain.name);
+        }
     }
 
     #[test]

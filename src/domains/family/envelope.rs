@@ -4,7 +4,8 @@
 //! HTTP 401. Lists (messages, bills, deposits, loans) and user info are the
 //! bare JSON the seed shows.
 
-use serde_json::{Map, Value, json};
+use serde::Serialize;
+use serde_json::{Value, json};
 use warp::http::{HeaderValue, StatusCode, header};
 
 use crate::body::{BodyError, FieldError};
@@ -83,15 +84,25 @@ impl Error {
     }
 }
 
-/// The documented keys of a success, placed after `code` and `msg`.
-pub type Keys = Map<String, Value>;
+/// A success: `code` 200 and `msg` "ok", then the answer's own keys.
+#[derive(Serialize)]
+struct Success<'a, T> {
+    code: u16,
+    msg: &'static str,
+    #[serde(flatten)]
+    keys: &'a T,
+}
 
-/// Keys from a `json!` object literal.
-pub fn keys(value: Value) -> Keys {
-    match value {
-        Value::Object(map) => map,
-        _ => Keys::new(),
-    }
+/// The 200 answer's schema for an endpoint whose keys are `data`: `code`
+/// and `msg` beside them (a failure has its own HTTP status). Bare answers
+/// are declared with `.body::<T>()` and are `data` alone.
+pub fn typed_success(data: Value) -> Value {
+    json!({"allOf": [
+        {"type": "object", "required": ["code", "msg"], "properties": {
+            "code": {"type": "integer", "enum": [200]},
+            "msg": {"type": "string"}}},
+        data
+    ]})
 }
 
 fn failure(error: Error) -> Response {
@@ -111,21 +122,22 @@ fn failure(error: Error) -> Response {
 }
 
 /// Renders a success as `{"code": 200, "msg": "ok", ...keys}`.
-pub fn reply(result: Result<Keys, Error>) -> Response {
+pub fn reply<T: Serialize>(result: Result<T, Error>) -> Response {
     match result {
-        Ok(keys) => {
-            let mut body = Keys::new();
-            body.insert("code".into(), json!(200));
-            body.insert("msg".into(), json!("ok"));
-            body.extend(keys);
-            web::json(StatusCode::OK, &body)
-        }
+        Ok(keys) => web::json(
+            StatusCode::OK,
+            &Success {
+                code: 200,
+                msg: "ok",
+                keys: &keys,
+            },
+        ),
         Err(error) => failure(error),
     }
 }
 
 /// Renders a success as the bare value (lists, user info).
-pub fn reply_bare(result: Result<Value, Error>) -> Response {
+pub fn reply_bare<T: Serialize>(result: Result<T, Error>) -> Response {
     match result {
         Ok(value) => web::json(StatusCode::OK, &value),
         Err(error) => failure(error),

@@ -6,11 +6,10 @@
 use std::net::IpAddr;
 
 use serde::de::DeserializeOwned;
-use serde_json::{Value, json};
 
-use super::envelope::{Error, Keys, bad, forbidden, keys, not_found};
+use super::envelope::{Error, bad, forbidden, not_found};
 use super::input;
-use super::model::{self, User, required};
+use super::model::{self, Done, User, required};
 use super::store::{self, Profile};
 use super::{DOMAIN, SESSIONS};
 use crate::app::{Refused, SharedApp};
@@ -125,7 +124,7 @@ fn new_password(
 // ---- accounts
 
 /// POST user_manage/register/: a new account, logged in (`token`).
-pub async fn register(call: Call) -> Result<Keys, Error> {
+pub async fn register(call: Call) -> Result<model::TokenJson, Error> {
     let input: input::Registration = decode(&call.input?)?;
     let username = model::check_username(&required(input.username, "username")?)?;
     let app = call.app;
@@ -150,11 +149,11 @@ pub async fn register(call: Call) -> Result<Keys, Error> {
             Ok::<_, Error>(session::create(tx, DOMAIN, id, SESSIONS, now)?)
         })
         .await?;
-    Ok(keys(json!({ "token": token })))
+    Ok(model::TokenJson { token })
 }
 
 /// POST user_manage/login/: a new session (`token`); 429 while throttled.
-pub async fn login(call: Call) -> Result<Keys, Error> {
+pub async fn login(call: Call) -> Result<model::TokenJson, Error> {
     let input::Credentials { username, password } = decode(&call.input?)?;
     let username = required(username, "username")?;
     let app = call.app;
@@ -169,16 +168,16 @@ pub async fn login(call: Call) -> Result<Keys, Error> {
         // The seed's answer to a failed login.
         Err(Refused::UnknownAccount | Refused::WrongPassword) => return Err(bad("Bad Request")),
     };
-    Ok(keys(json!({ "token": token })))
+    Ok(model::TokenJson { token })
 }
 
 /// DELETE user_manage/logout/: ends the session the token names.
-pub async fn logout(call: Call) -> Result<Keys, Error> {
+pub async fn logout(call: Call) -> Result<Done, Error> {
     let authed = authenticate(call).await?;
     session::end_presented(&authed.app.db, Some(authed.token))
         .await
         .map_err(|_| bad("登出失败"))?;
-    Ok(Keys::new())
+    Ok(Done {})
 }
 
 async fn family_of(app: &SharedApp, user: &User) -> Result<Option<model::Family>, Error> {
@@ -191,7 +190,7 @@ async fn family_of(app: &SharedApp, user: &User) -> Result<Option<model::Family>
 }
 
 /// GET user_manage/user_info/: the caller, with `family1`.
-pub async fn user_info(call: Call) -> Result<Value, Error> {
+pub async fn user_info(call: Call) -> Result<model::UserJson, Error> {
     let authed = authenticate(call).await?;
     let family = family_of(&authed.app, &authed.user).await?;
     Ok(model::user_json(&authed.user, family.as_ref()))
@@ -200,7 +199,7 @@ pub async fn user_info(call: Call) -> Result<Value, Error> {
 /// PUT user_manage/user_info/: changes the fields sent (`username`,
 /// `telephone`, `email`, `sex`; `password` with `pwdagain`, which ends the
 /// other sessions). `id` and `family1` are read-only.
-pub async fn update_user_info(call: Call) -> Result<Keys, Error> {
+pub async fn update_user_info(call: Call) -> Result<model::UserJson, Error> {
     let Authed {
         app,
         form,
@@ -243,13 +242,13 @@ pub async fn update_user_info(call: Call) -> Result<Keys, Error> {
         })
         .await?;
     let family = family_of(&app, &updated).await?;
-    Ok(keys(model::user_json(&updated, family.as_ref())))
+    Ok(model::user_json(&updated, family.as_ref()))
 }
 
 // ---- messages
 
 /// GET message/: the caller's inbox (`?state=` filters).
-pub async fn messages(call: Call) -> Result<Value, Error> {
+pub async fn messages(call: Call) -> Result<Vec<model::MessageJson>, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
@@ -261,11 +260,11 @@ pub async fn messages(call: Call) -> Result<Value, Error> {
         .db
         .read(move |conn| store::messages(conn, user.id, state))
         .await?;
-    Ok(Value::Array(list.iter().map(|m| m.to_json()).collect()))
+    Ok(list.iter().map(model::Message::view).collect())
 }
 
 /// POST message/: sends a message to a user (`receive_id` is a username).
-pub async fn send_message(call: Call) -> Result<Keys, Error> {
+pub async fn send_message(call: Call) -> Result<model::MessageJson, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
@@ -292,11 +291,11 @@ pub async fn send_message(call: Call) -> Result<Keys, Error> {
             store::message_by_id(tx, id)?.ok_or_else(|| not_found("消息不存在"))
         })
         .await?;
-    Ok(keys(message.to_json()))
+    Ok(message.view())
 }
 
 /// DELETE message/: deletes one of the caller's messages (`id`).
-pub async fn delete_message(call: Call) -> Result<Keys, Error> {
+pub async fn delete_message(call: Call) -> Result<Done, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
@@ -304,11 +303,11 @@ pub async fn delete_message(call: Call) -> Result<Keys, Error> {
     app.db
         .write(move |tx| store::delete_message(tx, user.id, id))
         .await?;
-    Ok(Keys::new())
+    Ok(Done {})
 }
 
 /// PUT message/: sets the state of one of the caller's messages.
-pub async fn set_message_state(call: Call) -> Result<Keys, Error> {
+pub async fn set_message_state(call: Call) -> Result<model::MessageJson, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
@@ -323,28 +322,27 @@ pub async fn set_message_state(call: Call) -> Result<Keys, Error> {
             store::message_by_id(tx, id)?.ok_or_else(|| not_found("消息不存在"))
         })
         .await?;
-    Ok(keys(message.to_json()))
+    Ok(message.view())
 }
 
 // ---- families
 
 /// GET family/familyManage/: the caller's family, or `"family": "null"`.
-pub async fn family_info(call: Call) -> Result<Keys, Error> {
+pub async fn family_info(call: Call) -> Result<model::FamilyInfo, Error> {
     let Authed {
         app, user, token, ..
     } = authenticate(call).await?;
-    match family_of(&app, &user).await? {
-        None => Ok(keys(json!({ "family": "null" }))),
-        Some(family) => {
-            let mut body = keys(json!({ "token": token }));
-            body.extend(keys(family.to_json()));
-            Ok(body)
-        }
-    }
+    Ok(match family_of(&app, &user).await? {
+        None => model::FamilyInfo::None { family: "null" },
+        Some(family) => model::FamilyInfo::Family {
+            token,
+            family: family.view(),
+        },
+    })
 }
 
 /// POST family/familyManage/: a new family with the caller as parent.
-pub async fn create_family(call: Call) -> Result<Keys, Error> {
+pub async fn create_family(call: Call) -> Result<model::FamilyJson, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
@@ -361,12 +359,12 @@ pub async fn create_family(call: Call) -> Result<Keys, Error> {
             store::family_by_id(tx, id)?.ok_or_else(|| not_found("家庭不存在"))
         })
         .await?;
-    Ok(keys(family.to_json()))
+    Ok(family.view())
 }
 
 /// PUT family/familyManage/: hands the parent role to a member
 /// (`user_id`). A caller who is not a parent hears so before anything else.
-pub async fn hand_over(call: Call) -> Result<Keys, Error> {
+pub async fn hand_over(call: Call) -> Result<model::FamilyJson, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
@@ -390,11 +388,11 @@ pub async fn hand_over(call: Call) -> Result<Keys, Error> {
             store::family_by_id(tx, family_id)?.ok_or_else(|| not_found("家庭不存在"))
         })
         .await?;
-    Ok(keys(family.to_json()))
+    Ok(family.view())
 }
 
 /// POST user_manage/about_family/: asks to join a family (`family_id`).
-pub async fn apply(call: Call) -> Result<Keys, Error> {
+pub async fn apply(call: Call) -> Result<Done, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
@@ -403,24 +401,24 @@ pub async fn apply(call: Call) -> Result<Keys, Error> {
     app.db
         .write(move |tx| store::apply(tx, user.id, family_id, now))
         .await?;
-    Ok(Keys::new())
+    Ok(Done {})
 }
 
 /// DELETE user_manage/about_family/: leaves the caller's family.
-pub async fn leave(call: Call) -> Result<Keys, Error> {
+pub async fn leave(call: Call) -> Result<model::LeftJson, Error> {
     let Authed { app, user, .. } = authenticate(call).await?;
     let now = clock::now();
     let left = app
         .db
         .write(move |tx| store::leave(tx, user.id, now))
         .await?;
-    Ok(keys(
-        json!({ "family_removed": left == store::Left::Removed }),
-    ))
+    Ok(model::LeftJson {
+        family_removed: left == store::Left::Removed,
+    })
 }
 
 /// GET family/familyMember/: pending applications to the caller's family.
-pub async fn applications(call: Call) -> Result<Value, Error> {
+pub async fn applications(call: Call) -> Result<Vec<model::ApplicationJson>, Error> {
     let Authed { app, user, .. } = authenticate(call).await?;
     let Some(family_id) = user.family_id.filter(|_| user.is_parent()) else {
         return Err(forbidden("只有家长可以查看入家申请"));
@@ -429,23 +427,20 @@ pub async fn applications(call: Call) -> Result<Value, Error> {
         .db
         .read(move |conn| store::pending_applications(conn, family_id))
         .await?;
-    Ok(Value::Array(
-        list.iter()
-            .map(|a| {
-                json!({
-                    "id": a.id,
-                    "user_id": a.user_id,
-                    "username": a.username,
-                    "apply_time": model::format_time(a.created_at),
-                })
-            })
-            .collect(),
-    ))
+    Ok(list
+        .into_iter()
+        .map(|a| model::ApplicationJson {
+            id: a.id,
+            user_id: a.user_id,
+            username: a.username,
+            apply_time: model::format_time(a.created_at),
+        })
+        .collect())
 }
 
 /// PUT family/familyMember/: a parent decides an application (`user_id`,
 /// `is_agree` 0 = yes, 1 = no; `parent_id`, if sent, must be the caller).
-pub async fn decide(call: Call) -> Result<Keys, Error> {
+pub async fn decide(call: Call) -> Result<Done, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
@@ -468,5 +463,5 @@ pub async fn decide(call: Call) -> Result<Keys, Error> {
     app.db
         .write(move |tx| store::decide(tx, user.id, applicant, agree, now))
         .await?;
-    Ok(Keys::new())
+    Ok(Done {})
 }

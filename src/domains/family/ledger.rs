@@ -3,9 +3,7 @@
 //! reads the whole family's with `?scope=family`. Updates change the
 //! fields sent and keep the rest.
 
-use serde_json::Value;
-
-use super::envelope::{Error, Keys, bad, forbidden, keys, not_found};
+use super::envelope::{Error, bad, forbidden, not_found};
 use super::handlers::{Authed, Call, authenticate, decode};
 use super::input;
 use super::model::{
@@ -53,14 +51,14 @@ pub fn query(form: &crate::body::Form, user: &User) -> Result<(Scope, Period), E
     Ok((scope_of(scope, user)?, Period::read(start, end)?))
 }
 
-fn list<T>(items: &[T], to_json: fn(&T) -> Value) -> Value {
-    Value::Array(items.iter().map(to_json).collect())
+fn list<T, V>(items: &[T], view: fn(&T) -> V) -> Vec<V> {
+    items.iter().map(view).collect()
 }
 
 // ---- bills
 
 /// GET bill/Income/ and bill/Expense/: `?start=&end=` and `?scope=`.
-pub async fn bills(call: Call, kind: BillKind) -> Result<Value, Error> {
+pub async fn bills(call: Call, kind: BillKind) -> Result<Vec<model::BillJson>, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
@@ -69,12 +67,12 @@ pub async fn bills(call: Call, kind: BillKind) -> Result<Value, Error> {
         .db
         .read(move |conn| store::bills(conn, scope, kind, period))
         .await?;
-    Ok(list(&bills, model::Bill::to_json))
+    Ok(list(&bills, model::Bill::view))
 }
 
 /// POST bill/Income/ and bill/Expense/: `money`, `remarks`, `time` (now
 /// when left out).
-pub async fn add_bill(call: Call, kind: BillKind) -> Result<Keys, Error> {
+pub async fn add_bill(call: Call, kind: BillKind) -> Result<model::BillJson, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
@@ -92,11 +90,11 @@ pub async fn add_bill(call: Call, kind: BillKind) -> Result<Keys, Error> {
             store::bill_by_id(tx, id)?.ok_or_else(|| not_found("账单不存在"))
         })
         .await?;
-    Ok(keys(bill.to_json()))
+    Ok(bill.view())
 }
 
 /// PUT bill/Income/ and bill/Expense/: `id` plus the fields to change.
-pub async fn update_bill(call: Call, kind: BillKind) -> Result<Keys, Error> {
+pub async fn update_bill(call: Call, kind: BillKind) -> Result<model::BillJson, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
@@ -119,15 +117,15 @@ pub async fn update_bill(call: Call, kind: BillKind) -> Result<Keys, Error> {
             store::bill_by_id(tx, id)?.ok_or_else(|| not_found("账单不存在"))
         })
         .await?;
-    Ok(keys(bill.to_json()))
+    Ok(bill.view())
 }
 
 /// DELETE bill/Income/ and bill/Expense/: `id`.
-pub async fn delete_bill(call: Call, kind: BillKind) -> Result<Keys, Error> {
+pub async fn delete_bill(call: Call, kind: BillKind) -> Result<model::Done, Error> {
     delete(call, Ledger::Bills, Some(kind)).await
 }
 
-async fn delete(call: Call, ledger: Ledger, kind: Option<BillKind>) -> Result<Keys, Error> {
+async fn delete(call: Call, ledger: Ledger, kind: Option<BillKind>) -> Result<model::Done, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
@@ -135,7 +133,7 @@ async fn delete(call: Call, ledger: Ledger, kind: Option<BillKind>) -> Result<Ke
     app.db
         .write(move |tx| store::delete_record(tx, ledger, kind, user.id, id))
         .await?;
-    Ok(Keys::new())
+    Ok(model::Done {})
 }
 
 // ---- deposits
@@ -160,7 +158,7 @@ fn check_deposit(fields: &DepositFields) -> Result<(), Error> {
 }
 
 /// GET bank/Deposit/: deposits started in `?start=&end=`; `?scope=`.
-pub async fn deposits(call: Call) -> Result<Value, Error> {
+pub async fn deposits(call: Call) -> Result<Vec<model::DepositJson>, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
@@ -169,12 +167,12 @@ pub async fn deposits(call: Call) -> Result<Value, Error> {
         .db
         .read(move |conn| store::deposits(conn, scope, period))
         .await?;
-    Ok(list(&deposits, model::Deposit::to_json))
+    Ok(list(&deposits, model::Deposit::view))
 }
 
 /// POST bank/Deposit/: `bank`, `type`, `money`, `rate`, `start_time`,
 /// `end_time` (needed for 定期).
-pub async fn add_deposit(call: Call) -> Result<Keys, Error> {
+pub async fn add_deposit(call: Call) -> Result<model::DepositJson, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
@@ -196,11 +194,11 @@ pub async fn add_deposit(call: Call) -> Result<Keys, Error> {
             store::deposit_by_id(tx, id)?.ok_or_else(|| not_found("存款不存在"))
         })
         .await?;
-    Ok(keys(deposit.to_json()))
+    Ok(deposit.view())
 }
 
 /// PUT bank/Deposit/: `id` plus the fields to change.
-pub async fn update_deposit(call: Call) -> Result<Keys, Error> {
+pub async fn update_deposit(call: Call) -> Result<model::DepositJson, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
@@ -234,11 +232,11 @@ pub async fn update_deposit(call: Call) -> Result<Keys, Error> {
             store::deposit_by_id(tx, id)?.ok_or_else(|| not_found("存款不存在"))
         })
         .await?;
-    Ok(keys(deposit.to_json()))
+    Ok(deposit.view())
 }
 
 /// DELETE bank/Deposit/: `id`.
-pub async fn delete_deposit(call: Call) -> Result<Keys, Error> {
+pub async fn delete_deposit(call: Call) -> Result<model::Done, Error> {
     delete(call, Ledger::Deposits, None).await
 }
 
@@ -252,7 +250,7 @@ fn check_loan(fields: &LoanFields) -> Result<(), Error> {
 }
 
 /// GET loan/: loans made in `?start=&end=`; `?scope=`.
-pub async fn loans(call: Call) -> Result<Value, Error> {
+pub async fn loans(call: Call) -> Result<Vec<model::LoanJson>, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
@@ -261,12 +259,12 @@ pub async fn loans(call: Call) -> Result<Value, Error> {
         .db
         .read(move |conn| store::loans(conn, scope, period))
         .await?;
-    Ok(list(&loans, model::Loan::to_json))
+    Ok(list(&loans, model::Loan::view))
 }
 
 /// POST loan/: `direction` (借入/借出), `counterparty`, `money`, `time`,
 /// `due_time`.
-pub async fn add_loan(call: Call) -> Result<Keys, Error> {
+pub async fn add_loan(call: Call) -> Result<model::LoanJson, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
@@ -287,12 +285,12 @@ pub async fn add_loan(call: Call) -> Result<Keys, Error> {
             store::loan_by_id(tx, id)?.ok_or_else(|| not_found("借款不存在"))
         })
         .await?;
-    Ok(keys(loan.to_json()))
+    Ok(loan.view())
 }
 
 /// PUT loan/: `id` plus the fields to change; `money` never below what is
 /// already repaid.
-pub async fn update_loan(call: Call) -> Result<Keys, Error> {
+pub async fn update_loan(call: Call) -> Result<model::LoanJson, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
@@ -324,16 +322,16 @@ pub async fn update_loan(call: Call) -> Result<Keys, Error> {
             store::loan_by_id(tx, id)?.ok_or_else(|| not_found("借款不存在"))
         })
         .await?;
-    Ok(keys(loan.to_json()))
+    Ok(loan.view())
 }
 
 /// DELETE loan/: `id` (its repayments go with it).
-pub async fn delete_loan(call: Call) -> Result<Keys, Error> {
+pub async fn delete_loan(call: Call) -> Result<model::Done, Error> {
     delete(call, Ledger::Loans, None).await
 }
 
 /// POST loan/repay/: `id`, `money` (at most what is outstanding), `time`.
-pub async fn repay(call: Call) -> Result<Keys, Error> {
+pub async fn repay(call: Call) -> Result<model::LoanJson, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
@@ -347,12 +345,12 @@ pub async fn repay(call: Call) -> Result<Keys, Error> {
             store::loan_by_id(tx, id)?.ok_or_else(|| not_found("借款不存在"))
         })
         .await?;
-    Ok(keys(loan.to_json()))
+    Ok(loan.view())
 }
 
 /// GET loan/repay/?id=: the repayments of a loan the caller may read (their
 /// own, or a family member's for a parent).
-pub async fn repayments(call: Call) -> Result<Value, Error> {
+pub async fn repayments(call: Call) -> Result<Vec<model::RepaymentJson>, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
@@ -373,5 +371,5 @@ pub async fn repayments(call: Call) -> Result<Value, Error> {
             store::repayments(conn, id)
         })
         .await?;
-    Ok(list(&found, model::Repayment::to_json))
+    Ok(list(&found, model::Repayment::view))
 }

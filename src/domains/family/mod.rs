@@ -49,7 +49,7 @@ pub const DESCRIPTOR: Descriptor = Descriptor {
         )],
         bearer: true,
         login: "POST /family/api/v1/user_manage/login/ with username and password (demo: parent / parent1234); pass the token as ?token= (or in the body, or as Bearer). It ends after 15 minutes without use. HTTP status equals code.",
-        typed_success: None,
+        typed_success: Some(envelope::typed_success),
         binary_answers: &[("/api/v1/report/chart.svg", "image/svg+xml", "The chart")],
     },
     notes: include_str!("API.md"),

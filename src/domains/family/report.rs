@@ -5,13 +5,12 @@
 //! them). `net` is income minus expense; outstanding loan amounts are what
 //! is not repaid yet; `net_worth` is net + savings + lent − borrowed.
 
-use serde_json::{Value, json};
-
-use super::envelope::{Error, Keys, keys};
+use super::envelope::Error;
 use super::handlers::{Authed, Call, authenticate};
 use super::ledger::query;
+use super::model;
 use super::store::{self, Scope, Sums};
-use crate::money;
+use crate::money::Amount;
 use crate::web::escape_html;
 
 /// A computed report, in cents.
@@ -100,44 +99,42 @@ fn fill_months(months: Vec<(String, i64, i64)>) -> Vec<(String, i64, i64)> {
 }
 
 /// GET report/: `?scope=self|family&start=&end=`.
-pub async fn report(call: Call) -> Result<Keys, Error> {
+pub async fn report(call: Call) -> Result<model::ReportJson, Error> {
     let report = build(call).await?;
     let t = &report.totals;
-    Ok(keys(json!({
-        "scope": if report.family_scope { "family" } else { "self" },
-        "income": money::number(t.income),
-        "expense": money::number(t.expense),
-        "net": signed(report.net()),
-        "savings": money::number(t.savings),
-        "lent_outstanding": money::number(t.lent_outstanding),
-        "borrowed_outstanding": money::number(t.borrowed_outstanding),
-        "net_worth": signed(report.net_worth()),
-        "months": report.months.iter().map(|(month, income, expense)| json!({
-            "month": month,
-            "income": money::number(*income),
-            "expense": money::number(*expense),
-        })).collect::<Vec<_>>(),
-        "members": report.members.iter().map(|(username, s)| json!({
-            "username": username,
-            "income": money::number(s.income),
-            "expense": money::number(s.expense),
-            "net": signed(s.income - s.expense),
-        })).collect::<Vec<_>>(),
-    })))
-}
-
-/// An amount that may be negative, as a JSON number.
-fn signed(cents: i64) -> Value {
-    match money::number(cents.abs()) {
-        Value::Number(n) if cents < 0 => {
-            if let Some(i) = n.as_i64() {
-                json!(-i)
-            } else {
-                json!(-n.as_f64().unwrap_or_default())
-            }
-        }
-        other => other,
-    }
+    Ok(model::ReportJson {
+        scope: if report.family_scope {
+            "family"
+        } else {
+            "self"
+        },
+        income: Amount(t.income),
+        expense: Amount(t.expense),
+        net: Amount(report.net()),
+        savings: Amount(t.savings),
+        lent_outstanding: Amount(t.lent_outstanding),
+        borrowed_outstanding: Amount(t.borrowed_outstanding),
+        net_worth: Amount(report.net_worth()),
+        months: report
+            .months
+            .iter()
+            .map(|(month, income, expense)| model::MonthJson {
+                month: month.clone(),
+                income: Amount(*income),
+                expense: Amount(*expense),
+            })
+            .collect(),
+        members: report
+            .members
+            .iter()
+            .map(|(username, s)| model::MemberJson {
+                username: username.clone(),
+                income: Amount(s.income),
+                expense: Amount(s.expense),
+                net: Amount(s.income - s.expense),
+            })
+            .collect(),
+    })
 }
 
 /// GET report/chart.svg: the per-month series as a bar chart (income and
@@ -148,7 +145,7 @@ pub async fn chart(call: Call) -> Result<String, Error> {
 }
 
 fn yuan(cents: i64) -> String {
-    signed(cents).to_string()
+    serde_json::to_string(&Amount(cents)).unwrap_or_default()
 }
 
 /// A round step for about five grid lines up to `max` (yuan).
@@ -281,9 +278,9 @@ mod tests {
 
     #[test]
     fn negative_amounts_stay_numbers() {
-        assert_eq!(signed(-1250).to_string(), "-12.5");
-        assert_eq!(signed(-1200).to_string(), "-12");
-        assert_eq!(signed(5).to_string(), "0.05");
+        assert_eq!(yuan(-1250), "-12.5");
+        assert_eq!(yuan(-1200), "-12");
+        assert_eq!(yuan(5), "0.05");
     }
 
     #[test]

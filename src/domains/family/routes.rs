@@ -20,6 +20,7 @@ use crate::web::{self, Response};
 /// and its example.
 pub fn table() -> Vec<Route<Call>> {
     use super::input::*;
+    use super::model as m;
     use crate::endpoint::route;
     use envelope::{reply, reply_bare as bare, reply_svg as svg};
     #[rustfmt::skip]
@@ -27,118 +28,153 @@ pub fn table() -> Vec<Route<Call>> {
         route(Method::POST, "/api/v1/user_manage/register", h::register, reply)
             .summary("Register (username, password, pwdagain; telephone, email, sex) → token")
             .input::<Registration>()
+            .output::<m::TokenJson>()
             .example(r#"{"username": "demo", "password": "demo1234", "pwdagain": "demo1234"}"#),
         route(Method::POST, "/api/v1/user_manage/login", h::login, reply)
             .summary("Log in (username, password) → token; 429 after repeated failures")
             .input::<Credentials>()
+            .output::<m::TokenJson>()
             .example(r#"{"username": "parent", "password": "parent1234"}"#),
         route(Method::DELETE, "/api/v1/user_manage/logout", h::logout, reply)
             .summary("End the session (token)")
+            .output::<m::Done>()
             .example(r#"{"token": "d5d8354d-646d-4d83-a4d4-4f3d8628eb2b"}"#),
         route(Method::GET, "/api/v1/user_manage/user_info", h::user_info, bare)
-            .summary("The user with family1 (no password)"),
+            .summary("The user with family1 (no password)")
+            .body::<m::UserJson>(),
         route(Method::PUT, "/api/v1/user_manage/user_info", h::update_user_info, reply)
             .summary("Change the fields sent: username, telephone, email, sex; password with pwdagain")
             .input::<AccountChange>()
+            .output::<m::UserJson>()
             .example(r#"{"telephone": "13800000000", "email": "jiazhang@163.com", "sex": "男"}"#),
         route(Method::POST, "/api/v1/user_manage/about_family", h::apply, reply)
             .summary("Ask to join a family (family_id); the parents get a message; 460 when in a family or it is full")
             .input::<FamilyId>()
+            .output::<m::Done>()
             .example(r#"{"family_id": "1"}"#),
         route(Method::DELETE, "/api/v1/user_manage/about_family", h::leave, reply)
-            .summary("Leave the family; the last member leaving removes it"),
+            .summary("Leave the family; the last member leaving removes it")
+            .output::<m::LeftJson>(),
         route(Method::GET, "/api/v1/message", h::messages, bare)
             .summary("The user's messages (?state=0|1|2)")
-            .input::<MessageFilter>(),
+            .input::<MessageFilter>()
+            .body_list::<m::MessageJson>(),
         route(Method::POST, "/api/v1/message", h::send_message, reply)
             .summary("Send a message (receive_id = username, title, text)")
             .input::<NewMessage>()
+            .output::<m::MessageJson>()
             .example(r#"{"receive_id": "child", "title": "系统测试", "text": "系统测试消息"}"#),
         route(Method::DELETE, "/api/v1/message", h::delete_message, reply)
             .summary("Delete one's message (id)")
             .input::<Id>()
+            .output::<m::Done>()
             .example(r#"{"id": "1"}"#),
         route(Method::PUT, "/api/v1/message", h::set_message_state, reply)
             .summary("Set one's message state (id, state 0 unread, 1 starred, 2 read)")
             .input::<MessageState>()
+            .output::<m::MessageJson>()
             .example(r#"{"id": "1", "state": "2"}"#),
         route(Method::GET, "/api/v1/family/familyManage", h::family_info, reply)
-            .summary("The user's family: id, family_name, family_member; or family \"null\""),
+            .summary("The user's family: id, family_name, family_member; or family \"null\"")
+            .output::<m::FamilyInfo>(),
         route(Method::POST, "/api/v1/family/familyManage", h::create_family, reply)
             .summary("Create a family (family_name); the creator is its parent; 460 when in a family")
             .input::<NewFamily>()
+            .output::<m::FamilyJson>()
             .example(r#"{"family_name": "newfamily"}"#),
         route(Method::PUT, "/api/v1/family/familyManage", h::hand_over, reply)
             .summary("Parent: make a member a parent (user_id); with two parents the caller steps down")
-            .input::<Member>(),
+            .input::<Member>()
+            .output::<m::FamilyJson>(),
         route(Method::GET, "/api/v1/family/familyMember", h::applications, bare)
-            .summary("Parent: pending applications to the family"),
+            .summary("Parent: pending applications to the family")
+            .body_list::<m::ApplicationJson>(),
         route(Method::PUT, "/api/v1/family/familyMember", h::decide, reply)
             .summary("Parent: decide an application (user_id, is_agree 0 yes / 1 no); 418 none, 460 full")
             .input::<Decision>()
+            .output::<m::Done>()
             .example(r#"{"parent_id": "1", "user_id": "3", "is_agree": "0"}"#),
         route(Method::GET, "/api/v1/bill/Income", |c| l::bills(c, Income), bare)
             .summary("The user's income bills (?start=&end=, ?scope=family for parents)")
-            .input::<RecordQuery>(),
+            .input::<RecordQuery>()
+            .body_list::<m::BillJson>(),
         route(Method::POST, "/api/v1/bill/Income", |c| l::add_bill(c, Income), reply)
             .summary("Add income (money, remarks, time)")
             .input::<NewBill>()
+            .output::<m::BillJson>()
             .example(r#"{"money": "510", "remarks": "学习2", "time": "2019-10-1 12:12:12"}"#),
         route(Method::PUT, "/api/v1/bill/Income", |c| l::update_bill(c, Income), reply)
             .summary("Change one's income bill (id plus fields)")
-            .input::<BillChange>(),
+            .input::<BillChange>()
+            .output::<m::BillJson>(),
         route(Method::DELETE, "/api/v1/bill/Income", |c| l::delete_bill(c, Income), reply)
             .summary("Delete one's income bill (id)")
-            .input::<Id>(),
+            .input::<Id>()
+            .output::<m::Done>(),
         route(Method::GET, "/api/v1/bill/Expense", |c| l::bills(c, Expense), bare)
             .summary("The user's expense bills (?start=&end=, ?scope=family for parents)")
-            .input::<RecordQuery>(),
+            .input::<RecordQuery>()
+            .body_list::<m::BillJson>(),
         route(Method::POST, "/api/v1/bill/Expense", |c| l::add_bill(c, Expense), reply)
             .summary("Add expense (money, remarks, time)")
             .input::<NewBill>()
+            .output::<m::BillJson>()
             .example(r#"{"money": "88.5", "remarks": "晚饭", "time": "2019-10-1 19:00:00"}"#),
         route(Method::PUT, "/api/v1/bill/Expense", |c| l::update_bill(c, Expense), reply)
             .summary("Change one's expense bill (id plus fields)")
-            .input::<BillChange>(),
+            .input::<BillChange>()
+            .output::<m::BillJson>(),
         route(Method::DELETE, "/api/v1/bill/Expense", |c| l::delete_bill(c, Expense), reply)
             .summary("Delete one's expense bill (id)")
-            .input::<Id>(),
+            .input::<Id>()
+            .output::<m::Done>(),
         route(Method::GET, "/api/v1/bank/Deposit", l::deposits, bare)
             .summary("The user's deposits (?start=&end=, ?scope=family)")
-            .input::<RecordQuery>(),
+            .input::<RecordQuery>()
+            .body_list::<m::DepositJson>(),
         route(Method::POST, "/api/v1/bank/Deposit", l::add_deposit, reply)
             .summary("Add a deposit (bank, type 活期/定期, money, rate, start_time, end_time)")
             .input::<NewDeposit>()
+            .output::<m::DepositJson>()
             .example(r#"{"bank": "建设银行", "type": "定期", "money": "10000", "rate": "2.15", "start_time": "2019-12-01", "end_time": "2020-12-01"}"#),
         route(Method::PUT, "/api/v1/bank/Deposit", l::update_deposit, reply)
             .summary("Change one's deposit (id plus fields)")
-            .input::<DepositChange>(),
+            .input::<DepositChange>()
+            .output::<m::DepositJson>(),
         route(Method::DELETE, "/api/v1/bank/Deposit", l::delete_deposit, reply)
             .summary("Delete one's deposit (id)")
-            .input::<Id>(),
+            .input::<Id>()
+            .output::<m::Done>(),
         route(Method::GET, "/api/v1/loan", l::loans, bare)
             .summary("The user's loans (?start=&end=, ?scope=family)")
-            .input::<RecordQuery>(),
+            .input::<RecordQuery>()
+            .body_list::<m::LoanJson>(),
         route(Method::POST, "/api/v1/loan", l::add_loan, reply)
             .summary("Add a loan (direction 借入/借出, counterparty, money, time, due_time)")
             .input::<NewLoan>()
+            .output::<m::LoanJson>()
             .example(r#"{"direction": "借出", "counterparty": "张三", "money": "500", "time": "2019-10-05 10:00:00", "due_time": "2020-01-01"}"#),
         route(Method::PUT, "/api/v1/loan", l::update_loan, reply)
             .summary("Change one's loan (id plus fields; money not below repaid)")
-            .input::<LoanChange>(),
+            .input::<LoanChange>()
+            .output::<m::LoanJson>(),
         route(Method::DELETE, "/api/v1/loan", l::delete_loan, reply)
             .summary("Delete one's loan (id)")
-            .input::<Id>(),
+            .input::<Id>()
+            .output::<m::Done>(),
         route(Method::GET, "/api/v1/loan/repay", l::repayments, bare)
             .summary("Repayments of a loan (id)")
-            .input::<Id>(),
+            .input::<Id>()
+            .body_list::<m::RepaymentJson>(),
         route(Method::POST, "/api/v1/loan/repay", l::repay, reply)
             .summary("Repay one's loan (id, money up to the outstanding amount, time)")
             .input::<Repayment>()
+            .output::<m::LoanJson>()
             .example(r#"{"id": "1", "money": "100"}"#),
         route(Method::GET, "/api/v1/report", r::report, reply)
             .summary("Asset report (?scope=self|family&start=&end=): income, expense, net, savings, loans, net worth, months, members")
-            .input::<RecordQuery>(),
+            .input::<RecordQuery>()
+            .output::<m::ReportJson>(),
         route(Method::GET, "/api/v1/report/chart.svg", r::chart, svg)
             .summary("The report's monthly income and expense as an SVG bar chart")
             .input::<RecordQuery>(),

@@ -32,24 +32,30 @@ pub fn table() -> Vec<Route<Call>> {
             .summary("The caller's role (0 none, 1 student, 2 lab leader, 3 admin) with student / lab / admin")
             .output::<RoleJson>(),
         route(Method::POST, "/user/logout", h::logout, cookie)
-            .summary("End the session"),
+            .summary("End the session")
+            .output_null(),
         route(Method::GET, "/user/login/code", h::login_code, captcha_image)
             .summary("A JPEG captcha for the next login (single use, 5 minutes, case-insensitive)"),
         route(Method::POST, "/user/register/mail", h::register_mail, reply)
             .summary("Mail a registration code (email)")
-            .input::<Email>(),
+            .input::<Email>()
+            .output_null(),
         route(Method::POST, "/user/register/code", h::register_code, reply)
             .summary("Register a student (email, code, name, password; optional sid, phone, college, grade, major, introduce)")
-            .input::<Registration>(),
+            .input::<Registration>()
+            .output_null(),
         route(Method::POST, "/user/resetPassword/mail", h::reset_mail, reply)
             .summary("Mail a password reset code (email)")
-            .input::<Email>(),
+            .input::<Email>()
+            .output_null(),
         route(Method::POST, "/user/resetPassword/code", h::reset_code, reply)
             .summary("Set a new password with the mailed code (email, code, password)")
-            .input::<Reset>(),
+            .input::<Reset>()
+            .output_null(),
         route(Method::POST, "/project/create", h::project_create, reply)
             .summary("Create a project led by the caller (name, lab_name, aim, memberIds; description, duration, coach_id, type)")
             .input::<NewProject>()
+            .output_null()
             .example(r#"{"name": "智能小车", "lab_name": "智能系统实验室", "aim": "参加竞赛", "memberIds": "20160031@20160032", "duration": 15552000}"#),
         route(Method::GET, "/project/count/lab", h::count_lab, reply)
             .summary("Number of a lab's projects (lab_id); admin or that lab's leader")
@@ -77,16 +83,20 @@ pub fn table() -> Vec<Route<Call>> {
             .output_list::<ProjectItemJson>(),
         route(Method::POST, "/project/update", h::project_update, reply)
             .summary("Update a project (id, name, duration, aim, type, memberIds; description, coach_id, notify); admin or its lab's leader")
-            .input::<ProjectChange>(),
+            .input::<ProjectChange>()
+            .output_null(),
         route(Method::POST, "/project/review", h::project_review, reply)
             .summary("Set a project's opt_status (id, opt_status: 0 submitted, 1 approved, 2 finished, 3 rejected); admin or its lab's leader")
-            .input::<Review>(),
+            .input::<Review>()
+            .output_null(),
         route(Method::POST, "/project/delete/student", h::delete_by_student, reply)
             .summary("Delete (newValue 1, the default) or restore (0) one's own project (pid); its leader")
-            .input::<StudentDelete>(),
+            .input::<StudentDelete>()
+            .output_null(),
         route(Method::POST, "/project/delete", h::delete_many, reply)
             .summary("Delete or restore projects (ids joined by @, newValue); admin or their lab's leader")
-            .input::<ManyDelete>(),
+            .input::<ManyDelete>()
+            .output_null(),
         route(Method::GET, "/lab/get/all", h::lab_all, reply)
             .summary("Every lab")
             .output_list::<LabJson>(),
@@ -96,13 +106,16 @@ pub fn table() -> Vec<Route<Call>> {
             .output::<LabJson>(),
         route(Method::POST, "/lab/create", h::lab_create, reply)
             .summary("Create a lab (name; leader_id, description); admin")
-            .input::<NewLab>(),
+            .input::<NewLab>()
+            .output_null(),
         route(Method::POST, "/lab/update", h::lab_update, reply)
             .summary("Change a lab (id; name, leader_id, description); admin")
-            .input::<LabChange>(),
+            .input::<LabChange>()
+            .output_null(),
         route(Method::POST, "/lab/delete", h::lab_delete, reply)
             .summary("Delete a lab that has no projects (id); admin")
-            .input::<Id>(),
+            .input::<Id>()
+            .output_null(),
     ];
     table
 }

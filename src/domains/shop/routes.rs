@@ -31,10 +31,12 @@ pub fn table() -> Vec<Route<Call>> {
         route(Method::POST, "/user/register/customer", h::register_customer, reply)
             .summary("Register a customer (name, phone, email, password); 402 on failure")
             .input::<Registration>()
+            .output_null()
             .example(r#"{"name": "小明", "phone": "13700000010", "email": "buyer@example.com", "password": "password123"}"#),
         route(Method::POST, "/user/register/seller", h::register_seller, reply)
             .summary("Register a seller (name, phone, email, password); 402 on failure")
             .input::<Registration>()
+            .output_null()
             .example(r#"{"name": "测试商家0", "phone": "13700000001", "email": "seller1@buaa.edu.cn", "password": "password123"}"#),
         route(Method::POST, "/user/login", h::login, cookie)
             .summary("Log in (email, password); sets the session cookie; 403 on bad credentials")
@@ -42,13 +44,15 @@ pub fn table() -> Vec<Route<Call>> {
             .output::<TokenJson>()
             .example(r#"{"email": "customer@example.com", "password": "customer1234"}"#),
         route(Method::POST, "/user/logout", h::logout, cookie)
-            .summary("End the session"),
+            .summary("End the session")
+            .output_null(),
         route(Method::GET, "/user/profile", h::profile, reply)
             .summary("The user: name, email, role, phone")
             .output::<ProfileJson>(),
         route(Method::POST, "/user/change-password", h::change_password, reply)
             .summary("old_password, new_password, confirm_new_password; keeps this session, ends the others")
             .input::<PasswordChange>()
+            .output_null()
             .example(r#"{"old_password": "customer1234", "new_password": "newpass5678", "confirm_new_password": "newpass5678"}"#),
         route(Method::GET, "/shop", h::shops, reply)
             .summary("Every shop with its sellers")
@@ -91,7 +95,8 @@ pub fn table() -> Vec<Route<Call>> {
             .input::<ProductChange>()
             .output::<ProductJson<'static>>(),
         route2(Method::POST, "/shop/{id}/product/{pid}/delete", h::delete_product, reply)
-            .summary("Seller of the shop: delete a product"),
+            .summary("Seller of the shop: delete a product")
+            .output_null(),
         route1(Method::GET, "/shop/{id}/orders", h::shop_orders, reply)
             .summary("Seller of the shop: the shop's orders, newest first")
             .output_list::<OrderJson>(),

@@ -7,7 +7,7 @@ use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
 use super::envelope::{Error, bad};
 use crate::body::Cents;
-use crate::money;
+use crate::money::Amount;
 
 /// `role`: not in a family.
 pub const NO_FAMILY: i64 = 0;
@@ -59,7 +59,7 @@ pub struct Family {
 
 impl Family {
     /// The seed's `family_member`: `parent<id>` / `members<id>` → username.
-    pub fn member_map(&self) -> Value {
+    pub fn member_map(&self) -> Map<String, Value> {
         let mut map = Map::new();
         for (id, username, role) in &self.members {
             let key = if *role == PARENT {
@@ -69,30 +69,33 @@ impl Family {
             };
             map.insert(key, json!(username));
         }
-        Value::Object(map)
+        map
     }
 
     /// `{"id", "family_name", "family_member"}`.
-    pub fn to_json(&self) -> Value {
-        json!({
-            "id": self.id,
-            "family_name": self.name,
-            "family_member": self.member_map(),
-        })
+    pub fn view(&self) -> FamilyJson {
+        FamilyJson {
+            id: self.id,
+            family_name: self.name.clone(),
+            family_member: self.member_map(),
+        }
     }
 }
 
 /// `GET user_info`: the user without any secret; `family1` is the string
 /// `"null"` without a family, as the seed shows.
-pub fn user_json(user: &User, family: Option<&Family>) -> Value {
-    json!({
-        "id": user.id,
-        "username": user.username,
-        "telephone": user.telephone,
-        "email": user.email,
-        "sex": user.sex,
-        "family1": family.map(Family::to_json).unwrap_or_else(|| json!("null")),
-    })
+pub fn user_json(user: &User, family: Option<&Family>) -> UserJson {
+    UserJson {
+        id: user.id,
+        username: user.username.clone(),
+        telephone: user.telephone.clone(),
+        email: user.email.clone(),
+        sex: user.sex.clone(),
+        family1: match family {
+            Some(family) => FamilyOrNull::Family(family.view()),
+            None => FamilyOrNull::None("null"),
+        },
+    }
 }
 
 /// A message in someone's inbox.
@@ -112,16 +115,19 @@ pub struct Message {
 pub const SYSTEM_SENDER: &str = "系统";
 
 impl Message {
-    pub fn to_json(&self) -> Value {
-        json!({
-            "id": self.id,
-            "send_id": self.sender.as_deref().unwrap_or(SYSTEM_SENDER),
-            "receive_id": self.receiver,
-            "title": self.title,
-            "text": self.text,
-            "send_time": format_iso(self.sent_at),
-            "state": self.state,
-        })
+    pub fn view(&self) -> MessageJson {
+        MessageJson {
+            id: self.id,
+            send_id: self
+                .sender
+                .clone()
+                .unwrap_or_else(|| SYSTEM_SENDER.to_string()),
+            receive_id: self.receiver.clone(),
+            title: self.title.clone(),
+            text: self.text.clone(),
+            send_time: format_iso(self.sent_at),
+            state: self.state,
+        }
     }
 }
 
@@ -163,15 +169,15 @@ pub struct Bill {
 }
 
 impl Bill {
-    pub fn to_json(&self) -> Value {
-        json!({
-            "id": self.id,
-            "remarks": self.remarks,
-            "money": money::number(self.money),
-            "time": format_time(self.time),
-            "username": self.username,
-            "bill_type": self.kind.label(),
-        })
+    pub fn view(&self) -> BillJson {
+        BillJson {
+            id: self.id,
+            remarks: self.remarks.clone(),
+            money: Amount(self.money),
+            time: format_time(self.time),
+            username: self.username.clone(),
+            bill_type: self.kind.label(),
+        }
     }
 }
 
@@ -192,17 +198,17 @@ pub struct Deposit {
 }
 
 impl Deposit {
-    pub fn to_json(&self) -> Value {
-        json!({
-            "id": self.id,
-            "bank": self.bank,
-            "type": self.kind,
-            "money": money::number(self.money),
-            "rate": money::number(self.rate),
-            "start_time": format_time(self.start_time),
-            "end_time": self.end_time.map(format_time),
-            "username": self.username,
-        })
+    pub fn view(&self) -> DepositJson {
+        DepositJson {
+            id: self.id,
+            bank: self.bank.clone(),
+            kind: self.kind.clone(),
+            money: Amount(self.money),
+            rate: Amount(self.rate),
+            start_time: format_time(self.start_time),
+            end_time: self.end_time.map(format_time),
+            username: self.username.clone(),
+        }
     }
 }
 
@@ -226,18 +232,22 @@ impl Loan {
         self.money - self.repaid
     }
 
-    pub fn to_json(&self) -> Value {
-        json!({
-            "id": self.id,
-            "direction": self.direction,
-            "counterparty": self.counterparty,
-            "money": money::number(self.money),
-            "repaid": money::number(self.repaid),
-            "time": format_time(self.time),
-            "due_time": self.due_time.map(format_time),
-            "state": if self.outstanding() == 0 { "已还清" } else { "未还清" },
-            "username": self.username,
-        })
+    pub fn view(&self) -> LoanJson {
+        LoanJson {
+            id: self.id,
+            direction: self.direction.clone(),
+            counterparty: self.counterparty.clone(),
+            money: Amount(self.money),
+            repaid: Amount(self.repaid),
+            time: format_time(self.time),
+            due_time: self.due_time.map(format_time),
+            state: if self.outstanding() == 0 {
+                "已还清"
+            } else {
+                "未还清"
+            },
+            username: self.username.clone(),
+        }
     }
 }
 
@@ -251,21 +261,23 @@ pub struct Repayment {
 }
 
 impl Repayment {
-    pub fn to_json(&self) -> Value {
-        json!({
-            "id": self.id,
-            "loan_id": self.loan_id,
-            "money": money::number(self.money),
-            "time": format_time(self.time),
-        })
+    pub fn view(&self) -> RepaymentJson {
+        RepaymentJson {
+            id: self.id,
+            loan_id: self.loan_id,
+            money: Amount(self.money),
+            time: format_time(self.time),
+        }
     }
 }
 
 mod input;
 mod times;
+mod views;
 
 pub use input::*;
 pub use times::*;
+pub use views::*;
 
 #[cfg(test)]
 mod tests {
@@ -314,7 +326,7 @@ mod tests {
             members: vec![(1, "家长".into(), PARENT), (3, "用户3".into(), MEMBER)],
         };
         assert_eq!(
-            family.member_map(),
+            Value::Object(family.member_map()),
             json!({"parent1": "家长", "members3": "用户3"})
         );
     }
