@@ -150,6 +150,32 @@ impl<'de> de::Deserialize<'de> for Attachment {
     }
 }
 
+/// A required text, trimmed; a blank one counts as not sent, so it is
+/// [`DecodeError::Missing`] like an absent one. Document it with
+/// `#[schema(value_type = String)]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Text(pub String);
+
+impl<'de> de::Deserialize<'de> for Text {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Trimmed;
+        impl Visitor<'_> for Trimmed {
+            type Value = Text;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Text, E> {
+                match text.trim() {
+                    // Named after its field by the form's deserializer.
+                    "" => Err(E::missing_field("")),
+                    trimmed => Ok(Text(trimmed.to_string())),
+                }
+            }
+        }
+        deserializer.deserialize_str(Trimmed)
+    }
+}
+
 /// A text field of a partial update: `None` when not sent (or `null`),
 /// else the text as sent, `""` included (which clears the field). Read it
 /// with `#[serde(default)]`.
@@ -251,6 +277,7 @@ impl<'de> de::MapAccess<'de> for FieldsAccess<'de> {
 /// type: …, expected X" reads as "`name` must be X".
 fn refused_as(name: &str, error: DecodeError) -> DecodeError {
     match error {
+        DecodeError::Missing(unnamed) if unnamed.is_empty() => DecodeError::Missing(name.into()),
         DecodeError::Refused(message) => {
             let expected = match message.split_once(", expected ") {
                 Some((_, expected)) if message.starts_with("invalid type") => expected.to_string(),
@@ -541,6 +568,24 @@ mod tests {
         }
         let checkbox: Checkbox = form("{}").decode().unwrap();
         assert_eq!(checkbox.on, Flag(false));
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Named {
+        name: Text,
+    }
+
+    #[test]
+    fn a_required_text_is_trimmed_and_blank_is_missing() {
+        let named: Named = form(r#"{"name": "  张三 "}"#).decode().unwrap();
+        assert_eq!(named.name, Text("张三".into()));
+        for body in [r#"{"name": "   "}"#, r#"{"name": ""}"#, "{}"] {
+            let error = form(body).decode::<Named>().unwrap_err();
+            assert!(
+                matches!(error, DecodeError::Missing(ref f) if f == "name"),
+                "{body}: {error}"
+            );
+        }
     }
 
     #[derive(Debug, Deserialize)]

@@ -8,7 +8,7 @@
 
 mod decode;
 
-pub use decode::{Attachment, Cents, DecodeError, Flag, Patch};
+pub use decode::{Attachment, Cents, DecodeError, Flag, Patch, Text};
 
 use bytes::{Buf, Bytes, BytesMut};
 use futures_util::{Stream, StreamExt};

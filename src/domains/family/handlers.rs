@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 
 use super::envelope::{Error, bad, forbidden, not_found};
 use super::input;
-use super::model::{self, Done, User, required};
+use super::model::{self, Done, User};
 use super::store::{self, Profile};
 use super::{DOMAIN, SESSIONS};
 use crate::app::{Refused, SharedApp};
@@ -126,7 +126,7 @@ fn new_password(
 /// POST user_manage/register/: a new account, logged in (`token`).
 pub async fn register(call: Call) -> Result<model::TokenJson, Error> {
     let input: input::Registration = decode(&call.input?)?;
-    let username = model::check_username(&required(input.username, "username")?)?;
+    let username = model::check_username(&input.username.0)?;
     let app = call.app;
     let password = new_password(&app, Some(input.password), input.pwdagain)?;
     let sent = [input.telephone, input.email, input.sex];
@@ -155,7 +155,7 @@ pub async fn register(call: Call) -> Result<model::TokenJson, Error> {
 /// POST user_manage/login/: a new session (`token`); 429 while throttled.
 pub async fn login(call: Call) -> Result<model::TokenJson, Error> {
     let input::Credentials { username, password } = decode(&call.input?)?;
-    let username = required(username, "username")?;
+    let username = username.0;
     let app = call.app;
     let name = username.clone();
     let lookup = app.db.read(move |conn| store::user_by_name(conn, &name));
@@ -273,8 +273,8 @@ pub async fn send_message(call: Call) -> Result<model::MessageJson, Error> {
         title,
         text,
     } = decode(&form)?;
-    let receiver = required(receive_id, "receive_id")?;
-    let title = model::optional_text(Some(title), "title", 100)?
+    let receiver = receive_id.0;
+    let title = model::optional_text(Some(title.0), "title", 100)?
         .filter(|t| !t.is_empty())
         .ok_or_else(|| bad("缺少参数 title"))?;
     if text.chars().count() > 2000 {
@@ -347,7 +347,7 @@ pub async fn create_family(call: Call) -> Result<model::FamilyJson, Error> {
         app, form, user, ..
     } = authenticate(call).await?;
     let input::NewFamily { family_name } = decode(&form)?;
-    let name = required(family_name, "family_name")?;
+    let name = family_name.0;
     if name.chars().count() > 32 || name.chars().any(char::is_control) {
         return Err(bad("family_name 应为 1 到 32 个字符"));
     }

@@ -10,7 +10,7 @@
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::body::{Cents, Patch};
+use crate::body::{Cents, Patch, Text};
 
 /// What a wrong value of a money field answers.
 pub fn wrong_value(field: &str) -> Option<String> {
@@ -28,7 +28,8 @@ pub const RATE: &str = "rate 应为 0 到 100 之间的年利率（百分比）"
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(as = family::Registration)]
 pub struct Registration {
-    pub username: String,
+    #[schema(value_type = String)]
+    pub username: Text,
     pub password: String,
     #[schema(required, value_type = String)]
     pub pwdagain: Option<String>,
@@ -47,7 +48,8 @@ pub struct Registration {
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(as = family::Credentials)]
 pub struct Credentials {
-    pub username: String,
+    #[schema(value_type = String)]
+    pub username: Text,
     pub password: String,
 }
 
@@ -84,8 +86,10 @@ pub struct MessageFilter {
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(as = family::NewMessage)]
 pub struct NewMessage {
-    pub receive_id: String,
-    pub title: String,
+    #[schema(value_type = String)]
+    pub receive_id: Text,
+    #[schema(value_type = String)]
+    pub title: Text,
     pub text: String,
 }
 
@@ -108,7 +112,8 @@ pub struct MessageState {
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(as = family::NewFamily)]
 pub struct NewFamily {
-    pub family_name: String,
+    #[schema(value_type = String)]
+    pub family_name: Text,
 }
 
 /// `PUT family/familyManage`: the member who becomes a parent.
@@ -174,9 +179,11 @@ pub struct BillChange {
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(as = family::NewDeposit)]
 pub struct NewDeposit {
-    pub bank: String,
+    #[schema(value_type = String)]
+    pub bank: Text,
     #[serde(rename = "type")]
-    pub kind: String,
+    #[schema(value_type = String)]
+    pub kind: Text,
     #[schema(value_type = f64)]
     pub money: Cents,
     #[schema(value_type = Option<f64>)]
@@ -207,8 +214,10 @@ pub struct DepositChange {
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(as = family::NewLoan)]
 pub struct NewLoan {
-    pub direction: String,
-    pub counterparty: String,
+    #[schema(value_type = String)]
+    pub direction: Text,
+    #[schema(value_type = String)]
+    pub counterparty: Text,
     #[schema(value_type = f64)]
     pub money: Cents,
     pub time: Option<String>,

@@ -11,7 +11,7 @@ use super::model::{
     time_field,
 };
 use super::store::{self, BillFields, DepositFields, Ledger, LoanFields, Scope};
-use crate::body::{Cents, Patch};
+use crate::body::{Cents, Patch, Text};
 use crate::clock;
 
 /// `?scope=self` (the default) or `family` (parents only).
@@ -30,11 +30,9 @@ fn required_money(money: Cents) -> Result<i64, Error> {
     positive_money(Some(money), "money")?.ok_or_else(|| bad("缺少参数 money"))
 }
 
-/// A required short text: not blank, at most `max` characters.
-fn required_text(text: String, name: &str, max: usize) -> Result<String, Error> {
-    optional_text(Some(text), name, max)?
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| bad(format!("缺少参数 {name}")))
+/// A required short text of at most `max` characters.
+fn required_text(text: Text, name: &str, max: usize) -> Result<String, Error> {
+    Ok(optional_text(Some(text.0), name, max)?.unwrap_or_default())
 }
 
 /// A short text the update may change; sent blank is refused.
@@ -180,7 +178,7 @@ pub async fn add_deposit(call: Call) -> Result<model::DepositJson, Error> {
     let now = clock::now();
     let fields = DepositFields {
         bank: required_text(input.bank, "bank", 50)?,
-        kind: deposit_type(&model::required(input.kind, "type")?)?,
+        kind: deposit_type(&input.kind.0)?,
         money: required_money(input.money)?,
         rate: rate(input.rate)?.unwrap_or(0),
         start_time: time_field(input.start_time, "start_time")?.unwrap_or(now),
@@ -271,7 +269,7 @@ pub async fn add_loan(call: Call) -> Result<model::LoanJson, Error> {
     let input: input::NewLoan = decode(&form)?;
     let now = clock::now();
     let fields = LoanFields {
-        direction: loan_direction(&model::required(input.direction, "direction")?)?,
+        direction: loan_direction(&input.direction.0)?,
         counterparty: required_text(input.counterparty, "counterparty", 50)?,
         money: required_money(input.money)?,
         time: time_field(input.time, "time")?.unwrap_or(now),

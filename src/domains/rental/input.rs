@@ -10,26 +10,33 @@ use serde::Deserialize;
 use serde::de::{self, Visitor};
 use utoipa::ToSchema;
 
-use crate::body::{Attachment, Cents};
+use crate::body::{Attachment, Cents, Text};
 
 /// `operation/register`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(as = rental::Registration)]
 pub struct Registration {
-    pub username: String,
+    #[schema(value_type = String)]
+    pub username: Text,
     pub password: String,
-    pub name: String,
-    pub id_type: String,
-    pub id_number: String,
-    pub phone: String,
-    pub city: String,
+    #[schema(value_type = String)]
+    pub name: Text,
+    #[schema(value_type = String)]
+    pub id_type: Text,
+    #[schema(value_type = String)]
+    pub id_number: Text,
+    #[schema(value_type = String)]
+    pub phone: Text,
+    #[schema(value_type = String)]
+    pub city: Text,
 }
 
 /// `operation/login`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(as = rental::Credentials)]
 pub struct Credentials {
-    pub username: String,
+    #[schema(value_type = String)]
+    pub username: Text,
     pub password: String,
 }
 
@@ -37,7 +44,8 @@ pub struct Credentials {
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(as = rental::Username)]
 pub struct Username {
-    pub username: String,
+    #[schema(value_type = String)]
+    pub username: Text,
 }
 
 /// `modify/password`.
@@ -51,7 +59,8 @@ pub struct Password {
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(as = rental::Phone)]
 pub struct Phone {
-    pub phone: String,
+    #[schema(value_type = String)]
+    pub phone: Text,
 }
 
 /// `operation/accept`, `operation/reject`, `delete/house/`, `delete/demand/`.
@@ -81,8 +90,10 @@ pub struct DemandId {
 pub struct Application {
     pub house_id: i64,
     pub period: i64,
-    pub start_date: String,
-    pub end_date: String,
+    #[schema(value_type = String)]
+    pub start_date: Text,
+    #[schema(value_type = String)]
+    pub end_date: Text,
 }
 
 /// `operation/provide-house/`: offer one's house to a demand.

@@ -7,7 +7,7 @@
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use crate::body::{Attachment, Cents};
+use crate::body::{Attachment, Cents, Text};
 
 /// What a wrong value of a numeric field answers (text fields answer the
 /// shared "`name` must be a string").
@@ -28,9 +28,12 @@ pub fn wrong_value(field: &str) -> Option<&'static str> {
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(as = shop::Registration)]
 pub struct Registration {
-    pub name: String,
-    pub phone: String,
-    pub email: String,
+    #[schema(value_type = String)]
+    pub name: Text,
+    #[schema(value_type = String)]
+    pub phone: Text,
+    #[schema(value_type = String)]
+    pub email: Text,
     pub password: String,
 }
 
@@ -38,7 +41,8 @@ pub struct Registration {
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(as = shop::Credentials)]
 pub struct Credentials {
-    pub email: String,
+    #[schema(value_type = String)]
+    pub email: Text,
     pub password: String,
 }
 
@@ -55,7 +59,8 @@ pub struct PasswordChange {
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(as = shop::NewShop)]
 pub struct NewShop {
-    pub name: String,
+    #[schema(value_type = String)]
+    pub name: Text,
     pub address: Option<String>,
     pub description: Option<String>,
 }
@@ -82,7 +87,8 @@ pub struct Join {
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(as = shop::NewProduct)]
 pub struct NewProduct {
-    pub name: String,
+    #[schema(value_type = String)]
+    pub name: Text,
     #[schema(value_type = f64)]
     pub price: Cents,
     pub description: Option<String>,

@@ -6,7 +6,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::envelope::{Error, shop_error};
-use crate::body::Cents;
+use crate::body::{Cents, Text};
 use crate::clock::format_rfc3339_micros as format_time;
 
 pub const CUSTOMER: &str = "CUSTOMER";
@@ -367,10 +367,8 @@ pub fn page_number(page: Option<i64>) -> Result<i64, Error> {
 // ---- client values
 
 /// A required text field, trimmed, at most `max` characters.
-pub fn required_text(text: String, name: &str, max: usize) -> Result<String, Error> {
-    optional_text(Some(text), name, max)?
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| shop_error(format!("缺少参数 {name}")))
+pub fn required_text(text: Text, name: &str, max: usize) -> Result<String, Error> {
+    Ok(optional_text(Some(text.0), name, max)?.unwrap_or_default())
 }
 
 /// Optional text, trimmed, at most `max` characters, no control characters

@@ -2,15 +2,6 @@
 
 use super::*;
 
-/// A required text, trimmed; blank is "缺少参数 `name`".
-pub fn required(text: String, name: &str) -> Result<String, Error> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(bad(format!("缺少参数 {name}")));
-    }
-    Ok(text.to_string())
-}
-
 /// Optional text of at most `max` characters, trimmed (sent blank, it is
 /// `""`: "clear it").
 pub fn optional_text(

@@ -5,13 +5,13 @@ use super::*;
 /// POST /operation/register
 pub async fn register(call: Call) -> Result<Done, Error> {
     let input: input::Registration = decode(&call.input?)?;
-    let username = model::check_username(&required(input.username, "username")?)?;
+    let username = model::check_username(&input.username.0)?;
     let password = input.password;
-    let name = required(input.name, "name")?;
-    let id_type = required(input.id_type, "id_type")?;
-    let id_number = required(input.id_number, "id_number")?;
-    let phone = model::check_phone(&required(input.phone, "phone")?)?;
-    let city = required(input.city, "city")?;
+    let name = input.name.0;
+    let id_type = input.id_type.0;
+    let id_number = input.id_number.0;
+    let phone = model::check_phone(&input.phone.0)?;
+    let city = input.city.0;
     for (value, what) in [
         (&name, "name"),
         (&id_type, "id_type"),
@@ -55,7 +55,7 @@ pub async fn register(call: Call) -> Result<Done, Error> {
 /// POST /operation/login
 pub async fn login(call: Call) -> Result<(model::Token, String), Error> {
     let input::Credentials { username, password } = decode(&call.input?)?;
-    let username = required(username, "username")?;
+    let username = username.0;
     let app = call.app;
     let name = username.clone();
     let lookup = app.db.read(move |conn| store::user_by_name(conn, &name));
@@ -86,7 +86,7 @@ pub async fn logout(call: Call) -> Result<(Done, String), Error> {
 /// POST /query/user-exist
 pub async fn user_exist(call: Call) -> Result<model::Exist, Error> {
     let input::Username { username } = decode(&call.input?)?;
-    let username = required(username, "username")?;
+    let username = username.0;
     let exist = call
         .app
         .db
@@ -127,7 +127,7 @@ pub async fn modify_phone(call: Call) -> Result<Done, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let input::Phone { phone } = decode(&form)?;
-    let phone = model::check_phone(&required(phone, "phone")?)?;
+    let phone = model::check_phone(&phone.0)?;
     let user_id = caller.id;
     call.app
         .db

@@ -15,8 +15,8 @@ pub async fn apply_house(call: Call) -> Result<model::NewId, Error> {
     if !(1..=120).contains(&period) {
         return Err(failed("租期（period）应为 1 到 120 个月"));
     }
-    let start = model::parse_us_date(&required(start_date, "start_date")?, "start_date")?;
-    let end = model::parse_us_date(&required(end_date, "end_date")?, "end_date")?;
+    let start = model::parse_us_date(&start_date.0, "start_date")?;
+    let end = model::parse_us_date(&end_date.0, "end_date")?;
     if end < start {
         return Err(failed("结束日期不能早于开始日期"));
     }

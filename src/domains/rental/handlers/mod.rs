@@ -39,15 +39,6 @@ async fn logged_in(app: &SharedApp, token: Option<String>) -> Result<Caller, Err
         .ok_or(Error::LoginRequired)
 }
 
-/// A required text, trimmed; blank is "缺少参数 `name`".
-fn required(text: String, name: &str) -> Result<String, Error> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(failed(format!("缺少参数 {name}")));
-    }
-    Ok(text.to_string())
-}
-
 /// The request's typed input: a field left out is "缺少参数 `name`".
 fn decode<T: DeserializeOwned>(form: &Form) -> Result<T, Error> {
     decode_with(form, |_| None)
