@@ -90,9 +90,10 @@
 //! 5. Test it over HTTP in `tests/<domain>.rs`, and note any decision the
 //!    seed leaves open in the domain's `API.md`.
 //!
-//! Every domain's inputs are written this way. Parking, labs and shop
-//! have typed outputs too; rental and family answer in their envelopes
-//! without a declared `data` schema yet.
+//! Every endpoint of every domain is written this way; a unit test in
+//! `openapi` fails if a JSON answer declares no output. `.output_null()`
+//! says `data` is always `null`; `.body::<T>()` / `.body_list::<T>()`
+//! declare an answer sent bare, outside the envelope (family's lists).
 //!
 //! # Adding a domain
 //!
