@@ -37,14 +37,25 @@ impl de::Error for DecodeError {
 }
 
 impl DecodeError {
-    /// The domain's error: a missing field answered by `missing` (each
-    /// endpoint has its own message), a wrong value as the field's error.
-    pub fn or_missing<E: From<FieldError>>(self, missing: impl FnOnce() -> E) -> E {
+    /// The domain's error: a field left out answered by `missing` (given
+    /// its name), a wrong value by `wrong` where the domain has its own
+    /// message for that field, else as the field's error.
+    pub fn answer<E: From<FieldError>>(
+        self,
+        missing: impl FnOnce(&str) -> E,
+        wrong: impl FnOnce(&FieldError) -> Option<E>,
+    ) -> E {
         match self {
-            DecodeError::Missing(_) => missing(),
-            DecodeError::Field(e) => e.into(),
+            DecodeError::Missing(name) => missing(&name),
+            DecodeError::Field(e) => wrong(&e).unwrap_or_else(|| e.into()),
             DecodeError::Refused(message) => FieldError::new("body", message).into(),
         }
+    }
+
+    /// [`DecodeError::answer`] with one message for any field left out
+    /// (parking's `need username and order_id`).
+    pub fn or_missing<E: From<FieldError>>(self, missing: impl FnOnce() -> E) -> E {
+        self.answer(|_| missing(), |_| None)
     }
 }
 

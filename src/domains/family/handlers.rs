@@ -62,13 +62,11 @@ pub async fn authenticate(call: Call) -> Result<Authed, Error> {
 /// The request's typed input: a field left out is "缺少参数 `name`", money
 /// of the wrong form its own message.
 pub fn decode<T: DeserializeOwned>(form: &Form) -> Result<T, Error> {
-    form.decode().map_err(|e| match e {
-        DecodeError::Missing(name) => bad(format!("缺少参数 {name}")),
-        DecodeError::Field(e) => match input::wrong_value(&e.field) {
-            Some(message) => bad(message),
-            None => e.into(),
-        },
-        other => other.or_missing(|| bad("缺少参数")),
+    form.decode().map_err(|e: DecodeError| {
+        e.answer(
+            |name| bad(format!("缺少参数 {name}")),
+            |wrong| input::wrong_value(&wrong.field).map(bad),
+        )
     })
 }
 

@@ -63,10 +63,8 @@ fn required(text: Option<String>, what: &str) -> Result<String, Error> {
 
 /// The request's typed input; a whole number left out is "`name` 不能为空".
 fn decode<T: DeserializeOwned>(form: &Form) -> Result<T, Error> {
-    form.decode().map_err(|e| match e {
-        DecodeError::Missing(name) => failed(format!("{name} 不能为空")),
-        other => other.or_missing(|| failed("缺少参数")),
-    })
+    form.decode()
+        .map_err(|e: DecodeError| e.answer(|name| failed(format!("{name} 不能为空")), |_| None))
 }
 
 mod accounts;

@@ -50,11 +50,8 @@ fn decode_with<T: DeserializeOwned>(
     form: &Form,
     wrong: impl Fn(&FieldError) -> Option<Error>,
 ) -> Result<T, Error> {
-    form.decode().map_err(|e| match e {
-        DecodeError::Missing(name) => failed(format!("缺少参数 {name}")),
-        DecodeError::Field(e) => wrong(&e).unwrap_or_else(|| e.into()),
-        other => other.or_missing(|| failed("缺少参数")),
-    })
+    form.decode()
+        .map_err(|e: DecodeError| e.answer(|name| failed(format!("缺少参数 {name}")), wrong))
 }
 
 mod accounts;

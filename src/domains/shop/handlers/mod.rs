@@ -59,13 +59,11 @@ async fn seller(app: &SharedApp, token: Option<String>) -> Result<User, Error> {
 /// The request's typed input: a field left out is "缺少参数 `name`", a
 /// number of the wrong form its field's own message.
 fn decode<T: DeserializeOwned>(form: &Form) -> Result<T, Error> {
-    form.decode().map_err(|e| match e {
-        DecodeError::Missing(name) => shop_error(format!("缺少参数 {name}")),
-        DecodeError::Field(e) => match input::wrong_value(&e.field) {
-            Some(message) => shop_error(message),
-            None => e.into(),
-        },
-        other => other.or_missing(|| shop_error("缺少参数")),
+    form.decode().map_err(|e: DecodeError| {
+        e.answer(
+            |name| shop_error(format!("缺少参数 {name}")),
+            |wrong| input::wrong_value(&wrong.field).map(shop_error),
+        )
     })
 }
 
