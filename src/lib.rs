@@ -107,8 +107,10 @@
 //!
 //! - **Ownership.** Every id that comes from the client is checked against
 //!   the caller in the store, inside the same transaction as the read or
-//!   write it guards, so no check can race with the change it allows. A
-//!   record the caller may not see answers like a missing one.
+//!   write it guards, so no check can race with the change it allows
+//!   ([`db::Db::read`] runs all of a read's statements in one snapshot,
+//!   [`db::Db::write`] in one `BEGIN IMMEDIATE` transaction). A record the
+//!   caller may not see answers like a missing one.
 //! - **Invariants** (capacity, stock, usage limits, family size, balances)
 //!   are checked in the write transaction; writes are serial on the writer
 //!   thread, and unique or partial indexes back the rules up.

@@ -206,7 +206,9 @@ impl Db {
         &self.inner.generations
     }
 
-    /// Runs `f` on a pooled read-only connection, off the async threads.
+    /// Runs `f` on a pooled read-only connection, off the async threads,
+    /// in one read transaction: every statement `f` runs sees the same
+    /// snapshot (a check and the read it guards cannot straddle a write).
     pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
     where
         F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
@@ -216,7 +218,12 @@ impl Db {
         let pool = self.inner.readers.clone();
         tokio::task::spawn_blocking(move || {
             let conn = pool.get().map_err(Error::from)?;
-            f(&conn)
+            let snapshot = conn.unchecked_transaction().map_err(Error::from)?;
+            let result = f(&snapshot);
+            // Nothing to keep: a read-only transaction ends the same
+            // either way, and a failure to end it only drops the snapshot.
+            let _ = snapshot.rollback();
+            result
         })
         .await
         .map_err(Error::from)?
@@ -390,6 +397,41 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(count, 0);
+        db.close().await;
+    }
+
+    #[tokio::test]
+    async fn a_read_sees_one_snapshot() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let db = Db::open(&path, Synchronous::Normal).unwrap();
+        let (before, after) = db
+            .read(move |conn| {
+                let count = |conn: &Connection| {
+                    conn.query_row("SELECT count(*) FROM parking_lots", [], |r| {
+                        r.get::<_, i64>(0)
+                    })
+                };
+                let before = count(conn)?;
+                // Another connection commits between the two statements.
+                Connection::open(&path)?.execute(
+                    "INSERT INTO parking_lots (name, capacity, price_cents) VALUES ('a', 1, 1)",
+                    [],
+                )?;
+                Ok::<_, Error>((before, count(conn)?))
+            })
+            .await
+            .unwrap();
+        assert_eq!((before, after), (0, 0));
+        let now: i64 = db
+            .read(|conn| {
+                Ok::<_, Error>(
+                    conn.query_row("SELECT count(*) FROM parking_lots", [], |r| r.get(0))?,
+                )
+            })
+            .await
+            .unwrap();
+        assert_eq!(now, 1);
         db.close().await;
     }
 
