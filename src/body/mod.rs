@@ -7,8 +7,10 @@
 //! the same number) and name the field when a value has the wrong type.
 
 mod decode;
+mod values;
 
-pub use decode::{Attachment, Cents, DecodeError, Flag, Patch, Text};
+pub use decode::DecodeError;
+pub use values::{Attachment, Cents, Flag, Patch, Text};
 
 use bytes::{Buf, Bytes, BytesMut};
 use futures_util::{Stream, StreamExt};
