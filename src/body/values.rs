@@ -101,7 +101,7 @@ impl<'de> de::Deserialize<'de> for Attachment {
 }
 
 /// A required text, trimmed; a blank one counts as not sent, so it is
-/// [`DecodeError::Missing`] like an absent one. Document it with
+/// [`DecodeError::Missing`](super::DecodeError::Missing) like an absent one. Document it with
 /// `#[schema(value_type = String)]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Text(pub String);
