@@ -447,3 +447,12 @@ CREATE TABLE shop_orders (
 ) STRICT;
 CREATE INDEX shop_orders_by_customer ON shop_orders (customer_id, id);
 CREATE INDEX shop_orders_by_shop ON shop_orders (shop_id, id);
+
+-- version 6: server settings
+
+-- Settings the server keeps between runs (the operator token's SHA-256,
+-- never the token itself).
+CREATE TABLE settings (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) STRICT;

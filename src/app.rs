@@ -31,6 +31,8 @@ pub struct App {
     /// Each domain's own flags, by type (the core knows none of them);
     /// a domain reads its own with [`App::flags`].
     pub domain_flags: warp::http::Extensions,
+    /// The last requests answered, for the console and standard output.
+    pub requests: crate::requests::RequestLog,
 }
 
 pub type SharedApp = Arc<App>;

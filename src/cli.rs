@@ -37,6 +37,12 @@ pub enum Command {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Make a new operator token for the console at /_/ and print it (the
+    /// old one stops working; a running server takes the new one at once).
+    OperatorToken {
+        #[command(flatten)]
+        db: DbArg,
+    },
     #[command(flatten)]
     Domain(crate::domains::Command),
 }
@@ -88,8 +94,8 @@ pub struct ServeArgs {
     /// cope with a slow network).
     #[arg(long, env = "ONEBOX_DELAY", default_value_t = 0)]
     pub delay: u64,
-    /// Token for the operator pages under /_/ (default: random, printed at
-    /// start-up).
+    /// Token for the operator console under /_/, for this run (default: one
+    /// made when the database is new, printed then, and kept as a digest).
     #[arg(long, env = "ONEBOX_ADMIN_TOKEN")]
     pub admin_token: Option<String>,
     /// SMTP server for the mail the server sends (register and reset codes,
@@ -104,6 +110,10 @@ pub struct ServeArgs {
         default_value = "onebox <noreply@localhost>"
     )]
     pub mail_from: String,
+    /// No line per request on standard output (the console's request log
+    /// at /_/requests still has them).
+    #[arg(long, env = "ONEBOX_QUIET")]
+    pub quiet: bool,
     #[command(flatten)]
     pub flags: crate::domains::Flags,
 }

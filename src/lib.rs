@@ -16,7 +16,9 @@
 //!    served domain under `/{name}` (and `--root` at `/`), then the
 //!    server-wide 404 / 405. Around it: CORS ([`web::Cors`], which also
 //!    partitions cookies for cross-site logins), security headers and the
-//!    access log.
+//!    request log ([`requests`]: each answer, with the domain's own
+//!    outcome code that its envelope marks with [`web::with_outcome`], kept
+//!    for the console and printed as one line).
 //! 3. A domain's tree ([`endpoint::domain_tree`]) matches the request
 //!    against the domain's route table (`domains/<name>/routes.rs`), in
 //!    order. Only then is the domain's per-request input (its `Call`: the
@@ -44,7 +46,8 @@
 //! [`descriptor`] (what the core knows of a domain),
 //! [`endpoint`] (route tables, matching, 404 / 405), [`error`], [`files`]
 //! (uploaded images), [`mail`] and [`outbox`], [`money`], [`openapi`],
-//! [`operator`], [`password`] (rules, bcrypt on low-priority threads),
+//! [`operator`] (the console under `/_/` and its token gate),
+//! [`password`] (rules, bcrypt on low-priority threads), [`requests`],
 //! [`server`], [`session`] (hashed tokens, Bearer or cookie), [`throttle`]
 //! (failed logins) and [`web`] (JSON replies, CORS, path text).
 //!
@@ -142,6 +145,7 @@ pub mod openapi;
 pub mod operator;
 pub mod outbox;
 pub mod password;
+pub mod requests;
 pub mod server;
 pub mod session;
 pub mod throttle;

@@ -50,6 +50,12 @@ fn run(cli: Cli) -> Result<(), String> {
                 ))
             }
         }
+        Some(Command::OperatorToken { db }) => {
+            let token =
+                onebox::db::write_for_cli(&db.path, |tx| onebox::operator::gate::renew(tx))?;
+            println!("operator token: {token}\nsign in at /_/?token={token}");
+            Ok(())
+        }
         Some(Command::Domain(command)) => {
             println!("{}", command.run()?);
             Ok(())
@@ -69,15 +75,7 @@ fn serve(args: onebox::cli::ServeArgs) -> Result<(), String> {
         let server = onebox::server::start(&args)
             .await
             .map_err(|e| e.to_string())?;
-        let base = format!("http://{}", server.addr);
-        let names: Vec<&str> = server.domains.iter().map(|d| d.name).collect();
-        // One write, errors ignored: a closed stdout must not stop the server.
-        let banner = format!(
-            "onebox listening on {base}  (domains: {})\ndatabase: {}\noperator console: {base}/_/outbox?token={}\n",
-            names.join(", "),
-            args.db.path.display(),
-            server.admin_token
-        );
+        let banner = onebox::server::banner(&server);
         let mut stdout = std::io::stdout();
         let _ = stdout
             .write_all(banner.as_bytes())

@@ -5,7 +5,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
@@ -19,6 +19,7 @@ use crate::domains::Descriptor;
 use crate::endpoint::{self, Endpoint, Unrouted};
 use crate::mail::Mailer;
 use crate::password::Passwords;
+use crate::requests::{Outcome, Seen};
 use crate::throttle::Throttle;
 use crate::web::{self, Cors, Response};
 
@@ -49,7 +50,12 @@ pub enum StartError {
 pub struct Server {
     pub addr: SocketAddr,
     pub app: SharedApp,
-    pub admin_token: String,
+    /// Where the operator token came from (and the token, when this run
+    /// knows it).
+    pub operator: crate::operator::Origin,
+    /// The database file, absolute, and whether this start created it.
+    pub database: std::path::PathBuf,
+    pub created: bool,
     pub domains: Vec<&'static Descriptor>,
     stop: tokio::sync::watch::Sender<bool>,
     serving: tokio::task::JoinHandle<()>,
@@ -79,6 +85,7 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
     let domains = chosen_domains(args)?;
     let mailer = Mailer::new(args.smtp.as_deref(), &args.mail_from).map_err(StartError::Config)?;
     let db_path = args.db.path.clone();
+    let created = !db_path.exists();
     let synchronous = args.synchronous;
     let db = tokio::task::spawn_blocking(move || Db::open(&db_path, synchronous))
         .await
@@ -111,23 +118,27 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
             delay: Duration::from_millis(args.delay),
         },
         domain_flags: args.flags.clone().into_extensions(),
+        requests: Default::default(),
     });
+    if !args.quiet {
+        app.requests.print_to_stdout();
+    }
     if args.demo {
         for domain in &domains {
             (domain.load_demo)(&app).await.map_err(StartError::Demo)?;
         }
     }
-    let admin_token = match &args.admin_token {
-        Some(token) if !token.is_empty() => token.clone(),
-        _ => crate::session::new_token().map_err(|e| StartError::Config(e.to_string()))?,
-    };
+    let (secret, operator) = crate::operator::gate::start(&app.db, args.admin_token.as_deref())
+        .await
+        .map_err(|e| StartError::Config(format!("the operator token: {e}")))?;
+    let database = std::path::absolute(&args.db.path).unwrap_or_else(|_| args.db.path.clone());
 
     let root = args.root.as_deref().and_then(crate::domains::find);
     let routes = routes(
         &app,
         &domains,
         root,
-        Arc::new(admin_token.clone()),
+        Arc::new(secret),
         Cors {
             extra_origins: args.cors_origins.clone(),
         },
@@ -146,7 +157,9 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
     Ok(Server {
         addr,
         app,
-        admin_token,
+        operator,
+        database,
+        created,
         domains,
         stop,
         serving,
@@ -154,10 +167,36 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
     })
 }
 
+/// What a starting server prints first: where it listens (the first
+/// line, which scripts read), the database file, and the addresses of the
+/// landing page, the API docs and the console.
+pub fn banner(server: &Server) -> String {
+    let base = format!("http://{}", server.addr);
+    let names: Vec<&str> = server.domains.iter().map(|d| d.name).collect();
+    let state = if server.created { "created" } else { "opened" };
+    let console = match server.operator.token() {
+        Some(token) => format!("{base}/_/?token={token}"),
+        None => format!(
+            "{base}/_/  (sign in with the token shown when this database was new; \
+             `onebox operator-token` makes a new one)"
+        ),
+    };
+    format!(
+        "onebox listening on {base}  (domains: {})\n\
+         database: {} ({state})\n\
+         landing page: {base}/\n\
+         API docs: {base}/docs/\n\
+         console: {console}\n",
+        names.join(", "),
+        server.database.display(),
+    )
+}
+
 impl Server {
     /// Stops accepting, lets in-flight requests finish, closes the database.
     pub async fn stop(self) {
         let _ = self.stop.send(true);
+        self.app.requests.close();
         if tokio::time::timeout(DRAIN_TIMEOUT, self.serving)
             .await
             .is_err()
@@ -268,7 +307,7 @@ fn routes(
     app: &SharedApp,
     domains: &[&'static Descriptor],
     root: Option<&'static Descriptor>,
-    admin_token: Arc<String>,
+    operator: Arc<crate::operator::Secret>,
     cors: Cors,
 ) -> BoxedFilter<(Response,)> {
     let landing = Arc::new(crate::assets::landing_page(domains, root));
@@ -290,7 +329,7 @@ fn routes(
         .unify()
         .or(crate::files::routes(app.db.clone()))
         .unify()
-        .or(crate::operator::routes(admin_token, app.db.clone()))
+        .or(crate::operator::routes(app, operator))
         .unify()
         .or(crate::openapi::routes(domains))
         .unify()
@@ -330,15 +369,82 @@ fn routes(
         ),
     });
     let tree = tree.or(not_found).unify().boxed();
-    warp::path::full()
-        .and(cors.wrap(tree))
-        .map(|path: warp::path::FullPath, mut response: Response| {
+    let answered = warp::path::full().and(cors.wrap(tree)).map(
+        |path: warp::path::FullPath, mut response: Response| {
             security_headers(path.as_str(), &mut response);
             response
-        })
-        .with(warp::log::custom(access_log))
-        .map(Reply::into_response)
+        },
+    );
+    let names: Vec<&'static str> = domains.iter().map(|d| d.name).collect();
+    let root_name = root.map(|d| d.name);
+    let app = app.clone();
+    warp::any()
+        .map(Instant::now)
+        .and(warp::method())
+        .and(warp::path::full())
+        .and(raw_query())
+        .and(web::client_ip())
+        .and(answered)
+        .map(
+            move |start: Instant,
+                  method: warp::http::Method,
+                  path: warp::path::FullPath,
+                  query: String,
+                  client,
+                  response: Response| {
+                let path = path.as_str();
+                // The console's own requests would drown the class's.
+                if !path.starts_with("/_/") {
+                    let status = response.status().as_u16();
+                    let latency = start.elapsed();
+                    if status >= 500 {
+                        tracing::warn!(target: "onebox::access", %method, path, status, ?latency);
+                    } else {
+                        tracing::debug!(target: "onebox::access", %method, path, status, ?latency);
+                    }
+                    app.requests.record(Seen {
+                        domain: domain_of(path, &names, root_name),
+                        method: method.as_str(),
+                        path,
+                        query: &query,
+                        status,
+                        outcome: response.extensions().get::<Outcome>().map(|o| o.0),
+                        latency,
+                        client,
+                    });
+                }
+                response
+            },
+        )
         .boxed()
+}
+
+/// The query string as sent, `""` when there is none.
+fn raw_query() -> impl Filter<Extract = (String,), Error = std::convert::Infallible> + Clone {
+    warp::query::raw().or(warp::any().map(String::new)).unify()
+}
+
+/// The domain a path is under: its first segment, else the root domain
+/// for a path the server itself does not own.
+fn domain_of(
+    path: &str,
+    names: &[&'static str],
+    root: Option<&'static str>,
+) -> Option<&'static str> {
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    if let Some(name) = names.iter().find(|name| **name == first) {
+        return Some(name);
+    }
+    let server_owned = [
+        "",
+        "healthz",
+        "openapi.json",
+        "docs",
+        "assets",
+        "files",
+        "_",
+    ];
+    root.filter(|_| !server_owned.contains(&first))
 }
 
 /// Paths whose answers hold nothing private: the landing page, assets,
@@ -372,13 +478,3 @@ const SERVER_ROUTES: &[Endpoint] = &[
     Endpoint::bare("GET", "/_/outbox", "Outbox page"),
     Endpoint::bare("GET", "/_/outbox.json", "Outbox"),
 ];
-
-fn access_log(info: warp::log::Info<'_>) {
-    let status = info.status().as_u16();
-    let elapsed_us = info.elapsed().as_micros() as u64;
-    if status >= 500 {
-        tracing::warn!(target: "onebox::access", method = %info.method(), path = info.path(), status, elapsed_us);
-    } else {
-        tracing::debug!(target: "onebox::access", method = %info.method(), path = info.path(), status, elapsed_us);
-    }
-}

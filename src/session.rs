@@ -239,7 +239,7 @@ pub fn presented(
 pub fn cookie(
     name: &'static str,
 ) -> impl Filter<Extract = (Option<String>,), Error = std::convert::Infallible> + Clone {
-    warp::header::headers_cloned().map(move |headers: HeaderMap| cookie_in(&headers, name))
+    warp::header::headers_cloned().map(move |headers: HeaderMap| cookie_value(&headers, name))
 }
 
 /// The token of an `Authorization: Bearer <token>` header.
@@ -251,10 +251,11 @@ pub fn bearer(headers: &HeaderMap) -> Option<String> {
 }
 
 fn token_in(headers: &HeaderMap, cookie_name: &str) -> Option<String> {
-    bearer(headers).or_else(|| cookie_in(headers, cookie_name))
+    bearer(headers).or_else(|| cookie_value(headers, cookie_name))
 }
 
-fn cookie_in(headers: &HeaderMap, cookie_name: &str) -> Option<String> {
+/// The value of the cookie `cookie_name` in `headers`, if set and not empty.
+pub fn cookie_value(headers: &HeaderMap, cookie_name: &str) -> Option<String> {
     headers
         .get_all("cookie")
         .iter()

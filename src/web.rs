@@ -22,6 +22,14 @@ pub fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
     response
 }
 
+/// Marks an answer with its domain's own outcome code, for the request log.
+pub fn with_outcome(mut response: Response, code: i64) -> Response {
+    response
+        .extensions_mut()
+        .insert(crate::requests::Outcome(code));
+    response
+}
+
 /// Sets the `Allow` header of a 405 answer.
 pub fn with_allow(mut response: Response, allow: &[&str]) -> Response {
     if let Ok(value) = HeaderValue::from_str(&allow.join(", ")) {

@@ -38,6 +38,9 @@ pub async fn spawn_app_with(extra: &[&str]) -> TestApp {
         "4".into(),
         "--admin-token".into(),
         OPERATOR_TOKEN.into(),
+        // Request lines would print from the server's own thread, past the
+        // test harness's capture.
+        "--quiet".into(),
     ];
     args.extend(extra.iter().map(|s| s.to_string()));
     let serve = ServeArgs::from_args(args).expect("valid arguments");

@@ -108,7 +108,7 @@ pub fn typed_success(data: Value) -> Value {
 fn failure(error: Error) -> Response {
     let code = error.code();
     let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    match error {
+    let response = match error {
         Error::Unauthenticated(_) => web::json(status, &json!({"detail": error.to_string()})),
         Error::Internal(e) => {
             tracing::error!("family: {e}");
@@ -118,19 +118,23 @@ fn failure(error: Error) -> Response {
             )
         }
         other => web::json(status, &json!({"code": code, "msg": other.to_string()})),
-    }
+    };
+    web::with_outcome(response, code.into())
 }
 
 /// Renders a success as `{"code": 200, "msg": "ok", ...keys}`.
 pub fn reply<T: Serialize>(result: Result<T, Error>) -> Response {
     match result {
-        Ok(keys) => web::json(
-            StatusCode::OK,
-            &Success {
-                code: 200,
-                msg: "ok",
-                keys: &keys,
-            },
+        Ok(keys) => web::with_outcome(
+            web::json(
+                StatusCode::OK,
+                &Success {
+                    code: 200,
+                    msg: "ok",
+                    keys: &keys,
+                },
+            ),
+            200,
         ),
         Err(error) => failure(error),
     }

@@ -81,13 +81,16 @@ pub fn typed_success(data: Value) -> Value {
 /// Renders a handler's result.
 pub fn reply<T: serde::Serialize>(result: Result<T, Error>) -> Response {
     match result {
-        Ok(data) => web::json(
-            StatusCode::OK,
-            &Success {
-                status: 200,
-                message: "操作成功",
-                data: &data,
-            },
+        Ok(data) => web::with_outcome(
+            web::json(
+                StatusCode::OK,
+                &Success {
+                    status: 200,
+                    message: "操作成功",
+                    data: &data,
+                },
+            ),
+            200,
         ),
         Err(error) => {
             let http = if let Error::Internal(e) = &error {
@@ -96,7 +99,11 @@ pub fn reply<T: serde::Serialize>(result: Result<T, Error>) -> Response {
             } else {
                 StatusCode::OK
             };
-            web::json(http, &body(error.status(), &error.to_string(), json!({})))
+            let status = error.status();
+            web::with_outcome(
+                web::json(http, &body(status, &error.to_string(), json!({}))),
+                status.into(),
+            )
         }
     }
 }

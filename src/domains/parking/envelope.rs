@@ -121,13 +121,16 @@ pub fn typed_success(data: Value) -> Value {
 
 fn respond<T: Serialize>(result: Result<T, Error>, failure_data: FailureData) -> Response {
     match result {
-        Ok(data) => web::json(
-            StatusCode::OK,
-            &Success {
-                msg: "success",
-                code: 200,
-                data: &data,
-            },
+        Ok(data) => web::with_outcome(
+            web::json(
+                StatusCode::OK,
+                &Success {
+                    msg: "success",
+                    code: 200,
+                    data: &data,
+                },
+            ),
+            200,
         ),
         Err(error) => {
             let data = match failure_data {
@@ -140,7 +143,11 @@ fn respond<T: Serialize>(result: Result<T, Error>, failure_data: FailureData) ->
             } else {
                 StatusCode::OK
             };
-            web::json(status, &body(&error.to_string(), error.code(), data))
+            let code = error.code();
+            web::with_outcome(
+                web::json(status, &body(&error.to_string(), code, data)),
+                code.into(),
+            )
         }
     }
 }

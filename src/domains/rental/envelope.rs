@@ -82,13 +82,16 @@ pub fn typed_success(data: Value) -> Value {
 
 fn render<T: Serialize>(result: Result<T, Error>, account: bool) -> Response {
     match result {
-        Ok(keys) => web::json(
-            StatusCode::OK,
-            &Success {
-                state: 1,
-                success: account.then_some(true),
-                keys: &keys,
-            },
+        Ok(keys) => web::with_outcome(
+            web::json(
+                StatusCode::OK,
+                &Success {
+                    state: 1,
+                    success: account.then_some(true),
+                    keys: &keys,
+                },
+            ),
+            1,
         ),
         Err(error) => {
             let http = if let Error::Internal(e) = &error {
@@ -102,7 +105,7 @@ fn render<T: Serialize>(result: Result<T, Error>, account: bool) -> Response {
             } else {
                 json!({"state": 0, "error_msg": error.to_string()})
             };
-            web::json(http, &body)
+            web::with_outcome(web::json(http, &body), 0)
         }
     }
 }

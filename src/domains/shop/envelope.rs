@@ -161,15 +161,19 @@ fn failure(error: Error) -> Response {
     if let Error::Internal(e) = &error {
         tracing::error!("shop: {e}");
     }
-    web::json(
-        error.status(),
-        &json!({"success": false, "code": error.code(), "message": error.to_string(), "data": null}),
+    let code = error.code();
+    web::with_outcome(
+        web::json(
+            error.status(),
+            &json!({"success": false, "code": code, "message": error.to_string(), "data": null}),
+        ),
+        code,
     )
 }
 
 /// Renders a handler's result.
 pub fn reply(result: Result<Done, Error>) -> Response {
-    match result {
+    let response = match result {
         Ok(Done {
             message,
             data: Data::Value(data),
@@ -192,8 +196,9 @@ pub fn reply(result: Result<Done, Error>) -> Response {
             );
             response
         }
-        Err(error) => failure(error),
-    }
+        Err(error) => return failure(error),
+    };
+    web::with_outcome(response, 0)
 }
 
 /// Renders login and logout: the result plus the session cookie to set.

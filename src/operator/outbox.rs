@@ -1,14 +1,10 @@
-//! Operator pages under `/_/`, behind the operator token (`--admin-token`,
-//! or a random one printed at start-up). Without the token they answer 404:
-//! the outbox holds reset codes and must never be open.
+//! The outbox: the mail the server sent (or kept, without `--smtp`). It
+//! holds reset codes, so it is behind the operator gate like all of `/_/`.
 
-use std::sync::Arc;
-
-use sha2::{Digest, Sha256};
 use warp::Filter;
 use warp::Reply;
 use warp::filters::BoxedFilter;
-use warp::http::{HeaderMap, StatusCode};
+use warp::http::StatusCode;
 
 use crate::db::Db;
 use crate::error::Error;
@@ -18,30 +14,14 @@ use crate::web::{self, Response, escape_html};
 const SHOWN: usize = 200;
 
 /// `GET /_/outbox` (HTML) and `GET /_/outbox.json` (newest first).
-pub fn routes(token: Arc<String>, db: Db) -> BoxedFilter<(Response,)> {
-    let gate = warp::header::headers_cloned()
-        .and(crate::body::query())
-        .and_then(
-            move |headers: HeaderMap, query: Result<crate::body::Form, _>| {
-                let token = token.clone();
-                async move {
-                    let presented = crate::session::bearer(&headers)
-                        .or_else(|| query.ok().and_then(|q| q.text("token").ok().flatten()));
-                    match presented {
-                        Some(p) if same_secret(&p, &token) => Ok(()),
-                        _ => Err(warp::reject::not_found()),
-                    }
-                }
-            },
-        )
-        .untuple_one();
+pub fn routes(db: Db) -> BoxedFilter<(Response,)> {
     let json_db = db.clone();
     let as_json = warp::path!("outbox.json").and(warp::get()).then(move || {
         let db = json_db.clone();
         async move {
             match newest(&db).await {
                 Ok(mails) => web::json(StatusCode::OK, &mails),
-                Err(e) => internal(e),
+                Err(e) => super::internal(e),
             }
         }
     });
@@ -50,35 +30,15 @@ pub fn routes(token: Arc<String>, db: Db) -> BoxedFilter<(Response,)> {
         async move {
             match newest(&db).await {
                 Ok(mails) => warp::reply::html(render(&mails)).into_response(),
-                Err(e) => internal(e),
+                Err(e) => super::internal(e),
             }
         }
     });
-    warp::path("_")
-        .and(gate)
-        .and(as_json.or(as_html).unify())
-        .boxed()
-}
-
-/// Compares secrets by their digests, so timing says nothing of the prefix.
-fn same_secret(a: &str, b: &str) -> bool {
-    let (a, b) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
-    a.iter()
-        .zip(b.iter())
-        .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-        == 0
+    as_json.or(as_html).unify().boxed()
 }
 
 async fn newest(db: &Db) -> Result<Vec<outbox::Mail>, Error> {
     db.read(|conn| outbox::newest(conn, SHOWN)).await
-}
-
-fn internal(e: Error) -> Response {
-    tracing::error!("operator page: {e}");
-    web::json(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        &serde_json::json!({"error": "internal server error"}),
-    )
 }
 
 fn render(mails: &[outbox::Mail]) -> String {

@@ -1,0 +1,433 @@
+//! The operator console under `/_/` over real HTTP: the token gate, the
+//! sign-in cookie, the kept token, the request log and its live feed, the
+//! start-up banner and the line per request.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+use std::time::Duration;
+
+use common::{OPERATOR_TOKEN, RunningBinary, binary, spawn_app};
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn every_console_path_is_absent_without_the_token() {
+    let app = spawn_app().await;
+    let upper = OPERATOR_TOKEN.to_uppercase();
+    for path in [
+        "/_/".to_string(),
+        "/_/requests".into(),
+        "/_/api/requests".into(),
+        "/_/api/requests/stream".into(),
+        "/_/outbox.json?token=wrong".into(),
+        format!("/_/api/requests?token={upper}"),
+    ] {
+        let answer = app.client.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(answer.status(), 404, "{path}");
+        let wrong = app
+            .client
+            .get(app.url(&path))
+            .bearer_auth("not-the-token")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(wrong.status(), 404, "{path} with a wrong token");
+    }
+    let (status, _) = app.get("/_/api/requests", Some(OPERATOR_TOKEN)).await;
+    assert_eq!(status, 200);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn signing_in_sets_a_strict_cookie_and_cleans_the_address() {
+    let app = spawn_app().await;
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let answer = client
+        .get(app.url(&format!("/_/?token={OPERATOR_TOKEN}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 303);
+    assert_eq!(answer.headers()["location"], "/_/");
+    let cookie = answer.headers()["set-cookie"].to_str().unwrap().to_string();
+    for part in ["onebox_operator=", "HttpOnly", "SameSite=Strict", "Path=/_"] {
+        assert!(cookie.contains(part), "{cookie}");
+    }
+    let pair = cookie.split(';').next().unwrap().to_string();
+    let page = client
+        .get(app.url("/_/requests"))
+        .header("cookie", &pair)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("requests.js"));
+    let home = client
+        .get(app.url("/_/"))
+        .header("cookie", &pair)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(home.status(), 200);
+    assert!(home.text().await.unwrap().contains("onebox console"));
+    // A write from another site's page is refused even with the cookie.
+    let forged = client
+        .post(app.url("/_/api/requests"))
+        .header("cookie", &pair)
+        .header("origin", "http://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), 404);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_request_log_has_each_domains_own_code_and_masks_secrets() {
+    let app = spawn_app().await;
+    // Parking answers HTTP 200 with its own code for a failed login.
+    let (status, body) = app
+        .post(
+            "/parking/api/user/login",
+            json!({"username": "nobody", "password": "wrong-password"}),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let parking_code = body["code"].as_i64().unwrap();
+    assert_ne!(parking_code, 200);
+    app.get("/rental/test?token=secret-value&page=2", None)
+        .await;
+    app.get("/shop/no/such/api", None).await;
+    let (status, all) = app.get("/_/api/requests", Some(OPERATOR_TOKEN)).await;
+    assert_eq!(status, 200);
+    let all = all.as_array().unwrap().clone();
+    assert!(all.len() >= 3);
+    assert!(
+        all.iter()
+            .all(|e| !e["path"].as_str().unwrap().starts_with("/_/")),
+        "the console's own requests are not logged: {all:?}"
+    );
+    let login = all
+        .iter()
+        .find(|e| e["path"] == "/parking/api/user/login")
+        .expect("the login is logged");
+    assert_eq!(login["domain"], "parking");
+    assert_eq!(login["method"], "POST");
+    assert_eq!(login["status"], 200);
+    assert_eq!(login["outcome"], parking_code);
+    assert!(login["latency_ms"].as_f64().unwrap() >= 0.0);
+    let rental = all.iter().find(|e| e["domain"] == "rental").unwrap();
+    assert_eq!(rental["path"], "/rental/test?token=***&page=2");
+    assert_eq!(rental["outcome"], 1);
+    assert!(
+        !serde_json::to_string(&all)
+            .unwrap()
+            .contains("secret-value")
+    );
+    assert!(
+        !serde_json::to_string(&all)
+            .unwrap()
+            .contains("wrong-password")
+    );
+
+    let (_, shop) = app
+        .get("/_/api/requests?domain=shop", Some(OPERATOR_TOKEN))
+        .await;
+    let shop = shop.as_array().unwrap();
+    assert_eq!(shop.len(), 1);
+    assert_eq!(shop[0]["status"], 404);
+    let (_, missing) = app
+        .get("/_/api/requests?status=4xx", Some(OPERATOR_TOKEN))
+        .await;
+    assert!(
+        missing
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["status"] == 404)
+    );
+    let newest = all[0]["id"].as_u64().unwrap();
+    let (_, none) = app
+        .get(
+            &format!("/_/api/requests?since={newest}"),
+            Some(OPERATOR_TOKEN),
+        )
+        .await;
+    assert_eq!(none, json!([]));
+    let (status, refused) = app
+        .get("/_/api/requests?since=yesterday", Some(OPERATOR_TOKEN))
+        .await;
+    assert_eq!(status, 400, "{refused}");
+    assert!(refused["error"].as_str().unwrap().contains("since"));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_live_feed_sends_each_request_as_it_is_answered() {
+    let app = spawn_app().await;
+    let mut feed = app
+        .client
+        .get(app.url("/_/api/requests/stream"))
+        .bearer_auth(OPERATOR_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(feed.status(), 200);
+    assert!(
+        feed.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
+    // The feed is open once its headers arrive; ask for something now.
+    app.get("/labs/user/type", None).await;
+    let mut seen = String::new();
+    let found = tokio::time::timeout(Duration::from_secs(5), async {
+        while let Some(chunk) = feed.chunk().await.unwrap() {
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+            if seen.contains("/labs/user/type") {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    assert_eq!(found, Ok(true), "{seen}");
+    assert!(seen.contains("event:request"), "{seen}");
+    let data = seen
+        .lines()
+        .find_map(|line| line.strip_prefix("data:"))
+        .unwrap();
+    let entry: Value = serde_json::from_str(data).unwrap();
+    assert_eq!(entry["domain"], "labs");
+    assert_eq!(entry["outcome"], 200);
+    app.stop().await;
+}
+
+/// Starts the binary on `db` and returns it with every line it prints.
+fn start_printing(
+    db: &std::path::Path,
+    extra: &[&str],
+) -> (std::process::Child, std::sync::mpsc::Receiver<String>) {
+    let mut child = binary()
+        .arg("serve")
+        .arg("--db")
+        .arg(db)
+        .args(["--listen", "127.0.0.1:0", "--bcrypt-cost", "4"])
+        .args(extra)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("binary starts");
+    let stdout = child.stdout.take().unwrap();
+    let (send, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if send.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    (child, lines)
+}
+
+/// The next line containing `needle`, waiting at most 10 s.
+fn line_with(lines: &std::sync::mpsc::Receiver<String>, needle: &str) -> Option<String> {
+    line_within(lines, needle, Duration::from_secs(10))
+}
+
+fn line_within(
+    lines: &std::sync::mpsc::Receiver<String>,
+    needle: &str,
+    wait: Duration,
+) -> Option<String> {
+    let deadline = std::time::Instant::now() + wait;
+    while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+        match lines.recv_timeout(left) {
+            Ok(line) if line.contains(needle) => return Some(line),
+            Ok(_) => continue,
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
+#[tokio::test]
+async fn the_banner_names_the_file_and_the_token_is_kept_as_a_digest() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("class.db");
+    let (mut first, lines) = start_printing(&db, &[]);
+    let listening = line_with(&lines, "onebox listening on").unwrap();
+    let base = listening
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap()
+        .to_string();
+    let database = line_with(&lines, "database:").unwrap();
+    assert!(database.contains(&db.display().to_string()), "{database}");
+    assert!(database.ends_with("(created)"), "{database}");
+    assert!(line_with(&lines, "API docs:").unwrap().ends_with("/docs/"));
+    let console = line_with(&lines, "console:").unwrap();
+    let token = console
+        .split("token=")
+        .nth(1)
+        .expect("a new token is shown")
+        .trim()
+        .to_string();
+    let client = reqwest::Client::new();
+    let status = async |base: &str, token: &str| {
+        client
+            .get(format!("{base}/_/api/requests"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    assert_eq!(status(&base, &token).await, 200);
+    // One line per request on standard output.
+    client.get(format!("{base}/healthz")).send().await.unwrap();
+    let line = line_with(&lines, "GET /healthz").unwrap();
+    assert!(
+        line.starts_with("GET /healthz 200 ") && line.ends_with("ms"),
+        "{line}"
+    );
+    let _ = first.kill();
+    let _ = first.wait();
+
+    let stored: String = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT value FROM settings WHERE name = 'operator_token_sha256'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(!stored.contains(&token) && stored.len() == 64);
+
+    let (mut second, lines) = start_printing(&db, &["--quiet"]);
+    let listening = line_with(&lines, "onebox listening on").unwrap();
+    let base = listening
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap()
+        .to_string();
+    assert!(
+        line_with(&lines, "database:")
+            .unwrap()
+            .ends_with("(opened)")
+    );
+    let console = line_with(&lines, "console:").unwrap();
+    assert!(!console.contains("token="), "{console}");
+    assert_eq!(
+        status(&base, &token).await,
+        200,
+        "the kept token still works"
+    );
+    // Quiet: no request lines (an unquiet server prints one within
+    // milliseconds).
+    client.get(format!("{base}/healthz")).send().await.unwrap();
+    assert!(line_within(&lines, "GET /healthz", Duration::from_secs(1)).is_none());
+
+    // A new token from the command line works at once; the old one stops.
+    let output = binary()
+        .args(["operator-token", "--db"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let printed = String::from_utf8(output.stdout).unwrap();
+    let renewed = printed
+        .split_whitespace()
+        .nth(2)
+        .expect("operator token: T")
+        .to_string();
+    assert_eq!(status(&base, &renewed).await, 200);
+    assert_eq!(status(&base, &token).await, 404);
+    let _ = second.kill();
+    let _ = second.wait();
+}
+
+#[tokio::test]
+async fn the_flag_token_is_not_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("flag.db");
+    let server = RunningBinary::start(&db, &["--admin-token", "for-this-run"]);
+    let answer = reqwest::Client::new()
+        .get(server.url("/_/api/requests"))
+        .bearer_auth("for-this-run")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    server.kill();
+    let kept: Option<String> = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("SELECT value FROM settings", [], |r| r.get(0))
+        .ok();
+    assert!(kept.is_none_or(|digest| !digest.contains("for-this-run")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_pages_work_in_a_browser() {
+    use common::chromium::{self, Browser};
+    let Some(executable) = chromium::find() else {
+        assert!(
+            std::env::var_os("ONEBOX_REQUIRE_BROWSER").is_none(),
+            "ONEBOX_REQUIRE_BROWSER is set but no chromium is on PATH"
+        );
+        println!("browser test skipped: no chromium on PATH (apt-get install chromium)");
+        return;
+    };
+    let app = spawn_app().await;
+    let base = app.base.clone();
+    let client = app.client.clone();
+    let runtime = tokio::runtime::Handle::current();
+    let seen = tokio::task::spawn_blocking(move || {
+        let mut browser = Browser::launch(&executable);
+        // Signing in keeps the token in a cookie and lands on the console.
+        let home = browser.open(&format!("{base}/_/?token={OPERATOR_TOKEN}"));
+        let title = browser.evaluate(&home, "document.querySelector('h1').textContent");
+        assert_eq!(title, json!("onebox console"));
+        assert_eq!(browser.evaluate(&home, "location.pathname"), json!("/_/"));
+        // The request page, with the cookie alone.
+        let tab = browser.open(&format!("{base}/_/requests"));
+        let wait_for = |browser: &mut Browser, expression: &str| {
+            let deadline = std::time::Instant::now() + Duration::from_secs(10);
+            while browser.evaluate(&tab, expression) != json!(true) {
+                assert!(std::time::Instant::now() < deadline, "never true: {expression}");
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        };
+        wait_for(&mut browser, "document.getElementById('live').textContent === 'live'");
+        runtime.block_on(async {
+            client.get(format!("{base}/labs/user/type")).send().await.unwrap();
+        });
+        let row = "[...document.querySelectorAll('#rows tr')].some(tr => \
+                   tr.textContent.includes('GET /labs/user/type') && tr.textContent.includes('labs'))";
+        wait_for(&mut browser, row);
+        // Filtering by another domain hides it.
+        browser.evaluate(
+            &tab,
+            "document.querySelector('select[name=domain]').value = 'shop'; \
+             document.getElementById('filter').dispatchEvent(new Event('change')); true",
+        );
+        browser.evaluate(&tab, row)
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        seen,
+        json!(false),
+        "the shop filter still shows the labs row"
+    );
+    app.stop().await;
+}
