@@ -329,7 +329,7 @@ fn routes(
         .unify()
         .or(crate::files::routes(app.db.clone()))
         .unify()
-        .or(crate::operator::routes(app, operator))
+        .or(crate::operator::routes(app, domains, operator))
         .unify()
         .or(crate::openapi::routes(domains))
         .unify()

@@ -2,9 +2,11 @@
 //! ([`gate`]); without it, 404. Pages are embedded in the binary and read
 //! the console's JSON API, which scripts may use too.
 
+mod backup;
 pub mod gate;
 mod outbox;
 mod requests;
+pub mod tables;
 
 use std::sync::Arc;
 
@@ -13,13 +15,18 @@ use warp::filters::BoxedFilter;
 use warp::http::{HeaderValue, StatusCode, header};
 
 use crate::app::SharedApp;
+use crate::descriptor::Descriptor;
 use crate::error::Error;
 use crate::web::{self, Response};
 
 pub use gate::{Origin, Secret};
 
 /// Every console route, behind the gate.
-pub fn routes(app: &SharedApp, secret: Arc<Secret>) -> BoxedFilter<(Response,)> {
+pub fn routes(
+    app: &SharedApp,
+    domains: &[&'static Descriptor],
+    secret: Arc<Secret>,
+) -> BoxedFilter<(Response,)> {
     let home = warp::path::end()
         .and(warp::get())
         .and(crate::body::query())
@@ -43,9 +50,15 @@ pub fn routes(app: &SharedApp, secret: Arc<Secret>) -> BoxedFilter<(Response,)> 
             .and(warp::get())
             .map(move || crate::assets::serve(asset))
     };
-    let pages = page("requests", "console/requests.html");
+    let pages = page("requests", "console/requests.html")
+        .or(page("data", "console/data.html"))
+        .unify();
     let rest = outbox::routes(app.db.clone())
         .or(requests::routes(app))
+        .unify()
+        .or(tables::routes(app, domains))
+        .unify()
+        .or(backup::routes(app))
         .unify()
         .or(pages)
         .unify();

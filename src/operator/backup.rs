@@ -1,0 +1,62 @@
+//! `GET /_/api/backup`: a consistent snapshot of the database to download,
+//! made with SQLite's online backup as `onebox backup` makes it, while
+//! the server goes on serving.
+
+use warp::Filter;
+use warp::filters::BoxedFilter;
+use warp::http::{HeaderValue, header};
+
+use crate::app::SharedApp;
+use crate::error::Error;
+use crate::web::Response;
+
+/// The backup download.
+pub fn routes(app: &SharedApp) -> BoxedFilter<(Response,)> {
+    let app = app.clone();
+    warp::path!("api" / "backup")
+        .and(warp::get())
+        .then(move || {
+            let source = app.db.path().to_path_buf();
+            async move {
+                let copied = tokio::task::spawn_blocking(move || snapshot(&source))
+                    .await
+                    .map_err(Error::from)
+                    .and_then(|copied| copied);
+                match copied {
+                    Ok(bytes) => download(bytes),
+                    Err(e) => super::internal(e),
+                }
+            }
+        })
+        .boxed()
+}
+
+/// The snapshot's bytes: backed up into a scratch file, read, removed.
+fn snapshot(source: &std::path::Path) -> Result<Vec<u8>, Error> {
+    let scratch =
+        std::env::temp_dir().join(format!("onebox-backup-{}.db", crate::session::new_token()?));
+    let copied = crate::db::backup(source, &scratch).and_then(|()| Ok(std::fs::read(&scratch)?));
+    let _ = std::fs::remove_file(&scratch);
+    copied
+}
+
+fn download(bytes: Vec<u8>) -> Response {
+    let name = format!(
+        "attachment; filename=\"onebox-{}.db\"",
+        crate::clock::format_unix(
+            crate::clock::now(),
+            time::macros::format_description!("[year][month][day]-[hour][minute][second]"),
+            "backup"
+        )
+    );
+    let mut response = Response::new(bytes.into());
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/vnd.sqlite3"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&name) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    response
+}
