@@ -36,6 +36,37 @@ fn number_and_unit<'a>(text: &'a str, example: &str) -> Result<(u64, &'a str), S
     Ok((number, unit.trim()))
 }
 
+/// `--login-throttle`: failures per account in 15 minutes (1 or more), or
+/// `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginThrottle(pub Option<usize>);
+
+impl Default for LoginThrottle {
+    fn default() -> Self {
+        LoginThrottle(Some(crate::throttle::PER_ACCOUNT))
+    }
+}
+
+impl std::fmt::Display for LoginThrottle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(n) => write!(f, "{n}"),
+            None => f.write_str("off"),
+        }
+    }
+}
+
+/// Reads `--login-throttle`.
+pub fn parse_login_throttle(text: &str) -> Result<LoginThrottle, String> {
+    match text.trim() {
+        "off" => Ok(LoginThrottle(None)),
+        n => match n.parse::<usize>() {
+            Ok(n) if n >= 1 => Ok(LoginThrottle(Some(n))),
+            _ => Err("a number of failures (1 or more) or off".into()),
+        },
+    }
+}
+
 /// `5MiB`, `800KiB`, `2MB`, `1000000` → bytes.
 pub fn parse_size(text: &str) -> Result<usize, String> {
     let (number, unit) = number_and_unit(text, "5MiB")?;

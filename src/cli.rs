@@ -110,6 +110,11 @@ pub struct ServeArgs {
         default_value = "onebox <noreply@localhost>"
     )]
     pub mail_from: String,
+    /// Failed logins per account in 15 minutes before its logins are
+    /// refused for a while (a class sharing a demo account may want more),
+    /// or off.
+    #[arg(long, env = "ONEBOX_LOGIN_THROTTLE", default_value = "10", value_parser = crate::args::parse_login_throttle)]
+    pub login_throttle: crate::args::LoginThrottle,
     /// No line per request on standard output (the console's request log
     /// at /_/requests still has them).
     #[arg(long, env = "ONEBOX_QUIET")]

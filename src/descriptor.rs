@@ -25,6 +25,9 @@ pub struct Descriptor {
     pub notes: &'static str,
     /// The tables it owns.
     pub tables: &'static [&'static str],
+    /// Its table of accounts (with `id` and `password_hash`), for the
+    /// console's password reset.
+    pub accounts: &'static str,
     /// Its route tree, answering every request under its prefix.
     pub routes: fn(&SharedApp) -> BoxedFilter<(Response,)>,
     /// Loads demo data when its tables are empty.

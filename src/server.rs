@@ -108,7 +108,7 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
     let app: SharedApp = Arc::new(App {
         db,
         passwords: Passwords::new(args.bcrypt_cost, args.min_password),
-        throttle: Throttle::default(),
+        throttle: Throttle::new(args.login_throttle.0),
         mailer,
         settings: Settings {
             limits: Limits {

@@ -210,13 +210,12 @@ pub fn end_others(
     domain: &str,
     account_id: i64,
     keep: Option<&[u8; 32]>,
-) -> Result<()> {
+) -> Result<usize> {
     let keep: &[u8] = keep.map(|k| k.as_slice()).unwrap_or(&[]);
-    conn.execute(
+    Ok(conn.execute(
         "DELETE FROM sessions WHERE domain = ?1 AND account_id = ?2 AND token_hash <> ?3",
         params![domain, account_id, keep],
-    )?;
-    Ok(())
+    )?)
 }
 
 /// Deletes sessions past their expiry; returns how many.

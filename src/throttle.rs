@@ -1,6 +1,9 @@
 //! Failed-login throttling, per domain: per account (10 failures in 15
-//! minutes) and per client address (50 in 15 minutes). Kept in memory: a
-//! restart forgets it, which only ever helps a legitimate user.
+//! minutes, or `--login-throttle N`) and per client address (50 in 15
+//! minutes, or five times N if that is more; a class behind one address
+//! shares it). `--login-throttle off` turns both off. Kept in memory: a
+//! restart, or the console's "clear", forgets it, which only ever helps a
+//! legitimate user.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
@@ -8,7 +11,8 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 const WINDOW: Duration = Duration::from_secs(15 * 60);
-const PER_ACCOUNT: usize = 10;
+/// Failures per account in the window, by default.
+pub const PER_ACCOUNT: usize = 10;
 const PER_ADDRESS: usize = 50;
 /// Past this many keys, keys with no recent failure are dropped.
 const MAX_KEYS: usize = 100_000;
@@ -20,9 +24,16 @@ enum Key {
 }
 
 /// Counts recent failures; see the module docs for the limits.
-#[derive(Default)]
 pub struct Throttle {
     failures: Mutex<HashMap<Key, VecDeque<Instant>>>,
+    /// Failures an account may have in the window; `None` never refuses.
+    per_account: Option<usize>,
+}
+
+impl Default for Throttle {
+    fn default() -> Self {
+        Throttle::new(Some(PER_ACCOUNT))
+    }
 }
 
 /// A login refused for too many failures; retry after this long.
@@ -39,6 +50,22 @@ impl Throttled {
 }
 
 impl Throttle {
+    /// A throttle allowing `per_account` failures per account (`None`: off).
+    pub fn new(per_account: Option<usize>) -> Throttle {
+        Throttle {
+            failures: Mutex::default(),
+            per_account,
+        }
+    }
+
+    /// Forgets every failure (the console's "clear failed logins").
+    pub fn clear(&self) -> usize {
+        let mut failures = self.lock();
+        let cleared = failures.len();
+        failures.clear();
+        cleared
+    }
+
     /// Refuses when the account or the address has too many recent failures.
     pub fn check(
         &self,
@@ -46,11 +73,14 @@ impl Throttle {
         account: &str,
         address: Option<IpAddr>,
     ) -> Result<(), Throttled> {
+        let Some(per_account) = self.per_account else {
+            return Ok(());
+        };
         let now = Instant::now();
         let mut failures = self.lock();
-        let mut keys = vec![(Key::Account(domain, account.to_string()), PER_ACCOUNT)];
+        let mut keys = vec![(Key::Account(domain, account.to_string()), per_account)];
         if let Some(ip) = address {
-            keys.push((Key::Address(domain, ip), PER_ADDRESS));
+            keys.push((Key::Address(domain, ip), PER_ADDRESS.max(per_account * 5)));
         }
         for (key, limit) in keys {
             if let Some(times) = failures.get_mut(&key) {
@@ -132,6 +162,25 @@ mod tests {
         }
         assert!(throttle.check("parking", "fresh", Some(ip)).is_err());
         assert!(throttle.check("parking", "fresh", None).is_ok());
+    }
+
+    #[test]
+    fn the_limit_can_be_raised_turned_off_and_cleared() {
+        let ip: IpAddr = [10, 0, 0, 2].into();
+        let raised = Throttle::new(Some(30));
+        for _ in 0..29 {
+            raised.failed("labs", "demo", Some(ip));
+        }
+        assert!(raised.check("labs", "demo", Some(ip)).is_ok());
+        raised.failed("labs", "demo", Some(ip));
+        assert!(raised.check("labs", "demo", Some(ip)).is_err());
+        assert!(raised.clear() >= 1);
+        assert!(raised.check("labs", "demo", Some(ip)).is_ok());
+        let off = Throttle::new(None);
+        for _ in 0..200 {
+            off.failed("labs", "demo", Some(ip));
+        }
+        assert!(off.check("labs", "demo", Some(ip)).is_ok());
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! ([`gate`]); without it, 404. Pages are embedded in the binary and read
 //! the console's JSON API, which scripts may use too.
 
+mod accounts;
 mod backup;
 pub mod gate;
 mod outbox;
@@ -52,6 +53,8 @@ pub fn routes(
     };
     let pages = page("requests", "console/requests.html")
         .or(page("data", "console/data.html"))
+        .unify()
+        .or(page("accounts", "console/accounts.html"))
         .unify();
     let rest = outbox::routes(app.db.clone())
         .or(requests::routes(app))
@@ -59,6 +62,8 @@ pub fn routes(
         .or(tables::routes(app, domains))
         .unify()
         .or(backup::routes(app))
+        .unify()
+        .or(accounts::routes(app, domains))
         .unify()
         .or(pages)
         .unify();

@@ -53,6 +53,7 @@ pub const DESCRIPTOR: Descriptor = Descriptor {
         binary_answers: &[("/api/v1/report/chart.svg", "image/svg+xml", "The chart")],
     },
     notes: include_str!("API.md"),
+    accounts: "family_users",
     tables: &[
         "family_families",
         "family_users",

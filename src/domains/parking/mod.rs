@@ -41,6 +41,7 @@ pub const DESCRIPTOR: Descriptor = Descriptor {
         binary_answers: &[],
     },
     notes: include_str!("API.md"),
+    accounts: "parking_users",
     tables: &["parking_users", "parking_lots", "parking_orders"],
     routes: |app| routes(app.clone()),
     load_demo: |app| Box::pin(demo::load(app)),
