@@ -33,6 +33,8 @@ pub struct App {
     pub domain_flags: warp::http::Extensions,
     /// The last requests answered, for the console and standard output.
     pub requests: crate::requests::RequestLog,
+    /// When the server started, for its uptime.
+    pub started: std::time::Instant,
 }
 
 pub type SharedApp = Arc<App>;

@@ -58,6 +58,8 @@ pub struct Seen<'a> {
 /// The kept entries and the live feed.
 pub struct RequestLog {
     next_id: AtomicU64,
+    /// Answers with HTTP status 500 or more since start-up.
+    errors: AtomicU64,
     kept: Mutex<VecDeque<Entry>>,
     live: broadcast::Sender<Entry>,
     /// Set when the server stops, so live feeds end and let it.
@@ -68,6 +70,7 @@ impl Default for RequestLog {
     fn default() -> Self {
         RequestLog {
             next_id: AtomicU64::new(1),
+            errors: AtomicU64::new(0),
             kept: Mutex::new(VecDeque::with_capacity(KEPT)),
             live: broadcast::channel(256).0,
             closed: tokio::sync::watch::channel(false).0,
@@ -76,8 +79,19 @@ impl Default for RequestLog {
 }
 
 impl RequestLog {
+    /// Requests answered and server errors among them, since start-up.
+    pub fn counts(&self) -> (u64, u64) {
+        (
+            self.next_id.load(Ordering::Relaxed) - 1,
+            self.errors.load(Ordering::Relaxed),
+        )
+    }
+
     /// Records one answered request.
     pub fn record(&self, seen: Seen<'_>) {
+        if seen.status >= 500 {
+            self.errors.fetch_add(1, Ordering::Relaxed);
+        }
         let path = if seen.query.is_empty() {
             seen.path.to_string()
         } else {

@@ -119,6 +119,7 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
         },
         domain_flags: args.flags.clone().into_extensions(),
         requests: Default::default(),
+        started: Instant::now(),
     });
     if !args.quiet {
         app.requests.print_to_stdout();

@@ -397,6 +397,16 @@ async fn the_console_pages_work_in_a_browser() {
         let home = browser.open(&format!("{base}/_/?token={OPERATOR_TOKEN}"));
         let title = browser.evaluate(&home, "document.querySelector('h1').textContent");
         assert_eq!(title, json!("onebox console"));
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while browser.evaluate(
+            &home,
+            "document.querySelectorAll('#domains tr').length === 5 && \
+             document.getElementById('summary').textContent.includes('requests')",
+        ) != json!(true)
+        {
+            assert!(std::time::Instant::now() < deadline, "the overview never showed");
+            std::thread::sleep(Duration::from_millis(50));
+        }
         assert_eq!(browser.evaluate(&home, "location.pathname"), json!("/_/"));
         // The request page, with the cookie alone.
         let tab = browser.open(&format!("{base}/_/requests"));
@@ -793,4 +803,49 @@ async fn the_login_throttle_can_be_raised_or_turned_off() {
             "{bad}"
         );
     }
+}
+
+#[tokio::test]
+async fn the_overview_counts_each_domain_and_the_server() {
+    let app = common::spawn_app_with(&["--demo"]).await;
+    parking_login(&app, "demo1234").await;
+    let (status, overview) = app.get("/_/api/overview", Some(OPERATOR_TOKEN)).await;
+    assert_eq!(status, 200);
+    let domains = overview["domains"].as_array().unwrap();
+    assert_eq!(domains.len(), 5);
+    for domain in domains {
+        assert!(domain["accounts"].as_i64().unwrap() >= 1, "{domain}");
+        assert!(domain["tables"].as_object().unwrap().len() >= 2, "{domain}");
+    }
+    let parking = domains.iter().find(|d| d["domain"] == "parking").unwrap();
+    assert_eq!(parking["sessions"], 1);
+    let lots: i64 = app
+        .db()
+        .query_row("SELECT count(*) FROM parking_lots", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(parking["tables"]["parking_lots"], lots);
+    assert!(overview["database"]["bytes"].as_u64().unwrap() > 0);
+    assert!(
+        overview["database"]["path"]
+            .as_str()
+            .unwrap()
+            .ends_with("test.db")
+    );
+    assert!(overview["requests"].as_u64().unwrap() >= 1);
+    assert_eq!(overview["server_errors"], 0);
+    assert_eq!(overview["last_backup"], Value::Null);
+    let backup = app
+        .client
+        .get(app.url("/_/api/backup"))
+        .bearer_auth(OPERATOR_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(backup.status(), 200);
+    let (_, after) = app.get("/_/api/overview", Some(OPERATOR_TOKEN)).await;
+    assert!(
+        after["last_backup"].as_str().unwrap().ends_with('Z'),
+        "{after}"
+    );
+    app.stop().await;
 }

@@ -16,16 +16,33 @@ pub fn routes(app: &SharedApp) -> BoxedFilter<(Response,)> {
     warp::path!("api" / "backup")
         .and(warp::get())
         .then(move || {
+            let app = app.clone();
             let source = app.db.path().to_path_buf();
             async move {
                 let copied = tokio::task::spawn_blocking(move || snapshot(&source))
                     .await
                     .map_err(Error::from)
                     .and_then(|copied| copied);
-                match copied {
-                    Ok(bytes) => download(bytes),
-                    Err(e) => super::internal(e),
+                let bytes = match copied {
+                    Ok(bytes) => bytes,
+                    Err(e) => return super::internal(e),
+                };
+                let now = crate::clock::now().to_string();
+                let noted = app
+                    .db
+                    .write(move |tx| {
+                        tx.execute(
+                            "INSERT INTO settings (name, value) VALUES (?1, ?2)
+                             ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                            (super::overview::LAST_BACKUP, now),
+                        )?;
+                        Ok::<_, Error>(())
+                    })
+                    .await;
+                if let Err(e) = noted {
+                    tracing::warn!("noting the backup time: {e}");
                 }
+                download(bytes)
             }
         })
         .boxed()

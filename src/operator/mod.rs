@@ -6,6 +6,7 @@ mod accounts;
 mod backup;
 pub mod gate;
 mod outbox;
+mod overview;
 mod requests;
 pub mod tables;
 
@@ -64,6 +65,8 @@ pub fn routes(
         .or(backup::routes(app))
         .unify()
         .or(accounts::routes(app, domains))
+        .unify()
+        .or(overview::routes(app, domains))
         .unify()
         .or(pages)
         .unify();
