@@ -35,6 +35,8 @@ pub struct App {
     pub requests: crate::requests::RequestLog,
     /// When the server started, for its uptime.
     pub started: std::time::Instant,
+    /// Delays and server errors set per domain (`--fault`, `/_/faults`).
+    pub faults: crate::faults::Faults,
 }
 
 pub type SharedApp = Arc<App>;

@@ -115,6 +115,12 @@ pub struct ServeArgs {
     /// or off.
     #[arg(long, env = "ONEBOX_LOGIN_THROTTLE", default_value = "10", value_parser = crate::args::parse_login_throttle)]
     pub login_throttle: crate::args::LoginThrottle,
+    /// A fault for front-ends to cope with, per domain (repeatable):
+    /// DOMAIN:delay=MS,errors=RATE adds MS milliseconds before each answer
+    /// and turns a RATE share (0 to 1) of answers into the domain's
+    /// server error (HTTP 500). The console's /_/faults changes them live.
+    #[arg(long = "fault", env = "ONEBOX_FAULT", value_delimiter = ';', value_parser = crate::faults::parse_fault)]
+    pub faults: Vec<(String, crate::faults::Fault)>,
     /// No line per request on standard output (the console's request log
     /// at /_/requests still has them).
     #[arg(long, env = "ONEBOX_QUIET")]

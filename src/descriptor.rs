@@ -25,6 +25,8 @@ pub struct Descriptor {
     pub notes: &'static str,
     /// The tables it owns.
     pub tables: &'static [&'static str],
+    /// Its server-error envelope (HTTP 500), for faults set in the console.
+    pub server_error: fn() -> Response,
     /// Its table of accounts (with `id` and `password_hash`), for the
     /// console's password reset.
     pub accounts: &'static str,

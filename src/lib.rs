@@ -138,6 +138,7 @@ pub mod descriptor;
 pub mod domains;
 pub mod endpoint;
 pub mod error;
+pub mod faults;
 pub mod files;
 pub mod mail;
 pub mod money;

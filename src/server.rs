@@ -120,7 +120,16 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
         domain_flags: args.flags.clone().into_extensions(),
         requests: Default::default(),
         started: Instant::now(),
+        faults: Default::default(),
     });
+    for (name, fault) in &args.faults {
+        if !domains.iter().any(|d| d.name == name) {
+            return Err(StartError::Config(format!(
+                "--fault names {name}, which is not served"
+            )));
+        }
+        app.faults.set(name, *fault);
+    }
     if !args.quiet {
         app.requests.print_to_stdout();
     }
@@ -345,16 +354,34 @@ fn routes(
             })
             .untuple_one()
     };
+    // A fault set for the domain answers first (its server error), or
+    // passes the request on after its delay.
+    let faulted = |domain: &'static Descriptor| {
+        let routes = (domain.routes)(app);
+        let app = app.clone();
+        warp::any()
+            .and_then(move || {
+                let app = app.clone();
+                async move {
+                    match app.faults.apply(domain.name).await {
+                        crate::faults::Effect::Fail => Ok((domain.server_error)()),
+                        crate::faults::Effect::Pass => Err(warp::reject::not_found()),
+                    }
+                }
+            })
+            .or(routes)
+            .unify()
+    };
     for domain in domains {
         tree = tree
             .or(warp::path(domain.name)
                 .and(with_delay())
-                .and((domain.routes)(app)))
+                .and(faulted(domain)))
             .unify()
             .boxed();
     }
-    if let Some(domain_routes) = root.map(|d| (d.routes)(app)) {
-        tree = tree.or(with_delay().and(domain_routes)).unify().boxed();
+    if let Some(root) = root {
+        tree = tree.or(with_delay().and(faulted(root))).unify().boxed();
     }
     let not_found = endpoint::unrouted(SERVER_ROUTES.into()).map(|unrouted| match unrouted {
         Unrouted::MethodNotAllowed { allow } => web::with_allow(

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod backup;
+mod faults;
 pub mod gate;
 mod outbox;
 mod overview;
@@ -56,6 +57,8 @@ pub fn routes(
         .or(page("data", "console/data.html"))
         .unify()
         .or(page("accounts", "console/accounts.html"))
+        .unify()
+        .or(page("faults", "console/faults.html"))
         .unify();
     let rest = outbox::routes(app.db.clone())
         .or(requests::routes(app))
@@ -67,6 +70,8 @@ pub fn routes(
         .or(accounts::routes(app, domains))
         .unify()
         .or(overview::routes(app, domains))
+        .unify()
+        .or(faults::routes(app, domains))
         .unify()
         .or(pages)
         .unify();

@@ -53,6 +53,7 @@ pub const DESCRIPTOR: Descriptor = Descriptor {
         binary_answers: &[("/api/v1/report/chart.svg", "image/svg+xml", "The chart")],
     },
     notes: include_str!("API.md"),
+    server_error: envelope::server_error,
     accounts: "family_users",
     tables: &[
         "family_families",

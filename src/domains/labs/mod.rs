@@ -44,6 +44,7 @@ pub const DESCRIPTOR: Descriptor = Descriptor {
         binary_answers: &[("/user/login/code", "image/jpeg", "A captcha")],
     },
     notes: include_str!("API.md"),
+    server_error: envelope::server_error,
     accounts: "labs_users",
     tables: &[
         "labs_users",

@@ -159,3 +159,11 @@ pub fn unrouted(unrouted: Unrouted) -> Response {
         ),
     }
 }
+
+/// The answer to a server fault set from the console (`/_/faults`): this
+/// domain's own server-error envelope, HTTP 500.
+pub fn server_error() -> Response {
+    reply::<()>(Err(Error::Internal(crate::error::Error::Other(
+        "a fault set in the console".into(),
+    ))))
+}

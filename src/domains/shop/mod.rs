@@ -47,6 +47,7 @@ pub const DESCRIPTOR: Descriptor = Descriptor {
         binary_answers: &[],
     },
     notes: include_str!("API.md"),
+    server_error: envelope::server_error,
     accounts: "shop_users",
     tables: &[
         "shop_users",
