@@ -32,8 +32,13 @@ pub struct Descriptor {
     pub accounts: &'static str,
     /// Its route tree, answering every request under its prefix.
     pub routes: fn(&SharedApp) -> BoxedFilter<(Response,)>,
-    /// Loads demo data when its tables are empty.
-    pub load_demo: fn(&SharedApp) -> BoxFuture<'_, crate::error::Result<()>>,
+    /// Its demo data, passwords already hashed (see [`crate::demo`]).
+    pub demo: fn(&SharedApp) -> BoxFuture<'_, crate::error::Result<crate::demo::DemoRows>>,
+    /// The demo logins, for the log line after loading them.
+    pub demo_logins: &'static str,
+    /// A line for the landing page on a switch a newcomer trips over (labs:
+    /// whether login asks for the captcha), if any.
+    pub landing_note: fn(&crate::app::App) -> Option<String>,
     /// Starts its periodic work (expiry sweeps and the like), if any.
     pub background: Option<Background>,
 }

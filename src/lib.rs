@@ -134,6 +134,7 @@ pub mod captcha;
 pub mod cli;
 pub mod clock;
 pub mod db;
+pub mod demo;
 pub mod descriptor;
 pub mod domains;
 pub mod endpoint;

@@ -134,9 +134,9 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
         app.requests.print_to_stdout();
     }
     if args.demo {
-        for domain in &domains {
-            (domain.load_demo)(&app).await.map_err(StartError::Demo)?;
-        }
+        crate::demo::load_where_empty(&app, &domains)
+            .await
+            .map_err(StartError::Demo)?;
     }
     let (secret, operator) = crate::operator::gate::start(&app.db, args.admin_token.as_deref())
         .await

@@ -66,6 +66,16 @@ impl Throttle {
         cleared
     }
 
+    /// Forgets one domain's failures (its accounts were reset).
+    pub fn clear_domain(&self, domain: &str) -> usize {
+        let mut failures = self.lock();
+        let before = failures.len();
+        failures.retain(|key, _| match key {
+            Key::Account(d, _) | Key::Address(d, _) => *d != domain,
+        });
+        before - failures.len()
+    }
+
     /// Refuses when the account or the address has too many recent failures.
     pub fn check(
         &self,

@@ -51,115 +51,94 @@ fn day_in_month(now: OffsetDateTime, back: i32, day: u8) -> i64 {
         .unwrap_or_else(|_| now.unix_timestamp())
 }
 
-/// Loads the demo family when family's tables are empty.
-pub async fn load(app: &SharedApp) -> crate::error::Result<()> {
-    let empty = app
-        .db
-        .read(|conn| {
-            Ok::<bool, crate::error::Error>(conn.query_row(
-                "SELECT NOT EXISTS (SELECT 1 FROM family_users)",
-                [],
-                |row| row.get(0),
-            )?)
-        })
-        .await?;
-    if !empty {
-        tracing::info!("family: demo data skipped, the tables already hold data");
-        return Ok(());
-    }
+/// The demo rows, passwords hashed before the write (see [`crate::demo`]).
+pub async fn rows(app: &SharedApp) -> crate::error::Result<crate::demo::DemoRows> {
     let mut hashes = Vec::new();
     for user in USERS {
         hashes.push(app.passwords.hash(user.1.to_string()).await?);
     }
     let now = OffsetDateTime::now_utc();
     let stamp = now.unix_timestamp();
-    app.db
-        .write(move |tx| {
-            let mut ids = Vec::new();
-            for ((username, _, telephone, email, sex), hash) in USERS.iter().zip(&hashes) {
-                let profile = Profile {
-                    telephone: telephone.to_string(),
-                    email: email.to_string(),
-                    sex: sex.to_string(),
-                };
-                ids.push(store::insert_user(tx, username, hash, &profile, stamp)?);
-            }
-            let (parent, child, guest) = (ids[0], ids[1], ids[2]);
-            let family = store::create_family(tx, parent, "演示之家", stamp)?;
-            store::apply(tx, child, family, stamp)?;
-            store::decide(tx, parent, child, true, stamp)?;
-            store::apply(tx, guest, family, stamp)?;
+    Ok(crate::demo::rows(move |tx| {
+        let mut ids = Vec::new();
+        for ((username, _, telephone, email, sex), hash) in USERS.iter().zip(&hashes) {
+            let profile = Profile {
+                telephone: telephone.to_string(),
+                email: email.to_string(),
+                sex: sex.to_string(),
+            };
+            ids.push(store::insert_user(tx, username, hash, &profile, stamp)?);
+        }
+        let (parent, child, guest) = (ids[0], ids[1], ids[2]);
+        let family = store::create_family(tx, parent, "演示之家", stamp)?;
+        store::apply(tx, child, family, stamp)?;
+        store::decide(tx, parent, child, true, stamp)?;
+        store::apply(tx, guest, family, stamp)?;
 
-            for back in (0..12).rev() {
-                for (who, kind, day, yuan, remarks) in MONTHLY {
-                    let time = day_in_month(now, back, *day);
-                    if time > stamp {
-                        continue;
-                    }
-                    let fields = BillFields {
-                        // 90% to 110% of the usual amount, varying by month.
-                        money: yuan * (90 + (i64::from(back) * 37 + i64::from(*day) * 11) % 21),
-                        remarks: remarks.to_string(),
-                        time,
-                    };
-                    store::insert_bill(tx, ids[*who], *kind, &fields, stamp)?;
+        for back in (0..12).rev() {
+            for (who, kind, day, yuan, remarks) in MONTHLY {
+                let time = day_in_month(now, back, *day);
+                if time > stamp {
+                    continue;
                 }
-            }
-            let deposits = [
-                ("工商银行", "活期", 50_000, 35, 10, None),
-                ("建设银行", "定期", 100_000, 215, 6, Some(18)),
-            ];
-            for (bank, kind, yuan, rate, back, months) in deposits {
-                let start_time = day_in_month(now, back, 3);
-                let fields = DepositFields {
-                    bank: bank.to_string(),
-                    kind,
-                    money: yuan * 100,
-                    rate,
-                    start_time,
-                    end_time: months.map(|m: i64| start_time + m * 30 * 86_400),
+                let fields = BillFields {
+                    // 90% to 110% of the usual amount, varying by month.
+                    money: yuan * (90 + (i64::from(back) * 37 + i64::from(*day) * 11) % 21),
+                    remarks: remarks.to_string(),
+                    time,
                 };
-                store::insert_deposit(tx, parent, &fields, stamp)?;
+                store::insert_bill(tx, ids[*who], *kind, &fields, stamp)?;
             }
-            let lent = store::insert_loan(
-                tx,
-                parent,
-                &LoanFields {
-                    direction: "借出",
-                    counterparty: "张三".into(),
-                    money: 5_000 * 100,
-                    time: day_in_month(now, 8, 12),
-                    due_time: Some(day_in_month(now, -4, 12)),
-                },
-                stamp,
-            )?;
-            store::repay(tx, parent, lent, 2_000 * 100, day_in_month(now, 3, 12))?;
-            store::insert_loan(
-                tx,
-                child,
-                &LoanFields {
-                    direction: "借入",
-                    counterparty: "李四".into(),
-                    money: 800 * 100,
-                    time: day_in_month(now, 1, 20),
-                    due_time: Some(day_in_month(now, -2, 20)),
-                },
-                stamp,
-            )?;
-            store::insert_message(
-                tx,
-                Some(parent),
-                child,
-                "本月预算",
-                "这个月聚餐少一点哦。",
-                stamp,
-            )?;
-            Ok::<_, Error>(())
-        })
-        .await
-        .map_err(|e| crate::error::Error::Other(e.to_string()))?;
-    tracing::info!(
-        "family: demo data loaded (parent/parent1234, child/child1234, guest/guest1234)"
-    );
-    Ok(())
+        }
+        let deposits = [
+            ("工商银行", "活期", 50_000, 35, 10, None),
+            ("建设银行", "定期", 100_000, 215, 6, Some(18)),
+        ];
+        for (bank, kind, yuan, rate, back, months) in deposits {
+            let start_time = day_in_month(now, back, 3);
+            let fields = DepositFields {
+                bank: bank.to_string(),
+                kind,
+                money: yuan * 100,
+                rate,
+                start_time,
+                end_time: months.map(|m: i64| start_time + m * 30 * 86_400),
+            };
+            store::insert_deposit(tx, parent, &fields, stamp)?;
+        }
+        let lent = store::insert_loan(
+            tx,
+            parent,
+            &LoanFields {
+                direction: "借出",
+                counterparty: "张三".into(),
+                money: 5_000 * 100,
+                time: day_in_month(now, 8, 12),
+                due_time: Some(day_in_month(now, -4, 12)),
+            },
+            stamp,
+        )?;
+        store::repay(tx, parent, lent, 2_000 * 100, day_in_month(now, 3, 12))?;
+        store::insert_loan(
+            tx,
+            child,
+            &LoanFields {
+                direction: "借入",
+                counterparty: "李四".into(),
+                money: 800 * 100,
+                time: day_in_month(now, 1, 20),
+                due_time: Some(day_in_month(now, -2, 20)),
+            },
+            stamp,
+        )?;
+        store::insert_message(
+            tx,
+            Some(parent),
+            child,
+            "本月预算",
+            "这个月聚餐少一点哦。",
+            stamp,
+        )?;
+        Ok::<_, Error>(())
+    }))
 }

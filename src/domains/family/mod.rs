@@ -66,7 +66,9 @@ pub const DESCRIPTOR: Descriptor = Descriptor {
         "family_repayments",
     ],
     routes: |app| routes(app.clone()),
-    load_demo: |app| Box::pin(demo::load(app)),
+    demo: |app| Box::pin(demo::rows(app)),
+    demo_logins: "parent/parent1234, child/child1234, guest/guest1234",
+    landing_note: |_| None,
     background: None,
 };
 

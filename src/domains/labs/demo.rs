@@ -84,22 +84,8 @@ const PROJECTS: &[(&str, &str, &str, &str, &str, i64)] = &[
     ),
 ];
 
-/// Loads the demo data unless labs already has users or labs.
-pub async fn load(app: &SharedApp) -> crate::error::Result<()> {
-    let empty = app
-        .db
-        .read(|conn| {
-            Ok::<bool, crate::error::Error>(conn.query_row(
-                "SELECT NOT EXISTS (SELECT 1 FROM labs_users) AND NOT EXISTS (SELECT 1 FROM labs_labs)",
-                [],
-                |row| row.get(0),
-            )?)
-        })
-        .await?;
-    if !empty {
-        tracing::info!("labs: demo data skipped, the tables already hold data");
-        return Ok(());
-    }
+/// The demo rows, passwords hashed before the write (see [`crate::demo`]).
+pub async fn rows(app: &SharedApp) -> crate::error::Result<crate::demo::DemoRows> {
     let mut users = Vec::new();
     for (sid, email, name, password, is_admin) in USERS {
         let user = NewUser {
@@ -117,36 +103,29 @@ pub async fn load(app: &SharedApp) -> crate::error::Result<()> {
         users.push((user, app.passwords.hash(password.to_string()).await?));
     }
     let now = crate::clock::now();
-    app.db
-        .write(move |tx| {
-            for (user, hash) in &users {
-                store::insert_user(tx, user, hash, now)?;
-            }
-            for (name, leader, description) in LABS {
-                store::insert_lab(tx, name, Some(leader), description, now)?;
-            }
-            for (lab, leader, name, aim, members, status) in PROJECTS {
-                let leader_id = store::user_by_sid(tx, leader)?
-                    .map(|u| u.id)
-                    .ok_or_else(|| super::envelope::failed("demo leader missing"))?;
-                let fields = ProjectFields {
-                    name: name.to_string(),
-                    description: String::new(),
-                    duration: 90 * 24 * 3600,
-                    coach_id: "T001".into(),
-                    aim: aim.to_string(),
-                    kind: "创新项目".into(),
-                    member_sids: members.split('@').map(str::to_string).collect(),
-                };
-                let id = store::insert_project(tx, leader_id, lab, &fields, now)?;
-                store::set_status(tx, id, *status, now)?;
-            }
-            Ok::<_, Error>(())
-        })
-        .await
-        .map_err(|e| crate::error::Error::Other(e.to_string()))?;
-    tracing::info!(
-        "labs: demo data loaded (admin/admin1234, leader 20160001/leader1234, student 20160030/student1234)"
-    );
-    Ok(())
+    Ok(crate::demo::rows(move |tx| {
+        for (user, hash) in &users {
+            store::insert_user(tx, user, hash, now)?;
+        }
+        for (name, leader, description) in LABS {
+            store::insert_lab(tx, name, Some(leader), description, now)?;
+        }
+        for (lab, leader, name, aim, members, status) in PROJECTS {
+            let leader_id = store::user_by_sid(tx, leader)?
+                .map(|u| u.id)
+                .ok_or_else(|| super::envelope::failed("demo leader missing"))?;
+            let fields = ProjectFields {
+                name: name.to_string(),
+                description: String::new(),
+                duration: 90 * 24 * 3600,
+                coach_id: "T001".into(),
+                aim: aim.to_string(),
+                kind: "创新项目".into(),
+                member_sids: members.split('@').map(str::to_string).collect(),
+            };
+            let id = store::insert_project(tx, leader_id, lab, &fields, now)?;
+            store::set_status(tx, id, *status, now)?;
+        }
+        Ok::<_, Error>(())
+    }))
 }

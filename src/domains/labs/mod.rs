@@ -55,7 +55,9 @@ pub const DESCRIPTOR: Descriptor = Descriptor {
         "labs_captchas",
     ],
     routes: |app| routes(app.clone()),
-    load_demo: |app| Box::pin(demo::load(app)),
+    demo: |app| Box::pin(demo::rows(app)),
+    demo_logins: "admin/admin1234, leader 20160001/leader1234, student 20160030/student1234",
+    landing_note: |app| landing_note(app),
     background: Some(spawn_background),
 };
 
@@ -89,4 +91,12 @@ pub fn spawn_background(
         "labs: removing expired captchas and codes",
         |tx, now| store::sweep(tx, now),
     )
+}
+
+/// The landing page's line on the captcha, the switch API-only clients trip over.
+fn landing_note(app: &crate::app::App) -> Option<String> {
+    Some(match app.flags::<Flags>().captcha {
+        crate::args::Switch::On => "Login asks for the captcha of <code>GET /labs/user/login/code</code> (captcha on; start with <code>--captcha off</code> for API-only clients).".to_string(),
+        crate::args::Switch::Off => "Captcha off: login needs no <code>code</code> (<code>--captcha off</code>).".to_string(),
+    })
 }

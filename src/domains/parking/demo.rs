@@ -16,22 +16,8 @@ const USERS: &[(&str, &str, &str, i64)] = &[
     ("alice", "alice1234", "alice@example.com", 2_000),
 ];
 
-/// Loads the demo data unless parking already has lots or users.
-pub async fn load(app: &SharedApp) -> crate::error::Result<()> {
-    let empty = app
-        .db
-        .read(|conn| {
-            Ok::<bool, crate::error::Error>(conn.query_row(
-                "SELECT NOT EXISTS (SELECT 1 FROM parking_lots) AND NOT EXISTS (SELECT 1 FROM parking_users)",
-                [],
-                |row| row.get(0),
-            )?)
-        })
-        .await?;
-    if !empty {
-        tracing::info!("parking: demo data skipped, the tables already hold data");
-        return Ok(());
-    }
+/// The demo rows, passwords hashed before the write (see [`crate::demo`]).
+pub async fn rows(app: &SharedApp) -> crate::error::Result<crate::demo::DemoRows> {
     let mut users = Vec::new();
     for (name, password, email, balance) in USERS {
         users.push((
@@ -42,19 +28,14 @@ pub async fn load(app: &SharedApp) -> crate::error::Result<()> {
         ));
     }
     let now = crate::clock::now();
-    app.db
-        .write(move |tx| {
-            for (name, capacity, price) in LOTS {
-                store::insert_lot(tx, name, *capacity, *price)?;
-            }
-            for (name, hash, email, balance) in &users {
-                let id = store::insert_user(tx, name, email, hash, now)?;
-                store::recharge(tx, id, *balance)?;
-            }
-            Ok::<_, Error>(())
-        })
-        .await
-        .map_err(|e| crate::error::Error::Other(e.to_string()))?;
-    tracing::info!("parking: demo data loaded (users demo/demo1234, alice/alice1234)");
-    Ok(())
+    Ok(crate::demo::rows(move |tx| {
+        for (name, capacity, price) in LOTS {
+            store::insert_lot(tx, name, *capacity, *price)?;
+        }
+        for (name, hash, email, balance) in &users {
+            let id = store::insert_user(tx, name, email, hash, now)?;
+            store::recharge(tx, id, *balance)?;
+        }
+        Ok::<_, Error>(())
+    }))
 }

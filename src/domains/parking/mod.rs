@@ -45,7 +45,9 @@ pub const DESCRIPTOR: Descriptor = Descriptor {
     accounts: "parking_users",
     tables: &["parking_users", "parking_lots", "parking_orders"],
     routes: |app| routes(app.clone()),
-    load_demo: |app| Box::pin(demo::load(app)),
+    demo: |app| Box::pin(demo::rows(app)),
+    demo_logins: "users demo/demo1234, alice/alice1234",
+    landing_note: |_| None,
     background: Some(spawn_background),
 };
 

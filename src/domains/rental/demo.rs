@@ -200,22 +200,8 @@ fn photo(sky: [u8; 3]) -> Option<Vec<u8>> {
     Some(png.into_inner())
 }
 
-/// Loads the demo data unless rental already has users.
-pub async fn load(app: &SharedApp) -> crate::error::Result<()> {
-    let empty = app
-        .db
-        .read(|conn| {
-            Ok::<bool, crate::error::Error>(conn.query_row(
-                "SELECT NOT EXISTS (SELECT 1 FROM rental_users)",
-                [],
-                |row| row.get(0),
-            )?)
-        })
-        .await?;
-    if !empty {
-        tracing::info!("rental: demo data skipped, the tables already hold data");
-        return Ok(());
-    }
+/// The demo rows, passwords hashed before the write (see [`crate::demo`]).
+pub async fn rows(app: &SharedApp) -> crate::error::Result<crate::demo::DemoRows> {
     let mut hashes = Vec::new();
     for user in USERS {
         hashes.push(app.passwords.hash(user.1.to_string()).await?);
@@ -231,118 +217,110 @@ pub async fn load(app: &SharedApp) -> crate::error::Result<()> {
     .collect();
     let now = crate::clock::now();
     let rate = app.flags::<super::Flags>().commission_bp;
-    app.db
-        .write(move |tx| {
-            let mut ids = std::collections::HashMap::new();
-            for ((username, _, name, phone, city, admin), hash) in USERS.iter().zip(&hashes) {
-                let user = NewUser {
-                    username,
-                    name,
-                    id_type: "身份证",
-                    id_number: "110101199001011234",
-                    phone,
-                    city,
-                    admin: *admin,
-                };
-                ids.insert(*username, store::insert_user(tx, &user, hash, now)?);
-            }
-            let id_of = |name: &str| {
-                ids.get(name)
-                    .copied()
-                    .ok_or_else(|| super::envelope::failed(format!("demo user {name} missing")))
+    Ok(crate::demo::rows(move |tx| {
+        let mut ids = std::collections::HashMap::new();
+        for ((username, _, name, phone, city, admin), hash) in USERS.iter().zip(&hashes) {
+            let user = NewUser {
+                username,
+                name,
+                id_type: "身份证",
+                id_number: "110101199001011234",
+                phone,
+                city,
+                admin: *admin,
             };
-            let mut photo_urls = Vec::new();
-            for bytes in &photos {
-                let id = crate::files::store(tx, super::DOMAIN, bytes, now)?;
-                photo_urls.push(crate::files::path_of(id));
-            }
-            let mut houses = Vec::new();
-            for (n, house) in HOUSES.iter().enumerate() {
-                let DemoHouse {
-                    owner,
-                    district,
-                    community,
-                    unit,
-                    kind,
-                    area,
-                    floor,
-                    elevator,
-                    cost,
-                    tags,
-                } = house;
-                let listing = Listing {
-                    name: format!("{community}{kind}"),
-                    district: district.to_string(),
-                    community: community.to_string(),
-                    unit: unit.to_string(),
-                    kind: kind.to_string(),
-                    area: area * 100,
-                    floor: *floor,
-                    elevator: *elevator,
-                    description: format!(
-                        "{community}{kind}，{area} 平米，{floor} 层，采光好，随时入住"
-                    ),
-                    imgs: photo_urls.iter().cycle().skip(n).take(2).cloned().collect(),
-                    tags: tags.split('_').map(str::to_string).collect(),
-                    deposit: cost * 100,
-                    pay_method: if n % 3 == 0 { "季" } else { "月" }.to_string(),
-                    cost: cost * 100,
-                };
-                houses.push(store::insert_listing(
-                    tx,
-                    Table::Houses,
-                    id_of(owner)?,
-                    &listing,
-                    now,
-                )?);
-            }
-            for (owner, district, community, kind, floor, elevator, cost) in DEMANDS {
-                let listing = Listing {
-                    name: format!("求租{community}{kind}"),
-                    district: district.to_string(),
-                    community: community.to_string(),
-                    unit: String::new(),
-                    kind: kind.to_string(),
-                    area: 0,
-                    floor: *floor,
-                    elevator: *elevator,
-                    description: format!("想在{district}{community}附近租一套{kind}"),
-                    imgs: Vec::new(),
-                    tags: Vec::new(),
-                    deposit: cost * 100,
-                    pay_method: "月".to_string(),
-                    cost: cost * 100,
-                };
-                store::insert_listing(tx, Table::Demands, id_of(owner)?, &listing, now)?;
-            }
-            // Two deals (Beijing and Qingdao) and one request still pending.
-            let day = 24 * 3600;
-            for (tenant, house) in [("tenant", houses.get(2)), ("tenant2", houses.get(4))] {
-                let Some(&house) = house else { continue };
-                let request =
-                    store::apply(tx, id_of(tenant)?, house, 12, now, now + 365 * day, now)?;
-                let owner = store::listing(tx, Table::Houses, house)?
-                    .map(|h| h.owner_id)
-                    .unwrap_or_default();
-                store::accept(tx, owner, request, rate, now)?;
-            }
-            if let Some(&first) = houses.first() {
-                store::apply(
-                    tx,
-                    id_of("tenant")?,
-                    first,
-                    6,
-                    now + 7 * day,
-                    now + 190 * day,
-                    now,
-                )?;
-            }
-            Ok::<_, Error>(())
-        })
-        .await
-        .map_err(|e| crate::error::Error::Other(e.to_string()))?;
-    tracing::info!(
-        "rental: demo data loaded (owner/owner1234, tenant/tenant1234, admin/admin1234)"
-    );
-    Ok(())
+            ids.insert(*username, store::insert_user(tx, &user, hash, now)?);
+        }
+        let id_of = |name: &str| {
+            ids.get(name)
+                .copied()
+                .ok_or_else(|| super::envelope::failed(format!("demo user {name} missing")))
+        };
+        let mut photo_urls = Vec::new();
+        for bytes in &photos {
+            let id = crate::files::store(tx, super::DOMAIN, bytes, now)?;
+            photo_urls.push(crate::files::path_of(id));
+        }
+        let mut houses = Vec::new();
+        for (n, house) in HOUSES.iter().enumerate() {
+            let DemoHouse {
+                owner,
+                district,
+                community,
+                unit,
+                kind,
+                area,
+                floor,
+                elevator,
+                cost,
+                tags,
+            } = house;
+            let listing = Listing {
+                name: format!("{community}{kind}"),
+                district: district.to_string(),
+                community: community.to_string(),
+                unit: unit.to_string(),
+                kind: kind.to_string(),
+                area: area * 100,
+                floor: *floor,
+                elevator: *elevator,
+                description: format!(
+                    "{community}{kind}，{area} 平米，{floor} 层，采光好，随时入住"
+                ),
+                imgs: photo_urls.iter().cycle().skip(n).take(2).cloned().collect(),
+                tags: tags.split('_').map(str::to_string).collect(),
+                deposit: cost * 100,
+                pay_method: if n % 3 == 0 { "季" } else { "月" }.to_string(),
+                cost: cost * 100,
+            };
+            houses.push(store::insert_listing(
+                tx,
+                Table::Houses,
+                id_of(owner)?,
+                &listing,
+                now,
+            )?);
+        }
+        for (owner, district, community, kind, floor, elevator, cost) in DEMANDS {
+            let listing = Listing {
+                name: format!("求租{community}{kind}"),
+                district: district.to_string(),
+                community: community.to_string(),
+                unit: String::new(),
+                kind: kind.to_string(),
+                area: 0,
+                floor: *floor,
+                elevator: *elevator,
+                description: format!("想在{district}{community}附近租一套{kind}"),
+                imgs: Vec::new(),
+                tags: Vec::new(),
+                deposit: cost * 100,
+                pay_method: "月".to_string(),
+                cost: cost * 100,
+            };
+            store::insert_listing(tx, Table::Demands, id_of(owner)?, &listing, now)?;
+        }
+        // Two deals (Beijing and Qingdao) and one request still pending.
+        let day = 24 * 3600;
+        for (tenant, house) in [("tenant", houses.get(2)), ("tenant2", houses.get(4))] {
+            let Some(&house) = house else { continue };
+            let request = store::apply(tx, id_of(tenant)?, house, 12, now, now + 365 * day, now)?;
+            let owner = store::listing(tx, Table::Houses, house)?
+                .map(|h| h.owner_id)
+                .unwrap_or_default();
+            store::accept(tx, owner, request, rate, now)?;
+        }
+        if let Some(&first) = houses.first() {
+            store::apply(
+                tx,
+                id_of("tenant")?,
+                first,
+                6,
+                now + 7 * day,
+                now + 190 * day,
+                now,
+            )?;
+        }
+        Ok::<_, Error>(())
+    }))
 }

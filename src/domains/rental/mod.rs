@@ -52,7 +52,9 @@ pub const DESCRIPTOR: Descriptor = Descriptor {
         "rental_deals",
     ],
     routes: |app| routes(app.clone()),
-    load_demo: |app| Box::pin(demo::load(app)),
+    demo: |app| Box::pin(demo::rows(app)),
+    demo_logins: "owner/owner1234, tenant/tenant1234, admin/admin1234",
+    landing_note: |_| None,
     background: None,
 };
 

@@ -95,22 +95,8 @@ fn picture(colour: [u8; 3]) -> Option<Vec<u8>> {
     Some(png.into_inner())
 }
 
-/// Loads the demo data unless shop already has users.
-pub async fn load(app: &SharedApp) -> crate::error::Result<()> {
-    let empty = app
-        .db
-        .read(|conn| {
-            Ok::<bool, crate::error::Error>(conn.query_row(
-                "SELECT NOT EXISTS (SELECT 1 FROM shop_users)",
-                [],
-                |row| row.get(0),
-            )?)
-        })
-        .await?;
-    if !empty {
-        tracing::info!("shop: demo data skipped, the tables already hold data");
-        return Ok(());
-    }
+/// The demo rows, passwords hashed before the write (see [`crate::demo`]).
+pub async fn rows(app: &SharedApp) -> crate::error::Result<crate::demo::DemoRows> {
     let mut hashes = Vec::new();
     for user in USERS {
         hashes.push(app.passwords.hash(user.1.to_string()).await?);
@@ -118,79 +104,72 @@ pub async fn load(app: &SharedApp) -> crate::error::Result<()> {
     let pictures: Vec<Option<Vec<u8>>> = PRODUCTS.iter().map(|p| picture(p.5)).collect();
     let now = crate::clock::now();
     let now_us = crate::clock::now_micros();
-    app.db
-        .write(move |tx| {
-            let mut ids = Vec::new();
-            for ((email, _, name, phone, role), hash) in USERS.iter().zip(&hashes) {
-                let user = NewUser {
-                    email,
-                    name,
-                    phone,
-                    role,
-                };
-                ids.push(store::insert_user(tx, &user, hash, now)?);
-            }
-            // Created a day apart, a little in the past.
-            let day = 86_400 * 1_000_000;
-            let shops = [
-                store::create_shop(
-                    tx,
-                    ids[0],
-                    "李四的商铺",
-                    "上海市浦东新区",
-                    "主营服装鞋帽",
-                    now_us - 3 * day,
-                )?,
-                store::create_shop(
-                    tx,
-                    ids[1],
-                    "张三的商铺",
-                    "北京市朝阳区",
-                    "主营电子产品",
-                    now_us - 2 * day,
-                )?,
-            ];
-            store::insert_invitation(
+    Ok(crate::demo::rows(move |tx| {
+        let mut ids = Vec::new();
+        for ((email, _, name, phone, role), hash) in USERS.iter().zip(&hashes) {
+            let user = NewUser {
+                email,
+                name,
+                phone,
+                role,
+            };
+            ids.push(store::insert_user(tx, &user, hash, now)?);
+        }
+        // Created a day apart, a little in the past.
+        let day = 86_400 * 1_000_000;
+        let shops = [
+            store::create_shop(
                 tx,
-                &Invitation {
-                    code: DEMO_CODE.to_string(),
-                    shop_id: shops[0],
-                    creator_id: ids[0],
-                    is_active: true,
-                    created_us: now_us,
-                    expires_us: None,
-                    usage_limit: 5,
-                    usage_count: 0,
-                },
-            )?;
-            let mut products = Vec::new();
-            for (n, ((shop, name, description, price, stock, _), bytes)) in
-                PRODUCTS.iter().zip(&pictures).enumerate()
-            {
-                let image_id = match bytes {
-                    Some(bytes) => Some(crate::files::store(tx, super::DOMAIN, bytes, now)?),
-                    None => None,
-                };
-                let fields = ProductFields {
-                    name: name.to_string(),
-                    description: description.to_string(),
-                    price: *price,
-                    stock_quantity: *stock,
-                    off_sale: false,
-                    image_id,
-                };
-                let at = now_us - day + n as i64 * 60_000_000;
-                products.push(store::insert_product(tx, shops[*shop], &fields, at)?);
-            }
-            store::buy(tx, ids[3], products[0], 2, now_us)?;
-            store::buy(tx, ids[3], products[13], 1, now_us)?;
-            store::buy(tx, ids[4], products[2], 1, now_us)?;
-            Ok::<_, Error>(())
-        })
-        .await
-        .map_err(|e| crate::error::Error::Other(e.to_string()))?;
-    tracing::info!(
-        "shop: demo data loaded (seller1@example.com/seller1234, customer@example.com/customer1234)"
-    );
-    Ok(())
+                ids[0],
+                "李四的商铺",
+                "上海市浦东新区",
+                "主营服装鞋帽",
+                now_us - 3 * day,
+            )?,
+            store::create_shop(
+                tx,
+                ids[1],
+                "张三的商铺",
+                "北京市朝阳区",
+                "主营电子产品",
+                now_us - 2 * day,
+            )?,
+        ];
+        store::insert_invitation(
+            tx,
+            &Invitation {
+                code: DEMO_CODE.to_string(),
+                shop_id: shops[0],
+                creator_id: ids[0],
+                is_active: true,
+                created_us: now_us,
+                expires_us: None,
+                usage_limit: 5,
+                usage_count: 0,
+            },
+        )?;
+        let mut products = Vec::new();
+        for (n, ((shop, name, description, price, stock, _), bytes)) in
+            PRODUCTS.iter().zip(&pictures).enumerate()
+        {
+            let image_id = match bytes {
+                Some(bytes) => Some(crate::files::store(tx, super::DOMAIN, bytes, now)?),
+                None => None,
+            };
+            let fields = ProductFields {
+                name: name.to_string(),
+                description: description.to_string(),
+                price: *price,
+                stock_quantity: *stock,
+                off_sale: false,
+                image_id,
+            };
+            let at = now_us - day + n as i64 * 60_000_000;
+            products.push(store::insert_product(tx, shops[*shop], &fields, at)?);
+        }
+        store::buy(tx, ids[3], products[0], 2, now_us)?;
+        store::buy(tx, ids[3], products[13], 1, now_us)?;
+        store::buy(tx, ids[4], products[2], 1, now_us)?;
+        Ok::<_, Error>(())
+    }))
 }

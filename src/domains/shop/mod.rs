@@ -58,7 +58,9 @@ pub const DESCRIPTOR: Descriptor = Descriptor {
         "shop_orders",
     ],
     routes: |app| routes(app.clone()),
-    load_demo: |app| Box::pin(demo::load(app)),
+    demo: |app| Box::pin(demo::rows(app)),
+    demo_logins: "seller1@example.com/seller1234, customer@example.com/customer1234",
+    landing_note: |_| None,
     background: None,
 };
 
