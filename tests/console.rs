@@ -388,6 +388,7 @@ async fn the_console_pages_work_in_a_browser() {
         return;
     };
     let app = common::spawn_app_with(&["--demo"]).await;
+    assert!(register_account(&app, "shop", "late").await);
     let base = app.base.clone();
     let client = app.client.clone();
     let runtime = tokio::runtime::Handle::current();
@@ -397,54 +398,46 @@ async fn the_console_pages_work_in_a_browser() {
         let home = browser.open(&format!("{base}/_/?token={OPERATOR_TOKEN}"));
         let title = browser.evaluate(&home, "document.querySelector('h1').textContent");
         assert_eq!(title, json!("onebox console"));
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
-        while browser.evaluate(
+        let soon = Duration::from_secs(10);
+        browser.wait_for(
             &home,
             "document.querySelectorAll('#domains tr').length === 5 && \
              document.getElementById('summary').textContent.includes('requests')",
-        ) != json!(true)
-        {
-            assert!(std::time::Instant::now() < deadline, "the overview never showed");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+            soon,
+        );
         assert_eq!(browser.evaluate(&home, "location.pathname"), json!("/_/"));
         // The request page, with the cookie alone.
         let tab = browser.open(&format!("{base}/_/requests"));
-        let wait_for = |browser: &mut Browser, expression: &str| {
-            let deadline = std::time::Instant::now() + Duration::from_secs(10);
-            while browser.evaluate(&tab, expression) != json!(true) {
-                assert!(std::time::Instant::now() < deadline, "never true: {expression}");
-                std::thread::sleep(Duration::from_millis(50));
-            }
-        };
-        wait_for(&mut browser, "document.getElementById('live').textContent === 'live'");
+        browser.wait_for(
+            &tab,
+            "document.getElementById('live').textContent === 'live'",
+            soon,
+        );
         runtime.block_on(async {
             client.get(format!("{base}/labs/user/type")).send().await.unwrap();
         });
         let row = "[...document.querySelectorAll('#rows tr')].some(tr => \
                    tr.textContent.includes('GET /labs/user/type') && tr.textContent.includes('labs'))";
-        wait_for(&mut browser, row);
+        browser.wait_for(&tab, row, soon);
         // The data browser: pick a table, see its rows, secrets hidden.
         let data = browser.open(&format!("{base}/_/data"));
-        let shows = |browser: &mut Browser, expression: &str| {
-            let deadline = std::time::Instant::now() + Duration::from_secs(10);
-            while browser.evaluate(&data, expression) != json!(true) {
-                assert!(std::time::Instant::now() < deadline, "never true: {expression}");
-                std::thread::sleep(Duration::from_millis(50));
-            }
-        };
-        shows(&mut browser, "document.getElementById('where').textContent.includes('rows')");
+        browser.wait_for(
+            &data,
+            "document.getElementById('where').textContent.includes('rows')",
+            soon,
+        );
         browser.evaluate(
             &data,
             "const pick = document.getElementById('table'); pick.value = 'parking_users'; \
              pick.dispatchEvent(new Event('change')); true",
         );
-        shows(
-            &mut browser,
+        browser.wait_for(
+            &data,
             "document.getElementById('where').textContent.startsWith('parking_users') && \
              [...document.querySelectorAll('#rows td')].some(td => td.textContent === 'demo') && \
              [...document.querySelectorAll('#rows td')].some(td => td.textContent === '(hidden)') && \
              ![...document.querySelectorAll('#rows td')].some(td => td.textContent.startsWith('$2'))",
+            soon,
         );
         // A write from the console's own page passes the Origin check.
         let accounts = browser.open(&format!("{base}/_/accounts"));
@@ -452,15 +445,33 @@ async fn the_console_pages_work_in_a_browser() {
             &accounts,
             "document.querySelector('#throttle button').click(); true",
         );
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
-        while browser.evaluate(
+        browser.wait_for(
             &accounts,
             "document.getElementById('result').textContent.startsWith('cleared: ')",
-        ) != json!(true)
-        {
-            assert!(std::time::Instant::now() < deadline, "the clear never answered");
-            std::thread::sleep(Duration::from_millis(50));
-        }
+            soon,
+        );
+        // Reset a domain from its page: the button waits for the checkbox.
+        let reset = browser.open(&format!("{base}/_/reset"));
+        browser.wait_for(
+            &reset,
+            "[...document.querySelectorAll('select[name=domain] option')].some(o => o.value === 'shop')",
+            soon,
+        );
+        let armed = browser.evaluate(
+            &reset,
+            "(() => { const form = document.getElementById('reset'); \
+             const before = form.querySelector('button').disabled; \
+             form.domain.value = 'shop'; form.sure.click(); \
+             const after = form.querySelector('button').disabled; \
+             form.querySelector('button').click(); return [before, after]; })()",
+        );
+        assert_eq!(armed, json!([true, false]), "the reset button is armed by the checkbox");
+        browser.wait_for(
+            &reset,
+            "document.getElementById('result').textContent.startsWith('shop: ') && \
+             document.getElementById('result').textContent.includes('demo data back')",
+            soon,
+        );
         // Filtering by another domain hides it.
         browser.evaluate(
             &tab,
@@ -475,6 +486,11 @@ async fn the_console_pages_work_in_a_browser() {
         seen,
         json!(false),
         "the shop filter still shows the labs row"
+    );
+    assert_eq!(
+        account_count(&app, "shop_users", "late"),
+        0,
+        "the reset page left the account made before it"
     );
     app.stop().await;
 }
@@ -923,4 +939,389 @@ async fn faults_slow_a_domain_and_fail_its_answers_in_its_own_envelope() {
             .unwrap();
         assert!(!output.status.success(), "{bad}");
     }
+}
+
+/// Whether `body` is the domain's own success envelope.
+fn succeeded(domain: &str, body: &Value) -> bool {
+    match domain {
+        "parking" | "family" => body["code"] == 200,
+        "labs" => body["status"] == 200,
+        "rental" => body["state"] == 1,
+        "shop" => body["code"] == 0,
+        other => panic!("no domain {other}"),
+    }
+}
+
+/// Makes an account named after `name` through the domain's own API.
+async fn register_account(app: &common::TestApp, domain: &str, name: &str) -> bool {
+    const PASSWORD: &str = "secret123";
+    let (path, body) = match domain {
+        "parking" => (
+            "/parking/api/user/new",
+            json!({"username": name, "password": PASSWORD, "email": format!("{name}@example.com")}),
+        ),
+        "labs" => {
+            let email = format!("{name}@example.com");
+            let (_, sent) = app
+                .post("/labs/user/register/mail", json!({"email": email}), None)
+                .await;
+            assert!(succeeded("labs", &sent), "{sent}");
+            let mail = common::outbox(app)
+                .await
+                .into_iter()
+                .rev()
+                .find(|m| m["to"] == email.as_str())
+                .expect("the code was mailed");
+            let code = common::code_in(mail["body"].as_str().unwrap()).unwrap();
+            (
+                "/labs/user/register/code",
+                json!({"email": email, "code": code, "name": name, "password": PASSWORD,
+                       "sid": name, "phone": "13800000000"}),
+            )
+        }
+        "rental" => (
+            "/rental/operation/register",
+            json!({"username": name, "password": PASSWORD, "name": "张三", "id_type": "身份证",
+                   "id_number": "110101199001011234", "phone": "13800000000", "city": "北京"}),
+        ),
+        "family" => (
+            "/family/api/v1/user_manage/register/",
+            json!({"username": name, "password": PASSWORD, "pwdagain": PASSWORD}),
+        ),
+        "shop" => (
+            "/shop/user/register/customer",
+            json!({"name": name, "phone": "13800000000", "email": format!("{name}@example.com"),
+                   "password": PASSWORD}),
+        ),
+        other => panic!("no domain {other}"),
+    };
+    let (_, answer) = app.post(path, body, None).await;
+    succeeded(domain, &answer)
+}
+
+/// Logs in as the domain's first demo user; the answer's body.
+async fn demo_login(app: &common::TestApp, domain: &str) -> Value {
+    let (path, body) = match domain {
+        "parking" => (
+            "/parking/api/user/login",
+            json!({"username": "demo", "password": "demo1234"}),
+        ),
+        "labs" => (
+            "/labs/user/login",
+            json!({"sid": "admin", "password": "admin1234"}),
+        ),
+        "rental" => (
+            "/rental/operation/login",
+            json!({"username": "owner", "password": "owner1234"}),
+        ),
+        "family" => (
+            "/family/api/v1/user_manage/login/",
+            json!({"username": "parent", "password": "parent1234"}),
+        ),
+        "shop" => (
+            "/shop/user/login",
+            json!({"email": "customer@example.com", "password": "customer1234"}),
+        ),
+        other => panic!("no domain {other}"),
+    };
+    app.post(path, body, None).await.1
+}
+
+/// Accounts in `table` whose login name contains `name`.
+fn account_count(app: &common::TestApp, table: &str, name: &str) -> i64 {
+    let column = match table {
+        "labs_users" => "sid",
+        "shop_users" => "email",
+        _ => "username",
+    };
+    app.db()
+        .query_row(
+            &format!("SELECT count(*) FROM {table} WHERE {column} LIKE '%' || ?1 || '%'"),
+            [name],
+            |row| row.get(0),
+        )
+        .unwrap()
+}
+
+/// Every table's row count, by name (the shared ones by domain).
+fn row_counts(app: &common::TestApp) -> std::collections::BTreeMap<String, i64> {
+    let conn = app.db();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT IN ('settings', 'sessions')")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut counts = std::collections::BTreeMap::new();
+    for table in tables {
+        if ["files", "outbox"].contains(&table.as_str()) {
+            let mut by_domain = conn
+                .prepare(&format!(
+                    "SELECT domain, count(*) FROM {table} GROUP BY domain"
+                ))
+                .unwrap();
+            for row in by_domain
+                .query_map([], |row| Ok((row.get::<_, String>(0)?, row.get(1)?)))
+                .unwrap()
+            {
+                let (domain, n) = row.unwrap();
+                counts.insert(format!("{table}/{domain}"), n);
+            }
+        } else {
+            let n = conn
+                .query_row(&format!("SELECT count(*) FROM {table}"), [], |row| {
+                    row.get(0)
+                })
+                .unwrap();
+            counts.insert(table, n);
+        }
+    }
+    counts
+}
+
+const DOMAINS: [&str; 5] = ["parking", "labs", "rental", "family", "shop"];
+
+#[tokio::test]
+async fn a_reset_brings_one_domain_back_to_its_demo_data_and_leaves_the_others() {
+    let app = common::spawn_app_with(&["--demo", "--captcha", "off"]).await;
+    let demo = row_counts(&app);
+    let accounts = |domain: &str| format!("{domain}_users");
+    for domain in DOMAINS {
+        assert!(register_account(&app, domain, "newcomer").await, "{domain}");
+        assert_eq!(account_count(&app, &accounts(domain), "newcomer"), 1);
+    }
+    // A parking session from before the reset.
+    let (_, login) = app
+        .post(
+            "/parking/api/user/login",
+            json!({"username": "demo", "password": "demo1234"}),
+            None,
+        )
+        .await;
+    let token = login["data"]["token"].as_str().unwrap().to_string();
+    let (_, info) = app.get("/parking/api/user/info/demo", Some(&token)).await;
+    assert_eq!(info["code"], 200, "{info}");
+
+    for (n, domain) in DOMAINS.into_iter().enumerate() {
+        let (status, done) = console_post(
+            &app,
+            "/_/api/reset",
+            json!({"domain": domain, "demo": true}),
+        )
+        .await;
+        assert_eq!(status, 200, "{done}");
+        assert_eq!(done["reset"][0]["domain"], domain, "{done}");
+        assert_eq!(done["reset"][0]["demo"], true);
+        assert!(done["reset"][0]["removed"].as_u64().unwrap() > 0);
+        assert_eq!(done["reset"].as_array().unwrap().len(), 1);
+        // Its account made before is gone; its demo login works.
+        assert_eq!(
+            account_count(&app, &accounts(domain), "newcomer"),
+            0,
+            "{domain}"
+        );
+        let login = demo_login(&app, domain).await;
+        assert!(succeeded(domain, &login), "{domain}: {login}");
+        // Its tables hold exactly the demo rows again.
+        let now = row_counts(&app);
+        for (table, count) in &now {
+            let of_domain =
+                table.starts_with(&format!("{domain}_")) || table.ends_with(&format!("/{domain}"));
+            if of_domain {
+                assert_eq!(
+                    demo.get(table),
+                    Some(count),
+                    "{table} after resetting {domain}"
+                );
+            }
+        }
+        // The domains not reset yet still have their accounts.
+        for later in &DOMAINS[n + 1..] {
+            assert_eq!(
+                account_count(&app, &accounts(later), "newcomer"),
+                1,
+                "{later}"
+            );
+        }
+    }
+    // The session from before ended with its domain's reset.
+    let (_, info) = app.get("/parking/api/user/info/demo", Some(&token)).await;
+    assert_ne!(info["code"], 200, "{info}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_reset_to_empty_clears_every_domain_and_what_was_remembered() {
+    let app = common::spawn_app_with(&["--demo"]).await;
+    // Remembered answers (the shop's product list) must not outlive it.
+    let (_, before) = app.get("/shop/shop/products", None).await;
+    assert!(before.to_string().contains("\"id\""), "{before}");
+    let (_, lots) = app.get("/parking/api/parkinglot/list", None).await;
+    assert!(!lots["data"].as_array().unwrap().is_empty(), "{lots}");
+
+    let (status, done) = console_post(&app, "/_/api/reset", json!({"demo": false})).await;
+    assert_eq!(status, 200, "{done}");
+    let names: Vec<&str> = done["reset"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["domain"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, DOMAINS);
+    assert!(
+        done["reset"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["demo"] == false)
+    );
+    for (table, count) in row_counts(&app) {
+        assert_eq!(count, 0, "{table} is not empty");
+    }
+    let sessions: i64 = app
+        .db()
+        .query_row("SELECT count(*) FROM sessions", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(sessions, 0);
+    let (_, lots) = app.get("/parking/api/parkinglot/list", None).await;
+    assert_eq!(lots["data"], json!([]), "{lots}");
+    let (_, after) = app.get("/shop/shop/products", None).await;
+    assert!(!after.to_string().contains("\"id\""), "{after}");
+    // And back: the demo logins work again.
+    let (status, _) = console_post(&app, "/_/api/reset", json!({})).await;
+    assert_eq!(status, 200);
+    for domain in ["parking", "rental", "family", "shop"] {
+        let login = demo_login(&app, domain).await;
+        assert!(succeeded(domain, &login), "{domain}: {login}");
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_reset_refuses_what_it_cannot_do_and_changes_nothing() {
+    let app = common::spawn_app_with(&["--demo", "--domains", "parking,shop"]).await;
+    let before = row_counts(&app);
+    for (body, status, says) in [
+        (json!({"domain": "nope"}), 404, "no domain named nope"),
+        (json!({"domain": "labs"}), 404, "no domain named labs"),
+        (json!({"demo": "yes"}), 400, "demo"),
+    ] {
+        let (got, answer) = console_post(&app, "/_/api/reset", body.clone()).await;
+        assert_eq!(got, status, "{body}: {answer}");
+        assert!(answer["error"].as_str().unwrap().contains(says), "{answer}");
+    }
+    let broken = app
+        .client
+        .post(app.url("/_/api/reset"))
+        .bearer_auth(OPERATOR_TOKEN)
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(broken.status(), 400);
+    // Without the token it is not there at all.
+    let (status, _) = app.post("/_/api/reset", json!({}), None).await;
+    assert_eq!(status, 404);
+    assert_eq!(row_counts(&app), before);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resets_racing_with_writes_never_break_the_data() {
+    let app = common::spawn_app_with(&["--demo"]).await;
+    let demo = row_counts(&app);
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut writers = Vec::new();
+    for n in 0..4 {
+        let (client, base, stop) = (app.client.clone(), app.base.clone(), stop.clone());
+        writers.push(tokio::spawn(async move {
+            let mut answers = Vec::new();
+            let mut token: Option<String> = None;
+            let mut i = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                i += 1;
+                let call = |path: &str, body: Value, token: Option<&String>| {
+                    let mut request = client.post(format!("{base}{path}")).json(&body);
+                    if let Some(token) = token {
+                        request = request.bearer_auth(token);
+                    }
+                    request.send()
+                };
+                let (path, body) = match (i % 3, &token) {
+                    (0, _) => (
+                        "/shop/user/register/customer",
+                        json!({"name": "racer", "phone": "13800000000",
+                               "email": format!("racer{n}-{i}@example.com"), "password": "secret123"}),
+                    ),
+                    (_, None) => (
+                        "/shop/user/login",
+                        json!({"email": "customer@example.com", "password": "customer1234"}),
+                    ),
+                    (_, Some(_)) => ("/shop/order/create", json!({"product_id": 1 + i % 5})),
+                };
+                let (status, answer) =
+                    common::json_of(call(path, body, token.as_ref()).await.unwrap()).await;
+                if path == "/shop/user/login" {
+                    token = answer["data"]["token"].as_str().map(str::to_string);
+                } else if status == 401 {
+                    token = None;
+                }
+                answers.push((path, status, answer));
+                // Parking's reservation, under the same resets.
+                let (status, answer) = common::json_of(
+                    call(
+                        "/parking/api/user/new",
+                        json!({"username": format!("racer{n}x{i}"), "password": "secret123",
+                               "email": format!("racer{n}x{i}@example.com")}),
+                        None,
+                    )
+                    .await
+                    .unwrap(),
+                )
+                .await;
+                answers.push(("/parking/api/user/new", status, answer));
+            }
+            answers
+        }));
+    }
+    for n in 0..6 {
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        let (status, done) = console_post(&app, "/_/api/reset", json!({"demo": n % 3 != 1})).await;
+        assert_eq!(status, 200, "{done}");
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let mut answers = Vec::new();
+    for writer in writers {
+        answers.extend(writer.await.unwrap());
+    }
+    assert!(
+        answers.len() > 20,
+        "the writers hardly ran: {}",
+        answers.len()
+    );
+    for (path, status, answer) in &answers {
+        assert!(*status < 500, "{path}: {status} {answer}");
+        let domain = &path[1..path[1..].find('/').unwrap() + 1];
+        let envelope = match domain {
+            "shop" => answer.get("code").is_some() && answer.get("success").is_some(),
+            _ => answer.get("code").is_some() && answer.get("msg").is_some(),
+        };
+        assert!(envelope, "{path}: {answer}");
+    }
+    let problems: Vec<String> = app
+        .db()
+        .prepare("PRAGMA foreign_key_check")
+        .unwrap()
+        .query_map([], |row| row.get::<_, String>(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert!(problems.is_empty(), "{problems:?}");
+    // Quiet again, a last reset gives exactly the demo rows.
+    let (status, _) = console_post(&app, "/_/api/reset", json!({})).await;
+    assert_eq!(status, 200);
+    assert_eq!(row_counts(&app), demo);
+    app.stop().await;
 }

@@ -10,58 +10,16 @@ use warp::Filter;
 use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
 
+use super::{Refusal, answer, domain_named};
 use crate::app::SharedApp;
 use crate::body::{BodyError, Form};
 use crate::descriptor::Descriptor;
-use crate::error::Error;
 use crate::web::{self, Response};
 
 /// `password`.
 #[derive(Debug, Deserialize)]
 struct NewPassword {
     password: String,
-}
-
-/// What the operator asked that cannot be done.
-enum Refusal {
-    NotFound(String),
-    Bad(String),
-    Internal(Error),
-}
-
-impl From<Error> for Refusal {
-    fn from(e: Error) -> Self {
-        Refusal::Internal(e)
-    }
-}
-
-impl From<rusqlite::Error> for Refusal {
-    fn from(e: rusqlite::Error) -> Self {
-        Refusal::Internal(e.into())
-    }
-}
-
-fn answer(result: Result<serde_json::Value, Refusal>) -> Response {
-    match result {
-        Ok(done) => web::json(StatusCode::OK, &done),
-        Err(Refusal::NotFound(message)) => {
-            web::json(StatusCode::NOT_FOUND, &json!({"error": message}))
-        }
-        Err(Refusal::Bad(message)) => super::refused(&message),
-        Err(Refusal::Internal(e)) => super::internal(e),
-    }
-}
-
-/// The served domain named `name`.
-fn domain_named(
-    domains: &[&'static Descriptor],
-    name: &str,
-) -> Result<&'static Descriptor, Refusal> {
-    domains
-        .iter()
-        .find(|d| d.name == name)
-        .copied()
-        .ok_or_else(|| Refusal::NotFound(format!("no domain named {name} is served")))
 }
 
 /// Ends the account's sessions in `domain`; 404 when it has no such account.

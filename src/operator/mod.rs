@@ -9,6 +9,7 @@ pub mod gate;
 mod outbox;
 mod overview;
 mod requests;
+mod reset;
 pub mod tables;
 
 use std::sync::Arc;
@@ -21,6 +22,7 @@ use crate::app::SharedApp;
 use crate::descriptor::Descriptor;
 use crate::error::Error;
 use crate::web::{self, Response};
+use serde_json::json;
 
 pub use gate::{Origin, Secret};
 
@@ -59,6 +61,8 @@ pub fn routes(
         .or(page("accounts", "console/accounts.html"))
         .unify()
         .or(page("faults", "console/faults.html"))
+        .unify()
+        .or(page("reset", "console/reset.html"))
         .unify();
     let rest = outbox::routes(app.db.clone())
         .or(requests::routes(app))
@@ -73,12 +77,57 @@ pub fn routes(
         .unify()
         .or(faults::routes(app, domains))
         .unify()
+        .or(reset::routes(app, domains))
+        .unify()
         .or(pages)
         .unify();
     warp::path("_")
         .and(gate::gate(secret))
         .and(home.or(rest).unify())
         .boxed()
+}
+
+/// What the operator asked that cannot be done.
+enum Refusal {
+    NotFound(String),
+    Bad(String),
+    Internal(Error),
+}
+
+impl From<Error> for Refusal {
+    fn from(e: Error) -> Self {
+        Refusal::Internal(e)
+    }
+}
+
+impl From<rusqlite::Error> for Refusal {
+    fn from(e: rusqlite::Error) -> Self {
+        Refusal::Internal(e.into())
+    }
+}
+
+/// A console API's answer: the JSON, or the refusal's status and reason.
+fn answer(result: Result<serde_json::Value, Refusal>) -> Response {
+    match result {
+        Ok(done) => web::json(StatusCode::OK, &done),
+        Err(Refusal::NotFound(message)) => {
+            web::json(StatusCode::NOT_FOUND, &json!({"error": message}))
+        }
+        Err(Refusal::Bad(message)) => refused(&message),
+        Err(Refusal::Internal(e)) => internal(e),
+    }
+}
+
+/// The served domain named `name`.
+fn domain_named(
+    domains: &[&'static Descriptor],
+    name: &str,
+) -> Result<&'static Descriptor, Refusal> {
+    domains
+        .iter()
+        .find(|d| d.name == name)
+        .copied()
+        .ok_or_else(|| Refusal::NotFound(format!("no domain named {name} is served")))
 }
 
 /// A console request the operator got wrong: 400 with the reason.

@@ -127,12 +127,18 @@ impl Browser {
             "document.readyState === 'complete' && location.href.startsWith({})",
             json!(page)
         );
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while self.evaluate(&tab, &loaded) != json!(true) {
-            assert!(Instant::now() < deadline, "{url} did not load");
+        self.wait_for(&tab, &loaded, Duration::from_secs(30));
+        tab
+    }
+
+    /// Waits until `expression` is true in the tab; fails the test when it
+    /// is not within `limit`.
+    pub fn wait_for(&mut self, tab: &Tab, expression: &str, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        while self.evaluate(tab, expression) != json!(true) {
+            assert!(Instant::now() < deadline, "never true: {expression}");
             std::thread::sleep(Duration::from_millis(50));
         }
-        tab
     }
 
     /// Runs `expression` in the tab, awaiting a promise, and returns its
