@@ -59,6 +59,25 @@ pub trait LoginAccount {
 }
 
 impl App {
+    /// What a command run without a server (`onebox reset`) needs: the
+    /// database, hashing, the domains' flags; mail and logs unused.
+    pub fn offline(db: Db, passwords: Passwords, domain_flags: warp::http::Extensions) -> App {
+        App {
+            db,
+            passwords,
+            throttle: Throttle::default(),
+            mailer: Mailer::Outbox,
+            settings: Settings {
+                limits: Limits::default(),
+                delay: Duration::ZERO,
+            },
+            domain_flags,
+            requests: Default::default(),
+            started: std::time::Instant::now(),
+            faults: Default::default(),
+        }
+    }
+
     /// A domain's flags as given on the command line, or their defaults
     /// when the server was started without them.
     pub fn flags<F: Default + Clone + Send + Sync + 'static>(&self) -> F {

@@ -43,6 +43,35 @@ pub enum Command {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Put one domain (or all) back to its demo data, or empty it, in one
+    /// transaction. With the server stopped; while serving, use the
+    /// console's reset at /_/reset.
+    Reset {
+        /// The domain to reset (default: every domain).
+        #[arg(long, value_parser = crate::domains::name_parser())]
+        domain: Option<String>,
+        /// Leave it empty instead of writing the demo data.
+        #[arg(long)]
+        empty: bool,
+        /// bcrypt cost of the demo passwords' hashes.
+        #[arg(long, env = "ONEBOX_BCRYPT_COST", default_value_t = crate::password::DEFAULT_COST,
+              value_parser = clap::value_parser!(u32).range(4..=31))]
+        bcrypt_cost: u32,
+        /// The domains' flags, so the demo data is what the server writes.
+        #[command(flatten)]
+        flags: crate::domains::Flags,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Replace the database with a backup (from `onebox backup` or the
+    /// console), the server stopped: the backup is checked first and the
+    /// old file kept as DB.bak.
+    Restore {
+        /// The backup file to restore.
+        file: PathBuf,
+        #[command(flatten)]
+        db: DbArg,
+    },
     #[command(flatten)]
     Domain(crate::domains::Command),
 }

@@ -142,3 +142,34 @@ fn empty(tx: &Transaction, domain: &Descriptor) -> Result<usize> {
     }
     Ok(removed)
 }
+
+/// `onebox reset`: the same reset on the file, without a server (and
+/// refused while one has it open: its remembered answers would go stale).
+pub fn reset_file(
+    path: &std::path::Path,
+    domain: Option<&str>,
+    demo: bool,
+    passwords: crate::password::Passwords,
+    flags: warp::http::Extensions,
+) -> std::result::Result<Vec<Reset>, String> {
+    let domains: Vec<&'static Descriptor> = match domain {
+        None => crate::domains::ALL.to_vec(),
+        Some(name) => {
+            vec![crate::domains::find(name).ok_or_else(|| format!("no domain named {name}"))?]
+        }
+    };
+    crate::db::ensure_unused(path).map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    runtime.block_on(async {
+        let db = crate::db::Db::open(path, crate::db::Synchronous::Full)
+            .map_err(|e| format!("cannot open database {}: {e}", path.display()))?;
+        let app: SharedApp =
+            std::sync::Arc::new(crate::app::App::offline(db.clone(), passwords, flags));
+        let done = reset(&app, &domains, demo).await.map_err(|e| e.to_string());
+        db.close().await;
+        done
+    })
+}

@@ -56,6 +56,48 @@ fn run(cli: Cli) -> Result<(), String> {
             println!("operator token: {token}\nsign in at /_/?token={token}");
             Ok(())
         }
+        Some(Command::Reset {
+            domain,
+            empty,
+            bcrypt_cost,
+            flags,
+            db,
+        }) => {
+            let passwords = onebox::password::Passwords::new(bcrypt_cost, 8);
+            let done = onebox::demo::reset_file(
+                &db.path,
+                domain.as_deref(),
+                !empty,
+                passwords,
+                flags.into_extensions(),
+            )?;
+            for reset in done {
+                println!(
+                    "{}: {} rows removed, {}",
+                    reset.domain,
+                    reset.removed,
+                    if reset.demo {
+                        "demo data written"
+                    } else {
+                        "left empty"
+                    }
+                );
+            }
+            Ok(())
+        }
+        Some(Command::Restore { file, db }) => {
+            let kept = onebox::db::restore(&file, &db.path).map_err(|e| e.to_string())?;
+            match kept {
+                Some(old) => println!(
+                    "restored {} from {}; the old file is kept as {}",
+                    db.path.display(),
+                    file.display(),
+                    old.display()
+                ),
+                None => println!("restored {} from {}", db.path.display(), file.display()),
+            }
+            Ok(())
+        }
         Some(Command::Domain(command)) => {
             println!("{}", command.run()?);
             Ok(())

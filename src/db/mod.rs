@@ -29,7 +29,7 @@ mod offline;
 
 pub use generations::Generations;
 use generations::{Touched, take_touched};
-pub use offline::{backup, check, open_existing, write_for_cli};
+pub use offline::{backup, check, ensure_unused, open_existing, restore, write_for_cli};
 
 /// The schema version this binary writes; recorded in `PRAGMA user_version`.
 pub const SCHEMA_VERSION: i64 = 6;
