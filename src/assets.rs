@@ -60,9 +60,15 @@ fn text(path: &str) -> String {
         .unwrap_or_default()
 }
 
-/// The landing page: the five systems, which are served here, and their
-/// endpoints.
-pub fn landing_page(enabled: &[&Descriptor], root: Option<&Descriptor>) -> String {
+/// The landing page: the five systems, which are served here, their
+/// endpoints, and the switches a newcomer trips over (demo data, each
+/// domain's own: the labs captcha).
+pub fn landing_page(
+    app: &crate::app::App,
+    enabled: &[&Descriptor],
+    root: Option<&Descriptor>,
+    demo: bool,
+) -> String {
     let mut cards = String::new();
     for &domain in crate::domains::ALL {
         let served = enabled.iter().any(|d| d.name == domain.name);
@@ -109,5 +115,17 @@ pub fn landing_page(enabled: &[&Descriptor], root: Option<&Descriptor>) -> Strin
             title = escape_html(domain.title),
         ));
     }
-    text("index.html").replace("{{domains}}", &cards)
+    let demo = if demo {
+        "<strong>on</strong>: loaded at start-up into the domains that were empty (<code>--demo</code>); the accounts are below"
+    } else {
+        "<strong>off</strong>: start with <code>--demo</code> on a new database file, or reset a domain to its demo data in the console"
+    };
+    let switches = enabled
+        .iter()
+        .filter_map(|d| (d.landing_note)(app).map(|note| format!("<li>{}: {note}</li>", d.name)))
+        .collect::<String>();
+    text("index.html")
+        .replace("{{demo}}", demo)
+        .replace("{{switches}}", &switches)
+        .replace("{{domains}}", &cards)
 }

@@ -148,6 +148,7 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
         &app,
         &domains,
         root,
+        args.demo,
         Arc::new(secret),
         Cors {
             extra_origins: args.cors_origins.clone(),
@@ -317,10 +318,11 @@ fn routes(
     app: &SharedApp,
     domains: &[&'static Descriptor],
     root: Option<&'static Descriptor>,
+    demo: bool,
     operator: Arc<crate::operator::Secret>,
     cors: Cors,
 ) -> BoxedFilter<(Response,)> {
-    let landing = Arc::new(crate::assets::landing_page(domains, root));
+    let landing = Arc::new(crate::assets::landing_page(app, domains, root, demo));
     let healthz = warp::path!("healthz")
         .and(warp::get())
         .map(|| web::json(StatusCode::OK, &serde_json::json!({"status": "ok"})));

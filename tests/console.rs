@@ -406,6 +406,14 @@ async fn the_console_pages_work_in_a_browser() {
             soon,
         );
         assert_eq!(browser.evaluate(&home, "location.pathname"), json!("/_/"));
+        // The landing page links the console, which the cookie opens.
+        let landing = browser.open(&format!("{base}/"));
+        browser.evaluate(&landing, "document.querySelector('a[href=\"/_/\"]').click(); true");
+        browser.wait_for(
+            &landing,
+            "location.pathname === '/_/' && document.querySelector('h1')?.textContent === 'onebox console'",
+            soon,
+        );
         // The request page, with the cookie alone.
         let tab = browser.open(&format!("{base}/_/requests"));
         browser.wait_for(

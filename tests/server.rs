@@ -31,6 +31,10 @@ async fn health_and_the_landing_page_answer() {
     }
     assert!(html.contains("/parking/api/parkinglot/list"));
     assert!(html.contains("demo1234"));
+    // It says what is switched on, and links the console.
+    assert!(html.contains("Demo data: <strong>off</strong>"), "{html}");
+    assert!(html.contains("captcha on"), "{html}");
+    assert!(html.contains("<a href=\"/_/\">"), "{html}");
     let css = app
         .client
         .get(app.url("/assets/style.css"))
@@ -41,6 +45,20 @@ async fn health_and_the_landing_page_answer() {
     let (status, body) = app.get("/no/such/thing", None).await;
     assert_eq!(status, 404);
     assert!(body["error"].as_str().unwrap().contains("not found"));
+    app.stop().await;
+
+    let app = spawn_app_with(&["--demo", "--captcha", "off"]).await;
+    let html = app
+        .client
+        .get(app.url("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Demo data: <strong>on</strong>"), "{html}");
+    assert!(html.contains("Captcha off"), "{html}");
     app.stop().await;
 }
 
