@@ -168,7 +168,12 @@ pub fn reply_svg(result: Result<String, Error>) -> Response {
 
 /// A request no family route took: HTTP and code 404, or 405 with `Allow`.
 pub fn unrouted(unrouted: Unrouted) -> Response {
-    match unrouted {
+    // The code of the body, for the request log.
+    let code = match &unrouted {
+        Unrouted::NotFound { .. } => 404,
+        Unrouted::MethodNotAllowed { .. } => 405,
+    };
+    let response = match unrouted {
         Unrouted::NotFound { method, path } => web::json(
             StatusCode::NOT_FOUND,
             &json!({"code": 404, "msg": format!("没有这个接口：{method} {path}")}),
@@ -180,7 +185,8 @@ pub fn unrouted(unrouted: Unrouted) -> Response {
             ),
             &allow,
         ),
-    }
+    };
+    web::with_outcome(response, code)
 }
 
 /// The answer to a server fault set from the console (`/_/faults`): this

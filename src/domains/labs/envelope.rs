@@ -143,7 +143,12 @@ pub fn captcha_image(result: Result<(Vec<u8>, String, String), Error>) -> Respon
 
 /// A request no labs route took: HTTP 404, or 405 with `Allow`; status 300.
 pub fn unrouted(unrouted: Unrouted) -> Response {
-    match unrouted {
+    // The code of the body, for the request log.
+    let code = match &unrouted {
+        Unrouted::NotFound { .. } => 300,
+        Unrouted::MethodNotAllowed { .. } => 300,
+    };
+    let response = match unrouted {
         Unrouted::NotFound { method, path } => web::json(
             StatusCode::NOT_FOUND,
             &body(300, &format!("没有这个接口：{method} {path}"), json!({})),
@@ -159,7 +164,8 @@ pub fn unrouted(unrouted: Unrouted) -> Response {
             ),
             &allow,
         ),
-    }
+    };
+    web::with_outcome(response, code)
 }
 
 /// The answer to a server fault set from the console (`/_/faults`): this

@@ -154,7 +154,12 @@ fn respond<T: Serialize>(result: Result<T, Error>, failure_data: FailureData) ->
 
 /// A request no parking route took: HTTP 404, or 405 with `Allow`.
 pub fn unrouted(unrouted: Unrouted) -> Response {
-    match unrouted {
+    // The code of the body, for the request log.
+    let code = match &unrouted {
+        Unrouted::NotFound { .. } => 404,
+        Unrouted::MethodNotAllowed { .. } => 405,
+    };
+    let response = match unrouted {
         Unrouted::NotFound { method, path } => web::json(
             StatusCode::NOT_FOUND,
             &body(&format!("no such API: {method} {path}"), 404, json!("")),
@@ -170,7 +175,8 @@ pub fn unrouted(unrouted: Unrouted) -> Response {
             ),
             &allow,
         ),
-    }
+    };
+    web::with_outcome(response, code)
 }
 
 /// The answer to a server fault set from the console (`/_/faults`): this

@@ -145,7 +145,12 @@ fn render_with_cookie<T: Serialize>(result: Result<(T, String), Error>, account:
 
 /// A request no rental route took: HTTP 404, or 405 with `Allow`; state 0.
 pub fn unrouted(unrouted: Unrouted) -> Response {
-    match unrouted {
+    // The code of the body, for the request log.
+    let code = match &unrouted {
+        Unrouted::NotFound { .. } => 0,
+        Unrouted::MethodNotAllowed { .. } => 0,
+    };
+    let response = match unrouted {
         Unrouted::NotFound { method, path } => web::json(
             StatusCode::NOT_FOUND,
             &json!({"state": 0, "error_msg": format!("没有这个接口：{method} {path}")}),
@@ -157,7 +162,8 @@ pub fn unrouted(unrouted: Unrouted) -> Response {
             ),
             &allow,
         ),
-    }
+    };
+    web::with_outcome(response, code)
 }
 
 /// The answer to a server fault set from the console (`/_/faults`): this

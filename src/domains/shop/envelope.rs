@@ -217,7 +217,12 @@ pub fn reply_with_cookie(result: Result<(Done, String), Error>) -> Response {
 
 /// A request no shop route took: HTTP 404, or 405 with `Allow`.
 pub fn unrouted(unrouted: Unrouted) -> Response {
-    match unrouted {
+    // The code of the body, for the request log.
+    let code = match &unrouted {
+        Unrouted::NotFound { .. } => 404,
+        Unrouted::MethodNotAllowed { .. } => 405,
+    };
+    let response = match unrouted {
         Unrouted::NotFound { method, path } => web::json(
             StatusCode::NOT_FOUND,
             &json!({"success": false, "code": 404, "message": format!("没有这个接口：{method} {path}"), "data": null}),
@@ -229,7 +234,8 @@ pub fn unrouted(unrouted: Unrouted) -> Response {
             ),
             &allow,
         ),
-    }
+    };
+    web::with_outcome(response, code)
 }
 
 /// The answer to a server fault set from the console (`/_/faults`): this
