@@ -10,14 +10,18 @@
 
 use std::collections::VecDeque;
 use std::io::Write;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use serde::Serialize;
 use tokio::sync::broadcast;
 
 /// How many entries the console can look back on.
 pub const KEPT: usize = 1000;
+/// Entries a slow reader of the live feed (the printing thread between
+/// its writes, a browser) may fall behind before it misses some.
+const LIVE_BACKLOG: usize = 2048;
 
 /// A domain's own outcome code for an answer, set by its envelope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,8 +32,10 @@ pub struct Outcome(pub i64);
 pub struct Entry {
     /// Counts up from 1 since start-up; `since=` pages by it.
     pub id: u64,
-    /// RFC 3339, UTC, microseconds.
-    pub time: String,
+    /// When it was answered: unix microseconds, shown as RFC 3339 (UTC),
+    /// formatted only when someone reads it.
+    #[serde(rename = "time", serialize_with = "rfc3339")]
+    pub at_micros: i64,
     /// The domain that answered, if any.
     pub domain: Option<&'static str>,
     pub method: String,
@@ -40,7 +46,11 @@ pub struct Entry {
     pub outcome: Option<i64>,
     /// Milliseconds from the request's arrival to its answer.
     pub latency_ms: f64,
-    pub client: Option<String>,
+    pub client: Option<std::net::IpAddr>,
+}
+
+fn rfc3339<S: serde::Serializer>(micros: &i64, to: S) -> Result<S::Ok, S::Error> {
+    to.serialize_str(&crate::clock::format_rfc3339_micros(*micros))
 }
 
 /// What a request told the log, before it has an id and a time.
@@ -60,8 +70,9 @@ pub struct RequestLog {
     next_id: AtomicU64,
     /// Answers with HTTP status 500 or more since start-up.
     errors: AtomicU64,
-    kept: Mutex<VecDeque<Entry>>,
-    live: broadcast::Sender<Entry>,
+    // Shared, not copied: one entry serves the ring and every feed.
+    kept: Mutex<VecDeque<Arc<Entry>>>,
+    live: broadcast::Sender<Arc<Entry>>,
     /// Set when the server stops, so live feeds end and let it.
     closed: tokio::sync::watch::Sender<bool>,
 }
@@ -72,7 +83,7 @@ impl Default for RequestLog {
             next_id: AtomicU64::new(1),
             errors: AtomicU64::new(0),
             kept: Mutex::new(VecDeque::with_capacity(KEPT)),
-            live: broadcast::channel(256).0,
+            live: broadcast::channel(LIVE_BACKLOG).0,
             closed: tokio::sync::watch::channel(false).0,
         }
     }
@@ -97,17 +108,17 @@ impl RequestLog {
         } else {
             format!("{}?{}", seen.path, mask_query(seen.query))
         };
-        let entry = Entry {
+        let entry = Arc::new(Entry {
             id: self.next_id.fetch_add(1, Ordering::Relaxed),
-            time: crate::clock::format_rfc3339_micros(crate::clock::now_micros()),
+            at_micros: crate::clock::now_micros(),
             domain: seen.domain,
             method: seen.method.to_string(),
             path,
             status: seen.status,
             outcome: seen.outcome,
             latency_ms: (seen.latency.as_micros() as f64 / 1000.0 * 100.0).round() / 100.0,
-            client: seen.client.map(|ip| ip.to_string()),
-        };
+            client: seen.client,
+        });
         if let Ok(mut kept) = self.kept.lock() {
             if kept.len() == KEPT {
                 kept.pop_front();
@@ -119,7 +130,7 @@ impl RequestLog {
     }
 
     /// Kept entries that pass `filter`, newest first.
-    pub fn newest(&self, filter: &Filter) -> Vec<Entry> {
+    pub fn newest(&self, filter: &Filter) -> Vec<Arc<Entry>> {
         let Ok(kept) = self.kept.lock() else {
             return Vec::new();
         };
@@ -131,7 +142,7 @@ impl RequestLog {
     }
 
     /// A feed of entries recorded from now on.
-    pub fn watch(&self) -> broadcast::Receiver<Entry> {
+    pub fn watch(&self) -> broadcast::Receiver<Arc<Entry>> {
         self.live.subscribe()
     }
 
@@ -155,26 +166,51 @@ impl RequestLog {
             .name("onebox-request-lines".into())
             .spawn(move || {
                 let mut out = std::io::BufWriter::new(std::io::stdout());
-                loop {
-                    let entry = match feed.blocking_recv() {
-                        Ok(entry) => entry,
-                        Err(broadcast::error::RecvError::Lagged(missed)) => {
-                            let _ = writeln!(out, "({missed} requests not shown)");
-                            continue;
-                        }
-                        Err(broadcast::error::RecvError::Closed) => break,
-                    };
-                    let _ = writeln!(out, "{}", entry.line());
-                    if feed.is_empty() {
-                        // A closed stdout must not stop the server.
-                        let _ = out.flush();
+                // Wait for a line, then let more gather before writing them
+                // together: under load the thread wakes every few
+                // milliseconds instead of once per request.
+                while let Some(first) = next(&mut feed, Wait::Block) {
+                    let _ = writeln!(out, "{first}");
+                    std::thread::sleep(GATHER);
+                    while let Some(line) = next(&mut feed, Wait::No) {
+                        let _ = writeln!(out, "{line}");
                     }
+                    // A closed stdout must not stop the server.
+                    let _ = out.flush();
                 }
                 let _ = out.flush();
             });
         if let Err(e) = printing {
             tracing::warn!("request lines will not be printed: {e}");
         }
+    }
+}
+
+/// How long the printing thread lets lines gather before writing.
+const GATHER: Duration = Duration::from_millis(10);
+
+enum Wait {
+    Block,
+    No,
+}
+
+/// The next line to print (a note when lines were missed), or `None`
+/// when the log closed or, without waiting, nothing is there.
+fn next(feed: &mut broadcast::Receiver<Arc<Entry>>, wait: Wait) -> Option<String> {
+    let got = match wait {
+        Wait::Block => feed.blocking_recv().map_err(|e| match e {
+            broadcast::error::RecvError::Lagged(missed) => Some(missed),
+            broadcast::error::RecvError::Closed => None,
+        }),
+        Wait::No => feed.try_recv().map_err(|e| match e {
+            broadcast::error::TryRecvError::Lagged(missed) => Some(missed),
+            _ => None,
+        }),
+    };
+    match got {
+        Ok(entry) => Some(entry.line()),
+        Err(Some(missed)) => Some(format!("({missed} requests not shown)")),
+        Err(None) => None,
     }
 }
 

@@ -103,7 +103,8 @@ async fn the_request_log_has_each_domains_own_code_and_masks_secrets() {
     app.get("/rental/test?token=secret-value&page=2", None)
         .await;
     app.get("/shop/no/such/api", None).await;
-    app.send(reqwest::Method::DELETE, "/labs/user/login", None, None).await;
+    app.send(reqwest::Method::DELETE, "/labs/user/login", None, None)
+        .await;
     let (status, all) = app.get("/_/api/requests", Some(OPERATOR_TOKEN)).await;
     assert_eq!(status, 200);
     let all = all.as_array().unwrap().clone();
@@ -142,7 +143,10 @@ async fn the_request_log_has_each_domains_own_code_and_masks_secrets() {
     let shop = shop.as_array().unwrap();
     assert_eq!(shop.len(), 1);
     assert_eq!(shop[0]["status"], 404);
-    assert_eq!(shop[0]["outcome"], 404, "an unrouted answer has its code too");
+    assert_eq!(
+        shop[0]["outcome"], 404,
+        "an unrouted answer has its code too"
+    );
     let (_, missing) = app
         .get("/_/api/requests?status=4xx", Some(OPERATOR_TOKEN))
         .await;
