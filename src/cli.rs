@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -24,7 +25,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the APIs (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Copy the database with SQLite's online backup (safe while serving).
     Backup {
         /// The new file to write.
@@ -123,6 +124,19 @@ pub struct ServeArgs {
     /// cope with a slow network).
     #[arg(long, env = "ONEBOX_DELAY", default_value_t = 0)]
     pub delay: u64,
+    /// Connections served at once; past it, new ones wait to be accepted
+    /// (slow or idle clients cannot exhaust the server's file descriptors).
+    #[arg(long, env = "ONEBOX_MAX_CONNECTIONS", default_value_t = 1024,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+    /// How long a client may take to send a request's headers (and an idle
+    /// connection may wait for its next request) before it is closed.
+    #[arg(long, env = "ONEBOX_HEADER_TIMEOUT", default_value = "5s", value_parser = crate::args::parse_duration)]
+    pub header_timeout: Duration,
+    /// How long a request body may take to arrive before the request is
+    /// refused.
+    #[arg(long, env = "ONEBOX_BODY_TIMEOUT", default_value = "60s", value_parser = crate::args::parse_duration)]
+    pub body_timeout: Duration,
     /// Token for the operator console under /_/, for this run (default: one
     /// made when the database is new, printed then, and kept as a digest).
     #[arg(long, env = "ONEBOX_ADMIN_TOKEN")]

@@ -28,7 +28,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         None => serve(cli.serve),
-        Some(Command::Serve(args)) => serve(args),
+        Some(Command::Serve(args)) => serve(*args),
         Some(Command::Backup { out, db }) => {
             onebox::db::backup(&db.path, &out).map_err(|e| e.to_string())?;
             println!("backed up {} to {}", db.path.display(), out.display());

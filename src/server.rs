@@ -114,6 +114,7 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
             limits: Limits {
                 form: Limits::default().form,
                 upload: args.max_upload,
+                time: args.body_timeout,
             },
             delay: Duration::from_millis(args.delay),
         },
@@ -164,7 +165,11 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
         .collect();
     background.push(spawn_session_purge(app.clone(), stopped.clone()));
 
-    let serving = tokio::spawn(serve(listener, routes, stopped.clone()));
+    let limits = ConnectionLimits {
+        max: args.max_connections as usize,
+        header_timeout: args.header_timeout,
+    };
+    let serving = tokio::spawn(serve(listener, routes, limits, stopped.clone()));
     Ok(Server {
         addr,
         app,
@@ -233,17 +238,45 @@ impl Server {
 /// [`web::client_ip`]), and `HEAD` is answered as the `GET` of the same
 /// path: hyper knows the request was `HEAD` and sends the status and
 /// headers only. A client that hangs up mid-request is not an error.
+/// What keeps slow, idle or too many clients from starving the rest.
+struct ConnectionLimits {
+    max: usize,
+    header_timeout: Duration,
+}
+
+/// Largest request head (request line and headers) read; a longer one is
+/// answered 431 by hyper.
+const MAX_HEAD_BYTES: usize = 128 * 1024;
+
 async fn serve(
     listener: tokio::net::TcpListener,
     routes: BoxedFilter<(Response,)>,
+    limits: ConnectionLimits,
     mut stopped: tokio::sync::watch::Receiver<bool>,
 ) {
-    use hyper_util::rt::{TokioExecutor, TokioIo};
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
     use tower_service::Service;
 
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     let service = warp::service(routes);
+    // A connection holds a permit until it closes; without one the next
+    // connection waits in the listen backlog.
+    let permits = Arc::new(tokio::sync::Semaphore::new(limits.max));
+    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(limits.header_timeout)
+        .max_buf_size(MAX_HEAD_BYTES);
+    let builder = Arc::new(builder);
     loop {
+        let permit = tokio::select! {
+            permit = permits.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+            _ = async { stopped.wait_for(|stop| *stop).await.map(|_| ()) } => break,
+        };
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(pair) => pair,
@@ -267,13 +300,14 @@ async fn serve(
             },
         );
         let watcher = graceful.watcher();
+        let builder = builder.clone();
         tokio::spawn(async move {
-            let builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
             let connection =
                 builder.serve_connection_with_upgrades(TokioIo::new(stream), per_request);
             if let Err(e) = watcher.watch(connection).await {
                 tracing::debug!("connection from {peer} ended early: {e}");
             }
+            drop(permit);
         });
     }
     drop(listener);
@@ -313,6 +347,28 @@ fn spawn_session_purge(
     )
 }
 
+/// Longest path and query answered; past it, 414.
+const MAX_URI_BYTES: usize = 8 * 1024;
+
+/// Answers 414 to an over-long path and query, before any routing.
+fn too_long() -> BoxedFilter<(Response,)> {
+    warp::path::full()
+        .and(raw_query())
+        .and_then(|path: warp::path::FullPath, query: String| async move {
+            if path.as_str().len() + query.len() > MAX_URI_BYTES {
+                Ok(web::json(
+                    StatusCode::URI_TOO_LONG,
+                    &serde_json::json!({"error": format!(
+                        "the path and query are longer than {MAX_URI_BYTES} bytes"
+                    )}),
+                ))
+            } else {
+                Err(warp::reject::not_found())
+            }
+        })
+        .boxed()
+}
+
 /// The whole route tree.
 fn routes(
     app: &SharedApp,
@@ -334,7 +390,9 @@ fn routes(
         .and(warp::get())
         .map(|tail: warp::path::Tail| crate::assets::serve(tail.as_str()));
 
-    let mut tree: BoxedFilter<(Response,)> = healthz
+    let mut tree: BoxedFilter<(Response,)> = too_long()
+        .or(healthz)
+        .unify()
         .or(index)
         .unify()
         .or(assets)

@@ -737,3 +737,111 @@ async fn a_login_from_another_site_gets_a_partitioned_cookie_and_the_token() {
     );
     app.stop().await;
 }
+
+/// Sends `bytes` on a new connection and returns what comes back until the
+/// server closes it or `within` passes (then `None`).
+async fn exchange(addr: &str, bytes: &[u8], within: Duration) -> Option<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(bytes).await.unwrap();
+    let mut answer = Vec::new();
+    match tokio::time::timeout(within, stream.read_to_end(&mut answer)).await {
+        Ok(_) => Some(String::from_utf8_lossy(&answer).into_owned()),
+        Err(_) => None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_clients_are_cut_off_and_healthz_keeps_answering() {
+    let app = spawn_app_with(&[
+        "--max-connections",
+        "20",
+        "--header-timeout",
+        "1s",
+        "--body-timeout",
+        "1s",
+    ])
+    .await;
+    let addr = app.base.trim_start_matches("http://").to_string();
+    // Sixty clients send half a request head and then nothing: three
+    // times the connection cap.
+    let mut slow = Vec::new();
+    for _ in 0..60 {
+        let mut stream = tokio::net::TcpStream::connect(&addr).await.unwrap();
+        use tokio::io::AsyncWriteExt;
+        stream
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+            .await
+            .unwrap();
+        slow.push(stream);
+    }
+    let started = Instant::now();
+    let fresh = reqwest::Client::new();
+    let health = tokio::time::timeout(
+        Duration::from_secs(10),
+        fresh.get(app.url("/healthz")).send(),
+    )
+    .await
+    .expect("healthz answered under the slow clients")
+    .unwrap();
+    assert_eq!(health.status(), 200);
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        started.elapsed()
+    );
+    // Every slow client was closed by the server.
+    for mut stream in slow {
+        use tokio::io::AsyncReadExt;
+        let mut rest = Vec::new();
+        let closed =
+            tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut rest)).await;
+        assert!(closed.is_ok(), "a slow client was kept open");
+    }
+    // A body that trickles: the domain's own envelope says why.
+    let trickle = exchange(
+        &addr,
+        b"POST /parking/api/user/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\nConnection: close\r\n\r\n{\"username\"",
+        Duration::from_secs(5),
+    )
+    .await
+    .expect("the trickling body was answered");
+    assert!(trickle.contains("did not arrive within 1 s"), "{trickle}");
+    assert!(trickle.contains("\"code\""), "{trickle}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn oversized_request_heads_get_431_and_long_addresses_414() {
+    let app = spawn_app().await;
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let within = Duration::from_secs(5);
+    let huge_header = format!(
+        "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n",
+        "a".repeat(200 * 1024)
+    );
+    let answer = exchange(&addr, huge_header.as_bytes(), within)
+        .await
+        .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 431"), "{answer}");
+    let many: String = (0..200).map(|n| format!("X-H{n}: v\r\n")).collect();
+    let many_headers = format!("GET /healthz HTTP/1.1\r\nHost: x\r\n{many}\r\n");
+    let answer = exchange(&addr, many_headers.as_bytes(), within)
+        .await
+        .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 431"), "{answer}");
+    let long = format!("/parking/api/parkinglot/list?q={}", "a".repeat(9000));
+    let (status, body) = app.get(&long, None).await;
+    assert_eq!(status, 414, "{body}");
+    assert!(
+        body["error"].as_str().unwrap().contains("longer than"),
+        "{body}"
+    );
+    // Just under the limit is served.
+    let fine = format!("/parking/api/parkinglot/list?q={}", "a".repeat(7000));
+    let (status, _) = app.get(&fine, None).await;
+    assert_eq!(status, 200);
+    let (status, _) = app.get("/healthz", None).await;
+    assert_eq!(status, 200);
+    app.stop().await;
+}

@@ -25,6 +25,9 @@ pub struct Limits {
     pub form: usize,
     /// A whole multipart body, files included.
     pub upload: usize,
+    /// How long a body may take to arrive (a client trickling one in holds
+    /// a connection and a task).
+    pub time: std::time::Duration,
 }
 
 impl Default for Limits {
@@ -32,6 +35,7 @@ impl Default for Limits {
         Limits {
             form: 1024 * 1024,
             upload: 5 * 1024 * 1024,
+            time: std::time::Duration::from_secs(60),
         }
     }
 }
@@ -70,6 +74,8 @@ pub enum BodyError {
     UnsupportedType(String),
     #[error("the request body could not be read")]
     Read,
+    #[error("the request body did not arrive within {secs} s")]
+    TooSlow { secs: u64 },
 }
 
 /// A field present with a value of the wrong type.
@@ -249,7 +255,12 @@ pub fn input(
         .then(
             move |query: Result<Form, BodyError>, headers: HeaderMap, stream| async move {
                 let query = query?;
-                let mut form = read_body(&headers, stream, limits).await?;
+                let mut form =
+                    tokio::time::timeout(limits.time, read_body(&headers, stream, limits))
+                        .await
+                        .map_err(|_| BodyError::TooSlow {
+                            secs: limits.time.as_secs(),
+                        })??;
                 form.merge_missing(query);
                 Ok(form)
             },
