@@ -108,6 +108,10 @@ pub struct ServeArgs {
     /// Largest upload accepted (e.g. 5MiB, 800KiB, 1000000).
     #[arg(long, env = "ONEBOX_MAX_UPLOAD", default_value = "5MiB", value_parser = parse_size)]
     pub max_upload: usize,
+    /// Largest the database file may grow (e.g. 500MiB); past it writes
+    /// fail as on a full disk, reads go on. Default: no limit but the disk.
+    #[arg(long, env = "ONEBOX_MAX_DB_SIZE", value_parser = parse_size)]
+    pub max_db_size: Option<usize>,
     /// Extra browser origin allowed to call the API with credentials
     /// (repeatable; localhost and 127.0.0.1 on any port always are).
     #[arg(

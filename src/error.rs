@@ -24,3 +24,22 @@ pub enum Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Whether the database could not grow (a full disk, or `--max-db-size`).
+    pub fn is_full(&self) -> bool {
+        matches!(self, Error::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+            if f.code == rusqlite::ErrorCode::DiskFull)
+    }
+
+    /// The message a client sees for this fault: the domain's own words
+    /// for a server error, plus the one cause a client can act on (wait
+    /// for space) when the database is full. Nothing else leaks.
+    pub fn told(&self, usual: &str) -> String {
+        if self.is_full() {
+            format!("{usual}: the database is full, try again later")
+        } else {
+            usual.to_string()
+        }
+    }
+}

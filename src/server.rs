@@ -87,7 +87,8 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
     let db_path = args.db.path.clone();
     let created = !db_path.exists();
     let synchronous = args.synchronous;
-    let db = tokio::task::spawn_blocking(move || Db::open(&db_path, synchronous))
+    let max_bytes = args.max_db_size.map(|bytes| bytes as u64);
+    let db = tokio::task::spawn_blocking(move || Db::open_capped(&db_path, synchronous, max_bytes))
         .await
         .map_err(|e| StartError::Config(e.to_string()))?
         .map_err(|source| StartError::Database {

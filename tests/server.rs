@@ -845,3 +845,67 @@ async fn oversized_request_heads_get_431_and_long_addresses_414() {
     assert_eq!(status, 200);
     app.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_database_fails_writes_clearly_keeps_reads_and_recovers() {
+    let app = spawn_app_with(&["--max-db-size", "600KiB", "--domains", "parking"]).await;
+    let padding = "p".repeat(200);
+    let mut registered = 0;
+    let mut full = None;
+    for n in 0..20_000 {
+        let (status, body) = app
+            .post(
+                "/parking/api/user/new",
+                json!({"username": format!("u{n}"), "password": "secret123",
+                       "email": format!("{padding}{n}@example.com")}),
+                None,
+            )
+            .await;
+        if body["code"] == 200 {
+            registered += 1;
+        } else {
+            full = Some((status, body));
+            break;
+        }
+    }
+    let (status, body) = full.expect("the database never filled");
+    assert!(registered > 10, "{registered}");
+    assert_eq!(status, 500, "{body}");
+    assert_eq!(body["code"], 500, "{body}");
+    assert!(
+        body["msg"]
+            .as_str()
+            .unwrap()
+            .contains("the database is full"),
+        "{body}"
+    );
+    // Nothing half-written: exactly the acknowledged users are there.
+    let kept: i64 = app
+        .db()
+        .query_row("SELECT count(*) FROM parking_users", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(kept, registered);
+    // Reads go on.
+    let (status, lots) = app.get("/parking/api/parkinglot/list", None).await;
+    assert_eq!((status, lots["code"].clone()), (200, json!(200)), "{lots}");
+    let (status, _) = app.get("/healthz", None).await;
+    assert_eq!(status, 200);
+    // Space freed (the console empties parking): writes work again, no restart.
+    let (status, done) = app
+        .post(
+            "/_/api/reset",
+            json!({"domain": "parking", "demo": false}),
+            Some(OPERATOR_TOKEN),
+        )
+        .await;
+    assert_eq!(status, 200, "{done}");
+    let (_, body) = app
+        .post(
+            "/parking/api/user/new",
+            json!({"username": "after", "password": "secret123", "email": "after@example.com"}),
+            None,
+        )
+        .await;
+    assert_eq!(body["code"], 200, "{body}");
+    app.stop().await;
+}

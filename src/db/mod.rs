@@ -139,9 +139,25 @@ fn migrate(conn: &mut Connection) -> Result<()> {
 impl Db {
     /// Opens (creating if needed) the database at `path` and starts its writer.
     pub fn open(path: &Path, synchronous: Synchronous) -> Result<Db> {
+        Db::open_capped(path, synchronous, None)
+    }
+
+    /// [`Db::open`], with the file kept under `max_bytes` (`--max-db-size`):
+    /// past it a write fails as on a full disk, and works again once rows
+    /// are deleted (SQLite reuses their pages) or the cap is raised.
+    pub fn open_capped(
+        path: &Path,
+        synchronous: Synchronous,
+        max_bytes: Option<u64>,
+    ) -> Result<Db> {
         let mut writer_conn = Connection::open(path)?;
         apply_pragmas(&writer_conn, synchronous)?;
         migrate(&mut writer_conn)?;
+        if let Some(max_bytes) = max_bytes {
+            let page: i64 = writer_conn.pragma_query_value(None, "page_size", |row| row.get(0))?;
+            let pages = (max_bytes / page.max(1) as u64).max(1);
+            writer_conn.pragma_update(None, "max_page_count", pages as i64)?;
+        }
 
         let manager = SqliteConnectionManager::file(path)
             .with_flags(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)

@@ -43,7 +43,7 @@ pub enum Error {
     Field(#[from] FieldError),
     #[error(transparent)]
     Password(#[from] password::Rule),
-    #[error("Internal Server Error")]
+    #[error("{}", .0.told("Internal Server Error"))]
     Internal(#[from] crate::error::Error),
 }
 

@@ -44,7 +44,7 @@ pub enum Error {
     Field(#[from] FieldError),
     #[error(transparent)]
     Password(#[from] password::Rule),
-    #[error("internal server error")]
+    #[error("{}", .0.told("internal server error"))]
     Internal(#[from] crate::error::Error),
 }
 

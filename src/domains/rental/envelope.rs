@@ -27,7 +27,7 @@ pub enum Error {
     Field(#[from] FieldError),
     #[error(transparent)]
     Password(#[from] password::Rule),
-    #[error("服务器内部错误")]
+    #[error("{}", .0.told("服务器内部错误"))]
     Internal(#[from] crate::error::Error),
 }
 

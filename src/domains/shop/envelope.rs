@@ -44,7 +44,7 @@ pub enum Error {
     Body(#[from] BodyError),
     #[error(transparent)]
     Field(#[from] FieldError),
-    #[error("服务器内部错误")]
+    #[error("{}", .0.told("服务器内部错误"))]
     Internal(#[from] crate::error::Error),
 }
 
