@@ -59,8 +59,9 @@ pub trait LoginAccount {
 }
 
 impl App {
-    /// What a command run without a server (`onebox reset`) needs: the
-    /// database, hashing, the domains' flags; mail and logs unused.
+    /// The database, hashing and the domains' flags, everything else at
+    /// its default: what `onebox reset` needs, and what the server starts
+    /// from.
     pub fn offline(db: Db, passwords: Passwords, domain_flags: warp::http::Extensions) -> App {
         App {
             db,

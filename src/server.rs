@@ -107,8 +107,6 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
     })?;
 
     let app: SharedApp = Arc::new(App {
-        db,
-        passwords: Passwords::new(args.bcrypt_cost, args.min_password),
         throttle: Throttle::new(args.login_throttle.0),
         mailer,
         settings: Settings {
@@ -119,10 +117,11 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
             },
             delay: Duration::from_millis(args.delay),
         },
-        domain_flags: args.flags.clone().into_extensions(),
-        requests: Default::default(),
-        started: Instant::now(),
-        faults: Default::default(),
+        ..App::offline(
+            db,
+            Passwords::new(args.bcrypt_cost, args.min_password),
+            args.flags.clone().into_extensions(),
+        )
     });
     for (name, fault) in &args.faults {
         if !domains.iter().any(|d| d.name == name) {
