@@ -6,6 +6,10 @@
 //! ```text
 //! cargo build --release && cargo run --release --example loadgen -- --seconds 5
 //! ```
+//!
+//! `--soak MINUTES` instead runs mixed traffic across the five domains (reads
+//! and writes) for that long and prints, per window of `--seconds`, req/s,
+//! p99, RSS and open file descriptors, so a leak shows as a climb.
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -21,6 +25,8 @@ struct Options {
     connections: usize,
     /// Only this domain's 100,000-row workloads (`rental` or `shop`).
     only: Option<String>,
+    /// Minutes of mixed traffic, measured window by window.
+    soak: Option<u64>,
 }
 
 fn options() -> Options {
@@ -29,6 +35,7 @@ fn options() -> Options {
         seconds: 5,
         connections: 64,
         only: None,
+        soak: None,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -43,9 +50,10 @@ fn options() -> Options {
             "--binary" => options.binary = PathBuf::from(value),
             "--seconds" => options.seconds = value.parse().expect("--seconds N"),
             "--connections" => options.connections = value.parse().expect("--connections N"),
+            "--soak" => options.soak = Some(value.parse().expect("--soak MINUTES")),
             other => {
                 panic!(
-                    "unknown option {other}; use --binary PATH, --seconds N, --connections N, --rental-only, --shop-only"
+                    "unknown option {other}; use --binary PATH, --seconds N, --connections N, --rental-only, --shop-only, --soak MINUTES"
                 )
             }
         }
@@ -138,6 +146,60 @@ fn rss_mb(pid: u32) -> f64 {
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
+fn open_fds(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, |dir| dir.count())
+}
+
+/// `--soak`: mixed reads and writes in every domain, window after window.
+async fn soak(client: &reqwest::Client, base: &str, pid: u32, options: &Options) {
+    let counter = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let windows = (options.soak.unwrap_or(10) * 60).div_ceil(options.seconds.max(1));
+    println!("| window | req/s | p99 ms | errors | RSS MB | open fds |");
+    println!("|---:|---:|---:|---:|---:|---:|");
+    let mut first = None;
+    let mut last = None;
+    for window in 1..=windows {
+        let (c, b, n) = (client.clone(), base.to_string(), counter.clone());
+        let report = drive("mixed", options.connections, options.seconds, move |_| {
+            let (c, b) = (c.clone(), b.clone());
+            let i = n.fetch_add(1, Ordering::Relaxed);
+            async move {
+                let (path, body) = match i % 10 {
+                    0 => ("/parking/api/user/new", Some(json!({"username": format!("soak{i}"), "password": "secret123", "email": "s@example.com"}))),
+                    1 => ("/family/api/v1/user_manage/register/", Some(json!({"username": format!("soak{i}"), "password": "secret123", "pwdagain": "secret123"}))),
+                    2 => ("/labs/user/login/code", None),
+                    3 => ("/rental/operation/register", Some(json!({"username": format!("soak{i}"), "password": "secret123", "name": "张三", "id_type": "身份证", "id_number": "110101199001011234", "phone": "13800000000", "city": "北京"}))),
+                    4 | 5 => ("/shop/shop/products", None),
+                    6 => ("/shop/shop/products?q=demo&page=2", None),
+                    _ => ("/parking/api/parkinglot/list", None),
+                };
+                let request = match body {
+                    Some(body) => c.post(format!("{b}{path}")).json(&body),
+                    None => c.get(format!("{b}{path}")),
+                };
+                match request.send().await {
+                    Ok(answer) => answer.status().as_u16() < 500 && answer.bytes().await.is_ok(),
+                    Err(_) => false,
+                }
+            }
+        })
+        .await;
+        let row = (report.rate, report.p99_ms, rss_mb(pid), open_fds(pid));
+        println!(
+            "| {window} | {:.0} | {:.2} | {} | {:.1} | {} |",
+            row.0, row.1, report.errors, row.2, row.3
+        );
+        first.get_or_insert(row);
+        last = Some(row);
+    }
+    if let (Some(first), Some(last)) = (first, last) {
+        println!(
+            "first window to last: req/s {:.0} -> {:.0}, p99 {:.2} -> {:.2} ms, RSS {:.1} -> {:.1} MB, fds {} -> {}",
+            first.0, last.0, first.1, last.1, first.2, last.2, first.3, last.3
+        );
+    }
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .expect("bind")
@@ -177,6 +239,13 @@ async fn main() {
                 "--listen",
                 &format!("127.0.0.1:{port}"),
             ])
+            // The soak needs the demo rows and cheap hashes (a register a
+            // second is not what it measures).
+            .args(if options.soak.is_some() {
+                &["--demo", "--bcrypt-cost", "4", "--quiet"][..]
+            } else {
+                &[][..]
+            })
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .spawn()
@@ -201,6 +270,10 @@ async fn main() {
     let pid = server.0.id();
     tokio::time::sleep(Duration::from_millis(300)).await;
     let idle_rss = rss_mb(pid);
+    if options.soak.is_some() {
+        soak(&client, &base, pid, &options).await;
+        return;
+    }
 
     if let Some(only) = &options.only {
         let (c, b) = (client.clone(), base.clone());
