@@ -355,6 +355,10 @@ fn run_writer(mut writer: Writer, mut receiver: mpsc::UnboundedReceiver<WriterMe
         }
     }
     let conn = writer.conn;
+    // Leave one clean file when alone, but never wait on another process's
+    // reader (Litestream holds one): without a busy wait, the checkpoint
+    // does what it can at once and gives up on the rest.
+    let _ = conn.busy_timeout(Duration::ZERO);
     let _ = conn.execute_batch("PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE);");
     if let Err((_, err)) = conn.close() {
         tracing::warn!("closing the database: {err}");
