@@ -89,7 +89,7 @@ pub fn landing_page(
         }
         let table = if served && !rows.is_empty() {
             format!(
-                "<table><tr><th>Method</th><th>Path</th><th>What it does</th></tr>{rows}</table>"
+                "<div class=\"scroll\"><table><tr><th>Method</th><th>Path</th><th>What it does</th></tr>{rows}</table></div>"
             )
         } else {
             String::new()
