@@ -131,13 +131,16 @@ where
 }
 
 fn rss_mb(pid: u32) -> f64 {
+    status_mb(pid, "VmRSS:")
+}
+
+/// A memory figure of `/proc/PID/status` in MB. The resident set counts the
+/// database file's pages mapped by SQLite's mmap; `RssAnon:` leaves them out,
+/// so it is the figure a leak shows in.
+fn status_mb(pid: u32, field: &str) -> f64 {
     std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .map(str::to_string)
-        })
+        .and_then(|s| s.lines().find(|l| l.starts_with(field)).map(str::to_string))
         .and_then(|l| {
             l.split_whitespace()
                 .nth(1)
@@ -151,11 +154,17 @@ fn open_fds(pid: u32) -> usize {
 }
 
 /// `--soak`: mixed reads and writes in every domain, window after window.
-async fn soak(client: &reqwest::Client, base: &str, pid: u32, options: &Options) {
+async fn soak(
+    client: &reqwest::Client,
+    base: &str,
+    pid: u32,
+    db: &std::path::Path,
+    options: &Options,
+) {
     let counter = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let windows = (options.soak.unwrap_or(10) * 60).div_ceil(options.seconds.max(1));
-    println!("| window | req/s | p99 ms | errors | RSS MB | open fds |");
-    println!("|---:|---:|---:|---:|---:|---:|");
+    println!("| window | req/s | p99 ms | errors | RSS MB | anon MB | db MB | open fds |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
     let mut first = None;
     let mut last = None;
     for window in 1..=windows {
@@ -184,18 +193,25 @@ async fn soak(client: &reqwest::Client, base: &str, pid: u32, options: &Options)
             }
         })
         .await;
-        let row = (report.rate, report.p99_ms, rss_mb(pid), open_fds(pid));
+        let db_mb = std::fs::metadata(db).map_or(f64::NAN, |m| m.len() as f64 / 1_048_576.0);
+        let row = (
+            report.rate,
+            report.p99_ms,
+            rss_mb(pid),
+            open_fds(pid),
+            status_mb(pid, "RssAnon:"),
+        );
         println!(
-            "| {window} | {:.0} | {:.2} | {} | {:.1} | {} |",
-            row.0, row.1, report.errors, row.2, row.3
+            "| {window} | {:.0} | {:.2} | {} | {:.1} | {:.1} | {db_mb:.1} | {} |",
+            row.0, row.1, report.errors, row.2, row.4, row.3
         );
         first.get_or_insert(row);
         last = Some(row);
     }
     if let (Some(first), Some(last)) = (first, last) {
         println!(
-            "first window to last: req/s {:.0} -> {:.0}, p99 {:.2} -> {:.2} ms, RSS {:.1} -> {:.1} MB, fds {} -> {}",
-            first.0, last.0, first.1, last.1, first.2, last.2, first.3, last.3
+            "first window to last: req/s {:.0} -> {:.0}, p99 {:.2} -> {:.2} ms, RSS {:.1} -> {:.1} MB (anonymous {:.1} -> {:.1}), fds {} -> {}",
+            first.0, last.0, first.1, last.1, first.2, last.2, first.4, last.4, first.3, last.3
         );
     }
 }
@@ -271,7 +287,7 @@ async fn main() {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let idle_rss = rss_mb(pid);
     if options.soak.is_some() {
-        soak(&client, &base, pid, &options).await;
+        soak(&client, &base, pid, &db, &options).await;
         return;
     }
 
