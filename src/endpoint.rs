@@ -38,6 +38,35 @@ pub struct Endpoint {
     /// The output is the whole answer, not placed in the domain's
     /// envelope (family's lists and user info).
     pub bare: bool,
+    /// Endpoints of the same domain that take an id this one answers.
+    pub links: &'static [Link],
+}
+
+/// An OpenAPI link: the success of one endpoint names something (a new
+/// order's id, a shop's invitation code) that another endpoint of its domain
+/// takes, so the docs show the chain and a stateful fuzzer can follow it.
+#[derive(Debug, Clone, Copy)]
+pub struct Link {
+    pub method: &'static str,
+    pub path: &'static str,
+    /// Each input field of the target, with the JSON pointer into this
+    /// endpoint's answer that gives it (`/data/id`). A field named like a
+    /// `{segment}` of the target's path fills that segment; for GET it is a
+    /// query parameter, otherwise a body field.
+    pub fields: &'static [(&'static str, &'static str)],
+}
+
+/// A link to `method path`, taking `fields` from this endpoint's answer.
+pub const fn link(
+    method: &'static str,
+    path: &'static str,
+    fields: &'static [(&'static str, &'static str)],
+) -> Link {
+    Link {
+        method,
+        path,
+        fields,
+    }
 }
 
 /// Schemas that others refer to (`#/components/schemas/{name}`).
@@ -75,6 +104,7 @@ impl Endpoint {
             input: None,
             output: None,
             bare: false,
+            links: &[],
         }
     }
 }
@@ -138,6 +168,12 @@ impl<C> Route<C> {
         self
     }
 
+    /// Declares the endpoints that take what a success of this one names.
+    pub fn links(mut self, links: &'static [Link]) -> Self {
+        self.endpoint.links = links;
+        self
+    }
+
     /// Declares a success's whole body as a list of `T`.
     pub fn body_list<T: utoipa::ToSchema>(mut self) -> Self {
         self.endpoint.output = Some(list_schema_of::<T>);
@@ -156,6 +192,7 @@ fn new_route<C>(method: Method, path: &'static str, prepare: Arc<Prepare<C>>) ->
             input: None,
             output: None,
             bare: false,
+            links: &[],
         },
         method,
         prepare,

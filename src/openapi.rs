@@ -45,6 +45,45 @@ fn input_schema(endpoint: &Endpoint, components: &mut Components) -> Value {
     }
 }
 
+/// The operationId of an endpoint: its domain, method and path in one word.
+fn operation_id(domain: &str, method: &str, path: &str) -> String {
+    format!("{domain}_{}{path}", method.to_lowercase())
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
+}
+
+/// The links of an endpoint's success, in OpenAPI's form: each target's
+/// operationId, its path and query parameters and its body fields as
+/// runtime expressions into this answer.
+fn links(domain: &str, endpoint: &Endpoint) -> Value {
+    let mut links = Map::new();
+    for link in endpoint.links {
+        let mut parameters = Map::new();
+        let mut body = Map::new();
+        for (field, pointer) in link.fields {
+            let expression = json!(format!("$response.body#{pointer}"));
+            if link.path.contains(&format!("{{{field}}}")) {
+                parameters.insert(format!("path.{field}"), expression);
+            } else if link.method == "GET" {
+                parameters.insert(format!("query.{field}"), expression);
+            } else {
+                body.insert((*field).to_string(), expression);
+            }
+        }
+        let target = operation_id(domain, link.method, link.path);
+        let mut definition = json!({"operationId": target});
+        if !parameters.is_empty() {
+            definition["parameters"] = Value::Object(parameters);
+        }
+        if !body.is_empty() {
+            definition["requestBody"] = Value::Object(body);
+        }
+        links.insert(target, definition);
+    }
+    Value::Object(links)
+}
+
 fn operation(
     domain: &Descriptor,
     endpoint: &Endpoint,
@@ -71,16 +110,10 @@ fn operation(
     let mut op = Map::new();
     op.insert("tags".into(), json!([domain.name]));
     op.insert("summary".into(), json!(endpoint.summary));
-    let id: String = format!(
-        "{}_{}{}",
-        domain.name,
-        endpoint.method.to_lowercase(),
-        endpoint.path
-    )
-    .chars()
-    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-    .collect();
-    op.insert("operationId".into(), json!(id));
+    op.insert(
+        "operationId".into(),
+        json!(operation_id(domain.name, endpoint.method, endpoint.path)),
+    );
     if endpoint.method == "GET" {
         for (name, field) in &properties {
             let required = required.contains(&name.as_str());
@@ -138,6 +171,10 @@ fn operation(
                     "content": {"application/json": {"schema": schema}}})
         }
     };
+    let mut success = success;
+    if !endpoint.links.is_empty() {
+        success["links"] = links(domain.name, endpoint);
+    }
     let mut responses = Map::new();
     responses.insert("200".into(), success);
     for (status, what) in docs.statuses {
@@ -374,6 +411,94 @@ mod tests {
         let login = &document["paths"]["/labs/user/login"]["post"]["requestBody"];
         let schema = &login["content"]["application/json"]["schema"];
         assert_eq!(schema["required"], json!(["sid", "password"]), "{login}");
+    }
+
+    /// The schema a JSON pointer reaches inside `schema`, following refs
+    /// into the document's components, the parts of an `allOf` (or `anyOf`,
+    /// `oneOf`) and list
+    /// indexes into `items`.
+    fn reach<'a>(document: &'a Value, schema: &'a Value, pointer: &str) -> Option<&'a Value> {
+        if let Some(name) = schema["$ref"].as_str() {
+            let named = &document["components"]["schemas"][name.rsplit('/').next()?];
+            return reach(document, named, pointer);
+        }
+        for combined in ["allOf", "anyOf", "oneOf"] {
+            if let Some(parts) = schema[combined].as_array() {
+                return parts.iter().find_map(|part| reach(document, part, pointer));
+            }
+        }
+        let Some(path) = pointer.strip_prefix('/') else {
+            return Some(schema);
+        };
+        let (segment, rest) = path.find('/').map_or((path, ""), |at| path.split_at(at));
+        let inner = if segment.parse::<usize>().is_ok() {
+            schema.get("items")?
+        } else {
+            schema["properties"].get(segment)?
+        };
+        reach(document, inner, rest)
+    }
+
+    #[test]
+    fn every_link_names_a_real_operation_its_inputs_and_a_field_of_the_answer() {
+        let document = document(ALL);
+        let mut operations = std::collections::HashMap::new();
+        for methods in document["paths"].as_object().unwrap().values() {
+            for operation in methods.as_object().unwrap().values() {
+                operations.insert(operation["operationId"].as_str().unwrap(), operation);
+            }
+        }
+        let mut count = 0;
+        for operation in operations.values() {
+            let success = &operation["responses"]["200"];
+            let Some(links) = success["links"].as_object() else {
+                continue;
+            };
+            let answer = &success["content"]["application/json"]["schema"];
+            for (name, link) in links {
+                count += 1;
+                let target = operations
+                    .get(link["operationId"].as_str().unwrap())
+                    .unwrap_or_else(|| panic!("{name}: no such operation"));
+                let taken: Vec<String> = target["parameters"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            "{}.{}",
+                            p["in"].as_str().unwrap(),
+                            p["name"].as_str().unwrap()
+                        )
+                    })
+                    .collect();
+                let body =
+                    &target["requestBody"]["content"]["application/json"]["schema"]["properties"];
+                let parameters = link["parameters"].as_object().into_iter().flatten();
+                let fields = link["requestBody"].as_object().into_iter().flatten();
+                for (field, expression) in parameters.chain(fields) {
+                    let is_parameter = link["parameters"].get(field).is_some();
+                    assert!(
+                        if is_parameter {
+                            taken.contains(field)
+                        } else {
+                            body.get(field).is_some()
+                        },
+                        "{name}: the target takes no {field}"
+                    );
+                    let pointer = expression
+                        .as_str()
+                        .unwrap()
+                        .strip_prefix("$response.body#")
+                        .unwrap();
+                    assert!(
+                        reach(&document, answer, pointer).is_some(),
+                        "{name}: the answer has no {pointer}"
+                    );
+                }
+            }
+        }
+        assert!(count > 30, "only {count} links");
     }
 
     #[test]

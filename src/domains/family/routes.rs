@@ -21,7 +21,7 @@ use crate::web::{self, Response};
 pub fn table() -> Vec<Route<Call>> {
     use super::input::*;
     use super::model as m;
-    use crate::endpoint::route;
+    use crate::endpoint::{link, route};
     use envelope::{reply, reply_bare as bare, reply_svg as svg};
     #[rustfmt::skip]
     let table = vec![
@@ -60,6 +60,7 @@ pub fn table() -> Vec<Route<Call>> {
             .input::<MessageFilter>()
             .body_list::<m::MessageJson>(),
         route(Method::POST, "/api/v1/message", h::send_message, reply)
+            .links(const { &[link("PUT", "/api/v1/message", &[("id", "/id")]), link("DELETE", "/api/v1/message", &[("id", "/id")])] })
             .summary("Send a message (receive_id = username, title, text)")
             .input::<NewMessage>()
             .output::<m::MessageJson>()
@@ -78,6 +79,7 @@ pub fn table() -> Vec<Route<Call>> {
             .summary("The user's family: id, family_name, family_member; or family \"null\"")
             .output::<m::FamilyInfo>(),
         route(Method::POST, "/api/v1/family/familyManage", h::create_family, reply)
+            .links(const { &[link("POST", "/api/v1/user_manage/about_family", &[("family_id", "/id")])] })
             .summary("Create a family (family_name); the creator is its parent; 460 when in a family")
             .input::<NewFamily>()
             .output::<m::FamilyJson>()
@@ -99,6 +101,7 @@ pub fn table() -> Vec<Route<Call>> {
             .input::<RecordQuery>()
             .body_list::<m::BillJson>(),
         route(Method::POST, "/api/v1/bill/Income", |c| l::add_bill(c, Income), reply)
+            .links(const { &[link("PUT", "/api/v1/bill/Income", &[("id", "/id")]), link("DELETE", "/api/v1/bill/Income", &[("id", "/id")])] })
             .summary("Add income (money, remarks, time)")
             .input::<NewBill>()
             .output::<m::BillJson>()
@@ -116,6 +119,7 @@ pub fn table() -> Vec<Route<Call>> {
             .input::<RecordQuery>()
             .body_list::<m::BillJson>(),
         route(Method::POST, "/api/v1/bill/Expense", |c| l::add_bill(c, Expense), reply)
+            .links(const { &[link("PUT", "/api/v1/bill/Expense", &[("id", "/id")]), link("DELETE", "/api/v1/bill/Expense", &[("id", "/id")])] })
             .summary("Add expense (money, remarks, time)")
             .input::<NewBill>()
             .output::<m::BillJson>()
@@ -133,6 +137,7 @@ pub fn table() -> Vec<Route<Call>> {
             .input::<RecordQuery>()
             .body_list::<m::DepositJson>(),
         route(Method::POST, "/api/v1/bank/Deposit", l::add_deposit, reply)
+            .links(const { &[link("PUT", "/api/v1/bank/Deposit", &[("id", "/id")]), link("DELETE", "/api/v1/bank/Deposit", &[("id", "/id")])] })
             .summary("Add a deposit (bank, type 活期/定期, money, rate, start_time, end_time)")
             .input::<NewDeposit>()
             .output::<m::DepositJson>()
@@ -150,6 +155,7 @@ pub fn table() -> Vec<Route<Call>> {
             .input::<RecordQuery>()
             .body_list::<m::LoanJson>(),
         route(Method::POST, "/api/v1/loan", l::add_loan, reply)
+            .links(const { &[link("PUT", "/api/v1/loan", &[("id", "/id")]), link("POST", "/api/v1/loan/repay", &[("id", "/id")]), link("GET", "/api/v1/loan/repay", &[("id", "/id")]), link("DELETE", "/api/v1/loan", &[("id", "/id")])] })
             .summary("Add a loan (direction 借入/借出, counterparty, money, time, due_time)")
             .input::<NewLoan>()
             .output::<m::LoanJson>()

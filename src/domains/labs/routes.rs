@@ -18,7 +18,7 @@ use crate::web::{self, Response};
 pub fn table() -> Vec<Route<Call>> {
     use super::input::*;
     use super::model::{LabJson, LoginJson, ProjectItemJson, ProjectJson, RoleJson};
-    use crate::endpoint::route;
+    use crate::endpoint::{link, route};
     use envelope::{captcha_image, reply, reply_with_cookie as cookie};
     use handlers as h;
     #[rustfmt::skip]
@@ -78,6 +78,7 @@ pub fn table() -> Vec<Route<Call>> {
             .input::<LabProjects>()
             .output_list::<ProjectItemJson>(),
         route(Method::GET, "/project/all", h::all_projects, reply)
+            .links(const { &[link("GET", "/project/one", &[("id", "/data/0/id")]), link("POST", "/project/update", &[("id", "/data/0/id")]), link("POST", "/project/review", &[("id", "/data/0/id")]), link("POST", "/project/delete/student", &[("pid", "/data/0/id")])] })
             .summary("Projects of an opt_status, paged (status, page, rows); admin")
             .input::<StatusPage>()
             .output_list::<ProjectItemJson>(),
@@ -98,6 +99,7 @@ pub fn table() -> Vec<Route<Call>> {
             .input::<ManyDelete>()
             .output_null(),
         route(Method::GET, "/lab/get/all", h::lab_all, reply)
+            .links(const { &[link("GET", "/lab/get", &[("id", "/data/0/id")]), link("POST", "/lab/update", &[("id", "/data/0/id")]), link("GET", "/project/count/lab", &[("lab_id", "/data/0/id")]), link("POST", "/lab/delete", &[("id", "/data/0/id")])] })
             .summary("Every lab")
             .output_list::<LabJson>(),
         route(Method::GET, "/lab/get", h::lab_get, reply)

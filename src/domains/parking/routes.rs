@@ -19,7 +19,7 @@ use crate::web::{self, PathText, Response};
 pub fn table() -> Vec<Route<Call>> {
     use super::input::{AccountFields, Credentials, Named, OrderStep, Recharge, Reserve};
     use super::model::{LotView, OrderView, TokenView, UserView, UsernameView};
-    use crate::endpoint::{route, route1, route2};
+    use crate::endpoint::{link, route, route1, route2};
     use envelope::{reply, reply_object_data as object_data};
     use handlers as h;
     #[rustfmt::skip]
@@ -48,6 +48,7 @@ pub fn table() -> Vec<Route<Call>> {
             .summary("Add to the balance (username, amount in yuan); token required")
             .input::<Recharge>().output::<UserView>(),
         route(Method::POST, "/api/order/new", h::order_new, reply)
+            .links(const { &[link("POST", "/api/order/start", &[("order_id", "/data/id"), ("username", "/data/user")]), link("POST", "/api/order/end", &[("order_id", "/data/id"), ("username", "/data/user")]), link("POST", "/api/order/cancel", &[("order_id", "/data/id"), ("username", "/data/user")])] })
             .summary("Reserve the lowest free spot (username, parkinglot_id); token required")
             .input::<Reserve>().output::<OrderView>()
             .example(r#"{"username": "demo", "parkinglot_id": 1}"#),
@@ -61,6 +62,7 @@ pub fn table() -> Vec<Route<Call>> {
             .summary("Cancel a reservation (username, order_id); token required")
             .input::<OrderStep>().output::<OrderView>(),
         route(Method::GET, "/api/parkinglot/list", h::lot_list, reply)
+            .links(const { &[link("GET", "/api/parkinglot/info/{id}", &[("id", "/data/0/id")]), link("POST", "/api/order/new", &[("parkinglot_id", "/data/0/id")])] })
             .summary("Every lot with capacity, free spots and price per hour")
             .output_list::<LotView>(),
         route1(Method::GET, "/api/parkinglot/info/{id}", |id: PathText, c| h::lot_info(id.0, c), reply)

@@ -20,7 +20,7 @@ use crate::web::{self, Response};
 pub fn table() -> Vec<Route<Call>> {
     use super::input::*;
     use super::model as m;
-    use crate::endpoint::route;
+    use crate::endpoint::{link, route};
     use envelope::{reply, reply_account as account, reply_login, reply_with_cookie};
     use handlers as h;
     #[rustfmt::skip]
@@ -91,11 +91,13 @@ pub fn table() -> Vec<Route<Call>> {
             .input::<DemandId>()
             .output::<m::DemandInfo>(),
         route(Method::POST, "/data/addhouse", h::add_house, reply)
+            .links(const { &[link("POST", "/data/house-info", &[("house_id", "/house_id")]), link("POST", "/modify/house", &[("house_id", "/house_id")]), link("POST", "/operation/apply-house", &[("house_id", "/house_id")]), link("POST", "/delete/house", &[("id", "/house_id")])] })
             .summary("Publish a house (district, community, unit, type, area, floor, elevator, description, imgs, deposit, pay_method, cost; tag, name)")
             .input::<NewHouse>()
             .output::<m::SavedHouse>()
             .example(r#"{"district": "北京市海淀区西土城路", "community": "金典小区", "unit": "8单元", "type": "五居", "area": 20, "floor": 8, "elevator": 1, "description": "这房豪华", "imgs": ["a.jpg", "b.jpg"], "deposit": 2000, "pay_method": "月", "cost": 2500}"#),
         route(Method::POST, "/data/addrental", h::add_demand, reply)
+            .links(const { &[link("POST", "/data/rental-info", &[("rental_id", "/rental_id")]), link("POST", "/modify/rental", &[("rental_id", "/rental_id")]), link("POST", "/operation/provide-house", &[("rental_id", "/rental_id")]), link("POST", "/delete/demand", &[("id", "/rental_id")])] })
             .summary("Publish a demand (district, community, type, floor, elevator, description, deposit, pay_method, cost; area, tag, name)")
             .input::<NewDemand>()
             .output::<m::SavedDemand>()
@@ -117,11 +119,13 @@ pub fn table() -> Vec<Route<Call>> {
             .summary("Deals and commission per city")
             .output::<m::CityStatistics>(),
         route(Method::POST, "/operation/apply-house", h::apply_house, reply)
+            .links(const { &[link("POST", "/action/accept-notification", &[("id", "/id")]), link("POST", "/action/reject-notification", &[("id", "/id")])] })
             .summary("Ask to rent a house (house_id, period, start_date, end_date)")
             .input::<Application>()
             .output::<m::NewId>()
             .example(r#"{"house_id": 2, "period": 3, "start_date": "1/1/1970", "end_date": "4/1/2019"}"#),
         route(Method::POST, "/operation/provide-house", h::provide_house, reply)
+            .links(const { &[link("POST", "/action/accept-notification", &[("id", "/id")]), link("POST", "/action/reject-notification", &[("id", "/id")])] })
             .summary("Offer one's house to a demand (house_id, rental_id)")
             .input::<Offer>()
             .output::<m::NewId>(),

@@ -24,7 +24,7 @@ pub fn table() -> Vec<Route<Call>> {
         InvitationJson, OrderJson, ProductJson, ProductPage, ProfileJson, ShopJson, TokenJson,
         UploadJson,
     };
-    use crate::endpoint::{route, route1, route2};
+    use crate::endpoint::{link, route, route1, route2};
     use envelope::{reply, reply_with_cookie as cookie};
     #[rustfmt::skip]
     let table = vec![
@@ -58,6 +58,7 @@ pub fn table() -> Vec<Route<Call>> {
             .summary("Every shop with its sellers")
             .output_list::<ShopJson>(),
         route(Method::POST, "/shop/create", h::create_shop, reply)
+            .links(const { &[link("GET", "/shop/{id}/info", &[("id", "/data/id")]), link("POST", "/shop/{id}/create_invitation_code", &[("id", "/data/id")]), link("POST", "/shop/{id}/product/add", &[("id", "/data/id")]), link("GET", "/shop/{id}/orders", &[("id", "/data/id")])] })
             .summary("Seller: create one's shop (name, address, description); 300 if one already")
             .input::<NewShop>()
             .output::<ShopJson>()
@@ -68,6 +69,7 @@ pub fn table() -> Vec<Route<Call>> {
             .output::<ShopJson>()
             .example(r#"{"invitation_code": "DEMOjoin2024code"}"#),
         route(Method::GET, "/shop/products", h::all_products, reply)
+            .links(const { &[link("GET", "/shop/{id}/product/{pid}", &[("id", "/data/products/0/shop"), ("pid", "/data/products/0/id")]), link("POST", "/order/create", &[("product_id", "/data/products/0/id")])] })
             .summary("Every product, 10 a page: page, q, ordering → count, next, previous, products")
             .input::<ProductQuery>()
             .output::<ProductPage<'static>>(),
@@ -75,6 +77,7 @@ pub fn table() -> Vec<Route<Call>> {
             .summary("One shop with its sellers")
             .output::<ShopJson>(),
         route1(Method::POST, "/shop/{id}/create_invitation_code", h::create_invitation, reply)
+            .links(const { &[link("POST", "/shop/join_by_code", &[("invitation_code", "/data/code")])] })
             .summary("Seller of the shop: a code (expires_in_days, usage_limit)")
             .input::<InvitationRequest>()
             .output::<InvitationJson>()
@@ -84,6 +87,7 @@ pub fn table() -> Vec<Route<Call>> {
             .input::<ProductQuery>()
             .output::<ProductPage<'static>>(),
         route1(Method::POST, "/shop/{id}/product/add", h::add_product, reply)
+            .links(const { &[link("GET", "/shop/{id}/product/{pid}", &[("id", "/data/shop"), ("pid", "/data/id")]), link("POST", "/shop/{id}/product/{pid}/update", &[("id", "/data/shop"), ("pid", "/data/id")]), link("POST", "/order/create", &[("product_id", "/data/id")]), link("POST", "/shop/{id}/product/{pid}/delete", &[("id", "/data/shop"), ("pid", "/data/id")])] })
             .summary("Seller of the shop: add a product (name, description, price, stock_quantity, image file or link, status)")
             .input::<NewProduct>()
             .output::<ProductJson<'static>>(),
