@@ -7,6 +7,11 @@
 //! cargo build --release && cargo run --release --example loadgen -- --seconds 5
 //! ```
 //!
+//! `--baseline target/release/examples/bare` instead runs onebox and the bare
+//! warp + rusqlite server (`examples/bare.rs`, the same SQL on a copy of the
+//! same database) side by side, workload by workload in turns, and prints
+//! each onebox figure as a ratio of the bare one.
+//!
 //! `--soak MINUTES` instead runs mixed traffic across the five domains (reads
 //! and writes) for that long and prints, per window of `--seconds`, req/s,
 //! p99, RSS and open file descriptors, so a leak shows as a climb.
@@ -27,6 +32,11 @@ struct Options {
     only: Option<String>,
     /// Minutes of mixed traffic, measured window by window.
     soak: Option<u64>,
+    /// The bare warp + rusqlite server (`examples/bare`) to compare with.
+    baseline: Option<PathBuf>,
+    /// Only the side-by-side workloads whose name contains this (to profile
+    /// one of them).
+    workload: Option<String>,
 }
 
 fn options() -> Options {
@@ -36,6 +46,8 @@ fn options() -> Options {
         connections: 64,
         only: None,
         soak: None,
+        baseline: None,
+        workload: None,
     };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -51,9 +63,11 @@ fn options() -> Options {
             "--seconds" => options.seconds = value.parse().expect("--seconds N"),
             "--connections" => options.connections = value.parse().expect("--connections N"),
             "--soak" => options.soak = Some(value.parse().expect("--soak MINUTES")),
+            "--baseline" => options.baseline = Some(PathBuf::from(value)),
+            "--workload" => options.workload = Some(value),
             other => {
                 panic!(
-                    "unknown option {other}; use --binary PATH, --seconds N, --connections N, --rental-only, --shop-only, --soak MINUTES"
+                    "unknown option {other}; use --binary PATH, --seconds N, --connections N, --rental-only, --shop-only, --soak MINUTES, --baseline PATH, --workload NAME"
                 )
             }
         }
@@ -288,6 +302,10 @@ async fn main() {
     let idle_rss = rss_mb(pid);
     if options.soak.is_some() {
         soak(&client, &base, pid, &db, &options).await;
+        return;
+    }
+    if let Some(bare) = &options.baseline {
+        side_by_side(&client, &base, pid, &db, bare, &options).await;
         return;
     }
 
@@ -928,5 +946,224 @@ async fn get_or_post(client: &reqwest::Client, url: String, body: Option<Value>)
             (status, r.json().await.unwrap_or(Value::Null))
         }
         Err(_) => (0, Value::Null),
+    }
+}
+
+/// User plus system CPU time a process has used so far, in seconds.
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command name (which may hold spaces) in brackets.
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|t| t.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    // utime and stime are fields 14 and 15 of stat, 12 and 13 after the name.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+/// The boxed future of one request of a side-by-side workload.
+type BoxedStep = std::pin::Pin<Box<dyn std::future::Future<Output = bool> + Send>>;
+
+/// One request of a side-by-side workload, made with the client given.
+type Step = Arc<dyn Fn(reqwest::Client) -> BoxedStep + Send + Sync>;
+
+/// `--baseline`: `/healthz`, product by id and a logged-in order/create on
+/// onebox, each beside the same SQL on the bare server, in turns (onebox,
+/// bare, onebox, bare) so the machine's drift falls on both.
+async fn side_by_side(
+    client: &reqwest::Client,
+    base: &str,
+    onebox_pid: u32,
+    db: &std::path::Path,
+    bare_binary: &std::path::Path,
+    options: &Options,
+) {
+    seed_products(db, 100_000);
+    let (product, shop): (i64, i64) = rusqlite::Connection::open(db)
+        .expect("open")
+        .query_row(
+            "SELECT id, shop_id FROM shop_products WHERE stock_quantity = 1000000000 ORDER BY id LIMIT 1",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .expect("the product that never runs out");
+    let (status, _) = get_or_post(
+        client,
+        format!("{base}/shop/user/register/customer"),
+        Some(json!({"name": "bench", "phone": "13800000000", "email": "bench@example.com", "password": "bench-password"})),
+    )
+    .await;
+    assert_eq!(status, 200, "register the bench customer");
+    let login = client
+        .post(format!("{base}/shop/user/login"))
+        .json(&json!({"email": "bench@example.com", "password": "bench-password"}))
+        .send()
+        .await
+        .expect("login");
+    let answer: Value = login.json().await.expect("login answer");
+    let token = answer["data"]["token"].as_str().expect("token").to_string();
+    let customer: i64 = rusqlite::Connection::open(db)
+        .expect("open")
+        .query_row(
+            "SELECT id FROM shop_users WHERE email = 'bench@example.com'",
+            [],
+            |row| row.get(0),
+        )
+        .expect("customer id");
+
+    let copy = db.with_file_name("bare.db");
+    rusqlite::Connection::open(db)
+        .expect("open")
+        .execute("VACUUM INTO ?1", [copy.to_str().expect("path")])
+        .expect("copy the database for the bare server");
+    let port = free_port();
+    let bare_base = format!("http://127.0.0.1:{port}");
+    let bare = ServerProcess(
+        Command::new(bare_binary)
+            .args([
+                "--db",
+                copy.to_str().expect("path"),
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+            ])
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot start {}: {e} (cargo build --release --examples)",
+                    bare_binary.display()
+                )
+            }),
+    );
+    let started = Instant::now();
+    while client
+        .get(format!("{bare_base}/healthz"))
+        .send()
+        .await
+        .is_err()
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the bare server did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+
+    let ok = |request: reqwest::RequestBuilder| -> BoxedStep {
+        Box::pin(async move {
+            match request.send().await {
+                Ok(answer) => answer.status().is_success() && answer.bytes().await.is_ok(),
+                Err(_) => false,
+            }
+        })
+    };
+    let workloads: Vec<(&str, f64, Step, Step)> = vec![
+        (
+            "GET /healthz",
+            0.95,
+            {
+                let b = base.to_string();
+                Arc::new(move |c: reqwest::Client| ok(c.get(format!("{b}/healthz"))))
+            },
+            {
+                let b = bare_base.clone();
+                Arc::new(move |c: reqwest::Client| ok(c.get(format!("{b}/healthz"))))
+            },
+        ),
+        (
+            "product by id",
+            0.85,
+            {
+                let b = base.to_string();
+                Arc::new(move |c: reqwest::Client| {
+                    ok(c.get(format!("{b}/shop/shop/{shop}/product/{product}")))
+                })
+            },
+            {
+                let b = bare_base.clone();
+                Arc::new(move |c: reqwest::Client| ok(c.get(format!("{b}/product/{product}"))))
+            },
+        ),
+        (
+            "order/create, logged in",
+            0.6,
+            {
+                let (b, t) = (base.to_string(), token.clone());
+                Arc::new(move |c: reqwest::Client| {
+                    ok(c.post(format!("{b}/shop/order/create"))
+                        .bearer_auth(&t)
+                        .json(&json!({"product_id": product, "quantity": 1})))
+                })
+            },
+            {
+                let b = bare_base.clone();
+                Arc::new(move |c: reqwest::Client| {
+                    ok(c.post(format!("{b}/order")).json(
+                        &json!({"customer_id": customer, "product_id": product, "quantity": 1}),
+                    ))
+                })
+            },
+        ),
+    ];
+    println!(
+        "onebox beside the bare warp + rusqlite server: {} connections, {} s per run, two runs each, in turns\n",
+        options.connections, options.seconds
+    );
+    println!(
+        "| workload | onebox req/s | bare req/s | ratio | target | onebox p99 ms | bare p99 ms | onebox CPU µs/req | bare CPU µs/req | errors |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let pids = [onebox_pid, bare.0.id()];
+    for (name, target, onebox_step, bare_step) in workloads {
+        if options
+            .workload
+            .as_ref()
+            .is_some_and(|only| !name.contains(only.as_str()))
+        {
+            continue;
+        }
+        let mut runs: [Vec<Report>; 2] = [Vec::new(), Vec::new()];
+        let mut cpu = [0.0; 2];
+        for _ in 0..2 {
+            for (side, step) in [&onebox_step, &bare_step].into_iter().enumerate() {
+                let (c, step) = (client.clone(), step.clone());
+                let before = cpu_seconds(pids[side]);
+                let report = drive(name, options.connections, options.seconds, move |_| {
+                    step(c.clone())
+                })
+                .await;
+                cpu[side] += cpu_seconds(pids[side]) - before;
+                runs[side].push(report);
+            }
+        }
+        // The server's own CPU time per answer: steadier than req/s on a
+        // shared machine, where the load generator takes its share too.
+        let per_request = |side: usize| {
+            let answered: f64 = runs[side]
+                .iter()
+                .map(|r| r.rate * options.seconds as f64)
+                .sum();
+            1e6 * cpu[side] / answered.max(1.0)
+        };
+        let rate =
+            |reports: &[Report]| reports.iter().map(|r| r.rate).sum::<f64>() / reports.len() as f64;
+        let p99 = |reports: &[Report]| reports.iter().map(|r| r.p99_ms).fold(0.0, f64::max);
+        let errors: usize = runs.iter().flatten().map(|r| r.errors).sum();
+        let (onebox, bare) = (rate(&runs[0]), rate(&runs[1]));
+        println!(
+            "| {name} | {onebox:.0} | {bare:.0} | {:.2}x | {target:.2}x | {:.2} | {:.2} | {:.1} | {:.1} | {errors} |",
+            onebox / bare,
+            p99(&runs[0]),
+            p99(&runs[1]),
+            per_request(0),
+            per_request(1),
+        );
     }
 }
