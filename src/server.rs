@@ -390,9 +390,7 @@ fn routes(
         .and(warp::get())
         .map(|tail: warp::path::Tail| crate::assets::serve(tail.as_str()));
 
-    let mut tree: BoxedFilter<(Response,)> = too_long()
-        .or(healthz)
-        .unify()
+    let server_routes = healthz
         .or(index)
         .unify()
         .or(assets)
@@ -402,6 +400,11 @@ fn routes(
         .or(crate::operator::routes(app, domains, operator))
         .unify()
         .or(crate::openapi::routes(domains))
+        .unify();
+    // A domain's request passes the server's own routes with one check of
+    // its first segment instead of being refused by each of them in turn.
+    let mut tree: BoxedFilter<(Response,)> = too_long()
+        .or(server_owned().and(server_routes))
         .unify()
         .boxed();
     let delay = app.settings.delay;
@@ -523,16 +526,32 @@ fn domain_of(
     if let Some(name) = names.iter().find(|name| **name == first) {
         return Some(name);
     }
-    let server_owned = [
-        "",
-        "healthz",
-        "openapi.json",
-        "docs",
-        "assets",
-        "files",
-        "_",
-    ];
-    root.filter(|_| !server_owned.contains(&first))
+    root.filter(|_| !SERVER_SEGMENTS.contains(&first))
+}
+
+/// The first path segments the server itself answers under.
+const SERVER_SEGMENTS: [&str; 7] = [
+    "",
+    "healthz",
+    "openapi.json",
+    "docs",
+    "assets",
+    "files",
+    "_",
+];
+
+/// Passes a request whose first path segment is one of the server's own.
+fn server_owned() -> impl Filter<Extract = (), Error = warp::Rejection> + Clone {
+    warp::path::peek()
+        .and_then(|peek: warp::path::Peek| async move {
+            let first = peek.segments().next().unwrap_or("");
+            if SERVER_SEGMENTS.contains(&first) {
+                Ok(())
+            } else {
+                Err(warp::reject::not_found())
+            }
+        })
+        .untuple_one()
 }
 
 /// Paths whose answers hold nothing private: the landing page, assets,
