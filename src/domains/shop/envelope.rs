@@ -116,23 +116,18 @@ impl From<password::Rule> for Error {
     }
 }
 
-/// A success: the message and the data.
+/// A success: the message and the data, already serialized (straight
+/// from the typed value, with no `serde_json::Value` in between).
 pub struct Done {
     message: &'static str,
-    data: Data,
-}
-
-enum Data {
-    Value(Value),
-    /// Already serialized (long lists, written straight from typed rows).
-    Json(String),
+    data: String,
 }
 
 /// A success with this message and data.
 pub fn done(message: &'static str, data: impl serde::Serialize) -> Done {
     Done {
         message,
-        data: Data::Value(serde_json::to_value(data).unwrap_or(Value::Null)),
+        data: serde_json::to_string(&data).unwrap_or_else(|_| "null".into()),
     }
 }
 
@@ -147,14 +142,12 @@ pub fn typed_success(data: Value) -> Value {
     }})
 }
 
-/// A success whose data is serialized from a typed value.
+/// A success whose data is serialized from a typed value; a value that
+/// cannot be serialized is a server error rather than `null`.
 pub fn done_typed<T: serde::Serialize>(message: &'static str, data: &T) -> Result<Done, Error> {
-    let json = serde_json::to_string(data)
+    let data = serde_json::to_string(data)
         .map_err(|e| Error::Internal(crate::error::Error::Other(e.to_string())))?;
-    Ok(Done {
-        message,
-        data: Data::Json(json),
-    })
+    Ok(Done { message, data })
 }
 
 fn failure(error: Error) -> Response {
@@ -173,32 +166,24 @@ fn failure(error: Error) -> Response {
 
 /// Renders a handler's result.
 pub fn reply(result: Result<Done, Error>) -> Response {
-    let response = match result {
-        Ok(Done {
-            message,
-            data: Data::Value(data),
-        }) => web::json(
-            StatusCode::OK,
-            &json!({"success": true, "code": 0, "message": message, "data": data}),
-        ),
-        Ok(Done {
-            message,
-            data: Data::Json(data),
-        }) => {
-            let body = format!(
-                r#"{{"success":true,"code":0,"message":{},"data":{data}}}"#,
-                Value::from(message)
-            );
-            let mut response = warp::http::Response::new(body.into());
-            response.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            );
-            response
-        }
-        Err(error) => return failure(error),
-    };
-    web::with_outcome(response, 0)
+    match result {
+        Ok(done) => web::with_outcome(success(done), 0),
+        Err(error) => failure(error),
+    }
+}
+
+/// The 200 answer of a success, written around its serialized data.
+fn success(Done { message, data }: Done) -> Response {
+    let body = format!(
+        r#"{{"success":true,"code":0,"message":{},"data":{data}}}"#,
+        Value::from(message)
+    );
+    let mut response = warp::http::Response::new(body.into());
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
 }
 
 /// Renders login and logout: the result plus the session cookie to set.
