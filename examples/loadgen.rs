@@ -857,27 +857,7 @@ async fn shop_workloads(
     );
     // The same while 4 customers buy back to back: every sale changes a
     // product, so the remembered pages are read again after each one.
-    let (status, _) = get_or_post(
-        client,
-        format!("{base}/shop/user/register/customer"),
-        Some(json!({"name": "bench", "phone": "13800000000", "email": "bench@example.com", "password": "bench-password"})),
-    )
-    .await;
-    assert_eq!(status, 200, "register the bench customer");
-    let login = client
-        .post(format!("{base}/shop/user/login"))
-        .json(&json!({"email": "bench@example.com", "password": "bench-password"}))
-        .send()
-        .await
-        .expect("login");
-    let token = login
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|c| c.split(';').next())
-        .and_then(|pair| pair.strip_prefix("onebox_shop="))
-        .expect("session cookie")
-        .to_string();
+    let token = bench_customer(client, base).await;
     let (c, b) = (client.clone(), base.to_string());
     let readers_name = format!(
         "shop products, 100k, first page, {} conns, 4 buying",
@@ -949,6 +929,26 @@ async fn get_or_post(client: &reqwest::Client, url: String, body: Option<Value>)
     }
 }
 
+/// Registers the shop customer `bench@example.com`, logs in and returns
+/// the session token.
+async fn bench_customer(client: &reqwest::Client, base: &str) -> String {
+    let (status, _) = get_or_post(
+        client,
+        format!("{base}/shop/user/register/customer"),
+        Some(json!({"name": "bench", "phone": "13800000000", "email": "bench@example.com", "password": "bench-password"})),
+    )
+    .await;
+    assert_eq!(status, 200, "register the bench customer");
+    let (status, answer) = get_or_post(
+        client,
+        format!("{base}/shop/user/login"),
+        Some(json!({"email": "bench@example.com", "password": "bench-password"})),
+    )
+    .await;
+    assert_eq!(status, 200, "log the bench customer in");
+    answer["data"]["token"].as_str().expect("token").to_string()
+}
+
 /// User plus system CPU time a process has used so far, in seconds.
 fn cpu_seconds(pid: u32) -> f64 {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
@@ -994,21 +994,7 @@ async fn side_by_side(
             |row| Ok((row.get(0)?, row.get(1)?)),
         )
         .expect("the product that never runs out");
-    let (status, _) = get_or_post(
-        client,
-        format!("{base}/shop/user/register/customer"),
-        Some(json!({"name": "bench", "phone": "13800000000", "email": "bench@example.com", "password": "bench-password"})),
-    )
-    .await;
-    assert_eq!(status, 200, "register the bench customer");
-    let login = client
-        .post(format!("{base}/shop/user/login"))
-        .json(&json!({"email": "bench@example.com", "password": "bench-password"}))
-        .send()
-        .await
-        .expect("login");
-    let answer: Value = login.json().await.expect("login answer");
-    let token = answer["data"]["token"].as_str().expect("token").to_string();
+    let token = bench_customer(client, base).await;
     let customer: i64 = rusqlite::Connection::open(db)
         .expect("open")
         .query_row(
