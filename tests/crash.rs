@@ -101,6 +101,20 @@ impl Writer {
         Ok(made["token"].as_str().map(str::to_string))
     }
 
+    /// Registers a rental account (password `secret123`); true when made.
+    async fn rental_user(&self, username: &str) -> Result<bool, Gone> {
+        let made = self
+            .post(
+                "/rental/operation/register",
+                json!({"username": username, "password": "secret123", "name": "张三",
+                       "id_type": "身份证", "id_number": "110101199001011234",
+                       "phone": "13800000000", "city": "北京"}),
+                None,
+            )
+            .await?;
+        Ok(made["state"] == 1)
+    }
+
     async fn rental_login(&self, username: &str, password: &str) -> Result<Option<String>, Gone> {
         let login = self
             .post(
@@ -183,16 +197,7 @@ impl Writer {
                 }
             }
             "rental" => {
-                let made = self
-                    .post(
-                        "/rental/operation/register",
-                        json!({"username": name, "password": "secret123", "name": "张三",
-                               "id_type": "身份证", "id_number": "110101199001011234",
-                               "phone": "13800000000", "city": "北京"}),
-                        None,
-                    )
-                    .await?;
-                if made["state"] == 1 {
+                if self.rental_user(name).await? {
                     self.proved(
                         "SELECT count(*) FROM rental_users WHERE username = ?1",
                         &[&name],
@@ -205,16 +210,7 @@ impl Writer {
                 if held.token.is_none() {
                     held.token = self.rental_login("owner", "owner1234").await?;
                     for tenant in [format!("{name}a"), format!("{name}b")] {
-                        self.post(
-                            "/rental/operation/register",
-                            json!({"username": tenant, "password": "secret123", "name": "李四",
-                                   "id_type": "身份证", "id_number": "110101199001011234",
-                                   "phone": "13800000000", "city": "北京"}),
-                            None,
-                        )
-                        .await?;
-                    }
-                    for tenant in [format!("{name}a"), format!("{name}b")] {
+                        self.rental_user(&tenant).await?;
                         held.tenants
                             .extend(self.rental_login(&tenant, "secret123").await?);
                     }
