@@ -456,3 +456,19 @@ CREATE TABLE settings (
     name  TEXT PRIMARY KEY,
     value TEXT NOT NULL
 ) STRICT;
+
+-- version 7: product list orders
+
+-- A row is written here whenever a product's place in a list can move
+-- without a product being added or deleted: its price (the price order)
+-- or its name or description (searches). A sale changes neither, so the
+-- remembered orders of a million products outlive sales. One row is kept.
+CREATE TABLE shop_product_moves (
+    id INTEGER PRIMARY KEY
+) STRICT;
+CREATE TRIGGER shop_product_moved AFTER UPDATE OF price, name, description ON shop_products
+WHEN old.price IS NOT new.price OR old.name IS NOT new.name OR old.description IS NOT new.description
+BEGIN
+    INSERT INTO shop_product_moves (id) VALUES (NULL);
+    DELETE FROM shop_product_moves WHERE id < (SELECT max(id) FROM shop_product_moves);
+END;

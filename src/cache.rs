@@ -7,9 +7,11 @@
 //! handed out again. A minute is the limit either way, a safety net for
 //! writes from outside the server (a second process on the same file).
 
-use std::collections::HashMap;
-use std::sync::Mutex;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use rusqlite::Connection;
 
 use crate::db::Db;
 
@@ -30,37 +32,48 @@ struct State<V> {
     entries: HashMap<String, Entry<V>>,
 }
 
+/// A change to one table that makes a remembered value stale.
+#[derive(Debug, Clone, Copy)]
+pub enum Dep {
+    /// Any committed change.
+    Any(&'static str),
+    /// Only inserts and deletes: the value depends on which rows exist,
+    /// and on columns an update never changes.
+    Rows(&'static str),
+}
+
 /// Values keyed by text, valid while their tables are unchanged.
 pub struct Cache<V> {
-    tables: &'static [&'static str],
-    /// Only inserts and deletes count as changes.
-    rows_only: bool,
+    deps: Vec<Dep>,
     max_entries: usize,
     state: Mutex<State<V>>,
+    /// Keys whose values are being read in the background.
+    filling: Mutex<HashSet<String>>,
 }
 
 impl<V: Clone> Cache<V> {
     /// A cache of values read from `tables`, holding at most `max_entries`.
     pub fn new(tables: &'static [&'static str], max_entries: usize) -> Self {
-        Self::build(tables, max_entries, false)
+        Self::on(tables.iter().map(|t| Dep::Any(t)), max_entries)
     }
 
     /// A cache of values that depend only on which rows of `tables` exist,
     /// not on what an update changes in them: counts filtered by columns
     /// that never change (a product's shop), kept across sales.
     pub fn rows_only(tables: &'static [&'static str], max_entries: usize) -> Self {
-        Self::build(tables, max_entries, true)
+        Self::on(tables.iter().map(|t| Dep::Rows(t)), max_entries)
     }
 
-    fn build(tables: &'static [&'static str], max_entries: usize, rows_only: bool) -> Self {
+    /// A cache of values that go stale on the changes `deps` name.
+    pub fn on(deps: impl IntoIterator<Item = Dep>, max_entries: usize) -> Self {
         Cache {
-            tables,
-            rows_only,
+            deps: deps.into_iter().collect(),
             max_entries,
             state: Mutex::new(State {
                 newest: Stamp(0),
                 entries: HashMap::new(),
             }),
+            filling: Mutex::new(HashSet::new()),
         }
     }
 
@@ -74,11 +87,15 @@ impl<V: Clone> Cache<V> {
     /// The tables' state now: take it before reading, hand it to `put`.
     pub fn stamp(&self, db: &Db) -> Stamp {
         let generations = db.generations();
-        let of = |table: &str| match self.rows_only {
-            true => generations.rows_of(table),
-            false => generations.of(table),
-        };
-        Stamp(self.tables.iter().map(|t| of(t)).sum())
+        Stamp(
+            self.deps
+                .iter()
+                .map(|dep| match *dep {
+                    Dep::Any(table) => generations.of(table),
+                    Dep::Rows(table) => generations.rows_of(table),
+                })
+                .sum(),
+        )
     }
 
     /// The value remembered for `key`, if its tables have not changed since.
@@ -117,6 +134,37 @@ impl<V: Clone> Cache<V> {
                 },
             );
         })
+    }
+}
+
+impl<V: Clone + Send + 'static> Cache<V> {
+    /// Reads the value of `key` on a reader, off the request, unless it is
+    /// being read already: for values too costly to read while a client
+    /// waits (the order of a million rows), which requests do without
+    /// until it is remembered.
+    pub fn fill_in_background<F>(self: &Arc<Self>, db: &Db, key: String, read: F)
+    where
+        F: FnOnce(&Connection) -> crate::error::Result<V> + Send + 'static,
+    {
+        let claimed = match self.filling.lock() {
+            Ok(mut filling) => filling.insert(key.clone()),
+            Err(poisoned) => poisoned.into_inner().insert(key.clone()),
+        };
+        if !claimed {
+            return;
+        }
+        let (cache, db) = (self.clone(), db.clone());
+        tokio::spawn(async move {
+            let stamp = cache.stamp(&db);
+            match db.read(read).await {
+                Ok(value) => cache.put(key.clone(), stamp, value),
+                Err(e) => tracing::warn!("reading {key} in the background: {e}"),
+            }
+            match cache.filling.lock() {
+                Ok(mut filling) => filling.remove(&key),
+                Err(poisoned) => poisoned.into_inner().remove(&key),
+            };
+        });
     }
 }
 

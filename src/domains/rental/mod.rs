@@ -11,7 +11,7 @@ use crate::descriptor::{ApiDocs, Descriptor};
 use crate::session::Policy;
 
 pub mod cli;
-pub mod counts;
+pub mod lists;
 pub mod demo;
 pub mod envelope;
 pub mod handlers;

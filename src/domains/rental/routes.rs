@@ -7,7 +7,7 @@ use std::sync::Arc;
 use warp::filters::BoxedFilter;
 use warp::{Filter, Rejection};
 
-use super::counts::HouseCounts;
+use super::lists::Lists;
 use super::{COOKIE, envelope, handlers, handlers::Call};
 use warp::http::Method;
 
@@ -153,16 +153,16 @@ pub fn table() -> Vec<Route<Call>> {
 
 /// Every request under the prefix, answered in rental's envelope.
 pub fn routes(app: SharedApp) -> BoxedFilter<(Response,)> {
-    let counts = Arc::new(HouseCounts::default());
-    let a = &(app, counts);
+    let lists = Arc::new(Lists::default());
+    let a = &(app, lists);
     endpoint::domain_tree(table(), call(a), envelope::unrouted)
 }
 
 /// The shared input of every endpoint.
 fn call(
-    (app, counts): &(SharedApp, Arc<HouseCounts>),
+    (app, lists): &(SharedApp, Arc<Lists>),
 ) -> impl Filter<Extract = (Call,), Error = Rejection> + Clone + use<> {
-    let counts = counts.clone();
+    let lists = lists.clone();
     with_app(app.clone())
         .and(crate::body::input(app.settings.limits))
         .and(crate::session::presented(COOKIE))
@@ -174,6 +174,6 @@ fn call(
             token,
             ip,
             base_url,
-            counts: counts.clone(),
+            lists: lists.clone(),
         })
 }

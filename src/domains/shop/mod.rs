@@ -56,6 +56,7 @@ pub const DESCRIPTOR: Descriptor = Descriptor {
         "shop_invitations",
         "shop_products",
         "shop_orders",
+        "shop_product_moves",
     ],
     routes: |app| routes(app.clone()),
     demo: |app| Box::pin(demo::rows(app)),

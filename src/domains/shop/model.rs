@@ -338,6 +338,17 @@ impl Ordering {
             Ordering::Dearest => "price DESC, id DESC",
         }
     }
+
+    /// The ascending ordering this one walks, and whether it walks it from
+    /// the end: each ordering and its reverse share one remembered order.
+    pub fn ascending(self) -> (Ordering, bool) {
+        match self {
+            Ordering::Oldest => (Ordering::Oldest, false),
+            Ordering::Newest => (Ordering::Oldest, true),
+            Ordering::Cheapest => (Ordering::Cheapest, false),
+            Ordering::Dearest => (Ordering::Cheapest, true),
+        }
+    }
 }
 
 /// Which products a list shows.

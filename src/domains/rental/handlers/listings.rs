@@ -2,8 +2,9 @@
 
 use super::*;
 
-/// A page of open listings and the total: remembered until the table
-/// changes, else from the in-memory copy of the houses, else counted.
+/// A page of open listings and the total: a house list's from its
+/// remembered order or the in-memory copy of the houses, else from SQLite
+/// (with the total remembered until the table changes, or counted).
 async fn list(call: Call, table: Table) -> Result<(Vec<Stored>, i64, String), Error> {
     let filters = decode_with(&call.input?, |wrong| {
         wrong
@@ -13,43 +14,75 @@ async fn list(call: Call, table: Table) -> Result<(Vec<Stored>, i64, String), Er
     })?;
     let orderings = if table == Table::Houses { 4 } else { 2 };
     let query = ListQuery::from_filters(filters, orderings)?;
-    let (app, base_url, counts) = (call.app, call.base_url, call.counts);
+    let (app, base_url, lists) = (call.app, call.base_url, call.lists);
+    if table == Table::Houses {
+        match ordered_page(&app, &lists, &query).await? {
+            Some((page, total)) => return Ok((page, total, base_url)),
+            None => lists.refresh(&app),
+        }
+    }
     let filter = query.filter_key();
-    let totals = counts.totals(table);
+    let totals = lists.totals(table);
     let remembered = totals.get(&app.db, &filter);
     let stamp = totals.stamp(&app.db);
-    let snapshot = match (table, remembered) {
-        (Table::Houses, None) => counts.current(&app),
-        _ => None,
-    };
-    let (page, total, counted_in_sql) = app
+    let (page, total) = app
         .db
         .read(move |conn| {
             let page = store::list_page(conn, table, &query)?;
             let len = page.len() as i64;
-            let mut counted_in_sql = false;
-            let total = match (remembered, snapshot) {
-                (Some(total), _) => total,
+            let total = match remembered {
+                Some(total) => total,
                 // A short page that is not past the end is the last one:
                 // the total is known without counting.
                 _ if len > 0 && len < query.page_size => query.seq * query.page_size + len,
                 _ if len == 0 && query.seq == 0 => 0,
-                (None, Some(snapshot)) => snapshot.count(&query),
-                (None, None) => {
-                    counted_in_sql = true;
-                    store::list_total(conn, table, &query)?
-                }
+                None => store::list_total(conn, table, &query)?,
             };
-            Ok::<_, Error>((page, total, counted_in_sql))
+            Ok::<_, Error>((page, total))
         })
         .await?;
     if remembered.is_none() {
         totals.put(filter, stamp, total);
     }
-    if counted_in_sql && table == Table::Houses {
-        counts.refresh(&app);
-    }
     Ok((page, total, base_url))
+}
+
+/// A page cut from the list's order: remembered, or found in the copy of
+/// the houses (and then remembered). `None` while there is no copy.
+async fn ordered_page(
+    app: &SharedApp,
+    lists: &Lists,
+    query: &ListQuery,
+) -> Result<Option<(Vec<Stored>, i64)>, Error> {
+    let key = Lists::order_key(query);
+    let stamp = lists.orders().stamp(&app.db);
+    let remembered = lists.orders().get(&app.db, &key);
+    let snapshot = match remembered {
+        Some(_) => None,
+        None => match lists.current(app) {
+            Some(snapshot) => Some(snapshot),
+            None => return Ok(None),
+        },
+    };
+    let (seq, page_size) = (query.seq, query.page_size);
+    let query = query.clone();
+    let (page, order) = app
+        .db
+        .read(move |conn| {
+            let order = match (remembered, snapshot) {
+                (Some(order), _) => order,
+                (None, Some(snapshot)) => Arc::new(snapshot.order(&query)),
+                (None, None) => Arc::default(),
+            };
+            let start = (seq.saturating_mul(page_size) as usize).min(order.len());
+            let end = (start + page_size as usize).min(order.len());
+            let page = store::listings_by_ids(conn, Table::Houses, &order[start..end])?;
+            Ok::<_, Error>((page, order))
+        })
+        .await?;
+    let total = order.len() as i64;
+    lists.orders().put(key, stamp, order);
+    Ok(Some((page, total)))
 }
 
 /// POST /gethouselist

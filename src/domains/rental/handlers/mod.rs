@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
-use super::counts::HouseCounts;
+use super::lists::Lists;
 use super::envelope::{Error, failed};
 use super::input;
 use super::model::{self, Done, ListQuery, ListingKind, RequestKind, Stored, User};
@@ -26,8 +26,8 @@ pub struct Call {
     pub ip: Option<IpAddr>,
     /// `http://host`, for absolute file URLs.
     pub base_url: String,
-    /// The in-memory copy that answers house list totals.
-    pub counts: Arc<HouseCounts>,
+    /// Remembered totals and orders, and the in-memory copy of the houses.
+    pub lists: Arc<Lists>,
 }
 
 /// The logged-in user and their session.

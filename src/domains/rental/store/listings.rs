@@ -1,5 +1,7 @@
 //! Houses and demands.
 
+use std::collections::HashMap;
+
 use super::*;
 
 /// Which of the two listing tables.
@@ -83,6 +85,24 @@ pub fn listing(conn: &Connection, table: Table, id: i64) -> Result<Option<Stored
         ))?
         .query_row([id], stored_from)
         .optional()?)
+}
+
+/// The listings of `ids`, in that order (an id deleted since is left out).
+pub fn listings_by_ids(conn: &Connection, table: Table, ids: &[i64]) -> Result<Vec<Stored>, Error> {
+    let list = format!(
+        "[{}]",
+        ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+    );
+    let mut found: HashMap<i64, Stored> = conn
+        .prepare_cached(&format!(
+            "SELECT {} FROM {} WHERE id IN (SELECT value FROM json_each(?1))",
+            table.columns(),
+            table.name()
+        ))?
+        .query_map([list], stored_from)?
+        .map(|s| s.map(|s| (s.id, s)))
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
 }
 
 /// Adds a house or demand for `owner_id`.

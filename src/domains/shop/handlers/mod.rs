@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::envelope::{Done, Error, done, done_typed, shop_error};
 use super::input;
-use super::lists::Lists;
+use super::lists::{self, Lists};
 use super::model::{
     self, CUSTOMER, Invitation, Ordering, PAGE_SIZE, ProductFilter, ProductPage, SELLER, TokenJson,
     UNAVAILABLE, UploadJson, User, optional_text, required_text,

@@ -214,7 +214,8 @@ async fn product_list(call: Call, shop_id: Option<i64>) -> Result<Done, Error> {
 }
 
 /// Reads one page and the list's count (remembered per filter until the
-/// products change); 404 for a page past the end.
+/// products change); 404 for a page past the end. A far page is cut from
+/// the list's remembered order when there is one, and asks for it else.
 async fn read_page(
     app: &SharedApp,
     lists: &Lists,
@@ -222,11 +223,40 @@ async fn read_page(
     ordering: Ordering,
     page: i64,
 ) -> Result<super::super::lists::Page, Error> {
+    let offset = (page - 1).saturating_mul(PAGE_SIZE);
+    let (ascending, backwards) = ordering.ascending();
+    let order_key = Lists::order_key(&filter, ascending);
+    if let Some(order) = lists.orders.get(&app.db, &order_key) {
+        let count = order.len() as i64;
+        check_page(page, count)?;
+        let start = offset as usize;
+        let end = (start + PAGE_SIZE as usize).min(order.len());
+        let ids: Vec<i64> = match backwards {
+            false => order[start..end].to_vec(),
+            true => order[order.len() - end..order.len() - start]
+                .iter()
+                .rev()
+                .copied()
+                .collect(),
+        };
+        let products = app
+            .db
+            .read(move |conn| store::products_by_ids(conn, &ids))
+            .await?;
+        return Ok((count, Arc::new(products)));
+    }
+    if offset >= lists::FAR {
+        let filter = filter.clone();
+        lists
+            .orders
+            .fill_in_background(&app.db, order_key, move |conn| {
+                store::product_order(conn, &filter, ascending).map(Arc::new)
+            });
+    }
     let key = filter.key();
     let counts = lists.counts_for(&filter);
     let remembered = counts.get(&app.db, &key);
     let stamp = counts.stamp(&app.db);
-    let offset = (page - 1).saturating_mul(PAGE_SIZE);
     let (count, products) = app
         .db
         .read(move |conn| {
@@ -234,18 +264,24 @@ async fn read_page(
                 Some(count) => count,
                 None => store::count_products(conn, &filter)?,
             };
-            let pages = (count + PAGE_SIZE - 1) / PAGE_SIZE;
-            if page > pages.max(1) {
-                return Err(Error::NotFound(format!("无效页码：共 {} 页", pages.max(1))));
-            }
+            check_page(page, count)?;
             let products = store::product_page(conn, &filter, ordering, offset, PAGE_SIZE)?;
-            Ok((count, products))
+            Ok::<_, Error>((count, products))
         })
         .await?;
     if remembered.is_none() {
         counts.put(key, stamp, count);
     }
     Ok((count, Arc::new(products)))
+}
+
+/// 404 for a page past the end of a list of `count` (page 1 always is).
+fn check_page(page: i64, count: i64) -> Result<(), Error> {
+    let pages = ((count + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    if page > pages {
+        return Err(Error::NotFound(format!("无效页码：共 {pages} 页")));
+    }
+    Ok(())
 }
 
 /// POST /upload (not in the seed): a seller uploads an image (multipart

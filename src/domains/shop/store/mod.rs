@@ -13,6 +13,8 @@ use super::model::{
 
 /// The products table, for remembered totals.
 pub const PRODUCTS: &str = "shop_products";
+/// Written by a trigger when a product's price, name or description changes.
+pub const PRODUCT_MOVES: &str = "shop_product_moves";
 
 mod accounts;
 mod orders;

@@ -123,6 +123,39 @@ fn product_condition(filter: &ProductFilter) -> (String, Vec<Sql>) {
     (condition, values)
 }
 
+/// Every id of a list, in an ascending ordering: the remembered order a
+/// far page is cut from, where OFFSET would walk the index to it.
+pub fn product_order(
+    conn: &Connection,
+    filter: &ProductFilter,
+    ordering: Ordering,
+) -> crate::error::Result<Vec<i64>> {
+    let (condition, values) = product_condition(filter);
+    let order = ordering.sql();
+    Ok(conn
+        .prepare(&format!(
+            "SELECT id FROM shop_products {condition} ORDER BY {order}"
+        ))?
+        .query_map(params_from_iter(values), |row| row.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?)
+}
+
+/// The products of `ids`, in that order (an id deleted since is left out).
+pub fn products_by_ids(conn: &Connection, ids: &[i64]) -> Result<Vec<Product>, Error> {
+    let list = format!(
+        "[{}]",
+        ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+    );
+    let mut found: std::collections::HashMap<i64, Product> = conn
+        .prepare_cached(&format!(
+            "SELECT {PRODUCT_COLUMNS} FROM shop_products WHERE id IN (SELECT value FROM json_each(?1))"
+        ))?
+        .query_map([list], product_from)?
+        .map(|p| p.map(|p| (p.id, p)))
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+}
+
 /// How many products a list shows.
 pub fn count_products(conn: &Connection, filter: &ProductFilter) -> Result<i64, Error> {
     let (condition, values) = product_condition(filter);
