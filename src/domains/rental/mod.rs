@@ -11,11 +11,11 @@ use crate::descriptor::{ApiDocs, Descriptor};
 use crate::session::Policy;
 
 pub mod cli;
-pub mod lists;
 pub mod demo;
 pub mod envelope;
 pub mod handlers;
 pub mod input;
+pub mod lists;
 pub mod model;
 pub mod routes;
 pub mod store;

@@ -100,7 +100,11 @@ mod tests {
         };
         let remembered = || lists.orders.get(&db, "k").is_some();
         remember();
-        change(&db, "UPDATE shop_products SET stock_quantity = 4 WHERE id = 1").await;
+        change(
+            &db,
+            "UPDATE shop_products SET stock_quantity = 4 WHERE id = 1",
+        )
+        .await;
         change(&db, "UPDATE shop_products SET price = 100 WHERE id = 1").await;
         assert!(remembered(), "a sale, or the same price again, keeps it");
         for moved in [

@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
-use super::lists::Lists;
 use super::envelope::{Error, failed};
 use super::input;
+use super::lists::Lists;
 use super::model::{self, Done, ListQuery, ListingKind, RequestKind, Stored, User};
 use super::store::{self, NewUser, Table};
 use super::{COOKIE, DOMAIN, SESSIONS};
