@@ -168,6 +168,25 @@ impl<V: Clone + Send + 'static> Cache<V> {
     }
 }
 
+/// The ids of one page of a list whose whole order is remembered
+/// ascending: `size` from `offset`, read from the end when the list is in
+/// the reverse order (an ordering and its reverse share one remembered
+/// order).
+pub fn page_of(order: &[i64], offset: i64, size: i64, backwards: bool) -> Vec<i64> {
+    let start = usize::try_from(offset).unwrap_or(0).min(order.len());
+    let end = start
+        .saturating_add(usize::try_from(size).unwrap_or(0))
+        .min(order.len());
+    match backwards {
+        false => order[start..end].to_vec(),
+        true => order[order.len() - end..order.len() - start]
+            .iter()
+            .rev()
+            .copied()
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,6 +210,17 @@ mod tests {
             Ok(())
         })
         .await
+    }
+
+    #[test]
+    fn a_page_is_cut_from_either_end() {
+        let order = [1, 2, 3, 4, 5];
+        assert_eq!(page_of(&order, 0, 2, false), [1, 2]);
+        assert_eq!(page_of(&order, 4, 2, false), [5]);
+        assert_eq!(page_of(&order, 0, 2, true), [5, 4]);
+        assert_eq!(page_of(&order, 4, 2, true), [1]);
+        assert!(page_of(&order, 5, 2, true).is_empty());
+        assert!(page_of(&order, i64::MAX, i64::MAX, false).is_empty());
     }
 
     #[tokio::test]

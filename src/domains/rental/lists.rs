@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use rusqlite::Connection;
 
-use super::model::{ListQuery, TO_LET};
+use super::model::{ListQuery, Stored, TO_LET};
 use super::store::{DEMANDS, HOUSES, Table};
 use crate::app::SharedApp;
 use crate::cache::Cache;
@@ -88,7 +88,8 @@ impl Snapshot {
     }
 
     /// The ids of every house that matches the list's filters (the same
-    /// tests as the SQL in `store::list_filter`), in the list's order.
+    /// tests as the SQL in `store::list_filter`), in the ascending order of
+    /// [`Lists::ascending`].
     pub fn order(&self, query: &ListQuery) -> Vec<i64> {
         let district_matches: Vec<bool> = self
             .districts
@@ -120,11 +121,9 @@ impl Snapshot {
                 .map(|r| r.id)
                 .collect()
         };
-        match query.orderby {
+        match Lists::ascending(query.orderby).0 {
             1 => pick(&mut self.by_cost.iter()),
-            2 => pick(&mut self.by_cost.iter().rev()),
-            3 => pick(&mut self.by_area.iter()),
-            4 => pick(&mut self.by_area.iter().rev()),
+            2 => pick(&mut self.by_area.iter()),
             _ => self
                 .rows
                 .iter()
@@ -135,7 +134,10 @@ impl Snapshot {
     }
 }
 
-/// Remembered totals and orders, the current copy, and its building.
+/// A page of a house list as it was read, and the list's total.
+pub type Page = (Arc<Vec<Stored>>, i64);
+
+/// Remembered totals, orders and pages, and the current copy.
 pub struct Lists {
     houses: Cache<i64>,
     demands: Cache<i64>,
@@ -143,6 +145,8 @@ pub struct Lists {
     /// Every matching id of a house list, by filter and ordering. A million
     /// ids are 8 MB.
     orders: Cache<Arc<Vec<i64>>>,
+    /// Pages cut from them, by order, ordering and page.
+    pages: Cache<Page>,
 }
 
 impl Default for Lists {
@@ -152,6 +156,7 @@ impl Default for Lists {
             demands: Cache::new(&[DEMANDS], 10_000),
             snapshot: Arc::new(Cache::new(&[HOUSES], 1)),
             orders: Cache::new(&[HOUSES], 32),
+            pages: Cache::new(&[HOUSES], 1_000),
         }
     }
 }
@@ -170,9 +175,29 @@ impl Lists {
         &self.orders
     }
 
+    /// The order a house list's ordering walks (newest first, by cost, by
+    /// area), and whether from the end: `orderby` 2 and 4 are 1 and 3
+    /// reversed, and share their remembered order.
+    pub fn ascending(orderby: i64) -> (i64, bool) {
+        match orderby {
+            1 | 2 => (1, orderby == 2),
+            3 | 4 => (2, orderby == 4),
+            _ => (0, false),
+        }
+    }
+
+    /// The remembered pages of house lists.
+    pub fn pages(&self) -> &Cache<Page> {
+        &self.pages
+    }
+
     /// The key of a house list's remembered order.
     pub fn order_key(query: &ListQuery) -> String {
-        format!("{}|{}", query.filter_key(), query.orderby)
+        format!(
+            "{}|{}",
+            query.filter_key(),
+            Lists::ascending(query.orderby).0
+        )
     }
 
     /// The copy of the houses as they are now, if there is one.
@@ -269,7 +294,10 @@ mod tests {
                                 .iter()
                                 .map(|s| s.id)
                                 .collect();
-                            let order = snapshot.order(&query);
+                            let mut order = snapshot.order(&query);
+                            if Lists::ascending(orderby).1 {
+                                order.reverse();
+                            }
                             assert_eq!(order, sql, "{query:?}");
                             assert_eq!(order.len() as i64, total, "{query:?}");
                             checked += 1;

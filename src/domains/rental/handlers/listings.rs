@@ -5,7 +5,7 @@ use super::*;
 /// A page of open listings and the total: a house list's from its
 /// remembered order or the in-memory copy of the houses, else from SQLite
 /// (with the total remembered until the table changes, or counted).
-async fn list(call: Call, table: Table) -> Result<(Vec<Stored>, i64, String), Error> {
+async fn list(call: Call, table: Table) -> Result<(Arc<Vec<Stored>>, i64, String), Error> {
     let filters = decode_with(&call.input?, |wrong| {
         wrong
             .field
@@ -44,18 +44,24 @@ async fn list(call: Call, table: Table) -> Result<(Vec<Stored>, i64, String), Er
     if remembered.is_none() {
         totals.put(filter, stamp, total);
     }
-    Ok((page, total, base_url))
+    Ok((Arc::new(page), total, base_url))
 }
 
-/// A page cut from the list's order: remembered, or found in the copy of
-/// the houses (and then remembered). `None` while there is no copy.
+/// A page cut from the list's order: remembered (the page itself, or the
+/// order), or found in the copy of the houses (and then remembered).
+/// `None` while there is no copy.
 async fn ordered_page(
     app: &SharedApp,
     lists: &Lists,
     query: &ListQuery,
-) -> Result<Option<(Vec<Stored>, i64)>, Error> {
+) -> Result<Option<Page>, Error> {
     let key = Lists::order_key(query);
+    let page_key = format!("{key}|{}|{}|{}", query.orderby, query.seq, query.page_size);
+    // One stamp for both: they are read from the houses alone.
     let stamp = lists.orders().stamp(&app.db);
+    if let Some(page) = lists.pages().get(&app.db, &page_key) {
+        return Ok(Some(page));
+    }
     let remembered = lists.orders().get(&app.db, &key);
     let snapshot = match remembered {
         Some(_) => None,
@@ -64,7 +70,9 @@ async fn ordered_page(
             None => return Ok(None),
         },
     };
+    let found = remembered.is_none();
     let (seq, page_size) = (query.seq, query.page_size);
+    let backwards = Lists::ascending(query.orderby).1;
     let query = query.clone();
     let (page, order) = app
         .db
@@ -74,15 +82,18 @@ async fn ordered_page(
                 (None, Some(snapshot)) => Arc::new(snapshot.order(&query)),
                 (None, None) => Arc::default(),
             };
-            let start = (seq.saturating_mul(page_size) as usize).min(order.len());
-            let end = (start + page_size as usize).min(order.len());
-            let page = store::listings_by_ids(conn, Table::Houses, &order[start..end])?;
-            Ok::<_, Error>((page, order))
+            let offset = seq.saturating_mul(page_size);
+            let ids = crate::cache::page_of(&order, offset, page_size, backwards);
+            let page = store::listings_by_ids(conn, Table::Houses, &ids)?;
+            Ok::<_, Error>((Arc::new(page), order))
         })
         .await?;
-    let total = order.len() as i64;
-    lists.orders().put(key, stamp, order);
-    Ok(Some((page, total)))
+    let page = (page, order.len() as i64);
+    if found {
+        lists.orders().put(key, stamp, order);
+    }
+    lists.pages().put(page_key, stamp, page.clone());
+    Ok(Some(page))
 }
 
 /// POST /gethouselist

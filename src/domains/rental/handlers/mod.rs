@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 
 use super::envelope::{Error, failed};
 use super::input;
-use super::lists::Lists;
+use super::lists::{Lists, Page};
 use super::model::{self, Done, ListQuery, ListingKind, RequestKind, Stored, User};
 use super::store::{self, NewUser, Table};
 use super::{COOKIE, DOMAIN, SESSIONS};

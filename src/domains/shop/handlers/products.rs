@@ -229,16 +229,7 @@ async fn read_page(
     if let Some(order) = lists.orders.get(&app.db, &order_key) {
         let count = order.len() as i64;
         check_page(page, count)?;
-        let start = offset as usize;
-        let end = (start + PAGE_SIZE as usize).min(order.len());
-        let ids: Vec<i64> = match backwards {
-            false => order[start..end].to_vec(),
-            true => order[order.len() - end..order.len() - start]
-                .iter()
-                .rev()
-                .copied()
-                .collect(),
-        };
+        let ids = crate::cache::page_of(&order, offset, PAGE_SIZE, backwards);
         let products = app
             .db
             .read(move |conn| store::products_by_ids(conn, &ids))
