@@ -24,12 +24,18 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+mod classroom;
+
+/// The operator token the classroom's server is started with (it reads
+/// the labs students' mailed codes from the outbox).
+const OPERATOR_TOKEN: &str = "loadgen-operator-token";
+
 struct Options {
     binary: PathBuf,
     seconds: u64,
     connections: usize,
     /// Only this domain's 100,000-row workloads (`rental` or `shop`), or
-    /// `million`: both lists over a million rows each.
+    /// `million`: both lists over a million rows each, or `classroom`.
     only: Option<String>,
     /// Minutes of mixed traffic, measured window by window.
     soak: Option<u64>,
@@ -54,7 +60,8 @@ fn options() -> Options {
     let mut i = 0;
     while i < args.len() {
         let value = args.get(i + 1).cloned().unwrap_or_default();
-        if args[i] == "--rental-only" || args[i] == "--shop-only" || args[i] == "--million" {
+        if ["--rental-only", "--shop-only", "--million", "--classroom"].contains(&args[i].as_str())
+        {
             options.only = Some(args[i].trim_start_matches("--").replace("-only", ""));
             i += 1;
             continue;
@@ -68,7 +75,7 @@ fn options() -> Options {
             "--workload" => options.workload = Some(value),
             other => {
                 panic!(
-                    "unknown option {other}; use --binary PATH, --seconds N, --connections N, --rental-only, --shop-only, --million, --soak MINUTES, --baseline PATH, --workload NAME"
+                    "unknown option {other}; use --binary PATH, --seconds N, --connections N, --rental-only, --shop-only, --million, --classroom, --soak MINUTES, --baseline PATH, --workload NAME"
                 )
             }
         }
@@ -274,6 +281,15 @@ async fn main() {
             // second is not what it measures).
             .args(if options.soak.is_some() {
                 &["--demo", "--bcrypt-cost", "4", "--quiet"][..]
+            } else if options.only.as_deref() == Some("classroom") {
+                &[
+                    "--demo",
+                    "--quiet",
+                    "--captcha",
+                    "off",
+                    "--admin-token",
+                    OPERATOR_TOKEN,
+                ][..]
             } else {
                 &[][..]
             })
@@ -310,6 +326,10 @@ async fn main() {
         return;
     }
 
+    if options.only.as_deref() == Some("classroom") {
+        classroom::run(&client, &base, &options.binary, &db, options.seconds).await;
+        return;
+    }
     if let Some(only) = &options.only {
         let (c, b) = (client.clone(), base.clone());
         let healthz = drive(
