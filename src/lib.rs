@@ -7,18 +7,19 @@
 //!
 //! # How a request flows
 //!
-//! 1. [`server`] runs the accept loop (hyper-util). Each request gets the
-//!    peer address ([`web::ClientAddr`]); `HEAD` becomes `GET`, and hyper
-//!    drops the body.
+//! 1. [`server`] runs the accept loop (hyper-util). Each request passes
+//!    [`layer`] once on its way in and out: `HEAD` becomes `GET` (hyper
+//!    drops the body), the peer address ([`web::ClientAddr`]) is attached,
+//!    a path and query over 8 KiB is 414, CORS ([`web::Cors`]: preflights,
+//!    and partitioned cookies for cross-site logins), security headers and
+//!    the request log ([`requests`]: each answer, with the domain's own
+//!    outcome code that its envelope marks with [`web::with_outcome`], kept
+//!    for the console and printed as one line).
 //! 2. The warp tree ([`server`]'s `routes`): `/healthz`, the landing page,
 //!    `/assets/`, `/files/` ([`files`]), the operator pages under `/_/`
 //!    ([`operator`]), `/openapi.json` and `/docs/` ([`openapi`]), then each
 //!    served domain under `/{name}` (and `--root` at `/`), then the
-//!    server-wide 404 / 405. Around it: CORS ([`web::Cors`], which also
-//!    partitions cookies for cross-site logins), security headers and the
-//!    request log ([`requests`]: each answer, with the domain's own
-//!    outcome code that its envelope marks with [`web::with_outcome`], kept
-//!    for the console and printed as one line).
+//!    server-wide 404 / 405.
 //! 3. A domain's tree ([`endpoint::domain_tree`]) matches the request
 //!    against the domain's route table (`domains/<name>/routes.rs`), in
 //!    order. Only then is the domain's per-request input (its `Call`: the
@@ -45,7 +46,8 @@
 //! (schema, pragmas, reader pool, writer thread, backup, check),
 //! [`descriptor`] (what the core knows of a domain),
 //! [`endpoint`] (route tables, matching, 404 / 405), [`error`], [`files`]
-//! (uploaded images), [`mail`] and [`outbox`], [`money`], [`openapi`],
+//! (uploaded images), [`layer`] (what wraps every request), [`mail`] and
+//! [`outbox`], [`money`], [`openapi`],
 //! [`operator`] (the console under `/_/` and its token gate),
 //! [`password`] (rules, bcrypt on low-priority threads), [`requests`],
 //! [`server`], [`session`] (hashed tokens, Bearer or cookie), [`throttle`]
@@ -141,6 +143,7 @@ pub mod endpoint;
 pub mod error;
 pub mod faults;
 pub mod files;
+pub mod layer;
 pub mod mail;
 pub mod money;
 pub mod openapi;

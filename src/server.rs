@@ -5,7 +5,7 @@
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
@@ -17,9 +17,9 @@ use crate::cli::ServeArgs;
 use crate::db::Db;
 use crate::domains::Descriptor;
 use crate::endpoint::{self, Endpoint, Unrouted};
+use crate::layer::Layer;
 use crate::mail::Mailer;
 use crate::password::Passwords;
-use crate::requests::{Outcome, Seen};
 use crate::throttle::Throttle;
 use crate::web::{self, Cors, Response};
 
@@ -145,16 +145,16 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
     let database = std::path::absolute(&args.db.path).unwrap_or_else(|_| args.db.path.clone());
 
     let root = args.root.as_deref().and_then(crate::domains::find);
-    let routes = routes(
-        &app,
-        &domains,
-        root,
-        args.demo,
-        Arc::new(secret),
+    let routes = routes(&app, &domains, root, args.demo, Arc::new(secret));
+    let layer = Arc::new(Layer::new(
+        routes,
         Cors {
             extra_origins: args.cors_origins.clone(),
         },
-    );
+        app.clone(),
+        domains.iter().map(|d| d.name).collect(),
+        root.map(|d| d.name),
+    ));
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let mut background: Vec<_> = domains
         .iter()
@@ -169,7 +169,7 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
         max: args.max_connections as usize,
         header_timeout: args.header_timeout,
     };
-    let serving = tokio::spawn(serve(listener, routes, limits, stopped.clone()));
+    let serving = tokio::spawn(serve(listener, layer, limits, stopped.clone()));
     Ok(Server {
         addr,
         app,
@@ -250,15 +250,12 @@ const MAX_HEAD_BYTES: usize = 128 * 1024;
 
 async fn serve(
     listener: tokio::net::TcpListener,
-    routes: BoxedFilter<(Response,)>,
+    layer: Arc<Layer>,
     limits: ConnectionLimits,
     mut stopped: tokio::sync::watch::Receiver<bool>,
 ) {
     use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
-    use tower_service::Service;
-
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let service = warp::service(routes);
     // A connection holds a permit until it closes; without one the next
     // connection waits in the listen backlog.
     let permits = Arc::new(tokio::sync::Semaphore::new(limits.max));
@@ -289,16 +286,12 @@ async fn serve(
             },
             _ = async { stopped.wait_for(|stop| *stop).await.map(|_| ()) } => break,
         };
-        let service = service.clone();
-        let per_request = hyper::service::service_fn(
-            move |mut request: hyper::Request<hyper::body::Incoming>| {
-                request.extensions_mut().insert(web::ClientAddr(peer));
-                if request.method() == warp::http::Method::HEAD {
-                    *request.method_mut() = warp::http::Method::GET;
-                }
-                service.clone().call(request)
-            },
-        );
+        let layer = layer.clone();
+        let per_request =
+            hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+                let layer = layer.clone();
+                async move { layer.answer(request, peer).await }
+            });
         let watcher = graceful.watcher();
         let builder = builder.clone();
         tokio::spawn(async move {
@@ -347,28 +340,6 @@ fn spawn_session_purge(
     )
 }
 
-/// Longest path and query answered; past it, 414.
-const MAX_URI_BYTES: usize = 8 * 1024;
-
-/// Answers 414 to an over-long path and query, before any routing.
-fn too_long() -> BoxedFilter<(Response,)> {
-    warp::path::full()
-        .and(raw_query())
-        .and_then(|path: warp::path::FullPath, query: String| async move {
-            if path.as_str().len() + query.len() > MAX_URI_BYTES {
-                Ok(web::json(
-                    StatusCode::URI_TOO_LONG,
-                    &serde_json::json!({"error": format!(
-                        "the path and query are longer than {MAX_URI_BYTES} bytes"
-                    )}),
-                ))
-            } else {
-                Err(warp::reject::not_found())
-            }
-        })
-        .boxed()
-}
-
 /// The whole route tree.
 fn routes(
     app: &SharedApp,
@@ -376,12 +347,12 @@ fn routes(
     root: Option<&'static Descriptor>,
     demo: bool,
     operator: Arc<crate::operator::Secret>,
-    cors: Cors,
 ) -> BoxedFilter<(Response,)> {
     let landing = Arc::new(crate::assets::landing_page(app, domains, root, demo));
-    let healthz = warp::path!("healthz")
-        .and(warp::get())
-        .map(|| web::json(StatusCode::OK, &serde_json::json!({"status": "ok"})));
+    let healthz = warp::path!("healthz").and(warp::get()).map(|| {
+        warp::reply::with_header(r#"{"status":"ok"}"#, "content-type", "application/json")
+            .into_response()
+    });
     let index = warp::path::end()
         .and(warp::get())
         .map(move || warp::reply::html(landing.to_string()).into_response());
@@ -403,10 +374,7 @@ fn routes(
         .unify();
     // A domain's request passes the server's own routes with one check of
     // its first segment instead of being refused by each of them in turn.
-    let mut tree: BoxedFilter<(Response,)> = too_long()
-        .or(server_owned().and(server_routes))
-        .unify()
-        .boxed();
+    let mut tree: BoxedFilter<(Response,)> = server_owned().and(server_routes).boxed();
     let delay = app.settings.delay;
     let with_delay = move || {
         warp::any()
@@ -459,78 +427,11 @@ fn routes(
             &serde_json::json!({"error": "not found; the landing page at / lists every API"}),
         ),
     });
-    let tree = tree.or(not_found).unify().boxed();
-    let answered = warp::path::full().and(cors.wrap(tree)).map(
-        |path: warp::path::FullPath, mut response: Response| {
-            security_headers(path.as_str(), &mut response);
-            response
-        },
-    );
-    let names: Vec<&'static str> = domains.iter().map(|d| d.name).collect();
-    let root_name = root.map(|d| d.name);
-    let app = app.clone();
-    warp::any()
-        .map(Instant::now)
-        .and(warp::method())
-        .and(warp::path::full())
-        .and(raw_query())
-        .and(web::client_ip())
-        .and(answered)
-        .map(
-            move |start: Instant,
-                  method: warp::http::Method,
-                  path: warp::path::FullPath,
-                  query: String,
-                  client,
-                  response: Response| {
-                let path = path.as_str();
-                // The console's own requests would drown the class's.
-                if !path.starts_with("/_/") {
-                    let status = response.status().as_u16();
-                    let latency = start.elapsed();
-                    if status >= 500 {
-                        tracing::warn!(target: "onebox::access", %method, path, status, ?latency);
-                    } else {
-                        tracing::debug!(target: "onebox::access", %method, path, status, ?latency);
-                    }
-                    app.requests.record(Seen {
-                        domain: domain_of(path, &names, root_name),
-                        method: method.as_str(),
-                        path,
-                        query: &query,
-                        status,
-                        outcome: response.extensions().get::<Outcome>().map(|o| o.0),
-                        latency,
-                        client,
-                    });
-                }
-                response
-            },
-        )
-        .boxed()
-}
-
-/// The query string as sent, `""` when there is none.
-fn raw_query() -> impl Filter<Extract = (String,), Error = std::convert::Infallible> + Clone {
-    warp::query::raw().or(warp::any().map(String::new)).unify()
-}
-
-/// The domain a path is under: its first segment, else the root domain
-/// for a path the server itself does not own.
-fn domain_of(
-    path: &str,
-    names: &[&'static str],
-    root: Option<&'static str>,
-) -> Option<&'static str> {
-    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
-    if let Some(name) = names.iter().find(|name| **name == first) {
-        return Some(name);
-    }
-    root.filter(|_| !SERVER_SEGMENTS.contains(&first))
+    tree.or(not_found).unify().boxed()
 }
 
 /// The first path segments the server itself answers under.
-const SERVER_SEGMENTS: [&str; 7] = [
+pub(crate) const SERVER_SEGMENTS: [&str; 7] = [
     "",
     "healthz",
     "openapi.json",
@@ -552,27 +453,6 @@ fn server_owned() -> impl Filter<Extract = (), Error = warp::Rejection> + Clone 
             }
         })
         .untuple_one()
-}
-
-/// Paths whose answers hold nothing private: the landing page, assets,
-/// the API document and its UI, uploaded images, the liveness check.
-fn is_public_resource(path: &str) -> bool {
-    path == "/"
-        || ["/healthz", "/openapi.json", "/docs", "/assets/", "/files/"]
-            .iter()
-            .any(|prefix| path.starts_with(prefix))
-}
-
-/// `nosniff` on every answer, so no browser runs an answer as another
-/// type. API and operator answers may carry a session token, a mailed code
-/// or personal data, so no browser or proxy stores them.
-fn security_headers(path: &str, response: &mut Response) {
-    use warp::http::header::{CACHE_CONTROL, HeaderValue, X_CONTENT_TYPE_OPTIONS};
-    let headers = response.headers_mut();
-    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    if !is_public_resource(path) && !headers.contains_key(CACHE_CONTROL) {
-        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
 }
 
 /// The server-wide routes, so a wrong method on them is 405, not 404.

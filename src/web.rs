@@ -4,12 +4,10 @@
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
 use std::str::FromStr;
-use std::sync::Arc;
 
 use serde::Serialize;
 use warp::Filter;
-use warp::filters::BoxedFilter;
-use warp::http::{HeaderMap, HeaderValue, StatusCode, header};
+use warp::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use warp::reply::Reply;
 
 /// Every route answers with this concrete type, so trees box cheaply.
@@ -122,36 +120,42 @@ impl Cors {
                 .any(|o| o.trim_end_matches('/') == origin)
     }
 
-    /// Wraps a route tree: answers preflights and marks allowed responses.
-    pub fn wrap(self, routes: BoxedFilter<(Response,)>) -> BoxedFilter<(Response,)> {
-        let cors = Arc::new(self);
-        let for_preflight = cors.clone();
-        let preflight = warp::options()
-            .and(warp::header::headers_cloned())
-            .and_then(move |headers: HeaderMap| {
-                let cors = for_preflight.clone();
-                async move {
-                    match preflight(&cors, &headers) {
-                        Some(response) => Ok(response),
-                        None => Err(warp::reject::not_found()),
-                    }
-                }
-            });
-        let decorated = warp::header::headers_cloned().and(routes).map(
-            move |headers: HeaderMap, mut response: Response| {
-                if let Some(origin) = allowed_origin(&cors, &headers) {
-                    // Only answers that set a cookie pay for the site check.
-                    if response.headers().contains_key(header::SET_COOKIE)
-                        && is_cross_site(&origin, &headers)
-                    {
-                        partition_cookies(&mut response);
-                    }
-                    allow_origin(&mut response, origin);
-                }
-                response
-            },
-        );
-        preflight.or(decorated).unify().boxed()
+    /// The answer to a CORS preflight from an allowed origin; `None` lets
+    /// the request on to the routes.
+    pub fn preflight(&self, method: &Method, headers: &HeaderMap) -> Option<Response> {
+        (method == Method::OPTIONS).then_some(())?;
+        preflight(self, headers)
+    }
+
+    /// What an answer needs to carry for the request's origin, read before
+    /// the request is handed on, so no header map is copied.
+    pub fn origin_of(&self, headers: &HeaderMap) -> Option<CrossOrigin> {
+        let origin = allowed_origin(self, headers)?;
+        Some(CrossOrigin {
+            origin,
+            host: headers.get(header::HOST).cloned(),
+        })
+    }
+}
+
+/// An allowed browser origin a request came from, and the `Host` it asked.
+#[derive(Debug)]
+pub struct CrossOrigin {
+    origin: HeaderValue,
+    host: Option<HeaderValue>,
+}
+
+impl CrossOrigin {
+    /// Lets the page read the answer; a login from another site gets a
+    /// cookie that browser will keep.
+    pub fn mark(self, response: &mut Response) {
+        // Only answers that set a cookie pay for the site check.
+        if response.headers().contains_key(header::SET_COOKIE)
+            && is_cross_site(&self.origin, self.host.as_ref())
+        {
+            partition_cookies(response);
+        }
+        allow_origin(response, self.origin);
     }
 }
 
@@ -182,8 +186,8 @@ fn site_of(host: &str) -> String {
 }
 
 /// Whether a page at `origin` is on another site than the API it called.
-fn is_cross_site(origin: &HeaderValue, headers: &HeaderMap) -> bool {
-    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+fn is_cross_site(origin: &HeaderValue, host: Option<&HeaderValue>) -> bool {
+    let Some(host) = host.and_then(|h| h.to_str().ok()) else {
         return false;
     };
     let origin = origin.to_str().unwrap_or_default();
@@ -272,39 +276,35 @@ mod tests {
 
     #[test]
     fn sites_ignore_ports_and_subdomains() {
-        let headers = |host: &'static str| {
-            let mut headers = HeaderMap::new();
-            headers.insert(header::HOST, HeaderValue::from_static(host));
-            headers
-        };
+        let host = |host: &'static str| Some(HeaderValue::from_static(host));
         let origin = HeaderValue::from_static;
         assert!(is_cross_site(
             &origin("http://localhost:5173"),
-            &headers("127.0.0.1:8080")
+            host("127.0.0.1:8080").as_ref()
         ));
         assert!(!is_cross_site(
             &origin("http://localhost:5173"),
-            &headers("localhost:8080")
+            host("localhost:8080").as_ref()
         ));
         assert!(!is_cross_site(
             &origin("http://127.0.0.1:3000"),
-            &headers("127.0.0.1:8080")
+            host("127.0.0.1:8080").as_ref()
         ));
         assert!(is_cross_site(
             &origin("http://[::1]:3000"),
-            &headers("127.0.0.1:8080")
+            host("127.0.0.1:8080").as_ref()
         ));
         assert!(!is_cross_site(
             &origin("http://[::1]:3000"),
-            &headers("[::1]:8080")
+            host("[::1]:8080").as_ref()
         ));
         assert!(!is_cross_site(
             &origin("https://www.class.edu"),
-            &headers("api.class.edu")
+            host("api.class.edu").as_ref()
         ));
         assert!(is_cross_site(
             &origin("https://class.example"),
-            &headers("10.0.0.5:8080")
+            host("10.0.0.5:8080").as_ref()
         ));
     }
 
