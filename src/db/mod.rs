@@ -292,7 +292,7 @@ impl Db {
     ) -> tokio::task::JoinHandle<()>
     where
         F: Fn(&Transaction, i64) -> Result<usize, E> + Clone + Send + Sync + 'static,
-        E: From<Error> + std::fmt::Display + Send + 'static,
+        E: From<Error> + std::fmt::Debug + Send + 'static,
     {
         let db = self.clone();
         tokio::spawn(async move {
@@ -306,7 +306,8 @@ impl Db {
                 let now = crate::clock::now();
                 let job = job.clone();
                 if let Err(e) = db.write(move |tx| job(tx, now)).await {
-                    tracing::warn!("{what}: {e}");
+                    // The cause, not the domain's words for a client.
+                    tracing::warn!("{what}: {e:?}");
                 }
             }
         })
