@@ -133,6 +133,15 @@ pub struct ServeArgs {
     #[arg(long, env = "ONEBOX_MAX_CONNECTIONS", default_value_t = 1024,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub max_connections: u32,
+    /// Event streams (`GET /{domain}/events`) open at once on the server;
+    /// each holds a connection, so keep it under `--max-connections`.
+    #[arg(long, env = "ONEBOX_MAX_STREAMS", default_value_t = crate::events::DEFAULT_TOTAL as u32,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_streams: u32,
+    /// Event streams one account may hold open in one domain.
+    #[arg(long, env = "ONEBOX_MAX_STREAMS_PER_ACCOUNT", default_value_t = crate::events::DEFAULT_PER_ACCOUNT as u32,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_streams_per_account: u32,
     /// How long a client may take to send a request's headers (and an idle
     /// connection may wait for its next request) before it is closed.
     #[arg(long, env = "ONEBOX_HEADER_TIMEOUT", default_value = "5s", value_parser = crate::args::parse_duration)]

@@ -140,6 +140,7 @@ fn empty(tx: &Transaction, domain: &Descriptor) -> Result<usize> {
             [domain.name],
         )?;
     }
+    crate::events::sessions_ended();
     Ok(removed)
 }
 

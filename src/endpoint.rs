@@ -40,6 +40,9 @@ pub struct Endpoint {
     pub bare: bool,
     /// Endpoints of the same domain that take an id this one answers.
     pub links: &'static [Link],
+    /// For a server-sent-events stream: each event's name and what it
+    /// tells (its answer is `text/event-stream`).
+    pub events: &'static [(&'static str, &'static str)],
 }
 
 /// An OpenAPI link: the success of one endpoint names something (a new
@@ -105,6 +108,7 @@ impl Endpoint {
             output: None,
             bare: false,
             links: &[],
+            events: &[],
         }
     }
 }
@@ -174,6 +178,12 @@ impl<C> Route<C> {
         self
     }
 
+    /// Declares the answer a server-sent-events stream of these events.
+    pub fn events(mut self, events: &'static [(&'static str, &'static str)]) -> Self {
+        self.endpoint.events = events;
+        self
+    }
+
     /// Declares a success's whole body as a list of `T`.
     pub fn body_list<T: utoipa::ToSchema>(mut self) -> Self {
         self.endpoint.output = Some(list_schema_of::<T>);
@@ -193,6 +203,7 @@ fn new_route<C>(method: Method, path: &'static str, prepare: Arc<Prepare<C>>) ->
             output: None,
             bare: false,
             links: &[],
+            events: &[],
         },
         method,
         prepare,

@@ -14,7 +14,7 @@ use warp::http::{HeaderValue, Method, StatusCode, Uri, header};
 
 use crate::app::SharedApp;
 use crate::requests::{Outcome, Seen};
-use crate::web::{self, ClientAddr, Cors, Response};
+use crate::web::{self, ClientAddr, Cors, LastEventId, Response};
 
 /// The route tree and what wraps it; one per server, shared by connections.
 pub struct Layer {
@@ -55,6 +55,14 @@ impl Layer {
     {
         let start = Instant::now();
         request.extensions_mut().insert(ClientAddr(peer));
+        let last_event_id = request
+            .headers()
+            .get("last-event-id")
+            .and_then(|id| id.to_str().ok())
+            .and_then(|id| id.trim().parse().ok());
+        if let Some(id) = last_event_id {
+            request.extensions_mut().insert(LastEventId(id));
+        }
         // hyper drops the body of an answer to HEAD.
         if request.method() == Method::HEAD {
             *request.method_mut() = Method::GET;

@@ -141,6 +141,7 @@ pub mod descriptor;
 pub mod domains;
 pub mod endpoint;
 pub mod error;
+pub mod events;
 pub mod faults;
 pub mod files;
 pub mod layer;

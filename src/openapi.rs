@@ -145,6 +145,21 @@ fn operation(
         .iter()
         .find(|(path, _, _)| *path == endpoint.path);
     let success = match binary {
+        _ if !endpoint.events.is_empty() => {
+            let told: Vec<String> = endpoint
+                .events
+                .iter()
+                .map(|(name, what)| format!("`{name}`: {what}"))
+                .collect();
+            json!({"description": format!(
+                "A `text/event-stream`: each event has an `id`, an `event` name and JSON `data`; \
+                 a `: heartbeat` comment every 15 s; `skipped` (data `{{\"missed\": n}}`) when events were lost, \
+                 `ended` when the session ends. Resume with the `Last-Event-ID` header or `last_event_id`. \
+                 Events: {}. A refusal (no session, too many streams) is the domain's envelope.",
+                told.join("; ")),
+                "content": {"text/event-stream": {"schema": {"type": "string"}},
+                            "application/json": {"schema": envelope}}})
+        }
         Some((_, media, what)) => {
             let format = if media.starts_with("image/svg") {
                 json!({"type": "string"})
@@ -507,7 +522,9 @@ mod tests {
             let binary: Vec<&str> = domain.api.binary_answers.iter().map(|b| b.0).collect();
             for endpoint in (domain.endpoints)() {
                 assert!(
-                    endpoint.output.is_some() || binary.contains(&endpoint.path),
+                    endpoint.output.is_some()
+                        || binary.contains(&endpoint.path)
+                        || !endpoint.events.is_empty(),
                     "{} {} {} declares no output",
                     domain.name,
                     endpoint.method,

@@ -165,6 +165,10 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
         .collect();
     background.push(spawn_session_purge(app.clone(), stopped.clone()));
 
+    app.db.events().set_caps(
+        args.max_streams_per_account as usize,
+        args.max_streams as usize,
+    );
     let limits = ConnectionLimits {
         max: args.max_connections as usize,
         header_timeout: args.header_timeout,
@@ -213,6 +217,7 @@ impl Server {
     pub async fn stop(self) {
         let _ = self.stop.send(true);
         self.app.requests.close();
+        self.app.db.events().close();
         if tokio::time::timeout(DRAIN_TIMEOUT, self.serving)
             .await
             .is_err()

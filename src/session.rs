@@ -112,6 +112,17 @@ pub fn lookup(conn: &Connection, domain: &str, token: &str, now: i64) -> Result<
     }))
 }
 
+/// Whether the session with this token hash is still live (not ended,
+/// not expired); an event stream asks while it is open.
+pub fn is_live(conn: &Connection, token_hash: &[u8; 32], now: i64) -> Result<bool> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM sessions WHERE token_hash = ?1
+                            AND expires_at > ?2 AND last_seen_at + idle_secs > ?2)",
+        )?
+        .query_row(params![token_hash.as_slice(), now], |row| row.get(0))?)
+}
+
 /// Records use of a session (sliding idle expiry).
 pub fn touch(conn: &Connection, token_hash: &[u8; 32], now: i64) -> Result<()> {
     conn.prepare_cached("UPDATE sessions SET last_seen_at = ?2 WHERE token_hash = ?1")?
@@ -197,6 +208,7 @@ pub fn touch_if_due(db: &crate::db::Db, session: &Session, now: i64) {
 
 /// Ends one session (logout).
 pub fn end(conn: &Connection, token_hash: &[u8; 32]) -> Result<()> {
+    crate::events::sessions_ended();
     conn.execute(
         "DELETE FROM sessions WHERE token_hash = ?1",
         params![token_hash.as_slice()],
@@ -211,6 +223,7 @@ pub fn end_others(
     account_id: i64,
     keep: Option<&[u8; 32]>,
 ) -> Result<usize> {
+    crate::events::sessions_ended();
     let keep: &[u8] = keep.map(|k| k.as_slice()).unwrap_or(&[]);
     Ok(conn.execute(
         "DELETE FROM sessions WHERE domain = ?1 AND account_id = ?2 AND token_hash <> ?3",
@@ -220,6 +233,7 @@ pub fn end_others(
 
 /// Deletes sessions past their expiry; returns how many.
 pub fn purge_expired(conn: &Connection, now: i64) -> Result<usize> {
+    crate::events::sessions_ended();
     Ok(conn.execute(
         "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at + idle_secs <= ?1",
         params![now],

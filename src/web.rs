@@ -56,6 +56,16 @@ impl FromStr for PathText {
 #[derive(Debug, Clone, Copy)]
 pub struct ClientAddr(pub SocketAddr);
 
+/// The `Last-Event-ID` header a reconnecting `EventSource` sends, read
+/// once by the server's request layer.
+#[derive(Debug, Clone, Copy)]
+pub struct LastEventId(pub u64);
+
+/// The `Last-Event-ID` of a request, when it sent one that parses.
+pub fn last_event_id() -> impl Filter<Extract = (Option<u64>,), Error = Infallible> + Clone {
+    warp::ext::optional::<LastEventId>().map(|id: Option<LastEventId>| id.map(|id| id.0))
+}
+
 /// The client's IP address, when known.
 pub fn client_ip() -> impl Filter<Extract = (Option<IpAddr>,), Error = Infallible> + Clone {
     warp::ext::optional::<ClientAddr>().map(|addr: Option<ClientAddr>| addr.map(|a| a.0.ip()))

@@ -55,6 +55,7 @@ struct Writer {
     conn: Connection,
     touched: Touched,
     generations: Arc<Generations>,
+    events: Arc<crate::events::Hub>,
 }
 
 enum WriterMessage {
@@ -68,6 +69,7 @@ struct Inner {
     writer: mpsc::UnboundedSender<WriterMessage>,
     writer_thread: Mutex<Option<JoinHandle<()>>>,
     generations: Arc<Generations>,
+    events: Arc<crate::events::Hub>,
 }
 
 /// Handle to the database; cheap to clone.
@@ -192,10 +194,12 @@ impl Db {
                 }
             },
         ))?;
+        let events = Arc::new(crate::events::Hub::default());
         let writer = Writer {
             conn: writer_conn,
             touched,
             generations: generations.clone(),
+            events: events.clone(),
         };
         let (sender, receiver) = mpsc::unbounded_channel();
         let thread = std::thread::Builder::new()
@@ -209,6 +213,7 @@ impl Db {
                 writer: sender,
                 writer_thread: Mutex::new(Some(thread)),
                 generations,
+                events,
             }),
         })
     }
@@ -220,6 +225,11 @@ impl Db {
     /// Per-table write generations (see the module docs).
     pub fn generations(&self) -> &Generations {
         &self.inner.generations
+    }
+
+    /// The realtime events that committed writes send.
+    pub fn events(&self) -> &Arc<crate::events::Hub> {
+        &self.inner.events
     }
 
     /// Runs `f` on a pooled read-only connection, off the async threads,
@@ -264,12 +274,18 @@ impl Db {
         let (reply, answer) = oneshot::channel();
         let job: WriteJob = Box::new(move |writer: &mut Writer| {
             take_touched(&writer.touched);
+            crate::events::take_staged();
             let result = in_transaction(&mut writer.conn, f);
             // Bumped before the answer goes out: whoever reads after the
             // answer sees the new generation.
             let touched = take_touched(&writer.touched);
+            let staged = crate::events::take_staged();
             if result.is_ok() && !touched.is_empty() {
                 writer.generations.bump(&touched);
+            }
+            // Only what committed is told, in commit order.
+            if result.is_ok() && !staged.is_empty() {
+                writer.events.publish(staged);
             }
             // The receiver may be gone (client disconnected); the work stands.
             let _ = reply.send(result);

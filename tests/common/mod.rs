@@ -13,6 +13,7 @@ use tempfile::TempDir;
 
 pub mod chromium;
 pub mod smtp;
+pub mod sse;
 
 pub const OPERATOR_TOKEN: &str = "test-operator-token";
 

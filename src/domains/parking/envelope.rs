@@ -36,6 +36,8 @@ pub enum Error {
     WrongPassword,
     #[error("{0}")]
     OrderState(&'static str),
+    #[error(transparent)]
+    Streams(#[from] crate::events::Refused),
     #[error("too many failed logins; try again in {0} minutes")]
     Throttled(u64),
     #[error(transparent)]
@@ -69,7 +71,7 @@ impl Error {
             Error::InsufficientFunds => 407,
             Error::UnconfirmedOrder => 408,
             Error::WrongPassword | Error::OrderState(_) => 409,
-            Error::Throttled(_) => 429,
+            Error::Throttled(_) | Error::Streams(_) => 429,
             Error::Internal(_) => 500,
         }
     }
@@ -97,6 +99,14 @@ struct Success<'a, T> {
 /// Renders a handler's result; failures carry `data: ""`.
 pub fn reply<T: Serialize>(result: Result<T, Error>) -> Response {
     respond(result, FailureData::Empty)
+}
+
+/// An event stream, or its refusal in the envelope.
+pub fn stream(result: Result<Response, Error>) -> Response {
+    match result {
+        Ok(stream) => stream,
+        Err(e) => reply::<()>(Err(e)),
+    }
 }
 
 /// Renders a handler's result; failures carry `data: {}`.

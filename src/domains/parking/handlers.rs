@@ -25,6 +25,8 @@ pub struct Call {
     /// From `Authorization: Bearer`; the `token` field is the fallback.
     pub bearer: Option<String>,
     pub ip: Option<IpAddr>,
+    /// A reconnecting event stream's `Last-Event-ID`.
+    pub last_event_id: Option<u64>,
 }
 
 const NEED_USER_FIELDS: &str = "need parameter username,password,email in request";
@@ -254,4 +256,20 @@ pub async fn lot_info(id: String, call: Call) -> Result<LotView, Error> {
         .read(move |conn| store::lot(conn, id, now))
         .await?
         .ok_or(Error::LotNotExist)
+}
+
+/// GET /events: the user's order changes and every lot's free spots, as
+/// server-sent events (`username` and `token` as for the other endpoints).
+pub async fn events(call: Call) -> Result<crate::web::Response, Error> {
+    let form = call.input?;
+    let Named { username } = decode(&form, "need parameter username in request")?;
+    let authorized = authorize(&call.app, &username, call.bearer, &form).await?;
+    Ok(crate::events::open(
+        &call.app.db,
+        DOMAIN,
+        authorized.id,
+        authorized.token_hash,
+        call.last_event_id,
+        &form,
+    )?)
 }

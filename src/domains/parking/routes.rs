@@ -68,6 +68,11 @@ pub fn table() -> Vec<Route<Call>> {
         route1(Method::GET, "/api/parkinglot/info/{id}", |id: PathText, c| h::lot_info(id.0, c), reply)
             .summary("One lot")
             .output::<LotView>(),
+        route(Method::GET, "/events", h::events, envelope::stream)
+            .summary("Server-sent events for the user (username, token): every lot's free spots, the user's orders")
+            .input::<Named>()
+            .events(&[("lot", "a lot's `id`, `name`, `capacity`, `free` and `price`, after any reservation, cancel, end or expiry in it"),
+                      ("order", "one of the user's orders, as `/api/user/order` shows it, after it is reserved, started, ended, cancelled or expires")]),
     ];
     table
 }
@@ -86,10 +91,12 @@ fn call(
         .and(crate::body::input(app.settings.limits))
         .and(crate::session::presented(super::COOKIE))
         .and(web::client_ip())
-        .map(|app, input, bearer, ip| Call {
+        .and(web::last_event_id())
+        .map(|app, input, bearer, ip, last_event_id| Call {
             app,
             input,
             bearer,
             ip,
+            last_event_id,
         })
 }

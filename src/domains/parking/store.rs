@@ -6,10 +6,12 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use super::DOMAIN;
 use super::envelope::Error;
 use super::model::{
     LotView, MAX_BALANCE_CENTS, OrderView, StatusFilter, User, fee_cents, money, time_text,
 };
+use crate::events::{self, Audience};
 
 fn user_from(row: &Row<'_>) -> rusqlite::Result<User> {
     Ok(User {
@@ -205,14 +207,41 @@ fn order_view(conn: &Connection, order_id: i64, now: i64) -> Result<OrderView, E
 }
 
 /// Marks reservations past their expiry as expired (status 3), freeing
-/// their spots; returns how many.
+/// their spots; returns how many. Each owner hears of their order, and
+/// everyone of the lots.
 pub fn expire_reservations(conn: &Connection, now: i64) -> Result<usize, Error> {
-    Ok(conn
+    let expired: Vec<(i64, i64, i64)> = conn
         .prepare_cached(
             "UPDATE parking_orders SET status = 3, end_time = expires_at
-             WHERE status = 0 AND expires_at <= ?1",
+             WHERE status = 0 AND expires_at <= ?1
+             RETURNING id, user_id, lot_id",
         )?
-        .execute([now])?)
+        .query_map([now], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut lots: Vec<i64> = Vec::new();
+    for (order_id, user_id, lot_id) in &expired {
+        tell_order(&order_view(conn, *order_id, now)?, *user_id);
+        if !lots.contains(lot_id) {
+            lots.push(*lot_id);
+        }
+    }
+    for lot_id in lots {
+        tell_lot(conn, lot_id, now)?;
+    }
+    Ok(expired.len())
+}
+
+/// Tells an order's owner its new state, once the write commits.
+fn tell_order(order: &OrderView, user_id: i64) {
+    events::stage(DOMAIN, "order", order, Audience::Accounts(vec![user_id]));
+}
+
+/// Tells everyone a lot's free spots, once the write commits.
+fn tell_lot(conn: &Connection, lot_id: i64, now: i64) -> Result<(), Error> {
+    if let Some(view) = lot(conn, lot_id, now)? {
+        events::stage(DOMAIN, "lot", &view, Audience::Everyone);
+    }
+    Ok(())
 }
 
 /// Reserves the lowest free spot of a lot for a user.
@@ -264,7 +293,10 @@ pub fn reserve(
          VALUES (?1, ?2, ?3, 0, ?4, ?5)",
     )?
     .execute(params![user_id, lot_id, spot, now, expires_at])?;
-    order_view(tx, tx.last_insert_rowid(), now)
+    let order = order_view(tx, tx.last_insert_rowid(), now)?;
+    tell_order(&order, user_id);
+    tell_lot(tx, lot_id, now)?;
+    Ok(order)
 }
 
 /// A step in an order's life.
@@ -341,5 +373,11 @@ pub fn advance(
             )?;
         }
     }
-    order_view(tx, order_id, now)
+    let order = order_view(tx, order_id, now)?;
+    tell_order(&order, user_id);
+    // Parking on a reservation keeps the spot taken.
+    if !matches!(step, Step::Start) {
+        tell_lot(tx, order.parkinglot_id, now)?;
+    }
+    Ok(order)
 }

@@ -40,6 +40,9 @@ pub enum Error {
     /// Code 403.
     #[error("{0}")]
     Credentials(String),
+    /// Code 300, HTTP 429: too many event streams open.
+    #[error(transparent)]
+    Streams(#[from] crate::events::Refused),
     #[error(transparent)]
     Body(#[from] BodyError),
     #[error(transparent)]
@@ -88,7 +91,11 @@ impl Error {
     /// The seed's code.
     pub fn code(&self) -> i64 {
         match self {
-            Error::Shop(_) | Error::NotFound(_) | Error::Body(_) | Error::Field(_) => 300,
+            Error::Shop(_)
+            | Error::NotFound(_)
+            | Error::Body(_)
+            | Error::Field(_)
+            | Error::Streams(_) => 300,
             Error::ShopPermission(_) => 301,
             Error::Invitation(_) => 302,
             Error::Role(_) => 400,
@@ -104,6 +111,7 @@ impl Error {
             Error::LoginRequired => StatusCode::UNAUTHORIZED,
             Error::ShopPermission(_) | Error::Role(_) => StatusCode::FORBIDDEN,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::Streams(_) => StatusCode::TOO_MANY_REQUESTS,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             _ => StatusCode::BAD_REQUEST,
         }
@@ -165,6 +173,14 @@ fn failure(error: Error) -> Response {
 }
 
 /// Renders a handler's result.
+/// An event stream, or its refusal in the envelope.
+pub fn stream(result: Result<Response, Error>) -> Response {
+    match result {
+        Ok(stream) => stream,
+        Err(error) => failure(error),
+    }
+}
+
 pub fn reply(result: Result<Done, Error>) -> Response {
     match result {
         Ok(done) => web::with_outcome(success(done), 0),

@@ -65,6 +65,16 @@ impl User {
     }
 }
 
+/// The `product` event: a product's stock and status after a change.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = shop::ProductNews)]
+pub struct ProductNews<'a> {
+    pub id: i64,
+    pub shop: i64,
+    pub stock_quantity: i64,
+    pub status: &'a str,
+}
+
 /// A seller of a shop, or the customer of an order.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = shop::PersonJson)]

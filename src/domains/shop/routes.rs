@@ -116,6 +116,10 @@ pub fn table() -> Vec<Route<Call>> {
         route(Method::GET, "/order/list", h::my_orders, reply)
             .summary("The user's orders, newest first")
             .output_list::<OrderJson>(),
+        route(Method::GET, "/events", h::events, envelope::stream)
+            .summary("Server-sent events for the user: new orders of their shop or their own, every product's stock and status")
+            .events(&[("order", "a new order, as `/order/list` shows it: to the shop's sellers and the customer"),
+                      ("product", "a product's `id`, `shop`, `stock_quantity` and `status` after a sale or an update: to everyone")]),
     ];
     table
 }
@@ -137,15 +141,19 @@ fn call(
         .and(web::client_ip())
         .and(web::base_url())
         .and(warp::path::full())
+        .and(web::last_event_id())
         .map(
-            move |app, input, token, ip, base_url, path: warp::path::FullPath| Call {
-                app,
-                input,
-                token,
-                ip,
-                base_url,
-                path: path.as_str().into(),
-                lists: lists.clone(),
+            move |app, input, token, ip, base_url, path: warp::path::FullPath, last_event_id| {
+                Call {
+                    app,
+                    input,
+                    token,
+                    ip,
+                    base_url,
+                    path: path.as_str().into(),
+                    lists: lists.clone(),
+                    last_event_id,
+                }
             },
         )
 }

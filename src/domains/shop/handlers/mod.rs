@@ -35,6 +35,29 @@ pub struct Call {
     pub path: Arc<str>,
     /// Product pages and counts read since the products last changed.
     pub lists: Arc<Lists>,
+    /// A reconnecting event stream's `Last-Event-ID`.
+    pub last_event_id: Option<u64>,
+}
+
+/// GET /events: new orders of the caller's shop or their own, and every
+/// product's stock and status, as server-sent events. The session comes
+/// as for every endpoint, or as `?token=` (an `EventSource` cannot set
+/// headers).
+pub async fn events(call: Call) -> Result<crate::web::Response, Error> {
+    let form = call.input?;
+    let token = match call.token {
+        Some(token) => Some(token),
+        None => form.text("token")?,
+    };
+    let caller = logged_in(&call.app, token).await?;
+    Ok(crate::events::open(
+        &call.app.db,
+        DOMAIN,
+        caller.id,
+        caller.token_hash,
+        call.last_event_id,
+        &form,
+    )?)
 }
 
 /// The logged-in user and their session.

@@ -24,10 +24,7 @@ pub async fn create_order(call: Call) -> Result<Done, Error> {
     let order = call
         .app
         .db
-        .write(move |tx| {
-            let id = store::buy(tx, customer, product_id, quantity, now)?;
-            store::order_by_id(tx, id)?.ok_or_else(|| shop_error("订单不存在"))
-        })
+        .write(move |tx| store::buy(tx, customer, product_id, quantity, now))
         .await?;
     Ok(done("下单成功", order.view()))
 }

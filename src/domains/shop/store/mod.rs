@@ -6,10 +6,13 @@
 use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
+use super::DOMAIN;
 use super::envelope::{Error, shop_error};
 use super::model::{
-    Invitation, Order, Ordering, Product, ProductFilter, Shop, UNAVAILABLE, User, status_for,
+    Invitation, Order, Ordering, Product, ProductFilter, ProductNews, Shop, UNAVAILABLE, User,
+    status_for,
 };
+use crate::events::{self, Audience};
 
 /// The products table, for remembered totals.
 pub const PRODUCTS: &str = "shop_products";

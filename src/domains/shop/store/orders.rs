@@ -63,7 +63,7 @@ pub fn buy(
     product_id: i64,
     quantity: i64,
     now_us: i64,
-) -> Result<i64, Error> {
+) -> Result<Order, Error> {
     let product = product_by_id(conn, product_id)?
         .ok_or_else(|| Error::NotFound(format!("没有 id 为 {product_id} 的商品")))?;
     if is_off_sale(&product) {
@@ -101,5 +101,13 @@ pub fn buy(
             now_us
         ],
     )?;
-    Ok(conn.last_insert_rowid())
+    let order =
+        order_by_id(conn, conn.last_insert_rowid())?.ok_or_else(|| shop_error("订单不存在"))?;
+    // The shop's sellers and the customer hear of the order; everyone of
+    // the stock it took.
+    let mut readers = seller_ids(conn, product.shop_id)?;
+    readers.push(customer_id);
+    events::stage(DOMAIN, "order", &order.view(), Audience::Accounts(readers));
+    tell_product(conn, product_id)?;
+    Ok(order)
 }

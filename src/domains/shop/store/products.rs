@@ -83,6 +83,20 @@ pub fn update_product(conn: &Connection, id: i64, fields: &ProductFields) -> Res
             fields.image_id
         ],
     )?;
+    tell_product(conn, id)
+}
+
+/// Tells everyone a product's stock and status, once the write commits.
+pub fn tell_product(conn: &Connection, id: i64) -> Result<(), Error> {
+    if let Some(product) = product_by_id(conn, id)? {
+        let news = ProductNews {
+            id: product.id,
+            shop: product.shop_id,
+            stock_quantity: product.stock_quantity,
+            status: &product.status,
+        };
+        events::stage(DOMAIN, "product", &news, Audience::Everyone);
+    }
     Ok(())
 }
 

@@ -10,6 +10,14 @@ pub fn shop_of(conn: &Connection, user_id: i64) -> Result<Option<i64>, Error> {
         .optional()?)
 }
 
+/// The accounts that manage a shop.
+pub fn seller_ids(conn: &Connection, shop_id: i64) -> Result<Vec<i64>, Error> {
+    Ok(conn
+        .prepare_cached("SELECT user_id FROM shop_sellers WHERE shop_id = ?1")?
+        .query_map([shop_id], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?)
+}
+
 const SHOP_COLUMNS: &str = "id, name, address, description, created_us";
 
 fn shop_from(row: &Row<'_>) -> rusqlite::Result<Shop> {

@@ -1,0 +1,524 @@
+//! Realtime events (`GET /{domain}/events`, server-sent events).
+//!
+//! A domain's store stages an event inside the write transaction that makes
+//! the change ([`stage`]), naming who may read it; the writer hands staged
+//! events to the [`Hub`] only after that transaction commits, in commit
+//! order, and drops them if it rolls back. So no one hears of a change that
+//! did not happen, and the last event about a thing is its latest state.
+//!
+//! Each domain has its own channel: ids count up from 1, the last
+//! [`BACKLOG`] events are kept for `Last-Event-ID`, and a live feed that a
+//! slow reader can fall behind on by at most the same number before it is
+//! skipped ahead (and told so in a `skipped` event). A stream checks its
+//! session again whenever a committed write ended sessions and at every
+//! heartbeat, and ends when the session has.
+
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::Serialize;
+use tokio::sync::broadcast;
+use warp::reply::Reply;
+
+use crate::web::Response;
+
+/// Events a stream can resume from, per domain.
+pub const BACKLOG: usize = 256;
+/// A comment line this often keeps proxies and browsers from closing an
+/// idle stream.
+pub const HEARTBEAT: Duration = Duration::from_secs(15);
+/// How often a stream looks whether a write ended sessions.
+const SESSION_CHECK: Duration = Duration::from_millis(250);
+/// Streams one account may hold open in one domain by default.
+pub const DEFAULT_PER_ACCOUNT: usize = 8;
+/// Streams the whole server holds open by default (`--max-streams`): half
+/// of the default `--max-connections`, so streams never take every one.
+pub const DEFAULT_TOTAL: usize = 512;
+
+/// Who may read an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Audience {
+    /// Every logged-in user of the domain.
+    Everyone,
+    /// These accounts of the domain.
+    Accounts(Vec<i64>),
+}
+
+impl Audience {
+    fn includes(&self, account: i64) -> bool {
+        match self {
+            Audience::Everyone => true,
+            Audience::Accounts(ids) => ids.contains(&account),
+        }
+    }
+}
+
+/// One committed change, as its readers receive it.
+#[derive(Debug)]
+pub struct Event {
+    pub id: u64,
+    pub name: &'static str,
+    /// The JSON data, in the domain's own field names.
+    pub data: String,
+    pub audience: Audience,
+}
+
+/// What the transaction in progress on the writer thread will tell.
+#[derive(Default)]
+pub(crate) struct Staged {
+    events: Vec<StagedEvent>,
+    /// It ended sessions: open streams check theirs.
+    sessions_ended: bool,
+}
+
+impl Staged {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.events.is_empty() && !self.sessions_ended
+    }
+}
+
+struct StagedEvent {
+    domain: &'static str,
+    name: &'static str,
+    data: String,
+    audience: Audience,
+}
+
+thread_local! {
+    static STAGED: RefCell<Staged> = RefCell::new(Staged::default());
+}
+
+/// Stages an event of the write transaction in progress: it is sent when
+/// that transaction commits and dropped if it rolls back. Call it only from
+/// inside [`crate::db::Db::write`].
+pub fn stage<T: Serialize>(domain: &'static str, name: &'static str, data: &T, audience: Audience) {
+    let data = match serde_json::to_string(data) {
+        Ok(data) => data,
+        Err(e) => {
+            tracing::warn!("an event's data did not serialize: {e}");
+            return;
+        }
+    };
+    STAGED.with(|staged| {
+        staged.borrow_mut().events.push(StagedEvent {
+            domain,
+            name,
+            data,
+            audience,
+        })
+    });
+}
+
+/// Marks the write transaction in progress as ending sessions, so every
+/// open stream checks its own once it commits (the sessions table has no
+/// rowid, so the update hook does not see it).
+pub fn sessions_ended() {
+    STAGED.with(|staged| staged.borrow_mut().sessions_ended = true);
+}
+
+/// What the transaction that just ended staged (the writer calls it before
+/// and after each job).
+pub(crate) fn take_staged() -> Staged {
+    STAGED.with(|staged| std::mem::take(&mut *staged.borrow_mut()))
+}
+
+/// One domain's events: the backlog and the live feed, updated together
+/// under one lock so a new stream misses nothing between them.
+struct Channel {
+    kept: Mutex<(u64, VecDeque<Arc<Event>>)>,
+    live: broadcast::Sender<Arc<Event>>,
+}
+
+impl Default for Channel {
+    fn default() -> Self {
+        Channel {
+            kept: Mutex::new((0, VecDeque::with_capacity(BACKLOG))),
+            live: broadcast::channel(BACKLOG).0,
+        }
+    }
+}
+
+/// Why a stream was not opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Refused {
+    #[error("too many event streams open for this account (at most {0}); close one first")]
+    PerAccount(usize),
+    #[error("too many event streams open on this server (at most {0}); try again later")]
+    Total(usize),
+}
+
+/// Every domain's channel and the open-stream counts.
+pub struct Hub {
+    channels: Mutex<HashMap<&'static str, Arc<Channel>>>,
+    open: Mutex<HashMap<(&'static str, i64), usize>>,
+    total: AtomicUsize,
+    caps: Mutex<(usize, usize)>,
+    /// Set when the server stops, so streams end and let it.
+    closed: tokio::sync::watch::Sender<bool>,
+    /// Counts committed writes that ended sessions.
+    sessions_ended: AtomicU64,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Hub {
+            channels: Mutex::new(HashMap::new()),
+            open: Mutex::new(HashMap::new()),
+            total: AtomicUsize::new(0),
+            caps: Mutex::new((DEFAULT_PER_ACCOUNT, DEFAULT_TOTAL)),
+            closed: tokio::sync::watch::channel(false).0,
+            sessions_ended: AtomicU64::new(0),
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    match mutex.lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
+impl Hub {
+    /// Streams per account (in one domain) and in total.
+    pub fn set_caps(&self, per_account: usize, total: usize) {
+        *lock(&self.caps) = (per_account.max(1), total.max(1));
+    }
+
+    /// Ends every stream (the server is stopping).
+    pub fn close(&self) {
+        self.closed.send_replace(true);
+    }
+
+    /// Streams open now.
+    pub fn open_streams(&self) -> usize {
+        self.total.load(Ordering::Relaxed)
+    }
+
+    fn channel(&self, domain: &'static str) -> Arc<Channel> {
+        lock(&self.channels).entry(domain).or_default().clone()
+    }
+
+    /// Sends committed events, in order.
+    pub(crate) fn publish(&self, staged: Staged) {
+        if staged.sessions_ended {
+            self.sessions_ended.fetch_add(1, Ordering::Relaxed);
+        }
+        for event in staged.events {
+            let channel = self.channel(event.domain);
+            let mut kept = lock(&channel.kept);
+            kept.0 += 1;
+            let event = Arc::new(Event {
+                id: kept.0,
+                name: event.name,
+                data: event.data,
+                audience: event.audience,
+            });
+            if kept.1.len() == BACKLOG {
+                kept.1.pop_front();
+            }
+            kept.1.push_back(event.clone());
+            // No stream open is fine.
+            let _ = channel.live.send(event);
+        }
+    }
+
+    /// Opens a stream of `domain`'s events for `account`, replaying those
+    /// after `last_id` that it may read.
+    pub fn subscribe(
+        self: &Arc<Self>,
+        domain: &'static str,
+        account: i64,
+        last_id: Option<u64>,
+    ) -> Result<Subscription, Refused> {
+        let (per_account, total) = *lock(&self.caps);
+        {
+            let mut open = lock(&self.open);
+            let mine = open.entry((domain, account)).or_default();
+            if *mine >= per_account {
+                return Err(Refused::PerAccount(per_account));
+            }
+            if self.total.load(Ordering::Relaxed) >= total {
+                return Err(Refused::Total(total));
+            }
+            *mine += 1;
+            self.total.fetch_add(1, Ordering::Relaxed);
+        }
+        let open = Opened {
+            hub: self.clone(),
+            domain,
+            account,
+        };
+        let channel = self.channel(domain);
+        let kept = lock(&channel.kept);
+        let live = channel.live.subscribe();
+        let mut replay = VecDeque::new();
+        let mut missed = 0;
+        if let Some(last_id) = last_id.filter(|id| *id < kept.0) {
+            let oldest = kept.1.front().map_or(kept.0 + 1, |e| e.id);
+            missed = oldest.saturating_sub(last_id + 1);
+            replay.extend(
+                kept.1
+                    .iter()
+                    .filter(|e| e.id > last_id && e.audience.includes(account))
+                    .cloned(),
+            );
+        }
+        drop(kept);
+        Ok(Subscription {
+            replay,
+            missed,
+            live,
+            account,
+            closed: self.closed.subscribe(),
+            _open: open,
+        })
+    }
+}
+
+/// Counts a stream as open until it is dropped.
+struct Opened {
+    hub: Arc<Hub>,
+    domain: &'static str,
+    account: i64,
+}
+
+impl Drop for Opened {
+    fn drop(&mut self) {
+        let mut open = lock(&self.hub.open);
+        if let Some(count) = open.get_mut(&(self.domain, self.account)) {
+            *count = count.saturating_sub(1);
+            if *count == 0 {
+                open.remove(&(self.domain, self.account));
+            }
+        }
+        self.hub.total.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// An open stream's source: what to replay, then the live feed.
+pub struct Subscription {
+    replay: VecDeque<Arc<Event>>,
+    /// Events too old to replay (they may not all have been for this user).
+    missed: u64,
+    live: broadcast::Receiver<Arc<Event>>,
+    account: i64,
+    closed: tokio::sync::watch::Receiver<bool>,
+    _open: Opened,
+}
+
+/// Whether the stream's session still stands; asked when a write ended
+/// sessions and at every heartbeat.
+pub type StillValid = Arc<dyn Fn() -> Pin<Box<dyn Future<Output = bool> + Send>> + Send + Sync>;
+
+fn sse_event(event: &Event) -> warp::sse::Event {
+    warp::sse::Event::default()
+        .id(event.id.to_string())
+        .event(event.name)
+        .data(event.data.as_str())
+}
+
+fn skipped(missed: u64) -> warp::sse::Event {
+    warp::sse::Event::default()
+        .event("skipped")
+        .data(format!(r#"{{"missed":{missed}}}"#))
+}
+
+enum Woke {
+    Live(Result<Arc<Event>, broadcast::error::RecvError>),
+    Closed,
+    Check,
+}
+
+struct Streaming {
+    subscription: Subscription,
+    still_valid: StillValid,
+    db: crate::db::Db,
+    sessions_seen: u64,
+    checks: tokio::time::Interval,
+    last_check: tokio::time::Instant,
+    ended: bool,
+}
+
+/// The `text/event-stream` answer for a subscription: replayed events, a
+/// `skipped` event when some were lost, live events the account may read,
+/// a heartbeat comment every [`HEARTBEAT`]; it ends with the session.
+pub fn respond(subscription: Subscription, db: crate::db::Db, still_valid: StillValid) -> Response {
+    let mut checks = tokio::time::interval(SESSION_CHECK);
+    checks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let sessions_seen = db.events().sessions_ended.load(Ordering::Relaxed);
+    let state = Streaming {
+        subscription,
+        still_valid,
+        db,
+        sessions_seen,
+        checks,
+        last_check: tokio::time::Instant::now(),
+        ended: false,
+    };
+    let events = futures_util::stream::unfold(state, |mut state| async move {
+        if state.ended {
+            return None;
+        }
+        let sub = &mut state.subscription;
+        if sub.missed > 0 {
+            let missed = std::mem::take(&mut sub.missed);
+            return Some((Ok::<_, Infallible>(skipped(missed)), state));
+        }
+        if let Some(event) = sub.replay.pop_front() {
+            return Some((Ok(sse_event(&event)), state));
+        }
+        loop {
+            let sub = &mut state.subscription;
+            let woke = tokio::select! {
+                next = sub.live.recv() => Woke::Live(next),
+                _ = sub.closed.wait_for(|closed| *closed) => Woke::Closed,
+                _ = state.checks.tick() => Woke::Check,
+            };
+            match woke {
+                Woke::Live(Ok(event)) if event.audience.includes(state.subscription.account) => {
+                    return Some((Ok(sse_event(&event)), state));
+                }
+                Woke::Live(Ok(_)) => continue,
+                // Skipped ahead: the reader fell too far behind.
+                Woke::Live(Err(broadcast::error::RecvError::Lagged(missed))) => {
+                    return Some((Ok(skipped(missed)), state));
+                }
+                Woke::Live(Err(broadcast::error::RecvError::Closed)) | Woke::Closed => return None,
+                Woke::Check => {
+                    let seen = state.db.events().sessions_ended.load(Ordering::Relaxed);
+                    let due = state.last_check.elapsed() >= HEARTBEAT;
+                    if seen == state.sessions_seen && !due {
+                        continue;
+                    }
+                    state.sessions_seen = seen;
+                    state.last_check = tokio::time::Instant::now();
+                    // On a task of its own: the stream holds only its handle.
+                    let valid = tokio::spawn((state.still_valid)()).await.unwrap_or(false);
+                    if !valid {
+                        state.ended = true;
+                        let ended = warp::sse::Event::default()
+                            .event("ended")
+                            .data(r#"{"reason":"the session has ended"}"#);
+                        return Some((Ok(ended), state));
+                    }
+                }
+            }
+        }
+    });
+    let mut response = warp::sse::reply(
+        warp::sse::keep_alive()
+            .interval(HEARTBEAT)
+            .text("heartbeat")
+            .stream(events),
+    )
+    .into_response();
+    // nginx and the like pass the stream on as it comes.
+    response.headers_mut().insert(
+        "x-accel-buffering",
+        warp::http::HeaderValue::from_static("no"),
+    );
+    response
+}
+
+/// Opens `domain`'s stream for a logged-in caller: the account its events
+/// are filtered for, and the session that must stay live. `last_id` is the
+/// `Last-Event-ID` header, else the form's `last_event_id`.
+pub fn open(
+    db: &crate::db::Db,
+    domain: &'static str,
+    account: i64,
+    token_hash: [u8; 32],
+    last_id: Option<u64>,
+    form: &crate::body::Form,
+) -> Result<Response, Refused> {
+    let last_id = last_id.or_else(|| {
+        form.text("last_event_id")
+            .ok()
+            .flatten()
+            .and_then(|id| id.trim().parse().ok())
+    });
+    let subscription = db.events().subscribe(domain, account, last_id)?;
+    let checker = db.clone();
+    let still_valid: StillValid = Arc::new(move || {
+        let db = checker.clone();
+        Box::pin(async move {
+            let now = crate::clock::now();
+            db.read(move |conn| crate::session::is_live(conn, &token_hash, now))
+                .await
+                .unwrap_or(false)
+        })
+    });
+    Ok(respond(subscription, db.clone(), still_valid))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn staged(name: &'static str, audience: Audience) -> StagedEvent {
+        StagedEvent {
+            domain: "test",
+            name,
+            data: "{}".into(),
+            audience,
+        }
+    }
+
+    #[test]
+    fn resume_replays_only_what_the_account_may_read_and_counts_what_is_gone() {
+        let hub = Arc::new(Hub::default());
+        let mut batch = Vec::new();
+        for i in 0..(BACKLOG + 10) {
+            let audience = if i % 2 == 0 {
+                Audience::Everyone
+            } else {
+                Audience::Accounts(vec![7])
+            };
+            batch.push(staged("e", audience));
+        }
+        hub.publish(Staged {
+            events: batch,
+            sessions_ended: false,
+        });
+        let sub = hub.subscribe("test", 8, Some(3)).unwrap();
+        // Ids 1..=10 fell out of the backlog; 4..=10 were never replayed.
+        assert_eq!(sub.missed, 7);
+        assert!(sub.replay.iter().all(|e| e.audience == Audience::Everyone));
+        assert_eq!(sub.replay.len(), BACKLOG / 2);
+        let mine = hub
+            .subscribe("test", 7, Some((BACKLOG + 8) as u64))
+            .unwrap();
+        assert_eq!(mine.missed, 0);
+        assert_eq!(
+            mine.replay.iter().map(|e| e.id).collect::<Vec<_>>(),
+            vec![(BACKLOG + 9) as u64, (BACKLOG + 10) as u64]
+        );
+    }
+
+    #[test]
+    fn caps_hold_and_free_on_drop() {
+        let hub = Arc::new(Hub::default());
+        hub.set_caps(2, 3);
+        let a = hub.subscribe("test", 1, None).unwrap();
+        let _b = hub.subscribe("test", 1, None).unwrap();
+        assert_eq!(
+            hub.subscribe("test", 1, None).err(),
+            Some(Refused::PerAccount(2))
+        );
+        let _c = hub.subscribe("test", 2, None).unwrap();
+        assert_eq!(
+            hub.subscribe("test", 3, None).err(),
+            Some(Refused::Total(3))
+        );
+        drop(a);
+        assert_eq!(hub.open_streams(), 2);
+        assert!(hub.subscribe("test", 1, None).is_ok());
+    }
+}
