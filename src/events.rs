@@ -41,6 +41,18 @@ pub const DEFAULT_PER_ACCOUNT: usize = 8;
 /// of the default `--max-connections`, so streams never take every one.
 pub const DEFAULT_TOTAL: usize = 512;
 
+/// The query of `GET /{domain}/events`, for the API document: an
+/// `EventSource` cannot set headers, so the session token may come here.
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = events::StreamQuery)]
+pub struct StreamQuery {
+    /// The session token, where no `Authorization: Bearer` header or
+    /// session cookie is sent.
+    pub token: Option<String>,
+    /// The last event id seen, where no `Last-Event-ID` header is sent.
+    pub last_event_id: Option<u64>,
+}
+
 /// Who may read an event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Audience {

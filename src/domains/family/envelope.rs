@@ -37,6 +37,9 @@ pub enum Error {
     /// Code 429: too many failed logins.
     #[error("Too many request")]
     Throttled,
+    /// Code 429: too many event streams open.
+    #[error(transparent)]
+    Streams(#[from] crate::events::Refused),
     #[error(transparent)]
     Body(#[from] BodyError),
     #[error(transparent)]
@@ -76,7 +79,7 @@ impl Error {
             Error::Forbidden(_) => 403,
             Error::NotFound(_) => 404,
             Error::NoApplication => 418,
-            Error::Throttled => 429,
+            Error::Throttled | Error::Streams(_) => 429,
             Error::UpperLimit => 460,
             Error::Internal(_) => 500,
             Error::Bad(_) | Error::Body(_) | Error::Field(_) | Error::Password(_) => 400,
@@ -144,6 +147,14 @@ pub fn reply<T: Serialize>(result: Result<T, Error>) -> Response {
 pub fn reply_bare<T: Serialize>(result: Result<T, Error>) -> Response {
     match result {
         Ok(value) => web::json(StatusCode::OK, &value),
+        Err(error) => failure(error),
+    }
+}
+
+/// An event stream, or its refusal.
+pub fn stream(result: Result<Response, Error>) -> Response {
+    match result {
+        Ok(stream) => stream,
         Err(error) => failure(error),
     }
 }

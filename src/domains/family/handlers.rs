@@ -23,6 +23,8 @@ pub struct Call {
     /// `Authorization: Bearer <token>`, if sent.
     pub bearer: Option<String>,
     pub ip: Option<IpAddr>,
+    /// A reconnecting event stream's `Last-Event-ID`.
+    pub last_event_id: Option<u64>,
 }
 
 /// A request whose token named a live session.
@@ -462,4 +464,19 @@ pub async fn decide(call: Call) -> Result<Done, Error> {
         .write(move |tx| store::decide(tx, user.id, applicant, agree, now))
         .await?;
     Ok(Done {})
+}
+
+/// GET /events: new messages for the user and changes to their family
+/// (joins, decisions, leaving, hand-over), as server-sent events.
+pub async fn events(call: Call) -> Result<crate::web::Response, Error> {
+    let last_event_id = call.last_event_id;
+    let authed = authenticate(call).await?;
+    Ok(crate::events::open(
+        &authed.app.db,
+        DOMAIN,
+        authed.user.id,
+        session::hash(&authed.token),
+        last_event_id,
+        &authed.form,
+    )?)
 }

@@ -184,6 +184,11 @@ pub fn table() -> Vec<Route<Call>> {
         route(Method::GET, "/api/v1/report/chart.svg", r::chart, svg)
             .summary("The report's monthly income and expense as an SVG bar chart")
             .input::<RecordQuery>(),
+        route(Method::GET, "/events", h::events, envelope::stream)
+            .summary("Server-sent events for the user: new messages, changes to their family")
+            .input::<crate::events::StreamQuery>()
+            .events(&[("message", "a new message for the user, as `/api/v1/message/` lists it"),
+                      ("family", "`family_id`, `change` (`joined`, `rejected`, `left`, `removed`, `parent`), `user_id`, `username`: to the family's members and the user it is about")]),
     ];
     table
 }
@@ -200,10 +205,14 @@ fn call(app: &SharedApp) -> impl Filter<Extract = (Call,), Error = Rejection> + 
         .and(crate::body::input(app.settings.limits))
         .and(warp::header::headers_cloned())
         .and(web::client_ip())
-        .map(|app, input, headers: warp::http::HeaderMap, ip| Call {
-            app,
-            input,
-            bearer: crate::session::bearer(&headers),
-            ip,
-        })
+        .and(web::last_event_id())
+        .map(
+            |app, input, headers: warp::http::HeaderMap, ip, last_event_id| Call {
+                app,
+                input,
+                bearer: crate::session::bearer(&headers),
+                ip,
+                last_event_id,
+            },
+        )
 }

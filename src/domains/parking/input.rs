@@ -22,6 +22,16 @@ pub struct Named {
     pub username: String,
 }
 
+/// `GET /events`: the user, and (for an `EventSource`, which cannot set
+/// headers) the token and the last event id seen.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = parking::EventsQuery)]
+pub struct EventsQuery {
+    pub username: String,
+    pub token: Option<String>,
+    pub last_event_id: Option<u64>,
+}
+
 /// `user/new` and `user/modification`.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct AccountFields {

@@ -17,7 +17,9 @@ use crate::web::{self, PathText, Response};
 /// typed input and output (their schemas are the API document's) and its
 /// example.
 pub fn table() -> Vec<Route<Call>> {
-    use super::input::{AccountFields, Credentials, Named, OrderStep, Recharge, Reserve};
+    use super::input::{
+        AccountFields, Credentials, EventsQuery, Named, OrderStep, Recharge, Reserve,
+    };
     use super::model::{LotView, OrderView, TokenView, UserView, UsernameView};
     use crate::endpoint::{link, route, route1, route2};
     use envelope::{reply, reply_object_data as object_data};
@@ -70,7 +72,7 @@ pub fn table() -> Vec<Route<Call>> {
             .output::<LotView>(),
         route(Method::GET, "/events", h::events, envelope::stream)
             .summary("Server-sent events for the user (username, token): every lot's free spots, the user's orders")
-            .input::<Named>()
+            .input::<EventsQuery>()
             .events(&[("lot", "a lot's `id`, `name`, `capacity`, `free` and `price`, after any reservation, cancel, end or expiry in it"),
                       ("order", "one of the user's orders, as `/api/user/order` shows it, after it is reserved, started, ended, cancelled or expires")]),
     ];

@@ -22,6 +22,8 @@ pub enum Error {
     #[error("登录失败次数过多，请 {0} 分钟后再试")]
     Throttled(u64),
     #[error(transparent)]
+    Streams(#[from] crate::events::Refused),
+    #[error(transparent)]
     Body(#[from] BodyError),
     #[error(transparent)]
     Field(#[from] FieldError),
@@ -107,6 +109,14 @@ fn render<T: Serialize>(result: Result<T, Error>, account: bool) -> Response {
             };
             web::with_outcome(web::json(http, &body), 0)
         }
+    }
+}
+
+/// An event stream, or its refusal in the envelope.
+pub fn stream(result: Result<Response, Error>) -> Response {
+    match result {
+        Ok(stream) => stream,
+        Err(error) => render::<()>(Err(error), false),
     }
 }
 

@@ -147,6 +147,11 @@ pub fn table() -> Vec<Route<Call>> {
         route(Method::POST, "/test", h::test, reply)
             .summary("Answers state 1")
             .output::<m::Done>(),
+        route(Method::GET, "/events", h::events, envelope::stream)
+            .summary("Server-sent events for the user: requests addressed to them and decisions on theirs, their deals")
+            .input::<crate::events::StreamQuery>()
+            .events(&[("request", "a request as its notification shows it (`id`, `username` of the other party, `location`, `house_id`, `status`, `time`) plus `kind` (`apply` or `provide`) and `demand_id`: a new one to its addressee, a decision to its sender"),
+                      ("deal", "a new deal, as `data/deal-details/` shows it: to its owner and tenant")]),
     ];
     table
 }
@@ -168,12 +173,14 @@ fn call(
         .and(crate::session::presented(COOKIE))
         .and(web::client_ip())
         .and(web::base_url())
-        .map(move |app, input, token, ip, base_url| Call {
+        .and(web::last_event_id())
+        .map(move |app, input, token, ip, base_url, last_event_id| Call {
             app,
             input,
             token,
             ip,
             base_url,
             lists: lists.clone(),
+            last_event_id,
         })
 }

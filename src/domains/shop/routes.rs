@@ -117,6 +117,7 @@ pub fn table() -> Vec<Route<Call>> {
             .summary("The user's orders, newest first")
             .output_list::<OrderJson>(),
         route(Method::GET, "/events", h::events, envelope::stream)
+            .input::<crate::events::StreamQuery>()
             .summary("Server-sent events for the user: new orders of their shop or their own, every product's stock and status")
             .events(&[("order", "a new order, as `/order/list` shows it: to the shop's sellers and the customer"),
                       ("product", "a product's `id`, `shop`, `stock_quantity` and `status` after a sale or an update: to everyone")]),

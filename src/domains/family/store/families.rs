@@ -91,6 +91,43 @@ fn notify_parents(
     Ok(())
 }
 
+/// The `family` event: what changed in a family, and to whom.
+#[derive(serde::Serialize)]
+struct FamilyNews<'a> {
+    family_id: i64,
+    /// `joined`, `rejected`, `left`, `removed` (the last member left) or
+    /// `parent` (a member became a parent).
+    change: &'static str,
+    user_id: i64,
+    username: &'a str,
+}
+
+/// Tells the family's members (as they are after the change) and `also`
+/// what changed, once the write commits.
+fn tell_family(
+    conn: &Connection,
+    family_id: i64,
+    change: &'static str,
+    user: &User,
+    also: Option<i64>,
+) -> Result<(), Error> {
+    let mut readers: Vec<i64> = conn
+        .prepare_cached("SELECT id FROM family_users WHERE family_id = ?1")?
+        .query_map([family_id], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    if let Some(id) = also.filter(|id| !readers.contains(id)) {
+        readers.push(id);
+    }
+    let news = FamilyNews {
+        family_id,
+        change,
+        user_id: user.id,
+        username: &user.username,
+    };
+    events::stage(DOMAIN, "family", &news, Audience::Accounts(readers));
+    Ok(())
+}
+
 /// Applies to join a family: 460 when the caller has a family or the family
 /// is full, 404 for an unknown family, 400 when already waiting. The
 /// parents get a message.
@@ -205,6 +242,7 @@ pub fn decide(
         )?;
         decide_application(conn, application, "accepted", parent.id, now)?;
         withdraw_applications(conn, applicant_id, now)?;
+        tell_family(conn, family_id, "joined", &applicant, None)?;
         insert_message(
             conn,
             None,
@@ -218,6 +256,9 @@ pub fn decide(
         )?;
     } else {
         decide_application(conn, application, "rejected", parent.id, now)?;
+        if let Some(applicant) = user_by_id(conn, applicant_id)? {
+            tell_family(conn, family_id, "rejected", &applicant, Some(applicant_id))?;
+        }
         insert_message(
             conn,
             None,
@@ -276,8 +317,10 @@ pub fn leave(conn: &Connection, user_id: i64, now: i64) -> Result<Left, Error> {
     )?;
     if members == 1 {
         conn.execute("DELETE FROM family_families WHERE id = ?1", [family_id])?;
+        tell_family(conn, family_id, "removed", &user, Some(user_id))?;
         return Ok(Left::Removed);
     }
+    tell_family(conn, family_id, "left", &user, Some(user_id))?;
     notify_parents(
         conn,
         family_id,
@@ -309,6 +352,7 @@ pub fn hand_over(conn: &Connection, parent_id: i64, target_id: i64, now: i64) ->
         "UPDATE family_users SET role = ?2 WHERE id = ?1",
         params![target.id, PARENT],
     )?;
+    tell_family(conn, family_id, "parent", &target, None)?;
     insert_message(
         conn,
         None,

@@ -54,6 +54,15 @@ pub fn insert_message(
         "INSERT INTO family_messages (sender_id, receiver_id, title, text, sent_at) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
     .execute(params![sender, receiver, title, text, now])?;
+    // The receiver hears of it once it commits.
+    if let Some(message) = message_by_id(conn, conn.last_insert_rowid())? {
+        events::stage(
+            DOMAIN,
+            "message",
+            &message.view(),
+            Audience::Accounts(vec![receiver]),
+        );
+    }
     Ok(())
 }
 

@@ -6,11 +6,13 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use super::DOMAIN;
 use super::envelope::{Error, bad, forbidden, not_found};
 use super::model::{
     Bill, BillKind, Deposit, Family, Loan, MAX_MEMBERS, MAX_PARENTS, MEMBER, Message, NO_FAMILY,
     PARENT, Period, Repayment, User,
 };
+use crate::events::{self, Audience};
 
 mod accounts;
 mod families;

@@ -28,6 +28,28 @@ pub struct Call {
     pub base_url: String,
     /// Remembered totals and orders, and the in-memory copy of the houses.
     pub lists: Arc<Lists>,
+    /// A reconnecting event stream's `Last-Event-ID`.
+    pub last_event_id: Option<u64>,
+}
+
+/// GET /events: requests addressed to the user and decisions on theirs,
+/// and their deals, as server-sent events. The session comes as for every
+/// endpoint, or as `?token=` (an `EventSource` cannot set headers).
+pub async fn events(call: Call) -> Result<crate::web::Response, Error> {
+    let form = call.input?;
+    let token = match call.token {
+        Some(token) => Some(token),
+        None => form.text("token")?,
+    };
+    let caller = logged_in(&call.app, token).await?;
+    Ok(crate::events::open(
+        &call.app.db,
+        DOMAIN,
+        caller.id,
+        caller.token_hash,
+        call.last_event_id,
+        &form,
+    )?)
 }
 
 /// The logged-in user and their session.

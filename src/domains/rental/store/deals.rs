@@ -40,6 +40,39 @@ pub fn deals(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Tells a new deal's owner and tenant of it, once the write commits.
+pub(super) fn tell_deal(conn: &Connection, id: i64) -> Result<(), Error> {
+    let found = conn
+        .prepare_cached(
+            "SELECT o.username, t.username, d.location, d.date, d.rental, d.commission, d.city,
+                    d.owner_id, d.tenant_id
+             FROM rental_deals d
+             JOIN rental_users o ON o.id = d.owner_id
+             JOIN rental_users t ON t.id = d.tenant_id
+             WHERE d.id = ?1",
+        )?
+        .query_row([id], |row| {
+            Ok((
+                model::Deal {
+                    id,
+                    owner: row.get(0)?,
+                    user: row.get(1)?,
+                    location: row.get(2)?,
+                    date: model::us_date(row.get(3)?),
+                    rental: Amount(row.get(4)?),
+                    commission: Amount(row.get(5)?),
+                    city: row.get(6)?,
+                },
+                vec![row.get::<_, i64>(7)?, row.get::<_, i64>(8)?],
+            ))
+        })
+        .optional()?;
+    if let Some((deal, readers)) = found {
+        events::stage(DOMAIN, "deal", &deal, Audience::Accounts(readers));
+    }
+    Ok(())
+}
+
 /// Deals and commission per city, busiest first.
 pub fn city_statistics(conn: &Connection) -> Result<Vec<model::CityStatistic>, Error> {
     let mut stmt = conn.prepare_cached(

@@ -7,10 +7,12 @@ use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 use serde_json::json;
 
+use super::DOMAIN;
 use super::envelope::{Error, failed};
 use super::model::{
     self, ADMIN_GRADE, CLOSED, LET, ListQuery, Listing, RequestKind, Stored, TO_LET, User,
 };
+use crate::events::{self, Audience};
 
 pub const HOUSES: &str = "rental_houses";
 pub const DEMANDS: &str = "rental_demands";

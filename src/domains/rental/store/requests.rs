@@ -80,7 +80,64 @@ fn insert_request(
     if inserted == 0 {
         return Err(failed("已经发出过这个请求，请等待对方处理"));
     }
-    Ok(conn.last_insert_rowid())
+    let id = conn.last_insert_rowid();
+    tell_request(conn, id)?;
+    Ok(id)
+}
+
+/// The `request` event: a request as its notification shows it, with its
+/// `kind` (`apply` or `provide`) and `demand_id`; `username` is the other
+/// party.
+#[derive(serde::Serialize)]
+struct RequestNews {
+    kind: String,
+    #[serde(flatten)]
+    head: model::NotificationHead,
+    demand_id: Option<i64>,
+}
+
+/// Tells a pending request's addressee of it, or a decided one's sender
+/// of the decision, once the write commits.
+fn tell_request(conn: &Connection, id: i64) -> Result<(), Error> {
+    let found = conn
+        .prepare_cached(
+            "SELECT r.kind, f.username, t.username, h.district || h.community || h.unit, r.house_id,
+                    r.demand_id, r.state, r.created_at, r.from_user, r.to_user
+             FROM rental_requests r
+             JOIN rental_users f ON f.id = r.from_user
+             JOIN rental_users t ON t.id = r.to_user
+             JOIN rental_houses h ON h.id = r.house_id
+             WHERE r.id = ?1",
+        )?
+        .query_row([id], |row| {
+            let state: String = row.get(6)?;
+            let pending = state == "pending";
+            let (other, reader) = if pending {
+                (row.get::<_, String>(1)?, row.get::<_, i64>(9)?)
+            } else {
+                (row.get(2)?, row.get(8)?)
+            };
+            Ok((
+                RequestNews {
+                    kind: row.get(0)?,
+                    head: model::NotificationHead {
+                        id,
+                        username: other,
+                        location: row.get(3)?,
+                        house_id: row.get(4)?,
+                        status: model::request_status(&state).to_string(),
+                        time: model::slash_date(row.get(7)?),
+                    },
+                    demand_id: row.get(5)?,
+                },
+                reader,
+            ))
+        })
+        .optional()?;
+    if let Some((news, reader)) = found {
+        events::stage(DOMAIN, "request", &news, Audience::Accounts(vec![reader]));
+    }
+    Ok(())
 }
 
 /// A request addressed to the user, as its notification shows it.
@@ -156,6 +213,18 @@ pub fn reject(conn: &Connection, to_user: i64, id: i64, now: i64) -> Result<(), 
         "UPDATE rental_requests SET state = 'rejected', decided_at = ?2 WHERE id = ?1",
         params![id, now],
     )?;
+    tell_request(conn, id)
+}
+
+/// Runs a decision on many requests and tells each sender.
+fn decide_all(conn: &Connection, sql: &str, values: impl rusqlite::Params) -> Result<(), Error> {
+    let decided: Vec<i64> = conn
+        .prepare(sql)?
+        .query_map(values, |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in decided {
+        tell_request(conn, id)?;
+    }
     Ok(())
 }
 
@@ -184,9 +253,10 @@ pub fn accept(
             "UPDATE rental_demands SET state = ?2 WHERE id = ?1",
             params![demand_id, CLOSED],
         )?;
-        conn.execute(
+        decide_all(
+            conn,
             "UPDATE rental_requests SET state = 'rejected', decided_at = ?2
-             WHERE demand_id = ?1 AND state = 'pending' AND id <> ?3",
+             WHERE demand_id = ?1 AND state = 'pending' AND id <> ?3 RETURNING id",
             params![demand_id, now, id],
         )?;
     }
@@ -211,10 +281,12 @@ pub fn accept(
         "UPDATE rental_houses SET state = ?2 WHERE id = ?1",
         params![house.id, LET],
     )?;
-    conn.execute(
+    decide_all(
+        conn,
         "UPDATE rental_requests SET state = CASE WHEN id = ?3 THEN 'accepted' ELSE 'rejected' END, decided_at = ?2
-         WHERE house_id = ?1 AND state = 'pending'",
+         WHERE house_id = ?1 AND state = 'pending' RETURNING id",
         params![house.id, now, id],
     )?;
+    tell_deal(conn, deal)?;
     Ok(deal)
 }
