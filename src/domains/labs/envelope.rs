@@ -26,6 +26,8 @@ pub enum Error {
     #[error("登录失败次数过多，请 {0} 分钟后再试")]
     Throttled(u64),
     #[error(transparent)]
+    Streams(#[from] crate::events::Refused),
+    #[error(transparent)]
     Body(#[from] BodyError),
     #[error(transparent)]
     Field(#[from] FieldError),
@@ -79,6 +81,14 @@ pub fn typed_success(data: Value) -> Value {
 }
 
 /// Renders a handler's result.
+/// An event stream, or its refusal in the envelope.
+pub fn stream(result: Result<Response, Error>) -> Response {
+    match result {
+        Ok(stream) => stream,
+        Err(error) => reply::<()>(Err(error)),
+    }
+}
+
 pub fn reply<T: serde::Serialize>(result: Result<T, Error>) -> Response {
     match result {
         Ok(data) => web::with_outcome(

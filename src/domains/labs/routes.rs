@@ -118,6 +118,10 @@ pub fn table() -> Vec<Route<Call>> {
             .summary("Delete a lab that has no projects (id); admin")
             .input::<Id>()
             .output_null(),
+        route(Method::GET, "/events", h::events, envelope::stream)
+            .summary("Server-sent events for the user: changes to the projects they are a member of, lead the lab of, or (admins) any")
+            .input::<crate::events::StreamQuery>()
+            .events(&[("project", "`id`, `name`, `lab_name`, `opt_status`, `deleted` and `change` (`created`, `updated`, `reviewed`, `deleted`, `restored`): to its members, its lab's leader and every admin")]),
     ];
     table
 }
@@ -135,11 +139,13 @@ fn call(app: &SharedApp) -> impl Filter<Extract = (Call,), Error = Rejection> + 
         .and(crate::session::presented(COOKIE))
         .and(crate::session::cookie(CAPTCHA_COOKIE))
         .and(web::client_ip())
-        .map(|app, input, token, captcha_id, ip| Call {
+        .and(web::last_event_id())
+        .map(|app, input, token, captcha_id, ip, last_event_id| Call {
             app,
             input,
             token,
             captcha_id,
             ip,
+            last_event_id,
         })
 }

@@ -29,6 +29,29 @@ pub struct Call {
     /// The captcha cookie set by `user/login/code`.
     pub captcha_id: Option<String>,
     pub ip: Option<IpAddr>,
+    /// A reconnecting event stream's `Last-Event-ID`.
+    pub last_event_id: Option<u64>,
+}
+
+/// GET /events: changes to the projects the user is a member of, leads
+/// the lab of, or (an admin) any, as server-sent events. The session comes
+/// as for every endpoint, or as `?token=` (an `EventSource` cannot set
+/// headers).
+pub async fn events(call: Call) -> Result<crate::web::Response, Error> {
+    let form = call.input?;
+    let token = match call.token {
+        Some(token) => Some(token),
+        None => form.text("token")?,
+    };
+    let caller = logged_in(&call.app, token).await?;
+    Ok(crate::events::open(
+        &call.app.db,
+        DOMAIN,
+        caller.user.id,
+        caller.token_hash,
+        call.last_event_id,
+        &form,
+    )?)
 }
 
 /// The caller's live session, if any.

@@ -4,12 +4,14 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use super::DOMAIN;
 use super::envelope::{Error, failed};
 use super::model::{
     Account, CAPTCHA_LIFETIME_SECS, CODE_LIFETIME_SECS, CODE_TRIES, CodeProblem, Lab,
     MAIL_GAP_SECS, Member, NewUser, Profile, Project, ProjectFields, ProjectItemJson, Purpose,
     User, code_hash,
 };
+use crate::events::{self, Audience};
 
 mod accounts;
 mod codes;

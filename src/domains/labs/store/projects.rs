@@ -158,6 +158,44 @@ fn set_members(
     Ok(())
 }
 
+/// The `project` event: which project, its `opt_status`, and what changed.
+#[derive(serde::Serialize)]
+struct ProjectNews<'a> {
+    id: i64,
+    name: &'a str,
+    lab_name: &'a str,
+    opt_status: i64,
+    deleted: bool,
+    /// `created`, `updated`, `reviewed`, `deleted` or `restored`.
+    change: &'static str,
+}
+
+/// Tells a project's members, its lab's leader and every admin what
+/// changed, once the write commits.
+fn tell_project(conn: &Connection, id: i64, change: &'static str) -> Result<(), Error> {
+    let Some(project) = project(conn, id)? else {
+        return Ok(());
+    };
+    let readers: Vec<i64> = conn
+        .prepare_cached(
+            "SELECT user_id FROM labs_members WHERE project_id = ?1
+             UNION SELECT leader_id FROM labs_labs WHERE id = ?2 AND leader_id IS NOT NULL
+             UNION SELECT id FROM labs_users WHERE is_admin = 1",
+        )?
+        .query_map(params![id, project.lab_id], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let news = ProjectNews {
+        id,
+        name: &project.name,
+        lab_name: &project.lab_name,
+        opt_status: project.opt_status,
+        deleted: project.deleted,
+        change,
+    };
+    events::stage(DOMAIN, "project", &news, Audience::Accounts(readers));
+    Ok(())
+}
+
 /// Adds a project led by `leader_id` in the lab named `lab_name`.
 pub fn insert_project(
     conn: &Connection,
@@ -186,6 +224,7 @@ pub fn insert_project(
     )?;
     let id = conn.last_insert_rowid();
     set_members(conn, id, leader_id, &others)?;
+    tell_project(conn, id, "created")?;
     Ok(id)
 }
 
@@ -225,6 +264,7 @@ pub fn update_project(
         ],
     )?;
     set_members(conn, id, project.leader_user_id, &others)?;
+    tell_project(conn, id, "updated")?;
     let project = self::project(conn, id)?.ok_or_else(|| failed(format!("项目 {id} 不存在")))?;
     let members = members(conn, id)?;
     Ok((project, members))
@@ -239,7 +279,8 @@ pub fn review_project(
     now: i64,
 ) -> Result<(), Error> {
     managed_project(conn, caller, id)?;
-    set_status(conn, id, status, now)
+    set_status(conn, id, status, now)?;
+    tell_project(conn, id, "reviewed")
 }
 
 /// Sets `opt_status` with no permission check (demo data).
@@ -269,7 +310,7 @@ pub fn set_deleted_by_leader(
         "UPDATE labs_projects SET deleted = ?2 WHERE id = ?1",
         params![id, deleted],
     )?;
-    Ok(())
+    tell_project(conn, id, if deleted { "deleted" } else { "restored" })
 }
 
 /// Deletes (or restores) several projects, all or none: every id must
@@ -286,6 +327,7 @@ pub fn set_deleted(
     let mut update = conn.prepare_cached("UPDATE labs_projects SET deleted = ?2 WHERE id = ?1")?;
     for id in ids {
         update.execute(params![id, deleted])?;
+        tell_project(conn, *id, if deleted { "deleted" } else { "restored" })?;
     }
     Ok(())
 }
