@@ -323,7 +323,7 @@ pub fn document(domains: &[&Descriptor]) -> Value {
         "info": {
             "title": "onebox",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "Five classic web backends in one binary. Bodies may be JSON, URL-encoded forms or (for uploads) multipart; numbers may be sent as strings. Each domain answers in its own envelope."
+            "description": "Five classic web backends in one binary. Bodies may be JSON, URL-encoded forms or (for uploads) multipart; numbers may be sent as strings. Each domain answers in its own envelope. Realtime events: `GET /{domain}/events` is a server-sent-events stream for the logged-in user (in a browser: `new EventSource(url, {withCredentials: true})` with the session cookie, or `?token=` since an EventSource cannot send headers; parking adds `username=`). Events carry an id, a name and JSON data; reconnecting sends `Last-Event-ID` and replays the last 256; `skipped` says some were lost, `ended` that the session ended."
         },
         "tags": tags,
         "paths": paths,

@@ -1,8 +1,9 @@
 //! Front-ends in a real browser: headless Chromium loads a page from one
 //! origin that logs in to labs, rental and shop on another, makes a
 //! logged-in call in each with the cookie alone, uploads an image with
-//! `FormData` to shop and rental, and uses the login answer's token as
-//! Bearer. Skipped, with a printed line, where Chromium is not installed.
+//! `FormData` to shop and rental, uses the login answer's token as Bearer,
+//! and listens with an `EventSource` for the shop's order events. Skipped,
+//! with a printed line, where Chromium is not installed.
 
 mod common;
 
@@ -20,6 +21,33 @@ async fn page_server() -> (u16, tokio::task::JoinHandle<()>) {
     let page = warp::path!("flows").map(|| warp::reply::html(PAGE));
     let serving = tokio::spawn(warp::serve(page).incoming(listener).run());
     (port, serving)
+}
+
+/// The demo customer buys one of `product`.
+async fn buy_one(client: &reqwest::Client, base: &str, product: &Value) {
+    let login: Value = client
+        .post(format!("{base}/shop/user/login"))
+        .json(&serde_json::json!({"email": "customer@example.com", "password": "customer1234"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["data"]["token"]
+        .as_str()
+        .expect("the customer's token");
+    let bought: Value = client
+        .post(format!("{base}/shop/order/create"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({"product_id": product}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(bought["success"], true, "{bought}");
 }
 
 fn check_flows(page: &str, out: &Value) {
@@ -82,6 +110,8 @@ async fn a_page_on_another_origin_logs_in_calls_and_uploads() {
         format!("http://localhost:{page_port}/flows?api={api}"),
         format!("http://127.0.0.1:{page_port}/flows?api={api}"),
     ];
+    let runtime = tokio::runtime::Handle::current();
+    let (buyer, base) = (app.client.clone(), app.base.clone());
     let results = tokio::task::spawn_blocking(move || {
         let mut browser = Browser::launch(&executable);
         pages
@@ -89,8 +119,16 @@ async fn a_page_on_another_origin_logs_in_calls_and_uploads() {
             .map(|page| {
                 let tab = browser.open(page);
                 let out = browser.evaluate(&tab, "runFlows()");
-                let out: Value = serde_json::from_str(out.as_str().expect("a JSON string"))
+                let mut out: Value = serde_json::from_str(out.as_str().expect("a JSON string"))
                     .expect("the flows' JSON");
+                // The seller's page opens its event stream; a customer
+                // buys the product it just added.
+                assert_eq!(browser.evaluate(&tab, "openEvents()"), "open", "{page}");
+                let product = out["shopAdd"]["data"]["id"].clone();
+                runtime.block_on(buy_one(&buyer, &base, &product));
+                let event = browser.evaluate(&tab, "nextOrder()");
+                out["shopEvent"] = serde_json::from_str(event.as_str().unwrap_or("null"))
+                    .expect("the event's JSON");
                 (page.clone(), out)
             })
             .collect::<Vec<_>>()
@@ -100,6 +138,22 @@ async fn a_page_on_another_origin_logs_in_calls_and_uploads() {
 
     for (page, out) in &results {
         check_flows(page, out);
+        // The page on another origin got the order event, from the API.
+        let event = &out["shopEvent"];
+        assert_eq!(
+            event["data"]["product"], out["shopAdd"]["data"]["id"],
+            "{page}: {out}"
+        );
+        assert_eq!(event["data"]["shop"], 1, "{page}: {event}");
+        assert_eq!(
+            event["data"]["customer"]["email"], "customer@example.com",
+            "{event}"
+        );
+        assert_eq!(event["origin"], api.as_str(), "{event}");
+        assert!(
+            event["id"].as_str().is_some_and(|id| !id.is_empty()),
+            "{event}"
+        );
         // What the browser uploaded is stored and served back as a PNG.
         for url in [
             &out["shopUpload"]["data"]["url"],
