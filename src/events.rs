@@ -284,11 +284,13 @@ impl Hub {
         }
         drop(kept);
         Ok(Subscription {
-            replay,
-            missed,
-            live,
+            feed: Feed {
+                replay,
+                missed,
+                live,
+                closed: self.closed.subscribe(),
+            },
             account,
-            closed: self.closed.subscribe(),
             _open: open,
         })
     }
@@ -316,18 +318,31 @@ impl Drop for Opened {
 
 /// An open stream's source: what to replay, then the live feed.
 pub struct Subscription {
-    replay: VecDeque<Arc<Event>>,
-    /// Events too old to replay (they may not all have been for this user).
-    missed: u64,
-    live: broadcast::Receiver<Arc<Event>>,
+    feed: Feed<Arc<Event>>,
     account: i64,
-    closed: tokio::sync::watch::Receiver<bool>,
     _open: Opened,
+}
+
+/// What any live stream reads: items to replay, how many were lost before
+/// them, the live feed, and the server's stop.
+pub struct Feed<T> {
+    pub replay: VecDeque<T>,
+    /// Items lost before the replay (too old to keep).
+    pub missed: u64,
+    pub live: broadcast::Receiver<T>,
+    pub closed: tokio::sync::watch::Receiver<bool>,
 }
 
 /// Whether the stream's session still stands; asked when a write ended
 /// sessions and at every heartbeat.
 pub type StillValid = Arc<dyn Fn() -> Pin<Box<dyn Future<Output = bool> + Send>> + Send + Sync>;
+
+/// A stream that lasts only as long as a session: it asks `still_valid`
+/// whenever `db`'s writes ended sessions, and at every heartbeat.
+pub struct SessionGuard {
+    pub db: crate::db::Db,
+    pub still_valid: StillValid,
+}
 
 fn sse_event(event: &Event) -> warp::sse::Event {
     warp::sse::Event::default()
@@ -342,88 +357,36 @@ fn skipped(missed: u64) -> warp::sse::Event {
         .data(format!(r#"{{"missed":{missed}}}"#))
 }
 
-enum Woke {
-    Live(Result<Arc<Event>, broadcast::error::RecvError>),
+enum Woke<T> {
+    Live(Result<T, broadcast::error::RecvError>),
     Closed,
     Check,
 }
 
-struct Streaming {
-    subscription: Subscription,
-    still_valid: StillValid,
-    db: crate::db::Db,
+struct Streaming<T, R, K> {
+    feed: Feed<T>,
+    render: R,
+    guard: Option<SessionGuard>,
     sessions_seen: u64,
     checks: tokio::time::Interval,
     last_check: tokio::time::Instant,
     ended: bool,
+    _keep: K,
 }
 
-/// The `text/event-stream` answer for a subscription: replayed events, a
-/// `skipped` event when some were lost, live events the account may read,
-/// a heartbeat comment every [`HEARTBEAT`]; it ends with the session.
-pub fn respond(subscription: Subscription, db: crate::db::Db, still_valid: StillValid) -> Response {
-    let mut checks = tokio::time::interval(SESSION_CHECK);
-    checks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let sessions_seen = db.events().sessions_ended.load(Ordering::Relaxed);
-    let state = Streaming {
-        subscription,
-        still_valid,
-        db,
-        sessions_seen,
-        checks,
-        last_check: tokio::time::Instant::now(),
-        ended: false,
-    };
-    let events = futures_util::stream::unfold(state, |mut state| async move {
-        if state.ended {
-            return None;
-        }
-        let sub = &mut state.subscription;
-        if sub.missed > 0 {
-            let missed = std::mem::take(&mut sub.missed);
-            return Some((Ok::<_, Infallible>(skipped(missed)), state));
-        }
-        if let Some(event) = sub.replay.pop_front() {
-            return Some((Ok(sse_event(&event)), state));
-        }
-        loop {
-            let sub = &mut state.subscription;
-            let woke = tokio::select! {
-                next = sub.live.recv() => Woke::Live(next),
-                _ = sub.closed.wait_for(|closed| *closed) => Woke::Closed,
-                _ = state.checks.tick() => Woke::Check,
-            };
-            match woke {
-                Woke::Live(Ok(event)) if event.audience.includes(state.subscription.account) => {
-                    return Some((Ok(sse_event(&event)), state));
-                }
-                Woke::Live(Ok(_)) => continue,
-                // Skipped ahead: the reader fell too far behind.
-                Woke::Live(Err(broadcast::error::RecvError::Lagged(missed))) => {
-                    return Some((Ok(skipped(missed)), state));
-                }
-                Woke::Live(Err(broadcast::error::RecvError::Closed)) | Woke::Closed => return None,
-                Woke::Check => {
-                    let seen = state.db.events().sessions_ended.load(Ordering::Relaxed);
-                    let due = state.last_check.elapsed() >= HEARTBEAT;
-                    if seen == state.sessions_seen && !due {
-                        continue;
-                    }
-                    state.sessions_seen = seen;
-                    state.last_check = tokio::time::Instant::now();
-                    // On a task of its own: the stream holds only its handle.
-                    let valid = tokio::spawn((state.still_valid)()).await.unwrap_or(false);
-                    if !valid {
-                        state.ended = true;
-                        let ended = warp::sse::Event::default()
-                            .event("ended")
-                            .data(r#"{"reason":"the session has ended"}"#);
-                        return Some((Ok(ended), state));
-                    }
-                }
-            }
-        }
-    });
+/// The `text/event-stream` answer for any live feed: the replay, a
+/// `skipped` event when items were lost (before the replay, or because the
+/// reader fell [`BACKLOG`] behind and was skipped ahead), then each live
+/// item `render` keeps for this reader, a heartbeat comment every
+/// [`HEARTBEAT`]. It ends when the server stops and, with a guard, with
+/// the session (after an `ended` event). `keep` lives as long as the stream.
+pub fn stream<T, R, K>(feed: Feed<T>, render: R, guard: Option<SessionGuard>, keep: K) -> Response
+where
+    T: Clone + Send + Sync + 'static,
+    R: Fn(&T) -> Option<warp::sse::Event> + Send + Sync + 'static,
+    K: Send + Sync + 'static,
+{
+    let events = events_of(feed, render, guard, keep);
     let mut response = warp::sse::reply(
         warp::sse::keep_alive()
             .interval(HEARTBEAT)
@@ -437,6 +400,100 @@ pub fn respond(subscription: Subscription, db: crate::db::Db, still_valid: Still
         warp::http::HeaderValue::from_static("no"),
     );
     response
+}
+
+/// The events of [`stream`], before framing.
+fn events_of<T, R, K>(
+    feed: Feed<T>,
+    render: R,
+    guard: Option<SessionGuard>,
+    keep: K,
+) -> impl futures_util::Stream<Item = Result<warp::sse::Event, Infallible>> + Send + Sync + 'static
+where
+    T: Clone + Send + Sync + 'static,
+    R: Fn(&T) -> Option<warp::sse::Event> + Send + Sync + 'static,
+    K: Send + Sync + 'static,
+{
+    let mut checks = tokio::time::interval(SESSION_CHECK);
+    checks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let sessions_seen = guard
+        .as_ref()
+        .map_or(0, |g| g.db.events().sessions_ended.load(Ordering::Relaxed));
+    let state = Streaming {
+        feed,
+        render,
+        guard,
+        sessions_seen,
+        checks,
+        last_check: tokio::time::Instant::now(),
+        ended: false,
+        _keep: keep,
+    };
+    futures_util::stream::unfold(state, |mut state| async move {
+        if state.ended {
+            return None;
+        }
+        if state.feed.missed > 0 {
+            let missed = std::mem::take(&mut state.feed.missed);
+            return Some((Ok::<_, Infallible>(skipped(missed)), state));
+        }
+        while let Some(item) = state.feed.replay.pop_front() {
+            if let Some(event) = (state.render)(&item) {
+                return Some((Ok(event), state));
+            }
+        }
+        loop {
+            let feed = &mut state.feed;
+            let woke = tokio::select! {
+                next = feed.live.recv() => Woke::Live(next),
+                _ = feed.closed.wait_for(|closed| *closed) => Woke::Closed,
+                _ = state.checks.tick(), if state.guard.is_some() => Woke::Check,
+            };
+            match woke {
+                Woke::Live(Ok(item)) => {
+                    if let Some(event) = (state.render)(&item) {
+                        return Some((Ok(event), state));
+                    }
+                }
+                // Skipped ahead: the reader fell too far behind.
+                Woke::Live(Err(broadcast::error::RecvError::Lagged(missed))) => {
+                    return Some((Ok(skipped(missed)), state));
+                }
+                Woke::Live(Err(broadcast::error::RecvError::Closed)) | Woke::Closed => return None,
+                Woke::Check => {
+                    let Some(guard) = &state.guard else { continue };
+                    let seen = guard.db.events().sessions_ended.load(Ordering::Relaxed);
+                    let due = state.last_check.elapsed() >= HEARTBEAT;
+                    if seen == state.sessions_seen && !due {
+                        continue;
+                    }
+                    state.sessions_seen = seen;
+                    state.last_check = tokio::time::Instant::now();
+                    // On a task of its own: the stream holds only its handle.
+                    let valid = tokio::spawn((guard.still_valid)()).await.unwrap_or(false);
+                    if !valid {
+                        state.ended = true;
+                        let ended = warp::sse::Event::default()
+                            .event("ended")
+                            .data(r#"{"reason":"the session has ended"}"#);
+                        return Some((Ok(ended), state));
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// A domain's stream for one account: the events it may read.
+fn respond(subscription: Subscription, guard: SessionGuard) -> Response {
+    let Subscription {
+        feed,
+        account,
+        _open,
+    } = subscription;
+    let render =
+        move |event: &Arc<Event>| event.audience.includes(account).then(|| sse_event(event));
+    stream(feed, render, Some(guard), _open)
 }
 
 /// Opens `domain`'s stream for a logged-in caller: the account its events
@@ -467,7 +524,11 @@ pub fn open(
                 .unwrap_or(false)
         })
     });
-    Ok(respond(subscription, db.clone(), still_valid))
+    let guard = SessionGuard {
+        db: db.clone(),
+        still_valid,
+    };
+    Ok(respond(subscription, guard))
 }
 
 #[cfg(test)]
@@ -501,17 +562,50 @@ mod tests {
         });
         let sub = hub.subscribe("test", 8, Some(3)).unwrap();
         // Ids 1..=10 fell out of the backlog; 4..=10 were never replayed.
-        assert_eq!(sub.missed, 7);
-        assert!(sub.replay.iter().all(|e| e.audience == Audience::Everyone));
-        assert_eq!(sub.replay.len(), BACKLOG / 2);
+        assert_eq!(sub.feed.missed, 7);
+        assert!(
+            sub.feed
+                .replay
+                .iter()
+                .all(|e| e.audience == Audience::Everyone)
+        );
+        assert_eq!(sub.feed.replay.len(), BACKLOG / 2);
         let mine = hub
             .subscribe("test", 7, Some((BACKLOG + 8) as u64))
             .unwrap();
-        assert_eq!(mine.missed, 0);
+        assert_eq!(mine.feed.missed, 0);
         assert_eq!(
-            mine.replay.iter().map(|e| e.id).collect::<Vec<_>>(),
+            mine.feed.replay.iter().map(|e| e.id).collect::<Vec<_>>(),
             vec![(BACKLOG + 9) as u64, (BACKLOG + 10) as u64]
         );
+    }
+
+    #[tokio::test]
+    async fn a_reader_that_falls_behind_is_skipped_ahead_and_told() {
+        use futures_util::StreamExt;
+        let hub = Arc::new(Hub::default());
+        let sub = hub.subscribe("test", 1, None).unwrap();
+        // The reader reads nothing while BACKLOG + 44 events are sent.
+        let batch = (0..BACKLOG + 44)
+            .map(|_| staged("e", Audience::Everyone))
+            .collect();
+        hub.publish(Staged {
+            events: batch,
+            sessions_ended: false,
+        });
+        let Subscription { feed, _open, .. } = sub;
+        let render = |event: &Arc<Event>| Some(sse_event(event));
+        let mut events = Box::pin(events_of(feed, render, None, _open));
+        let first = events.next().await.unwrap().unwrap().to_string();
+        assert!(
+            first.contains("event:skipped\ndata:{\"missed\":44}"),
+            "{first}"
+        );
+        let next = events.next().await.unwrap().unwrap().to_string();
+        assert!(next.contains("id:45\n"), "{next}");
+        // What is kept for the live feed is bounded by BACKLOG, whatever
+        // the reader does.
+        assert!(hub.channel("test").live.len() <= BACKLOG);
     }
 
     #[test]

@@ -1344,3 +1344,46 @@ async fn resets_racing_with_writes_never_break_the_data() {
     assert_eq!(row_counts(&app), demo);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_live_feed_resumes_from_last_event_id() {
+    use common::sse::Stream;
+    let app = spawn_app().await;
+    app.get("/labs/user/type", None).await;
+    app.get("/shop/shop/list", None).await;
+    let (_, kept) = app
+        .send(
+            reqwest::Method::GET,
+            "/_/api/requests",
+            None,
+            Some(OPERATOR_TOKEN),
+        )
+        .await;
+    let kept = kept.as_array().expect("the kept entries").clone();
+    let labs_id = kept
+        .iter()
+        .find(|e| e["path"] == "/labs/user/type")
+        .and_then(|e| e["id"].as_u64())
+        .expect("the labs request is kept");
+    let last = (labs_id - 1).to_string();
+    let mut feed = Stream::open(
+        &app.client,
+        &app.url("/_/api/requests/stream"),
+        &[
+            ("authorization", &format!("Bearer {OPERATOR_TOKEN}")),
+            ("last-event-id", &last),
+        ],
+    )
+    .await;
+    assert!(feed.is_stream());
+    let first = feed.next().await;
+    assert_eq!((first.event.as_str(), first.id), ("request", Some(labs_id)));
+    assert_eq!(first.data["path"], "/labs/user/type");
+    assert_eq!(feed.next().await.data["path"], "/shop/shop/list");
+    // Then live, with nothing sent twice.
+    app.get("/parking/api/parkinglot/list", None).await;
+    let live = feed.next().await;
+    assert_eq!(live.data["path"], "/parking/api/parkinglot/list");
+    assert!(live.id > Some(labs_id + 1));
+    app.stop().await;
+}

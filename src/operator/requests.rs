@@ -1,17 +1,18 @@
 //! The request log in the console: `GET /_/api/requests?domain=&status=&since=`
 //! (the kept entries, newest first) and `GET /_/api/requests/stream`
-//! (server-sent events, one `request` event per answered request).
+//! (server-sent events, one `request` event per answered request, through
+//! the same stream as the domains' events: `Last-Event-ID` resumes from the
+//! kept entries, a reader that falls behind gets a `skipped` event).
 
-use std::convert::Infallible;
+use std::sync::Arc;
 
-use futures_util::stream;
 use warp::Filter;
 use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
-use warp::reply::Reply;
 
 use crate::app::SharedApp;
-use crate::requests::Filter as Wanted;
+use crate::events::{self, Feed};
+use crate::requests::{Entry, Filter as Wanted};
 use crate::web::{self, Response};
 
 /// The request-log API.
@@ -32,33 +33,40 @@ pub fn routes(app: &SharedApp) -> BoxedFilter<(Response,)> {
     let stream_app = app.clone();
     let live = warp::path!("api" / "requests" / "stream")
         .and(warp::get())
-        .map(move || {
-            let feed = stream_app.requests.watch();
-            let closing = stream_app.requests.closing();
-            let events = stream::unfold((feed, closing), |(mut feed, mut closing)| async move {
-                loop {
-                    let next = tokio::select! {
-                        next = feed.recv() => next,
-                        // The server is stopping: end the stream, so the
-                        // connection can close.
-                        _ = closing.wait_for(|closed| *closed) => return None,
+        .and(web::last_event_id())
+        .map(move |last_event_id: Option<u64>| {
+            let log = &stream_app.requests;
+            // Subscribed before the replay is read, so nothing falls between.
+            let live = log.watch();
+            let replay = match last_event_id {
+                Some(last) => {
+                    let since = Wanted {
+                        since: Some(last),
+                        ..Wanted::default()
                     };
-                    match next {
-                        Ok(entry) => {
-                            let event = warp::sse::Event::default()
-                                .event("request")
-                                .id(entry.id.to_string())
-                                .json_data(&entry)
-                                .unwrap_or_default();
-                            return Some((Ok::<_, Infallible>(event), (feed, closing)));
-                        }
-                        // A slow watcher misses some; it can fetch the list.
-                        Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                        Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
-                    }
+                    log.newest(&since).into_iter().rev().collect()
                 }
-            });
-            warp::sse::reply(warp::sse::keep_alive().stream(events)).into_response()
+                None => Default::default(),
+            };
+            let feed = Feed {
+                replay,
+                missed: 0,
+                live,
+                closed: log.closing(),
+            };
+            let last_sent = std::sync::atomic::AtomicU64::new(0);
+            let render = move |entry: &Arc<Entry>| {
+                // An entry both replayed and live is sent once.
+                let previous = last_sent.fetch_max(entry.id, std::sync::atomic::Ordering::Relaxed);
+                (entry.id > previous).then(|| {
+                    warp::sse::Event::default()
+                        .event("request")
+                        .id(entry.id.to_string())
+                        .json_data(entry.as_ref())
+                        .unwrap_or_default()
+                })
+            };
+            events::stream(feed, render, None, ())
         });
     live.or(list).unify().boxed()
 }
