@@ -35,6 +35,8 @@ pub const BACKLOG: usize = 256;
 pub const HEARTBEAT: Duration = Duration::from_secs(15);
 /// How often a stream looks whether a write ended sessions.
 const SESSION_CHECK: Duration = Duration::from_millis(250);
+/// The least time between two states of one thing (see [`stage_state`]).
+pub const COALESCE: Duration = Duration::from_millis(250);
 /// Streams one account may hold open in one domain by default.
 pub const DEFAULT_PER_ACCOUNT: usize = 8;
 /// Streams the whole server holds open by default (`--max-streams`): half
@@ -100,6 +102,9 @@ struct StagedEvent {
     name: &'static str,
     data: String,
     audience: Audience,
+    /// For the state of one thing (a lot's free spots): only the latest
+    /// within [`COALESCE`] is sent.
+    latest_of: Option<i64>,
 }
 
 thread_local! {
@@ -110,6 +115,31 @@ thread_local! {
 /// that transaction commits and dropped if it rolls back. Call it only from
 /// inside [`crate::db::Db::write`].
 pub fn stage<T: Serialize>(domain: &'static str, name: &'static str, data: &T, audience: Audience) {
+    stage_event(domain, name, data, audience, None);
+}
+
+/// Stages the new state of thing `id` (a lot's free spots): sent at once,
+/// unless the last state of the same thing went out less than
+/// [`COALESCE`] ago; then only the latest state goes out when that time is
+/// up. A busy lot cannot flood every stream, and the last state always
+/// arrives.
+pub fn stage_state<T: Serialize>(
+    domain: &'static str,
+    name: &'static str,
+    id: i64,
+    data: &T,
+    audience: Audience,
+) {
+    stage_event(domain, name, data, audience, Some(id));
+}
+
+fn stage_event<T: Serialize>(
+    domain: &'static str,
+    name: &'static str,
+    data: &T,
+    audience: Audience,
+    latest_of: Option<i64>,
+) {
     let data = match serde_json::to_string(data) {
         Ok(data) => data,
         Err(e) => {
@@ -123,6 +153,7 @@ pub fn stage<T: Serialize>(domain: &'static str, name: &'static str, data: &T, a
             name,
             data,
             audience,
+            latest_of,
         })
     });
 }
@@ -175,6 +206,17 @@ pub struct Hub {
     closed: tokio::sync::watch::Sender<bool>,
     /// Counts committed writes that ended sessions.
     sessions_ended: AtomicU64,
+    /// States held back (see [`stage_state`]), and when each thing's last
+    /// state went out.
+    states: Mutex<States>,
+}
+
+type Thing = (&'static str, &'static str, i64);
+
+#[derive(Default)]
+struct States {
+    sent: HashMap<Thing, std::time::Instant>,
+    held: HashMap<Thing, StagedEvent>,
 }
 
 impl Default for Hub {
@@ -186,6 +228,7 @@ impl Default for Hub {
             caps: Mutex::new((DEFAULT_PER_ACCOUNT, DEFAULT_TOTAL)),
             closed: tokio::sync::watch::channel(false).0,
             sessions_ended: AtomicU64::new(0),
+            states: Mutex::new(States::default()),
         }
     }
 }
@@ -222,23 +265,86 @@ impl Hub {
         if staged.sessions_ended {
             self.sessions_ended.fetch_add(1, Ordering::Relaxed);
         }
+        let now = std::time::Instant::now();
         for event in staged.events {
-            let channel = self.channel(event.domain);
-            let mut kept = lock(&channel.kept);
-            kept.0 += 1;
-            let event = Arc::new(Event {
-                id: kept.0,
-                name: event.name,
-                data: event.data,
-                audience: event.audience,
-            });
-            if kept.1.len() == BACKLOG {
-                kept.1.pop_front();
+            if let Some(id) = event.latest_of {
+                let thing = (event.domain, event.name, id);
+                let mut states = lock(&self.states);
+                let recent = states
+                    .sent
+                    .get(&thing)
+                    .is_some_and(|at| now.duration_since(*at) < COALESCE);
+                if recent || states.held.contains_key(&thing) {
+                    states.held.insert(thing, event);
+                    continue;
+                }
+                states.sent.insert(thing, now);
             }
-            kept.1.push_back(event.clone());
-            // No stream open is fine.
-            let _ = channel.live.send(event);
+            self.send(event);
         }
+    }
+
+    /// Sends the held states whose time is up; the server runs it every
+    /// [`COALESCE`] / 2 ([`Hub::release_held`]).
+    fn release_due(&self) {
+        let now = std::time::Instant::now();
+        let due: Vec<StagedEvent> = {
+            let mut states = lock(&self.states);
+            let States { sent, held } = &mut *states;
+            let things: Vec<Thing> = held
+                .keys()
+                .filter(|thing| {
+                    sent.get(*thing)
+                        .is_none_or(|at| now.duration_since(*at) >= COALESCE)
+                })
+                .copied()
+                .collect();
+            things
+                .into_iter()
+                .filter_map(|thing| {
+                    sent.insert(thing, now);
+                    held.remove(&thing)
+                })
+                .collect()
+        };
+        for event in due {
+            self.send(event);
+        }
+    }
+
+    /// Sends held states as their time comes, until `stop`.
+    pub fn release_held(
+        self: &Arc<Self>,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+    ) -> tokio::task::JoinHandle<()> {
+        let hub = self.clone();
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(COALESCE / 2);
+            loop {
+                tokio::select! {
+                    _ = ticks.tick() => hub.release_due(),
+                    _ = stop.wait_for(|stop| *stop) => return,
+                }
+            }
+        })
+    }
+
+    fn send(&self, event: StagedEvent) {
+        let channel = self.channel(event.domain);
+        let mut kept = lock(&channel.kept);
+        kept.0 += 1;
+        let event = Arc::new(Event {
+            id: kept.0,
+            name: event.name,
+            data: event.data,
+            audience: event.audience,
+        });
+        if kept.1.len() == BACKLOG {
+            kept.1.pop_front();
+        }
+        kept.1.push_back(event.clone());
+        // No stream open is fine.
+        let _ = channel.live.send(event);
     }
 
     /// Opens a stream of `domain`'s events for `account`, replaying those
@@ -541,6 +647,7 @@ mod tests {
             name,
             data: "{}".into(),
             audience,
+            latest_of: None,
         }
     }
 
@@ -606,6 +713,37 @@ mod tests {
         // What is kept for the live feed is bounded by BACKLOG, whatever
         // the reader does.
         assert!(hub.channel("test").live.len() <= BACKLOG);
+    }
+
+    #[test]
+    fn a_busy_things_states_go_out_at_most_every_coalesce_and_the_last_always() {
+        let hub = Arc::new(Hub::default());
+        let state = |free: i64| StagedEvent {
+            data: format!(r#"{{"free":{free}}}"#),
+            latest_of: Some(1),
+            ..staged("lot", Audience::Everyone)
+        };
+        let publish = |events: Vec<StagedEvent>| {
+            hub.publish(Staged {
+                events,
+                sessions_ended: false,
+            })
+        };
+        publish(vec![state(3), state(2)]);
+        publish(vec![state(1)]);
+        let sent = |hub: &Hub| {
+            lock(&hub.channel("test").kept)
+                .1
+                .iter()
+                .map(|e| e.data.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(sent(&hub), [r#"{"free":3}"#]);
+        hub.release_due();
+        assert_eq!(sent(&hub).len(), 1, "held until COALESCE has passed");
+        std::thread::sleep(COALESCE);
+        hub.release_due();
+        assert_eq!(sent(&hub), [r#"{"free":3}"#, r#"{"free":1}"#]);
     }
 
     #[test]

@@ -164,6 +164,7 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
         })
         .collect();
     background.push(spawn_session_purge(app.clone(), stopped.clone()));
+    background.push(app.db.events().release_held(stopped.clone()));
 
     app.db.events().set_caps(
         args.max_streams_per_account as usize,

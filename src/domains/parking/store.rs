@@ -236,10 +236,11 @@ fn tell_order(order: &OrderView, user_id: i64) {
     events::stage(DOMAIN, "order", order, Audience::Accounts(vec![user_id]));
 }
 
-/// Tells everyone a lot's free spots, once the write commits.
+/// Tells everyone a lot's free spots, once the write commits (a busy
+/// lot's at most every [`events::COALESCE`], the latest always).
 fn tell_lot(conn: &Connection, lot_id: i64, now: i64) -> Result<(), Error> {
     if let Some(view) = lot(conn, lot_id, now)? {
-        events::stage(DOMAIN, "lot", &view, Audience::Everyone);
+        events::stage_state(DOMAIN, "lot", lot_id, &view, Audience::Everyone);
     }
     Ok(())
 }

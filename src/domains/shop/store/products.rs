@@ -86,7 +86,8 @@ pub fn update_product(conn: &Connection, id: i64, fields: &ProductFields) -> Res
     tell_product(conn, id)
 }
 
-/// Tells everyone a product's stock and status, once the write commits.
+/// Tells everyone a product's stock and status, once the write commits (a
+/// busy product's at most every [`events::COALESCE`], the latest always).
 pub fn tell_product(conn: &Connection, id: i64) -> Result<(), Error> {
     if let Some(product) = product_by_id(conn, id)? {
         let news = ProductNews {
@@ -95,7 +96,7 @@ pub fn tell_product(conn: &Connection, id: i64) -> Result<(), Error> {
             stock_quantity: product.stock_quantity,
             status: &product.status,
         };
-        events::stage(DOMAIN, "product", &news, Audience::Everyone);
+        events::stage_state(DOMAIN, "product", id, &news, Audience::Everyone);
     }
     Ok(())
 }
