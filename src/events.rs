@@ -171,18 +171,38 @@ pub(crate) fn take_staged() -> Staged {
     STAGED.with(|staged| std::mem::take(&mut *staged.borrow_mut()))
 }
 
-/// One domain's events: the backlog and the live feed, updated together
-/// under one lock so a new stream misses nothing between them.
+/// One domain's events: the backlog and the open streams' queues, updated
+/// together under one lock so a new stream misses nothing between them.
+#[derive(Default)]
 struct Channel {
-    kept: Mutex<(u64, VecDeque<Arc<Event>>)>,
-    live: broadcast::Sender<Arc<Event>>,
+    kept: Mutex<Kept>,
 }
 
-impl Default for Channel {
-    fn default() -> Self {
-        Channel {
-            kept: Mutex::new((0, VecDeque::with_capacity(BACKLOG))),
-            live: broadcast::channel(BACKLOG).0,
+#[derive(Default)]
+struct Kept {
+    /// The id of the last event sent.
+    last_id: u64,
+    backlog: VecDeque<Arc<Event>>,
+    next_reader: u64,
+    readers: HashMap<u64, Reader>,
+    /// Each account's readers, so an event for a few accounts wakes only
+    /// their streams.
+    by_account: HashMap<i64, Vec<u64>>,
+}
+
+/// One open stream's queue: at most [`BACKLOG`] events wait in it; past
+/// that, events are counted as missed and the stream is told.
+struct Reader {
+    queue: tokio::sync::mpsc::Sender<Arc<Event>>,
+    missed: Arc<AtomicU64>,
+}
+
+impl Kept {
+    fn deliver(&self, id: u64, event: &Arc<Event>) {
+        if let Some(reader) = self.readers.get(&id) {
+            if reader.queue.try_send(event.clone()).is_err() {
+                reader.missed.fetch_add(1, Ordering::Relaxed);
+            }
         }
     }
 }
@@ -332,19 +352,31 @@ impl Hub {
     fn send(&self, event: StagedEvent) {
         let channel = self.channel(event.domain);
         let mut kept = lock(&channel.kept);
-        kept.0 += 1;
+        kept.last_id += 1;
         let event = Arc::new(Event {
-            id: kept.0,
+            id: kept.last_id,
             name: event.name,
             data: event.data,
             audience: event.audience,
         });
-        if kept.1.len() == BACKLOG {
-            kept.1.pop_front();
+        if kept.backlog.len() == BACKLOG {
+            kept.backlog.pop_front();
         }
-        kept.1.push_back(event.clone());
-        // No stream open is fine.
-        let _ = channel.live.send(event);
+        kept.backlog.push_back(event.clone());
+        match &event.audience {
+            Audience::Everyone => {
+                for id in kept.readers.keys() {
+                    kept.deliver(*id, &event);
+                }
+            }
+            Audience::Accounts(accounts) => {
+                for account in accounts {
+                    for id in kept.by_account.get(account).into_iter().flatten() {
+                        kept.deliver(*id, &event);
+                    }
+                }
+            }
+        }
     }
 
     /// Opens a stream of `domain`'s events for `account`, replaying those
@@ -368,32 +400,45 @@ impl Hub {
             *mine += 1;
             self.total.fetch_add(1, Ordering::Relaxed);
         }
-        let open = Opened {
-            hub: self.clone(),
-            domain,
-            account,
-        };
         let channel = self.channel(domain);
-        let kept = lock(&channel.kept);
-        let live = channel.live.subscribe();
+        let mut kept = lock(&channel.kept);
+        let (queue, receiver) = tokio::sync::mpsc::channel(BACKLOG);
+        let lost = Arc::new(AtomicU64::new(0));
+        let reader = kept.next_reader;
+        kept.next_reader += 1;
+        kept.readers.insert(
+            reader,
+            Reader {
+                queue,
+                missed: lost.clone(),
+            },
+        );
+        kept.by_account.entry(account).or_default().push(reader);
         let mut replay = VecDeque::new();
         let mut missed = 0;
-        if let Some(last_id) = last_id.filter(|id| *id < kept.0) {
-            let oldest = kept.1.front().map_or(kept.0 + 1, |e| e.id);
+        if let Some(last_id) = last_id.filter(|id| *id < kept.last_id) {
+            let oldest = kept.backlog.front().map_or(kept.last_id + 1, |e| e.id);
             missed = oldest.saturating_sub(last_id + 1);
             replay.extend(
-                kept.1
+                kept.backlog
                     .iter()
                     .filter(|e| e.id > last_id && e.audience.includes(account))
                     .cloned(),
             );
         }
         drop(kept);
+        let open = Opened {
+            hub: self.clone(),
+            channel,
+            domain,
+            account,
+            reader,
+        };
         Ok(Subscription {
             feed: Feed {
                 replay,
                 missed,
-                live,
+                live: Live::Queue(receiver, lost),
                 closed: self.closed.subscribe(),
             },
             account,
@@ -402,15 +447,27 @@ impl Hub {
     }
 }
 
-/// Counts a stream as open until it is dropped.
+/// Counts a stream as open, and keeps its queue, until it is dropped.
 struct Opened {
     hub: Arc<Hub>,
+    channel: Arc<Channel>,
     domain: &'static str,
     account: i64,
+    reader: u64,
 }
 
 impl Drop for Opened {
     fn drop(&mut self) {
+        {
+            let mut kept = lock(&self.channel.kept);
+            kept.readers.remove(&self.reader);
+            if let Some(readers) = kept.by_account.get_mut(&self.account) {
+                readers.retain(|id| *id != self.reader);
+                if readers.is_empty() {
+                    kept.by_account.remove(&self.account);
+                }
+            }
+        }
         let mut open = lock(&self.hub.open);
         if let Some(count) = open.get_mut(&(self.domain, self.account)) {
             *count = count.saturating_sub(1);
@@ -435,8 +492,39 @@ pub struct Feed<T> {
     pub replay: VecDeque<T>,
     /// Items lost before the replay (too old to keep).
     pub missed: u64,
-    pub live: broadcast::Receiver<T>,
+    pub live: Live<T>,
     pub closed: tokio::sync::watch::Receiver<bool>,
+}
+
+/// Where live items come from: a broadcast every reader shares (the
+/// request log), or this reader's own bounded queue and the count of
+/// items it had no room for (a domain's events).
+pub enum Live<T> {
+    Broadcast(broadcast::Receiver<T>),
+    Queue(tokio::sync::mpsc::Receiver<T>, Arc<AtomicU64>),
+}
+
+impl<T: Clone> Live<T> {
+    async fn recv(&mut self) -> Result<T, broadcast::error::RecvError> {
+        match self {
+            Live::Broadcast(live) => live.recv().await,
+            Live::Queue(queue, missed) => {
+                let mut lost = missed.swap(0, Ordering::Relaxed);
+                if lost > 0 {
+                    // Skipped ahead: what waits is older than what was
+                    // lost, so it goes too, and the reader starts afresh.
+                    while queue.try_recv().is_ok() {
+                        lost += 1;
+                    }
+                    return Err(broadcast::error::RecvError::Lagged(lost));
+                }
+                queue
+                    .recv()
+                    .await
+                    .ok_or(broadcast::error::RecvError::Closed)
+            }
+        }
+    }
 }
 
 /// Whether the stream's session still stands; asked when a write ended
@@ -704,15 +792,21 @@ mod tests {
         let render = |event: &Arc<Event>| Some(sse_event(event));
         let mut events = Box::pin(events_of(feed, render, None, _open));
         let first = events.next().await.unwrap().unwrap().to_string();
+        let missed = BACKLOG + 44;
         assert!(
-            first.contains("event:skipped\ndata:{\"missed\":44}"),
+            first.contains(&format!("event:skipped\ndata:{{\"missed\":{missed}}}")),
             "{first}"
         );
+        // Then live from there on.
+        hub.publish(Staged {
+            events: vec![staged("e", Audience::Everyone)],
+            sessions_ended: false,
+        });
         let next = events.next().await.unwrap().unwrap().to_string();
-        assert!(next.contains("id:45\n"), "{next}");
+        assert!(next.contains(&format!("id:{}\n", missed + 1)), "{next}");
         // What is kept for the live feed is bounded by BACKLOG, whatever
         // the reader does.
-        assert!(hub.channel("test").live.len() <= BACKLOG);
+        assert!(hub.channel("test").kept.lock().unwrap().backlog.len() <= BACKLOG);
     }
 
     #[test]
@@ -733,7 +827,7 @@ mod tests {
         publish(vec![state(1)]);
         let sent = |hub: &Hub| {
             lock(&hub.channel("test").kept)
-                .1
+                .backlog
                 .iter()
                 .map(|e| e.data.clone())
                 .collect::<Vec<_>>()

@@ -34,7 +34,8 @@
 //!    (`envelope.rs`) turns that into the domain's envelope and HTTP status.
 //! 5. A committed write bumps the generation of every table it changed
 //!    ([`db::Generations`]), which invalidates what [`cache::Cache`]s read
-//!    from those tables.
+//!    from those tables, and sends the events its store staged
+//!    ([`events::stage`]) to the streams allowed to read them.
 //!
 //! # Module map
 //!
@@ -45,7 +46,8 @@
 //! [`cli`] (the `--help` text), [`clock`], [`db`]
 //! (schema, pragmas, reader pool, writer thread, backup, check),
 //! [`descriptor`] (what the core knows of a domain),
-//! [`endpoint`] (route tables, matching, 404 / 405), [`error`], [`files`]
+//! [`endpoint`] (route tables, matching, 404 / 405), [`error`], [`events`]
+//! (realtime streams of what committed writes staged), [`files`]
 //! (uploaded images), [`layer`] (what wraps every request), [`mail`] and
 //! [`outbox`], [`money`], [`openapi`],
 //! [`operator`] (the console under `/_/` and its token gate),
@@ -124,6 +126,11 @@
 //!   tables' generations on commit, and a value read under an older stamp is
 //!   never handed out. (`WITHOUT ROWID` tables are not seen by SQLite's
 //!   update hook; do not cache reads of them.)
+//! - **Events.** A change users wait on stages its event in the store,
+//!   inside the write that makes it ([`events::stage`], or
+//!   [`events::stage_state`] for a state that changes fast), naming its
+//!   readers as the REST endpoints would check them; the writer sends it
+//!   only if that write commits.
 //! - **Failures.** Bad input gets the domain's failure envelope, never a
 //!   500 or a panic; request paths use no `unwrap` / `expect` (denied below).
 #![deny(clippy::unwrap_used, clippy::expect_used)]

@@ -153,7 +153,7 @@ fn operation(
                 .collect();
             json!({"description": format!(
                 "A `text/event-stream`: each event has an `id`, an `event` name and JSON `data`; \
-                 a `: heartbeat` comment every 15 s; `skipped` (data `{{\"missed\": n}}`) when events were lost, \
+                 a `:heartbeat` comment every 15 s; `skipped` (data `{{\"missed\": n}}`) when events were lost, \
                  `ended` when the session ends. Resume with the `Last-Event-ID` header or `last_event_id`. \
                  Events: {}. A refusal (no session, too many streams) is the domain's envelope.",
                 told.join("; ")),

@@ -25,6 +25,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 mod classroom;
+mod streams;
 
 /// The operator token the classroom's server is started with (it reads
 /// the labs students' mailed codes from the outbox).
@@ -60,7 +61,14 @@ fn options() -> Options {
     let mut i = 0;
     while i < args.len() {
         let value = args.get(i + 1).cloned().unwrap_or_default();
-        if ["--rental-only", "--shop-only", "--million", "--classroom"].contains(&args[i].as_str())
+        if [
+            "--rental-only",
+            "--shop-only",
+            "--million",
+            "--classroom",
+            "--streams",
+        ]
+        .contains(&args[i].as_str())
         {
             options.only = Some(args[i].trim_start_matches("--").replace("-only", ""));
             i += 1;
@@ -281,6 +289,16 @@ async fn main() {
             // second is not what it measures).
             .args(if options.soak.is_some() {
                 &["--demo", "--bcrypt-cost", "4", "--quiet"][..]
+            } else if options.only.as_deref() == Some("streams") {
+                &[
+                    "--quiet",
+                    "--bcrypt-cost",
+                    "4",
+                    "--max-connections",
+                    "4096",
+                    "--max-streams",
+                    "1100",
+                ][..]
             } else if options.only.as_deref() == Some("classroom") {
                 &[
                     "--demo",
@@ -326,6 +344,11 @@ async fn main() {
         return;
     }
 
+    if options.only.as_deref() == Some("streams") {
+        add_bench_lot(&options.binary, &db);
+        streams::run(&client, &base, options.connections, options.seconds).await;
+        return;
+    }
     if options.only.as_deref() == Some("classroom") {
         classroom::run(&client, &base, &options.binary, &db, options.seconds).await;
         return;
@@ -354,65 +377,9 @@ async fn main() {
         return;
     }
 
-    let status = Command::new(&options.binary)
-        .args([
-            "parking",
-            "add-lot",
-            "--db",
-            db.to_str().expect("path"),
-            "--name",
-            "bench",
-            "--capacity",
-            "10000",
-            "--price",
-            "1",
-        ])
-        .stdout(Stdio::null())
-        .status()
-        .expect("add-lot");
-    assert!(status.success());
-
+    add_bench_lot(&options.binary, &db);
     // One user per connection, each logged in with a balance.
-    let users = options.connections.max(32);
-    let mut tokens = Vec::new();
-    for n in 0..users {
-        let name = format!("bench{n}");
-        let post = |path: &str, body: Value, token: Option<&str>| {
-            let mut request = client.post(format!("{base}{path}")).json(&body);
-            if let Some(token) = token {
-                request = request.bearer_auth(token);
-            }
-            async move {
-                request
-                    .send()
-                    .await
-                    .expect("request")
-                    .json::<Value>()
-                    .await
-                    .expect("json")
-            }
-        };
-        post(
-            "/parking/api/user/new",
-            json!({"username": name, "password": "bench-password", "email": "b@b"}),
-            None,
-        )
-        .await;
-        let login = post(
-            "/parking/api/user/login",
-            json!({"username": name, "password": "bench-password"}),
-            None,
-        )
-        .await;
-        let token = login["data"]["token"].as_str().expect("token").to_string();
-        post(
-            "/parking/api/user/recharge",
-            json!({"username": name, "amount": "100000"}),
-            Some(&token),
-        )
-        .await;
-        tokens.push((name, token));
-    }
+    let tokens = parking_users(&client, &base, "bench", options.connections.max(32)).await;
     let tokens = Arc::new(tokens);
     let (secs, conns) = (options.seconds, options.connections);
     let mut reports = Vec::new();
@@ -450,39 +417,8 @@ async fn main() {
     .await;
     let (c, b, t) = (client.clone(), base.clone(), tokens.clone());
     let cycles = drive("order/new + cancel (cycle)", conns, secs, move |w| {
-        let (c, b) = (c.clone(), b.clone());
         let (name, token) = t[w % t.len()].clone();
-        async move {
-            let Ok(reply) = c
-                .post(format!("{b}/parking/api/order/new"))
-                .bearer_auth(&token)
-                .json(&json!({"username": name, "parkinglot_id": 1}))
-                .send()
-                .await
-            else {
-                return false;
-            };
-            let Ok(body) = reply.json::<Value>().await else {
-                return false;
-            };
-            let Some(id) = body["data"]["id"].as_i64() else {
-                return false;
-            };
-            let Ok(reply) = c
-                .post(format!("{b}/parking/api/order/cancel"))
-                .bearer_auth(&token)
-                .json(&json!({"username": name, "order_id": id}))
-                .send()
-                .await
-            else {
-                return false;
-            };
-            reply
-                .json::<Value>()
-                .await
-                .map(|v| v["code"] == 200)
-                .unwrap_or(false)
-        }
+        order_cycle(c.clone(), b.clone(), name, token)
     })
     .await;
 
@@ -571,6 +507,110 @@ async fn main() {
     );
     println!("start-up to first answer (new database): {startup_ms:.1} ms");
     println!("RSS idle: {idle_rss:.1} MB; peak at 256 connections: {rss_256:.1} MB");
+}
+
+/// Adds the benchmark's parking lot (id 1, 10,000 places) with the CLI.
+fn add_bench_lot(binary: &std::path::Path, db: &std::path::Path) {
+    let status = Command::new(binary)
+        .args([
+            "parking",
+            "add-lot",
+            "--db",
+            db.to_str().expect("path"),
+            "--name",
+            "bench",
+            "--capacity",
+            "10000",
+            "--price",
+            "1",
+        ])
+        .stdout(Stdio::null())
+        .status()
+        .expect("add-lot");
+    assert!(status.success());
+}
+
+/// `n` parking users `{prefix}{i}`, registered, logged in and with a
+/// balance: (username, token).
+async fn parking_users(
+    client: &reqwest::Client,
+    base: &str,
+    prefix: &str,
+    n: usize,
+) -> Vec<(String, String)> {
+    let mut tokens = Vec::new();
+    for i in 0..n {
+        let name = format!("{prefix}{i}");
+        let post = |path: &str, body: Value, token: Option<&str>| {
+            let mut request = client.post(format!("{base}{path}")).json(&body);
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            async move {
+                request
+                    .send()
+                    .await
+                    .expect("request")
+                    .json::<Value>()
+                    .await
+                    .expect("json")
+            }
+        };
+        post(
+            "/parking/api/user/new",
+            json!({"username": name, "password": "bench-password", "email": "b@b"}),
+            None,
+        )
+        .await;
+        let login = post(
+            "/parking/api/user/login",
+            json!({"username": name, "password": "bench-password"}),
+            None,
+        )
+        .await;
+        let token = login["data"]["token"].as_str().expect("token").to_string();
+        post(
+            "/parking/api/user/recharge",
+            json!({"username": name, "amount": "100000"}),
+            Some(&token),
+        )
+        .await;
+        tokens.push((name, token));
+    }
+    tokens
+}
+
+/// One parking order cycle in lot 1: reserve, then cancel.
+async fn order_cycle(c: reqwest::Client, b: String, name: String, token: String) -> bool {
+    let Ok(reply) = c
+        .post(format!("{b}/parking/api/order/new"))
+        .bearer_auth(&token)
+        .json(&json!({"username": name, "parkinglot_id": 1}))
+        .send()
+        .await
+    else {
+        return false;
+    };
+    let Ok(body) = reply.json::<Value>().await else {
+        return false;
+    };
+    let Some(id) = body["data"]["id"].as_i64() else {
+        return false;
+    };
+    let Ok(reply) = c
+        .post(format!("{b}/parking/api/order/cancel"))
+        .bearer_auth(&token)
+        .json(&json!({"username": name, "order_id": id}))
+        .send()
+        .await
+    else {
+        return false;
+    };
+    reply
+        .json::<Value>()
+        .await
+        .map(|v| v["code"] == 200)
+        .unwrap_or(false)
 }
 
 fn print_reports(reports: &[Report], options: &Options) {

@@ -11,7 +11,7 @@ use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
 
 use crate::app::SharedApp;
-use crate::events::{self, Feed};
+use crate::events::{self, Feed, Live};
 use crate::requests::{Entry, Filter as Wanted};
 use crate::web::{self, Response};
 
@@ -51,7 +51,7 @@ pub fn routes(app: &SharedApp) -> BoxedFilter<(Response,)> {
             let feed = Feed {
                 replay,
                 missed: 0,
-                live,
+                live: Live::Broadcast(live),
                 closed: log.closing(),
             };
             let last_sent = std::sync::atomic::AtomicU64::new(0);
