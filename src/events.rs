@@ -199,10 +199,10 @@ struct Reader {
 
 impl Kept {
     fn deliver(&self, id: u64, event: &Arc<Event>) {
-        if let Some(reader) = self.readers.get(&id) {
-            if reader.queue.try_send(event.clone()).is_err() {
-                reader.missed.fetch_add(1, Ordering::Relaxed);
-            }
+        if let Some(reader) = self.readers.get(&id)
+            && reader.queue.try_send(event.clone()).is_err()
+        {
+            reader.missed.fetch_add(1, Ordering::Relaxed);
         }
     }
 }
