@@ -690,6 +690,18 @@ fn respond(subscription: Subscription, guard: SessionGuard) -> Response {
     stream(feed, render, Some(guard), _open)
 }
 
+/// A stream request's session token: the one presented (Bearer or the
+/// session cookie), else `?token=`, since an `EventSource` cannot send
+/// headers.
+pub fn token_of(presented: Option<String>, form: &crate::body::Form) -> Option<String> {
+    presented.or_else(|| {
+        form.text("token")
+            .ok()
+            .flatten()
+            .filter(|token| !token.is_empty())
+    })
+}
+
 /// Opens `domain`'s stream for a logged-in caller: the account its events
 /// are filtered for, and the session that must stay live. `last_id` is the
 /// `Last-Event-ID` header, else the form's `last_event_id`.

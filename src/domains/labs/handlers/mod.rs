@@ -39,10 +39,7 @@ pub struct Call {
 /// headers).
 pub async fn events(call: Call) -> Result<crate::web::Response, Error> {
     let form = call.input?;
-    let token = match call.token {
-        Some(token) => Some(token),
-        None => form.text("token")?,
-    };
+    let token = crate::events::token_of(call.token, &form);
     let caller = logged_in(&call.app, token).await?;
     Ok(crate::events::open(
         &call.app.db,
