@@ -6,12 +6,14 @@
 //! order, and drops them if it rolls back. So no one hears of a change that
 //! did not happen, and the last event about a thing is its latest state.
 //!
-//! Each domain has its own channel: ids count up from 1, the last
-//! [`BACKLOG`] events are kept for `Last-Event-ID`, and a live feed that a
-//! slow reader can fall behind on by at most the same number before it is
-//! skipped ahead (and told so in a `skipped` event). A stream checks its
-//! session again whenever a committed write ended sessions and at every
-//! heartbeat, and ends when the session has.
+//! Each domain has its own channel: ids count up from 1, and the last
+//! [`BACKLOG`] events are kept for `Last-Event-ID`. Each open stream has a
+//! queue of its own that only the events it may read are put in; a slow
+//! reader can fall behind by at most [`BACKLOG`] before it is skipped ahead
+//! (and told so in a `skipped` event). The state of a busy thing (a lot's
+//! free spots) goes out at most every [`COALESCE`] ([`stage_state`]). A
+//! stream checks its session again whenever a committed write ended
+//! sessions and at every heartbeat, and ends when the session has.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
