@@ -1605,6 +1605,17 @@ async fn events_tell_receivers_of_messages_and_members_of_their_family() {
     )
     .await;
     assert_eq!(resumed.next().await.data["change"], "left");
+    // The outsider may hold 8 streams (one is open); the ninth is refused.
+    let mut more = Vec::new();
+    for _ in 0..7 {
+        let stream = open(&outsider).await;
+        assert!(stream.is_stream());
+        more.push(stream);
+    }
+    let refused = open(&outsider).await;
+    let status = refused.status;
+    assert_code(status, &refused.refusal().await, 429);
+    drop(more);
     // Logging out ends the stream.
     let (status, _) = delete(&app, "user_manage/logout/", &child, json!({})).await;
     assert_eq!(status, 200);

@@ -1617,6 +1617,36 @@ async fn events_tell_members_the_labs_leader_and_admins_of_project_changes() {
     assert!(member.drain(Duration::from_millis(300)).await.is_empty());
     assert!(leader_b.drain(Duration::from_millis(100)).await.is_empty());
     assert!(outsider.drain(Duration::from_millis(100)).await.is_empty());
+    // Resuming from the start replays the member's two changes, the
+    // outsider's none.
+    let resume = |token: &str| {
+        let url = app.url(&format!("/labs/events?token={token}"));
+        let client = app.client.clone();
+        async move {
+            Stream::open(&client, &url, &[("last-event-id", "0")])
+                .await
+                .drain(Duration::from_millis(300))
+                .await
+        }
+    };
+    let replayed = resume(&w.s2).await;
+    let changes: Vec<&str> = replayed
+        .iter()
+        .filter_map(|e| e.data["change"].as_str())
+        .collect();
+    assert_eq!(changes, ["created", "reviewed"], "{replayed:?}");
+    assert!(resume(&w.s3).await.is_empty());
+    // A leader may hold 8 streams (one is open); the ninth is refused.
+    let mut more = Vec::new();
+    for _ in 0..7 {
+        let stream = open(&w.leader_b).await;
+        assert!(stream.is_stream());
+        more.push(stream);
+    }
+    let refused = open(&w.leader_b).await;
+    assert!(!refused.is_stream());
+    assert_failed(&refused.refusal().await, "at most 8");
+    drop(more);
     // Logging out ends the stream.
     let response = app
         .client

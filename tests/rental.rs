@@ -1457,6 +1457,28 @@ async fn events_tell_addressees_of_requests_senders_of_decisions_and_both_sides_
             .all(|e| e.event != "deal")
     );
     assert!(strangers.drain(Duration::from_millis(100)).await.is_empty());
+    // Resuming from the start replays the tenant's decision and deal only.
+    let mut resumed = Stream::open(
+        &app.client,
+        &app.url(&format!("/rental/events?token={tenant}")),
+        &[("last-event-id", "0")],
+    )
+    .await;
+    let replayed = resumed.drain(Duration::from_millis(300)).await;
+    let names: Vec<&str> = replayed.iter().map(|e| e.event.as_str()).collect();
+    assert_eq!(names, ["request", "deal"], "{replayed:?}");
+    assert_eq!(replayed[0].data["id"], r1);
+    // The stranger may hold 8 streams (one is open); the ninth is refused.
+    let mut more = Vec::new();
+    for _ in 0..7 {
+        let stream = open(&stranger).await;
+        assert!(stream.is_stream());
+        more.push(stream);
+    }
+    let refused = open(&stranger).await;
+    assert!(!refused.is_stream());
+    assert_failed(&refused.refusal().await, "at most 8");
+    drop(more);
     // Logging out ends the stream.
     assert_ok(&call(&app, "/operation/logout", json!({}), Some(&tenant)).await);
     assert_eq!(tenants.next_named("ended").await.event, "ended");

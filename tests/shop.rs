@@ -1318,8 +1318,10 @@ async fn events_tell_sellers_and_the_customer_of_orders_and_everyone_of_stock() 
         .await;
     assert_ok(status, &body);
     let order_id = body["data"]["id"].as_i64().unwrap();
+    let mut order_event_ids = Vec::new();
     for stream in [&mut sellers, &mut customers] {
         let order = stream.next_named("order").await;
+        order_event_ids.push(order.id.expect("an id"));
         assert_eq!(order.data["id"], order_id);
         assert_eq!(order.data["quantity"], 2);
         assert_eq!(order.data["customer"]["email"], "c@example.com");
@@ -1335,6 +1337,46 @@ async fn events_tell_sellers_and_the_customer_of_orders_and_everyone_of_stock() 
         assert_eq!(names, ["product"], "{seen:?}");
         assert!(seen.iter().all(|e| e.data.get("customer").is_none()));
     }
+    // Resuming from before the order replays it to the seller; the
+    // bystander resumes to the stock change only.
+    let before = (order_event_ids[0] - 1).to_string();
+    let mut resumed = Stream::open(
+        &app.client,
+        &app.url(&format!("/shop/events?token={seller}")),
+        &[("last-event-id", &before)],
+    )
+    .await;
+    let replayed = resumed.drain(Duration::from_millis(300)).await;
+    let names: Vec<&str> = replayed.iter().map(|e| e.event.as_str()).collect();
+    assert_eq!(names, ["order", "product"], "{replayed:?}");
+    let bystander_resumed = Stream::open(
+        &app.client,
+        &app.url(&format!(
+            "/shop/events?token={bystander}&last_event_id={before}"
+        )),
+        &[],
+    )
+    .await
+    .drain(Duration::from_millis(300))
+    .await;
+    let names: Vec<&str> = bystander_resumed.iter().map(|e| e.event.as_str()).collect();
+    assert_eq!(names, ["product"], "{bystander_resumed:?}");
+    // The other seller may hold 8 streams (one is open); the ninth is refused.
+    let mut more = Vec::new();
+    for _ in 0..7 {
+        let stream = open(&other_seller).await;
+        assert!(stream.is_stream());
+        more.push(stream);
+    }
+    let refused = open(&other_seller).await;
+    let status = refused.status;
+    let body = refused.refusal().await;
+    assert_fail(status, &body, 429, 300);
+    assert!(
+        body["message"].as_str().unwrap().contains("at most 8"),
+        "{body}"
+    );
+    drop(more);
     // A refused sale tells no one.
     let (status, _) = app
         .post(
