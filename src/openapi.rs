@@ -157,7 +157,7 @@ fn operation(
                  `ended` when the session ends. Resume with the `Last-Event-ID` header or `last_event_id`. \
                  Events: {}. A refusal (no session, too many streams) is the domain's envelope.",
                 told.join("; ")),
-                "content": {"text/event-stream": {"schema": {"type": "string"}},
+                "content": {"text/event-stream": {"schema": sse_event_schema(endpoint.events)},
                             "application/json": {"schema": envelope}}})
         }
         Some((_, media, what)) => {
@@ -210,6 +210,19 @@ fn operation(
     security.push(json!({}));
     op.insert("security".into(), Value::Array(security));
     Value::Object(op)
+}
+
+/// One server-sent event as SSE-aware tools read it: its `data` is the
+/// JSON text of the event, its `event` one of the stream's names or the
+/// stream's own `skipped` and `ended`.
+fn sse_event_schema(events: &[(&str, &str)]) -> Value {
+    let mut names: Vec<&str> = events.iter().map(|(name, _)| *name).collect();
+    names.extend(["skipped", "ended"]);
+    json!({"type": "object", "required": ["data"], "properties": {
+        "id": {"type": "string"},
+        "event": {"type": "string", "enum": names},
+        "data": {"type": "string"},
+        "retry": {"type": "integer"}}})
 }
 
 fn server_wide() -> Value {
