@@ -1262,3 +1262,28 @@ async fn event_streams_are_capped_per_account_and_in_total() {
     assert!(opened, "a place is freed when a stream closes");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_password_change_ends_the_streams_of_the_accounts_other_sessions() {
+    use common::sse::Stream;
+    use std::time::Duration;
+    let app = spawn_app().await;
+    let first = user_with_balance(&app, "alice", "0").await;
+    let second = login(&app, "alice").await;
+    let mut kept = Stream::open(&app.client, &events_url(&app, "alice", &first), &[]).await;
+    let mut other = Stream::open(&app.client, &events_url(&app, "alice", &second), &[]).await;
+    assert!(kept.is_stream() && other.is_stream());
+    let (_, body) = app
+        .post(
+            "/parking/api/user/modification",
+            json!({"username": "alice", "password": "another-pass-2", "email": "a@example.com"}),
+            Some(&first),
+        )
+        .await;
+    assert_ok(&body);
+    assert_eq!(other.next_named("ended").await.event, "ended");
+    assert!(other.closes_within(Duration::from_secs(2)).await);
+    // The session that changed the password goes on.
+    assert!(!kept.closes_within(Duration::from_millis(500)).await);
+    app.stop().await;
+}
