@@ -1,6 +1,6 @@
 //! What every request passes on its way to the route tree and back: `HEAD`
-//! read as `GET`, the client's address, CORS, security headers and the
-//! request log. It runs once per request in the connection's service, on
+//! read as `GET`, the client's address and `Last-Event-ID` (as request
+//! extensions), the 414 check, CORS, security headers and the request log. It runs once per request in the connection's service, on
 //! borrowed request parts, instead of as warp filters that each copy what
 //! they extract.
 
