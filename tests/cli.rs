@@ -797,7 +797,12 @@ async fn under_litestream_every_write_acknowledged_before_the_last_sync_is_resto
         writers.push(tokio::spawn(async move {
             let started = std::time::Instant::now();
             let mut n = 0;
-            while started.elapsed() < Duration::from_millis(1500) {
+            // At least 1.5 s, and on a loaded machine until there are
+            // enough writes to lose.
+            while started.elapsed() < Duration::from_millis(1500)
+                || (acknowledged.lock().unwrap().len() < 40
+                    && started.elapsed() < Duration::from_secs(30))
+            {
                 n += 1;
                 let name = format!("w{writer}n{n}");
                 let answer: Value = client
@@ -818,8 +823,43 @@ async fn under_litestream_every_write_acknowledged_before_the_last_sync_is_resto
     for writer in writers {
         writer.await.unwrap();
     }
-    // Litestream syncs every second: wait for two, then lose everything.
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    // Litestream syncs about every second, later on a loaded machine: wait
+    // until a restore of the replica holds the last acknowledged write, then
+    // lose everything. Every earlier acknowledged write must be there too.
+    let last = acknowledged.lock().unwrap().last().cloned();
+    if let Some(last) = last {
+        let probe = dir.path().join("probe.db");
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let _ = std::fs::remove_file(&probe);
+            let restored = std::process::Command::new(&litestream)
+                .args(["restore", "-o"])
+                .arg(&probe)
+                .arg(&replica)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            let synced = restored
+                && rusqlite::Connection::open(&probe)
+                    .and_then(|conn| {
+                        conn.query_row(
+                            "SELECT count(*) FROM parking_users WHERE username = ?1",
+                            [&last],
+                            |row| row.get::<_, i64>(0),
+                        )
+                    })
+                    .is_ok_and(|found| found == 1);
+            if synced {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "litestream never replicated {last} within 60 s"
+            );
+            tokio::time::sleep(Duration::from_millis(500)).await;
+        }
+    }
     let group = replicating.id().to_string();
     // The whole group: Litestream and the onebox it started, with no
     // chance to flush anything.
