@@ -133,13 +133,18 @@ fn run_hasher(queue: &Mutex<mpsc::Receiver<HashJob>>) {
     }
 }
 
-/// Lowers this thread's priority (Linux sets niceness per thread).
+/// Puts this thread in Linux's idle scheduling class, where any waking
+/// request thread preempts it at once; niceness 19 where that is refused.
+/// Both are per thread on Linux.
 #[cfg(target_os = "linux")]
 fn lower_priority() {
-    // SAFETY: plain syscalls on the calling thread's own id.
+    // SAFETY: plain syscalls on the calling thread (0 and its own id).
     let failed = unsafe {
-        let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
-        libc::setpriority(libc::PRIO_PROCESS, tid, HASHER_NICENESS) != 0
+        let idle = libc::sched_param { sched_priority: 0 };
+        libc::sched_setscheduler(0, libc::SCHED_IDLE, &idle) != 0 && {
+            let tid = libc::syscall(libc::SYS_gettid) as libc::id_t;
+            libc::setpriority(libc::PRIO_PROCESS, tid, HASHER_NICENESS) != 0
+        }
     };
     if failed {
         tracing::debug!("could not lower the priority of a hashing thread");
