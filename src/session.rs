@@ -245,26 +245,38 @@ pub fn purge_expired(conn: &Connection, now: i64) -> Result<usize> {
 pub fn presented(
     cookie_name: &'static str,
 ) -> impl Filter<Extract = (Option<String>,), Error = std::convert::Infallible> + Clone {
-    warp::header::headers_cloned().map(move |headers: HeaderMap| token_in(&headers, cookie_name))
+    presented_bearer()
+        .and(cookie(cookie_name))
+        .map(|bearer: Option<String>, cookie: Option<String>| bearer.or(cookie))
 }
 
-/// The value of one cookie of a request. Never rejects.
+/// The token of the request's `Authorization: Bearer <token>`. Never
+/// rejects.
+pub fn presented_bearer()
+-> impl Filter<Extract = (Option<String>,), Error = std::convert::Infallible> + Clone {
+    crate::web::header_text("authorization")
+        .map(|value: Option<String>| value.as_deref().and_then(bearer_of))
+}
+
+/// The value of one cookie of a request, if set and not empty. Never
+/// rejects.
 pub fn cookie(
     name: &'static str,
 ) -> impl Filter<Extract = (Option<String>,), Error = std::convert::Infallible> + Clone {
-    warp::header::headers_cloned().map(move |headers: HeaderMap| cookie_value(&headers, name))
+    crate::web::header_text("cookie")
+        .map(move |cookies: Option<String>| cookies.as_deref().and_then(|c| cookie_in(c, name)))
 }
 
 /// The token of an `Authorization: Bearer <token>` header.
 pub fn bearer(headers: &HeaderMap) -> Option<String> {
-    let value = headers.get("authorization")?.to_str().ok()?;
+    bearer_of(headers.get("authorization")?.to_str().ok()?)
+}
+
+/// The token of an `Authorization` value of the Bearer scheme.
+fn bearer_of(value: &str) -> Option<String> {
     let (scheme, token) = value.trim().split_once(' ')?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_string())
-}
-
-fn token_in(headers: &HeaderMap, cookie_name: &str) -> Option<String> {
-    bearer(headers).or_else(|| cookie_value(headers, cookie_name))
 }
 
 /// The value of the cookie `cookie_name` in `headers`, if set and not empty.
@@ -273,7 +285,13 @@ pub fn cookie_value(headers: &HeaderMap, cookie_name: &str) -> Option<String> {
         .get_all("cookie")
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
+        .find_map(|cookies| cookie_in(cookies, cookie_name))
+}
+
+/// The value of the cookie `cookie_name` in one `Cookie` header's text.
+fn cookie_in(cookies: &str, cookie_name: &str) -> Option<String> {
+    cookies
+        .split(';')
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(name, value)| *name == cookie_name && !value.is_empty())
         .map(|(_, value)| value.to_string())
@@ -309,14 +327,29 @@ mod tests {
         assert_ne!(a, b);
     }
 
+    #[tokio::test]
+    async fn bearer_wins_over_cookie() {
+        let filter = super::presented("sid");
+        let presented = |authorization: Option<&str>| {
+            let mut request = warp::test::request().header("cookie", "x=1; sid=; sid=abc");
+            if let Some(value) = authorization {
+                request = request.header("authorization", value);
+            }
+            request.filter(&filter)
+        };
+        assert_eq!(presented(None).await.unwrap().as_deref(), Some("abc"));
+        let bearer = presented(Some("Bearer  t0k ")).await.unwrap();
+        assert_eq!(bearer.as_deref(), Some("t0k"));
+        let basic = presented(Some("Basic zzz")).await.unwrap();
+        assert_eq!(basic.as_deref(), Some("abc"));
+    }
+
     #[test]
-    fn bearer_wins_over_cookie() {
+    fn a_cookie_is_found_in_any_cookie_header() {
         let mut headers = HeaderMap::new();
-        headers.insert("cookie", HeaderValue::from_static("x=1; sid=abc"));
-        assert_eq!(token_in(&headers, "sid").as_deref(), Some("abc"));
-        headers.insert("authorization", HeaderValue::from_static("Bearer  t0k "));
-        assert_eq!(token_in(&headers, "sid").as_deref(), Some("t0k"));
-        headers.insert("authorization", HeaderValue::from_static("Basic zzz"));
-        assert_eq!(token_in(&headers, "sid").as_deref(), Some("abc"));
+        headers.append("cookie", HeaderValue::from_static("x=1"));
+        headers.append("cookie", HeaderValue::from_static("sid=abc"));
+        assert_eq!(cookie_value(&headers, "sid").as_deref(), Some("abc"));
+        assert_eq!(cookie_value(&headers, "y"), None);
     }
 }

@@ -71,21 +71,28 @@ pub fn client_ip() -> impl Filter<Extract = (Option<IpAddr>,), Error = Infallibl
     warp::ext::optional::<ClientAddr>().map(|addr: Option<ClientAddr>| addr.map(|a| a.0.ip()))
 }
 
+/// One header's text, copying that value alone rather than the request's
+/// whole header map. A value that is not visible ASCII counts as absent.
+pub fn header_text(
+    name: &'static str,
+) -> impl Filter<Extract = (Option<String>,), Error = Infallible> + Clone {
+    warp::header::optional::<String>(name)
+        .or(warp::any().map(|| None))
+        .unify()
+}
+
 /// `http://` plus the request's Host, for absolute links in answers (file
 /// URLs, next/previous pages). A missing or odd Host gives `http://localhost`.
 pub fn base_url() -> impl Filter<Extract = (String,), Error = Infallible> + Clone {
-    warp::header::optional::<String>("host")
-        .or(warp::any().map(|| None))
-        .unify()
-        .map(|host: Option<String>| {
-            let host = host.filter(|h| {
-                !h.is_empty()
-                    && h.len() <= 255
-                    && h.chars()
-                        .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
-            });
-            format!("http://{}", host.as_deref().unwrap_or("localhost"))
-        })
+    header_text("host").map(|host: Option<String>| {
+        let host = host.filter(|h| {
+            !h.is_empty()
+                && h.len() <= 255
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+        });
+        format!("http://{}", host.as_deref().unwrap_or("localhost"))
+    })
 }
 
 /// Escapes text for HTML bodies and attributes.

@@ -16,7 +16,6 @@ use bytes::{Buf, Bytes, BytesMut};
 use futures_util::{Stream, StreamExt};
 use serde_json::{Map, Value};
 use warp::Filter;
-use warp::http::HeaderMap;
 
 /// Size limits for request bodies.
 #[derive(Clone, Copy, Debug)]
@@ -250,13 +249,21 @@ pub fn input(
     limits: Limits,
 ) -> impl Filter<Extract = (Result<Form, BodyError>,), Error = warp::Rejection> + Clone {
     query()
-        .and(warp::header::headers_cloned())
+        .and(crate::web::header_text("content-type"))
+        .and(crate::web::header_text("content-length"))
         .and(warp::body::stream())
         .then(
-            move |query: Result<Form, BodyError>, headers: HeaderMap, stream| async move {
+            move |query: Result<Form, BodyError>,
+                  sent_type: Option<String>,
+                  declared_length: Option<String>,
+                  stream| async move {
                 let query = query?;
+                let declared = Declared {
+                    sent_type: sent_type.as_deref().unwrap_or(""),
+                    length: declared_length.and_then(|v| v.trim().parse().ok()),
+                };
                 let mut form =
-                    tokio::time::timeout(limits.time, read_body(&headers, stream, limits))
+                    tokio::time::timeout(limits.time, read_body(declared, stream, limits))
                         .await
                         .map_err(|_| BodyError::TooSlow {
                             secs: limits.time.as_secs(),
@@ -276,19 +283,25 @@ pub fn query()
         .map(|raw: String| parse_urlencoded(raw.as_bytes()))
 }
 
-fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers.get(name).and_then(|v| v.to_str().ok())
+/// What a request's headers say about its body.
+struct Declared<'a> {
+    /// `Content-Type` as sent (a multipart boundary is case-sensitive).
+    sent_type: &'a str,
+    length: Option<usize>,
 }
 
-async fn read_body<S, B>(headers: &HeaderMap, stream: S, limits: Limits) -> Result<Form, BodyError>
+async fn read_body<S, B>(
+    declared: Declared<'_>,
+    stream: S,
+    limits: Limits,
+) -> Result<Form, BodyError>
 where
     S: Stream<Item = Result<B, warp::Error>> + Send + 'static,
     B: Buf + Send + 'static,
 {
-    let sent_type = header_text(headers, "content-type").unwrap_or("");
+    let sent_type = declared.sent_type;
     let content_type = sent_type.to_ascii_lowercase();
-    let declared_length: Option<usize> =
-        header_text(headers, "content-length").and_then(|v| v.trim().parse().ok());
+    let declared_length = declared.length;
     let stream = stream.map(|chunk| chunk.map(|mut buf| buf.copy_to_bytes(buf.remaining())));
 
     if content_type.starts_with("multipart/form-data") {

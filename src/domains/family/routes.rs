@@ -203,16 +203,14 @@ pub fn routes(app: SharedApp) -> BoxedFilter<(Response,)> {
 fn call(app: &SharedApp) -> impl Filter<Extract = (Call,), Error = Rejection> + Clone + use<> {
     with_app(app.clone())
         .and(crate::body::input(app.settings.limits))
-        .and(warp::header::headers_cloned())
+        .and(crate::session::presented_bearer())
         .and(web::client_ip())
         .and(web::last_event_id())
-        .map(
-            |app, input, headers: warp::http::HeaderMap, ip, last_event_id| Call {
-                app,
-                input,
-                bearer: crate::session::bearer(&headers),
-                ip,
-                last_event_id,
-            },
-        )
+        .map(|app, input, bearer, ip, last_event_id| Call {
+            app,
+            input,
+            bearer,
+            ip,
+            last_event_id,
+        })
 }
