@@ -1,6 +1,6 @@
 //! What every request passes on its way to the route tree and back: `HEAD`
-//! read as `GET`, the client's address and `Last-Event-ID` (as request
-//! extensions), the 414 check, CORS, security headers and the request log. It runs once per request in the connection's service, on
+//! read as `GET`, the client's address (a task-local) and `Last-Event-ID`
+//! (a request extension, when sent), the 414 check, CORS, security headers and the request log. It runs once per request in the connection's service, on
 //! borrowed request parts, instead of as warp filters that each copy what
 //! they extract.
 
@@ -14,7 +14,7 @@ use warp::http::{HeaderValue, Method, StatusCode, Uri, header};
 
 use crate::app::SharedApp;
 use crate::requests::{Outcome, Seen};
-use crate::web::{self, ClientAddr, Cors, LastEventId, Response};
+use crate::web::{self, Cors, LastEventId, Response};
 
 /// The route tree and what wraps it; one per server, shared by connections.
 pub struct Layer {
@@ -54,7 +54,6 @@ impl Layer {
         B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
     {
         let start = Instant::now();
-        request.extensions_mut().insert(ClientAddr(peer));
         let last_event_id = request
             .headers()
             .get("last-event-id")
@@ -75,7 +74,12 @@ impl Layer {
         } else if let Some(response) = self.cors.preflight(&method, request.headers()) {
             response
         } else {
-            match warp::service(self.routes.clone()).call(request).await {
+            // Inside the scope: warp runs the first filters when the call
+            // is made, not when its future is first polled.
+            let routed = web::CLIENT_ADDR.scope(peer, async {
+                warp::service(self.routes.clone()).call(request).await
+            });
+            match routed.await {
                 Ok(response) => response,
                 Err(never) => match never {},
             }
@@ -96,7 +100,7 @@ impl Layer {
             }
             self.app.requests.record(Seen {
                 domain: self.domain_of(path),
-                method: method.as_str(),
+                method,
                 path,
                 query: uri.query().unwrap_or(""),
                 status,

@@ -9,7 +9,7 @@
 //!
 //! 1. [`server`] runs the accept loop (hyper-util). Each request passes
 //!    [`layer`] once on its way in and out: `HEAD` becomes `GET` (hyper
-//!    drops the body), the peer address ([`web::ClientAddr`]) is attached,
+//!    drops the body), the peer address ([`web::CLIENT_ADDR`]) is attached,
 //!    a path and query over 8 KiB is 414, CORS ([`web::Cors`]: preflights,
 //!    and partitioned cookies for cross-site logins), security headers and
 //!    the request log ([`requests`]: each answer, with the domain's own

@@ -38,7 +38,8 @@ pub struct Entry {
     pub at_micros: i64,
     /// The domain that answered, if any.
     pub domain: Option<&'static str>,
-    pub method: String,
+    #[serde(serialize_with = "method_name")]
+    pub method: warp::http::Method,
     /// The path and query, with secret values masked.
     pub path: String,
     pub status: u16,
@@ -49,6 +50,13 @@ pub struct Entry {
     pub client: Option<std::net::IpAddr>,
 }
 
+fn method_name<S: serde::Serializer>(
+    method: &warp::http::Method,
+    to: S,
+) -> Result<S::Ok, S::Error> {
+    to.serialize_str(method.as_str())
+}
+
 fn rfc3339<S: serde::Serializer>(micros: &i64, to: S) -> Result<S::Ok, S::Error> {
     to.serialize_str(&crate::clock::format_rfc3339_micros(*micros))
 }
@@ -56,7 +64,7 @@ fn rfc3339<S: serde::Serializer>(micros: &i64, to: S) -> Result<S::Ok, S::Error>
 /// What a request told the log, before it has an id and a time.
 pub struct Seen<'a> {
     pub domain: Option<&'static str>,
-    pub method: &'a str,
+    pub method: warp::http::Method,
     pub path: &'a str,
     pub query: &'a str,
     pub status: u16,
@@ -112,7 +120,7 @@ impl RequestLog {
             id: self.next_id.fetch_add(1, Ordering::Relaxed),
             at_micros: crate::clock::now_micros(),
             domain: seen.domain,
-            method: seen.method.to_string(),
+            method: seen.method,
             path,
             status: seen.status,
             outcome: seen.outcome,
@@ -289,7 +297,7 @@ mod tests {
     ) -> Seen<'a> {
         Seen {
             domain,
-            method: "GET",
+            method: warp::http::Method::GET,
             path,
             query,
             status,

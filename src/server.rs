@@ -356,8 +356,12 @@ fn routes(
 ) -> BoxedFilter<(Response,)> {
     let landing = Arc::new(crate::assets::landing_page(app, domains, root, demo));
     let healthz = warp::path!("healthz").and(warp::get()).map(|| {
-        warp::reply::with_header(r#"{"status":"ok"}"#, "content-type", "application/json")
-            .into_response()
+        let mut response = Response::new(r#"{"status":"ok"}"#.into());
+        response.headers_mut().insert(
+            warp::http::header::CONTENT_TYPE,
+            warp::http::HeaderValue::from_static("application/json"),
+        );
+        response
     });
     let index = warp::path::end()
         .and(warp::get())

@@ -51,10 +51,12 @@ impl FromStr for PathText {
     }
 }
 
-/// The peer address of a request's connection, set by the server's accept
-/// loop.
-#[derive(Debug, Clone, Copy)]
-pub struct ClientAddr(pub SocketAddr);
+tokio::task_local! {
+    /// The peer address of the connection a request came on, in scope
+    /// while the server's request layer runs the route tree (a task-local
+    /// costs nothing per request; a request extension allocates a map).
+    pub static CLIENT_ADDR: SocketAddr;
+}
 
 /// The `Last-Event-ID` header a reconnecting `EventSource` sends, read
 /// once by the server's request layer.
@@ -68,7 +70,7 @@ pub fn last_event_id() -> impl Filter<Extract = (Option<u64>,), Error = Infallib
 
 /// The client's IP address, when known.
 pub fn client_ip() -> impl Filter<Extract = (Option<IpAddr>,), Error = Infallible> + Clone {
-    warp::ext::optional::<ClientAddr>().map(|addr: Option<ClientAddr>| addr.map(|a| a.0.ip()))
+    warp::any().map(|| CLIENT_ADDR.try_with(|addr| addr.ip()).ok())
 }
 
 /// One header's text, copying that value alone rather than the request's

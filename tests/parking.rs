@@ -344,6 +344,21 @@ async fn repeated_failed_logins_are_throttled() {
 }
 
 #[tokio::test]
+async fn failed_logins_over_many_accounts_from_one_address_are_throttled() {
+    let app = spawn_app().await;
+    register(&app, "raidyue").await;
+    // Five failures each on ten accounts: under the per-account limit,
+    // at the limit for the client's address.
+    for n in 0..50 {
+        let body = attempt_login(&app, &format!("guess{}", n % 10), "wrong-password").await;
+        assert_ne!(body["code"], 429, "attempt {n}: {body}");
+    }
+    let body = attempt_login(&app, "raidyue", PASSWORD).await;
+    assert_eq!(body["code"], 429, "{body}");
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn every_endpoint_acting_for_a_user_needs_that_users_token() {
     let app = spawn_app().await;
     let lot = add_lot(&app, "parkinglot1", 5, 500);
