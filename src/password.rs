@@ -1,5 +1,5 @@
 //! Password rules and bcrypt. Hashing runs on its own threads, one per
-//! core, at the lowest scheduling priority: a burst of logins (a class
+//! core, in the idle scheduling class: a burst of logins (a class
 //! arriving) uses every idle core, and request threads win the CPU
 //! whenever both want it. On two cores, 200 logins at cost 10 take about
 //! 7 s on a quiet server and 12–15 s beside a working class (one thread at
