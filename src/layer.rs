@@ -1,8 +1,9 @@
 //! What every request passes on its way to the route tree and back: `HEAD`
 //! read as `GET`, the client's address (a task-local) and `Last-Event-ID`
-//! (a request extension, when sent), the 414 check, CORS, security headers and the request log. It runs once per request in the connection's service, on
-//! borrowed request parts, instead of as warp filters that each copy what
-//! they extract.
+//! (a request extension, when sent), the 414 check, CORS, security headers
+//! and the request log. It runs once per request in the connection's
+//! service, on borrowed request parts, instead of as warp filters that each
+//! copy what they extract.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
