@@ -9,6 +9,7 @@ use warp::filters::BoxedFilter;
 use warp::http::{HeaderMap, HeaderValue, StatusCode, header};
 use warp::reply::Reply;
 
+use crate::db::CachedSql;
 use crate::db::Db;
 use crate::error::Error;
 use crate::web::{self, Response};
@@ -50,7 +51,7 @@ pub fn store(conn: &Connection, domain: &str, bytes: &[u8], now: i64) -> Result<
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO files (domain, content_type, sha256, size, bytes, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![domain, content_type, digest, bytes.len() as i64, bytes, now],
@@ -109,7 +110,7 @@ pub fn routes(db: Db) -> BoxedFilter<(Response,)> {
 async fn serve(db: Db, id: i64, headers: HeaderMap) -> Response {
     let found = db
         .read(move |conn| {
-            conn.query_row(
+            conn.query_row_cached(
                 "SELECT content_type, sha256, bytes FROM files WHERE id = ?1",
                 [id],
                 |row| {

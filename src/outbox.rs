@@ -4,6 +4,7 @@
 use rusqlite::{Connection, params};
 use serde::Serialize;
 
+use crate::db::CachedSql;
 use crate::error::Result;
 
 /// One message as the operator pages show it.
@@ -25,7 +26,7 @@ pub fn record(
     body: &str,
     now: i64,
 ) -> Result<()> {
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO outbox (domain, to_addr, subject, body, sent_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![domain, to, subject, body, now],
     )?;

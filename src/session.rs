@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 use warp::Filter;
 use warp::http::HeaderMap;
 
+use crate::db::CachedSql;
 use crate::error::{Error, Result};
 
 /// How long a domain's sessions live.
@@ -66,7 +67,7 @@ pub fn create(
     now: i64,
 ) -> Result<String> {
     let token = new_token()?;
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO sessions (token_hash, domain, account_id, created_at, last_seen_at, idle_secs, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?4, ?5, ?6)",
         params![
@@ -209,7 +210,7 @@ pub fn touch_if_due(db: &crate::db::Db, session: &Session, now: i64) {
 /// Ends one session (logout).
 pub fn end(conn: &Connection, token_hash: &[u8; 32]) -> Result<()> {
     crate::events::sessions_ended();
-    conn.execute(
+    conn.execute_cached(
         "DELETE FROM sessions WHERE token_hash = ?1",
         params![token_hash.as_slice()],
     )?;
@@ -225,7 +226,7 @@ pub fn end_others(
 ) -> Result<usize> {
     crate::events::sessions_ended();
     let keep: &[u8] = keep.map(|k| k.as_slice()).unwrap_or(&[]);
-    Ok(conn.execute(
+    Ok(conn.execute_cached(
         "DELETE FROM sessions WHERE domain = ?1 AND account_id = ?2 AND token_hash <> ?3",
         params![domain, account_id, keep],
     )?)
@@ -234,7 +235,7 @@ pub fn end_others(
 /// Deletes sessions past their expiry; returns how many.
 pub fn purge_expired(conn: &Connection, now: i64) -> Result<usize> {
     crate::events::sessions_ended();
-    Ok(conn.execute(
+    Ok(conn.execute_cached(
         "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at + idle_secs <= ?1",
         params![now],
     )?)

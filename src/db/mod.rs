@@ -24,8 +24,11 @@ use tokio::sync::{mpsc, oneshot};
 
 use crate::error::{Error, Result};
 
+mod cached;
 mod generations;
 mod offline;
+
+pub use cached::CachedSql;
 
 pub use generations::Generations;
 use generations::{Touched, take_touched};
@@ -90,6 +93,7 @@ fn apply_pragmas(conn: &Connection, synchronous: Synchronous) -> rusqlite::Resul
     // Reads map the file instead of copying pages into each connection's
     // own cache, so the reader pool shares one copy of hot indexes.
     conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
+    conn.set_prepared_statement_cache_capacity(cached::STATEMENT_CACHE);
     Ok(())
 }
 

@@ -13,6 +13,7 @@ use warp::http::StatusCode;
 use super::{Refusal, answer, domain_named};
 use crate::app::SharedApp;
 use crate::body::{BodyError, Form};
+use crate::db::CachedSql;
 use crate::descriptor::Descriptor;
 use crate::web::{self, Response};
 
@@ -31,7 +32,7 @@ fn end_sessions(
 ) -> Result<usize, Refusal> {
     let exists = match new_hash {
         Some(hash) => {
-            conn.execute(
+            conn.execute_cached(
                 &format!(
                     "UPDATE \"{}\" SET password_hash = ?1 WHERE id = ?2",
                     domain.accounts

@@ -14,6 +14,7 @@ use rusqlite::{Connection, OptionalExtension};
 use warp::Filter;
 use warp::http::{HeaderMap, Method};
 
+use crate::db::CachedSql;
 use crate::db::Db;
 use crate::error::Error;
 use crate::session;
@@ -67,7 +68,7 @@ pub async fn start(db: &Db, given: Option<&str>) -> Result<(Secret, Origin), Err
         .write(move |tx| {
             let kept = kept_digest(tx)?;
             if kept.is_none() {
-                tx.execute(
+                tx.execute_cached(
                     "INSERT INTO settings (name, value) VALUES (?1, ?2)",
                     (SETTING, &digest),
                 )?;
@@ -87,7 +88,7 @@ pub async fn start(db: &Db, given: Option<&str>) -> Result<(Secret, Origin), Err
 /// operator-token`; a running server takes it at its next console request).
 pub fn renew(conn: &Connection) -> Result<String, Error> {
     let token = session::new_token()?;
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO settings (name, value) VALUES (?1, ?2)
          ON CONFLICT (name) DO UPDATE SET value = excluded.value",
         (SETTING, hex(&session::hash(&token))),

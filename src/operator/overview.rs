@@ -10,6 +10,7 @@ use warp::filters::BoxedFilter;
 use warp::http::StatusCode;
 
 use crate::app::SharedApp;
+use crate::db::CachedSql;
 use crate::descriptor::Descriptor;
 use crate::error::Error;
 use crate::web::{self, Response};
@@ -46,7 +47,7 @@ pub struct Database {
 }
 
 fn count(conn: &Connection, sql: &str, domain: &str) -> Result<i64, Error> {
-    Ok(conn.query_row(sql, [domain], |r| r.get(0))?)
+    Ok(conn.query_row_cached(sql, [domain], |r| r.get(0))?)
 }
 
 fn counts(
@@ -58,7 +59,7 @@ fn counts(
         let mut tables = serde_json::Map::new();
         for table in domain.tables {
             let rows: i64 =
-                conn.query_row(&format!("SELECT count(*) FROM \"{table}\""), [], |r| {
+                conn.query_row_cached(&format!("SELECT count(*) FROM \"{table}\""), [], |r| {
                     r.get(0)
                 })?;
             tables.insert((*table).to_string(), rows.into());
@@ -66,7 +67,7 @@ fn counts(
         all.push(DomainCounts {
             domain: domain.name,
             title: domain.title,
-            accounts: conn.query_row(
+            accounts: conn.query_row_cached(
                 &format!("SELECT count(*) FROM \"{}\"", domain.accounts),
                 [],
                 |r| r.get(0),

@@ -11,6 +11,7 @@ use super::envelope::Error;
 use super::model::{
     LotView, MAX_BALANCE_CENTS, OrderView, StatusFilter, User, fee_cents, money, time_text,
 };
+use crate::db::CachedSql;
 use crate::events::{self, Audience};
 
 fn user_from(row: &Row<'_>) -> rusqlite::Result<User> {
@@ -51,7 +52,7 @@ pub fn insert_user(
     password_hash: &str,
     now: i64,
 ) -> Result<i64, Error> {
-    let inserted = conn.execute(
+    let inserted = conn.execute_cached(
         "INSERT INTO parking_users (username, email, password_hash, created_at)
          VALUES (?1, ?2, ?3, ?4) ON CONFLICT (username) DO NOTHING",
         params![username, email, password_hash, now],
@@ -68,7 +69,7 @@ pub fn update_user(
     email: &str,
     password_hash: &str,
 ) -> Result<(), Error> {
-    conn.execute(
+    conn.execute_cached(
         "UPDATE parking_users SET email = ?2, password_hash = ?3 WHERE id = ?1",
         params![id, email, password_hash],
     )?;
@@ -84,7 +85,7 @@ pub fn recharge(conn: &Connection, id: i64, cents: i64) -> Result<User, Error> {
             MAX_BALANCE_CENTS / 100
         )));
     }
-    conn.execute(
+    conn.execute_cached(
         "UPDATE parking_users SET balance_cents = balance_cents + ?2 WHERE id = ?1",
         params![id, cents],
     )?;
@@ -98,7 +99,7 @@ pub fn insert_lot(
     capacity: i64,
     price_cents: i64,
 ) -> Result<i64, Error> {
-    let inserted = conn.execute(
+    let inserted = conn.execute_cached(
         "INSERT INTO parking_lots (name, capacity, price_cents) VALUES (?1, ?2, ?3)
          ON CONFLICT (name) DO NOTHING",
         params![name, capacity, price_cents],
@@ -347,20 +348,20 @@ pub fn advance(
     }
     match step {
         Step::Start => {
-            tx.execute(
+            tx.execute_cached(
                 "UPDATE parking_orders SET status = 1, start_time = ?2 WHERE id = ?1",
                 params![order_id, now],
             )?;
         }
         Step::Cancel => {
-            tx.execute(
+            tx.execute_cached(
                 "UPDATE parking_orders SET status = 3, end_time = ?2 WHERE id = ?1",
                 params![order_id, now],
             )?;
         }
         Step::End => {
             let fee = fee_cents(price_cents, start_time.unwrap_or(now), now);
-            let charged = tx.execute(
+            let charged = tx.execute_cached(
                 "UPDATE parking_users SET balance_cents = balance_cents - ?2
                  WHERE id = ?1 AND balance_cents >= ?2",
                 params![user_id, fee],
@@ -368,7 +369,7 @@ pub fn advance(
             if charged == 0 {
                 return Err(Error::InsufficientFunds);
             }
-            tx.execute(
+            tx.execute_cached(
                 "UPDATE parking_orders SET status = 2, end_time = ?2, fee_cents = ?3 WHERE id = ?1",
                 params![order_id, now, fee],
             )?;

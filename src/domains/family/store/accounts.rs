@@ -1,6 +1,7 @@
 //! Users.
 
 use super::*;
+use crate::db::CachedSql;
 
 const USER_COLUMNS: &str = "id, username, password_hash, telephone, email, sex, family_id, role";
 
@@ -51,7 +52,7 @@ pub fn insert_user(
     profile: &Profile,
     now: i64,
 ) -> Result<i64, Error> {
-    let inserted = conn.execute(
+    let inserted = conn.execute_cached(
         "INSERT INTO family_users (username, password_hash, telephone, email, sex, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (username) DO NOTHING",
         params![
@@ -76,7 +77,7 @@ pub fn update_user(
     username: &str,
     profile: &Profile,
 ) -> Result<(), Error> {
-    let taken: bool = conn.query_row(
+    let taken: bool = conn.query_row_cached(
         "SELECT EXISTS (SELECT 1 FROM family_users WHERE username = ?1 AND id <> ?2)",
         params![username, id],
         |row| row.get(0),
@@ -84,7 +85,7 @@ pub fn update_user(
     if taken {
         return Err(bad("用户名重复"));
     }
-    conn.execute(
+    conn.execute_cached(
         "UPDATE family_users SET username = ?2, telephone = ?3, email = ?4, sex = ?5 WHERE id = ?1",
         params![id, username, profile.telephone, profile.email, profile.sex],
     )?;
@@ -92,7 +93,7 @@ pub fn update_user(
 }
 
 pub fn set_password(conn: &Connection, id: i64, hash: &str) -> Result<(), Error> {
-    conn.execute(
+    conn.execute_cached(
         "UPDATE family_users SET password_hash = ?2 WHERE id = ?1",
         params![id, hash],
     )?;

@@ -1,6 +1,7 @@
 //! Families.
 
 use super::*;
+use crate::db::CachedSql;
 
 /// A family with its members (parents first, then by id).
 pub fn family_by_id(conn: &Connection, id: i64) -> Result<Option<Family>, Error> {
@@ -45,7 +46,7 @@ fn fresh_parent(conn: &Connection, id: i64) -> Result<(User, i64), Error> {
 }
 
 fn withdraw_applications(conn: &Connection, user_id: i64, now: i64) -> Result<(), Error> {
-    conn.execute(
+    conn.execute_cached(
         "UPDATE family_applications SET state = 'withdrawn', decided_at = ?2
          WHERE user_id = ?1 AND state = 'pending'",
         params![user_id, now],
@@ -60,12 +61,12 @@ pub fn create_family(conn: &Connection, user_id: i64, name: &str, now: i64) -> R
     if user.family_id.is_some() {
         return Err(Error::UpperLimit);
     }
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO family_families (name, created_at) VALUES (?1, ?2)",
         params![name, now],
     )?;
     let family_id = conn.last_insert_rowid();
-    conn.execute(
+    conn.execute_cached(
         "UPDATE family_users SET family_id = ?2, role = ?3 WHERE id = ?1",
         params![user_id, family_id, PARENT],
     )?;
@@ -141,7 +142,7 @@ pub fn apply(conn: &Connection, user_id: i64, family_id: i64, now: i64) -> Resul
     if family.members.len() as i64 >= MAX_MEMBERS {
         return Err(Error::UpperLimit);
     }
-    let inserted = conn.execute(
+    let inserted = conn.execute_cached(
         "INSERT INTO family_applications (user_id, family_id, created_at) VALUES (?1, ?2, ?3)
          ON CONFLICT DO NOTHING",
         params![user_id, family_id, now],
@@ -222,7 +223,7 @@ pub fn decide(
             Error::NoApplication
         });
     };
-    let family_name: String = conn.query_row(
+    let family_name: String = conn.query_row_cached(
         "SELECT name FROM family_families WHERE id = ?1",
         [family_id],
         |row| row.get(0),
@@ -236,7 +237,7 @@ pub fn decide(
         if members >= MAX_MEMBERS {
             return Err(Error::UpperLimit);
         }
-        conn.execute(
+        conn.execute_cached(
             "UPDATE family_users SET family_id = ?2, role = ?3 WHERE id = ?1",
             params![applicant_id, family_id, MEMBER],
         )?;
@@ -281,7 +282,7 @@ fn decide_application(
     by: i64,
     now: i64,
 ) -> Result<(), Error> {
-    conn.execute(
+    conn.execute_cached(
         "UPDATE family_applications SET state = ?2, decided_at = ?3, decided_by = ?4 WHERE id = ?1",
         params![id, state, now, by],
     )?;
@@ -311,12 +312,12 @@ pub fn leave(conn: &Connection, user_id: i64, now: i64) -> Result<Left, Error> {
             "你是家庭唯一的家长，请先把家长身份转让给其他成员（PUT family/familyManage/，user_id）",
         ));
     }
-    conn.execute(
+    conn.execute_cached(
         "UPDATE family_users SET family_id = NULL, role = ?2 WHERE id = ?1",
         params![user_id, NO_FAMILY],
     )?;
     if members == 1 {
-        conn.execute("DELETE FROM family_families WHERE id = ?1", [family_id])?;
+        conn.execute_cached("DELETE FROM family_families WHERE id = ?1", [family_id])?;
         tell_family(conn, family_id, "removed", &user, Some(user_id))?;
         return Ok(Left::Removed);
     }
@@ -343,12 +344,12 @@ pub fn hand_over(conn: &Connection, parent_id: i64, target_id: i64, now: i64) ->
     }
     let (_, parents) = head_count(conn, family_id)?;
     if parents >= MAX_PARENTS {
-        conn.execute(
+        conn.execute_cached(
             "UPDATE family_users SET role = ?2 WHERE id = ?1",
             params![parent.id, MEMBER],
         )?;
     }
-    conn.execute(
+    conn.execute_cached(
         "UPDATE family_users SET role = ?2 WHERE id = ?1",
         params![target.id, PARENT],
     )?;

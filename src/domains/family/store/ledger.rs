@@ -1,6 +1,7 @@
 //! Bills, deposits, loans.
 
 use super::*;
+use crate::db::CachedSql;
 
 const BILL_SELECT: &str = "SELECT b.id, b.user_id, u.username, b.kind, b.money, b.remarks, b.time
      FROM family_bills b JOIN family_users u ON u.id = b.user_id";
@@ -75,7 +76,7 @@ pub fn insert_bill(
 }
 
 pub fn update_bill(conn: &Connection, id: i64, fields: &BillFields) -> Result<(), Error> {
-    conn.execute(
+    conn.execute_cached(
         "UPDATE family_bills SET money = ?2, remarks = ?3, time = ?4 WHERE id = ?1",
         params![id, fields.money, fields.remarks, fields.time],
     )?;
@@ -135,7 +136,7 @@ pub fn insert_deposit(
     fields: &DepositFields,
     now: i64,
 ) -> Result<i64, Error> {
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO family_deposits (user_id, bank, type, money, rate, start_time, end_time, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
@@ -153,7 +154,7 @@ pub fn insert_deposit(
 }
 
 pub fn update_deposit(conn: &Connection, id: i64, fields: &DepositFields) -> Result<(), Error> {
-    conn.execute(
+    conn.execute_cached(
         "UPDATE family_deposits SET bank = ?2, type = ?3, money = ?4, rate = ?5, start_time = ?6, end_time = ?7
          WHERE id = ?1",
         params![
@@ -220,7 +221,7 @@ pub fn insert_loan(
     fields: &LoanFields,
     now: i64,
 ) -> Result<i64, Error> {
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO family_loans (user_id, direction, counterparty, money, time, due_time, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
@@ -238,7 +239,7 @@ pub fn insert_loan(
 
 /// Changes a loan; its amount may not drop below what is repaid.
 pub fn update_loan(conn: &Connection, id: i64, fields: &LoanFields) -> Result<(), Error> {
-    let repaid: i64 = conn.query_row(
+    let repaid: i64 = conn.query_row_cached(
         "SELECT repaid FROM family_loans WHERE id = ?1",
         [id],
         |row| row.get(0),
@@ -249,7 +250,7 @@ pub fn update_loan(conn: &Connection, id: i64, fields: &LoanFields) -> Result<()
             crate::money::number(repaid)
         )));
     }
-    conn.execute(
+    conn.execute_cached(
         "UPDATE family_loans SET direction = ?2, counterparty = ?3, money = ?4, time = ?5, due_time = ?6
          WHERE id = ?1",
         params![
@@ -274,7 +275,7 @@ pub fn repay(
     time: i64,
 ) -> Result<(), Error> {
     own_record(conn, Ledger::Loans, None, user_id, loan_id)?;
-    let (total, repaid): (i64, i64) = conn.query_row(
+    let (total, repaid): (i64, i64) = conn.query_row_cached(
         "SELECT money, repaid FROM family_loans WHERE id = ?1",
         [loan_id],
         |row| Ok((row.get(0)?, row.get(1)?)),
@@ -289,11 +290,11 @@ pub fn repay(
             crate::money::number(outstanding)
         )));
     }
-    conn.execute(
+    conn.execute_cached(
         "UPDATE family_loans SET repaid = repaid + ?2 WHERE id = ?1",
         params![loan_id, money],
     )?;
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO family_repayments (loan_id, money, time) VALUES (?1, ?2, ?3)",
         params![loan_id, money, time],
     )?;

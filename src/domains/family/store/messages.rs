@@ -1,6 +1,7 @@
 //! Messages.
 
 use super::*;
+use crate::db::CachedSql;
 
 const MESSAGE_SELECT: &str =
     "SELECT m.id, s.username, r.username, m.title, m.text, m.sent_at, m.state
@@ -82,7 +83,7 @@ fn own_message(conn: &Connection, user_id: i64, id: i64) -> Result<(), Error> {
 
 pub fn delete_message(conn: &Connection, user_id: i64, id: i64) -> Result<(), Error> {
     own_message(conn, user_id, id)?;
-    conn.execute("DELETE FROM family_messages WHERE id = ?1", [id])?;
+    conn.execute_cached("DELETE FROM family_messages WHERE id = ?1", [id])?;
     Ok(())
 }
 
@@ -93,7 +94,7 @@ pub fn set_message_state(
     state: i64,
 ) -> Result<(), Error> {
     own_message(conn, user_id, id)?;
-    conn.execute(
+    conn.execute_cached(
         "UPDATE family_messages SET state = ?2 WHERE id = ?1",
         params![id, state],
     )?;

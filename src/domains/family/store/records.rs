@@ -1,6 +1,7 @@
 //! Whose records.
 
 use super::*;
+use crate::db::CachedSql;
 
 /// Whose money a read covers.
 #[derive(Debug, Clone, Copy)]
@@ -84,7 +85,7 @@ pub fn delete_record(
     id: i64,
 ) -> Result<(), Error> {
     own_record(conn, ledger, kind, user_id, id)?;
-    conn.execute(
+    conn.execute_cached(
         &format!("DELETE FROM {} WHERE id = ?1", ledger.table()),
         [id],
     )?;

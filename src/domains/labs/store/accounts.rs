@@ -1,6 +1,7 @@
 //! Users.
 
 use super::*;
+use crate::db::CachedSql;
 
 const USER_COLUMNS: &str = "id, sid, email, name, password_hash, is_admin";
 
@@ -73,7 +74,7 @@ pub fn insert_user(
         return Err(failed("该邮箱已注册"));
     }
     let p = &user.profile;
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO labs_users (sid, email, name, password_hash, is_admin, phone, college, grade, major, introduce, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
@@ -94,7 +95,7 @@ pub fn insert_user(
 }
 
 pub fn set_password(conn: &Connection, user_id: i64, password_hash: &str) -> Result<(), Error> {
-    conn.execute(
+    conn.execute_cached(
         "UPDATE labs_users SET password_hash = ?2 WHERE id = ?1",
         params![user_id, password_hash],
     )?;

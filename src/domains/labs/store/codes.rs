@@ -1,6 +1,7 @@
 //! Mailed codes, captchas.
 
 use super::*;
+use crate::db::CachedSql;
 
 /// Records a new code for an address, unless one was mailed to it (for any
 /// purpose) less than a minute ago; then `Err(seconds to wait)`.
@@ -11,7 +12,7 @@ pub fn issue_code(
     code: &str,
     now: i64,
 ) -> Result<Result<(), i64>, Error> {
-    let last: Option<i64> = conn.query_row(
+    let last: Option<i64> = conn.query_row_cached(
         "SELECT max(sent_at) FROM labs_codes WHERE email = ?1",
         [email],
         |row| row.get(0),
@@ -21,7 +22,7 @@ pub fn issue_code(
     {
         return Ok(Err(MAIL_GAP_SECS - (now - last)));
     }
-    conn.execute(
+    conn.execute_cached(
         "INSERT OR REPLACE INTO labs_codes (email, purpose, code_hash, sent_at, expires_at, tries_left, used_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, NULL)",
         params![
@@ -43,7 +44,7 @@ pub fn withdraw_code(
     purpose: Purpose,
     code: &str,
 ) -> Result<(), Error> {
-    conn.execute(
+    conn.execute_cached(
         "DELETE FROM labs_codes WHERE email = ?1 AND purpose = ?2 AND code_hash = ?3",
         params![email, purpose.as_str(), code_hash(email, code).as_slice()],
     )?;
@@ -107,7 +108,7 @@ pub fn use_code(
 ) -> Result<(), Error> {
     match check_code(conn, email, purpose, code, now)? {
         Ok(()) => {
-            conn.execute(
+            conn.execute_cached(
                 "UPDATE labs_codes SET used_at = ?3 WHERE email = ?1 AND purpose = ?2",
                 params![email, purpose.as_str(), now],
             )?;
@@ -149,8 +150,9 @@ pub fn take_captcha(conn: &Connection, id: &str, now: i64) -> Result<Option<Stri
 
 /// Removes expired captchas and codes a day past their expiry.
 pub fn sweep(conn: &Connection, now: i64) -> Result<usize, Error> {
-    let captchas = conn.execute("DELETE FROM labs_captchas WHERE expires_at <= ?1", [now])?;
-    let codes = conn.execute(
+    let captchas =
+        conn.execute_cached("DELETE FROM labs_captchas WHERE expires_at <= ?1", [now])?;
+    let codes = conn.execute_cached(
         "DELETE FROM labs_codes WHERE expires_at <= ?1",
         [now - 24 * 3600],
     )?;

@@ -1,6 +1,7 @@
 //! Labs.
 
 use super::*;
+use crate::db::CachedSql;
 
 const LAB_SELECT: &str =
     "SELECT l.id, l.name, l.leader_id, u.sid, u.name, l.description, l.created_at
@@ -74,7 +75,7 @@ pub fn insert_lab(
     let leader = leader_sid
         .map(|sid| leader_for(conn, sid, None))
         .transpose()?;
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO labs_labs (name, leader_id, description, created_at) VALUES (?1, ?2, ?3, ?4)",
         params![name, leader, description, now],
     )?;
@@ -99,7 +100,7 @@ pub fn update_lab(
         Some(sid) => Some(leader_for(conn, sid, Some(id))?),
         None => lab.leader_user_id,
     };
-    conn.execute(
+    conn.execute_cached(
         "UPDATE labs_labs SET name = ?2, leader_id = ?3, description = ?4 WHERE id = ?1",
         params![
             id,
@@ -114,7 +115,7 @@ pub fn update_lab(
 /// Deletes a lab that holds no project (deleted ones included).
 pub fn delete_lab(conn: &Connection, id: i64) -> Result<(), Error> {
     lab_by_id(conn, id)?.ok_or_else(|| failed("实验室不存在"))?;
-    let has_projects: bool = conn.query_row(
+    let has_projects: bool = conn.query_row_cached(
         "SELECT EXISTS (SELECT 1 FROM labs_projects WHERE lab_id = ?1)",
         [id],
         |row| row.get(0),
@@ -122,6 +123,6 @@ pub fn delete_lab(conn: &Connection, id: i64) -> Result<(), Error> {
     if has_projects {
         return Err(failed("实验室下还有项目，不能删除"));
     }
-    conn.execute("DELETE FROM labs_labs WHERE id = ?1", [id])?;
+    conn.execute_cached("DELETE FROM labs_labs WHERE id = ?1", [id])?;
     Ok(())
 }

@@ -1,6 +1,7 @@
 //! Projects.
 
 use super::*;
+use crate::db::CachedSql;
 
 const PROJECT_SELECT: &str =
     "SELECT p.id, p.lab_id, l.name, p.leader_id, u.sid, p.name, p.description,
@@ -145,7 +146,7 @@ fn set_members(
     leader_id: i64,
     others: &[i64],
 ) -> Result<(), Error> {
-    conn.execute(
+    conn.execute_cached(
         "DELETE FROM labs_members WHERE project_id = ?1",
         [project_id],
     )?;
@@ -207,7 +208,7 @@ pub fn insert_project(
     let lab = lab_by_name(conn, lab_name)?
         .ok_or_else(|| failed(format!("实验室「{lab_name}」不存在")))?;
     let others = member_users(conn, &fields.member_sids)?;
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO labs_projects (lab_id, leader_id, name, description, duration, coach_id, aim, type, submit_time)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
@@ -250,7 +251,7 @@ pub fn update_project(
 ) -> Result<(Project, Vec<Member>), Error> {
     let project = managed_project(conn, caller, id)?;
     let others = member_users(conn, &fields.member_sids)?;
-    conn.execute(
+    conn.execute_cached(
         "UPDATE labs_projects SET name = ?2, description = ?3, duration = ?4, coach_id = ?5, aim = ?6, type = ?7
          WHERE id = ?1",
         params![
@@ -285,7 +286,7 @@ pub fn review_project(
 
 /// Sets `opt_status` with no permission check (demo data).
 pub fn set_status(conn: &Connection, id: i64, status: i64, now: i64) -> Result<(), Error> {
-    conn.execute(
+    conn.execute_cached(
         "UPDATE labs_projects SET opt_status = ?2,
              start_time = CASE WHEN ?2 IN (1, 2) THEN coalesce(start_time, ?3) ELSE start_time END,
              end_time = CASE WHEN ?2 = 2 THEN coalesce(end_time, ?3) ELSE end_time END
@@ -306,7 +307,7 @@ pub fn set_deleted_by_leader(
     if project.leader_user_id != user_id {
         return Err(Error::Denied);
     }
-    conn.execute(
+    conn.execute_cached(
         "UPDATE labs_projects SET deleted = ?2 WHERE id = ?1",
         params![id, deleted],
     )?;

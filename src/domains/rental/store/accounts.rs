@@ -1,6 +1,7 @@
 //! Users.
 
 use super::*;
+use crate::db::CachedSql;
 
 const USER_COLUMNS: &str = "id, username, password_hash, name, id_type, id_number, phone, grade, register_city, created_at";
 
@@ -55,7 +56,7 @@ pub fn insert_user(
     hash: &str,
     now: i64,
 ) -> Result<i64, Error> {
-    let inserted = conn.execute(
+    let inserted = conn.execute_cached(
         "INSERT INTO rental_users (username, password_hash, name, id_type, id_number, phone, grade, register_city, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (username) DO NOTHING",
         params![
@@ -77,7 +78,7 @@ pub fn insert_user(
 }
 
 pub fn set_password(conn: &Connection, user_id: i64, hash: &str) -> Result<(), Error> {
-    conn.execute(
+    conn.execute_cached(
         "UPDATE rental_users SET password_hash = ?2 WHERE id = ?1",
         params![user_id, hash],
     )?;
@@ -85,7 +86,7 @@ pub fn set_password(conn: &Connection, user_id: i64, hash: &str) -> Result<(), E
 }
 
 pub fn set_phone(conn: &Connection, user_id: i64, phone: &str) -> Result<(), Error> {
-    conn.execute(
+    conn.execute_cached(
         "UPDATE rental_users SET phone = ?2 WHERE id = ?1",
         params![user_id, phone],
     )?;

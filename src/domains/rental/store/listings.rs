@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use super::*;
+use crate::db::CachedSql;
 
 /// Which of the two listing tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,7 +116,7 @@ pub fn insert_listing(
 ) -> Result<i64, Error> {
     let tags = json!(l.tags).to_string();
     match table {
-        Table::Houses => conn.execute(
+        Table::Houses => conn.execute_cached(
             "INSERT INTO rental_houses (owner_id, name, district, community, unit, type, house_type, area, floor, elevator,
                  description, imgs, tags, deposit, pay_method, cost, created_at, modified_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?17)",
@@ -124,7 +125,7 @@ pub fn insert_listing(
                 l.elevator, l.description, json!(l.imgs).to_string(), tags, l.deposit, l.pay_method, l.cost, now
             ],
         )?,
-        Table::Demands => conn.execute(
+        Table::Demands => conn.execute_cached(
             "INSERT INTO rental_demands (owner_id, name, district, community, type, house_type, area, floor, elevator,
                  description, tags, deposit, pay_method, cost, created_at, modified_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?15)",
@@ -163,7 +164,7 @@ pub fn update_listing(
     owned(conn, table, owner_id, id)?;
     let tags = json!(l.tags).to_string();
     match table {
-        Table::Houses => conn.execute(
+        Table::Houses => conn.execute_cached(
             "UPDATE rental_houses SET name = ?2, district = ?3, community = ?4, unit = ?5, type = ?6, house_type = ?7,
                  area = ?8, floor = ?9, elevator = ?10, description = ?11, imgs = ?12, tags = ?13, deposit = ?14,
                  pay_method = ?15, cost = ?16, modified_at = ?17
@@ -173,7 +174,7 @@ pub fn update_listing(
                 l.description, json!(l.imgs).to_string(), tags, l.deposit, l.pay_method, l.cost, now
             ],
         )?,
-        Table::Demands => conn.execute(
+        Table::Demands => conn.execute_cached(
             "UPDATE rental_demands SET name = ?2, district = ?3, community = ?4, type = ?5, house_type = ?6, area = ?7,
                  floor = ?8, elevator = ?9, description = ?10, tags = ?11, deposit = ?12, pay_method = ?13, cost = ?14,
                  modified_at = ?15
@@ -201,16 +202,16 @@ pub fn delete_listing(
     }
     if table == Table::Demands {
         // A closed demand's deal keeps its own copy of everything it needs.
-        conn.execute(
+        conn.execute_cached(
             "DELETE FROM rental_requests WHERE demand_id = ?1 AND state <> 'accepted'",
             [id],
         )?;
-        conn.execute(
+        conn.execute_cached(
             "UPDATE rental_requests SET demand_id = NULL WHERE demand_id = ?1",
             [id],
         )?;
     }
-    conn.execute(&format!("DELETE FROM {} WHERE id = ?1", table.name()), [id])?;
+    conn.execute_cached(&format!("DELETE FROM {} WHERE id = ?1", table.name()), [id])?;
     Ok(())
 }
 

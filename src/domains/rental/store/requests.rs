@@ -1,6 +1,7 @@
 //! Requests.
 
 use super::*;
+use crate::db::CachedSql;
 
 /// `apply-house`: a pending request from the tenant to the house's owner.
 pub fn apply(
@@ -71,7 +72,7 @@ fn insert_request(
     (period, start, end): (Option<i64>, Option<i64>, Option<i64>),
     now: i64,
 ) -> Result<i64, Error> {
-    let inserted = conn.execute(
+    let inserted = conn.execute_cached(
         "INSERT INTO rental_requests (kind, house_id, demand_id, from_user, to_user, tenant_id, period, start_date, end_date, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT DO NOTHING",
@@ -209,7 +210,7 @@ fn pending_for(conn: &Connection, to_user: i64, id: i64) -> Result<Pending, Erro
 /// Rejects a request addressed to the user.
 pub fn reject(conn: &Connection, to_user: i64, id: i64, now: i64) -> Result<(), Error> {
     pending_for(conn, to_user, id)?;
-    conn.execute(
+    conn.execute_cached(
         "UPDATE rental_requests SET state = 'rejected', decided_at = ?2 WHERE id = ?1",
         params![id, now],
     )?;
@@ -249,7 +250,7 @@ pub fn accept(
         if demand.state == CLOSED {
             return Err(failed("该求租信息已成交"));
         }
-        conn.execute(
+        conn.execute_cached(
             "UPDATE rental_demands SET state = ?2 WHERE id = ?1",
             params![demand_id, CLOSED],
         )?;
@@ -261,7 +262,7 @@ pub fn accept(
         )?;
     }
     let rent = house.listing.cost;
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO rental_deals (owner_id, tenant_id, house_id, request_id, location, city, date, rental, commission)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
@@ -277,7 +278,7 @@ pub fn accept(
         ],
     )?;
     let deal = conn.last_insert_rowid();
-    conn.execute(
+    conn.execute_cached(
         "UPDATE rental_houses SET state = ?2 WHERE id = ?1",
         params![house.id, LET],
     )?;

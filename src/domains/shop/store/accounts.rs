@@ -1,6 +1,7 @@
 //! Users.
 
 use super::*;
+use crate::db::CachedSql;
 
 const USER_COLUMNS: &str = "id, email, name, phone, role, password_hash";
 
@@ -48,7 +49,7 @@ pub fn insert_user(
     hash: &str,
     now: i64,
 ) -> Result<i64, Error> {
-    let inserted = conn.execute(
+    let inserted = conn.execute_cached(
         "INSERT INTO shop_users (email, name, phone, role, password_hash, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (email) DO NOTHING",
         params![user.email, user.name, user.phone, user.role, hash, now],
@@ -60,7 +61,7 @@ pub fn insert_user(
 }
 
 pub fn set_password(conn: &Connection, id: i64, hash: &str) -> Result<(), Error> {
-    conn.execute(
+    conn.execute_cached(
         "UPDATE shop_users SET password_hash = ?2 WHERE id = ?1",
         params![id, hash],
     )?;

@@ -1,6 +1,7 @@
 //! Orders.
 
 use super::*;
+use crate::db::CachedSql;
 
 const ORDER_SELECT: &str = "SELECT o.id, o.shop_id, o.product_id, o.product_name, o.unit_price, o.quantity, o.total_price, o.status, o.created_us,
             u.id, u.email, u.name, u.phone, u.role, u.password_hash
@@ -87,7 +88,7 @@ pub fn buy(
         .price
         .checked_mul(quantity)
         .ok_or_else(|| shop_error("订单金额太大"))?;
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO shop_orders (customer_id, shop_id, product_id, product_name, unit_price, quantity, total_price, created_us)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![

@@ -1,6 +1,7 @@
 //! Products.
 
 use super::*;
+use crate::db::CachedSql;
 
 const PRODUCT_COLUMNS: &str =
     "id, shop_id, name, description, price, stock_quantity, status, image_id, created_us";
@@ -52,7 +53,7 @@ pub fn insert_product(
     fields: &ProductFields,
     now_us: i64,
 ) -> Result<i64, Error> {
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO shop_products (shop_id, name, description, price, stock_quantity, status, image_id, created_us)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
@@ -70,7 +71,7 @@ pub fn insert_product(
 }
 
 pub fn update_product(conn: &Connection, id: i64, fields: &ProductFields) -> Result<(), Error> {
-    conn.execute(
+    conn.execute_cached(
         "UPDATE shop_products SET name = ?2, description = ?3, price = ?4, stock_quantity = ?5, status = ?6, image_id = ?7
          WHERE id = ?1",
         params![
@@ -107,7 +108,7 @@ pub fn is_off_sale(product: &Product) -> bool {
 }
 
 pub fn delete_product(conn: &Connection, id: i64) -> Result<(), Error> {
-    conn.execute("DELETE FROM shop_products WHERE id = ?1", [id])?;
+    conn.execute_cached("DELETE FROM shop_products WHERE id = ?1", [id])?;
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! Shops, invitation codes.
 
 use super::*;
+use crate::db::CachedSql;
 
 /// The shop a seller manages, if any.
 pub fn shop_of(conn: &Connection, user_id: i64) -> Result<Option<i64>, Error> {
@@ -120,12 +121,12 @@ pub fn create_shop(
     if shop_of(conn, seller_id)?.is_some() {
         return Err(shop_error("一个商家只能管理一个商铺"));
     }
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO shop_shops (name, address, description, created_us) VALUES (?1, ?2, ?3, ?4)",
         params![name, address, description, now_us],
     )?;
     let shop_id = conn.last_insert_rowid();
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO shop_sellers (user_id, shop_id, joined_us) VALUES (?1, ?2, ?3)",
         params![seller_id, shop_id, now_us],
     )?;
@@ -159,7 +160,7 @@ pub fn invitation(conn: &Connection, code: &str) -> Result<Option<Invitation>, E
 
 /// A new code for a shop.
 pub fn insert_invitation(conn: &Connection, invitation: &Invitation) -> Result<(), Error> {
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO shop_invitations (code, shop_id, creator_id, is_active, created_us, expires_us, usage_limit, usage_count)
          VALUES (?1, ?2, ?3, 1, ?4, ?5, ?6, 0)",
         params![
@@ -200,7 +201,7 @@ pub fn join_by_code(
     let Some(shop_id) = shop_id else {
         return Err(Error::Invitation("邀请码无效、已过期或已用完".into()));
     };
-    conn.execute(
+    conn.execute_cached(
         "INSERT INTO shop_sellers (user_id, shop_id, joined_us) VALUES (?1, ?2, ?3)",
         params![user_id, shop_id, now_us],
     )?;
