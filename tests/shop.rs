@@ -950,8 +950,16 @@ async fn far_pages_of_every_ordering_are_right_before_and_after_the_order_is_rem
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     check_every_list(products_now.clone()).await;
 
-    // A new price and a delete show in the next page at once.
-    let moved = products_now[300].0;
+    // A new price and a delete show in the next page at once. Ids are
+    // given in the order the adds finish, so the product at an index may
+    // be the other shop's: take the seller's own from there on.
+    let own_from = |products: &[(i64, i64, i64, String)], index: usize| {
+        (index..products.len())
+            .find(|&i| products[i].1 == shop)
+            .expect("a product of the seller's shop")
+    };
+    let moved_at = own_from(&products_now, 300);
+    let moved = products_now[moved_at].0;
     let (status, body) = app
         .post(
             &format!("/shop/shop/{shop}/product/{moved}/update"),
@@ -960,8 +968,9 @@ async fn far_pages_of_every_ordering_are_right_before_and_after_the_order_is_rem
         )
         .await;
     assert_ok(status, &body);
-    products_now[300].2 = 700;
-    let gone = products_now[900].0;
+    products_now[moved_at].2 = 700;
+    let gone_at = own_from(&products_now, 900);
+    let gone = products_now[gone_at].0;
     let (status, body) = app
         .post(
             &format!("/shop/shop/{shop}/product/{gone}/delete"),
@@ -970,7 +979,7 @@ async fn far_pages_of_every_ordering_are_right_before_and_after_the_order_is_rem
         )
         .await;
     assert_ok(status, &body);
-    products_now.remove(900);
+    products_now.remove(gone_at);
     check_every_list(products_now.clone()).await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     check_every_list(products_now).await;
