@@ -85,9 +85,22 @@ impl Class {
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
-        let answer = request.send().await.ok()?;
+        let method = if call.post { "POST" } else { "GET" };
+        let answer = match request.send().await {
+            Ok(answer) => answer,
+            Err(e) => {
+                eprintln!("{method} {} -> {e}", call.path);
+                return None;
+            }
+        };
         let status = answer.status();
-        let body: Value = answer.json().await.ok()?;
+        let body: Value = match answer.json().await {
+            Ok(body) => body,
+            Err(e) => {
+                eprintln!("{method} {} -> {status}, not JSON: {e}", call.path);
+                return None;
+            }
+        };
         // Each domain's envelope says failure its own way.
         let ok = status.is_success()
             && body["success"] != false
@@ -95,11 +108,7 @@ impl Class {
             && body["status"].as_i64().is_none_or(|s| s == 200)
             && body["code"].as_i64().is_none_or(|c| c == 0 || c == 200);
         if !ok {
-            eprintln!(
-                "{} {} -> {status} {body}",
-                if call.post { "POST" } else { "GET" },
-                call.path
-            );
+            eprintln!("{method} {} -> {status} {body}", call.path);
         }
         ok.then_some(body)
     }

@@ -276,8 +276,12 @@ async fn main() {
     let db = dir.path().join("bench.db");
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
+    // The server closes a keep-alive connection idle for 5 s
+    // (`--header-timeout`); a request sent on one as it closes is lost, so
+    // idle connections are dropped before that.
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(1024)
+        .pool_idle_timeout(Duration::from_secs(4))
         .build()
         .expect("client");
 
