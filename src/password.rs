@@ -20,6 +20,10 @@ const HASHER_NICENESS: i32 = 19;
 pub const DEFAULT_COST: u32 = 10;
 
 /// bcrypt reads at most 72 bytes; longer passwords are refused, not cut.
+/// A password of exactly 72 bytes is whole in the key (only the C string's
+/// terminating NUL is left out), so it is accepted; the hashing calls below
+/// are bcrypt's plain ones because its `non_truncating_*` variants refuse
+/// 72 bytes too.
 pub const MAX_BYTES: usize = 72;
 
 /// Why a new password is refused.
@@ -57,7 +61,7 @@ fn check_rules(password: &str, min_chars: usize) -> Result<(), Rule> {
 /// as the line to print.
 pub fn hash_for_cli(password: &str, min_chars: usize) -> Result<String, String> {
     check_rules(password, min_chars).map_err(|e| e.to_string())?;
-    bcrypt::non_truncating_hash(password, DEFAULT_COST).map_err(|e| e.to_string())
+    bcrypt::hash(password, DEFAULT_COST).map_err(|e| e.to_string())
 }
 
 impl Passwords {
@@ -88,8 +92,9 @@ impl Passwords {
 
     /// Hashes a password (call [`check_new`](Self::check_new) first).
     pub async fn hash(&self, password: String) -> Result<String> {
+        check_rules(&password, 0).map_err(|e| Error::Other(e.to_string()))?;
         let cost = self.cost;
-        self.bounded(move || Ok(bcrypt::non_truncating_hash(password, cost)?))
+        self.bounded(move || Ok(bcrypt::hash(password, cost)?))
             .await
     }
 
@@ -98,7 +103,7 @@ impl Passwords {
         if password.len() > MAX_BYTES {
             return Ok(false);
         }
-        self.bounded(move || Ok(bcrypt::non_truncating_verify(password, &hash)?))
+        self.bounded(move || Ok(bcrypt::verify(password, &hash)?))
             .await
     }
 
@@ -185,5 +190,36 @@ mod tests {
         );
         let long = format!("correct horse{}", "x".repeat(80));
         assert!(!passwords.verify(long, hash).await.unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_password_of_exactly_72_bytes_is_hashed_whole() {
+        let passwords = Passwords::new(4, 8);
+        let longest = "p".repeat(71) + "q";
+        assert!(passwords.check_new(&longest).is_ok());
+        let hash = passwords.hash(longest.clone()).await.unwrap();
+        assert!(
+            passwords
+                .verify(longest.clone(), hash.clone())
+                .await
+                .unwrap()
+        );
+        // Its last byte counts: neither its 71-byte prefix nor a different
+        // 72nd byte matches.
+        assert!(
+            !passwords
+                .verify("p".repeat(71), hash.clone())
+                .await
+                .unwrap()
+        );
+        assert!(
+            !passwords
+                .verify("p".repeat(72), hash.clone())
+                .await
+                .unwrap()
+        );
+        assert!(passwords.hash(longest + "x").await.is_err());
+        assert!(hash_for_cli(&"p".repeat(72), 8).is_ok());
+        assert!(hash_for_cli(&"p".repeat(73), 8).is_err());
     }
 }

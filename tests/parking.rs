@@ -294,6 +294,27 @@ async fn weak_overlong_and_malformed_credentials_are_refused_with_402() {
         let (_, reply) = app.post("/parking/api/user/new", body, None).await;
         assert_fail(&reply, 402, message);
     }
+    // Exactly 72 bytes is the longest password, used whole: its last byte
+    // counts at login.
+    let longest = "x".repeat(71) + "y";
+    let (_, reply) = app
+        .post(
+            "/parking/api/user/new",
+            json!({"username": "u72", "password": longest, "email": "a@a"}),
+            None,
+        )
+        .await;
+    assert_eq!(reply["code"], 200, "{reply}");
+    for (password, code) in [(longest.as_str(), 200), (&"x".repeat(72), 409)] {
+        let (_, reply) = app
+            .post(
+                "/parking/api/user/login",
+                json!({"username": "u72", "password": password}),
+                None,
+            )
+            .await;
+        assert_eq!(reply["code"], code, "{reply}");
+    }
     app.stop().await;
 }
 
