@@ -14,7 +14,7 @@ pub enum Error {
     #[error("background task failed: {0}")]
     Task(#[from] tokio::task::JoinError),
     #[error("password hashing: {0}")]
-    Bcrypt(#[from] bcrypt::BcryptError),
+    Bcrypt(#[from] bcrypt_rust::BcryptError),
     #[error("random number generator: {0}")]
     Random(String),
     #[error("{0}")]

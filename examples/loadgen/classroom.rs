@@ -3,8 +3,9 @@
 //! in, 80% reads and 20% writes, with a think time of 50–150 ms between
 //! requests (about 10 requests a second each, a busy lab session). Then
 //! the same while all 200 log in again at once (a class arriving), at the
-//! server's default bcrypt cost. (The labs login captcha is off: a
-//! load generator cannot read the picture.)
+//! server's default bcrypt cost, with the storm's read p99 half second
+//! by half second. (The labs login captcha is off: a load generator
+//! cannot read the picture.)
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -304,6 +305,9 @@ impl Class {
 /// Latencies of reads and writes, and failures, over one stretch.
 #[derive(Default)]
 struct Tally {
+    /// Each read's start (ms into the stretch) and latency, in start order.
+    reads: Vec<(u32, u32)>,
+    /// The reads' latencies, sorted.
     reads_us: Vec<u32>,
     writes_us: Vec<u32>,
     errors: usize,
@@ -325,6 +329,7 @@ async fn class_at_work(
     stop: Arc<AtomicBool>,
 ) -> Tally {
     let mut tasks = Vec::new();
+    let began = Instant::now();
     for (n, student) in students.iter().cloned().enumerate() {
         let (class, stop) = (class.clone(), stop.clone());
         tasks.push(tokio::spawn(async move {
@@ -334,11 +339,12 @@ async fn class_at_work(
                 tokio::time::sleep(Duration::from_millis(50 + rng.next(101))).await;
                 let write = rng.next(10) < 2;
                 let started = Instant::now();
+                let at_ms = started.duration_since(began).as_millis() as u32;
                 let ok = class.act(&student, write, &mut rng).await;
                 let us = started.elapsed().as_micros() as u32;
                 match write {
                     true => tally.writes_us.push(us),
-                    false => tally.reads_us.push(us),
+                    false => tally.reads.push((at_ms, us)),
                 }
                 tally.errors += usize::from(!ok);
             }
@@ -348,13 +354,32 @@ async fn class_at_work(
     let mut all = Tally::default();
     for task in tasks {
         let tally = task.await.expect("student");
-        all.reads_us.extend(tally.reads_us);
+        all.reads.extend(tally.reads);
         all.writes_us.extend(tally.writes_us);
         all.errors += tally.errors;
     }
+    all.reads.sort_unstable();
+    all.reads_us = all.reads.iter().map(|(_, us)| *us).collect();
     all.reads_us.sort_unstable();
     all.writes_us.sort_unstable();
     all
+}
+
+/// Read p99 in each half second of a stretch: whether a rise is the
+/// first burst or lasts.
+fn print_timeline(tally: &Tally) {
+    println!("\n| from s | reads | read p99 ms | read max ms |\n|---:|---:|---:|---:|");
+    for window in tally.reads.chunk_by(|a, b| a.0 / 500 == b.0 / 500) {
+        let mut us: Vec<u32> = window.iter().map(|(_, us)| *us).collect();
+        us.sort_unstable();
+        println!(
+            "| {:.1} | {} | {:.2} | {:.2} |",
+            f64::from(window[0].0 / 500) / 2.0,
+            us.len(),
+            percentile(&us, 0.99),
+            percentile(&us, 1.0)
+        );
+    }
 }
 
 fn print_tally(name: &str, tally: &Tally, seconds: f64) {
@@ -521,6 +546,7 @@ pub async fn run(
         &stormy,
         1.0 + storm_started.elapsed().as_secs_f64(),
     );
+    print_timeline(&stormy);
     println!(
         "\nlogin storm: 200 logins at the default bcrypt cost finished in {storm_seconds:.1} s; read p99 {:.2} ms -> {:.2} ms ({:.1}x)",
         percentile(&quiet.reads_us, 0.99),
