@@ -5,13 +5,12 @@
 //! by a free core at once instead of at the next scheduler tick.
 //!
 //! Jobs that wait together are computed together: `bcrypt-rust` runs up to
-//! [`BATCH`] hashes of one cost in lockstep, one per SIMD lane, which on
-//! this machine's AVX-512 is three times the single-hash rate (19 ms a
-//! hash at cost 10 instead of 55 ms with the `bcrypt` crate). A lone
-//! login runs the scalar kernel and waits for nobody. On two cores, 200
-//! logins at cost 10 beside a working class of 200 take about 4 s on one
-//! thread (they took 8–20 s on two threads hashing one at a time)
-//! (`loadgen --classroom`).
+//! [`BATCH`] hashes of one cost in lockstep, one per SIMD lane (on the
+//! development machine's AVX-512, 19 ms a hash at cost 10 instead of 55 ms
+//! one at a time). A lone job runs the scalar kernel and waits for nobody.
+//! On two cores, 200 logins at cost 10 beside a working class of 200 take
+//! 4.4–4.8 s on the one hashing thread; two threads hashing one password
+//! at a time took 8.4–8.7 s the same day (`loadgen --classroom`).
 
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -32,9 +31,9 @@ pub const DEFAULT_COST: u32 = 10;
 
 /// bcrypt reads at most 72 bytes; longer passwords are refused, not cut.
 /// A password of exactly 72 bytes is whole in the key (only the C string's
-/// terminating NUL is left out), so it is accepted; the hashing calls below
-/// are bcrypt's plain ones because its `non_truncating_*` variants refuse
-/// 72 bytes too.
+/// terminating NUL is left out), so it is accepted; the bcrypt crates'
+/// `non_truncating_*` calls refuse 72 bytes too, so the plain ones are used
+/// behind this check.
 pub const MAX_BYTES: usize = 72;
 
 /// Why a new password is refused.
@@ -189,34 +188,31 @@ fn answer(batch: Vec<Job>, cost: u32) {
             } => checks.push((password, hash, reply)),
         }
     }
-    match hashes.as_slice() {
-        [] => {}
-        // One alone runs the scalar kernel (the batch path's first use
-        // measures which SIMD width is fastest, 0.4 s once).
-        [(password, _)] => {
-            let hashed = new_salt().and_then(|salt| hash_one(password, cost, salt));
-            if let Some((_, reply)) = hashes.pop() {
-                let _ = reply.send(hashed);
-            }
+    // One alone runs the scalar kernel: only the batch path measures, on
+    // its first use, which SIMD width is fastest here (0.4 s, once).
+    match <[_; 1]>::try_from(hashes) {
+        Ok([(password, reply)]) => {
+            let _ = reply.send(new_salt().and_then(|salt| hash_one(&password, cost, salt)));
         }
-        _ => hash_together(hashes, cost),
+        Err(hashes) if hashes.is_empty() => {}
+        Err(hashes) => hash_together(hashes, cost),
     }
-    match checks.as_slice() {
-        [] => {}
-        [(password, hash, _)] => {
-            let matched = bcrypt_rust::verify(password, hash).map_err(Error::from);
-            if let Some((_, _, reply)) = checks.pop() {
-                let _ = reply.send(matched);
-            }
+    match <[_; 1]>::try_from(checks) {
+        Ok([(password, hash, reply)]) => {
+            let _ = reply.send(bcrypt_rust::verify(password, &hash).map_err(Error::from));
         }
-        _ => {
-            let passwords: Vec<&[u8]> = checks.iter().map(|(p, _, _)| p.as_bytes()).collect();
-            let stored: Vec<&str> = checks.iter().map(|(_, h, _)| h.as_str()).collect();
-            let matched = bcrypt_rust::verify_many(&passwords, &stored);
-            for ((_, _, reply), matched) in checks.into_iter().zip(matched) {
-                let _ = reply.send(matched.map_err(Error::from));
-            }
-        }
+        Err(checks) if checks.is_empty() => {}
+        Err(checks) => verify_together(checks),
+    }
+}
+
+/// Checks several passwords at once against their stored hashes.
+fn verify_together(checks: Vec<(String, String, oneshot::Sender<Result<bool>>)>) {
+    let passwords: Vec<&[u8]> = checks.iter().map(|(p, _, _)| p.as_bytes()).collect();
+    let stored: Vec<&str> = checks.iter().map(|(_, h, _)| h.as_str()).collect();
+    let matched = bcrypt_rust::verify_many(&passwords, &stored);
+    for ((_, _, reply), matched) in checks.into_iter().zip(matched) {
+        let _ = reply.send(matched.map_err(Error::from));
     }
 }
 
