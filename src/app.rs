@@ -19,6 +19,9 @@ pub struct Settings {
     pub limits: Limits,
     /// Added before every API answer (teaching front-ends about latency).
     pub delay: Duration,
+    /// Domains answering as their original system did where it departs
+    /// from the API document (`--compat`).
+    pub compat: Vec<String>,
 }
 
 /// Shared state of a running server.
@@ -59,6 +62,11 @@ pub trait LoginAccount {
 }
 
 impl App {
+    /// Whether `domain` answers as its original system did (`--compat`).
+    pub fn compat(&self, domain: &str) -> bool {
+        self.settings.compat.iter().any(|d| d == domain)
+    }
+
     /// The database, hashing and the domains' flags, everything else at
     /// its default: what `onebox reset` needs, and what the server starts
     /// from.
@@ -71,6 +79,7 @@ impl App {
             settings: Settings {
                 limits: Limits::default(),
                 delay: Duration::ZERO,
+                compat: Vec::new(),
             },
             domain_flags,
             requests: Default::default(),

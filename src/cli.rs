@@ -94,6 +94,16 @@ pub struct ServeArgs {
     /// original paths work unchanged.
     #[arg(long, env = "ONEBOX_ROOT", value_parser = crate::domains::name_parser())]
     pub root: Option<String>,
+    /// Answer as this domain's original system did where it departs from
+    /// its API document (repeatable, or comma-separated): what its own
+    /// front-end reads. Each domain's API.md lists the differences.
+    #[arg(long, env = "ONEBOX_COMPAT", value_delimiter = ',', value_parser = crate::domains::name_parser())]
+    pub compat: Vec<String>,
+    /// Serve this folder's files at `/` after every API route (`index.html`
+    /// for a folder, and for `/` when it has one): a front-end beside its
+    /// API on one origin, with `--root`.
+    #[arg(long, env = "ONEBOX_PUBLIC")]
+    pub public: Option<std::path::PathBuf>,
     /// Load demo data (users with known passwords, lots, ...) into domains
     /// whose tables are empty.
     #[arg(long, env = "ONEBOX_DEMO")]

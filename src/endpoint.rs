@@ -382,6 +382,11 @@ fn pattern_matches(pattern: &str, path: &str) -> bool {
             .all(|(w, g)| is_placeholder(w) || w == g)
 }
 
+/// Whether some endpoint's path (with any method) is `path`.
+pub fn knows(endpoints: &[Endpoint], path: &str) -> bool {
+    endpoints.iter().any(|e| pattern_matches(e.path, path))
+}
+
 /// Classifies a request no route took: a known path with another method is
 /// 405 (with the methods it has), anything else 404. Where patterns
 /// overlap, the most literal wins: `/shop/1/product/add` is the `add`

@@ -158,6 +158,7 @@ pub mod openapi;
 pub mod operator;
 pub mod outbox;
 pub mod password;
+pub mod public;
 pub mod requests;
 pub mod server;
 pub mod session;

@@ -116,6 +116,7 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
                 time: args.body_timeout,
             },
             delay: Duration::from_millis(args.delay),
+            compat: args.compat.clone(),
         },
         ..App::offline(
             db,
@@ -145,7 +146,14 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
     let database = std::path::absolute(&args.db.path).unwrap_or_else(|_| args.db.path.clone());
 
     let root = args.root.as_deref().and_then(crate::domains::find);
-    let routes = routes(&app, &domains, root, args.demo, Arc::new(secret));
+    let public = args
+        .public
+        .as_deref()
+        .map(crate::public::Public::open)
+        .transpose()
+        .map_err(StartError::Config)?
+        .map(Arc::new);
+    let routes = routes(&app, &domains, root, args.demo, Arc::new(secret), public);
     let layer = Arc::new(Layer::new(
         routes,
         Cors {
@@ -353,8 +361,11 @@ fn routes(
     root: Option<&'static Descriptor>,
     demo: bool,
     operator: Arc<crate::operator::Secret>,
+    public: Option<Arc<crate::public::Public>>,
 ) -> BoxedFilter<(Response,)> {
     let landing = Arc::new(crate::assets::landing_page(app, domains, root, demo));
+    // A public folder with its own index.html is the site's home page.
+    let landing_at_root = !public.as_ref().is_some_and(|p| p.has_index());
     let healthz = warp::path!("healthz").and(warp::get()).map(|| {
         let mut response = Response::new(r#"{"status":"ok"}"#.into());
         response.headers_mut().insert(
@@ -365,6 +376,14 @@ fn routes(
     });
     let index = warp::path::end()
         .and(warp::get())
+        .and_then(move || async move {
+            if landing_at_root {
+                Ok(())
+            } else {
+                Err(warp::reject::not_found())
+            }
+        })
+        .untuple_one()
         .map(move || warp::reply::html(landing.to_string()).into_response());
     let assets = warp::path("assets")
         .and(warp::path::tail())
@@ -414,10 +433,33 @@ fn routes(
             .unify()
     };
     for domain in domains {
+        let shadowed = root
+            .filter(|r| r.name == domain.name)
+            .map(|r| (r.endpoints)());
         tree = tree
             .or(warp::path(domain.name)
+                .and(not_a_root_path(domain.name, shadowed))
                 .and(with_delay())
                 .and(faulted(domain)))
+            .unify()
+            .boxed();
+    }
+    if let Some(public) = public {
+        let root_paths: Arc<[Endpoint]> = root.map(|r| (r.endpoints)()).unwrap_or_default().into();
+        let unclaimed = warp::path::full()
+            .and_then(move |full: warp::path::FullPath| {
+                let claimed = endpoint::knows(&root_paths, full.as_str());
+                async move {
+                    if claimed {
+                        Err(warp::reject::not_found())
+                    } else {
+                        Ok(())
+                    }
+                }
+            })
+            .untuple_one();
+        tree = tree
+            .or(unclaimed.and(crate::public::routes(public)))
             .unify()
             .boxed();
     }
@@ -438,6 +480,35 @@ fn routes(
         ),
     });
     tree.or(not_found).unify().boxed()
+}
+
+/// With `--root` naming this domain, its prefix mount lets pass a path that
+/// only the root mount knows: shop's own paths begin with `/shop/`
+/// (`/shop/create/`), which the `/shop` prefix would otherwise answer 404.
+fn not_a_root_path(
+    name: &'static str,
+    root_endpoints: Option<Vec<Endpoint>>,
+) -> impl Filter<Extract = (), Error = warp::Rejection> + Clone {
+    let root_endpoints: Option<Arc<[Endpoint]>> = root_endpoints.map(Into::into);
+    warp::path::full()
+        .and_then(move |full: warp::path::FullPath| {
+            let yield_to_root = root_endpoints.as_ref().is_some_and(|endpoints| {
+                let tail = full
+                    .as_str()
+                    .strip_prefix('/')
+                    .and_then(|p| p.strip_prefix(name));
+                !tail.is_some_and(|tail| endpoint::knows(endpoints, tail))
+                    && endpoint::knows(endpoints, full.as_str())
+            });
+            async move {
+                if yield_to_root {
+                    Err(warp::reject::not_found())
+                } else {
+                    Ok(())
+                }
+            }
+        })
+        .untuple_one()
 }
 
 /// The first path segments the server itself answers under.

@@ -100,6 +100,136 @@ async fn root_mounts_a_domain_at_the_seeds_original_paths() {
 }
 
 #[tokio::test]
+async fn root_shop_answers_the_seeds_own_paths_that_begin_with_shop() {
+    let app = spawn_app_with(&["--root", "shop", "--demo"]).await;
+    // The seed's `GET /shop/` and `/shop/{id}/info/` are shop's own paths,
+    // not the `/shop` prefix with `/` and `/{id}/info/` under it.
+    let (status, body) = app.get("/shop/", None).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["code"], 0);
+    let (status, body) = app.get("/shop/1/info/", None).await;
+    assert_eq!((status, &body["code"]), (200, &json!(0)), "{body}");
+    assert_eq!(body["data"]["id"], 1);
+    let (status, body) = app.get("/shop/products?page=1", None).await;
+    assert_eq!((status, &body["code"]), (200, &json!(0)), "{body}");
+    // The prefixed spelling still works, and an unknown path is shop's 404.
+    let (status, body) = app.get("/shop/shop/1/info/", None).await;
+    assert_eq!((status, &body["data"]["id"]), (200, &json!(1)));
+    let (status, body) = app.get("/shop/nothing/here", None).await;
+    assert_eq!(status, 404);
+    assert_eq!(body["success"], false);
+    app.stop().await;
+}
+
+/// A folder like a front-end's build, with a secret beside it and a
+/// symlink pointing out of it.
+fn front_end_folder() -> (tempfile::TempDir, std::path::PathBuf) {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "secret").unwrap();
+    let public = outside.path().join("public");
+    std::fs::create_dir_all(public.join("static")).unwrap();
+    std::fs::write(public.join("index.html"), "<h1>front-end</h1>").unwrap();
+    std::fs::write(public.join("static/app.js"), "console.log(1);").unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.txt"), public.join("link.txt")).unwrap();
+    (outside, public)
+}
+
+#[tokio::test]
+async fn a_public_folder_is_served_at_the_root_after_every_api_route() {
+    let (_outside, public) = front_end_folder();
+    let app = spawn_app_with(&["--public", public.to_str().unwrap(), "--root", "family"]).await;
+    let home = app.client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(home.status(), 200);
+    assert!(
+        home.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert_eq!(home.text().await.unwrap(), "<h1>front-end</h1>");
+
+    let script = app
+        .client
+        .get(app.url("/static/app.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(script.status(), 200);
+    assert!(
+        script.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .contains("javascript")
+    );
+    let etag = script.headers()["etag"].clone();
+    let again = app
+        .client
+        .get(app.url("/static/app.js"))
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 304);
+    let folder = app.client.get(app.url("/static")).send().await.unwrap();
+    assert_eq!(
+        folder.status(),
+        404,
+        "a folder without index.html lists nothing"
+    );
+
+    // The API still answers at its root paths and under its prefix.
+    let (status, body) = app
+        .post(
+            "/api/v1/user_manage/login/",
+            json!({"username": "x", "password": "y"}),
+            None,
+        )
+        .await;
+    assert_eq!((status, &body["code"]), (400, &json!(400)));
+    let (status, _) = app.get("/healthz", None).await;
+    assert_eq!(status, 200);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn nothing_outside_the_public_folder_is_reachable() {
+    let (_outside, public) = front_end_folder();
+    let app = spawn_app_with(&["--public", public.to_str().unwrap()]).await;
+    let address = app.base.trim_start_matches("http://").to_string();
+    for path in [
+        "/../secret.txt",
+        "/static/../../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/static%2f..%2f..%2fsecret.txt",
+        "/link.txt",
+    ] {
+        // Sent as written: an HTTP client library would tidy the dots away.
+        let raw = raw_get(&address, path).await;
+        assert!(
+            raw.starts_with("HTTP/1.1 404") || raw.starts_with("HTTP/1.1 400"),
+            "{path}: {raw}"
+        );
+        assert!(!raw.contains("secret"), "{path}: {raw}");
+    }
+    app.stop().await;
+}
+
+async fn raw_get(address: &str, path: &str) -> String {
+    let request = format!("GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n");
+    let address = address.to_string();
+    tokio::task::spawn_blocking(move || {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).unwrap();
+        String::from_utf8_lossy(&answer).into_owned()
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
 async fn local_front_ends_on_any_port_may_call_with_credentials() {
     let app = spawn_app_with(&["--cors-origin", "https://class.example.edu"]).await;
     for origin in [
