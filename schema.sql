@@ -472,3 +472,45 @@ BEGIN
     INSERT INTO shop_product_moves (id) VALUES (NULL);
     DELETE FROM shop_product_moves WHERE id < (SELECT max(id) FROM shop_product_moves);
 END;
+
+-- version 8: family as its original system kept it
+
+-- A member's place in the family (`parent1`, `parent2`, `members3` ...
+-- `members8`, as the original's FamilyMembers table): parents hold 1 and 2,
+-- other members 3 to 8. It stays put while others come and go.
+ALTER TABLE family_users ADD COLUMN slot INTEGER;
+UPDATE family_users SET slot = (
+    SELECT CASE WHEN ranked.role = 2 THEN ranked.n ELSE ranked.n + 2 END
+    FROM (SELECT id, role, row_number() OVER (PARTITION BY family_id, role = 2 ORDER BY id) AS n
+          FROM family_users WHERE family_id IS NOT NULL) AS ranked
+    WHERE ranked.id = family_users.id)
+WHERE family_id IS NOT NULL;
+CREATE UNIQUE INDEX family_users_slot ON family_users (family_id, slot) WHERE family_id IS NOT NULL;
+
+-- kind: 0 from a user, 1 a notice, 2 a request to join the receiver's
+-- family (from the applicant), 3 a request to borrow from the receiver.
+ALTER TABLE family_messages ADD COLUMN kind INTEGER NOT NULL DEFAULT 0;
+UPDATE family_messages SET kind = 1 WHERE sender_id IS NULL;
+
+-- The original's bill types: 0 收入, 1 借来的钱 (income); 10 支出,
+-- 11 借出去的钱, 12 存入银行的钱 (expense); and what it was for.
+ALTER TABLE family_bills ADD COLUMN type_code INTEGER NOT NULL DEFAULT 0 CHECK (type_code IN (0, 1, 10, 11, 12));
+UPDATE family_bills SET type_code = 10 WHERE kind = 'expense';
+ALTER TABLE family_bills ADD COLUMN concrete_type TEXT NOT NULL DEFAULT '其他';
+
+-- Requests to borrow money from another user (borrow_money/). An agreed
+-- one is a pair of loans, the borrower's 借入 and the lender's 借出, so
+-- the same debt shows in loan/ and is repaid on both at once.
+CREATE TABLE family_borrowings (
+    id              INTEGER PRIMARY KEY,
+    borrower_id     INTEGER NOT NULL REFERENCES family_users (id),
+    lender_id       INTEGER NOT NULL REFERENCES family_users (id),
+    money           INTEGER NOT NULL CHECK (money > 0),
+    due_time        INTEGER NOT NULL,
+    state           TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'agreed', 'refused')),
+    borrower_loan   INTEGER REFERENCES family_loans (id) ON DELETE SET NULL,
+    lender_loan     INTEGER REFERENCES family_loans (id) ON DELETE SET NULL,
+    created_at      INTEGER NOT NULL,
+    CHECK (borrower_id <> lender_id)
+) STRICT;
+CREATE INDEX family_borrowings_by_borrower ON family_borrowings (borrower_id);

@@ -6,6 +6,7 @@ use time::{Date, Month, OffsetDateTime};
 
 use super::envelope::Error;
 use super::model::BillKind::{self, Expense, Income};
+use super::model::MessageKind;
 use super::store::{self, BillFields, DepositFields, LoanFields, Profile};
 use crate::app::SharedApp;
 
@@ -133,10 +134,13 @@ pub async fn rows(app: &SharedApp) -> crate::error::Result<crate::demo::DemoRows
         )?;
         store::insert_message(
             tx,
-            Some(parent),
-            child,
-            "本月预算",
-            "这个月聚餐少一点哦。",
+            store::Outgoing {
+                sender: Some(parent),
+                receiver: child,
+                kind: MessageKind::User,
+                title: "本月预算",
+                text: "这个月聚餐少一点哦。",
+            },
             stamp,
         )?;
         Ok::<_, Error>(())

@@ -247,7 +247,6 @@ pub async fn update_user_info(call: Call) -> Result<model::UserJson, Error> {
 
 // ---- messages
 
-/// GET message/: the caller's inbox (`?state=` filters).
 pub async fn messages(call: Call) -> Result<Vec<model::MessageJson>, Error> {
     let Authed {
         app, form, user, ..
@@ -260,20 +259,32 @@ pub async fn messages(call: Call) -> Result<Vec<model::MessageJson>, Error> {
         .db
         .read(move |conn| store::messages(conn, user.id, state))
         .await?;
-    Ok(list.iter().map(model::Message::view).collect())
+    Ok(inbox_view(&app, &list))
 }
 
-/// POST message/: sends a message to a user (`receive_id` is a username).
-pub async fn send_message(call: Call) -> Result<model::MessageJson, Error> {
+/// The inbox as the caller's client reads it (`--compat family`: user ids).
+fn inbox_view(app: &SharedApp, list: &[model::Message]) -> Vec<model::MessageJson> {
+    let numeric_ids = app.compat(DOMAIN);
+    list.iter().map(|m| m.view(numeric_ids)).collect()
+}
+
+/// POST message/: sends a message to a user (`receive_id`, or the
+/// original's `receive`, is a username); the caller's inbox, as the
+/// original answers.
+pub async fn send_message(call: Call) -> Result<Vec<model::MessageJson>, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
     let input::NewMessage {
         receive_id,
+        receive,
         title,
         text,
     } = decode(&form)?;
-    let receiver = receive_id.0;
+    let receiver = receive_id
+        .or(receive)
+        .map(|r| r.0)
+        .ok_or_else(|| bad("缺少参数 receive_id"))?;
     let title = model::optional_text(Some(title.0), "title", 100)?
         .filter(|t| !t.is_empty())
         .ok_or_else(|| bad("缺少参数 title"))?;
@@ -281,48 +292,63 @@ pub async fn send_message(call: Call) -> Result<model::MessageJson, Error> {
         return Err(bad("text 不能超过 2000 个字符"));
     }
     let now = clock::now();
-    let message = app
+    let list = app
         .db
         .write(move |tx| {
             let to = store::user_by_name(tx, &receiver)?
                 .ok_or_else(|| not_found(format!("没有用户 {receiver}")))?;
-            store::insert_message(tx, Some(user.id), to.id, &title, &text, now)?;
-            let id = tx.last_insert_rowid();
-            store::message_by_id(tx, id)?.ok_or_else(|| not_found("消息不存在"))
+            let message = store::Outgoing {
+                sender: Some(user.id),
+                receiver: to.id,
+                kind: model::MessageKind::User,
+                title: &title,
+                text: &text,
+            };
+            store::insert_message(tx, message, now)?;
+            store::messages(tx, user.id, None)
         })
         .await?;
-    Ok(message.view())
+    Ok(inbox_view(&app, &list))
 }
 
-/// DELETE message/: deletes one of the caller's messages (`id`).
-pub async fn delete_message(call: Call) -> Result<Done, Error> {
+/// DELETE message/: deletes one of the caller's messages (`id`); the
+/// inbox left, as the original answers.
+pub async fn delete_message(call: Call) -> Result<Vec<model::MessageJson>, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
     let input::Id { id } = decode(&form)?;
-    app.db
-        .write(move |tx| store::delete_message(tx, user.id, id))
+    let list = app
+        .db
+        .write(move |tx| {
+            store::delete_message(tx, user.id, id)?;
+            store::messages(tx, user.id, None)
+        })
         .await?;
-    Ok(Done {})
+    Ok(inbox_view(&app, &list))
 }
 
-/// PUT message/: sets the state of one of the caller's messages.
-pub async fn set_message_state(call: Call) -> Result<model::MessageJson, Error> {
+/// PUT message/: sets the state of one of the caller's messages; the
+/// inbox, as the original answers. The original's 3 (un-star, its
+/// front-end's star toggle) leaves the message read.
+pub async fn set_message_state(call: Call) -> Result<Vec<model::MessageJson>, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
     let input::MessageState { id, state } = decode(&form)?;
-    if !(0..=2).contains(&state) {
-        return Err(bad("state 应为 0（未读）、1（星标）或 2（已读）"));
-    }
-    let message = app
+    let state = match state {
+        0..=2 => state,
+        3 => 2,
+        _ => return Err(bad("state 应为 0（未读）、1（星标）、2（已读）或 3（取消星标）")),
+    };
+    let list = app
         .db
         .write(move |tx| {
             store::set_message_state(tx, user.id, id, state)?;
-            store::message_by_id(tx, id)?.ok_or_else(|| not_found("消息不存在"))
+            store::messages(tx, user.id, None)
         })
         .await?;
-    Ok(message.view())
+    Ok(inbox_view(&app, &list))
 }
 
 // ---- families

@@ -82,12 +82,15 @@ pub struct MessageFilter {
     pub state: Option<i64>,
 }
 
-/// `POST message`: `receive_id` is the receiver's username.
+/// `POST message`: `receive_id` (or the original's `receive`) is the
+/// receiver's username.
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(as = family::NewMessage)]
 pub struct NewMessage {
-    #[schema(value_type = String)]
-    pub receive_id: Text,
+    #[schema(value_type = Option<String>)]
+    pub receive_id: Option<Text>,
+    #[schema(value_type = Option<String>)]
+    pub receive: Option<Text>,
     #[schema(value_type = String)]
     pub title: Text,
     pub text: String,

@@ -64,6 +64,7 @@ pub const DESCRIPTOR: Descriptor = Descriptor {
         "family_deposits",
         "family_loans",
         "family_repayments",
+        "family_borrowings",
     ],
     routes: |app| routes(app.clone()),
     demo: |app| Box::pin(demo::rows(app)),

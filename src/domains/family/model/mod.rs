@@ -15,10 +15,6 @@ pub const NO_FAMILY: i64 = 0;
 pub const MEMBER: i64 = 1;
 /// `role`: a parent, who decides applications and sees everyone's money.
 pub const PARENT: i64 = 2;
-/// A family never has more members than this (parents included).
-pub const MAX_MEMBERS: i64 = 8;
-/// Nor more parents than this.
-pub const MAX_PARENTS: i64 = 2;
 
 /// A family account.
 #[derive(Debug, Clone)]
@@ -48,26 +44,42 @@ impl User {
     }
 }
 
-/// A family with its members, parents first.
+/// A family with its members, in the order of their places.
 #[derive(Debug, Clone)]
 pub struct Family {
     pub id: i64,
     pub name: String,
-    /// (user id, username, role)
-    pub members: Vec<(i64, String, i64)>,
+    pub members: Vec<FamilyMember>,
 }
 
+/// One member and their place: parents hold places 1 and 2, other members
+/// 3 to 8 (the original's `parent1`, `parent2`, `members3` ... `members8`).
+#[derive(Debug, Clone)]
+pub struct FamilyMember {
+    pub id: i64,
+    pub username: String,
+    pub role: i64,
+    pub slot: i64,
+}
+
+/// The places parents hold.
+pub const PARENT_SLOTS: std::ops::RangeInclusive<i64> = 1..=2;
+/// The places other members hold.
+pub const MEMBER_SLOTS: std::ops::RangeInclusive<i64> = 3..=8;
+
 impl Family {
-    /// The seed's `family_member`: `parent<id>` / `members<id>` → username.
+    /// The seed's `family_member`: `parent1`, `parent2`, `members3` ...
+    /// `members8` → username, as the document's example and the original
+    /// system number them (`familyManage/models.py`, `FamilyMembers`).
     pub fn member_map(&self) -> Map<String, Value> {
         let mut map = Map::new();
-        for (id, username, role) in &self.members {
-            let key = if *role == PARENT {
-                format!("parent{id}")
+        for member in &self.members {
+            let key = if member.role == PARENT {
+                format!("parent{}", member.slot)
             } else {
-                format!("members{id}")
+                format!("members{}", member.slot)
             };
-            map.insert(key, json!(username));
+            map.insert(key, json!(member.username));
         }
         map
     }
@@ -102,31 +114,73 @@ pub fn user_json(user: &User, family: Option<&Family>) -> UserJson {
 #[derive(Debug, Clone)]
 pub struct Message {
     pub id: i64,
-    /// The sender's username; `None` for the system.
-    pub sender: Option<String>,
-    pub receiver: String,
+    /// The sender's id and username; `None` for the system.
+    pub sender: Option<(i64, String)>,
+    pub receiver: (i64, String),
     pub title: String,
     pub text: String,
     pub sent_at: i64,
     pub state: i64,
+    pub kind: MessageKind,
 }
 
-/// Who system messages come from, as `send_id`.
+/// What a message is, as the original's `type` numbers it
+/// (`messageManage/models.py`, `MESSAGE_TYPE`); its front-end draws the
+/// agree and refuse buttons for 2 and 3.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageKind {
+    /// From a user.
+    User = 0,
+    /// A notice: a decision, a hand-over, someone leaving.
+    Notice = 1,
+    /// A request to join the receiver's family, from the applicant.
+    JoinRequest = 2,
+    /// A request to borrow money from the receiver, from the borrower.
+    BorrowRequest = 3,
+}
+
+impl MessageKind {
+    pub fn from_code(code: i64) -> MessageKind {
+        match code {
+            1 => MessageKind::Notice,
+            2 => MessageKind::JoinRequest,
+            3 => MessageKind::BorrowRequest,
+            _ => MessageKind::User,
+        }
+    }
+}
+
+/// Who system messages come from, as `send_id` and `send_name`.
 pub const SYSTEM_SENDER: &str = "系统";
 
 impl Message {
-    pub fn view(&self) -> MessageJson {
+    /// The document's message (`send_id` and `receive_id` are usernames);
+    /// `numeric_ids`: the original's, where they are user ids (its
+    /// front-end answers a join request with `user_id: send_id`).
+    pub fn view(&self, numeric_ids: bool) -> MessageJson {
+        let (send_id, send_name) = match &self.sender {
+            Some((id, name)) => (*id, name.clone()),
+            None => (0, SYSTEM_SENDER.to_string()),
+        };
+        let (receive_id, receive_name) = self.receiver.clone();
+        let user_ref = |id: i64, name: &str| {
+            if numeric_ids {
+                views::UserRef::Id(id)
+            } else {
+                views::UserRef::Name(name.to_string())
+            }
+        };
         MessageJson {
             id: self.id,
-            send_id: self
-                .sender
-                .clone()
-                .unwrap_or_else(|| SYSTEM_SENDER.to_string()),
-            receive_id: self.receiver.clone(),
+            send_id: user_ref(send_id, &send_name),
+            receive_id: user_ref(receive_id, &receive_name),
+            send_name,
+            receive_name,
             title: self.title.clone(),
             text: self.text.clone(),
             send_time: format_iso(self.sent_at),
             state: self.state,
+            kind: self.kind as i64,
         }
     }
 }
@@ -319,11 +373,24 @@ mod tests {
     }
 
     #[test]
-    fn family_member_keys_name_the_role_and_id() {
+    fn family_member_keys_name_the_role_and_place_not_the_user_id() {
         let family = Family {
             id: 2,
             name: "newfamily".into(),
-            members: vec![(1, "家长".into(), PARENT), (3, "用户3".into(), MEMBER)],
+            members: vec![
+                FamilyMember {
+                    id: 7,
+                    username: "家长".into(),
+                    role: PARENT,
+                    slot: 1,
+                },
+                FamilyMember {
+                    id: 2,
+                    username: "用户3".into(),
+                    role: MEMBER,
+                    slot: 3,
+                },
+            ],
         };
         assert_eq!(
             Value::Object(family.member_map()),

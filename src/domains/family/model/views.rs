@@ -58,18 +58,33 @@ pub enum FamilyInfo {
     },
 }
 
-/// A message; `send_id` is the sender's username (`系统` for the system),
-/// `state` 0 unread, 1 starred, 2 read.
+/// A message; `send_id` and `receive_id` are usernames (`系统` for the
+/// system) as the document shows, or user ids under `--compat family`;
+/// `state` 0 unread, 1 starred, 2 read; `type` 0 from a user, 1 a notice,
+/// 2 a join request, 3 a borrow request.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = family::MessageJson)]
 pub struct MessageJson {
     pub id: i64,
-    pub send_id: String,
-    pub receive_id: String,
+    pub send_id: UserRef,
+    pub receive_id: UserRef,
+    pub send_name: String,
+    pub receive_name: String,
     pub title: String,
     pub text: String,
     pub send_time: String,
     pub state: i64,
+    #[serde(rename = "type")]
+    pub kind: i64,
+}
+
+/// A user named by username, or by id.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+#[schema(as = family::UserRef)]
+pub enum UserRef {
+    Name(String),
+    Id(i64),
 }
 
 /// An application to join the caller's family.

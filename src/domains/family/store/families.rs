@@ -14,9 +14,16 @@ pub fn family_by_id(conn: &Connection, id: i64) -> Result<Option<Family>, Error>
     };
     let members = conn
         .prepare_cached(
-            "SELECT id, username, role FROM family_users WHERE family_id = ?1 ORDER BY role DESC, id",
+            "SELECT id, username, role, slot FROM family_users WHERE family_id = ?1 ORDER BY slot, id",
         )?
-        .query_map([id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?
+        .query_map([id], |row| {
+            Ok(FamilyMember {
+                id: row.get(0)?,
+                username: row.get(1)?,
+                role: row.get(2)?,
+                slot: row.get(3)?,
+            })
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(Some(Family { id, name, members }))
 }
@@ -28,6 +35,19 @@ fn head_count(conn: &Connection, family_id: i64) -> Result<(i64, i64), Error> {
             "SELECT count(*), count(*) FILTER (WHERE role = 2) FROM family_users WHERE family_id = ?1",
         )?
         .query_row([family_id], |row| Ok((row.get(0)?, row.get(1)?)))?)
+}
+
+/// The lowest free place of a family among `places`, if any.
+fn free_slot(
+    conn: &Connection,
+    family_id: i64,
+    places: std::ops::RangeInclusive<i64>,
+) -> Result<Option<i64>, Error> {
+    let taken: Vec<i64> = conn
+        .prepare_cached("SELECT slot FROM family_users WHERE family_id = ?1 AND slot IS NOT NULL")?
+        .query_map([family_id], |row| row.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(places.into_iter().find(|slot| !taken.contains(slot)))
 }
 
 /// The caller, re-read inside the transaction.
@@ -67,19 +87,20 @@ pub fn create_family(conn: &Connection, user_id: i64, name: &str, now: i64) -> R
     )?;
     let family_id = conn.last_insert_rowid();
     conn.execute_cached(
-        "UPDATE family_users SET family_id = ?2, role = ?3 WHERE id = ?1",
-        params![user_id, family_id, PARENT],
+        "UPDATE family_users SET family_id = ?2, role = ?3, slot = ?4 WHERE id = ?1",
+        params![user_id, family_id, PARENT, PARENT_SLOTS.start()],
     )?;
     withdraw_applications(conn, user_id, now)?;
     Ok(family_id)
 }
 
-/// Sends a system message to every parent of a family.
+/// Sends a message from `sender` to every parent of a family.
 fn notify_parents(
     conn: &Connection,
     family_id: i64,
-    title: &str,
-    text: &str,
+    sender: i64,
+    kind: MessageKind,
+    [title, text]: [&str; 2],
     now: i64,
 ) -> Result<(), Error> {
     let parents = conn
@@ -87,9 +108,34 @@ fn notify_parents(
         .query_map([family_id], |row| row.get::<_, i64>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     for parent in parents {
-        insert_message(conn, None, parent, title, text, now)?;
+        let message = Outgoing {
+            sender: Some(sender),
+            receiver: parent,
+            kind,
+            title,
+            text,
+        };
+        insert_message(conn, message, now)?;
     }
     Ok(())
+}
+
+/// A notice from `sender` (the acting parent) to one user.
+fn notice(
+    conn: &Connection,
+    sender: i64,
+    receiver: i64,
+    [title, text]: [&str; 2],
+    now: i64,
+) -> Result<(), Error> {
+    let message = Outgoing {
+        sender: Some(sender),
+        receiver,
+        kind: MessageKind::Notice,
+        title,
+        text,
+    };
+    insert_message(conn, message, now).map(|_| ())
 }
 
 /// The `family` event: what changed in a family, and to whom.
@@ -139,7 +185,7 @@ pub fn apply(conn: &Connection, user_id: i64, family_id: i64, now: i64) -> Resul
     }
     let family = family_by_id(conn, family_id)?
         .ok_or_else(|| not_found(format!("没有 id 为 {family_id} 的家庭")))?;
-    if family.members.len() as i64 >= MAX_MEMBERS {
+    if free_slot(conn, family_id, MEMBER_SLOTS)?.is_none() {
         return Err(Error::UpperLimit);
     }
     let inserted = conn.execute_cached(
@@ -150,14 +196,18 @@ pub fn apply(conn: &Connection, user_id: i64, family_id: i64, now: i64) -> Resul
     if inserted == 0 {
         return Err(bad("已经申请过这个家庭，请等待家长审核"));
     }
+    // From the applicant, as a join request (type 2): the original's
+    // front-end answers it with `user_id` = the message's sender.
+    let text = format!(
+        "用户 {}（user_id {}）申请加入家庭「{}」。同意或拒绝：PUT family/familyMember/，user_id={}，is_agree 0 同意、1 拒绝。",
+        user.username, user.id, family.name, user.id
+    );
     notify_parents(
         conn,
         family_id,
-        "加入家庭申请",
-        &format!(
-            "用户 {}（user_id {}）申请加入家庭「{}」。同意或拒绝：PUT family/familyMember/，user_id={}，is_agree 0 同意、1 拒绝。",
-            user.username, user.id, family.name, user.id
-        ),
+        user.id,
+        MessageKind::JoinRequest,
+        ["加入家庭申请", &text],
         now,
     )
 }
@@ -233,44 +283,29 @@ pub fn decide(
         if applicant.family_id.is_some() {
             return Err(Error::UpperLimit);
         }
-        let (members, _) = head_count(conn, family_id)?;
-        if members >= MAX_MEMBERS {
-            return Err(Error::UpperLimit);
-        }
+        let slot = free_slot(conn, family_id, MEMBER_SLOTS)?.ok_or(Error::UpperLimit)?;
         conn.execute_cached(
-            "UPDATE family_users SET family_id = ?2, role = ?3 WHERE id = ?1",
-            params![applicant_id, family_id, MEMBER],
+            "UPDATE family_users SET family_id = ?2, role = ?3, slot = ?4 WHERE id = ?1",
+            params![applicant_id, family_id, MEMBER, slot],
         )?;
         decide_application(conn, application, "accepted", parent.id, now)?;
         withdraw_applications(conn, applicant_id, now)?;
         tell_family(conn, family_id, "joined", &applicant, None)?;
-        insert_message(
-            conn,
-            None,
-            applicant_id,
-            "家庭申请已通过",
-            &format!(
-                "{} 同意了你加入家庭「{family_name}」的申请。",
-                parent.username
-            ),
-            now,
-        )?;
+        let text = format!(
+            "{} 同意了你加入家庭「{family_name}」的申请。",
+            parent.username
+        );
+        notice(conn, parent.id, applicant_id, ["家庭申请已通过", &text], now)?;
     } else {
         decide_application(conn, application, "rejected", parent.id, now)?;
         if let Some(applicant) = user_by_id(conn, applicant_id)? {
             tell_family(conn, family_id, "rejected", &applicant, Some(applicant_id))?;
         }
-        insert_message(
-            conn,
-            None,
-            applicant_id,
-            "家庭申请未通过",
-            &format!(
-                "{} 拒绝了你加入家庭「{family_name}」的申请。",
-                parent.username
-            ),
-            now,
-        )?;
+        let text = format!(
+            "{} 拒绝了你加入家庭「{family_name}」的申请。",
+            parent.username
+        );
+        notice(conn, parent.id, applicant_id, ["家庭申请未通过", &text], now)?;
     }
     Ok(())
 }
@@ -313,7 +348,7 @@ pub fn leave(conn: &Connection, user_id: i64, now: i64) -> Result<Left, Error> {
         ));
     }
     conn.execute_cached(
-        "UPDATE family_users SET family_id = NULL, role = ?2 WHERE id = ?1",
+        "UPDATE family_users SET family_id = NULL, role = ?2, slot = NULL WHERE id = ?1",
         params![user_id, NO_FAMILY],
     )?;
     if members == 1 {
@@ -322,11 +357,13 @@ pub fn leave(conn: &Connection, user_id: i64, now: i64) -> Result<Left, Error> {
         return Ok(Left::Removed);
     }
     tell_family(conn, family_id, "left", &user, Some(user_id))?;
+    let text = format!("{} 退出了家庭。", user.username);
     notify_parents(
         conn,
         family_id,
-        "成员退出家庭",
-        &format!("{} 退出了家庭。", user.username),
+        user.id,
+        MessageKind::Notice,
+        ["成员退出家庭", &text],
         now,
     )?;
     Ok(Left::Stayed)
@@ -342,24 +379,34 @@ pub fn hand_over(conn: &Connection, parent_id: i64, target_id: i64, now: i64) ->
     if target.role == PARENT {
         return Err(bad("该成员已经是家长"));
     }
-    let (_, parents) = head_count(conn, family_id)?;
-    if parents >= MAX_PARENTS {
+    let set_place = |id: i64, role: i64, slot: Option<i64>| {
         conn.execute_cached(
-            "UPDATE family_users SET role = ?2 WHERE id = ?1",
-            params![parent.id, MEMBER],
-        )?;
+            "UPDATE family_users SET role = ?2, slot = ?3 WHERE id = ?1",
+            params![id, role, slot],
+        )
+    };
+    match free_slot(conn, family_id, PARENT_SLOTS)? {
+        Some(free) => {
+            set_place(target.id, PARENT, Some(free))?;
+        }
+        None => {
+            // Two parents already: the caller and the member swap places.
+            let parent_slot: i64 = conn.query_row_cached(
+                "SELECT slot FROM family_users WHERE id = ?1",
+                [parent.id],
+                |row| row.get(0),
+            )?;
+            let member_slot: i64 = conn.query_row_cached(
+                "SELECT slot FROM family_users WHERE id = ?1",
+                [target.id],
+                |row| row.get(0),
+            )?;
+            set_place(parent.id, MEMBER, None)?;
+            set_place(target.id, PARENT, Some(parent_slot))?;
+            set_place(parent.id, MEMBER, Some(member_slot))?;
+        }
     }
-    conn.execute_cached(
-        "UPDATE family_users SET role = ?2 WHERE id = ?1",
-        params![target.id, PARENT],
-    )?;
     tell_family(conn, family_id, "parent", &target, None)?;
-    insert_message(
-        conn,
-        None,
-        target.id,
-        "你成为了家长",
-        &format!("{} 把家长身份交给了你。", parent.username),
-        now,
-    )
+    let text = format!("{} 把家长身份交给了你。", parent.username);
+    notice(conn, parent.id, target.id, ["你成为了家长", &text], now)
 }

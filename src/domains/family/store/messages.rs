@@ -4,20 +4,23 @@ use super::*;
 use crate::db::CachedSql;
 
 const MESSAGE_SELECT: &str =
-    "SELECT m.id, s.username, r.username, m.title, m.text, m.sent_at, m.state
+    "SELECT m.id, s.id, s.username, r.id, r.username, m.title, m.text, m.sent_at, m.state, m.kind
      FROM family_messages m
      JOIN family_users r ON r.id = m.receiver_id
      LEFT JOIN family_users s ON s.id = m.sender_id";
 
 fn message_from(row: &Row<'_>) -> rusqlite::Result<Message> {
+    let sender_id: Option<i64> = row.get(1)?;
+    let sender_name: Option<String> = row.get(2)?;
     Ok(Message {
         id: row.get(0)?,
-        sender: row.get(1)?,
-        receiver: row.get(2)?,
-        title: row.get(3)?,
-        text: row.get(4)?,
-        sent_at: row.get(5)?,
-        state: row.get(6)?,
+        sender: sender_id.zip(sender_name),
+        receiver: (row.get(3)?, row.get(4)?),
+        title: row.get(5)?,
+        text: row.get(6)?,
+        sent_at: row.get(7)?,
+        state: row.get(8)?,
+        kind: MessageKind::from_code(row.get(9)?),
     })
 }
 
@@ -42,29 +45,39 @@ pub fn message_by_id(conn: &Connection, id: i64) -> Result<Option<Message>, Erro
         .optional()?)
 }
 
-/// Stores a message; `sender` `None` is the system.
-pub fn insert_message(
-    conn: &Connection,
-    sender: Option<i64>,
-    receiver: i64,
-    title: &str,
-    text: &str,
-    now: i64,
-) -> Result<(), Error> {
+/// A message to store: `sender` `None` is the system.
+pub struct Outgoing<'a> {
+    pub sender: Option<i64>,
+    pub receiver: i64,
+    pub kind: MessageKind,
+    pub title: &'a str,
+    pub text: &'a str,
+}
+
+/// Stores a message; its id.
+pub fn insert_message(conn: &Connection, message: Outgoing<'_>, now: i64) -> Result<i64, Error> {
+    let Outgoing {
+        sender,
+        receiver,
+        kind,
+        title,
+        text,
+    } = message;
     conn.prepare_cached(
-        "INSERT INTO family_messages (sender_id, receiver_id, title, text, sent_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO family_messages (sender_id, receiver_id, title, text, sent_at, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
-    .execute(params![sender, receiver, title, text, now])?;
+    .execute(params![sender, receiver, title, text, now, kind as i64])?;
+    let id = conn.last_insert_rowid();
     // The receiver hears of it once it commits.
-    if let Some(message) = message_by_id(conn, conn.last_insert_rowid())? {
+    if let Some(message) = message_by_id(conn, id)? {
         events::stage(
             DOMAIN,
             "message",
-            &message.view(),
+            &message.view(false),
             Audience::Accounts(vec![receiver]),
         );
     }
-    Ok(())
+    Ok(id)
 }
 
 /// The receiver of a message: 404 when there is none, 403 when it is not

@@ -2,15 +2,15 @@
 //! run on the single writer inside one `BEGIN IMMEDIATE` transaction and
 //! re-read what they check there: a decision counts the members it is about
 //! to exceed with nothing in between, so no concurrency makes a family of
-//! more than eight or a third parent.
+//! more than its eight places (two for parents) allow.
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::DOMAIN;
 use super::envelope::{Error, bad, forbidden, not_found};
 use super::model::{
-    Bill, BillKind, Deposit, Family, Loan, MAX_MEMBERS, MAX_PARENTS, MEMBER, Message, NO_FAMILY,
-    PARENT, Period, Repayment, User,
+    Bill, BillKind, Deposit, Family, FamilyMember, Loan, MEMBER, MEMBER_SLOTS, Message,
+    MessageKind, NO_FAMILY, PARENT, PARENT_SLOTS, Period, Repayment, User,
 };
 use crate::events::{self, Audience};
 
