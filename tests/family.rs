@@ -860,8 +860,10 @@ async fn bills_are_listed_added_changed_and_deleted_by_their_owner() {
         json!({"money": "510", "remarks": "学习2", "time": "2019-10-1 12:12:12"}),
     )
     .await;
+    // The answer is the list of that kind, as the document says ("同查询").
     assert_eq!(status, 200, "{bill}");
-    assert_eq!(bill["code"], 200);
+    assert_eq!(bill.as_array().map(Vec::len), Some(1), "{bill}");
+    let bill = bill[0].clone();
     assert_eq!(bill["money"], 510);
     assert_eq!(bill["time"], "2019-10-01 12:12:12");
     assert_eq!(bill["bill_type"], "收入");
@@ -881,6 +883,7 @@ async fn bills_are_listed_added_changed_and_deleted_by_their_owner() {
         json!({"money": "12.34", "time": "2019-12-20 08:00:00"}),
     )
     .await;
+    let expense = expense[0].clone();
     assert_eq!(expense["bill_type"], "支出");
     assert_eq!(expense["remarks"], "");
     let expense_id = expense["id"].as_i64().unwrap();
@@ -1417,7 +1420,7 @@ async fn bad_requests_get_the_envelope() {
         .unwrap();
     let (status, body) = common::json_of(response).await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(body["remarks"], "form");
+    assert_eq!(body[0]["remarks"], "form");
 
     let (status, body) = app.get("/family/api/v1/nothing/here/", None).await;
     assert_eq!(status, 404);
@@ -1645,5 +1648,160 @@ async fn events_tell_receivers_of_messages_and_members_of_their_family() {
     assert_eq!(status, 200);
     assert_eq!(childs.next_named("ended").await.event, "ended");
     assert!(childs.closes_within(Duration::from_secs(2)).await);
+    app.stop().await;
+}
+
+// ---- the original front-end's request shapes (fpmsWeb: Vue 2 + reqwest)
+
+/// What reqwest.js sends: `a=b&c=d` under `Content-Type: application/json`,
+/// the token in the query, `X-Requested-With`.
+async fn reqwest_style(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: &str,
+    form: &str,
+) -> (u16, Value) {
+    let response = app
+        .client
+        .request(method, app.url(&at(path, Some(token))))
+        .header("content-type", "application/json")
+        .header("x-requested-with", "XMLHttpRequest")
+        .body(form.to_string())
+        .send()
+        .await
+        .unwrap();
+    common::json_of(response).await
+}
+
+#[tokio::test]
+async fn a_bill_form_labelled_json_with_bill_type_ten_is_an_expense() {
+    let app = spawn_app().await;
+    let token = register(&app, "parent").await;
+    let form = "bill_type=10&money=30&is_add_to_family=0&remarks=%E5%8D%88%E9%A5%AD&time=2019-12-14+12%3A00%3A00&concrete_type=%E9%A4%90%E9%A5%AE";
+    let (status, body) = reqwest_style(&app, Method::POST, "bill/Income/", &token, form).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body[0]["bill_type"], "支出");
+    assert_eq!(body[0]["remarks"], "午饭");
+    let (_, expend) = get(&app, "bill/expend/", &token).await;
+    assert_eq!(
+        (&expend["code"], &expend["data"][0]["money"]),
+        (&json!(200), &json!(30))
+    );
+    let (status, body) = reqwest_style(
+        &app,
+        Method::POST,
+        "bill/Income/",
+        &token,
+        "bill_type=5&money=1",
+    )
+    .await;
+    assert_code(status, &body, 400);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn bill_data_counts_income_and_expense_by_concrete_type_and_says_201_when_empty() {
+    let app = spawn_app().await;
+    let token = register(&app, "parent").await;
+    let (status, body) = get(&app, "bill/data/", &token).await;
+    assert_eq!(
+        (status, body),
+        (201, json!({"code": 201, "msg": "no data"}))
+    );
+    for (bill_type, money, concrete) in [
+        (0, "100", "工资"),
+        (0, "50.5", "工资"),
+        (0, "20", "红包"),
+        (10, "30", "餐饮"),
+    ] {
+        let (status, body) = post(
+            &app,
+            "bill/Income/",
+            &token,
+            json!({"bill_type": bill_type, "money": money, "remarks": "r", "time": "2019-12-14 12:00:00", "concrete_type": concrete}),
+        )
+        .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, body) = get(&app, "bill/data/", &token).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["data"],
+        json!({"all_income": 170.5, "all_expend": 30, "income_projects": ["工资", "红包"],
+               "income_money": [150.5, 20], "expend_projects": ["餐饮"], "expend_money": [30],
+               "overage": 140.5})
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn under_compat_bills_come_in_code_and_data_and_a_new_bill_answers_the_statistics() {
+    let app = common::spawn_app_with(&["--compat", "family"]).await;
+    let token = register(&app, "parent").await;
+    let form = "bill_type=0&money=510&remarks=x&time=2019-10-01+12%3A12%3A12&concrete_type=%E5%B7%A5%E8%B5%84";
+    let (status, body) = reqwest_style(&app, Method::POST, "bill/Income/", &token, form).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["code"], 200);
+    assert_eq!(body["data"]["all_income"], 510);
+    assert_eq!(body["data"]["income_projects"], json!(["工资"]));
+    let (_, list) = get(&app, "bill/Income/", &token).await;
+    assert_eq!(list["code"], 200);
+    assert_eq!(list["data"][0]["money"], 510);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn under_compat_a_join_request_is_approved_with_the_ids_its_message_carries() {
+    let app = common::spawn_app_with(&["--compat", "family"]).await;
+    let parent = register(&app, "parent").await;
+    let child = register(&app, "child").await;
+    let family_id = family_with(&app, &parent, &[]).await;
+    let (status, _) = reqwest_style(
+        &app,
+        Method::POST,
+        "user_manage/about_family/",
+        &child,
+        &format!("family_id={family_id}"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, inbox) = get(&app, "message/", &parent).await;
+    let request = &inbox[0];
+    assert_eq!(request["type"], 2);
+    assert_eq!(request["send_id"], user_id(&app, &child).await);
+    assert_eq!(request["receive_id"], user_id(&app, &parent).await);
+    assert_eq!(request["send_name"], "child");
+    // The page's 同意 button: parent_id = receive_id, user_id = send_id.
+    let form = format!(
+        "parent_id={}&user_id={}&is_agree=0",
+        request["receive_id"], request["send_id"]
+    );
+    let (status, body) =
+        reqwest_style(&app, Method::PUT, "family/familyMember/", &parent, &form).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, family) = get(&app, "family/familyManage/", &child).await;
+    assert_eq!(
+        family["family_member"],
+        json!({"parent1": "parent", "members3": "child"})
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_logout_form_labelled_json_ends_the_session() {
+    let app = spawn_app().await;
+    let token = register(&app, "parent").await;
+    let (status, body) = reqwest_style(
+        &app,
+        Method::DELETE,
+        "user_manage/logout/",
+        &token,
+        &format!("token={token}"),
+    )
+    .await;
+    assert_eq!((status, &body["code"]), (200, &json!(200)), "{body}");
+    let (status, _) = get(&app, "user_manage/user_info/", &token).await;
+    assert_eq!(status, 401);
     app.stop().await;
 }

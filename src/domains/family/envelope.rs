@@ -151,6 +151,35 @@ pub fn reply_bare<T: Serialize>(result: Result<T, Error>) -> Response {
     }
 }
 
+/// An answer the document shows bare and the original system sends inside
+/// `{"code": 200, "msg": "ok", ...}` (under `--compat family`).
+pub enum Shaped<B, K> {
+    Bare(B),
+    Keys(K),
+}
+
+/// Renders a [`Shaped`] answer.
+pub fn reply_shaped<B: Serialize, K: Serialize>(result: Result<Shaped<B, K>, Error>) -> Response {
+    match result {
+        Ok(Shaped::Bare(bare)) => reply_bare(Ok(bare)),
+        Ok(Shaped::Keys(keys)) => reply(Ok(keys)),
+        Err(error) => failure(error),
+    }
+}
+
+/// The original's `{"code": 201, "msg": "no data"}` (HTTP 201) for a
+/// user with nothing to count, else the keys.
+pub fn reply_or_no_data<T: Serialize>(result: Result<Option<T>, Error>) -> Response {
+    match result {
+        Ok(Some(keys)) => reply(Ok(keys)),
+        Ok(None) => web::with_outcome(
+            web::json(StatusCode::CREATED, &json!({"code": 201, "msg": "no data"})),
+            201,
+        ),
+        Err(error) => failure(error),
+    }
+}
+
 /// An event stream, or its refusal.
 pub fn stream(result: Result<Response, Error>) -> Response {
     match result {

@@ -339,7 +339,11 @@ pub async fn set_message_state(call: Call) -> Result<Vec<model::MessageJson>, Er
     let state = match state {
         0..=2 => state,
         3 => 2,
-        _ => return Err(bad("state 应为 0（未读）、1（星标）、2（已读）或 3（取消星标）")),
+        _ => {
+            return Err(bad(
+                "state 应为 0（未读）、1（星标）、2（已读）或 3（取消星标）",
+            ));
+        }
     };
     let list = app
         .db

@@ -162,6 +162,11 @@ pub struct NewBill {
     pub money: Cents,
     pub remarks: Option<String>,
     pub time: Option<String>,
+    /// The original's type: 0 收入, 1 借来的钱, 10 支出, 11 借出去的钱,
+    /// 12 存入银行的钱 (default: the endpoint's kind).
+    pub bill_type: Option<i64>,
+    /// What it was for (the statistics group by it; default 其他).
+    pub concrete_type: Option<String>,
 }
 
 /// `PUT bill/Income`, `PUT bill/Expense`.

@@ -3,9 +3,11 @@
 //! reads the whole family's with `?scope=family`. Updates change the
 //! fields sent and keep the rest.
 
-use super::envelope::{Error, bad, forbidden, not_found};
+use super::DOMAIN;
+use super::envelope::{Error, Shaped, bad, forbidden, not_found};
 use super::handlers::{Authed, Call, authenticate, decode};
 use super::input;
+use super::model::WithData;
 use super::model::{
     self, BillKind, Period, User, deposit_type, loan_direction, optional_text, positive_money,
     time_field,
@@ -13,6 +15,7 @@ use super::model::{
 use super::store::{self, BillFields, DepositFields, Ledger, LoanFields, Scope};
 use crate::body::{Cents, Patch, Text};
 use crate::clock;
+use crate::money::Amount;
 
 /// `?scope=self` (the default) or `family` (parents only).
 pub fn scope_of(scope: Option<String>, user: &User) -> Result<Scope, Error> {
@@ -55,8 +58,32 @@ fn list<T, V>(items: &[T], view: fn(&T) -> V) -> Vec<V> {
 
 // ---- bills
 
-/// GET bill/Income/ and bill/Expense/: `?start=&end=` and `?scope=`.
-pub async fn bills(call: Call, kind: BillKind) -> Result<Vec<model::BillJson>, Error> {
+/// GET bill/Income/ and bill/Expense/: `?start=&end=` and `?scope=`; the
+/// bare list the document shows, or the original's `{code, msg, data}`
+/// under `--compat family`.
+pub async fn bills(
+    call: Call,
+    kind: BillKind,
+) -> Result<Shaped<Vec<model::BillJson>, WithData<Vec<model::BillJson>>>, Error> {
+    let compat = call.app.compat(DOMAIN);
+    let list = bill_list(call, kind).await?;
+    Ok(if compat {
+        Shaped::Keys(WithData { data: list })
+    } else {
+        Shaped::Bare(list)
+    })
+}
+
+/// GET bill/expend/ (the original's spelling, which the document leaves
+/// out): the expense bills, always in `{code, msg, data}` as the original
+/// answers them.
+pub async fn expend_bills(call: Call) -> Result<WithData<Vec<model::BillJson>>, Error> {
+    Ok(WithData {
+        data: bill_list(call, BillKind::Expense).await?,
+    })
+}
+
+async fn bill_list(call: Call, kind: BillKind) -> Result<Vec<model::BillJson>, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
@@ -68,27 +95,88 @@ pub async fn bills(call: Call, kind: BillKind) -> Result<Vec<model::BillJson>, E
     Ok(list(&bills, model::Bill::view))
 }
 
-/// POST bill/Income/ and bill/Expense/: `money`, `remarks`, `time` (now
-/// when left out).
-pub async fn add_bill(call: Call, kind: BillKind) -> Result<model::BillJson, Error> {
+/// POST bill/Income/, bill/Expense/, bill/expend/: `money`, `remarks`,
+/// `time` (now when left out), and the original's `bill_type` (which
+/// decides the kind; the endpoint's own by default) and `concrete_type`.
+/// The answer is the caller's list of that kind (the document's "同查询"),
+/// or under `--compat family` the statistics the original answers with.
+pub async fn add_bill(
+    call: Call,
+    kind: BillKind,
+) -> Result<Shaped<Vec<model::BillJson>, WithData<model::StatisticsJson>>, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
     let input: input::NewBill = decode(&form)?;
+    let code = input.bill_type.unwrap_or(kind.default_code());
+    if !model::BILL_TYPES.iter().any(|(c, _)| *c == code) {
+        return Err(bad("类型错误：bill_type 应为 0、1、10、11 或 12"));
+    }
+    let concrete_type = optional_text(input.concrete_type, "concrete_type", 100)?
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| "其他".to_string());
     let now = clock::now();
     let fields = BillFields {
         money: required_money(input.money)?,
         remarks: optional_text(input.remarks, "remarks", 200)?.unwrap_or_default(),
         time: time_field(input.time, "time")?.unwrap_or(now),
     };
-    let bill = app
-        .db
+    let compat = app.compat(DOMAIN);
+    let kind = BillKind::of_code(code);
+    app.db
         .write(move |tx| {
-            let id = store::insert_bill(tx, user.id, kind, &fields, now)?;
-            store::bill_by_id(tx, id)?.ok_or_else(|| not_found("账单不存在"))
+            let bill_type = store::BillType {
+                code,
+                concrete_type: &concrete_type,
+            };
+            store::insert_typed_bill(tx, user.id, bill_type, &fields, now)?;
+            Ok(if compat {
+                Shaped::Keys(WithData {
+                    data: statistics_of(tx, user.id)?,
+                })
+            } else {
+                let bills = store::bills(tx, Scope::User(user.id), kind, Period::default())?;
+                Shaped::Bare(list(&bills, model::Bill::view))
+            })
         })
-        .await?;
-    Ok(bill.view())
+        .await
+}
+
+/// GET bill/data/: the original's statistics of the caller's bills, or
+/// its `{"code": 201, "msg": "no data"}` when there are none.
+pub async fn statistics(call: Call) -> Result<Option<WithData<model::StatisticsJson>>, Error> {
+    let Authed { app, user, .. } = authenticate(call).await?;
+    app.db
+        .read(move |conn| {
+            let stats = statistics_of(conn, user.id)?;
+            let empty = stats.income_projects.is_empty() && stats.expend_projects.is_empty();
+            Ok((!empty).then_some(WithData { data: stats }))
+        })
+        .await
+}
+
+fn statistics_of(
+    conn: &rusqlite::Connection,
+    user_id: i64,
+) -> Result<model::StatisticsJson, Error> {
+    let (income, incomes) = store::bill_totals(conn, user_id, BillKind::Income.default_code())?;
+    let (expense, expenses) = store::bill_totals(conn, user_id, BillKind::Expense.default_code())?;
+    let split = |rows: Vec<(String, i64)>| -> (Vec<String>, Vec<Amount>) {
+        rows.into_iter()
+            .map(|(name, sum)| (name, Amount(sum)))
+            .unzip()
+    };
+    let (income_projects, income_money) = split(incomes);
+    let (expend_projects, expend_money) = split(expenses);
+    Ok(model::StatisticsJson {
+        all_income: Amount(income),
+        all_expend: Amount(expense),
+        income_projects,
+        income_money,
+        expend_projects,
+        expend_money,
+        overage: Amount(income - expense),
+    })
 }
 
 /// PUT bill/Income/ and bill/Expense/: `id` plus the fields to change.

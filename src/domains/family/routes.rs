@@ -22,7 +22,7 @@ pub fn table() -> Vec<Route<Call>> {
     use super::input::*;
     use super::model as m;
     use crate::endpoint::{link, route};
-    use envelope::{reply, reply_bare as bare, reply_svg as svg};
+    use envelope::{reply, reply_bare as bare, reply_shaped as shaped, reply_svg as svg};
     #[rustfmt::skip]
     let table = vec![
         route(Method::POST, "/api/v1/user_manage/register", h::register, reply)
@@ -95,15 +95,14 @@ pub fn table() -> Vec<Route<Call>> {
             .input::<Decision>()
             .output::<m::Done>()
             .example(r#"{"parent_id": "1", "user_id": "3", "is_agree": "0"}"#),
-        route(Method::GET, "/api/v1/bill/Income", |c| l::bills(c, Income), bare)
+        route(Method::GET, "/api/v1/bill/Income", |c| l::bills(c, Income), shaped)
             .summary("The user's income bills (?start=&end=, ?scope=family for parents)")
             .input::<RecordQuery>()
             .body_list::<m::BillJson>(),
-        route(Method::POST, "/api/v1/bill/Income", |c| l::add_bill(c, Income), reply)
-            .links(const { &[link("PUT", "/api/v1/bill/Income", &[("id", "/id")]), link("DELETE", "/api/v1/bill/Income", &[("id", "/id")])] })
-            .summary("Add income (money, remarks, time)")
+        route(Method::POST, "/api/v1/bill/Income", |c| l::add_bill(c, Income), shaped)
+            .summary("Add a bill (money, remarks, time; bill_type 0 收入 by default, 1, 10, 11, 12; concrete_type) → the list of its kind")
             .input::<NewBill>()
-            .output::<m::BillJson>()
+            .body_list::<m::BillJson>()
             .example(r#"{"money": "510", "remarks": "学习2", "time": "2019-10-1 12:12:12"}"#),
         route(Method::PUT, "/api/v1/bill/Income", |c| l::update_bill(c, Income), reply)
             .summary("Change one's income bill (id plus fields)")
@@ -113,16 +112,35 @@ pub fn table() -> Vec<Route<Call>> {
             .summary("Delete one's income bill (id)")
             .input::<Id>()
             .output::<m::Done>(),
-        route(Method::GET, "/api/v1/bill/Expense", |c| l::bills(c, Expense), bare)
+        route(Method::GET, "/api/v1/bill/Expense", |c| l::bills(c, Expense), shaped)
             .summary("The user's expense bills (?start=&end=, ?scope=family for parents)")
             .input::<RecordQuery>()
             .body_list::<m::BillJson>(),
-        route(Method::POST, "/api/v1/bill/Expense", |c| l::add_bill(c, Expense), reply)
-            .links(const { &[link("PUT", "/api/v1/bill/Expense", &[("id", "/id")]), link("DELETE", "/api/v1/bill/Expense", &[("id", "/id")])] })
-            .summary("Add expense (money, remarks, time)")
+        route(Method::POST, "/api/v1/bill/Expense", |c| l::add_bill(c, Expense), shaped)
+            .summary("Add a bill (money, remarks, time; bill_type 10 支出 by default; concrete_type) → the list of its kind")
             .input::<NewBill>()
-            .output::<m::BillJson>()
+            .body_list::<m::BillJson>()
             .example(r#"{"money": "88.5", "remarks": "晚饭", "time": "2019-10-1 19:00:00"}"#),
+        route(Method::GET, "/api/v1/bill/expend", l::expend_bills, reply)
+            .summary("The original's spelling: the user's expense bills in {code, msg, data}")
+            .input::<RecordQuery>()
+            .output::<m::WithData<Vec<m::BillJson>>>(),
+        route(Method::POST, "/api/v1/bill/expend", |c| l::add_bill(c, Expense), shaped)
+            .summary("The original's spelling of POST bill/Expense/")
+            .input::<NewBill>()
+            .body_list::<m::BillJson>()
+            .example(r#"{"bill_type": "10", "money": "30", "remarks": "午饭", "time": "2019-12-14 12:00:00", "concrete_type": "餐饮"}"#),
+        route(Method::PUT, "/api/v1/bill/expend", |c| l::update_bill(c, Expense), reply)
+            .summary("The original's spelling of PUT bill/Expense/")
+            .input::<BillChange>()
+            .output::<m::BillJson>(),
+        route(Method::DELETE, "/api/v1/bill/expend", |c| l::delete_bill(c, Expense), reply)
+            .summary("The original's spelling of DELETE bill/Expense/")
+            .input::<Id>()
+            .output::<m::Done>(),
+        route(Method::GET, "/api/v1/bill/data", l::statistics, envelope::reply_or_no_data)
+            .summary("Statistics of the user's income (type 0) and expense (type 10): totals, by concrete_type, overage; 201 with none")
+            .output::<m::WithData<m::StatisticsJson>>(),
         route(Method::PUT, "/api/v1/bill/Expense", |c| l::update_bill(c, Expense), reply)
             .summary("Change one's expense bill (id plus fields)")
             .input::<BillChange>()

@@ -201,13 +201,40 @@ impl BillKind {
         }
     }
 
-    /// The seed's `bill_type`.
-    pub fn label(self) -> &'static str {
+    /// The original's type code of a plain bill of this kind.
+    pub fn default_code(self) -> i64 {
         match self {
-            BillKind::Income => "收入",
-            BillKind::Expense => "支出",
+            BillKind::Income => 0,
+            BillKind::Expense => 10,
         }
     }
+
+    /// The kind of an original type code: under 10 is money coming in.
+    pub fn of_code(code: i64) -> BillKind {
+        if code < 10 {
+            BillKind::Income
+        } else {
+            BillKind::Expense
+        }
+    }
+}
+
+/// The original's bill types (`billsManage/models.py`, `BILL_TYPE`):
+/// `bill_type` as sent, and as shown.
+pub const BILL_TYPES: [(i64, &str); 5] = [
+    (0, "收入"),
+    (1, "借来的钱"),
+    (10, "支出"),
+    (11, "借出去的钱"),
+    (12, "存入银行的钱"),
+];
+
+/// The label of a type code.
+pub fn bill_type_label(code: i64) -> &'static str {
+    BILL_TYPES
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or("收入", |(_, label)| label)
 }
 
 /// An income or expense record.
@@ -220,6 +247,8 @@ pub struct Bill {
     pub money: i64,
     pub remarks: String,
     pub time: i64,
+    /// The original's type code (see [`BILL_TYPES`]).
+    pub type_code: i64,
 }
 
 impl Bill {
@@ -230,7 +259,7 @@ impl Bill {
             money: Amount(self.money),
             time: format_time(self.time),
             username: self.username.clone(),
-            bill_type: self.kind.label(),
+            bill_type: bill_type_label(self.type_code),
         }
     }
 }

@@ -110,6 +110,34 @@ pub struct BillJson {
     pub bill_type: &'static str,
 }
 
+/// `bill/data/`: the caller's income (type 0) and expense (type 10) in
+/// total and by `concrete_type`, as the original's charts read them.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = family::StatisticsJson)]
+pub struct StatisticsJson {
+    #[schema(value_type = f64)]
+    pub all_income: Amount,
+    #[schema(value_type = f64)]
+    pub all_expend: Amount,
+    pub income_projects: Vec<String>,
+    #[schema(value_type = Vec<f64>)]
+    pub income_money: Vec<Amount>,
+    pub expend_projects: Vec<String>,
+    #[schema(value_type = Vec<f64>)]
+    pub expend_money: Vec<Amount>,
+    /// Income less expense.
+    #[schema(value_type = f64)]
+    pub overage: Amount,
+}
+
+/// `{"code": 200, "msg": "ok", "data": ...}`: the original's answers that
+/// the document does not show bare.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = family::WithData)]
+pub struct WithData<T> {
+    pub data: T,
+}
+
 /// A bank deposit; `rate` a yearly percentage.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = family::DepositJson)]

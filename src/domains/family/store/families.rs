@@ -295,7 +295,13 @@ pub fn decide(
             "{} 同意了你加入家庭「{family_name}」的申请。",
             parent.username
         );
-        notice(conn, parent.id, applicant_id, ["家庭申请已通过", &text], now)?;
+        notice(
+            conn,
+            parent.id,
+            applicant_id,
+            ["家庭申请已通过", &text],
+            now,
+        )?;
     } else {
         decide_application(conn, application, "rejected", parent.id, now)?;
         if let Some(applicant) = user_by_id(conn, applicant_id)? {
@@ -305,7 +311,13 @@ pub fn decide(
             "{} 拒绝了你加入家庭「{family_name}」的申请。",
             parent.username
         );
-        notice(conn, parent.id, applicant_id, ["家庭申请未通过", &text], now)?;
+        notice(
+            conn,
+            parent.id,
+            applicant_id,
+            ["家庭申请未通过", &text],
+            now,
+        )?;
     }
     Ok(())
 }

@@ -3,7 +3,8 @@
 use super::*;
 use crate::db::CachedSql;
 
-const BILL_SELECT: &str = "SELECT b.id, b.user_id, u.username, b.kind, b.money, b.remarks, b.time
+const BILL_SELECT: &str =
+    "SELECT b.id, b.user_id, u.username, b.kind, b.money, b.remarks, b.time, b.type_code
      FROM family_bills b JOIN family_users u ON u.id = b.user_id";
 
 fn bill_from(row: &Row<'_>) -> rusqlite::Result<Bill> {
@@ -20,6 +21,7 @@ fn bill_from(row: &Row<'_>) -> rusqlite::Result<Bill> {
         money: row.get(4)?,
         remarks: row.get(5)?,
         time: row.get(6)?,
+        type_code: row.get(7)?,
     })
 }
 
@@ -61,18 +63,60 @@ pub fn insert_bill(
     fields: &BillFields,
     now: i64,
 ) -> Result<i64, Error> {
+    let bill_type = BillType {
+        code: kind.default_code(),
+        concrete_type: "其他",
+    };
+    insert_typed_bill(conn, user_id, bill_type, fields, now)
+}
+
+/// The original's type of a bill (its kind follows: under 10 is income)
+/// and what it was for.
+#[derive(Debug, Clone, Copy)]
+pub struct BillType<'a> {
+    pub code: i64,
+    pub concrete_type: &'a str,
+}
+
+pub fn insert_typed_bill(
+    conn: &Connection,
+    user_id: i64,
+    bill_type: BillType<'_>,
+    fields: &BillFields,
+    now: i64,
+) -> Result<i64, Error> {
     conn.prepare_cached(
-        "INSERT INTO family_bills (user_id, kind, money, remarks, time, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO family_bills (user_id, kind, money, remarks, time, created_at, type_code, concrete_type)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![
         user_id,
-        kind.column(),
+        BillKind::of_code(bill_type.code).column(),
         fields.money,
         fields.remarks,
         fields.time,
-        now
+        now,
+        bill_type.code,
+        bill_type.concrete_type,
     ])?;
     Ok(conn.last_insert_rowid())
+}
+
+/// One kind's total and its totals by `concrete_type`, in the order each
+/// type first appears.
+pub fn bill_totals(
+    conn: &Connection,
+    user_id: i64,
+    code: i64,
+) -> Result<(i64, Vec<(String, i64)>), Error> {
+    let by_type: Vec<(String, i64)> = conn
+        .prepare_cached(
+            "SELECT concrete_type, sum(money) FROM family_bills WHERE user_id = ?1 AND type_code = ?2
+             GROUP BY concrete_type ORDER BY min(id)",
+        )?
+        .query_map(params![user_id, code], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok((by_type.iter().map(|(_, sum)| sum).sum(), by_type))
 }
 
 pub fn update_bill(conn: &Connection, id: i64, fields: &BillFields) -> Result<(), Error> {
