@@ -7,11 +7,11 @@ use super::DOMAIN;
 use super::envelope::{Error, Shaped, bad, forbidden, not_found};
 use super::handlers::{Authed, Call, authenticate, decode};
 use super::input;
-use super::model::WithData;
 use super::model::{
     self, BillKind, Period, User, deposit_type, loan_direction, optional_text, positive_money,
     time_field,
 };
+use super::model::{BillsData, StatisticsData};
 use super::store::{self, BillFields, DepositFields, Ledger, LoanFields, Scope};
 use crate::body::{Cents, Patch, Text};
 use crate::clock;
@@ -64,11 +64,11 @@ fn list<T, V>(items: &[T], view: fn(&T) -> V) -> Vec<V> {
 pub async fn bills(
     call: Call,
     kind: BillKind,
-) -> Result<Shaped<Vec<model::BillJson>, WithData<Vec<model::BillJson>>>, Error> {
+) -> Result<Shaped<Vec<model::BillJson>, BillsData>, Error> {
     let compat = call.app.compat(DOMAIN);
     let list = bill_list(call, kind).await?;
     Ok(if compat {
-        Shaped::Keys(WithData { data: list })
+        Shaped::Keys(BillsData { data: list })
     } else {
         Shaped::Bare(list)
     })
@@ -77,8 +77,8 @@ pub async fn bills(
 /// GET bill/expend/ (the original's spelling, which the document leaves
 /// out): the expense bills, always in `{code, msg, data}` as the original
 /// answers them.
-pub async fn expend_bills(call: Call) -> Result<WithData<Vec<model::BillJson>>, Error> {
-    Ok(WithData {
+pub async fn expend_bills(call: Call) -> Result<BillsData, Error> {
+    Ok(BillsData {
         data: bill_list(call, BillKind::Expense).await?,
     })
 }
@@ -103,7 +103,7 @@ async fn bill_list(call: Call, kind: BillKind) -> Result<Vec<model::BillJson>, E
 pub async fn add_bill(
     call: Call,
     kind: BillKind,
-) -> Result<Shaped<Vec<model::BillJson>, WithData<model::StatisticsJson>>, Error> {
+) -> Result<Shaped<Vec<model::BillJson>, StatisticsData>, Error> {
     let Authed {
         app, form, user, ..
     } = authenticate(call).await?;
@@ -131,7 +131,7 @@ pub async fn add_bill(
             };
             store::insert_typed_bill(tx, user.id, bill_type, &fields, now)?;
             Ok(if compat {
-                Shaped::Keys(WithData {
+                Shaped::Keys(StatisticsData {
                     data: statistics_of(tx, user.id)?,
                 })
             } else {
@@ -144,13 +144,13 @@ pub async fn add_bill(
 
 /// GET bill/data/: the original's statistics of the caller's bills, or
 /// its `{"code": 201, "msg": "no data"}` when there are none.
-pub async fn statistics(call: Call) -> Result<Option<WithData<model::StatisticsJson>>, Error> {
+pub async fn statistics(call: Call) -> Result<Option<StatisticsData>, Error> {
     let Authed { app, user, .. } = authenticate(call).await?;
     app.db
         .read(move |conn| {
             let stats = statistics_of(conn, user.id)?;
             let empty = stats.income_projects.is_empty() && stats.expend_projects.is_empty();
-            Ok((!empty).then_some(WithData { data: stats }))
+            Ok((!empty).then_some(StatisticsData { data: stats }))
         })
         .await
 }

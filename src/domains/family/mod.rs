@@ -34,6 +34,7 @@ pub const DESCRIPTOR: Descriptor = Descriptor {
             {"type": "array", "description": "a list, as the seed shows"}
         ]}"#,
         statuses: &[
+            (201, "No data (bill/data/ without bills)"),
             (400, "Bad Request"),
             (401, "认证失败: no token, or it expired"),
             (403, "Forbidden"),

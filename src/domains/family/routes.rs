@@ -124,7 +124,7 @@ pub fn table() -> Vec<Route<Call>> {
         route(Method::GET, "/api/v1/bill/expend", l::expend_bills, reply)
             .summary("The original's spelling: the user's expense bills in {code, msg, data}")
             .input::<RecordQuery>()
-            .output::<m::WithData<Vec<m::BillJson>>>(),
+            .output::<m::BillsData>(),
         route(Method::POST, "/api/v1/bill/expend", |c| l::add_bill(c, Expense), shaped)
             .summary("The original's spelling of POST bill/Expense/")
             .input::<NewBill>()
@@ -140,7 +140,7 @@ pub fn table() -> Vec<Route<Call>> {
             .output::<m::Done>(),
         route(Method::GET, "/api/v1/bill/data", l::statistics, envelope::reply_or_no_data)
             .summary("Statistics of the user's income (type 0) and expense (type 10): totals, by concrete_type, overage; 201 with none")
-            .output::<m::WithData<m::StatisticsJson>>(),
+            .output::<m::StatisticsData>(),
         route(Method::PUT, "/api/v1/bill/Expense", |c| l::update_bill(c, Expense), reply)
             .summary("Change one's expense bill (id plus fields)")
             .input::<BillChange>()

@@ -130,12 +130,19 @@ pub struct StatisticsJson {
     pub overage: Amount,
 }
 
-/// `{"code": 200, "msg": "ok", "data": ...}`: the original's answers that
-/// the document does not show bare.
+/// `{"code": 200, "msg": "ok", "data": [bills]}`: the original's answer
+/// that the document shows bare.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(as = family::WithData)]
-pub struct WithData<T> {
-    pub data: T,
+#[schema(as = family::BillsData)]
+pub struct BillsData {
+    pub data: Vec<BillJson>,
+}
+
+/// `{"code": 200, "msg": "ok", "data": {statistics}}`.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = family::StatisticsData)]
+pub struct StatisticsData {
+    pub data: StatisticsJson,
 }
 
 /// A bank deposit; `rate` a yearly percentage.
