@@ -257,6 +257,37 @@ pub struct Repayment {
     pub time: Option<String>,
 }
 
+/// `POST borrow_money/borrow/`: ask `who` (a user id) for `money`, to pay
+/// back by `pay_back_date` (`2019-12-31`).
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = family::BorrowRequest)]
+pub struct BorrowRequest {
+    pub who: i64,
+    #[schema(value_type = f64)]
+    pub money: Cents,
+    pub pay_back_date: String,
+}
+
+/// `PUT borrow_money/borrow/`: the lender's answer to request `borrow_id`;
+/// `is_agree` 0 agrees and 1 refuses, as the original counts.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = family::BorrowDecision)]
+pub struct BorrowDecision {
+    pub is_agree: i64,
+    pub borrow_id: i64,
+}
+
+/// `POST borrow_money/payBack/`: pay `money` of borrowing `bill_id` back
+/// to its lender `who`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = family::PayBack)]
+pub struct PayBack {
+    pub who: i64,
+    #[schema(value_type = f64)]
+    pub money: Cents,
+    pub bill_id: i64,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

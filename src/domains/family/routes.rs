@@ -5,6 +5,7 @@
 use warp::filters::BoxedFilter;
 use warp::{Filter, Rejection};
 
+use super::borrowing as b;
 use super::envelope;
 use super::handlers::{self as h, Call};
 use super::ledger as l;
@@ -184,6 +185,22 @@ pub fn table() -> Vec<Route<Call>> {
         route(Method::DELETE, "/api/v1/loan", l::delete_loan, reply)
             .summary("Delete one's loan (id)")
             .input::<Id>()
+            .output::<m::Done>(),
+        route(Method::POST, "/api/v1/borrow_money/borrow", b::request, reply)
+            .summary("Ask a user for money (who: user id, money, pay_back_date YYYY-MM-DD); the lender gets a type-3 message with the record number in 【】")
+            .input::<BorrowRequest>()
+            .output::<m::Done>()
+            .example(r#"{"who": "2", "money": "100", "pay_back_date": "2030-01-31"}"#),
+        route(Method::PUT, "/api/v1/borrow_money/borrow", b::decide, reply)
+            .summary("The lender answers a request (borrow_id; is_agree 0 agrees, 1 refuses); agreed, it is a 借入/借出 loan pair with their bills")
+            .input::<BorrowDecision>()
+            .output::<m::Done>(),
+        route(Method::GET, "/api/v1/borrow_money/payBack", b::owed, envelope::reply_or_no_data)
+            .summary("What the caller still owes (id, money, deadline, borrower, status, lender, lender_id); 201 with none")
+            .output::<m::BorrowingsData>(),
+        route(Method::POST, "/api/v1/borrow_money/payBack", b::pay_back, reply)
+            .summary("Pay back part or all of an agreed borrowing (who: the lender's id, money, bill_id: the record)")
+            .input::<PayBack>()
             .output::<m::Done>(),
         route(Method::GET, "/api/v1/loan/repay", l::repayments, bare)
             .summary("Repayments of a loan (id)")

@@ -334,6 +334,42 @@ impl Loan {
     }
 }
 
+/// A request to borrow from another user (`borrow_money/`).
+#[derive(Debug, Clone)]
+pub struct Borrowing {
+    pub id: i64,
+    pub borrower_id: i64,
+    pub borrower: String,
+    pub lender_id: i64,
+    pub lender: String,
+    pub money: i64,
+    pub due_time: i64,
+    /// Agreed by the lender (else still waiting).
+    pub agreed: bool,
+    /// What is still to pay back.
+    pub owed: i64,
+}
+
+impl Borrowing {
+    /// The original's record: `money` is what is still owed, `status` its
+    /// 未处理 / 已发款, `deadline` the day to pay back by.
+    pub fn view(&self) -> BorrowingJson {
+        BorrowingJson {
+            id: self.id,
+            money: Amount(self.owed),
+            deadline: format_day(self.due_time),
+            borrower: self.borrower.clone(),
+            status: if self.agreed {
+                "已发款"
+            } else {
+                "未处理"
+            },
+            lender: self.lender.clone(),
+            lender_id: self.lender_id,
+        }
+    }
+}
+
 /// One repayment of a loan.
 #[derive(Debug, Clone)]
 pub struct Repayment {

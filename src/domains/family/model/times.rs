@@ -11,6 +11,11 @@ pub fn format_time(unix: i64) -> String {
     crate::clock::format_datetime(unix)
 }
 
+/// `2019-12-13`, a day.
+pub fn format_day(unix: i64) -> String {
+    format_time(unix)[..10].to_string()
+}
+
 /// `2019-11-16T16:17:52Z`, the messages' form.
 pub fn format_iso(unix: i64) -> String {
     format_time(unix).replacen(' ', "T", 1) + "Z"

@@ -145,6 +145,31 @@ pub struct StatisticsData {
     pub data: StatisticsJson,
 }
 
+/// One of the caller's borrowings in `borrow_money/payBack/`, by the
+/// original's field names.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = family::BorrowingJson)]
+pub struct BorrowingJson {
+    pub id: i64,
+    /// Still owed.
+    #[schema(value_type = f64)]
+    pub money: Amount,
+    /// The day to pay back by, `2019-12-31`.
+    pub deadline: String,
+    pub borrower: String,
+    /// 未处理 (waiting for the lender) or 已发款 (agreed).
+    pub status: &'static str,
+    pub lender: String,
+    pub lender_id: i64,
+}
+
+/// `{"code": 200, "msg": "ok", "data": [borrowings]}`.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = family::BorrowingsData)]
+pub struct BorrowingsData {
+    pub data: Vec<BorrowingJson>,
+}
+
 /// A bank deposit; `rate` a yearly percentage.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = family::DepositJson)]

@@ -342,6 +342,20 @@ pub fn repay(
         "INSERT INTO family_repayments (loan_id, money, time) VALUES (?1, ?2, ?3)",
         params![loan_id, money, time],
     )?;
+    // The other side of a borrow_money/ debt is repaid with it; never past
+    // its own amount, which its owner may have changed.
+    if let Some(twin) = twin_loan(conn, loan_id)? {
+        let changed = conn.execute_cached(
+            "UPDATE family_loans SET repaid = min(money, repaid + ?2) WHERE id = ?1",
+            params![twin, money],
+        )?;
+        if changed > 0 {
+            conn.execute_cached(
+                "INSERT INTO family_repayments (loan_id, money, time) VALUES (?1, ?2, ?3)",
+                params![twin, money, time],
+            )?;
+        }
+    }
     Ok(())
 }
 

@@ -24,7 +24,7 @@ fn message_from(row: &Row<'_>) -> rusqlite::Result<Message> {
     })
 }
 
-/// A user's inbox in the order received, optionally of one state.
+/// A user's inbox, newest first (the original's order), optionally of one state.
 pub fn messages(
     conn: &Connection,
     receiver_id: i64,
@@ -32,7 +32,7 @@ pub fn messages(
 ) -> Result<Vec<Message>, Error> {
     Ok(conn
         .prepare_cached(&format!(
-            "{MESSAGE_SELECT} WHERE m.receiver_id = ?1 AND (?2 IS NULL OR m.state = ?2) ORDER BY m.id"
+            "{MESSAGE_SELECT} WHERE m.receiver_id = ?1 AND (?2 IS NULL OR m.state = ?2) ORDER BY m.sent_at DESC, m.id DESC"
         ))?
         .query_map(params![receiver_id, state], message_from)?
         .collect::<rusqlite::Result<Vec<_>>>()?)

@@ -9,12 +9,13 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::DOMAIN;
 use super::envelope::{Error, bad, forbidden, not_found};
 use super::model::{
-    Bill, BillKind, Deposit, Family, FamilyMember, Loan, MEMBER, MEMBER_SLOTS, Message,
-    MessageKind, NO_FAMILY, PARENT, PARENT_SLOTS, Period, Repayment, User,
+    Bill, BillKind, Borrowing, Deposit, Family, FamilyMember, Loan, MEMBER, MEMBER_SLOTS, Message,
+    MessageKind, NO_FAMILY, PARENT, PARENT_SLOTS, Period, Repayment, User, format_day,
 };
 use crate::events::{self, Audience};
 
 mod accounts;
+mod borrowings;
 mod families;
 mod ledger;
 mod messages;
@@ -22,6 +23,7 @@ mod records;
 mod report;
 
 pub use accounts::*;
+pub use borrowings::*;
 pub use families::*;
 pub use ledger::*;
 pub use messages::*;
