@@ -514,3 +514,36 @@ CREATE TABLE family_borrowings (
     CHECK (borrower_id <> lender_id)
 ) STRICT;
 CREATE INDEX family_borrowings_by_borrower ON family_borrowings (borrower_id);
+
+-- version 9: labs classrooms, bulletins and notifications
+
+ALTER TABLE labs_labs ADD COLUMN classroom TEXT NOT NULL DEFAULT '';
+
+-- Bulletins, from the admins (lab_id NULL, 系统公告) or a lab's leader
+-- (that lab's). read_count counts the reads that asked to be counted.
+CREATE TABLE labs_bulletins (
+    id         INTEGER PRIMARY KEY,
+    title      TEXT    NOT NULL,
+    content    TEXT    NOT NULL,
+    lab_id     INTEGER REFERENCES labs_labs (id) ON DELETE CASCADE,
+    from_name  TEXT    NOT NULL,
+    time       INTEGER NOT NULL,
+    read_count INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX labs_bulletins_by_time ON labs_bulletins (time);
+CREATE INDEX labs_bulletins_by_lab ON labs_bulletins (lab_id);
+
+-- Notifications that an action sends its students (a review, a change of
+-- their project); one labs_unread row per receiver until they read it.
+CREATE TABLE labs_notifications (
+    id        INTEGER PRIMARY KEY,
+    type      TEXT    NOT NULL,
+    content   TEXT    NOT NULL,
+    from_name TEXT    NOT NULL,
+    time      INTEGER NOT NULL
+) STRICT;
+CREATE TABLE labs_unread (
+    user_id         INTEGER NOT NULL REFERENCES labs_users (id),
+    notification_id INTEGER NOT NULL REFERENCES labs_notifications (id) ON DELETE CASCADE,
+    PRIMARY KEY (user_id, notification_id)
+) STRICT, WITHOUT ROWID;

@@ -968,7 +968,7 @@ async fn projects_are_created_and_read_under_the_role_rules() {
             .await,
     );
     assert_failed(
-        &w.get("/labs/project/count/status?status=7", &w.admin).await,
+        &w.get("/labs/project/count/status?status=8", &w.admin).await,
         "status",
     );
 
@@ -999,22 +999,33 @@ async fn projects_are_created_and_read_under_the_role_rules() {
             .len(),
         2
     );
+    // One state is listed whole: 1 待审核 holds both, 3 进行中 none yet.
     assert_eq!(
-        assert_ok(&w.get(&lab(1, ""), &w.leader_a).await),
+        assert_ok(&w.get(&lab(1, "&page=1&rows=1"), &w.leader_a).await)
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    assert_eq!(
+        assert_ok(&w.get(&lab(3, ""), &w.leader_a).await),
         &json!([])
     );
-    // Any logged-in user may list a lab's projects; nobody else.
+    // Only the admins and the lab's leader list its projects, as the
+    // original's getProjectsByLabId allows.
     for token in [&w.leader_b, &w.s3] {
-        assert_eq!(
-            assert_ok(&w.get(&lab(0, ""), token).await)
-                .as_array()
-                .unwrap()
-                .len(),
-            2
-        );
+        assert_denied(&w.get(&lab(0, ""), token).await);
     }
     assert_denied(&app.get(&lab(0, ""), None).await.1);
     assert_failed(&w.get(&lab(0, "&rows=0"), &w.leader_a).await, "rows");
+    // jqGrid's "everything" (rows=100000) is clamped, not refused.
+    assert_eq!(
+        assert_ok(&w.get(&lab(0, "&page=1&rows=100000"), &w.leader_a).await)
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
 
     // all: admin, paged.
     let all = w
@@ -1106,22 +1117,31 @@ async fn leaders_and_admins_update_and_review_with_notices_mailed() {
 
     // Review: approve stamps the start, finish the end.
     let review = |status: i64| json!({"id": p1, "opt_status": status});
-    assert_denied(&w.post("/labs/project/review", review(1), &w.s1).await);
-    assert_denied(&w.post("/labs/project/review", review(1), &w.leader_b).await);
-    assert_failed(
-        &w.post("/labs/project/review", review(9), &w.leader_a).await,
-        "status",
-    );
-    assert_ok(&w.post("/labs/project/review", review(1), &w.leader_a).await);
+    // The target is one of the original's states: 3 进行中, 5 已完成, 2 已拒绝.
+    assert_denied(&w.post("/labs/project/review", review(3), &w.s1).await);
+    assert_denied(&w.post("/labs/project/review", review(3), &w.leader_b).await);
+    for bad in [9, 1, 6] {
+        assert_failed(
+            &w.post("/labs/project/review", review(bad), &w.leader_a)
+                .await,
+            "status",
+        );
+    }
+    assert_ok(&w.post("/labs/project/review", review(3), &w.leader_a).await);
     let body = w.get(&format!("/labs/project/one?id={p1}"), &w.s1).await;
-    assert_eq!(assert_ok(&body)["opt_status"], 1);
+    // The original's opt_status stays 0 once under way; the times tell.
+    assert_eq!(assert_ok(&body)["opt_status"], 0);
     assert!(assert_ok(&body)["start_time"].as_i64().unwrap() > 1_600_000_000_000);
     assert!(assert_ok(&body)["end_time"].is_null());
-    assert_ok(&w.post("/labs/project/review", review(2), &w.admin).await);
+    assert_eq!(
+        assert_ok(&w.get("/labs/project/count/status?status=3", &w.admin).await),
+        &json!(1)
+    );
+    assert_ok(&w.post("/labs/project/review", review(5), &w.admin).await);
     let body = w.get(&format!("/labs/project/one?id={p1}"), &w.s1).await;
     assert!(assert_ok(&body)["end_time"].is_i64());
     assert_eq!(
-        assert_ok(&w.get("/labs/project/count/status?status=2", &w.admin).await),
+        assert_ok(&w.get("/labs/project/count/status?status=5", &w.admin).await),
         &json!(1)
     );
     w.app.stop().await;
@@ -1590,7 +1610,7 @@ async fn events_tell_members_the_labs_leader_and_admins_of_project_changes() {
     assert_ok(
         &w.post(
             "/labs/project/review",
-            json!({"id": p1, "opt_status": 1}),
+            json!({"id": p1, "opt_status": 3}),
             &w.leader_a,
         )
         .await,
@@ -1601,7 +1621,7 @@ async fn events_tell_members_the_labs_leader_and_admins_of_project_changes() {
             reviewed.data["change"].as_str(),
             reviewed.data["opt_status"].as_i64()
         ),
-        (Some("reviewed"), Some(1))
+        (Some("reviewed"), Some(0))
     );
     assert_eq!(admin.next_named("project").await.data["change"], "reviewed");
     // A refused review tells no one; another lab's leader and a student

@@ -35,7 +35,7 @@ use generations::{Touched, take_touched};
 pub use offline::{backup, check, ensure_unused, open_existing, restore, write_for_cli};
 
 /// The schema version this binary writes; recorded in `PRAGMA user_version`.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 const SCHEMA: &str = include_str!("../../schema.sql");
 const SECTION_MARK: &str = "-- version ";
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

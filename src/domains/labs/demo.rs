@@ -56,7 +56,7 @@ const LABS: &[(&str, &str, &str)] = &[
     ("网络安全实验室", "20160002", "网络攻防、密码学与系统安全"),
 ];
 
-/// (lab, leader sid, name, aim, other members, opt_status)
+/// (lab, leader sid, name, aim, other members, stage as stored: `model::stage`)
 const PROJECTS: &[(&str, &str, &str, &str, &str, i64)] = &[
     (
         "智能系统实验室",

@@ -171,7 +171,8 @@ pub struct LabId {
     pub lab_id: i64,
 }
 
-/// `project/count/status`: an opt_status, 0 to 3.
+/// `project/count/status`: a state as the original numbers them (0 all,
+/// 1 待审核, 2 已拒绝, 3 进行中, 4 已取消, 5 已完成, 6 已超时, 7 请求中).
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(as = labs::Status)]
 pub struct Status {
@@ -205,7 +206,8 @@ pub struct StatusPage {
     pub rows: Option<i64>,
 }
 
-/// `project/review`.
+/// `project/review`: `opt_status` is the state to move to (3 approves,
+/// 5 finishes, 2 rejects).
 #[derive(Debug, Deserialize, ToSchema)]
 #[schema(as = labs::Review)]
 pub struct Review {

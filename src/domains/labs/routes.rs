@@ -62,7 +62,7 @@ pub fn table() -> Vec<Route<Call>> {
             .input::<LabId>()
             .output::<i64>(),
         route(Method::GET, "/project/count/status", h::count_status, reply)
-            .summary("Number of projects with an opt_status (status); admin")
+            .summary("Number of projects in a state (status: 0 all, 1 待审核, 2 已拒绝, 3 进行中, 4 已取消, 5 已完成, 6 已超时, 7 请求中); admin")
             .input::<Status>()
             .output::<i64>(),
         route(Method::GET, "/project/student", h::student_projects, reply)
@@ -74,12 +74,12 @@ pub fn table() -> Vec<Route<Call>> {
             .input::<Id>()
             .output::<ProjectJson>(),
         route(Method::GET, "/project/lab", h::lab_projects, reply)
-            .summary("A lab's projects of an opt_status (status, lab_id; page, rows when status is 0); admin or that lab's leader")
+            .summary("A lab's projects in a state (status, lab_id; page, rows when status is 0, all); admin or that lab's leader")
             .input::<LabProjects>()
             .output_list::<ProjectItemJson>(),
         route(Method::GET, "/project/all", h::all_projects, reply)
             .links(const { &[link("GET", "/project/one", &[("id", "/data/0/id")]), link("POST", "/project/update", &[("id", "/data/0/id")]), link("POST", "/project/review", &[("id", "/data/0/id")]), link("POST", "/project/delete/student", &[("pid", "/data/0/id")])] })
-            .summary("Projects of an opt_status, paged (status, page, rows); admin")
+            .summary("Projects in a state, paged (status, page, rows); admin")
             .input::<StatusPage>()
             .output_list::<ProjectItemJson>(),
         route(Method::POST, "/project/update", h::project_update, reply)
@@ -87,7 +87,7 @@ pub fn table() -> Vec<Route<Call>> {
             .input::<ProjectChange>()
             .output_null(),
         route(Method::POST, "/project/review", h::project_review, reply)
-            .summary("Set a project's opt_status (id, opt_status: 0 submitted, 1 approved, 2 finished, 3 rejected); admin or its lab's leader")
+            .summary("Move a project to a state (id, opt_status: 3 approve, 5 finish, 2 reject); admin or its lab's leader")
             .input::<Review>()
             .output_null(),
         route(Method::POST, "/project/delete/student", h::delete_by_student, reply)

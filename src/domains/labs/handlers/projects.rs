@@ -68,11 +68,12 @@ pub async fn count_status(call: Call) -> Result<i64, Error> {
     let form = call.input?;
     admin(&call.app, call.token).await?;
     let input::Status { status } = decode(&form)?;
-    let status = model::check_status(status)?;
+    let status = model::Status::from_code(status)?;
+    let now = clock::now();
     let count = call
         .app
         .db
-        .read(move |conn| store::count_with_status(conn, status))
+        .read(move |conn| store::count_with_status(conn, status, now))
         .await?;
     Ok(count)
 }
@@ -86,6 +87,7 @@ pub async fn student_projects(call: Call) -> Result<Vec<model::ProjectItemJson>,
     if !caller.is_admin() && caller.user.sid != sid {
         return Err(Error::Denied);
     }
+    let now = clock::now();
     let list = call
         .app
         .db
@@ -93,7 +95,7 @@ pub async fn student_projects(call: Call) -> Result<Vec<model::ProjectItemJson>,
             let student = store::user_by_sid(conn, &sid)?
                 .filter(|u| !u.is_admin)
                 .ok_or_else(|| failed(format!("学生 {sid} 不存在")))?;
-            store::project_list(conn, ProjectFilter::OfStudent(student.id), None)
+            store::project_list(conn, ProjectFilter::OfStudent(student.id), None, now)
         })
         .await?;
     Ok(list)
@@ -119,29 +121,34 @@ pub async fn project_one(call: Call) -> Result<model::ProjectJson, Error> {
         .await
 }
 
-/// GET /project/lab: any logged-in user (the seed marks no permission);
-/// paged when `status` is 0, as the seed says.
+/// GET /project/lab: the admins' and the lab's leader's, as the original's
+/// `getProjectsByLabId`; every project (`status` 0) is paged, one state
+/// is listed whole.
 pub async fn lab_projects(call: Call) -> Result<Vec<model::ProjectItemJson>, Error> {
     let form = call.input?;
-    logged_in(&call.app, call.token).await?;
+    let caller = logged_in(&call.app, call.token).await?;
     let input::LabProjects {
         status,
         lab_id,
         page,
         rows,
     } = decode(&form)?;
-    let status = model::check_status(status)?;
-    let page = if status == 0 {
+    if !caller.is_admin() && caller.lab.as_ref().map(|lab| lab.id) != Some(lab_id) {
+        return Err(Error::Denied);
+    }
+    let status = model::Status::from_code(status)?;
+    let page = if status == model::Status::All {
         Some(model::check_page(page, rows)?)
     } else {
         None
     };
+    let now = clock::now();
     let list = call
         .app
         .db
         .read(move |conn| {
             store::lab_by_id(conn, lab_id)?.ok_or_else(|| failed("实验室不存在"))?;
-            store::project_list(conn, ProjectFilter::OfLab { lab_id, status }, page)
+            store::project_list(conn, ProjectFilter::OfLab { lab_id, status }, page, now)
         })
         .await?;
     Ok(list)
@@ -152,12 +159,15 @@ pub async fn all_projects(call: Call) -> Result<Vec<model::ProjectItemJson>, Err
     let form = call.input?;
     admin(&call.app, call.token).await?;
     let input::StatusPage { status, page, rows } = decode(&form)?;
-    let status = model::check_status(status)?;
+    let status = model::Status::from_code(status)?;
     let page = model::check_page(page, rows)?;
+    let now = clock::now();
     let list = call
         .app
         .db
-        .read(move |conn| store::project_list(conn, ProjectFilter::WithStatus(status), Some(page)))
+        .read(move |conn| {
+            store::project_list(conn, ProjectFilter::WithStatus(status), Some(page), now)
+        })
         .await?;
     Ok(list)
 }
@@ -210,7 +220,7 @@ pub async fn project_review(call: Call) -> Result<Value, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let input::Review { id, opt_status } = decode(&form)?;
-    let status = model::check_status(opt_status)?;
+    let status = model::Status::review_stage(opt_status)?;
     let now = clock::now();
     call.app
         .db

@@ -119,7 +119,7 @@ impl Project {
             name: self.name.clone(),
             coach_id: self.coach_id.clone(),
             lab_name: self.lab_name.clone(),
-            opt_status: self.opt_status,
+            opt_status: super::shown_opt_status(self.opt_status),
             start_time: self.start_time.map(millis),
             end_time: self.end_time.map(millis),
             duration: self.duration,

@@ -9,7 +9,7 @@ use super::envelope::{Error, failed};
 use super::model::{
     Account, CAPTCHA_LIFETIME_SECS, CODE_LIFETIME_SECS, CODE_TRIES, CodeProblem, Lab,
     MAIL_GAP_SECS, Member, NewUser, Profile, Project, ProjectFields, ProjectItemJson, Purpose,
-    User, code_hash,
+    Status, User, code_hash, shown_opt_status,
 };
 use crate::events::{self, Audience};
 

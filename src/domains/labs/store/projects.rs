@@ -69,36 +69,36 @@ pub fn members(conn: &Connection, project_id: i64) -> Result<Vec<Member>, Error>
 pub enum ProjectFilter {
     /// Those the student leads or is a member of.
     OfStudent(i64),
-    /// A lab's projects of one status.
-    OfLab { lab_id: i64, status: i64 },
-    /// Every project of one status.
-    WithStatus(i64),
+    /// A lab's projects in one state.
+    OfLab { lab_id: i64, status: Status },
+    /// Every project in one state.
+    WithStatus(Status),
 }
 
-/// A list in the seed's `*` shape, newest first; `page` is (page, rows).
+/// A list in the seed's `*` shape, newest first; `page` is (page, rows);
+/// states are as of `now`.
 pub fn project_list(
     conn: &Connection,
     filter: ProjectFilter,
     page: Option<(i64, i64)>,
+    now: i64,
 ) -> Result<Vec<ProjectItemJson>, Error> {
     let (limit, offset) = page.map_or((-1, 0), |(page, rows)| (rows, (page - 1) * rows));
-    let mut values = vec![limit, offset];
+    let mut values = vec![limit, offset, now];
     let condition = match filter {
         ProjectFilter::OfStudent(user_id) => {
             values.push(user_id);
-            "p.id IN (SELECT project_id FROM labs_members WHERE user_id = ?3)"
+            "p.id IN (SELECT project_id FROM labs_members WHERE user_id = ?4)".to_string()
         }
         ProjectFilter::OfLab { lab_id, status } => {
-            values.extend([lab_id, status]);
-            "p.lab_id = ?3 AND p.opt_status = ?4"
+            values.push(lab_id);
+            format!("p.lab_id = ?4 AND {}", status.condition("?3"))
         }
-        ProjectFilter::WithStatus(status) => {
-            values.push(status);
-            "p.opt_status = ?3"
-        }
+        ProjectFilter::WithStatus(status) => status.condition("?3"),
     };
+    // `?3 = ?3` keeps `now` bound when the state does not read it.
     let sql = format!(
-        "{PROJECT_SELECT} WHERE p.deleted = 0 AND {condition} ORDER BY p.id DESC LIMIT ?1 OFFSET ?2"
+        "{PROJECT_SELECT} WHERE p.deleted = 0 AND {condition} AND ?3 = ?3 ORDER BY p.id DESC LIMIT ?1 OFFSET ?2"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let projects: Vec<Project> = stmt
@@ -120,11 +120,14 @@ pub fn count_of_lab(conn: &Connection, lab_id: i64) -> Result<i64, Error> {
         .query_row([lab_id], |row| row.get(0))?)
 }
 
-/// Live projects of a status.
-pub fn count_with_status(conn: &Connection, status: i64) -> Result<i64, Error> {
+/// Live projects in a state as of `now`.
+pub fn count_with_status(conn: &Connection, status: Status, now: i64) -> Result<i64, Error> {
     Ok(conn
-        .prepare_cached("SELECT count(*) FROM labs_projects WHERE deleted = 0 AND opt_status = ?1")?
-        .query_row([status], |row| row.get(0))?)
+        .prepare_cached(&format!(
+            "SELECT count(*) FROM labs_projects p WHERE p.deleted = 0 AND {} AND ?1 = ?1",
+            status.condition("?1")
+        ))?
+        .query_row([now], |row| row.get(0))?)
 }
 
 /// The users behind member sids: existing students, or a failure naming
@@ -189,7 +192,7 @@ fn tell_project(conn: &Connection, id: i64, change: &'static str) -> Result<(), 
         id,
         name: &project.name,
         lab_name: &project.lab_name,
-        opt_status: project.opt_status,
+        opt_status: shown_opt_status(project.opt_status),
         deleted: project.deleted,
         change,
     };
@@ -288,7 +291,7 @@ pub fn review_project(
 pub fn set_status(conn: &Connection, id: i64, status: i64, now: i64) -> Result<(), Error> {
     conn.execute_cached(
         "UPDATE labs_projects SET opt_status = ?2,
-             start_time = CASE WHEN ?2 IN (1, 2) THEN coalesce(start_time, ?3) ELSE start_time END,
+             start_time = CASE WHEN ?2 IN (1, 2) THEN coalesce(start_time, ?3) ELSE start_time END, -- approved, finished
              end_time = CASE WHEN ?2 = 2 THEN coalesce(end_time, ?3) ELSE end_time END
          WHERE id = ?1",
         params![id, status, now],
