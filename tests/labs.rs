@@ -116,7 +116,14 @@ struct World {
 }
 
 async fn world() -> World {
-    let app = spawn().await;
+    world_with(&[]).await
+}
+
+/// The same world on a server started with `extra` flags as well.
+async fn world_with(extra: &[&str]) -> World {
+    let mut flags = vec!["--captcha", "off"];
+    flags.extend_from_slice(extra);
+    let app = spawn_app_with(&flags).await;
     add_admin(&app);
     for (sid, name) in [
         ("1001", "李雷"),
@@ -1679,5 +1686,268 @@ async fn events_tell_members_the_labs_leader_and_admins_of_project_changes() {
     assert_eq!(member.next_named("ended").await.event, "ended");
     assert!(member.closes_within(Duration::from_secs(2)).await);
     drop((outsider, leader_a, leader_b, admin));
+    w.app.stop().await;
+}
+
+// ---- the original front-end's requests (jQuery $.post forms, jqGrid)
+
+impl World {
+    /// A jQuery `$.post`: a URL-encoded form.
+    async fn form(&self, path: &str, fields: &[(&str, &str)], token: &str) -> Value {
+        let (status, body) = self.app.post_form(path, fields, Some(token)).await;
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+}
+
+/// What jqGrid adds to every request it sends.
+const JQGRID: &str = "_search=false&nd=1544280000000&sidx=&sord=asc";
+
+#[tokio::test]
+async fn a_jqgrid_asking_for_100000_rows_gets_the_list_clamped_with_its_own_keys_ignored() {
+    let w = world().await;
+    w.project("实验室A", "P1").await;
+    w.project("实验室A", "P2").await;
+    let path = format!(
+        "/labs/project/lab?{JQGRID}&rows=100000&page=1&status=0&lab_id={}",
+        w.lab_a
+    );
+    let list = w.get(&path, &w.leader_a).await;
+    assert_eq!(assert_ok(&list).as_array().unwrap().len(), 2);
+    let all = w
+        .get(
+            &format!("/labs/project/all?{JQGRID}&rows=100000&page=1&status=1"),
+            &w.admin,
+        )
+        .await;
+    assert_eq!(assert_ok(&all).as_array().unwrap().len(), 2);
+    w.app.stop().await;
+}
+
+#[tokio::test]
+async fn a_lab_shows_its_leader_and_classroom_and_every_lab_name_is_listed() {
+    let w = world().await;
+    let id = w.lab_a.to_string();
+    let changed = w
+        .form(
+            "/labs/lab/update",
+            &[("id", &id), ("classroom", "主楼 501")],
+            &w.leader_a,
+        )
+        .await;
+    assert_ok(&changed);
+    // A leader changes their lab, but never hands it to someone else.
+    let handed = w
+        .form(
+            "/labs/lab/update",
+            &[("id", &id), ("leader_id", "2001")],
+            &w.leader_a,
+        )
+        .await;
+    assert_denied(&handed);
+    let other = w.lab_b.to_string();
+    assert_denied(
+        &w.form(
+            "/labs/lab/update",
+            &[("id", &other), ("classroom", "x")],
+            &w.leader_a,
+        )
+        .await,
+    );
+    let lab = w.get(&format!("/labs/lab/get?id={id}"), &w.s1).await;
+    let lab = assert_ok(&lab);
+    assert_eq!(lab["classroom"], "主楼 501");
+    assert_eq!(lab["leader"], json!({"id": "1001", "name": "李雷"}));
+    let names = w.get("/labs/lab/get/name", &w.s1).await;
+    assert_eq!(assert_ok(&names), &json!(["实验室A", "实验室B"]));
+    w.app.stop().await;
+}
+
+#[tokio::test]
+async fn a_review_notifies_the_projects_members_until_each_reads_it() {
+    let w = world().await;
+    let p1 = w.project("实验室A", "P1").await.to_string();
+    assert_ok(
+        &w.form(
+            "/labs/project/review",
+            &[("id", &p1), ("opt_status", "3")],
+            &w.leader_a,
+        )
+        .await,
+    );
+    let notes = w.get("/labs/noti/get", &w.s2).await;
+    let notes = assert_ok(&notes).as_array().unwrap().clone();
+    assert_eq!(notes.len(), 1);
+    assert_eq!(notes[0]["type"], "项目审核");
+    assert_eq!(notes[0]["from"], "实验室A");
+    assert!(
+        notes[0]["content"].as_str().unwrap().contains("P1"),
+        "{notes:?}"
+    );
+    // Outsiders get nothing; one member reading leaves the other's unread.
+    assert_eq!(assert_ok(&w.get("/labs/noti/get", &w.s3).await), &json!([]));
+    let nid = notes[0]["id"].to_string();
+    assert_ok(&w.form("/labs/noti/read", &[("nid", &nid)], &w.s2).await);
+    assert_failed(
+        &w.form("/labs/noti/read", &[("nid", &nid)], &w.s2).await,
+        "通知",
+    );
+    assert_eq!(assert_ok(&w.get("/labs/noti/get", &w.s2).await), &json!([]));
+    assert_eq!(
+        assert_ok(&w.get("/labs/noti/get", &w.s1).await)
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_ok(&w.form("/labs/noti/read/all", &[], &w.s1).await);
+    assert_eq!(assert_ok(&w.get("/labs/noti/get", &w.s1).await), &json!([]));
+    w.app.stop().await;
+}
+
+#[tokio::test]
+async fn bulletins_come_from_admins_and_lab_leaders_and_only_their_poster_changes_them() {
+    let w = world().await;
+    assert_ok(
+        &w.form(
+            "/labs/bulletin/create",
+            &[("title", "全校通知"), ("content", "停电")],
+            &w.admin,
+        )
+        .await,
+    );
+    assert_ok(
+        &w.form(
+            "/labs/bulletin/create",
+            &[("title", "开放日"), ("content", "周六")],
+            &w.leader_a,
+        )
+        .await,
+    );
+    assert_denied(
+        &w.form(
+            "/labs/bulletin/create",
+            &[("title", "t"), ("content", "c")],
+            &w.s1,
+        )
+        .await,
+    );
+    assert_failed(
+        &w.form(
+            "/labs/bulletin/create",
+            &[("title", " "), ("content", "c")],
+            &w.admin,
+        )
+        .await,
+        "标题",
+    );
+    let list = w
+        .get(
+            &format!("/labs/bulletin/get?{JQGRID}&page=1&rows=100000"),
+            &w.s1,
+        )
+        .await;
+    let list = assert_ok(&list).as_array().unwrap().clone();
+    let froms: Vec<&str> = list.iter().map(|b| b["from"].as_str().unwrap()).collect();
+    assert_eq!(froms, ["实验室A", "系统公告"], "newest first");
+    assert!(list[0].get("content").is_none());
+    let (lab_post, admin_post) = (list[0]["id"].to_string(), list[1]["id"].to_string());
+    assert_eq!(
+        assert_ok(&w.get("/labs/bulletin/count", &w.s1).await),
+        &json!(2)
+    );
+
+    // Reads count only when asked to.
+    for _ in 0..2 {
+        w.get(
+            &format!("/labs/bulletin/one?id={admin_post}&read_count=true"),
+            &w.s1,
+        )
+        .await;
+    }
+    let one = w
+        .get(&format!("/labs/bulletin/one?id={admin_post}"), &w.s1)
+        .await;
+    assert_eq!(
+        (&assert_ok(&one)["content"], &assert_ok(&one)["read_count"]),
+        (&json!("停电"), &json!(2))
+    );
+
+    // A leader changes their lab's bulletins, never the admins' or another lab's.
+    assert_denied(
+        &w.form(
+            "/labs/bulletin/update",
+            &[("id", &admin_post), ("title", "x"), ("content", "y")],
+            &w.leader_a,
+        )
+        .await,
+    );
+    assert_denied(
+        &w.form("/labs/bulletin/delete", &[("ids", &lab_post)], &w.leader_b)
+            .await,
+    );
+    assert_denied(
+        &w.form(
+            "/labs/bulletin/delete",
+            &[("ids", &format!("{lab_post}@{admin_post}"))],
+            &w.leader_a,
+        )
+        .await,
+    );
+    assert_ok(
+        &w.form(
+            "/labs/bulletin/update",
+            &[
+                ("id", &lab_post),
+                ("title", "开放日改期"),
+                ("content", "周日"),
+            ],
+            &w.leader_a,
+        )
+        .await,
+    );
+    assert_ok(
+        &w.form("/labs/bulletin/delete", &[("ids", &lab_post)], &w.leader_a)
+            .await,
+    );
+    assert_ok(
+        &w.form("/labs/bulletin/delete", &[("ids", &admin_post)], &w.admin)
+            .await,
+    );
+    assert_eq!(
+        assert_ok(&w.get("/labs/bulletin/count", &w.s1).await),
+        &json!(0)
+    );
+    assert_failed(
+        &w.get(&format!("/labs/bulletin/one?id={admin_post}"), &w.s1)
+            .await,
+        "不存在",
+    );
+    w.app.stop().await;
+}
+
+#[tokio::test]
+async fn under_compat_labs_times_are_the_spring_servers_text() {
+    let w = world_with(&["--compat", "labs"]).await;
+    let p1 = w.project("实验室A", "P1").await;
+    let one = w.get(&format!("/labs/project/one?id={p1}"), &w.s1).await;
+    let submitted = assert_ok(&one)["submit_time"]
+        .as_str()
+        .expect("a string")
+        .to_string();
+    // 2018-10-08T22:18:09.000+0000, which common.js splits on T and ':'.
+    assert_eq!(
+        (submitted.len(), &submitted[10..11], &submitted[19..]),
+        (28, "T", ".000+0000")
+    );
+    assert!(assert_ok(&one)["start_time"].is_null());
+    assert_eq!(assert_ok(&one)["duration"], 3600);
+    let labs = w.get("/labs/lab/get/all", &w.s1).await;
+    assert!(
+        assert_ok(&labs)[0]["create_time"]
+            .as_str()
+            .unwrap()
+            .ends_with("+0000")
+    );
     w.app.stop().await;
 }

@@ -108,7 +108,13 @@ pub async fn rows(app: &SharedApp) -> crate::error::Result<crate::demo::DemoRows
             store::insert_user(tx, user, hash, now)?;
         }
         for (name, leader, description) in LABS {
-            store::insert_lab(tx, name, Some(leader), description, now)?;
+            let fields = store::LabFields {
+                name,
+                leader_sid: Some(leader),
+                description,
+                classroom: "",
+            };
+            store::insert_lab(tx, &fields, now)?;
         }
         for (lab, leader, name, aim, members, status) in PROJECTS {
             let leader_id = store::user_by_sid(tx, leader)?

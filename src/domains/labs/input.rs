@@ -242,6 +242,7 @@ pub struct NewLab {
     pub name: Option<String>,
     pub leader_id: Option<String>,
     pub description: Option<String>,
+    pub classroom: Option<String>,
 }
 
 /// `lab/update`: the fields sent change.
@@ -252,6 +253,60 @@ pub struct LabChange {
     pub name: Option<String>,
     pub leader_id: Option<String>,
     pub description: Option<String>,
+    pub classroom: Option<String>,
+}
+
+/// `noti/read`: the notification to mark read.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = labs::NotificationId)]
+pub struct NotificationId {
+    pub nid: i64,
+}
+
+/// `bulletin/get`: a page (1 and 10 when not sent; rows above 100 are 100).
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = labs::Page)]
+pub struct Page {
+    pub page: Option<i64>,
+    pub rows: Option<i64>,
+}
+
+/// `bulletin/one`: with `read_count` true the read is counted.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = labs::BulletinRead)]
+pub struct BulletinRead {
+    pub id: i64,
+    #[schema(value_type = Option<bool>)]
+    pub read_count: Option<Flag>,
+}
+
+/// `bulletin/create`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = labs::NewBulletin)]
+pub struct NewBulletin {
+    #[schema(required, value_type = String)]
+    pub title: Option<String>,
+    #[schema(required, value_type = String)]
+    pub content: Option<String>,
+}
+
+/// `bulletin/update`: the whole new text.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = labs::BulletinChange)]
+pub struct BulletinChange {
+    pub id: i64,
+    #[schema(required, value_type = String)]
+    pub title: Option<String>,
+    #[schema(required, value_type = String)]
+    pub content: Option<String>,
+}
+
+/// `bulletin/delete`: `ids` joined by `@`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = labs::BulletinIds)]
+pub struct BulletinIds {
+    #[schema(required, value_type = String)]
+    pub ids: Option<String>,
 }
 
 #[cfg(test)]

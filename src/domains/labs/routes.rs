@@ -17,7 +17,10 @@ use crate::web::{self, Response};
 /// and its example.
 pub fn table() -> Vec<Route<Call>> {
     use super::input::*;
-    use super::model::{LabJson, LoginJson, ProjectItemJson, ProjectJson, RoleJson};
+    use super::model::{
+        BulletinItemJson, BulletinJson, LabJson, LoginJson, NotificationJson, ProjectItemJson,
+        ProjectJson, RoleJson,
+    };
     use crate::endpoint::{link, route};
     use envelope::{captcha_image, reply, reply_with_cookie as cookie};
     use handlers as h;
@@ -102,21 +105,59 @@ pub fn table() -> Vec<Route<Call>> {
             .links(const { &[link("GET", "/lab/get", &[("id", "/data/0/id")]), link("POST", "/lab/update", &[("id", "/data/0/id")]), link("GET", "/project/count/lab", &[("lab_id", "/data/0/id")]), link("POST", "/lab/delete", &[("id", "/data/0/id")])] })
             .summary("Every lab")
             .output_list::<LabJson>(),
+        route(Method::GET, "/lab/get/name", h::lab_names, reply)
+            .summary("Every lab's name (the original's, for the project form)")
+            .output_list::<String>(),
         route(Method::GET, "/lab/get", h::lab_get, reply)
             .summary("One lab (id)")
             .input::<Id>()
             .output::<LabJson>(),
         route(Method::POST, "/lab/create", h::lab_create, reply)
-            .summary("Create a lab (name; leader_id, description); admin")
+            .summary("Create a lab (name; leader_id, description, classroom); admin")
             .input::<NewLab>()
             .output_null(),
         route(Method::POST, "/lab/update", h::lab_update, reply)
-            .summary("Change a lab (id; name, leader_id, description); admin")
+            .summary("Change a lab (id; name, leader_id, description, classroom); admin, or its leader (not leader_id)")
             .input::<LabChange>()
             .output_null(),
         route(Method::POST, "/lab/delete", h::lab_delete, reply)
             .summary("Delete a lab that has no projects (id); admin")
             .input::<Id>()
+            .output_null(),
+        route(Method::GET, "/noti/get", h::notifications, reply)
+            .summary("The caller's unread notifications, newest first (id, type, content, from, time)")
+            .output_list::<NotificationJson>(),
+        route(Method::POST, "/noti/read", h::read_notification, reply)
+            .summary("Mark one of the caller's notifications read (nid)")
+            .input::<NotificationId>()
+            .output_null(),
+        route(Method::POST, "/noti/read/all", h::read_all_notifications, reply)
+            .summary("Mark every notification of the caller read")
+            .output_null(),
+        route(Method::GET, "/bulletin/get", h::bulletins, reply)
+            .links(const { &[link("GET", "/bulletin/one", &[("id", "/data/0/id")])] })
+            .summary("Bulletins, newest first (page, rows; rows above 100 are 100)")
+            .input::<Page>()
+            .output_list::<BulletinItemJson>(),
+        route(Method::GET, "/bulletin/one", h::bulletin, reply)
+            .summary("One bulletin (id; read_count=true counts the read)")
+            .input::<BulletinRead>()
+            .output::<BulletinJson>(),
+        route(Method::GET, "/bulletin/count", h::bulletin_count, reply)
+            .summary("Number of bulletins")
+            .output::<i64>(),
+        route(Method::POST, "/bulletin/create", h::bulletin_create, reply)
+            .summary("Post a bulletin (title, content); an admin (系统公告) or a lab's leader (their lab's)")
+            .input::<NewBulletin>()
+            .output_null()
+            .example(r#"{"title": "开放日", "content": "周六实验室开放参观"}"#),
+        route(Method::POST, "/bulletin/update", h::bulletin_update, reply)
+            .summary("Rewrite a bulletin (id, title, content); an admin, or the leader of the lab that posted it")
+            .input::<BulletinChange>()
+            .output_null(),
+        route(Method::POST, "/bulletin/delete", h::bulletin_delete, reply)
+            .summary("Delete bulletins (ids joined by @), all or none; an admin, or a lab's leader their lab's")
+            .input::<BulletinIds>()
             .output_null(),
         route(Method::GET, "/events", h::events, envelope::stream)
             .summary("Server-sent events for the user: changes to the projects they are a member of, lead the lab of, or (admins) any")

@@ -3,7 +3,7 @@
 use super::*;
 
 /// POST /user/login
-pub async fn login(call: Call) -> Result<(model::LoginJson, String), Error> {
+pub async fn login(call: Call) -> Result<(model::Timed<model::LoginJson>, String), Error> {
     let input::Login {
         sid,
         password,
@@ -60,14 +60,14 @@ pub async fn login(call: Call) -> Result<(model::LoginJson, String), Error> {
         role: model::role_view(caller.as_ref()),
         token,
     };
-    Ok((data, cookie))
+    Ok((timed(&app, data), cookie))
 }
 
 /// GET /user/type
-pub async fn user_type(call: Call) -> Result<model::RoleJson, Error> {
+pub async fn user_type(call: Call) -> Result<model::Timed<model::RoleJson>, Error> {
     call.input?;
     let caller = caller(&call.app, call.token).await?;
-    Ok(model::role_view(caller.as_deref()))
+    Ok(timed(&call.app, model::role_view(caller.as_deref())))
 }
 
 /// POST /user/logout

@@ -89,8 +89,18 @@ fn decode<T: DeserializeOwned>(form: &Form) -> Result<T, Error> {
 
 mod accounts;
 mod labs;
+mod notices;
 mod projects;
 
 pub use accounts::*;
 pub use labs::*;
+pub use notices::*;
 pub use projects::*;
+
+/// An answer with its times as `--compat labs` asks (see [`model::Timed`]).
+fn timed<T>(app: &SharedApp, value: T) -> model::Timed<T> {
+    model::Timed {
+        value,
+        iso: app.compat(DOMAIN),
+    }
+}

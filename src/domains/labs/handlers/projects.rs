@@ -79,7 +79,9 @@ pub async fn count_status(call: Call) -> Result<i64, Error> {
 }
 
 /// GET /project/student
-pub async fn student_projects(call: Call) -> Result<Vec<model::ProjectItemJson>, Error> {
+pub async fn student_projects(
+    call: Call,
+) -> Result<model::Timed<Vec<model::ProjectItemJson>>, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let input::Sid { sid } = decode(&form)?;
@@ -98,17 +100,18 @@ pub async fn student_projects(call: Call) -> Result<Vec<model::ProjectItemJson>,
             store::project_list(conn, ProjectFilter::OfStudent(student.id), None, now)
         })
         .await?;
-    Ok(list)
+    Ok(timed(&call.app, list))
 }
 
 /// GET /project/one: any logged-in user (the seed marks no permission);
 /// members' e-mail and phone only for an admin, the project's lab leader
 /// and its members.
-pub async fn project_one(call: Call) -> Result<model::ProjectJson, Error> {
+pub async fn project_one(call: Call) -> Result<model::Timed<model::ProjectJson>, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let input::Id { id } = decode(&form)?;
-    call.app
+    let project = call
+        .app
         .db
         .read(move |conn| {
             let project =
@@ -116,15 +119,16 @@ pub async fn project_one(call: Call) -> Result<model::ProjectJson, Error> {
             let members = store::members(conn, id)?;
             let is_member = members.iter().any(|m| m.user_id == caller.user.id);
             let contacts = caller.manages(project.lab_id) || is_member;
-            Ok(project.detail(members, contacts))
+            Ok::<_, Error>(project.detail(members, contacts))
         })
-        .await
+        .await?;
+    Ok(timed(&call.app, project))
 }
 
 /// GET /project/lab: the admins' and the lab's leader's, as the original's
 /// `getProjectsByLabId`; every project (`status` 0) is paged, one state
 /// is listed whole.
-pub async fn lab_projects(call: Call) -> Result<Vec<model::ProjectItemJson>, Error> {
+pub async fn lab_projects(call: Call) -> Result<model::Timed<Vec<model::ProjectItemJson>>, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let input::LabProjects {
@@ -151,11 +155,11 @@ pub async fn lab_projects(call: Call) -> Result<Vec<model::ProjectItemJson>, Err
             store::project_list(conn, ProjectFilter::OfLab { lab_id, status }, page, now)
         })
         .await?;
-    Ok(list)
+    Ok(timed(&call.app, list))
 }
 
 /// GET /project/all (admin)
-pub async fn all_projects(call: Call) -> Result<Vec<model::ProjectItemJson>, Error> {
+pub async fn all_projects(call: Call) -> Result<model::Timed<Vec<model::ProjectItemJson>>, Error> {
     let form = call.input?;
     admin(&call.app, call.token).await?;
     let input::StatusPage { status, page, rows } = decode(&form)?;
@@ -169,7 +173,7 @@ pub async fn all_projects(call: Call) -> Result<Vec<model::ProjectItemJson>, Err
             store::project_list(conn, ProjectFilter::WithStatus(status), Some(page), now)
         })
         .await?;
-    Ok(list)
+    Ok(timed(&call.app, list))
 }
 
 /// POST /project/update: with `notify`, every member is mailed.
@@ -193,7 +197,7 @@ pub async fn project_update(call: Call) -> Result<Value, Error> {
     let editor = caller.user.name.clone();
     let (project, members) = app
         .db
-        .write(move |tx| store::update_project(tx, &caller, id, &fields))
+        .write(move |tx| store::update_project(tx, &caller, id, &fields, clock::now()))
         .await?;
     if notify {
         let subject = format!("【实验室项目管理】项目「{}」已更新", project.name);
@@ -255,7 +259,7 @@ pub async fn delete_many(call: Call) -> Result<Value, Error> {
     }
     call.app
         .db
-        .write(move |tx| store::set_deleted(tx, &caller, &ids, deleted))
+        .write(move |tx| store::set_deleted(tx, &caller, &ids, deleted, clock::now()))
         .await?;
     Ok(Value::Null)
 }

@@ -76,6 +76,8 @@ pub struct Lab {
     pub leader_name: Option<String>,
     pub description: String,
     pub created_at: i64,
+    /// Where it is (the original's `classroom`).
+    pub classroom: String,
 }
 
 impl Lab {
@@ -88,6 +90,11 @@ impl Lab {
             leader_name: self.leader_name.clone().unwrap_or_default(),
             create_time: millis(self.created_at),
             description: self.description.clone(),
+            classroom: self.classroom.clone(),
+            leader: self.leader_sid.clone().map(|id| PersonJson {
+                id,
+                name: self.leader_name.clone().unwrap_or_default(),
+            }),
         }
     }
 }
@@ -357,6 +364,20 @@ pub fn parse_ids(ids: &str) -> Result<Vec<i64>, Error> {
         return Err(failed("ids 应为以 @ 分隔的 1 到 100 个项目编号，如 88@89"));
     }
     Ok(parsed)
+}
+
+/// Who a bulletin from an admin is from (the original's `SYSTEM_BULLETIN`).
+pub const SYSTEM_BULLETIN: &str = "系统公告";
+/// Who a notification from an admin is from (the original's `SYSTEM_ADMIN`).
+pub const SYSTEM_ADMIN: &str = "系统管理员";
+
+/// A notification to send: its type (the original's 项目审核, 项目修改,
+/// 取消项目 …), what it says and who it is from.
+#[derive(Debug, Clone, Copy)]
+pub struct Notice<'a> {
+    pub kind: &'a str,
+    pub content: &'a str,
+    pub from: &'a str,
 }
 
 /// How far a project is, as stored in `labs_projects.opt_status`.

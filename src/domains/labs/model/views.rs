@@ -18,6 +18,10 @@ pub struct LabJson {
     /// Epoch milliseconds.
     pub create_time: i64,
     pub description: String,
+    /// Where the lab is.
+    pub classroom: String,
+    /// The leader, as the original's lab pages read it (`null` without one).
+    pub leader: Option<PersonJson>,
 }
 
 /// A person named in an answer: an admin, a student, a project member.
@@ -175,5 +179,107 @@ impl Project {
                 })
                 .collect(),
         }
+    }
+}
+
+/// A notification in `noti/get`; `time` in epoch milliseconds.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = labs::NotificationJson)]
+pub struct NotificationJson {
+    pub id: i64,
+    /// What it is about: 项目审核, 项目修改, 取消项目.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub content: String,
+    pub from: String,
+    pub time: i64,
+}
+
+/// A bulletin in the `bulletin/get` list.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = labs::BulletinItemJson)]
+pub struct BulletinItemJson {
+    pub id: i64,
+    pub title: String,
+    /// 系统公告, or the lab that posted it.
+    pub from: String,
+    pub time: i64,
+}
+
+/// `bulletin/one`: the whole bulletin.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = labs::BulletinJson)]
+pub struct BulletinJson {
+    pub id: i64,
+    pub title: String,
+    pub content: String,
+    pub from: String,
+    pub time: i64,
+    pub read_count: i64,
+}
+
+/// An answer whose times are epoch milliseconds, as the seed says, or,
+/// under `--compat labs`, strings as the original Spring server wrote them
+/// (`2018-10-08T22:18:09.000+0000`), which its pages split on `T`.
+#[derive(Debug)]
+pub struct Timed<T> {
+    pub value: T,
+    pub iso: bool,
+}
+
+/// The keys that hold a time in labs' answers.
+const TIME_KEYS: [&str; 5] = [
+    "start_time",
+    "end_time",
+    "submit_time",
+    "create_time",
+    "time",
+];
+
+impl<T: Serialize> Serialize for Timed<T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if !self.iso {
+            return self.value.serialize(serializer);
+        }
+        let mut value = serde_json::to_value(&self.value).map_err(serde::ser::Error::custom)?;
+        times_as_text(&mut value);
+        value.serialize(serializer)
+    }
+}
+
+fn times_as_text(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Array(items) => items.iter_mut().for_each(times_as_text),
+        Value::Object(fields) => {
+            for (key, field) in fields.iter_mut() {
+                match field.as_i64() {
+                    Some(millis) if TIME_KEYS.contains(&key.as_str()) => {
+                        let text = crate::clock::format_datetime(millis.div_euclid(1000));
+                        *field = Value::String(format!("{}.000+0000", text.replacen(' ', "T", 1)));
+                    }
+                    _ => times_as_text(field),
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn compat_times_are_the_spring_servers_text_and_others_stay() {
+        let value = json!({"submit_time": 1_538_000_000_000_i64, "duration": 3600,
+                           "members": [{"time": 0}], "end_time": null});
+        let timed = Timed { value, iso: true };
+        assert_eq!(
+            serde_json::to_value(&timed).unwrap(),
+            json!({"submit_time": "2018-09-26T22:13:20.000+0000", "duration": 3600,
+                   "members": [{"time": "1970-01-01T00:00:00.000+0000"}], "end_time": null})
+        );
     }
 }

@@ -4,7 +4,7 @@ use super::*;
 use crate::db::CachedSql;
 
 const LAB_SELECT: &str =
-    "SELECT l.id, l.name, l.leader_id, u.sid, u.name, l.description, l.created_at
+    "SELECT l.id, l.name, l.leader_id, u.sid, u.name, l.description, l.created_at, l.classroom
      FROM labs_labs l LEFT JOIN labs_users u ON u.id = l.leader_id";
 
 fn lab_from(row: &Row<'_>) -> rusqlite::Result<Lab> {
@@ -16,7 +16,15 @@ fn lab_from(row: &Row<'_>) -> rusqlite::Result<Lab> {
         leader_name: row.get(4)?,
         description: row.get(5)?,
         created_at: row.get(6)?,
+        classroom: row.get(7)?,
     })
+}
+
+/// Every lab's name, in the order of `labs` (`lab/get/name`).
+pub fn lab_names(conn: &Connection) -> Result<Vec<String>, Error> {
+    let mut stmt = conn.prepare_cached("SELECT name FROM labs_labs ORDER BY id")?;
+    let rows = stmt.query_map([], |row| row.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 pub fn labs(conn: &Connection) -> Result<Vec<Lab>, Error> {
@@ -62,13 +70,13 @@ fn leader_for(conn: &Connection, leader_sid: &str, lab_id: Option<i64>) -> Resul
 }
 
 /// Adds a lab; a taken name or an unusable leader is a status-300 failure.
-pub fn insert_lab(
-    conn: &Connection,
-    name: &str,
-    leader_sid: Option<&str>,
-    description: &str,
-    now: i64,
-) -> Result<i64, Error> {
+pub fn insert_lab(conn: &Connection, fields: &LabFields<'_>, now: i64) -> Result<i64, Error> {
+    let LabFields {
+        name,
+        leader_sid,
+        description,
+        classroom,
+    } = *fields;
     if lab_by_name(conn, name)?.is_some() {
         return Err(failed("实验室名称已存在"));
     }
@@ -76,20 +84,38 @@ pub fn insert_lab(
         .map(|sid| leader_for(conn, sid, None))
         .transpose()?;
     conn.execute_cached(
-        "INSERT INTO labs_labs (name, leader_id, description, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![name, leader, description, now],
+        "INSERT INTO labs_labs (name, leader_id, description, created_at, classroom) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![name, leader, description, now, classroom],
     )?;
     Ok(conn.last_insert_rowid())
 }
 
-/// Changes a lab; `None` keeps a field as it is.
-pub fn update_lab(
-    conn: &Connection,
-    id: i64,
-    name: Option<&str>,
-    leader_sid: Option<&str>,
-    description: Option<&str>,
-) -> Result<(), Error> {
+/// A lab's fields: in a change, `None` keeps one as it is.
+#[derive(Debug, Clone, Copy)]
+pub struct LabFields<'a> {
+    pub name: &'a str,
+    pub leader_sid: Option<&'a str>,
+    pub description: &'a str,
+    pub classroom: &'a str,
+}
+
+/// What `lab/update` changes; `None` keeps a field as it is.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LabChanges<'a> {
+    pub name: Option<&'a str>,
+    pub leader_sid: Option<&'a str>,
+    pub description: Option<&'a str>,
+    pub classroom: Option<&'a str>,
+}
+
+/// Changes a lab.
+pub fn update_lab(conn: &Connection, id: i64, changes: &LabChanges<'_>) -> Result<(), Error> {
+    let LabChanges {
+        name,
+        leader_sid,
+        description,
+        classroom,
+    } = *changes;
     let lab = lab_by_id(conn, id)?.ok_or_else(|| failed("实验室不存在"))?;
     if let Some(name) = name
         && lab_by_name(conn, name)?.is_some_and(|other| other.id != id)
@@ -101,12 +127,13 @@ pub fn update_lab(
         None => lab.leader_user_id,
     };
     conn.execute_cached(
-        "UPDATE labs_labs SET name = ?2, leader_id = ?3, description = ?4 WHERE id = ?1",
+        "UPDATE labs_labs SET name = ?2, leader_id = ?3, description = ?4, classroom = ?5 WHERE id = ?1",
         params![
             id,
             name.unwrap_or(&lab.name),
             leader,
-            description.unwrap_or(&lab.description)
+            description.unwrap_or(&lab.description),
+            classroom.unwrap_or(&lab.classroom)
         ],
     )?;
     Ok(())

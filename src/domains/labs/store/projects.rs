@@ -251,6 +251,7 @@ pub fn update_project(
     caller: &Account,
     id: i64,
     fields: &ProjectFields,
+    now: i64,
 ) -> Result<(Project, Vec<Member>), Error> {
     let project = managed_project(conn, caller, id)?;
     let others = member_users(conn, &fields.member_sids)?;
@@ -269,6 +270,14 @@ pub fn update_project(
     )?;
     set_members(conn, id, project.leader_user_id, &others)?;
     tell_project(conn, id, "updated")?;
+    let content = format!("项目「{}」的信息已修改", fields.name);
+    let from = sender_name(caller, SYSTEM_ADMIN);
+    let notice = Notice {
+        kind: "项目修改",
+        content: &content,
+        from: &from,
+    };
+    notify_members(conn, id, &notice, now)?;
     let project = self::project(conn, id)?.ok_or_else(|| failed(format!("项目 {id} 不存在")))?;
     let members = members(conn, id)?;
     Ok((project, members))
@@ -282,8 +291,21 @@ pub fn review_project(
     status: i64,
     now: i64,
 ) -> Result<(), Error> {
-    managed_project(conn, caller, id)?;
+    let project = managed_project(conn, caller, id)?;
     set_status(conn, id, status, now)?;
+    let outcome = match status {
+        stage::APPROVED => "已通过审核",
+        stage::FINISHED => "已验收完成",
+        _ => "未通过审核",
+    };
+    let content = format!("项目「{}」{outcome}", project.name);
+    let from = sender_name(caller, SYSTEM_ADMIN);
+    let notice = Notice {
+        kind: "项目审核",
+        content: &content,
+        from: &from,
+    };
+    notify_members(conn, id, &notice, now)?;
     tell_project(conn, id, "reviewed")
 }
 
@@ -324,14 +346,35 @@ pub fn set_deleted(
     caller: &Account,
     ids: &[i64],
     deleted: bool,
+    now: i64,
 ) -> Result<(), Error> {
+    let mut projects = Vec::with_capacity(ids.len());
     for id in ids {
-        managed_project(conn, caller, *id)?;
+        projects.push(managed_project(conn, caller, *id)?);
     }
-    let mut update = conn.prepare_cached("UPDATE labs_projects SET deleted = ?2 WHERE id = ?1")?;
-    for id in ids {
-        update.execute(params![id, deleted])?;
-        tell_project(conn, *id, if deleted { "deleted" } else { "restored" })?;
+    let from = sender_name(caller, SYSTEM_ADMIN);
+    for project in projects {
+        conn.execute_cached(
+            "UPDATE labs_projects SET deleted = ?2 WHERE id = ?1",
+            params![project.id, deleted],
+        )?;
+        tell_project(
+            conn,
+            project.id,
+            if deleted { "deleted" } else { "restored" },
+        )?;
+        let (kind, done) = if deleted {
+            ("取消项目", "已被删除")
+        } else {
+            ("项目通知", "已恢复")
+        };
+        let content = format!("项目「{}」{done}", project.name);
+        let notice = Notice {
+            kind,
+            content: &content,
+            from: &from,
+        };
+        notify_members(conn, project.id, &notice, now)?;
     }
     Ok(())
 }
