@@ -181,3 +181,91 @@ async fn a_page_on_another_origin_logs_in_calls_and_uploads() {
     page_serving.abort();
     app.stop().await;
 }
+
+/// The folder of the project's own front-end page for `--public`.
+fn public_page() -> String {
+    format!("{}/tests/common/public", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_served_with_public_sends_the_original_front_ends_request_shapes() {
+    let Some(executable) = chromium::find() else {
+        assert!(
+            std::env::var_os("ONEBOX_REQUIRE_BROWSER").is_none(),
+            "ONEBOX_REQUIRE_BROWSER is set but no chromium is on PATH"
+        );
+        println!("browser test skipped: no chromium on PATH (apt-get install chromium)");
+        return;
+    };
+    let folder = public_page();
+    let family = spawn_app_with(&[
+        "--root", "family", "--compat", "family", "--public", &folder,
+    ])
+    .await;
+    let labs = spawn_app_with(&[
+        "--root",
+        "labs",
+        "--demo",
+        "--captcha",
+        "off",
+        "--public",
+        &folder,
+    ])
+    .await;
+    let other_origin = family.base.replace("127.0.0.1", "localhost");
+    let (family_base, labs_base) = (family.base.clone(), labs.base.clone());
+    let (family_out, labs_out) = tokio::task::spawn_blocking(move || {
+        let mut browser = Browser::launch(&executable);
+        let mut run = |base: &str, call: String| {
+            let tab = browser.open(&format!("{base}/"));
+            let out = browser.evaluate(&tab, &call);
+            serde_json::from_str::<Value>(out.as_str().expect("a JSON string")).expect("JSON")
+        };
+        let family_out = run(
+            &family_base,
+            format!("runShapes('family', '{other_origin}')"),
+        );
+        let labs_out = run(&labs_base, "runShapes('labs')".to_string());
+        (family_out, labs_out)
+    })
+    .await
+    .unwrap();
+
+    // reqwest's form labelled JSON registers and adds a bill (type 10 is
+    // an expense); --compat family answers the statistics the charts draw.
+    assert_eq!(family_out["register"]["body"]["code"], 200, "{family_out}");
+    assert_eq!(
+        family_out["bill"]["body"]["data"]["all_expend"], 30,
+        "{family_out}"
+    );
+    assert_eq!(
+        family_out["data"]["body"]["data"]["expend_projects"][0],
+        "餐饮"
+    );
+    // The preflighted PUT from the other origin went through.
+    assert_eq!(family_out["crossOrigin"]["status"], 200, "{family_out}");
+    assert_eq!(
+        family_out["crossOrigin"]["body"]["telephone"], "13800000000",
+        "{family_out}"
+    );
+
+    // jQuery's form post logs in; the cookie alone carries the session to
+    // the jqGrid lists.
+    assert_eq!(labs_out["login"]["body"]["status"], 200, "{labs_out}");
+    assert_eq!(labs_out["type"]["body"]["data"]["role"], 1, "{labs_out}");
+    assert_eq!(labs_out["bulletins"]["body"]["status"], 200, "{labs_out}");
+    assert!(
+        labs_out["projects"]["body"]["data"]
+            .as_array()
+            .is_some_and(|p| !p.is_empty()),
+        "{labs_out}"
+    );
+    assert!(
+        labs_out["names"]["body"]["data"]
+            .as_array()
+            .is_some_and(|n| n.len() >= 2),
+        "{labs_out}"
+    );
+    family.stop().await;
+    labs.stop().await;
+}
