@@ -29,6 +29,16 @@ fn content_type(path: &str) -> &'static str {
 
 /// An embedded file as a response, or 404.
 pub fn serve(path: &str) -> Response {
+    embedded(path).unwrap_or_else(|| {
+        crate::web::json(
+            StatusCode::NOT_FOUND,
+            &serde_json::json!({"error": "no such asset"}),
+        )
+    })
+}
+
+/// An embedded file as a response, if there is one.
+pub fn embedded(path: &str) -> Option<Response> {
     match Assets::get(path) {
         Some(file) => {
             let bytes: Vec<u8> = match file.data {
@@ -45,12 +55,9 @@ pub fn serve(path: &str) -> Response {
                 header::X_CONTENT_TYPE_OPTIONS,
                 HeaderValue::from_static("nosniff"),
             );
-            response
+            Some(response)
         }
-        None => crate::web::json(
-            StatusCode::NOT_FOUND,
-            &serde_json::json!({"error": "no such asset"}),
-        ),
+        None => None,
     }
 }
 

@@ -385,10 +385,19 @@ fn routes(
         })
         .untuple_one()
         .map(move || warp::reply::html(landing.to_string()).into_response());
+    // A front-end's own `assets/` folder (the labs pages have one) is
+    // served from the public folder when onebox embeds no such file.
+    let has_public = public.is_some();
     let assets = warp::path("assets")
         .and(warp::path::tail())
         .and(warp::get())
-        .map(|tail: warp::path::Tail| crate::assets::serve(tail.as_str()));
+        .and_then(move |tail: warp::path::Tail| async move {
+            match crate::assets::embedded(tail.as_str()) {
+                Some(found) => Ok(found),
+                None if has_public => Err(warp::reject::not_found()),
+                None => Ok(crate::assets::serve(tail.as_str())),
+            }
+        });
 
     let server_routes = healthz
         .or(index)

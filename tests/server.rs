@@ -130,6 +130,8 @@ fn front_end_folder() -> (tempfile::TempDir, std::path::PathBuf) {
     std::fs::create_dir_all(public.join("static")).unwrap();
     std::fs::write(public.join("index.html"), "<h1>front-end</h1>").unwrap();
     std::fs::write(public.join("static/app.js"), "console.log(1);").unwrap();
+    std::fs::create_dir_all(public.join("assets/js")).unwrap();
+    std::fs::write(public.join("assets/js/jquery.js"), "var $;").unwrap();
     std::os::unix::fs::symlink(outside.path().join("secret.txt"), public.join("link.txt")).unwrap();
     (outside, public)
 }
@@ -188,6 +190,41 @@ async fn a_public_folder_is_served_at_the_root_after_every_api_route() {
     assert_eq!((status, &body["code"]), (400, &json!(400)));
     let (status, _) = app.get("/healthz", None).await;
     assert_eq!(status, 200);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_front_ends_own_assets_folder_is_served_beside_oneboxs_assets() {
+    let (_outside, public) = front_end_folder();
+    let app = spawn_app_with(&["--public", public.to_str().unwrap()]).await;
+    let theirs = app
+        .client
+        .get(app.url("/assets/js/jquery.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(theirs.status(), 200);
+    assert_eq!(theirs.text().await.unwrap(), "var $;");
+    let ours = app
+        .client
+        .get(app.url("/assets/style.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ours.status(), 200);
+    assert!(
+        ours.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
+    let missing = app
+        .client
+        .get(app.url("/assets/none.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), 404);
     app.stop().await;
 }
 
@@ -574,6 +611,12 @@ async fn every_request_example_in_the_api_document_is_accepted_as_sent() {
         json!({"sid": "20160030", "password": "student1234"}),
     )
     .await;
+    let lab_leader = demo_token(
+        &app,
+        "/labs/user/login",
+        json!({"sid": "20160001", "password": "leader1234"}),
+    )
+    .await;
     let owner = demo_token(
         &app,
         "/rental/operation/login",
@@ -642,6 +685,7 @@ async fn every_request_example_in_the_api_document_is_accepted_as_sent() {
         let token: Option<&str> = match path.as_str() {
             "/parking/api/order/new" => Some(&parking),
             "/labs/project/create" => Some(&student),
+            "/labs/bulletin/create" => Some(&lab_leader),
             "/rental/data/addhouse" | "/rental/data/addrental" | "/rental/data/deal-details" => {
                 Some(&owner)
             }

@@ -157,6 +157,20 @@ impl Browser {
     }
 }
 
+impl Browser {
+    /// A PNG of what the tab shows, base64-encoded, for a person to look
+    /// at while writing a test.
+    #[allow(dead_code)]
+    pub fn screenshot_base64(&mut self, tab: &Tab) -> String {
+        let shot = self.command(
+            Some(&tab.session),
+            "Page.captureScreenshot",
+            json!({"format": "png"}),
+        );
+        shot["data"].as_str().expect("image data").to_string()
+    }
+}
+
 impl Drop for Browser {
     fn drop(&mut self) {
         let _ = self.child.kill();
