@@ -1485,3 +1485,110 @@ async fn events_tell_addressees_of_requests_senders_of_decisions_and_both_sides_
     assert!(tenants.closes_within(Duration::from_secs(2)).await);
     app.stop().await;
 }
+
+// ---- the original front-end's requests (Vue 2 + axios, Qs bodies, `/api/…/`)
+
+/// What axios sends with `Qs.stringify`: a form, to a path with a trailing
+/// slash.
+async fn qs_post(app: &TestApp, path: &str, form: &str) -> Value {
+    let response = app
+        .client
+        .post(app.url(&format!("/rental{path}/")))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form.to_string())
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = common::json_of(response).await;
+    assert_eq!(status, 200, "{path}: {body}");
+    body
+}
+
+#[tokio::test]
+async fn the_list_pages_any_values_list_every_house_and_its_min_max_keys_filter() {
+    let app = spawn_app().await;
+    let owner = user(&app, "owner").await;
+    add_house(
+        &app,
+        &owner,
+        house("北京市海淀区", "一居", json!(40), 3, 1, json!(2000)),
+    )
+    .await;
+    add_house(
+        &app,
+        &owner,
+        house("上海市徐汇区", "二居", json!(80), 12, 1, json!(4500)),
+    )
+    .await;
+    // GoodsClassNav's first request: district 0, type 0 (不限), floors 0–100.
+    let any = "seq=0&district=0&min_floor=0&max_floor=100&min_price=1000&max_price=5000\
+               &house_type=0&elevator=1&orderby=0&max_area=100&min_area=10";
+    let body = qs_post(&app, "/gethouselist", any).await;
+    assert_eq!(
+        assert_ok(&body)["houses"].as_array().unwrap().len(),
+        2,
+        "{body}"
+    );
+    let cheap = any.replace("max_price=5000", "max_price=3000");
+    let body = qs_post(&app, "/gethouselist", &cheap).await;
+    assert_eq!(body["houses"][0]["price"], 2000, "{body}");
+    assert_eq!(body["houses"].as_array().unwrap().len(), 1, "{body}");
+    // rentalList's request for demands, the same "any" values.
+    let renter = user(&app, "renter").await;
+    add_demand(&app, &renter, demand("北京市海淀区", "一居", 3, 1, 3000)).await;
+    let demands = "seq=0&district=0&min_floor=0&max_floor=100&house_type=0&elevator=1&orderby=0";
+    let body = qs_post(&app, "/getrentallist", demands).await;
+    assert_eq!(
+        assert_ok(&body)["houses"].as_array().unwrap().len(),
+        1,
+        "{body}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn under_compat_rental_states_are_the_originals_three_digit_codes() {
+    let app = spawn_app_with(&["--compat", "rental"]).await;
+    let form = serde_urlencoded::to_string([
+        ("username", "webuser"),
+        ("password", PASSWORD),
+        ("name", "张三"),
+        ("id_type", "身份证"),
+        ("id_number", "110101199001011234"),
+        ("phone", "13800000000"),
+        ("city", "北京"),
+    ])
+    .unwrap();
+    // register-form.vue: 120 (or 100) goes on to log in; 221 says the name is taken.
+    assert_eq!(
+        qs_post(&app, "/operation/register", &form).await["state"],
+        120
+    );
+    assert_eq!(
+        qs_post(&app, "/operation/register", &form).await["state"],
+        221
+    );
+    // login-form.vue: 110 (or 100) is in; 211 is a wrong password.
+    let wrong = qs_post(
+        &app,
+        "/operation/login",
+        "username=webuser&password=wrong-one",
+    )
+    .await;
+    assert_eq!(
+        (&wrong["state"], &wrong["success"]),
+        (&json!(211), &json!(false))
+    );
+    let right = format!("username=webuser&password={PASSWORD}");
+    assert_eq!(
+        qs_post(&app, "/operation/login", &right).await["state"],
+        110
+    );
+    assert_eq!(qs_post(&app, "/gethouselist", "seq=0").await["state"], 140);
+    assert_eq!(
+        qs_post(&app, "/data/addhouse", "district=x").await["state"],
+        1,
+        "001: not logged in"
+    );
+    app.stop().await;
+}

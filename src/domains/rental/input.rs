@@ -176,6 +176,14 @@ pub struct ListFilters {
     pub orderby: Option<i64>,
     pub house_type: Option<i64>,
     pub elevator: Option<i64>,
+    /// The original front-end's spelling of the ranges, one bound a key;
+    /// a `range_of_*` sent wins.
+    pub min_floor: Option<String>,
+    pub max_floor: Option<String>,
+    pub min_price: Option<String>,
+    pub max_price: Option<String>,
+    pub min_area: Option<String>,
+    pub max_area: Option<String>,
 }
 
 /// Whether a house has a lift: `1`/`0`, `true`/`false`, `有`/`没有`.

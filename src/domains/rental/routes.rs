@@ -159,8 +159,14 @@ pub fn table() -> Vec<Route<Call>> {
 /// Every request under the prefix, answered in rental's envelope.
 pub fn routes(app: SharedApp) -> BoxedFilter<(Response,)> {
     let lists = Arc::new(Lists::default());
+    let compat = app.compat(super::DOMAIN);
     let a = &(app, lists);
-    endpoint::domain_tree(table(), call(a), envelope::unrouted)
+    let tree = endpoint::domain_tree(table(), call(a), envelope::unrouted);
+    if compat {
+        super::compat::state_codes(tree)
+    } else {
+        tree
+    }
 }
 
 /// The shared input of every endpoint.

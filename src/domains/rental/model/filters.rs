@@ -74,18 +74,29 @@ impl ListQuery {
         if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
             return Err(failed(format!("page_size 应在 1 到 {MAX_PAGE_SIZE} 之间")));
         }
+        // The original front-end sends district 0 for any district.
         let district = filters
             .district
             .map(|d| d.trim().to_string())
-            .filter(|d| !d.is_empty());
+            .filter(|d| !d.is_empty() && d != "0");
         if district.as_ref().is_some_and(|d| d.chars().count() > 100) {
             return Err(failed("district 不能超过 100 个字符"));
         }
+        let either = |range: Option<Bounds>, low: Option<String>, high: Option<String>| {
+            range.or_else(|| (low.is_some() || high.is_some()).then(|| Bounds(vec![low, high])))
+        };
+        let floors = either(filters.range_of_floor, filters.min_floor, filters.max_floor);
+        let prices = either(
+            filters.range_of_prices,
+            filters.min_price,
+            filters.max_price,
+        );
+        let areas = either(filters.range_of_area, filters.min_area, filters.max_area);
         Ok(ListQuery {
             district,
-            floor: range(filters.range_of_floor, "range_of_floor", 1)?,
-            price: range(filters.range_of_prices, "range_of_prices", 100)?,
-            area: range(filters.range_of_area, "range_of_area", 100)?,
+            floor: range(floors, "range_of_floor", 1)?,
+            price: range(prices, "range_of_prices", 100)?,
+            area: range(areas, "range_of_area", 100)?,
             house_type: choice(filters.house_type, "house_type", 4)?,
             elevator: choice(filters.elevator, "elevator", 2)?,
             orderby: choice(filters.orderby, "orderby", orderings)?,
