@@ -515,7 +515,8 @@ CREATE TABLE family_borrowings (
 ) STRICT;
 CREATE INDEX family_borrowings_by_borrower ON family_borrowings (borrower_id);
 
--- version 9: labs classrooms, bulletins and notifications
+-- version 9: what the original systems kept beside their documents: labs'
+-- classrooms, bulletins and notifications; shop's categories and carts
 
 ALTER TABLE labs_labs ADD COLUMN classroom TEXT NOT NULL DEFAULT '';
 
@@ -547,3 +548,18 @@ CREATE TABLE labs_unread (
     notification_id INTEGER NOT NULL REFERENCES labs_notifications (id) ON DELETE CASCADE,
     PRIMARY KEY (user_id, notification_id)
 ) STRICT, WITHOUT ROWID;
+
+-- A product's category: one of model::CATEGORIES (1-based), as the
+-- original shop seeds its ten and its product form offers them.
+ALTER TABLE shop_products ADD COLUMN category_id INTEGER CHECK (category_id BETWEEN 1 AND 10);
+
+-- A customer's cart: one line per product, gone with the product.
+CREATE TABLE shop_cart_items (
+    id         INTEGER PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES shop_users (id),
+    product_id INTEGER NOT NULL REFERENCES shop_products (id) ON DELETE CASCADE,
+    quantity   INTEGER NOT NULL CHECK (quantity >= 1),
+    updated_us INTEGER NOT NULL,
+    UNIQUE (user_id, product_id)
+) STRICT;
+CREATE INDEX shop_cart_items_by_product ON shop_cart_items (product_id);

@@ -701,7 +701,7 @@ async fn every_request_example_in_the_api_document_is_accepted_as_sent() {
                 Some(&parent)
             }
             "/shop/user/change-password" => Some(&customer2),
-            "/shop/order/create" => Some(&customer),
+            "/shop/order/create" | "/shop/cart/add" => Some(&customer),
             "/shop/shop/create" => Some(&founder_seller),
             "/shop/shop/join_by_code" => Some(&seller3),
             p if p.contains("create_invitation_code") => Some(&seller1),

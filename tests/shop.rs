@@ -1433,3 +1433,250 @@ async fn events_tell_sellers_and_the_customer_of_orders_and_everyone_of_stock() 
     assert!(customers.closes_within(Duration::from_secs(2)).await);
     app.stop().await;
 }
+
+// ---- the original front-end's requests (Vue 3 + axios: JSON, trailing
+// slashes, Django's X-CSRFToken header)
+
+/// What the front-end's `server.ts` sends: JSON to a path with a trailing
+/// slash, the CSRF header Django wanted, the session cookie.
+async fn axios(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+    body: Value,
+) -> (u16, Value) {
+    let mut request = app
+        .client
+        .request(method.clone(), app.url(&format!("/shop{path}/")))
+        .header("cookie", format!("onebox_shop={token}; csrftoken=abc123"))
+        .header("x-csrftoken", "abc123");
+    if method != reqwest::Method::GET {
+        request = request.json(&body);
+    }
+    common::json_of(request.send().await.unwrap()).await
+}
+
+#[tokio::test]
+async fn the_cart_holds_lines_by_shop_and_only_their_customer_changes_them() {
+    let app = spawn_app().await;
+    let (seller, shop) = seller_with_shop(&app, "seller@example.com").await;
+    let (status, tea) = add_product(
+        &app,
+        &seller,
+        shop,
+        json!({"name": "茶", "price": "19.90", "stock_quantity": 5}),
+    )
+    .await;
+    assert_ok(status, &tea);
+    let tea = tea["data"]["id"].as_i64().unwrap();
+    let buyer = user(&app, "customer", "buyer@example.com").await;
+    use reqwest::Method;
+
+    let (status, added) = axios(
+        &app,
+        Method::POST,
+        "/cart/add",
+        &buyer,
+        json!({"product_id": tea, "quantity": 1}),
+    )
+    .await;
+    assert_ok(status, &added);
+    assert_eq!(added["data"]["product"]["name"], "茶", "{added}");
+    // One revision of the front-end sends productId; the line grows.
+    let (status, again) = axios(
+        &app,
+        Method::POST,
+        "/cart/add",
+        &buyer,
+        json!({"productId": tea, "quantity": 2}),
+    )
+    .await;
+    assert_ok(status, &again);
+    assert_eq!(again["data"]["quantity"], 3);
+    let item = again["data"]["id"].as_i64().unwrap();
+
+    let (status, cart) = axios(&app, Method::GET, "/cart", &buyer, Value::Null).await;
+    assert_ok(status, &cart);
+    let line = &cart["data"]["shops"][0];
+    assert_eq!(line["shop_id"], shop, "{cart}");
+    assert_eq!(
+        (
+            &line["items"][0]["item_id"],
+            &line["items"][0]["price"],
+            &line["items"][0]["total_price"],
+            &line["items"][0]["product_stock_quantity"]
+        ),
+        (&json!(item), &json!("19.90"), &json!("59.70"), &json!(5))
+    );
+
+    // Someone else's line is not found; a seller has no cart.
+    let other = user(&app, "customer", "other@example.com").await;
+    let (status, body) = axios(
+        &app,
+        Method::PUT,
+        "/cart/update",
+        &other,
+        json!({"item_id": item, "quantity": 1}),
+    )
+    .await;
+    assert_fail(status, &body, 404, 300);
+    let (status, body) = axios(&app, Method::GET, "/cart", &seller, Value::Null).await;
+    assert_fail(status, &body, 403, 400);
+
+    let (status, updated) = axios(
+        &app,
+        Method::PUT,
+        "/cart/update",
+        &buyer,
+        json!({"item_id": item, "quantity": 4}),
+    )
+    .await;
+    assert_ok(status, &updated);
+    assert_eq!(updated["data"]["quantity"], 4);
+    let (status, removed) = axios(
+        &app,
+        Method::PUT,
+        "/cart/update",
+        &buyer,
+        json!({"item_id": item, "quantity": 0}),
+    )
+    .await;
+    assert_ok(status, &removed);
+    assert_eq!(
+        axios(&app, Method::GET, "/cart", &buyer, Value::Null)
+            .await
+            .1["data"]["shops"],
+        json!([])
+    );
+    axios(
+        &app,
+        Method::POST,
+        "/cart/add",
+        &buyer,
+        json!({"product_id": tea}),
+    )
+    .await;
+    let item = axios(&app, Method::GET, "/cart", &buyer, Value::Null)
+        .await
+        .1["data"]["shops"][0]["items"][0]["item_id"]
+        .clone();
+    let (status, body) = axios(
+        &app,
+        Method::DELETE,
+        "/cart/delete",
+        &buyer,
+        json!({"item_id": item}),
+    )
+    .await;
+    assert_ok(status, &body);
+    assert_eq!(
+        axios(&app, Method::GET, "/cart", &buyer, Value::Null)
+            .await
+            .1["data"]["shops"],
+        json!([])
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn categories_are_listed_and_pick_a_shops_products() {
+    let app = spawn_app().await;
+    let (status, all) = app.get("/shop/shop/category_list/", None).await;
+    assert_ok(status, &all);
+    assert_eq!(all["data"]["categories"].as_array().unwrap().len(), 10);
+    assert_eq!(all["data"]["categories"][0]["id"], 1);
+    let (seller, shop) = seller_with_shop(&app, "seller@example.com").await;
+    let food = json!({"name": "饼干", "price": "9.90", "stock_quantity": 5, "category": 5});
+    let (status, body) = add_product(&app, &seller, shop, food).await;
+    assert_ok(status, &body);
+    assert_eq!(body["data"]["category"], 5);
+    let (status, _) = add_product(
+        &app,
+        &seller,
+        shop,
+        json!({"name": "无类", "price": "1", "stock_quantity": 1}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, body) = add_product(
+        &app,
+        &seller,
+        shop,
+        json!({"name": "x", "price": "1", "category": 11}),
+    )
+    .await;
+    assert_fail(status, &body, 400, 300);
+
+    let (_, picked) = app
+        .get(
+            &format!("/shop/shop/{shop}/products/?page=1&category=5"),
+            None,
+        )
+        .await;
+    assert_eq!(picked["data"]["count"], 1, "{picked}");
+    assert_eq!(picked["data"]["products"][0]["name"], "饼干");
+    let (_, of_shop) = app
+        .get(&format!("/shop/shop/{shop}/category_list/"), None)
+        .await;
+    assert_eq!(
+        of_shop["data"]["categories"],
+        json!([{"id": 5, "name": "食品饮料"}])
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_password_change_takes_the_original_servers_field_names_too() {
+    let app = spawn_app().await;
+    let token = user(&app, "customer", "buyer@example.com").await;
+    let (status, body) = axios(
+        &app,
+        reqwest::Method::POST,
+        "/user/change-password",
+        &token,
+        json!({"old_password": PASSWORD, "password": "brand-new-9", "password_confirm": "brand-new-9"}),
+    )
+    .await;
+    assert_ok(status, &body);
+    assert_eq!(login(&app, "buyer@example.com", "brand-new-9").await.0, 200);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_sellers_profile_names_their_shop() {
+    let app = spawn_app().await;
+    let (seller, shop) = seller_with_shop(&app, "seller@example.com").await;
+    let (_, profile) = app.get("/shop/user/profile/", Some(&seller)).await;
+    assert_eq!(profile["data"]["shop"], shop, "{profile}");
+    let buyer = user(&app, "customer", "buyer@example.com").await;
+    let (_, profile) = app.get("/shop/user/profile/", Some(&buyer)).await;
+    assert_eq!(profile["data"]["shop"], Value::Null, "{profile}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn under_compat_the_shop_list_is_a_page_with_its_totals() {
+    let app = common::spawn_app_with(&["--compat", "shop"]).await;
+    for n in 0..11 {
+        seller_with_shop(&app, &format!("seller{n}@example.com")).await;
+    }
+    let (status, first) = app.get("/shop/shop/", None).await;
+    assert_ok(status, &first);
+    let data = &first["data"];
+    assert_eq!(
+        (
+            &data["count"],
+            &data["total_count"],
+            &data["total_page"],
+            &data["cur_page"]
+        ),
+        (&json!(11), &json!(11), &json!(2), &json!(1))
+    );
+    assert_eq!(data["shops"].as_array().unwrap().len(), 10);
+    assert!(data["next"].as_str().unwrap().ends_with("page=2"), "{data}");
+    let (_, second) = app.get("/shop/shop/?page=2", None).await;
+    assert_eq!(second["data"]["shops"].as_array().unwrap().len(), 1);
+    assert_eq!(second["data"]["next"], Value::Null);
+    app.stop().await;
+}

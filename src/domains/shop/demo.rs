@@ -163,6 +163,9 @@ pub async fn rows(app: &SharedApp) -> crate::error::Result<crate::demo::DemoRows
                 stock_quantity: *stock,
                 off_sale: false,
                 image_id,
+                // The first shop sells clothes (服装鞋包), the second
+                // electronics (电子数码).
+                category_id: Some(if *shop == 0 { 2 } else { 1 }),
             };
             let at = now_us - day + n as i64 * 60_000_000;
             products.push(store::insert_product(tx, shops[*shop], &fields, at)?);

@@ -51,7 +51,11 @@ pub struct Credentials {
 #[schema(as = shop::PasswordChange)]
 pub struct PasswordChange {
     pub old_password: String,
+    /// Also read as `password`, the original server's name.
+    #[serde(alias = "password")]
     pub new_password: String,
+    /// Also read as `password_confirm`, the original server's name.
+    #[serde(alias = "password_confirm")]
     pub confirm_new_password: String,
 }
 
@@ -96,6 +100,8 @@ pub struct NewProduct {
     pub status: Option<String>,
     #[schema(value_type = Option<String>, format = Binary)]
     pub image: Option<Attachment>,
+    /// A category id from `shop/category_list/`.
+    pub category: Option<i64>,
 }
 
 /// `shop/{id}/product/{pid}/update`: the fields sent change.
@@ -110,6 +116,8 @@ pub struct ProductChange {
     pub status: Option<String>,
     #[schema(value_type = Option<String>, format = Binary)]
     pub image: Option<Attachment>,
+    /// A category id from `shop/category_list/`.
+    pub category: Option<i64>,
 }
 
 /// The product lists: `page` of 10 (from 1), `q` searched in names and
@@ -119,6 +127,8 @@ pub struct ProductChange {
 #[schema(as = shop::ProductQuery)]
 pub struct ProductQuery {
     pub page: Option<i64>,
+    /// Only this category's products.
+    pub category: Option<i64>,
     pub q: Option<String>,
     pub ordering: Option<String>,
 }
@@ -137,6 +147,38 @@ pub struct NewOrder {
 pub struct ImageUpload {
     #[schema(required, value_type = String, format = Binary)]
     pub file: Option<Attachment>,
+}
+
+/// `GET /shop/` under `--compat shop`: the page, from 1.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = shop::ShopPage)]
+pub struct ShopPage {
+    pub page: Option<i64>,
+}
+
+/// `cart/add/`: `product_id` (also `productId`, as one revision of the
+/// original front-end sent it) and `quantity` (1 when left out).
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = shop::CartAdd)]
+pub struct CartAdd {
+    #[serde(alias = "productId")]
+    pub product_id: i64,
+    pub quantity: Option<i64>,
+}
+
+/// `cart/update/`: a line's new quantity; 0 or less takes it out.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = shop::CartUpdate)]
+pub struct CartUpdate {
+    pub item_id: i64,
+    pub quantity: i64,
+}
+
+/// `cart/delete/`: the line to take out.
+#[derive(Debug, Deserialize, ToSchema)]
+#[schema(as = shop::CartItemId)]
+pub struct CartItemId {
+    pub item_id: i64,
 }
 
 #[cfg(test)]

@@ -57,6 +57,7 @@ pub const DESCRIPTOR: Descriptor = Descriptor {
         "shop_products",
         "shop_orders",
         "shop_product_moves",
+        "shop_cart_items",
     ],
     routes: |app| routes(app.clone()),
     demo: |app| Box::pin(demo::rows(app)),

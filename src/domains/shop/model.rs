@@ -54,13 +54,15 @@ impl User {
         }
     }
 
-    /// `user/profile`: the public fields plus the phone.
-    pub fn profile(&self) -> ProfileJson {
+    /// `user/profile`: the public fields, the phone and the shop a seller
+    /// manages.
+    pub fn profile(&self, shop: Option<i64>) -> ProfileJson {
         ProfileJson {
             name: self.name.clone(),
             email: self.email.clone(),
             role: self.role.clone(),
             phone: self.phone.clone(),
+            shop,
         }
     }
 }
@@ -93,6 +95,10 @@ pub struct ProfileJson {
     pub email: String,
     pub role: String,
     pub phone: String,
+    /// The id of the shop a seller manages (`null` for none and for
+    /// customers), as the original's profile gives it; its pages open the
+    /// seller's shop from it.
+    pub shop: Option<i64>,
 }
 
 /// A shop as the seed shows it.
@@ -219,6 +225,7 @@ pub struct Product {
     pub status: String,
     pub image_id: Option<i64>,
     pub created_us: i64,
+    pub category_id: Option<i64>,
 }
 
 /// A product as the seed shows it (typed, so long lists serialize without
@@ -236,6 +243,8 @@ pub struct ProductJson<'a> {
     create_date: String,
     /// Absolute; `null` without an image.
     image: Option<String>,
+    /// Its category's id (`shop/category_list/`), `null` without one.
+    category: Option<i64>,
 }
 
 impl Product {
@@ -253,8 +262,124 @@ impl Product {
             image: self
                 .image_id
                 .map(|id| format!("{base_url}{}", crate::files::path_of(id))),
+            category: self.category_id,
         }
     }
+}
+
+/// The product categories, as the original shop seeds its ten; a
+/// category's id is its place here, from 1.
+pub const CATEGORIES: [&str; 10] = [
+    "电子数码",
+    "服装鞋包",
+    "家居日用",
+    "图书文具",
+    "食品饮料",
+    "玩具乐器",
+    "运动户外",
+    "美妆个护",
+    "汽车用品",
+    "办公设备",
+];
+
+/// A category's id, checked: 1 to the number of categories.
+pub fn category(id: Option<i64>) -> Result<Option<i64>, Error> {
+    match id {
+        Some(id) if !(1..=CATEGORIES.len() as i64).contains(&id) => Err(Error::Shop(format!(
+            "category 应为 1 到 {} 的分类 id（见 shop/category_list/）",
+            CATEGORIES.len()
+        ))),
+        other => Ok(other),
+    }
+}
+
+/// A category in `shop/category_list/`.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = shop::CategoryJson)]
+pub struct CategoryJson {
+    pub id: i64,
+    pub name: &'static str,
+}
+
+/// `{"categories": [...]}`, as the original answers.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = shop::CategoriesJson)]
+pub struct CategoriesJson {
+    pub categories: Vec<CategoryJson>,
+}
+
+impl CategoriesJson {
+    /// The categories of `ids` (every one when `None`).
+    pub fn of(ids: Option<Vec<i64>>) -> CategoriesJson {
+        let ids = ids.unwrap_or_else(|| (1..=CATEGORIES.len() as i64).collect());
+        CategoriesJson {
+            categories: ids
+                .into_iter()
+                .filter_map(|id| {
+                    let name = CATEGORIES.get(usize::try_from(id - 1).ok()?)?;
+                    Some(CategoryJson { id, name })
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `GET /shop/` under `--compat shop`: one page of shops as the original
+/// server pages its lists.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = shop::ShopPageJson)]
+pub struct ShopPageJson {
+    pub count: i64,
+    pub next: Option<String>,
+    pub previous: Option<String>,
+    pub shops: Vec<ShopJson>,
+    pub total_count: i64,
+    pub total_page: i64,
+    pub cur_page: i64,
+}
+
+/// `cart/`: a customer's cart, by shop, as the original answers it.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = shop::CartJson)]
+pub struct CartJson {
+    pub shops: Vec<CartShopJson>,
+}
+
+/// The lines of one shop in a cart.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = shop::CartShopJson)]
+pub struct CartShopJson {
+    pub shop_id: i64,
+    pub shop_name: String,
+    pub items: Vec<CartLineJson>,
+}
+
+/// A line of a cart with what the cart page shows of its product.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = shop::CartLineJson)]
+pub struct CartLineJson {
+    pub item_id: i64,
+    pub product_id: i64,
+    pub product_name: String,
+    pub product_stock_quantity: i64,
+    pub product_status: String,
+    pub quantity: i64,
+    /// `"19.90"`, as prices are shown.
+    pub price: String,
+    pub total_price: String,
+    /// Absolute; `null` without an image.
+    pub image: Option<String>,
+}
+
+/// A line as `cart/add/` and `cart/update/` answer it: its product whole.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(as = shop::CartItemJson)]
+pub struct CartItemJson<'a> {
+    pub id: i64,
+    pub product: ProductJson<'a>,
+    pub product_id: i64,
+    pub quantity: i64,
+    pub updated_time: String,
 }
 
 /// One page of a product list.
@@ -365,6 +490,8 @@ impl Ordering {
 #[derive(Debug, Clone, Default)]
 pub struct ProductFilter {
     pub shop_id: Option<i64>,
+    /// Only this category's.
+    pub category: Option<i64>,
     /// Matched anywhere in the name or description.
     pub q: Option<String>,
 }
@@ -372,7 +499,12 @@ pub struct ProductFilter {
 impl ProductFilter {
     /// A key for remembered totals.
     pub fn key(&self) -> String {
-        format!("{:?}|{}", self.shop_id, self.q.as_deref().unwrap_or(""))
+        format!(
+            "{:?}|{:?}|{}",
+            self.shop_id,
+            self.category,
+            self.q.as_deref().unwrap_or("")
+        )
     }
 }
 

@@ -21,8 +21,8 @@ use crate::web::{self, Response};
 pub fn table() -> Vec<Route<Call>> {
     use super::input::*;
     use super::model::{
-        InvitationJson, OrderJson, ProductJson, ProductPage, ProfileJson, ShopJson, TokenJson,
-        UploadJson,
+        CartItemJson, CartJson, CategoriesJson, InvitationJson, OrderJson, ProductJson,
+        ProductPage, ProfileJson, ShopJson, TokenJson, UploadJson,
     };
     use crate::endpoint::{link, route, route1, route2};
     use envelope::{reply, reply_with_cookie as cookie};
@@ -47,10 +47,10 @@ pub fn table() -> Vec<Route<Call>> {
             .summary("End the session")
             .output_null(),
         route(Method::GET, "/user/profile", h::profile, reply)
-            .summary("The user: name, email, role, phone")
+            .summary("The user: name, email, role, phone, shop (a seller's shop id)")
             .output::<ProfileJson>(),
         route(Method::POST, "/user/change-password", h::change_password, reply)
-            .summary("old_password, new_password, confirm_new_password; keeps this session, ends the others")
+            .summary("old_password, new_password, confirm_new_password (or the original's password, password_confirm); keeps this session, ends the others")
             .input::<PasswordChange>()
             .output_null()
             .example(r#"{"old_password": "customer1234", "new_password": "newpass5678", "confirm_new_password": "newpass5678"}"#),
@@ -73,6 +73,28 @@ pub fn table() -> Vec<Route<Call>> {
             .summary("Every product, 10 a page: page, q, ordering → count, next, previous, products")
             .input::<ProductQuery>()
             .output::<ProductPage<'static>>(),
+        route(Method::GET, "/shop/category_list", h::categories, reply)
+            .summary("Every product category {categories: [{id, name}]} (the original's; not in the seed)")
+            .output::<CategoriesJson>(),
+        route1(Method::GET, "/shop/{id}/category_list", h::shop_categories, reply)
+            .summary("The categories of a shop's products")
+            .output::<CategoriesJson>(),
+        route(Method::GET, "/cart", h::cart, reply)
+            .summary("Customer: the cart by shop {shops: [{shop_id, shop_name, items}]} (the original's; not in the seed)")
+            .output::<CartJson>(),
+        route(Method::POST, "/cart/add", h::add_to_cart, reply)
+            .summary("Customer: put quantity (1 by default) of product_id in the cart")
+            .input::<CartAdd>()
+            .output::<CartItemJson<'static>>()
+            .example(r#"{"product_id": 2, "quantity": 1}"#),
+        route(Method::PUT, "/cart/update", h::update_cart, reply)
+            .summary("Customer: set a line's quantity (item_id, quantity; 0 takes it out)")
+            .input::<CartUpdate>()
+            .output::<CartItemJson<'static>>(),
+        route(Method::DELETE, "/cart/delete", h::remove_from_cart, reply)
+            .summary("Customer: take a line out (item_id)")
+            .input::<CartItemId>()
+            .output_null(),
         route1(Method::GET, "/shop/{id}/info", h::shop_info, reply)
             .summary("One shop with its sellers")
             .output::<ShopJson>(),

@@ -89,7 +89,13 @@ pub async fn logout(call: Call) -> Result<(Done, String), Error> {
 pub async fn profile(call: Call) -> Result<Done, Error> {
     call.input?;
     let caller = logged_in(&call.app, call.token).await?;
-    Ok(done("", caller.profile()))
+    let user_id = caller.id;
+    let shop = call
+        .app
+        .db
+        .read(move |conn| store::shop_of(conn, user_id))
+        .await?;
+    Ok(done("", caller.profile(shop)))
 }
 
 /// POST /user/change-password: keeps this session, ends the others.

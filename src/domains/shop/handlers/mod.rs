@@ -88,11 +88,13 @@ fn decode<T: DeserializeOwned>(form: &Form) -> Result<T, Error> {
 }
 
 mod accounts;
+mod cart;
 mod orders;
 mod products;
 mod shops;
 
 pub use accounts::*;
+pub use cart::*;
 pub use orders::*;
 pub use products::*;
 pub use shops::*;

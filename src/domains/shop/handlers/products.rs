@@ -66,6 +66,7 @@ pub async fn add_product(shop_id: i64, call: Call) -> Result<Done, Error> {
     let price = model::price(Some(input.price))?.unwrap_or_default();
     let stock_quantity = model::stock(input.stock_quantity)?.unwrap_or(0);
     let off_sale = off_sale(input.status)?.unwrap_or(false);
+    let category_id = model::category(input.category)?;
     let image = image_input(&form, input.image)?;
     let app = call.app;
     let (now, now_us) = (clock::now(), clock::now_micros());
@@ -80,6 +81,7 @@ pub async fn add_product(shop_id: i64, call: Call) -> Result<Done, Error> {
                 stock_quantity,
                 off_sale,
                 image_id: resolve_image(tx, image, now)?,
+                category_id,
             };
             let id = store::insert_product(tx, shop_id, &fields, now_us)?;
             store::product_in_shop(tx, shop_id, id)
@@ -101,6 +103,7 @@ pub async fn update_product(shop_id: i64, product_id: i64, call: Call) -> Result
     let price = model::price(input.price)?;
     let stock_quantity = model::stock(input.stock_quantity)?;
     let off_sale = off_sale(input.status)?;
+    let category_id = model::category(input.category)?;
     let image = image_input(&form, input.image)?;
     let now = clock::now();
     let app = call.app;
@@ -120,6 +123,7 @@ pub async fn update_product(shop_id: i64, product_id: i64, call: Call) -> Result
                 price: price.unwrap_or(old.price),
                 stock_quantity: stock_quantity.unwrap_or(old.stock_quantity),
                 image_id,
+                category_id: category_id.or(old.category_id),
             };
             store::update_product(tx, product_id, &fields)?;
             store::product_in_shop(tx, shop_id, product_id)
@@ -178,8 +182,10 @@ async fn product_list(call: Call, shop_id: Option<i64>) -> Result<Done, Error> {
     let q = optional_text(query.q, "q", 100)?.filter(|q| !q.is_empty());
     let filter = ProductFilter {
         shop_id,
+        category: model::category(query.category)?,
         q: q.clone(),
     };
+    let category = filter.category;
     let app = call.app;
     let page_key = format!("{}|{ordering:?}|{page}", filter.key());
     let offset = (page - 1).saturating_mul(PAGE_SIZE);
@@ -197,6 +203,9 @@ async fn product_list(call: Call, shop_id: Option<i64>) -> Result<Done, Error> {
         let mut params: Vec<(&str, String)> = vec![("page", page.to_string())];
         if let Some(q) = &q {
             params.push(("q", q.clone()));
+        }
+        if let Some(category) = category {
+            params.push(("category", category.to_string()));
         }
         if let Some(o) = &ordering_text {
             params.push(("ordering", o.clone()));

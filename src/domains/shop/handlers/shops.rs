@@ -2,14 +2,39 @@
 
 use super::*;
 
-/// GET /shop: every shop with its sellers.
+/// GET /shop: every shop with its sellers; under `--compat shop`, a page
+/// of ten (`?page=`) in the original's `{count, next, previous, shops,
+/// total_count, total_page, cur_page}`, which its shop list reads.
 pub async fn shops(call: Call) -> Result<Done, Error> {
-    call.input?;
+    let form = call.input?;
     let shops = call.app.db.read(store::shops).await?;
-    Ok(done(
-        "查询所有商铺成功",
-        shops.iter().map(model::Shop::view).collect::<Vec<_>>(),
-    ))
+    let views: Vec<_> = shops.iter().map(model::Shop::view).collect();
+    if !call.app.compat(DOMAIN) {
+        return Ok(done("查询所有商铺成功", views));
+    }
+    let input::ShopPage { page } = decode(&form)?;
+    let page = model::page_number(page)?;
+    let total_count = i64::try_from(views.len()).unwrap_or(i64::MAX);
+    let total_page = ((total_count + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    if page > total_page {
+        return Err(Error::NotFound("无效页面。".into()));
+    }
+    let link = |page: i64| format!("{}{}?page={page}", call.base_url, call.path);
+    let start = usize::try_from((page - 1) * PAGE_SIZE).unwrap_or(usize::MAX);
+    let data = model::ShopPageJson {
+        count: total_count,
+        next: (page < total_page).then(|| link(page + 1)),
+        previous: (page > 1).then(|| link(page - 1)),
+        shops: views
+            .into_iter()
+            .skip(start)
+            .take(PAGE_SIZE as usize)
+            .collect(),
+        total_count,
+        total_page,
+        cur_page: page,
+    };
+    done_typed("查询返回成功", &data)
 }
 
 /// POST /shop/create: a seller's one shop.

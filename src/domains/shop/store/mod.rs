@@ -20,11 +20,13 @@ pub const PRODUCTS: &str = "shop_products";
 pub const PRODUCT_MOVES: &str = "shop_product_moves";
 
 mod accounts;
+mod cart;
 mod orders;
 mod products;
 mod shops;
 
 pub use accounts::*;
+pub use cart::*;
 pub use orders::*;
 pub use products::*;
 pub use shops::*;

@@ -3,8 +3,7 @@
 use super::*;
 use crate::db::CachedSql;
 
-const PRODUCT_COLUMNS: &str =
-    "id, shop_id, name, description, price, stock_quantity, status, image_id, created_us";
+const PRODUCT_COLUMNS: &str = "id, shop_id, name, description, price, stock_quantity, status, image_id, created_us, category_id";
 
 fn product_from(row: &Row<'_>) -> rusqlite::Result<Product> {
     Ok(Product {
@@ -17,6 +16,7 @@ fn product_from(row: &Row<'_>) -> rusqlite::Result<Product> {
         status: row.get(6)?,
         image_id: row.get(7)?,
         created_us: row.get(8)?,
+        category_id: row.get(9)?,
     })
 }
 
@@ -45,6 +45,8 @@ pub struct ProductFields {
     /// Taken off sale by the seller.
     pub off_sale: bool,
     pub image_id: Option<i64>,
+    /// One of [`crate::domains::shop::model::CATEGORIES`], 1-based.
+    pub category_id: Option<i64>,
 }
 
 pub fn insert_product(
@@ -54,8 +56,8 @@ pub fn insert_product(
     now_us: i64,
 ) -> Result<i64, Error> {
     conn.execute_cached(
-        "INSERT INTO shop_products (shop_id, name, description, price, stock_quantity, status, image_id, created_us)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO shop_products (shop_id, name, description, price, stock_quantity, status, image_id, created_us, category_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             shop_id,
             fields.name,
@@ -64,7 +66,8 @@ pub fn insert_product(
             fields.stock_quantity,
             status_for(fields.stock_quantity, fields.off_sale),
             fields.image_id,
-            now_us
+            now_us,
+            fields.category_id
         ],
     )?;
     Ok(conn.last_insert_rowid())
@@ -72,7 +75,8 @@ pub fn insert_product(
 
 pub fn update_product(conn: &Connection, id: i64, fields: &ProductFields) -> Result<(), Error> {
     conn.execute_cached(
-        "UPDATE shop_products SET name = ?2, description = ?3, price = ?4, stock_quantity = ?5, status = ?6, image_id = ?7
+        "UPDATE shop_products SET name = ?2, description = ?3, price = ?4, stock_quantity = ?5, status = ?6, image_id = ?7,
+             category_id = ?8
          WHERE id = ?1",
         params![
             id,
@@ -81,7 +85,8 @@ pub fn update_product(conn: &Connection, id: i64, fields: &ProductFields) -> Res
             fields.price,
             fields.stock_quantity,
             status_for(fields.stock_quantity, fields.off_sale),
-            fields.image_id
+            fields.image_id,
+            fields.category_id
         ],
     )?;
     tell_product(conn, id)
@@ -119,6 +124,10 @@ fn product_condition(filter: &ProductFilter) -> (String, Vec<Sql>) {
     if let Some(shop_id) = filter.shop_id {
         values.push(Sql::Integer(shop_id));
         clauses.push(format!("shop_id = ?{}", values.len()));
+    }
+    if let Some(category) = filter.category {
+        values.push(Sql::Integer(category));
+        clauses.push(format!("category_id = ?{}", values.len()));
     }
     if let Some(q) = &filter.q {
         let escaped = q
@@ -204,4 +213,15 @@ pub fn product_page(
         .prepare_cached(&sql)?
         .query_map(params_from_iter(values), product_from)?
         .collect::<rusqlite::Result<Vec<_>>>()?)
+}
+
+/// The categories a shop's products are in, in the list's order.
+pub fn shop_categories(conn: &Connection, shop_id: i64) -> Result<Vec<i64>, Error> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT DISTINCT category_id FROM shop_products
+             WHERE shop_id = ?1 AND category_id IS NOT NULL ORDER BY category_id",
+        )?
+        .query_map([shop_id], |row| row.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?)
 }

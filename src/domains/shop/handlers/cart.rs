@@ -1,0 +1,152 @@
+//! The customer's cart and the product categories, as the original shop
+//! and its front-end have them (not in the seed).
+
+use super::*;
+use crate::domains::shop::model::{
+    CartItemJson, CartJson, CartLineJson, CartShopJson, CategoriesJson, price_text,
+};
+use crate::domains::shop::store::CartLine;
+
+/// The caller, who must be a customer: only customers have a cart.
+async fn customer(app: &SharedApp, token: Option<String>) -> Result<User, Error> {
+    let caller = logged_in(app, token).await?;
+    if caller.role == CUSTOMER {
+        Ok(caller.account)
+    } else {
+        Err(Error::Role("只有买家有购物车".into()))
+    }
+}
+
+fn image_of(line: &CartLine, base_url: &str) -> Option<String> {
+    line.product
+        .image_id
+        .map(|id| format!("{base_url}{}", crate::files::path_of(id)))
+}
+
+/// GET /cart/: the caller's cart, by shop.
+pub async fn cart(call: Call) -> Result<Done, Error> {
+    call.input?;
+    let user = customer(&call.app, call.token).await?;
+    let lines = call
+        .app
+        .db
+        .read(move |conn| store::cart(conn, user.id))
+        .await?;
+    let mut shops: Vec<CartShopJson> = Vec::new();
+    for line in &lines {
+        let item = CartLineJson {
+            item_id: line.item_id,
+            product_id: line.product.id,
+            product_name: line.product.name.clone(),
+            product_stock_quantity: line.product.stock_quantity,
+            product_status: line.product.status.clone(),
+            quantity: line.quantity,
+            price: price_text(line.product.price),
+            total_price: price_text(line.product.price.saturating_mul(line.quantity)),
+            image: image_of(line, &call.base_url),
+        };
+        match shops.last_mut() {
+            Some(shop) if shop.shop_id == line.product.shop_id => shop.items.push(item),
+            _ => shops.push(CartShopJson {
+                shop_id: line.product.shop_id,
+                shop_name: line.shop_name.clone(),
+                items: vec![item],
+            }),
+        }
+    }
+    done_typed("", &CartJson { shops })
+}
+
+/// A line as add and update answer it.
+fn item_view<'a>(line: &'a CartLine, base_url: &str) -> CartItemJson<'a> {
+    CartItemJson {
+        id: line.item_id,
+        product: line.product.wire(base_url),
+        product_id: line.product.id,
+        quantity: line.quantity,
+        updated_time: crate::clock::format_rfc3339_micros(line.updated_us),
+    }
+}
+
+/// POST /cart/add/: `quantity` (1 by default) of a product on sale.
+pub async fn add_to_cart(call: Call) -> Result<Done, Error> {
+    let form = call.input?;
+    let user = customer(&call.app, call.token).await?;
+    let input::CartAdd {
+        product_id,
+        quantity,
+    } = decode(&form)?;
+    let quantity = match quantity {
+        None => 1,
+        Some(q) if (1..=store::MOST_IN_CART).contains(&q) => q,
+        _ => return Err(shop_error("quantity 应为 1 到 1000 的整数")),
+    };
+    let now_us = clock::now_micros();
+    let line = call
+        .app
+        .db
+        .write(move |tx| {
+            let id = store::add_to_cart(tx, user.id, product_id, quantity, now_us)?;
+            store::cart_line(tx, user.id, id)
+        })
+        .await?;
+    done_typed("加入购物车成功", &item_view(&line, &call.base_url))
+}
+
+/// PUT /cart/update/: a line's quantity; 0 or less takes it out.
+pub async fn update_cart(call: Call) -> Result<Done, Error> {
+    let form = call.input?;
+    let user = customer(&call.app, call.token).await?;
+    let input::CartUpdate { item_id, quantity } = decode(&form)?;
+    if quantity > store::MOST_IN_CART {
+        return Err(shop_error("quantity 不能超过 1000"));
+    }
+    let now_us = clock::now_micros();
+    let line = call
+        .app
+        .db
+        .write(move |tx| {
+            if store::set_cart_quantity(tx, user.id, item_id, quantity, now_us)? {
+                store::cart_line(tx, user.id, item_id).map(Some)
+            } else {
+                Ok(None)
+            }
+        })
+        .await?;
+    match line {
+        Some(line) => done_typed("购物车已更新", &item_view(&line, &call.base_url)),
+        None => Ok(done("商品已从购物车移除", Value::Null)),
+    }
+}
+
+/// DELETE /cart/delete/: takes a line out.
+pub async fn remove_from_cart(call: Call) -> Result<Done, Error> {
+    let form = call.input?;
+    let user = customer(&call.app, call.token).await?;
+    let input::CartItemId { item_id } = decode(&form)?;
+    call.app
+        .db
+        .write(move |tx| store::remove_from_cart(tx, user.id, item_id))
+        .await?;
+    Ok(done("商品已从购物车移除", Value::Null))
+}
+
+/// GET /shop/category_list/: every category.
+pub async fn categories(call: Call) -> Result<Done, Error> {
+    call.input?;
+    done_typed("", &CategoriesJson::of(None))
+}
+
+/// GET /shop/{id}/category_list/: the categories of a shop's products.
+pub async fn shop_categories(shop_id: i64, call: Call) -> Result<Done, Error> {
+    call.input?;
+    let ids = call
+        .app
+        .db
+        .read(move |conn| {
+            store::existing_shop(conn, shop_id)?;
+            store::shop_categories(conn, shop_id)
+        })
+        .await?;
+    done_typed("", &CategoriesJson::of(Some(ids)))
+}
