@@ -110,34 +110,24 @@ pub fn agree_borrowing(conn: &Connection, borrowing: &Borrowing, now: i64) -> Re
         params![borrowing.id, borrower_loan, lender_loan],
     )?;
     let due = format_day(borrowing.due_time);
-    let bill = |user_id, code, concrete_type, remarks: String| {
-        let fields = BillFields {
-            money: borrowing.money,
-            remarks,
-            time: now,
-        };
-        insert_typed_bill(
-            conn,
-            user_id,
-            BillType {
-                code,
-                concrete_type,
-            },
-            &fields,
-            now,
-        )
-    };
-    bill(
-        borrowing.lender_id,
-        BillKind::Expense.default_code(),
-        "外借",
-        format!("借给 {}，{due} 前还", borrowing.borrower),
-    )?;
-    bill(
-        borrowing.borrower_id,
-        BillKind::Income.default_code(),
-        "借款",
-        format!("向 {} 借，{due} 前还", borrowing.lender),
+    insert_bill_pair(
+        conn,
+        borrowing.money,
+        [
+            (
+                borrowing.lender_id,
+                BillKind::Expense,
+                "外借",
+                format!("借给 {}，{due} 前还", borrowing.borrower),
+            ),
+            (
+                borrowing.borrower_id,
+                BillKind::Income,
+                "借款",
+                format!("向 {} 借，{due} 前还", borrowing.lender),
+            ),
+        ],
+        now,
     )?;
     Ok(())
 }
@@ -160,35 +150,47 @@ pub fn pay_back(
     )?;
     let loan_id = loan_id.ok_or_else(|| bad("这笔借款的记录已删除"))?;
     repay(conn, borrowing.borrower_id, loan_id, money, now)?;
-    let bill = |user_id, code, concrete_type, remarks: String| {
+    insert_bill_pair(
+        conn,
+        money,
+        [
+            (
+                borrowing.borrower_id,
+                BillKind::Expense,
+                "还款",
+                format!("还给 {}", borrowing.lender),
+            ),
+            (
+                borrowing.lender_id,
+                BillKind::Income,
+                "借款收回",
+                format!("{} 还来", borrowing.borrower),
+            ),
+        ],
+        now,
+    )?;
+    Ok(())
+}
+
+/// One bill on each side of a borrowing: (owner, kind, what for, remarks).
+fn insert_bill_pair(
+    conn: &Connection,
+    money: i64,
+    bills: [(i64, BillKind, &str, String); 2],
+    now: i64,
+) -> Result<(), Error> {
+    for (user_id, kind, concrete_type, remarks) in bills {
+        let bill_type = BillType {
+            code: kind.default_code(),
+            concrete_type,
+        };
         let fields = BillFields {
             money,
             remarks,
             time: now,
         };
-        insert_typed_bill(
-            conn,
-            user_id,
-            BillType {
-                code,
-                concrete_type,
-            },
-            &fields,
-            now,
-        )
-    };
-    bill(
-        borrowing.borrower_id,
-        BillKind::Expense.default_code(),
-        "还款",
-        format!("还给 {}", borrowing.lender),
-    )?;
-    bill(
-        borrowing.lender_id,
-        BillKind::Income.default_code(),
-        "借款收回",
-        format!("{} 还来", borrowing.borrower),
-    )?;
+        insert_typed_bill(conn, user_id, bill_type, &fields, now)?;
+    }
     Ok(())
 }
 

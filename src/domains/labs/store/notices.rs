@@ -12,13 +12,21 @@ pub fn sender_name(caller: &Account, admin_name: &str) -> String {
     }
 }
 
-/// Sends a notification to every member of a project.
+/// Sends every member of a project a notification from the caller (an
+/// admin, or the leader of its lab).
 pub fn notify_members(
     conn: &Connection,
+    caller: &Account,
     project_id: i64,
-    notice: &Notice<'_>,
+    [kind, content]: [&str; 2],
     now: i64,
 ) -> Result<(), Error> {
+    let from = sender_name(caller, SYSTEM_ADMIN);
+    let notice = Notice {
+        kind,
+        content,
+        from: &from,
+    };
     conn.execute_cached(
         "INSERT INTO labs_notifications (type, content, from_name, time) VALUES (?1, ?2, ?3, ?4)",
         params![notice.kind, notice.content, notice.from, now],

@@ -271,13 +271,7 @@ pub fn update_project(
     set_members(conn, id, project.leader_user_id, &others)?;
     tell_project(conn, id, "updated")?;
     let content = format!("项目「{}」的信息已修改", fields.name);
-    let from = sender_name(caller, SYSTEM_ADMIN);
-    let notice = Notice {
-        kind: "项目修改",
-        content: &content,
-        from: &from,
-    };
-    notify_members(conn, id, &notice, now)?;
+    notify_members(conn, caller, id, ["项目修改", &content], now)?;
     let project = self::project(conn, id)?.ok_or_else(|| failed(format!("项目 {id} 不存在")))?;
     let members = members(conn, id)?;
     Ok((project, members))
@@ -299,13 +293,7 @@ pub fn review_project(
         _ => "未通过审核",
     };
     let content = format!("项目「{}」{outcome}", project.name);
-    let from = sender_name(caller, SYSTEM_ADMIN);
-    let notice = Notice {
-        kind: "项目审核",
-        content: &content,
-        from: &from,
-    };
-    notify_members(conn, id, &notice, now)?;
+    notify_members(conn, caller, id, ["项目审核", &content], now)?;
     tell_project(conn, id, "reviewed")
 }
 
@@ -352,7 +340,6 @@ pub fn set_deleted(
     for id in ids {
         projects.push(managed_project(conn, caller, *id)?);
     }
-    let from = sender_name(caller, SYSTEM_ADMIN);
     for project in projects {
         conn.execute_cached(
             "UPDATE labs_projects SET deleted = ?2 WHERE id = ?1",
@@ -369,12 +356,7 @@ pub fn set_deleted(
             ("项目通知", "已恢复")
         };
         let content = format!("项目「{}」{done}", project.name);
-        let notice = Notice {
-            kind,
-            content: &content,
-            from: &from,
-        };
-        notify_members(conn, project.id, &notice, now)?;
+        notify_members(conn, caller, project.id, [kind, &content], now)?;
     }
     Ok(())
 }

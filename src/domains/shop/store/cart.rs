@@ -15,6 +15,7 @@ pub struct CartLine {
     pub shop_name: String,
 }
 
+/// The line's own columns, then the product's in `PRODUCT_COLUMNS` order.
 const LINE_SELECT: &str = "SELECT c.id, c.quantity, c.updated_us, s.name,
             p.id, p.shop_id, p.name, p.description, p.price, p.stock_quantity, p.status,
             p.image_id, p.created_us, p.category_id
@@ -28,18 +29,7 @@ fn line_from(row: &Row<'_>) -> rusqlite::Result<CartLine> {
         quantity: row.get(1)?,
         updated_us: row.get(2)?,
         shop_name: row.get(3)?,
-        product: Product {
-            id: row.get(4)?,
-            shop_id: row.get(5)?,
-            name: row.get(6)?,
-            description: row.get(7)?,
-            price: row.get(8)?,
-            stock_quantity: row.get(9)?,
-            status: row.get(10)?,
-            image_id: row.get(11)?,
-            created_us: row.get(12)?,
-            category_id: row.get(13)?,
-        },
+        product: product_at(row, 4)?,
     })
 }
 

@@ -6,17 +6,23 @@ use crate::db::CachedSql;
 const PRODUCT_COLUMNS: &str = "id, shop_id, name, description, price, stock_quantity, status, image_id, created_us, category_id";
 
 fn product_from(row: &Row<'_>) -> rusqlite::Result<Product> {
+    product_at(row, 0)
+}
+
+/// A product read from [`PRODUCT_COLUMNS`] in that order, the first at
+/// column `first` (a join puts other columns before it).
+pub(super) fn product_at(row: &Row<'_>, first: usize) -> rusqlite::Result<Product> {
     Ok(Product {
-        id: row.get(0)?,
-        shop_id: row.get(1)?,
-        name: row.get(2)?,
-        description: row.get(3)?,
-        price: row.get(4)?,
-        stock_quantity: row.get(5)?,
-        status: row.get(6)?,
-        image_id: row.get(7)?,
-        created_us: row.get(8)?,
-        category_id: row.get(9)?,
+        id: row.get(first)?,
+        shop_id: row.get(first + 1)?,
+        name: row.get(first + 2)?,
+        description: row.get(first + 3)?,
+        price: row.get(first + 4)?,
+        stock_quantity: row.get(first + 5)?,
+        status: row.get(first + 6)?,
+        image_id: row.get(first + 7)?,
+        created_us: row.get(first + 8)?,
+        category_id: row.get(first + 9)?,
     })
 }
 
