@@ -120,8 +120,7 @@ impl Layer {
         if let Some(name) = self.names.iter().find(|name| **name == first) {
             return Some(name);
         }
-        self.root
-            .filter(|_| !crate::server::SERVER_SEGMENTS.contains(&first))
+        self.root.filter(|_| !crate::server_wide::owns(first))
     }
 }
 
@@ -141,15 +140,6 @@ fn too_long(uri: &Uri) -> Option<Response> {
     })
 }
 
-/// Paths whose answers hold nothing private: the landing page, assets,
-/// the API document and its UI, uploaded images, the liveness check.
-fn is_public_resource(path: &str) -> bool {
-    path == "/"
-        || ["/healthz", "/openapi.json", "/docs", "/assets/", "/files/"]
-            .iter()
-            .any(|prefix| path.starts_with(prefix))
-}
-
 /// `nosniff` on every answer, so no browser runs an answer as another
 /// type. API and operator answers may carry a session token, a mailed code
 /// or personal data, so no browser or proxy stores them.
@@ -159,7 +149,7 @@ fn security_headers(path: &str, response: &mut Response) {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    if !is_public_resource(path) && !headers.contains_key(header::CACHE_CONTROL) {
+    if !crate::server_wide::is_public(path) && !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
 }

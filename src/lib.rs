@@ -161,6 +161,7 @@ pub mod password;
 pub mod public;
 pub mod requests;
 pub mod server;
+pub mod server_wide;
 pub mod session;
 pub mod throttle;
 pub mod web;

@@ -225,29 +225,6 @@ fn sse_event_schema(events: &[(&str, &str)]) -> Value {
         "retry": {"type": "integer"}}})
 }
 
-fn server_wide() -> Value {
-    json!({
-        "/healthz": {"get": {"tags": ["server"], "operationId": "healthz", "summary": "Liveness",
-            "responses": {"200": {"description": "Up", "content": {"application/json": {"schema": {
-                "type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}}}}}}}},
-        "/openapi.json": {"get": {"tags": ["server"], "operationId": "openapi", "summary": "This document",
-            "responses": {"200": {"description": "OpenAPI 3", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
-        "/files/{id}": {"get": {"tags": ["server"], "operationId": "file", "summary": "An uploaded image",
-            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
-            "responses": {
-                "200": {"description": "The image", "content": {"image/*": {"schema": {"type": "string", "format": "binary"}}}},
-                "304": {"description": "Not modified (ETag)"},
-                "404": {"description": "No such file", "content": {"application/json": {"schema": {"type": "object"}}}}}}},
-        "/_/outbox.json": {"get": {"tags": ["server"], "operationId": "outbox", "summary": "Mail the server has sent, newest first (operator token)",
-            "security": [{"operator": []}],
-            "responses": {
-                "200": {"description": "The outbox", "content": {"application/json": {"schema": {"type": "array", "items": {
-                    "type": "object", "properties": {"to": {"type": "string"}, "subject": {"type": "string"},
-                    "body": {"type": "string"}, "sent_at": {"type": "string"}}}}}}},
-                "404": {"description": "Without the operator token", "content": {"application/json": {"schema": {"type": "object"}}}}}}}
-    })
-}
-
 /// Rewrites a schema utoipa wrote in OpenAPI 3.1 style for this 3.0
 /// document: `"type": [T, "null"]` becomes `"nullable": true`, and a
 /// `{"type": "null"}` branch of `oneOf` / `anyOf` a branch that admits
@@ -298,7 +275,7 @@ fn tag_description(domain: &Descriptor) -> String {
 
 /// The document for the domains this server serves.
 pub fn document(domains: &[&Descriptor]) -> Value {
-    let mut paths = match server_wide() {
+    let mut paths = match crate::server_wide::openapi_paths() {
         Value::Object(map) => map,
         _ => Map::new(),
     };

@@ -412,7 +412,7 @@ fn routes(
         .unify();
     // A domain's request passes the server's own routes with one check of
     // its first segment instead of being refused by each of them in turn.
-    let mut tree: BoxedFilter<(Response,)> = server_owned().and(server_routes).boxed();
+    let mut tree: BoxedFilter<(Response,)> = crate::server_wide::owned().and(server_routes).boxed();
     let delay = app.settings.delay;
     let with_delay = move || {
         warp::any()
@@ -475,7 +475,7 @@ fn routes(
     if let Some(root) = root {
         tree = tree.or(with_delay().and(faulted(root))).unify().boxed();
     }
-    let not_found = endpoint::unrouted(SERVER_ROUTES.into()).map(|unrouted| match unrouted {
+    let not_found = endpoint::unrouted(crate::server_wide::ROUTES.into()).map(|unrouted| match unrouted {
         Unrouted::MethodNotAllowed { allow } => web::with_allow(
             web::json(
                 StatusCode::METHOD_NOT_ALLOWED,
@@ -519,39 +519,3 @@ fn not_a_root_path(
         })
         .untuple_one()
 }
-
-/// The first path segments the server itself answers under.
-pub(crate) const SERVER_SEGMENTS: [&str; 7] = [
-    "",
-    "healthz",
-    "openapi.json",
-    "docs",
-    "assets",
-    "files",
-    "_",
-];
-
-/// Passes a request whose first path segment is one of the server's own.
-fn server_owned() -> impl Filter<Extract = (), Error = warp::Rejection> + Clone {
-    warp::path::peek()
-        .and_then(|peek: warp::path::Peek| async move {
-            let first = peek.segments().next().unwrap_or("");
-            if SERVER_SEGMENTS.contains(&first) {
-                Ok(())
-            } else {
-                Err(warp::reject::not_found())
-            }
-        })
-        .untuple_one()
-}
-
-/// The server-wide routes, so a wrong method on them is 405, not 404.
-const SERVER_ROUTES: &[Endpoint] = &[
-    Endpoint::bare("GET", "/", "Landing page"),
-    Endpoint::bare("GET", "/healthz", "Liveness"),
-    Endpoint::bare("GET", "/openapi.json", "OpenAPI document"),
-    Endpoint::bare("GET", "/docs", "API docs"),
-    Endpoint::bare("GET", "/files/{id}", "Uploaded image"),
-    Endpoint::bare("GET", "/_/outbox", "Outbox page"),
-    Endpoint::bare("GET", "/_/outbox.json", "Outbox"),
-];
