@@ -1,6 +1,6 @@
 //! Demo data and resets, the same for every domain.
 //!
-//! A domain hands over its demo data as [`DemoRows`]: the slow part
+//! A domain hands over its demo data as [`DemoRows`](crate::descriptor::DemoRows): the slow part
 //! (bcrypt) done first, the inserts left for one write transaction. So
 //! `--demo` at start-up, the console's reset and `onebox reset` share one
 //! path, and a reset while serving holds the writer only for its inserts.
@@ -12,8 +12,6 @@
 //! it was. Foreign keys are checked at the commit, so the order of the
 //! deletes does not matter.
 
-use std::fmt::Display;
-
 use rusqlite::{Connection, Transaction};
 use serde::Serialize;
 
@@ -21,18 +19,8 @@ use crate::app::SharedApp;
 use crate::descriptor::Descriptor;
 use crate::error::{Error, Result};
 
-/// A domain's demo inserts, ready to run inside a write transaction.
-pub type DemoRows = Box<dyn FnOnce(&Transaction) -> Result<()> + Send>;
-
 /// The shared tables that hold rows of every domain (a `domain` column).
 const SHARED_TABLES: &[&str] = &["sessions", "files", "outbox"];
-
-/// Wraps a domain's inserts, whatever its error type, as [`DemoRows`].
-pub fn rows<E: Display>(
-    write: impl FnOnce(&Transaction) -> std::result::Result<(), E> + Send + 'static,
-) -> DemoRows {
-    Box::new(move |tx| write(tx).map_err(|e| Error::Other(format!("demo data: {e}"))))
-}
 
 /// Whether none of the domain's own tables holds a row.
 fn is_empty(conn: &Connection, domain: &Descriptor) -> Result<bool> {

@@ -33,7 +33,7 @@ pub struct Descriptor {
     /// Its route tree, answering every request under its prefix.
     pub routes: fn(&SharedApp) -> BoxedFilter<(Response,)>,
     /// Its demo data, passwords already hashed (see [`crate::demo`]).
-    pub demo: fn(&SharedApp) -> BoxFuture<'_, crate::error::Result<crate::demo::DemoRows>>,
+    pub demo: fn(&SharedApp) -> BoxFuture<'_, crate::error::Result<DemoRows>>,
     /// The demo logins, for the log line after loading them.
     pub demo_logins: &'static str,
     /// A line for the landing page on a switch a newcomer trips over (labs:
@@ -70,3 +70,13 @@ pub struct ApiDocs {
 /// Statuses every domain may answer with, from routing.
 pub const ROUTING_STATUSES: &[(u16, &str)] =
     &[(404, "No such path"), (405, "Wrong method (see Allow)")];
+
+/// A domain's demo inserts, ready to run inside a write transaction.
+pub type DemoRows = Box<dyn FnOnce(&rusqlite::Transaction) -> crate::error::Result<()> + Send>;
+
+/// Wraps a domain's inserts, whatever its error type, as [`DemoRows`].
+pub fn demo_rows<E: std::fmt::Display>(
+    write: impl FnOnce(&rusqlite::Transaction) -> std::result::Result<(), E> + Send + 'static,
+) -> DemoRows {
+    Box::new(move |tx| write(tx).map_err(|e| crate::error::Error::Other(format!("demo data: {e}"))))
+}

@@ -53,14 +53,14 @@ fn day_in_month(now: OffsetDateTime, back: i32, day: u8) -> i64 {
 }
 
 /// The demo rows, passwords hashed before the write (see [`crate::demo`]).
-pub async fn rows(app: &SharedApp) -> crate::error::Result<crate::demo::DemoRows> {
+pub async fn rows(app: &SharedApp) -> crate::error::Result<crate::descriptor::DemoRows> {
     let mut hashes = Vec::new();
     for user in USERS {
         hashes.push(app.passwords.hash(user.1.to_string()).await?);
     }
     let now = OffsetDateTime::now_utc();
     let stamp = now.unix_timestamp();
-    Ok(crate::demo::rows(move |tx| {
+    Ok(crate::descriptor::demo_rows(move |tx| {
         let mut ids = Vec::new();
         for ((username, _, telephone, email, sex), hash) in USERS.iter().zip(&hashes) {
             let profile = Profile {

@@ -85,7 +85,7 @@ const PROJECTS: &[(&str, &str, &str, &str, &str, i64)] = &[
 ];
 
 /// The demo rows, passwords hashed before the write (see [`crate::demo`]).
-pub async fn rows(app: &SharedApp) -> crate::error::Result<crate::demo::DemoRows> {
+pub async fn rows(app: &SharedApp) -> crate::error::Result<crate::descriptor::DemoRows> {
     let mut users = Vec::new();
     for (sid, email, name, password, is_admin) in USERS {
         let user = NewUser {
@@ -103,7 +103,7 @@ pub async fn rows(app: &SharedApp) -> crate::error::Result<crate::demo::DemoRows
         users.push((user, app.passwords.hash(password.to_string()).await?));
     }
     let now = crate::clock::now();
-    Ok(crate::demo::rows(move |tx| {
+    Ok(crate::descriptor::demo_rows(move |tx| {
         for (user, hash) in &users {
             store::insert_user(tx, user, hash, now)?;
         }

@@ -17,7 +17,7 @@ const USERS: &[(&str, &str, &str, i64)] = &[
 ];
 
 /// The demo rows, passwords hashed before the write (see [`crate::demo`]).
-pub async fn rows(app: &SharedApp) -> crate::error::Result<crate::demo::DemoRows> {
+pub async fn rows(app: &SharedApp) -> crate::error::Result<crate::descriptor::DemoRows> {
     let mut users = Vec::new();
     for (name, password, email, balance) in USERS {
         users.push((
@@ -28,7 +28,7 @@ pub async fn rows(app: &SharedApp) -> crate::error::Result<crate::demo::DemoRows
         ));
     }
     let now = crate::clock::now();
-    Ok(crate::demo::rows(move |tx| {
+    Ok(crate::descriptor::demo_rows(move |tx| {
         for (name, capacity, price) in LOTS {
             store::insert_lot(tx, name, *capacity, *price)?;
         }

@@ -201,7 +201,7 @@ fn photo(sky: [u8; 3]) -> Option<Vec<u8>> {
 }
 
 /// The demo rows, passwords hashed before the write (see [`crate::demo`]).
-pub async fn rows(app: &SharedApp) -> crate::error::Result<crate::demo::DemoRows> {
+pub async fn rows(app: &SharedApp) -> crate::error::Result<crate::descriptor::DemoRows> {
     let mut hashes = Vec::new();
     for user in USERS {
         hashes.push(app.passwords.hash(user.1.to_string()).await?);
@@ -217,7 +217,7 @@ pub async fn rows(app: &SharedApp) -> crate::error::Result<crate::demo::DemoRows
     .collect();
     let now = crate::clock::now();
     let rate = app.flags::<super::Flags>().commission_bp;
-    Ok(crate::demo::rows(move |tx| {
+    Ok(crate::descriptor::demo_rows(move |tx| {
         let mut ids = std::collections::HashMap::new();
         for ((username, _, name, phone, city, admin), hash) in USERS.iter().zip(&hashes) {
             let user = NewUser {

@@ -96,7 +96,7 @@ fn picture(colour: [u8; 3]) -> Option<Vec<u8>> {
 }
 
 /// The demo rows, passwords hashed before the write (see [`crate::demo`]).
-pub async fn rows(app: &SharedApp) -> crate::error::Result<crate::demo::DemoRows> {
+pub async fn rows(app: &SharedApp) -> crate::error::Result<crate::descriptor::DemoRows> {
     let mut hashes = Vec::new();
     for user in USERS {
         hashes.push(app.passwords.hash(user.1.to_string()).await?);
@@ -104,7 +104,7 @@ pub async fn rows(app: &SharedApp) -> crate::error::Result<crate::demo::DemoRows
     let pictures: Vec<Option<Vec<u8>>> = PRODUCTS.iter().map(|p| picture(p.5)).collect();
     let now = crate::clock::now();
     let now_us = crate::clock::now_micros();
-    Ok(crate::demo::rows(move |tx| {
+    Ok(crate::descriptor::demo_rows(move |tx| {
         let mut ids = Vec::new();
         for ((email, _, name, phone, role), hash) in USERS.iter().zip(&hashes) {
             let user = NewUser {
