@@ -11,14 +11,11 @@
 use crate::descriptor::{ApiDocs, Descriptor};
 use crate::session::Policy;
 
-pub mod borrowing;
 pub mod demo;
 pub mod envelope;
 pub mod handlers;
 pub mod input;
-pub mod ledger;
 pub mod model;
-pub mod report;
 pub mod routes;
 pub mod store;
 

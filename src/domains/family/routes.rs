@@ -5,12 +5,12 @@
 use warp::filters::BoxedFilter;
 use warp::{Filter, Rejection};
 
-use super::borrowing as b;
 use super::envelope;
+use super::handlers::borrowing as b;
+use super::handlers::ledger as l;
+use super::handlers::report as r;
 use super::handlers::{self as h, Call};
-use super::ledger as l;
 use super::model::BillKind::{Expense, Income};
-use super::report as r;
 use warp::http::Method;
 
 use crate::app::{SharedApp, with_app};

@@ -11,7 +11,6 @@ use crate::descriptor::{ApiDocs, Descriptor};
 use crate::session::Policy;
 
 pub mod cli;
-pub mod compat;
 pub mod demo;
 pub mod envelope;
 pub mod handlers;

@@ -163,7 +163,7 @@ pub fn routes(app: SharedApp) -> BoxedFilter<(Response,)> {
     let a = &(app, lists);
     let tree = endpoint::domain_tree(table(), call(a), envelope::unrouted);
     if compat {
-        super::compat::state_codes(tree)
+        envelope::compat::state_codes(tree)
     } else {
         tree
     }

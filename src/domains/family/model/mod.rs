@@ -390,12 +390,12 @@ impl Repayment {
     }
 }
 
-mod input;
 mod times;
+mod values;
 mod views;
 
-pub use input::*;
 pub use times::*;
+pub use values::*;
 pub use views::*;
 
 #[cfg(test)]

@@ -5,11 +5,11 @@
 //! them). `net` is income minus expense; outstanding loan amounts are what
 //! is not repaid yet; `net_worth` is net + savings + lent − borrowed.
 
-use super::envelope::Error;
-use super::handlers::{Authed, Call, authenticate};
 use super::ledger::query;
-use super::model;
-use super::store::{self, Scope, Sums};
+use super::{Authed, Call, authenticate};
+use crate::domains::family::envelope::Error;
+use crate::domains::family::model;
+use crate::domains::family::store::{self, Scope, Sums};
 use crate::money::Amount;
 use crate::web::escape_html;
 

@@ -3,18 +3,18 @@
 //! reads the whole family's with `?scope=family`. Updates change the
 //! fields sent and keep the rest.
 
-use super::DOMAIN;
-use super::envelope::{Error, Shaped, bad, forbidden, not_found};
-use super::handlers::{Authed, Call, authenticate, decode};
-use super::input;
-use super::model::{
+use super::{Authed, Call, authenticate, decode};
+use crate::body::{Cents, Patch, Text};
+use crate::clock;
+use crate::domains::family::DOMAIN;
+use crate::domains::family::envelope::{Error, Shaped, bad, forbidden, not_found};
+use crate::domains::family::input;
+use crate::domains::family::model::{
     self, BillKind, Period, User, deposit_type, loan_direction, optional_text, positive_money,
     time_field,
 };
-use super::model::{BillsData, StatisticsData};
-use super::store::{self, BillFields, DepositFields, Ledger, LoanFields, Scope};
-use crate::body::{Cents, Patch, Text};
-use crate::clock;
+use crate::domains::family::model::{BillsData, StatisticsData};
+use crate::domains::family::store::{self, BillFields, DepositFields, Ledger, LoanFields, Scope};
 use crate::money::Amount;
 
 /// `?scope=self` (the default) or `family` (parents only).

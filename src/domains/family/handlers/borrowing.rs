@@ -4,12 +4,14 @@
 //! the record. An agreed request is the same debt as a pair of `loan/`
 //! records (see `store::borrowings`).
 
-use super::envelope::{Error, bad, not_found};
-use super::handlers::{Authed, Call, authenticate, decode};
-use super::input::{BorrowDecision, BorrowRequest, PayBack};
-use super::model::{self, BorrowingsData, Done, MessageKind, end_of_day, parse_time};
-use super::store::{self, Outgoing};
+use super::{Authed, Call, authenticate, decode};
 use crate::clock;
+use crate::domains::family::envelope::{Error, bad, not_found};
+use crate::domains::family::input::{BorrowDecision, BorrowRequest, PayBack};
+use crate::domains::family::model::{
+    self, BorrowingsData, Done, MessageKind, end_of_day, parse_time,
+};
+use crate::domains::family::store::{self, Outgoing};
 use crate::money::number;
 
 /// POST borrow_money/borrow/: asks `who` for `money`; the lender gets a

@@ -12,6 +12,8 @@ use crate::endpoint::Unrouted;
 use crate::password;
 use crate::web::{self, Response};
 
+pub mod compat;
+
 /// Every way a rental request can fail.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

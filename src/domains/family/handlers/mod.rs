@@ -1,0 +1,99 @@
+//! Family's account, message and family handlers: typed input in,
+//! `Result<_, Error>` out. Checks run in one order everywhere: a readable
+//! body, then the token (HTTP 401), then the fields (400), then the rules
+//! of the data (403 / 404 / 418 / 460).
+
+use std::net::IpAddr;
+
+use serde::de::DeserializeOwned;
+
+use super::envelope::{Error, bad, forbidden, not_found};
+use super::input;
+use super::model::{self, Done, User};
+use super::store::{self, Profile};
+use super::{DOMAIN, SESSIONS};
+use crate::app::{Refused, SharedApp};
+use crate::body::{BodyError, DecodeError, Form, Patch};
+use crate::{clock, session};
+
+mod accounts;
+pub mod borrowing;
+mod families;
+pub mod ledger;
+mod messages;
+pub mod report;
+
+pub use accounts::*;
+pub use families::*;
+pub use messages::*;
+
+/// One request's input, as the routes hand it over.
+pub struct Call {
+    pub app: SharedApp,
+    pub input: Result<Form, BodyError>,
+    /// `Authorization: Bearer <token>`, if sent.
+    pub bearer: Option<String>,
+    pub ip: Option<IpAddr>,
+    /// A reconnecting event stream's `Last-Event-ID`.
+    pub last_event_id: Option<u64>,
+}
+
+/// A request whose token named a live session.
+pub struct Authed {
+    pub app: SharedApp,
+    pub form: Form,
+    pub user: User,
+    pub token: String,
+}
+
+/// The token of a request: `?token=` or a body field `token`, else
+/// `Authorization: Bearer`.
+fn token_of(form: &Form, bearer: Option<String>) -> Option<String> {
+    form.text("token")
+        .ok()
+        .flatten()
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .or(bearer)
+}
+
+/// The caller, from the token; 401 without a live session.
+pub async fn authenticate(call: Call) -> Result<Authed, Error> {
+    let form = call.input?;
+    let token = token_of(&form, call.bearer).ok_or(Error::Unauthenticated("no token"))?;
+    let caller = session::caller(&call.app.db, DOMAIN, Some(token.clone()), store::user_by_id)
+        .await?
+        .ok_or(Error::Unauthenticated("token 无效或已过期"))?;
+    Ok(Authed {
+        app: call.app,
+        form,
+        user: caller.account,
+        token,
+    })
+}
+
+/// The request's typed input: a field left out is "缺少参数 `name`", money
+/// of the wrong form its own message.
+pub fn decode<T: DeserializeOwned>(form: &Form) -> Result<T, Error> {
+    form.decode().map_err(|e: DecodeError| {
+        e.answer(
+            |name| bad(format!("缺少参数 {name}")),
+            |wrong| input::wrong_value(&wrong.field).map(bad),
+        )
+    })
+}
+
+/// GET /events: new messages for the user and changes to their family
+/// (joins, decisions, leaving, hand-over), as server-sent events.
+pub async fn events(call: Call) -> Result<crate::web::Response, Error> {
+    let last_event_id = call.last_event_id;
+    let authed = authenticate(call).await?;
+    Ok(crate::events::open(
+        &authed.app.db,
+        DOMAIN,
+        authed.user.id,
+        session::hash(&authed.token),
+        last_event_id,
+        &authed.form,
+    )?)
+}
