@@ -147,6 +147,7 @@ pub mod demo;
 pub mod descriptor;
 pub mod domains;
 pub mod endpoint;
+pub mod envelope;
 pub mod error;
 pub mod events;
 pub mod faults;

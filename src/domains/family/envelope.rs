@@ -9,7 +9,6 @@ use serde_json::{Value, json};
 use warp::http::{HeaderValue, StatusCode, header};
 
 use crate::body::{BodyError, FieldError};
-use crate::endpoint::Unrouted;
 use crate::password;
 use crate::web::{self, Response};
 
@@ -180,14 +179,6 @@ pub fn reply_or_no_data<T: Serialize>(result: Result<Option<T>, Error>) -> Respo
     }
 }
 
-/// An event stream, or its refusal.
-pub fn stream(result: Result<Response, Error>) -> Response {
-    match result {
-        Ok(stream) => stream,
-        Err(error) => failure(error),
-    }
-}
-
 /// Renders an SVG document (the report chart).
 pub fn reply_svg(result: Result<String, Error>) -> Response {
     match result {
@@ -206,33 +197,16 @@ pub fn reply_svg(result: Result<String, Error>) -> Response {
     }
 }
 
-/// A request no family route took: HTTP and code 404, or 405 with `Allow`.
-pub fn unrouted(unrouted: Unrouted) -> Response {
-    // The code of the body, for the request log.
-    let code = match &unrouted {
-        Unrouted::NotFound { .. } => 404,
-        Unrouted::MethodNotAllowed { .. } => 405,
-    };
-    let response = match unrouted {
-        Unrouted::NotFound { method, path } => web::json(
-            StatusCode::NOT_FOUND,
-            &json!({"code": 404, "msg": format!("没有这个接口：{method} {path}")}),
-        ),
-        Unrouted::MethodNotAllowed { allow } => web::with_allow(
-            web::json(
-                StatusCode::METHOD_NOT_ALLOWED,
-                &json!({"code": 405, "msg": format!("请求方法不对，请用 {}", allow.join(" 或 "))}),
-            ),
-            &allow,
-        ),
-    };
-    web::with_outcome(response, code)
-}
+/// This domain's envelope, for the core's shared answers
+/// ([`crate::envelope`]).
+pub struct Shape;
 
-/// The answer to a server fault set from the console (`/_/faults`): this
-/// domain's own server-error envelope, HTTP 500.
-pub fn server_error() -> Response {
-    reply::<()>(Err(Error::Internal(crate::error::Error::Other(
-        "a fault set in the console".into(),
-    ))))
+impl crate::envelope::Envelope for Shape {
+    type Error = Error;
+    fn routing_body(code: u16, message: &str) -> (Value, i64) {
+        (json!({"code": code, "msg": message}), i64::from(code))
+    }
+    fn failure(error: Error) -> Response {
+        failure(error)
+    }
 }

@@ -52,7 +52,7 @@ pub const DESCRIPTOR: Descriptor = Descriptor {
         binary_answers: &[("/api/v1/report/chart.svg", "image/svg+xml", "The chart")],
     },
     notes: include_str!("API.md"),
-    server_error: envelope::server_error,
+    server_error: crate::envelope::server_error::<envelope::Shape>,
     accounts: "family_users",
     tables: &[
         "family_families",

@@ -218,7 +218,7 @@ pub fn table() -> Vec<Route<Call>> {
         route(Method::GET, "/api/v1/report/chart.svg", r::chart, svg)
             .summary("The report's monthly income and expense as an SVG bar chart")
             .input::<RecordQuery>(),
-        route(Method::GET, "/events", h::events, envelope::stream)
+        route(Method::GET, "/events", h::events, crate::envelope::stream::<envelope::Shape>)
             .summary("Server-sent events for the user: new messages, changes to their family")
             .input::<crate::events::StreamQuery>()
             .events(&[("message", "a new message for the user, as `/api/v1/message/` lists it"),
@@ -230,7 +230,11 @@ pub fn table() -> Vec<Route<Call>> {
 /// Every request under the prefix, answered in family's envelope.
 pub fn routes(app: SharedApp) -> BoxedFilter<(Response,)> {
     let a = &app;
-    endpoint::domain_tree(table(), call(a), envelope::unrouted)
+    endpoint::domain_tree(
+        table(),
+        call(a),
+        crate::envelope::unrouted::<envelope::Shape>,
+    )
 }
 
 /// The shared input of every endpoint.

@@ -7,7 +7,6 @@ use serde_json::{Value, json};
 use warp::http::{HeaderValue, StatusCode, header};
 
 use crate::body::{BodyError, FieldError};
-use crate::endpoint::Unrouted;
 use crate::password;
 use crate::web::{self, Response};
 
@@ -80,15 +79,6 @@ pub fn typed_success(data: Value) -> Value {
     }})
 }
 
-/// Renders a handler's result.
-/// An event stream, or its refusal in the envelope.
-pub fn stream(result: Result<Response, Error>) -> Response {
-    match result {
-        Ok(stream) => stream,
-        Err(error) => reply::<()>(Err(error)),
-    }
-}
-
 pub fn reply<T: serde::Serialize>(result: Result<T, Error>) -> Response {
     match result {
         Ok(data) => web::with_outcome(
@@ -151,37 +141,17 @@ pub fn captcha_image(result: Result<(Vec<u8>, String, String), Error>) -> Respon
     }
 }
 
-/// A request no labs route took: HTTP 404, or 405 with `Allow`; status 300.
-pub fn unrouted(unrouted: Unrouted) -> Response {
-    // The code of the body, for the request log.
-    let code = match &unrouted {
-        Unrouted::NotFound { .. } => 300,
-        Unrouted::MethodNotAllowed { .. } => 300,
-    };
-    let response = match unrouted {
-        Unrouted::NotFound { method, path } => web::json(
-            StatusCode::NOT_FOUND,
-            &body(300, &format!("没有这个接口：{method} {path}"), json!({})),
-        ),
-        Unrouted::MethodNotAllowed { allow } => web::with_allow(
-            web::json(
-                StatusCode::METHOD_NOT_ALLOWED,
-                &body(
-                    300,
-                    &format!("请求方法不对，请用 {}", allow.join(" 或 ")),
-                    json!({}),
-                ),
-            ),
-            &allow,
-        ),
-    };
-    web::with_outcome(response, code)
-}
+/// This domain's envelope, for the core's shared answers
+/// ([`crate::envelope`]).
+pub struct Shape;
 
-/// The answer to a server fault set from the console (`/_/faults`): this
-/// domain's own server-error envelope, HTTP 500.
-pub fn server_error() -> Response {
-    reply::<()>(Err(Error::Internal(crate::error::Error::Other(
-        "a fault set in the console".into(),
-    ))))
+impl crate::envelope::Envelope for Shape {
+    type Error = Error;
+    /// Status 300, as every labs failure but a denial.
+    fn routing_body(_code: u16, message: &str) -> (Value, i64) {
+        (body(300, message, json!({})), 300)
+    }
+    fn failure(error: Error) -> Response {
+        reply::<()>(Err(error))
+    }
 }

@@ -44,7 +44,7 @@ pub const DESCRIPTOR: Descriptor = Descriptor {
         binary_answers: &[("/user/login/code", "image/jpeg", "A captcha")],
     },
     notes: include_str!("API.md"),
-    server_error: envelope::server_error,
+    server_error: crate::envelope::server_error::<envelope::Shape>,
     accounts: "labs_users",
     tables: &[
         "labs_users",

@@ -159,7 +159,7 @@ pub fn table() -> Vec<Route<Call>> {
             .summary("Delete bulletins (ids joined by @), all or none; an admin, or a lab's leader their lab's")
             .input::<BulletinIds>()
             .output_null(),
-        route(Method::GET, "/events", h::events, envelope::stream)
+        route(Method::GET, "/events", h::events, crate::envelope::stream::<envelope::Shape>)
             .summary("Server-sent events for the user: changes to the projects they are a member of, lead the lab of, or (admins) any")
             .input::<crate::events::StreamQuery>()
             .events(&[("project", "`id`, `name`, `lab_name`, `opt_status`, `deleted` and `change` (`created`, `updated`, `reviewed`, `deleted`, `restored`): to its members, its lab's leader and every admin")]),
@@ -170,7 +170,11 @@ pub fn table() -> Vec<Route<Call>> {
 /// Every request under the prefix, answered in labs' envelope.
 pub fn routes(app: SharedApp) -> BoxedFilter<(Response,)> {
     let a = &app;
-    endpoint::domain_tree(table(), call(a), envelope::unrouted)
+    endpoint::domain_tree(
+        table(),
+        call(a),
+        crate::envelope::unrouted::<envelope::Shape>,
+    )
 }
 
 /// The shared input of every endpoint.

@@ -7,7 +7,6 @@ use serde_json::{Value, json};
 use warp::http::StatusCode;
 
 use crate::body::{BodyError, FieldError};
-use crate::endpoint::Unrouted;
 use crate::password;
 use crate::web::{self, Response};
 
@@ -101,14 +100,6 @@ pub fn reply<T: Serialize>(result: Result<T, Error>) -> Response {
     respond(result, FailureData::Empty)
 }
 
-/// An event stream, or its refusal in the envelope.
-pub fn stream(result: Result<Response, Error>) -> Response {
-    match result {
-        Ok(stream) => stream,
-        Err(e) => reply::<()>(Err(e)),
-    }
-}
-
 /// Renders a handler's result; failures carry `data: {}`.
 pub fn reply_object_data<T: Serialize>(result: Result<T, Error>) -> Response {
     respond(result, FailureData::Object)
@@ -162,37 +153,17 @@ fn respond<T: Serialize>(result: Result<T, Error>, failure_data: FailureData) ->
     }
 }
 
-/// A request no parking route took: HTTP 404, or 405 with `Allow`.
-pub fn unrouted(unrouted: Unrouted) -> Response {
-    // The code of the body, for the request log.
-    let code = match &unrouted {
-        Unrouted::NotFound { .. } => 404,
-        Unrouted::MethodNotAllowed { .. } => 405,
-    };
-    let response = match unrouted {
-        Unrouted::NotFound { method, path } => web::json(
-            StatusCode::NOT_FOUND,
-            &body(&format!("no such API: {method} {path}"), 404, json!("")),
-        ),
-        Unrouted::MethodNotAllowed { allow } => web::with_allow(
-            web::json(
-                StatusCode::METHOD_NOT_ALLOWED,
-                &body(
-                    &format!("method not allowed; use {}", allow.join(" or ")),
-                    405,
-                    json!(""),
-                ),
-            ),
-            &allow,
-        ),
-    };
-    web::with_outcome(response, code)
-}
+/// This domain's envelope, for the core's shared answers
+/// ([`crate::envelope`]).
+pub struct Shape;
 
-/// The answer to a server fault set from the console (`/_/faults`): this
-/// domain's own server-error envelope, HTTP 500.
-pub fn server_error() -> Response {
-    reply::<()>(Err(Error::Internal(crate::error::Error::Other(
-        "a fault set in the console".into(),
-    ))))
+impl crate::envelope::Envelope for Shape {
+    type Error = Error;
+    const ENGLISH: bool = true;
+    fn routing_body(code: u16, message: &str) -> (Value, i64) {
+        (body(message, code, json!("")), i64::from(code))
+    }
+    fn failure(error: Error) -> Response {
+        reply::<()>(Err(error))
+    }
 }

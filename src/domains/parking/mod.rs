@@ -41,7 +41,7 @@ pub const DESCRIPTOR: Descriptor = Descriptor {
         binary_answers: &[],
     },
     notes: include_str!("API.md"),
-    server_error: envelope::server_error,
+    server_error: crate::envelope::server_error::<envelope::Shape>,
     accounts: "parking_users",
     tables: &["parking_users", "parking_lots", "parking_orders"],
     routes: |app| routes(app.clone()),

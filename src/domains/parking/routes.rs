@@ -70,7 +70,7 @@ pub fn table() -> Vec<Route<Call>> {
         route1(Method::GET, "/api/parkinglot/info/{id}", |id: PathText, c| h::lot_info(id.0, c), reply)
             .summary("One lot")
             .output::<LotView>(),
-        route(Method::GET, "/events", h::events, envelope::stream)
+        route(Method::GET, "/events", h::events, crate::envelope::stream::<envelope::Shape>)
             .summary("Server-sent events for the user (username, token): every lot's free spots, the user's orders")
             .input::<EventsQuery>()
             .events(&[("lot", "a lot's `id`, `name`, `capacity`, `free` and `price`, after any reservation, cancel, end or expiry in it"),
@@ -82,7 +82,11 @@ pub fn table() -> Vec<Route<Call>> {
 /// Every request under the prefix, answered in parking's envelope.
 pub fn routes(app: SharedApp) -> BoxedFilter<(Response,)> {
     let a = &app;
-    endpoint::domain_tree(table(), call(a), envelope::unrouted)
+    endpoint::domain_tree(
+        table(),
+        call(a),
+        crate::envelope::unrouted::<envelope::Shape>,
+    )
 }
 
 /// The shared input of every endpoint.

@@ -42,7 +42,7 @@ pub const DESCRIPTOR: Descriptor = Descriptor {
         binary_answers: &[],
     },
     notes: include_str!("API.md"),
-    server_error: envelope::server_error,
+    server_error: crate::envelope::server_error::<envelope::Shape>,
     accounts: "rental_users",
     tables: &[
         "rental_users",

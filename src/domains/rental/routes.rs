@@ -147,7 +147,7 @@ pub fn table() -> Vec<Route<Call>> {
         route(Method::POST, "/test", h::test, reply)
             .summary("Answers state 1")
             .output::<m::Done>(),
-        route(Method::GET, "/events", h::events, envelope::stream)
+        route(Method::GET, "/events", h::events, crate::envelope::stream::<envelope::Shape>)
             .summary("Server-sent events for the user: requests addressed to them and decisions on theirs, their deals")
             .input::<crate::events::StreamQuery>()
             .events(&[("request", "a request as its notification shows it (`id`, `username` of the other party, `location`, `house_id`, `status`, `time`) plus `kind` (`apply` or `provide`) and `demand_id`: a new one to its addressee, a decision to its sender"),
@@ -161,7 +161,11 @@ pub fn routes(app: SharedApp) -> BoxedFilter<(Response,)> {
     let lists = Arc::new(Lists::default());
     let compat = app.compat(super::DOMAIN);
     let a = &(app, lists);
-    let tree = endpoint::domain_tree(table(), call(a), envelope::unrouted);
+    let tree = endpoint::domain_tree(
+        table(),
+        call(a),
+        crate::envelope::unrouted::<envelope::Shape>,
+    );
     if compat {
         envelope::compat::state_codes(tree)
     } else {

@@ -9,7 +9,6 @@ use serde_json::{Value, json};
 use warp::http::{HeaderValue, StatusCode, header};
 
 use crate::body::{BodyError, FieldError};
-use crate::endpoint::Unrouted;
 use crate::password;
 use crate::web::{self, Response};
 
@@ -172,15 +171,6 @@ fn failure(error: Error) -> Response {
     )
 }
 
-/// Renders a handler's result.
-/// An event stream, or its refusal in the envelope.
-pub fn stream(result: Result<Response, Error>) -> Response {
-    match result {
-        Ok(stream) => stream,
-        Err(error) => failure(error),
-    }
-}
-
 pub fn reply(result: Result<Done, Error>) -> Response {
     match result {
         Ok(done) => web::with_outcome(success(done), 0),
@@ -216,33 +206,17 @@ pub fn reply_with_cookie(result: Result<(Done, String), Error>) -> Response {
     }
 }
 
-/// A request no shop route took: HTTP 404, or 405 with `Allow`.
-pub fn unrouted(unrouted: Unrouted) -> Response {
-    // The code of the body, for the request log.
-    let code = match &unrouted {
-        Unrouted::NotFound { .. } => 404,
-        Unrouted::MethodNotAllowed { .. } => 405,
-    };
-    let response = match unrouted {
-        Unrouted::NotFound { method, path } => web::json(
-            StatusCode::NOT_FOUND,
-            &json!({"success": false, "code": 404, "message": format!("没有这个接口：{method} {path}"), "data": null}),
-        ),
-        Unrouted::MethodNotAllowed { allow } => web::with_allow(
-            web::json(
-                StatusCode::METHOD_NOT_ALLOWED,
-                &json!({"success": false, "code": 405, "message": format!("请求方法不对，请用 {}", allow.join(" 或 ")), "data": null}),
-            ),
-            &allow,
-        ),
-    };
-    web::with_outcome(response, code)
-}
+/// This domain's envelope, for the core's shared answers
+/// ([`crate::envelope`]).
+pub struct Shape;
 
-/// The answer to a server fault set from the console (`/_/faults`): this
-/// domain's own server-error envelope, HTTP 500.
-pub fn server_error() -> Response {
-    reply(Err(Error::Internal(crate::error::Error::Other(
-        "a fault set in the console".into(),
-    ))))
+impl crate::envelope::Envelope for Shape {
+    type Error = Error;
+    fn routing_body(code: u16, message: &str) -> (Value, i64) {
+        let body = json!({"success": false, "code": code, "message": message, "data": null});
+        (body, i64::from(code))
+    }
+    fn failure(error: Error) -> Response {
+        failure(error)
+    }
 }

@@ -138,7 +138,7 @@ pub fn table() -> Vec<Route<Call>> {
         route(Method::GET, "/order/list", h::my_orders, reply)
             .summary("The user's orders, newest first")
             .output_list::<OrderJson>(),
-        route(Method::GET, "/events", h::events, envelope::stream)
+        route(Method::GET, "/events", h::events, crate::envelope::stream::<envelope::Shape>)
             .input::<crate::events::StreamQuery>()
             .summary("Server-sent events for the user: new orders of their shop or their own, every product's stock and status")
             .events(&[("order", "a new order, as `/order/list` shows it: to the shop's sellers and the customer"),
@@ -150,7 +150,11 @@ pub fn table() -> Vec<Route<Call>> {
 /// Every request under the prefix, answered in shop's envelope.
 pub fn routes(app: SharedApp) -> BoxedFilter<(Response,)> {
     let a = &(app, Arc::new(Lists::default()));
-    endpoint::domain_tree(table(), call(a), envelope::unrouted)
+    endpoint::domain_tree(
+        table(),
+        call(a),
+        crate::envelope::unrouted::<envelope::Shape>,
+    )
 }
 
 /// The shared input of every endpoint.

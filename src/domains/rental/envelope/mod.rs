@@ -8,7 +8,6 @@ use serde_json::{Value, json};
 use warp::http::{HeaderValue, StatusCode, header};
 
 use crate::body::{BodyError, FieldError};
-use crate::endpoint::Unrouted;
 use crate::password;
 use crate::web::{self, Response};
 
@@ -114,14 +113,6 @@ fn render<T: Serialize>(result: Result<T, Error>, account: bool) -> Response {
     }
 }
 
-/// An event stream, or its refusal in the envelope.
-pub fn stream(result: Result<Response, Error>) -> Response {
-    match result {
-        Ok(stream) => stream,
-        Err(error) => render::<()>(Err(error), false),
-    }
-}
-
 /// Renders a handler's result.
 pub fn reply<T: Serialize>(result: Result<T, Error>) -> Response {
     render(result, false)
@@ -155,33 +146,17 @@ fn render_with_cookie<T: Serialize>(result: Result<(T, String), Error>, account:
     }
 }
 
-/// A request no rental route took: HTTP 404, or 405 with `Allow`; state 0.
-pub fn unrouted(unrouted: Unrouted) -> Response {
-    // The code of the body, for the request log.
-    let code = match &unrouted {
-        Unrouted::NotFound { .. } => 0,
-        Unrouted::MethodNotAllowed { .. } => 0,
-    };
-    let response = match unrouted {
-        Unrouted::NotFound { method, path } => web::json(
-            StatusCode::NOT_FOUND,
-            &json!({"state": 0, "error_msg": format!("没有这个接口：{method} {path}")}),
-        ),
-        Unrouted::MethodNotAllowed { allow } => web::with_allow(
-            web::json(
-                StatusCode::METHOD_NOT_ALLOWED,
-                &json!({"state": 0, "error_msg": format!("请求方法不对，请用 {}", allow.join(" 或 "))}),
-            ),
-            &allow,
-        ),
-    };
-    web::with_outcome(response, code)
-}
+/// This domain's envelope, for the core's shared answers
+/// ([`crate::envelope`]).
+pub struct Shape;
 
-/// The answer to a server fault set from the console (`/_/faults`): this
-/// domain's own server-error envelope, HTTP 500.
-pub fn server_error() -> Response {
-    reply::<()>(Err(Error::Internal(crate::error::Error::Other(
-        "a fault set in the console".into(),
-    ))))
+impl crate::envelope::Envelope for Shape {
+    type Error = Error;
+    /// `state` 0, as every rental failure.
+    fn routing_body(_code: u16, message: &str) -> (Value, i64) {
+        (json!({"state": 0, "error_msg": message}), 0)
+    }
+    fn failure(error: Error) -> Response {
+        render::<()>(Err(error), false)
+    }
 }
