@@ -14,7 +14,7 @@ pub enum Error {
     #[error("background task failed: {0}")]
     Task(#[from] tokio::task::JoinError),
     #[error("password hashing: {0}")]
-    Bcrypt(#[from] bcrypt_rust::BcryptError),
+    Bcrypt(#[from] bcrypt::BcryptError),
     #[error("random number generator: {0}")]
     Random(String),
     #[error("{0}")]

@@ -1,27 +1,17 @@
-//! Password rules and bcrypt. Hashing runs on its own threads, half the
-//! cores (at least one), in the idle scheduling class: request threads
-//! win the CPU whenever they want it, and the other half of the cores
-//! never holds a hasher, so a request queued behind another is picked up
-//! by a free core at once instead of at the next scheduler tick.
-//!
-//! Jobs that wait together are computed together: `bcrypt-rust` runs up to
-//! [`BATCH`] hashes of one cost in lockstep, one per SIMD lane (on the
-//! development machine's AVX-512, 19 ms a hash at cost 10 instead of 55 ms
-//! one at a time). A lone job runs the scalar kernel and waits for nobody.
-//! On two cores, 200 logins at cost 10 beside a working class of 200 take
-//! 4.4–4.8 s on the one hashing thread; two threads hashing one password
-//! at a time took 8.4–8.7 s the same day (`loadgen --classroom`).
+//! Password rules and bcrypt (the `bcrypt` crate). Hashing runs on its
+//! own threads, half the cores (at least one), in the idle scheduling
+//! class: request threads win the CPU whenever they want it, and the other
+//! half of the cores never holds a hasher, so a request queued behind
+//! another is picked up by a free core at once instead of at the next
+//! scheduler tick. Each hasher takes one job at a time, in the order they
+//! came.
 
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
-use bcrypt_rust::{HashParts, Version};
 use tokio::sync::oneshot;
 
 use crate::error::{Error, Result};
-
-/// Most jobs one hashing thread takes at once: the widest SIMD batch.
-pub const BATCH: usize = 16;
 
 /// Niceness of the hashing threads (0 is normal, 19 the lowest).
 const HASHER_NICENESS: i32 = 19;
@@ -31,7 +21,7 @@ pub const DEFAULT_COST: u32 = 10;
 
 /// bcrypt reads at most 72 bytes; longer passwords are refused, not cut.
 /// A password of exactly 72 bytes is whole in the key (only the C string's
-/// terminating NUL is left out), so it is accepted; the bcrypt crates'
+/// terminating NUL is left out), so it is accepted; the bcrypt crate's
 /// `non_truncating_*` calls refuse 72 bytes too, so the plain ones are used
 /// behind this check.
 pub const MAX_BYTES: usize = 72;
@@ -94,8 +84,8 @@ fn new_salt() -> Result<[u8; 16]> {
 
 /// The `$2b$` hash of one password (at most 72 bytes, all of them used).
 fn hash_one(password: &str, cost: u32, salt: [u8; 16]) -> Result<String> {
-    let parts = bcrypt_rust::hash_with_salt(password, cost, salt)?;
-    Ok(parts.format_for_version(Version::TwoB))
+    let parts = bcrypt::hash_with_salt(password, cost, salt)?;
+    Ok(parts.format_for_version(bcrypt::Version::TwoB))
 }
 
 impl Passwords {
@@ -151,88 +141,32 @@ fn stopped() -> Error {
     Error::Other("password hashing has stopped".into())
 }
 
-/// Takes whatever is waiting (up to [`BATCH`] jobs) and answers it as one
-/// batch, until the queue closes.
+/// Answers one job at a time, until the queue closes.
 fn run_hasher(queue: &Mutex<mpsc::Receiver<Job>>, cost: u32) {
     lower_priority();
     loop {
-        let batch = {
+        let job = {
             let Ok(queue) = queue.lock() else { return };
-            let Ok(first) = queue.recv() else { return };
-            let mut batch = vec![first];
-            while batch.len() < BATCH {
-                match queue.try_recv() {
-                    Ok(job) => batch.push(job),
-                    Err(_) => break,
-                }
-            }
-            batch
+            let Ok(job) = queue.recv() else { return };
+            job
         };
-        // A panic loses this batch's answers (their callers see an error),
+        // A panic loses this job's answer (its caller sees an error),
         // never the thread.
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| answer(batch, cost)));
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| answer(job, cost)));
     }
 }
 
-/// Hashes and checks of one batch, each kind computed together.
-fn answer(batch: Vec<Job>, cost: u32) {
-    let mut hashes = Vec::new();
-    let mut checks = Vec::new();
-    for job in batch {
-        match job {
-            Job::Hash { password, reply } => hashes.push((password, reply)),
-            Job::Verify {
-                password,
-                hash,
-                reply,
-            } => checks.push((password, hash, reply)),
-        }
-    }
-    // One alone runs the scalar kernel: only the batch path measures, on
-    // its first use, which SIMD width is fastest here (0.4 s, once).
-    match <[_; 1]>::try_from(hashes) {
-        Ok([(password, reply)]) => {
+fn answer(job: Job, cost: u32) {
+    match job {
+        Job::Hash { password, reply } => {
             let _ = reply.send(new_salt().and_then(|salt| hash_one(&password, cost, salt)));
         }
-        Err(hashes) if hashes.is_empty() => {}
-        Err(hashes) => hash_together(hashes, cost),
-    }
-    match <[_; 1]>::try_from(checks) {
-        Ok([(password, hash, reply)]) => {
-            let _ = reply.send(bcrypt_rust::verify(password, &hash).map_err(Error::from));
-        }
-        Err(checks) if checks.is_empty() => {}
-        Err(checks) => verify_together(checks),
-    }
-}
-
-/// Checks several passwords at once against their stored hashes.
-fn verify_together(checks: Vec<(String, String, oneshot::Sender<Result<bool>>)>) {
-    let passwords: Vec<&[u8]> = checks.iter().map(|(p, _, _)| p.as_bytes()).collect();
-    let stored: Vec<&str> = checks.iter().map(|(_, h, _)| h.as_str()).collect();
-    let matched = bcrypt_rust::verify_many(&passwords, &stored);
-    for ((_, _, reply), matched) in checks.into_iter().zip(matched) {
-        let _ = reply.send(matched.map_err(Error::from));
-    }
-}
-
-/// New hashes for several passwords at once, each with its own salt.
-fn hash_together(jobs: Vec<(String, oneshot::Sender<Result<String>>)>, cost: u32) {
-    let salts: Result<Vec<[u8; 16]>> = jobs.iter().map(|_| new_salt()).collect();
-    let passwords: Vec<&[u8]> = jobs.iter().map(|(p, _)| p.as_bytes()).collect();
-    let hashed: Result<Vec<HashParts>> =
-        salts.and_then(|salts| Ok(bcrypt_rust::hash_many_with_salts(&passwords, &salts, cost)?));
-    match hashed {
-        Ok(parts) => {
-            for ((_, reply), parts) in jobs.into_iter().zip(parts) {
-                let _ = reply.send(Ok(parts.format_for_version(Version::TwoB)));
-            }
-        }
-        Err(e) => {
-            let told = e.to_string();
-            for (_, reply) in jobs {
-                let _ = reply.send(Err(Error::Other(told.clone())));
-            }
+        Job::Verify {
+            password,
+            hash,
+            reply,
+        } => {
+            let _ = reply.send(bcrypt::verify(password, &hash).map_err(Error::from));
         }
     }
 }
@@ -294,7 +228,7 @@ mod tests {
     #[tokio::test]
     async fn jobs_waiting_together_are_answered_each_with_its_own_result() {
         let passwords = Passwords::new(4, 8);
-        // Forty at once: the hashers take them in batches.
+        // Forty at once, queued behind each other.
         let made = futures_util::future::join_all(
             (0..40).map(|n| passwords.hash(format!("password {n}"))),
         )
@@ -344,6 +278,25 @@ mod tests {
                 assert!(!passwords.verify("other".into(), theirs).await.unwrap());
             }
         }
+    }
+
+    #[tokio::test]
+    async fn a_hash_stored_by_the_simd_hasher_of_earlier_builds_still_verifies() {
+        // Made by bcrypt-rust 1.0.2, which hashed passwords before this build.
+        let stored = "$2b$04$/uaF/uaF/uaF/uaF/uaF/ufdXa2GYfXrHpToofpbTKmWLY4Mt9bEO";
+        let passwords = Passwords::new(4, 8);
+        assert!(
+            passwords
+                .verify("stored before".into(), stored.into())
+                .await
+                .unwrap()
+        );
+        assert!(
+            !passwords
+                .verify("stored after".into(), stored.into())
+                .await
+                .unwrap()
+        );
     }
 
     #[tokio::test]
