@@ -40,6 +40,8 @@ pub struct App {
     pub started: std::time::Instant,
     /// Delays and server errors set per domain (`--fault`, `/_/faults`).
     pub faults: crate::faults::Faults,
+    /// Scheduled backups and what their last attempts did.
+    pub backups: crate::backups::Backups,
 }
 
 pub type SharedApp = Arc<App>;
@@ -85,6 +87,7 @@ impl App {
             requests: Default::default(),
             started: std::time::Instant::now(),
             faults: Default::default(),
+            backups: Default::default(),
         }
     }
 

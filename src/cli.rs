@@ -160,6 +160,17 @@ pub struct ServeArgs {
     /// refused.
     #[arg(long, env = "ONEBOX_BODY_TIMEOUT", default_value = "60s", value_parser = crate::args::parse_duration)]
     pub body_timeout: Duration,
+    /// Folder for scheduled backups (made if missing): a checked copy every
+    /// --backup-every, the newest --backup-keep kept. Off without it.
+    #[arg(long, env = "ONEBOX_BACKUP_DIR")]
+    pub backup_dir: Option<PathBuf>,
+    /// How often a scheduled backup is taken, e.g. 6h, 30m.
+    #[arg(long, env = "ONEBOX_BACKUP_EVERY", default_value = "6h", value_parser = crate::args::parse_duration)]
+    pub backup_every: Duration,
+    /// How many scheduled backups are kept; older ones are removed.
+    #[arg(long, env = "ONEBOX_BACKUP_KEEP", default_value_t = 7,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub backup_keep: u32,
     /// Token for the operator console under /_/, for this run (default: one
     /// made when the database is new, printed then, and kept as a digest).
     #[arg(long, env = "ONEBOX_ADMIN_TOKEN")]

@@ -137,6 +137,7 @@
 pub mod app;
 pub mod args;
 pub mod assets;
+pub mod backups;
 pub mod body;
 pub mod cache;
 pub mod captcha;

@@ -118,6 +118,13 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
             delay: Duration::from_millis(args.delay),
             compat: args.compat.clone(),
         },
+        backups: crate::backups::Backups::new(args.backup_dir.clone().map(|dir| {
+            crate::backups::Schedule {
+                dir,
+                every: args.backup_every,
+                keep: args.backup_keep as usize,
+            }
+        })),
         ..App::offline(
             db,
             Passwords::new(args.bcrypt_cost, args.min_password),
@@ -173,6 +180,7 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
         .collect();
     background.push(spawn_session_purge(app.clone(), stopped.clone()));
     background.push(app.db.events().release_held(stopped.clone()));
+    background.extend(crate::backups::spawn(app.clone(), stopped.clone()));
 
     app.db.events().set_caps(
         args.max_streams_per_account as usize,

@@ -1,6 +1,7 @@
 //! `GET /_/api/backup`: a consistent snapshot of the database to download,
 //! made with SQLite's online backup as `onebox backup` makes it, while
-//! the server goes on serving.
+//! the server goes on serving. `GET /_/api/backups/{name}`: one of the
+//! scheduled backups the overview lists.
 
 use warp::Filter;
 use warp::filters::BoxedFilter;
@@ -10,8 +11,38 @@ use crate::app::SharedApp;
 use crate::error::Error;
 use crate::web::Response;
 
-/// The backup download.
+/// The backup downloads.
 pub fn routes(app: &SharedApp) -> BoxedFilter<(Response,)> {
+    fresh(app).or(scheduled(app)).unify().boxed()
+}
+
+/// A scheduled backup by the name the overview lists; 404 for any other
+/// name, so nothing else on the disk is reachable.
+fn scheduled(app: &SharedApp) -> BoxedFilter<(Response,)> {
+    let app = app.clone();
+    warp::path!("api" / "backups" / String)
+        .and(warp::get())
+        .then(move |name: String| {
+            let app = app.clone();
+            async move {
+                let Some(path) = app.backups.path_of(&name) else {
+                    return crate::web::json(
+                        warp::http::StatusCode::NOT_FOUND,
+                        &serde_json::json!({"error": "no such backup"}),
+                    );
+                };
+                match tokio::task::spawn_blocking(move || std::fs::read(path)).await {
+                    Ok(Ok(bytes)) => download(bytes, &name),
+                    Ok(Err(e)) => super::internal(Error::from(e)),
+                    Err(e) => super::internal(Error::from(e)),
+                }
+            }
+        })
+        .boxed()
+}
+
+/// A snapshot made now.
+fn fresh(app: &SharedApp) -> BoxedFilter<(Response,)> {
     let app = app.clone();
     warp::path!("api" / "backup")
         .and(warp::get())
@@ -42,7 +73,17 @@ pub fn routes(app: &SharedApp) -> BoxedFilter<(Response,)> {
                 if let Err(e) = noted {
                     tracing::warn!("noting the backup time: {e}");
                 }
-                download(bytes)
+                let name = format!(
+                    "onebox-{}.db",
+                    crate::clock::format_unix(
+                        crate::clock::now(),
+                        time::macros::format_description!(
+                            "[year][month][day]-[hour][minute][second]"
+                        ),
+                        "backup"
+                    )
+                );
+                download(bytes, &name)
             }
         })
         .boxed()
@@ -57,15 +98,8 @@ fn snapshot(source: &std::path::Path) -> Result<Vec<u8>, Error> {
     copied
 }
 
-fn download(bytes: Vec<u8>) -> Response {
-    let name = format!(
-        "attachment; filename=\"onebox-{}.db\"",
-        crate::clock::format_unix(
-            crate::clock::now(),
-            time::macros::format_description!("[year][month][day]-[hour][minute][second]"),
-            "backup"
-        )
-    );
+fn download(bytes: Vec<u8>, file_name: &str) -> Response {
+    let name = format!("attachment; filename=\"{file_name}\"");
     let mut response = Response::new(bytes.into());
     let headers = response.headers_mut();
     headers.insert(

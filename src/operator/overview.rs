@@ -1,7 +1,8 @@
 //! `GET /_/api/overview`: what the console's front page shows. Per served
 //! domain its accounts, live sessions and the rows of each of its tables;
 //! the database file and its write-ahead log; uptime, requests answered
-//! and server errors since start-up; the last backup downloaded here.
+//! and server errors since start-up; the last backup downloaded here and
+//! the scheduled ones.
 
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
@@ -27,6 +28,9 @@ pub struct Overview {
     pub server_errors: u64,
     /// RFC 3339, or `null` before the first.
     pub last_backup: Option<String>,
+    /// Scheduled backups (`--backup-dir`): the last attempts and the kept
+    /// files; `null` when none are scheduled.
+    pub backups: Option<crate::backups::Report>,
 }
 
 #[derive(Debug, Serialize)]
@@ -125,6 +129,7 @@ pub fn routes(app: &SharedApp, domains: &[&'static Descriptor]) -> BoxedFilter<(
                     last_backup: last_backup.map(|at| {
                         crate::clock::format_rfc3339_micros(at.saturating_mul(1_000_000))
                     }),
+                    backups: app.backups.report(),
                 };
                 web::json(StatusCode::OK, &overview)
             }
