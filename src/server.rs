@@ -241,8 +241,16 @@ impl Server {
         {
             tracing::warn!("some connections were still open after {DRAIN_TIMEOUT:?}");
         }
-        for task in self.background {
-            let _ = task.await;
+        // A background task that does not end on the signal is cut off
+        // rather than holding the shutdown forever.
+        for mut task in self.background {
+            if tokio::time::timeout(DRAIN_TIMEOUT, &mut task)
+                .await
+                .is_err()
+            {
+                tracing::warn!("a background task did not stop within {DRAIN_TIMEOUT:?}");
+                task.abort();
+            }
         }
         self.app.db.close().await;
     }

@@ -32,6 +32,51 @@ mod streams;
 /// the labs students' mailed codes from the outbox).
 const OPERATOR_TOKEN: &str = "loadgen-operator-token";
 
+/// onebox's load benchmark: workloads against a release build, alone or
+/// side by side with another build or the bare warp + rusqlite server.
+#[derive(clap::Parser)]
+#[command(name = "loadgen")]
+struct Args {
+    /// The server binary to measure.
+    #[arg(long, default_value = "target/release/onebox")]
+    binary: PathBuf,
+    /// Seconds per workload.
+    #[arg(long, default_value_t = 5)]
+    seconds: u64,
+    /// Connections each workload holds.
+    #[arg(long, default_value_t = 64)]
+    connections: usize,
+    /// Only rental's 100,000-house workloads.
+    #[arg(long, group = "only")]
+    rental_only: bool,
+    /// Only shop's 100,000-product workloads.
+    #[arg(long, group = "only")]
+    shop_only: bool,
+    /// Every shop and rental list over a million rows each.
+    #[arg(long, group = "only")]
+    million: bool,
+    /// 200 students at work, then a login storm.
+    #[arg(long, group = "only")]
+    classroom: bool,
+    /// Parking orders beside 1,000 open event streams.
+    #[arg(long, group = "only")]
+    streams: bool,
+    /// Minutes of mixed traffic, measured window by window.
+    #[arg(long)]
+    soak: Option<u64>,
+    /// The bare warp + rusqlite server (`examples/bare`) to compare with.
+    #[arg(long)]
+    baseline: Option<PathBuf>,
+    /// Only the side-by-side workloads whose name contains this (to profile
+    /// one of them).
+    #[arg(long)]
+    workload: Option<String>,
+    /// Turns of onebox then bare per side-by-side workload; the verdict is
+    /// the median of the turns' ratios, which one noisy turn cannot move.
+    #[arg(long, default_value_t = 2)]
+    turns: usize,
+}
+
 struct Options {
     binary: PathBuf,
     seconds: u64,
@@ -39,63 +84,33 @@ struct Options {
     /// Only this domain's 100,000-row workloads (`rental` or `shop`), or
     /// `million`: both lists over a million rows each, or `classroom`.
     only: Option<String>,
-    /// Minutes of mixed traffic, measured window by window.
     soak: Option<u64>,
-    /// The bare warp + rusqlite server (`examples/bare`) to compare with.
     baseline: Option<PathBuf>,
-    /// Only the side-by-side workloads whose name contains this (to profile
-    /// one of them).
     workload: Option<String>,
-    /// Turns of onebox then bare per side-by-side workload; the verdict is
-    /// the median of the turns' ratios, which one noisy turn cannot move.
     turns: usize,
 }
 
 fn options() -> Options {
-    let mut options = Options {
-        binary: PathBuf::from("target/release/onebox"),
-        seconds: 5,
-        connections: 64,
-        only: None,
-        soak: None,
-        baseline: None,
-        workload: None,
-        turns: 2,
-    };
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut i = 0;
-    while i < args.len() {
-        let value = args.get(i + 1).cloned().unwrap_or_default();
-        if [
-            "--rental-only",
-            "--shop-only",
-            "--million",
-            "--classroom",
-            "--streams",
-        ]
-        .contains(&args[i].as_str())
-        {
-            options.only = Some(args[i].trim_start_matches("--").replace("-only", ""));
-            i += 1;
-            continue;
-        }
-        match args[i].as_str() {
-            "--binary" => options.binary = PathBuf::from(value),
-            "--seconds" => options.seconds = value.parse().expect("--seconds N"),
-            "--connections" => options.connections = value.parse().expect("--connections N"),
-            "--soak" => options.soak = Some(value.parse().expect("--soak MINUTES")),
-            "--baseline" => options.baseline = Some(PathBuf::from(value)),
-            "--workload" => options.workload = Some(value),
-            "--turns" => options.turns = value.parse().expect("--turns N"),
-            other => {
-                panic!(
-                    "unknown option {other}; use --binary PATH, --seconds N, --connections N, --rental-only, --shop-only, --million, --classroom, --soak MINUTES, --baseline PATH, --workload NAME, --turns N"
-                )
-            }
-        }
-        i += 2;
+    let args = <Args as clap::Parser>::parse();
+    let only = [
+        (args.rental_only, "rental"),
+        (args.shop_only, "shop"),
+        (args.million, "million"),
+        (args.classroom, "classroom"),
+        (args.streams, "streams"),
+    ]
+    .into_iter()
+    .find_map(|(chosen, name)| chosen.then(|| name.to_string()));
+    Options {
+        binary: args.binary,
+        seconds: args.seconds,
+        connections: args.connections,
+        only,
+        soak: args.soak,
+        baseline: args.baseline,
+        workload: args.workload,
+        turns: args.turns,
     }
-    options
 }
 
 #[derive(Default)]
