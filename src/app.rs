@@ -41,7 +41,12 @@ pub struct App {
     /// Delays and server errors set per domain (`--fault`, `/_/faults`).
     pub faults: crate::faults::Faults,
     /// Scheduled backups and what their last attempts did.
-    pub backups: crate::backups::Backups,
+    pub backups: Arc<crate::backups::Backups>,
+    /// The realtime events that committed writes send.
+    pub events: Arc<crate::events::Hub>,
+    /// Counts the committed writes that ended sessions (streams check
+    /// theirs when it moves).
+    pub sessions_ended: Arc<crate::session::Ended>,
 }
 
 pub type SharedApp = Arc<App>;
@@ -64,6 +69,23 @@ pub trait LoginAccount {
 }
 
 impl App {
+    /// Opens `domain`'s event stream for a logged-in caller (see
+    /// [`crate::events::open`]), ended with the session of `token_hash`.
+    pub fn open_stream(
+        &self,
+        domain: &'static str,
+        account: i64,
+        token_hash: [u8; 32],
+        last_id: Option<u64>,
+        form: &crate::body::Form,
+    ) -> Result<crate::web::Response, crate::events::Refused> {
+        let guard = crate::events::SessionGuard {
+            ended: self.sessions_ended.clone(),
+            still_valid: crate::session::still_valid(&self.db, token_hash),
+        };
+        crate::events::open(&self.events, guard, domain, account, last_id, form)
+    }
+
     /// Whether `domain` answers as its original system did (`--compat`).
     pub fn compat(&self, domain: &str) -> bool {
         self.settings.compat.iter().any(|d| d == domain)
@@ -73,6 +95,9 @@ impl App {
     /// its default: what `onebox reset` needs, and what the server starts
     /// from.
     pub fn offline(db: Db, passwords: Passwords, domain_flags: warp::http::Extensions) -> App {
+        let events = Arc::new(crate::events::Hub::default());
+        let sessions_ended = Arc::new(crate::session::Ended::default());
+        db.observe(vec![events.clone(), sessions_ended.clone()]);
         App {
             db,
             passwords,
@@ -88,6 +113,8 @@ impl App {
             started: std::time::Instant::now(),
             faults: Default::default(),
             backups: Default::default(),
+            events,
+            sessions_ended,
         }
     }
 

@@ -200,10 +200,11 @@ pub fn take(source: &Path, schedule: &Schedule, now: i64) -> Result<String> {
 /// Takes a backup every `schedule.every`, the first one period after
 /// start, until `stop`.
 pub fn spawn(
-    app: crate::app::SharedApp,
+    db: crate::db::Db,
+    backups: std::sync::Arc<Backups>,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) -> Option<tokio::task::JoinHandle<()>> {
-    let schedule = app.backups.schedule()?.clone();
+    let schedule = backups.schedule()?.clone();
     Some(tokio::spawn(async move {
         let start = tokio::time::Instant::now() + schedule.every;
         let mut ticks = tokio::time::interval_at(start, schedule.every);
@@ -214,7 +215,7 @@ pub fn spawn(
                 _ = stop.wait_for(|stop| *stop) => return,
             }
             let now = crate::clock::now();
-            let (source, plan) = (app.db.path().to_path_buf(), schedule.clone());
+            let (source, plan) = (db.path().to_path_buf(), schedule.clone());
             let taken = tokio::task::spawn_blocking(move || take(&source, &plan, now))
                 .await
                 .map_err(Error::from)
@@ -222,11 +223,11 @@ pub fn spawn(
             match taken {
                 Ok(name) => {
                     tracing::info!("backup {} written", schedule.dir.join(&name).display());
-                    app.backups.record(Ok((now, name)));
+                    backups.record(Ok((now, name)));
                 }
                 Err(e) => {
                     tracing::error!("backup into {} failed: {e}", schedule.dir.display());
-                    app.backups.record(Err((now, e.to_string())));
+                    backups.record(Err((now, e.to_string())));
                 }
             }
         }

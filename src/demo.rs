@@ -128,7 +128,7 @@ fn empty(tx: &Transaction, domain: &Descriptor) -> Result<usize> {
             [domain.name],
         )?;
     }
-    crate::events::sessions_ended();
+    crate::session::mark_ended();
     Ok(removed)
 }
 

@@ -1,9 +1,10 @@
 //! Realtime events (`GET /{domain}/events`, server-sent events).
 //!
 //! A domain's store stages an event inside the write transaction that makes
-//! the change ([`stage`]), naming who may read it; the writer hands staged
-//! events to the [`Hub`] only after that transaction commits, in commit
-//! order, and drops them if it rolls back. So no one hears of a change that
+//! the change ([`stage`]), naming who may read it. The [`Hub`] observes the
+//! database's writer ([`crate::db::CommitObserver`]): it publishes what a
+//! write staged only after that transaction commits, in commit order, and
+//! drops it if it rolls back. So no one hears of a change that
 //! did not happen, and the last event about a thing is its latest state.
 //!
 //! Each domain has its own channel: ids count up from 1, and the last
@@ -18,8 +19,6 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -89,13 +88,11 @@ pub struct Event {
 #[derive(Default)]
 pub(crate) struct Staged {
     events: Vec<StagedEvent>,
-    /// It ended sessions: open streams check theirs.
-    sessions_ended: bool,
 }
 
 impl Staged {
     pub(crate) fn is_empty(&self) -> bool {
-        self.events.is_empty() && !self.sessions_ended
+        self.events.is_empty()
     }
 }
 
@@ -160,13 +157,6 @@ fn stage_event<T: Serialize>(
     });
 }
 
-/// Marks the write transaction in progress as ending sessions, so every
-/// open stream checks its own once it commits (the sessions table has no
-/// rowid, so the update hook does not see it).
-pub fn sessions_ended() {
-    STAGED.with(|staged| staged.borrow_mut().sessions_ended = true);
-}
-
 /// What the transaction that just ended staged (the writer calls it before
 /// and after each job).
 pub(crate) fn take_staged() -> Staged {
@@ -226,8 +216,6 @@ pub struct Hub {
     caps: Mutex<(usize, usize)>,
     /// Set when the server stops, so streams end and let it.
     closed: tokio::sync::watch::Sender<bool>,
-    /// Counts committed writes that ended sessions.
-    sessions_ended: AtomicU64,
     /// States held back (see [`stage_state`]), and when each thing's last
     /// state went out.
     states: Mutex<States>,
@@ -249,8 +237,21 @@ impl Default for Hub {
             total: AtomicUsize::new(0),
             caps: Mutex::new((DEFAULT_PER_ACCOUNT, DEFAULT_TOTAL)),
             closed: tokio::sync::watch::channel(false).0,
-            sessions_ended: AtomicU64::new(0),
             states: Mutex::new(States::default()),
+        }
+    }
+}
+
+/// The hub hears of every write: what it staged goes out once it commits.
+impl crate::db::CommitObserver for Hub {
+    fn before_write(&self) {
+        take_staged();
+    }
+
+    fn after_write(&self, committed: bool) {
+        let staged = take_staged();
+        if committed && !staged.is_empty() {
+            self.publish(staged);
         }
     }
 }
@@ -279,9 +280,6 @@ impl Hub {
 
     /// Sends committed events, in order.
     pub(crate) fn publish(&self, staged: Staged) {
-        if staged.sessions_ended {
-            self.sessions_ended.fetch_add(1, Ordering::Relaxed);
-        }
         let now = std::time::Instant::now();
         for event in staged.events {
             if let Some(id) = event.latest_of {
@@ -524,14 +522,12 @@ impl<T: Clone> Live<T> {
     }
 }
 
-/// Whether the stream's session still stands; asked when a write ended
-/// sessions and at every heartbeat.
-pub type StillValid = Arc<dyn Fn() -> Pin<Box<dyn Future<Output = bool> + Send>> + Send + Sync>;
+pub use crate::session::StillValid;
 
 /// A stream that lasts only as long as a session: it asks `still_valid`
-/// whenever `db`'s writes ended sessions, and at every heartbeat.
+/// whenever committed writes ended sessions, and at every heartbeat.
 pub struct SessionGuard {
-    pub db: crate::db::Db,
+    pub ended: Arc<crate::session::Ended>,
     pub still_valid: StillValid,
 }
 
@@ -607,9 +603,7 @@ where
 {
     let mut checks = tokio::time::interval(SESSION_CHECK);
     checks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let sessions_seen = guard
-        .as_ref()
-        .map_or(0, |g| g.db.events().sessions_ended.load(Ordering::Relaxed));
+    let sessions_seen = guard.as_ref().map_or(0, |g| g.ended.count());
     let state = Streaming {
         feed,
         render,
@@ -653,7 +647,7 @@ where
                 Woke::Live(Err(broadcast::error::RecvError::Closed)) | Woke::Closed => return None,
                 Woke::Check => {
                     let Some(guard) = &state.guard else { continue };
-                    let seen = guard.db.events().sessions_ended.load(Ordering::Relaxed);
+                    let seen = guard.ended.count();
                     let due = state.last_check.elapsed() >= HEARTBEAT;
                     if seen == state.sessions_seen && !due {
                         continue;
@@ -700,13 +694,14 @@ pub fn token_of(presented: Option<String>, form: &crate::body::Form) -> Option<S
 }
 
 /// Opens `domain`'s stream for a logged-in caller: the account its events
-/// are filtered for, and the session that must stay live. `last_id` is the
-/// `Last-Event-ID` header, else the form's `last_event_id`.
+/// are filtered for, and the session guard that ends it with the session.
+/// `last_id` is the `Last-Event-ID` header, else the form's
+/// `last_event_id`.
 pub fn open(
-    db: &crate::db::Db,
+    hub: &Arc<Hub>,
+    guard: SessionGuard,
     domain: &'static str,
     account: i64,
-    token_hash: [u8; 32],
     last_id: Option<u64>,
     form: &crate::body::Form,
 ) -> Result<Response, Refused> {
@@ -716,21 +711,7 @@ pub fn open(
             .flatten()
             .and_then(|id| id.trim().parse().ok())
     });
-    let subscription = db.events().subscribe(domain, account, last_id)?;
-    let checker = db.clone();
-    let still_valid: StillValid = Arc::new(move || {
-        let db = checker.clone();
-        Box::pin(async move {
-            let now = crate::clock::now();
-            db.read(move |conn| crate::session::is_live(conn, &token_hash, now))
-                .await
-                .unwrap_or(false)
-        })
-    });
-    let guard = SessionGuard {
-        db: db.clone(),
-        still_valid,
-    };
+    let subscription = hub.subscribe(domain, account, last_id)?;
     Ok(respond(subscription, guard))
 }
 
@@ -760,10 +741,7 @@ mod tests {
             };
             batch.push(staged("e", audience));
         }
-        hub.publish(Staged {
-            events: batch,
-            sessions_ended: false,
-        });
+        hub.publish(Staged { events: batch });
         let sub = hub.subscribe("test", 8, Some(3)).unwrap();
         // Ids 1..=10 fell out of the backlog; 4..=10 were never replayed.
         assert_eq!(sub.feed.missed, 7);
@@ -793,10 +771,7 @@ mod tests {
         let batch = (0..BACKLOG + 44)
             .map(|_| staged("e", Audience::Everyone))
             .collect();
-        hub.publish(Staged {
-            events: batch,
-            sessions_ended: false,
-        });
+        hub.publish(Staged { events: batch });
         let Subscription { feed, _open, .. } = sub;
         let render = |event: &Arc<Event>| Some(sse_event(event));
         let mut events = Box::pin(events_of(feed, render, None, _open));
@@ -809,7 +784,6 @@ mod tests {
         // Then live from there on.
         hub.publish(Staged {
             events: vec![staged("e", Audience::Everyone)],
-            sessions_ended: false,
         });
         let next = events.next().await.unwrap().unwrap().to_string();
         assert!(next.contains(&format!("id:{}\n", missed + 1)), "{next}");
@@ -826,12 +800,7 @@ mod tests {
             latest_of: Some(1),
             ..staged("lot", Audience::Everyone)
         };
-        let publish = |events: Vec<StagedEvent>| {
-            hub.publish(Staged {
-                events,
-                sessions_ended: false,
-            })
-        };
+        let publish = |events: Vec<StagedEvent>| hub.publish(Staged { events });
         publish(vec![state(3), state(2)]);
         publish(vec![state(1)]);
         let sent = |hub: &Hub| {

@@ -34,8 +34,11 @@
 //!    (`envelope.rs`) turns that into the domain's envelope and HTTP status.
 //! 5. A committed write bumps the generation of every table it changed
 //!    ([`db::Generations`]), which invalidates what [`cache::Cache`]s read
-//!    from those tables, and sends the events its store staged
-//!    ([`events::stage`]) to the streams allowed to read them.
+//!    from those tables. The writer then tells its observers
+//!    ([`db::CommitObserver`], set once by [`app::App`]): the events hub
+//!    sends what the store staged ([`events::stage`]) to the streams
+//!    allowed to read them, and the session layer wakes the streams of
+//!    sessions the write ended.
 //!
 //! # Module map
 //!

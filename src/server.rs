@@ -118,13 +118,13 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
             delay: Duration::from_millis(args.delay),
             compat: args.compat.clone(),
         },
-        backups: crate::backups::Backups::new(args.backup_dir.clone().map(|dir| {
-            crate::backups::Schedule {
+        backups: Arc::new(crate::backups::Backups::new(args.backup_dir.clone().map(
+            |dir| crate::backups::Schedule {
                 dir,
                 every: args.backup_every,
                 keep: args.backup_keep as usize,
-            }
-        })),
+            },
+        ))),
         ..App::offline(
             db,
             Passwords::new(args.bcrypt_cost, args.min_password),
@@ -179,10 +179,14 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
         })
         .collect();
     background.push(spawn_session_purge(app.clone(), stopped.clone()));
-    background.push(app.db.events().release_held(stopped.clone()));
-    background.extend(crate::backups::spawn(app.clone(), stopped.clone()));
+    background.push(app.events.release_held(stopped.clone()));
+    background.extend(crate::backups::spawn(
+        app.db.clone(),
+        app.backups.clone(),
+        stopped.clone(),
+    ));
 
-    app.db.events().set_caps(
+    app.events.set_caps(
         args.max_streams_per_account as usize,
         args.max_streams as usize,
     );
@@ -234,7 +238,7 @@ impl Server {
     pub async fn stop(self) {
         let _ = self.stop.send(true);
         self.app.requests.close();
-        self.app.db.events().close();
+        self.app.events.close();
         if tokio::time::timeout(DRAIN_TIMEOUT, self.serving)
             .await
             .is_err()

@@ -7,8 +7,70 @@ use sha2::{Digest, Sha256};
 use warp::Filter;
 use warp::http::HeaderMap;
 
+use std::cell::Cell;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use crate::db::CachedSql;
 use crate::error::{Error, Result};
+
+thread_local! {
+    /// Whether the write in progress on this (the writer) thread ends
+    /// sessions.
+    static ENDING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Marks the write in progress as ending sessions, so every open stream
+/// checks its own once it commits (the sessions table has no rowid, so the
+/// update hook does not see it).
+pub fn mark_ended() {
+    ENDING.with(|ending| ending.set(true));
+}
+
+/// Counts the committed writes that ended sessions; an open stream asks
+/// whether its own session stands when the count moves.
+#[derive(Debug, Default)]
+pub struct Ended {
+    count: AtomicU64,
+}
+
+impl Ended {
+    pub fn count(&self) -> u64 {
+        self.count.load(Ordering::Relaxed)
+    }
+}
+
+impl crate::db::CommitObserver for Ended {
+    fn before_write(&self) {
+        ENDING.with(|ending| ending.set(false));
+    }
+
+    fn after_write(&self, committed: bool) {
+        if ENDING.with(|ending| ending.replace(false)) && committed {
+            self.count.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+/// Whether a stream's session still stands; asked when a write ended
+/// sessions and at every heartbeat.
+pub type StillValid = Arc<dyn Fn() -> Pin<Box<dyn Future<Output = bool> + Send>> + Send + Sync>;
+
+/// Asks the database whether the session of `token_hash` is still live.
+pub fn still_valid(db: &crate::db::Db, token_hash: [u8; 32]) -> StillValid {
+    let db = db.clone();
+    Arc::new(move || {
+        let db = db.clone();
+        Box::pin(async move {
+            let now = crate::clock::now();
+            db.read(move |conn| is_live(conn, &token_hash, now))
+                .await
+                .unwrap_or(false)
+        })
+    })
+}
 
 /// How long a domain's sessions live.
 #[derive(Clone, Copy, Debug)]
@@ -209,7 +271,7 @@ pub fn touch_if_due(db: &crate::db::Db, session: &Session, now: i64) {
 
 /// Ends one session (logout).
 pub fn end(conn: &Connection, token_hash: &[u8; 32]) -> Result<()> {
-    crate::events::sessions_ended();
+    mark_ended();
     conn.execute_cached(
         "DELETE FROM sessions WHERE token_hash = ?1",
         params![token_hash.as_slice()],
@@ -224,7 +286,7 @@ pub fn end_others(
     account_id: i64,
     keep: Option<&[u8; 32]>,
 ) -> Result<usize> {
-    crate::events::sessions_ended();
+    mark_ended();
     let keep: &[u8] = keep.map(|k| k.as_slice()).unwrap_or(&[]);
     Ok(conn.execute_cached(
         "DELETE FROM sessions WHERE domain = ?1 AND account_id = ?2 AND token_hash <> ?3",
@@ -234,7 +296,7 @@ pub fn end_others(
 
 /// Deletes sessions past their expiry; returns how many.
 pub fn purge_expired(conn: &Connection, now: i64) -> Result<usize> {
-    crate::events::sessions_ended();
+    mark_ended();
     Ok(conn.execute_cached(
         "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at + idle_secs <= ?1",
         params![now],

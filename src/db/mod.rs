@@ -58,8 +58,19 @@ struct Writer {
     conn: Connection,
     touched: Touched,
     generations: Arc<Generations>,
-    events: Arc<crate::events::Hub>,
+    observers: Observers,
 }
+
+/// Told before and after each write job on the writer thread, so a layer
+/// above can collect what the job staged and act only once it commits
+/// (the events hub publishes, the session layer wakes open streams).
+pub trait CommitObserver: Send + Sync {
+    fn before_write(&self);
+    fn after_write(&self, committed: bool);
+}
+
+/// The observers, set once by whoever builds the app on this database.
+type Observers = Arc<std::sync::OnceLock<Vec<Arc<dyn CommitObserver>>>>;
 
 enum WriterMessage {
     Job(WriteJob),
@@ -72,7 +83,7 @@ struct Inner {
     writer: mpsc::UnboundedSender<WriterMessage>,
     writer_thread: Mutex<Option<JoinHandle<()>>>,
     generations: Arc<Generations>,
-    events: Arc<crate::events::Hub>,
+    observers: Observers,
 }
 
 /// Handle to the database; cheap to clone.
@@ -198,12 +209,12 @@ impl Db {
                 }
             },
         ))?;
-        let events = Arc::new(crate::events::Hub::default());
+        let observers: Observers = Arc::default();
         let writer = Writer {
             conn: writer_conn,
             touched,
             generations: generations.clone(),
-            events: events.clone(),
+            observers: observers.clone(),
         };
         let (sender, receiver) = mpsc::unbounded_channel();
         let thread = std::thread::Builder::new()
@@ -217,7 +228,7 @@ impl Db {
                 writer: sender,
                 writer_thread: Mutex::new(Some(thread)),
                 generations,
-                events,
+                observers,
             }),
         })
     }
@@ -231,9 +242,12 @@ impl Db {
         &self.inner.generations
     }
 
-    /// The realtime events that committed writes send.
-    pub fn events(&self) -> &Arc<crate::events::Hub> {
-        &self.inner.events
+    /// Sets the observers of every write job (once; a second call is
+    /// refused and logged).
+    pub fn observe(&self, observers: Vec<Arc<dyn CommitObserver>>) {
+        if self.inner.observers.set(observers).is_err() {
+            tracing::warn!("the database's commit observers were already set");
+        }
     }
 
     /// Runs `f` on a pooled read-only connection, off the async threads,
@@ -278,18 +292,24 @@ impl Db {
         let (reply, answer) = oneshot::channel();
         let job: WriteJob = Box::new(move |writer: &mut Writer| {
             take_touched(&writer.touched);
-            crate::events::take_staged();
+            let observers = writer
+                .observers
+                .get()
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            for observer in observers {
+                observer.before_write();
+            }
             let result = in_transaction(&mut writer.conn, f);
             // Bumped before the answer goes out: whoever reads after the
             // answer sees the new generation.
             let touched = take_touched(&writer.touched);
-            let staged = crate::events::take_staged();
             if result.is_ok() && !touched.is_empty() {
                 writer.generations.bump(&touched);
             }
             // Only what committed is told, in commit order.
-            if result.is_ok() && !staged.is_empty() {
-                writer.events.publish(staged);
+            for observer in observers {
+                observer.after_write(result.is_ok());
             }
             // The receiver may be gone (client disconnected); the work stands.
             let _ = reply.send(result);

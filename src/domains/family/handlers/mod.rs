@@ -88,8 +88,7 @@ pub fn decode<T: DeserializeOwned>(form: &Form) -> Result<T, Error> {
 pub async fn events(call: Call) -> Result<crate::web::Response, Error> {
     let last_event_id = call.last_event_id;
     let authed = authenticate(call).await?;
-    Ok(crate::events::open(
-        &authed.app.db,
+    Ok(authed.app.open_stream(
         DOMAIN,
         authed.user.id,
         session::hash(&authed.token),

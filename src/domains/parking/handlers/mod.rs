@@ -264,8 +264,7 @@ pub async fn events(call: Call) -> Result<crate::web::Response, Error> {
     let form = call.input?;
     let Named { username } = decode(&form, "need parameter username in request")?;
     let authorized = authorize(&call.app, &username, call.bearer, &form).await?;
-    Ok(crate::events::open(
-        &call.app.db,
+    Ok(call.app.open_stream(
         DOMAIN,
         authorized.id,
         authorized.token_hash,

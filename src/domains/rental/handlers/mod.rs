@@ -39,8 +39,7 @@ pub async fn events(call: Call) -> Result<crate::web::Response, Error> {
     let form = call.input?;
     let token = crate::events::token_of(call.token, &form);
     let caller = logged_in(&call.app, token).await?;
-    Ok(crate::events::open(
-        &call.app.db,
+    Ok(call.app.open_stream(
         DOMAIN,
         caller.id,
         caller.token_hash,
