@@ -1,168 +1,8 @@
-//! Realtime events (`GET /{domain}/events`, server-sent events).
-//!
-//! A domain's store stages an event inside the write transaction that makes
-//! the change ([`stage`]), naming who may read it. The [`Hub`] observes the
-//! database's writer ([`crate::db::CommitObserver`]): it publishes what a
-//! write staged only after that transaction commits, in commit order, and
-//! drops it if it rolls back. So no one hears of a change that
-//! did not happen, and the last event about a thing is its latest state.
-//!
-//! Each domain has its own channel: ids count up from 1, and the last
-//! [`BACKLOG`] events are kept for `Last-Event-ID`. Each open stream has a
-//! queue of its own that only the events it may read are put in; a slow
-//! reader can fall behind by at most [`BACKLOG`] before it is skipped ahead
-//! (and told so in a `skipped` event). The state of a busy thing (a lot's
-//! free spots) goes out at most every [`COALESCE`] ([`stage_state`]). A
-//! stream checks its session again whenever a committed write ended
-//! sessions and at every heartbeat, and ends when the session has.
+//! The hub: each domain's channel, its backlog and the open streams'
+//! queues, and the states held back between sends.
 
-use std::cell::RefCell;
-use std::collections::{HashMap, VecDeque};
-use std::convert::Infallible;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
-
-use serde::Serialize;
-use tokio::sync::broadcast;
-use warp::reply::Reply;
-
-use crate::web::Response;
-
-/// Events a stream can resume from, per domain.
-pub const BACKLOG: usize = 256;
-/// A comment line this often keeps proxies and browsers from closing an
-/// idle stream.
-pub const HEARTBEAT: Duration = Duration::from_secs(15);
-/// How often a stream looks whether a write ended sessions.
-const SESSION_CHECK: Duration = Duration::from_millis(250);
-/// The least time between two states of one thing (see [`stage_state`]).
-pub const COALESCE: Duration = Duration::from_millis(250);
-/// Streams one account may hold open in one domain by default.
-pub const DEFAULT_PER_ACCOUNT: usize = 8;
-/// Streams the whole server holds open by default (`--max-streams`): half
-/// of the default `--max-connections`, so streams never take every one.
-pub const DEFAULT_TOTAL: usize = 512;
-
-/// The query of `GET /{domain}/events`, for the API document: an
-/// `EventSource` cannot set headers, so the session token may come here.
-#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
-#[schema(as = events::StreamQuery)]
-pub struct StreamQuery {
-    /// The session token, where no `Authorization: Bearer` header or
-    /// session cookie is sent.
-    pub token: Option<String>,
-    /// The last event id seen, where no `Last-Event-ID` header is sent.
-    pub last_event_id: Option<u64>,
-}
-
-/// Who may read an event.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Audience {
-    /// Every logged-in user of the domain.
-    Everyone,
-    /// These accounts of the domain.
-    Accounts(Vec<i64>),
-}
-
-impl Audience {
-    fn includes(&self, account: i64) -> bool {
-        match self {
-            Audience::Everyone => true,
-            Audience::Accounts(ids) => ids.contains(&account),
-        }
-    }
-}
-
-/// One committed change, as its readers receive it.
-#[derive(Debug)]
-pub struct Event {
-    pub id: u64,
-    pub name: &'static str,
-    /// The JSON data, in the domain's own field names.
-    pub data: String,
-    pub audience: Audience,
-}
-
-/// What the transaction in progress on the writer thread will tell.
-#[derive(Default)]
-pub(crate) struct Staged {
-    events: Vec<StagedEvent>,
-}
-
-impl Staged {
-    pub(crate) fn is_empty(&self) -> bool {
-        self.events.is_empty()
-    }
-}
-
-struct StagedEvent {
-    domain: &'static str,
-    name: &'static str,
-    data: String,
-    audience: Audience,
-    /// For the state of one thing (a lot's free spots): only the latest
-    /// within [`COALESCE`] is sent.
-    latest_of: Option<i64>,
-}
-
-thread_local! {
-    static STAGED: RefCell<Staged> = RefCell::new(Staged::default());
-}
-
-/// Stages an event of the write transaction in progress: it is sent when
-/// that transaction commits and dropped if it rolls back. Call it only from
-/// inside [`crate::db::Db::write`].
-pub fn stage<T: Serialize>(domain: &'static str, name: &'static str, data: &T, audience: Audience) {
-    stage_event(domain, name, data, audience, None);
-}
-
-/// Stages the new state of thing `id` (a lot's free spots): sent at once,
-/// unless the last state of the same thing went out less than
-/// [`COALESCE`] ago; then only the latest state goes out when that time is
-/// up. A busy lot cannot flood every stream, and the last state always
-/// arrives.
-pub fn stage_state<T: Serialize>(
-    domain: &'static str,
-    name: &'static str,
-    id: i64,
-    data: &T,
-    audience: Audience,
-) {
-    stage_event(domain, name, data, audience, Some(id));
-}
-
-fn stage_event<T: Serialize>(
-    domain: &'static str,
-    name: &'static str,
-    data: &T,
-    audience: Audience,
-    latest_of: Option<i64>,
-) {
-    let data = match serde_json::to_string(data) {
-        Ok(data) => data,
-        Err(e) => {
-            tracing::warn!("an event's data did not serialize: {e}");
-            return;
-        }
-    };
-    STAGED.with(|staged| {
-        staged.borrow_mut().events.push(StagedEvent {
-            domain,
-            name,
-            data,
-            audience,
-            latest_of,
-        })
-    });
-}
-
-/// What the transaction that just ended staged (the writer calls it before
-/// and after each job).
-pub(crate) fn take_staged() -> Staged {
-    STAGED.with(|staged| std::mem::take(&mut *staged.borrow_mut()))
-}
-
+use super::staging::StagedEvent;
+use super::*;
 /// One domain's events: the backlog and the open streams' queues, updated
 /// together under one lock so a new stream misses nothing between them.
 #[derive(Default)]
@@ -443,7 +283,7 @@ impl Hub {
 }
 
 /// Counts a stream as open, and keeps its queue, until it is dropped.
-struct Opened {
+pub(super) struct Opened {
     hub: Arc<Hub>,
     channel: Arc<Channel>,
     domain: &'static str,
@@ -476,9 +316,9 @@ impl Drop for Opened {
 
 /// An open stream's source: what to replay, then the live feed.
 pub struct Subscription {
-    feed: Feed<Arc<Event>>,
-    account: i64,
-    _open: Opened,
+    pub(super) feed: Feed<Arc<Event>>,
+    pub(super) account: i64,
+    pub(super) _open: Opened,
 }
 
 /// What any live stream reads: items to replay, how many were lost before
@@ -500,7 +340,7 @@ pub enum Live<T> {
 }
 
 impl<T: Clone> Live<T> {
-    async fn recv(&mut self) -> Result<T, broadcast::error::RecvError> {
+    pub(super) async fn recv(&mut self) -> Result<T, broadcast::error::RecvError> {
         match self {
             Live::Broadcast(live) => live.recv().await,
             Live::Queue(queue, missed) => {
@@ -522,202 +362,10 @@ impl<T: Clone> Live<T> {
     }
 }
 
-pub use crate::session::StillValid;
-
-/// A stream that lasts only as long as a session: it asks `still_valid`
-/// whenever committed writes ended sessions, and at every heartbeat.
-pub struct SessionGuard {
-    pub ended: Arc<crate::session::Ended>,
-    pub still_valid: StillValid,
-}
-
-fn sse_event(event: &Event) -> warp::sse::Event {
-    warp::sse::Event::default()
-        .id(event.id.to_string())
-        .event(event.name)
-        .data(event.data.as_str())
-}
-
-fn skipped(missed: u64) -> warp::sse::Event {
-    warp::sse::Event::default()
-        .event("skipped")
-        .data(format!(r#"{{"missed":{missed}}}"#))
-}
-
-enum Woke<T> {
-    Live(Result<T, broadcast::error::RecvError>),
-    Closed,
-    Check,
-}
-
-struct Streaming<T, R, K> {
-    feed: Feed<T>,
-    render: R,
-    guard: Option<SessionGuard>,
-    sessions_seen: u64,
-    checks: tokio::time::Interval,
-    last_check: tokio::time::Instant,
-    ended: bool,
-    _keep: K,
-}
-
-/// The `text/event-stream` answer for any live feed: the replay, a
-/// `skipped` event when items were lost (before the replay, or because the
-/// reader fell [`BACKLOG`] behind and was skipped ahead), then each live
-/// item `render` keeps for this reader, a heartbeat comment every
-/// [`HEARTBEAT`]. It ends when the server stops and, with a guard, with
-/// the session (after an `ended` event). `keep` lives as long as the stream.
-pub fn stream<T, R, K>(feed: Feed<T>, render: R, guard: Option<SessionGuard>, keep: K) -> Response
-where
-    T: Clone + Send + Sync + 'static,
-    R: Fn(&T) -> Option<warp::sse::Event> + Send + Sync + 'static,
-    K: Send + Sync + 'static,
-{
-    let events = events_of(feed, render, guard, keep);
-    let mut response = warp::sse::reply(
-        warp::sse::keep_alive()
-            .interval(HEARTBEAT)
-            .text("heartbeat")
-            .stream(events),
-    )
-    .into_response();
-    // nginx and the like pass the stream on as it comes.
-    response.headers_mut().insert(
-        "x-accel-buffering",
-        warp::http::HeaderValue::from_static("no"),
-    );
-    response
-}
-
-/// The events of [`stream`], before framing.
-fn events_of<T, R, K>(
-    feed: Feed<T>,
-    render: R,
-    guard: Option<SessionGuard>,
-    keep: K,
-) -> impl futures_util::Stream<Item = Result<warp::sse::Event, Infallible>> + Send + Sync + 'static
-where
-    T: Clone + Send + Sync + 'static,
-    R: Fn(&T) -> Option<warp::sse::Event> + Send + Sync + 'static,
-    K: Send + Sync + 'static,
-{
-    let mut checks = tokio::time::interval(SESSION_CHECK);
-    checks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let sessions_seen = guard.as_ref().map_or(0, |g| g.ended.count());
-    let state = Streaming {
-        feed,
-        render,
-        guard,
-        sessions_seen,
-        checks,
-        last_check: tokio::time::Instant::now(),
-        ended: false,
-        _keep: keep,
-    };
-    futures_util::stream::unfold(state, |mut state| async move {
-        if state.ended {
-            return None;
-        }
-        if state.feed.missed > 0 {
-            let missed = std::mem::take(&mut state.feed.missed);
-            return Some((Ok::<_, Infallible>(skipped(missed)), state));
-        }
-        while let Some(item) = state.feed.replay.pop_front() {
-            if let Some(event) = (state.render)(&item) {
-                return Some((Ok(event), state));
-            }
-        }
-        loop {
-            let feed = &mut state.feed;
-            let woke = tokio::select! {
-                next = feed.live.recv() => Woke::Live(next),
-                _ = feed.closed.wait_for(|closed| *closed) => Woke::Closed,
-                _ = state.checks.tick(), if state.guard.is_some() => Woke::Check,
-            };
-            match woke {
-                Woke::Live(Ok(item)) => {
-                    if let Some(event) = (state.render)(&item) {
-                        return Some((Ok(event), state));
-                    }
-                }
-                // Skipped ahead: the reader fell too far behind.
-                Woke::Live(Err(broadcast::error::RecvError::Lagged(missed))) => {
-                    return Some((Ok(skipped(missed)), state));
-                }
-                Woke::Live(Err(broadcast::error::RecvError::Closed)) | Woke::Closed => return None,
-                Woke::Check => {
-                    let Some(guard) = &state.guard else { continue };
-                    let seen = guard.ended.count();
-                    let due = state.last_check.elapsed() >= HEARTBEAT;
-                    if seen == state.sessions_seen && !due {
-                        continue;
-                    }
-                    state.sessions_seen = seen;
-                    state.last_check = tokio::time::Instant::now();
-                    // On a task of its own: the stream holds only its handle.
-                    let valid = tokio::spawn((guard.still_valid)()).await.unwrap_or(false);
-                    if !valid {
-                        state.ended = true;
-                        let ended = warp::sse::Event::default()
-                            .event("ended")
-                            .data(r#"{"reason":"the session has ended"}"#);
-                        return Some((Ok(ended), state));
-                    }
-                }
-            }
-        }
-    })
-}
-
-/// A domain's stream for one account: the events it may read.
-fn respond(subscription: Subscription, guard: SessionGuard) -> Response {
-    let Subscription {
-        feed,
-        account,
-        _open,
-    } = subscription;
-    let render =
-        move |event: &Arc<Event>| event.audience.includes(account).then(|| sse_event(event));
-    stream(feed, render, Some(guard), _open)
-}
-
-/// A stream request's session token: the one presented (Bearer or the
-/// session cookie), else `?token=`, since an `EventSource` cannot send
-/// headers.
-pub fn token_of(presented: Option<String>, form: &crate::body::Form) -> Option<String> {
-    presented.or_else(|| {
-        form.text("token")
-            .ok()
-            .flatten()
-            .filter(|token| !token.is_empty())
-    })
-}
-
-/// Opens `domain`'s stream for a logged-in caller: the account its events
-/// are filtered for, and the session guard that ends it with the session.
-/// `last_id` is the `Last-Event-ID` header, else the form's
-/// `last_event_id`.
-pub fn open(
-    hub: &Arc<Hub>,
-    guard: SessionGuard,
-    domain: &'static str,
-    account: i64,
-    last_id: Option<u64>,
-    form: &crate::body::Form,
-) -> Result<Response, Refused> {
-    let last_id = last_id.or_else(|| {
-        form.text("last_event_id")
-            .ok()
-            .flatten()
-            .and_then(|id| id.trim().parse().ok())
-    });
-    let subscription = hub.subscribe(domain, account, last_id)?;
-    Ok(respond(subscription, guard))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::events::sse::{events_of, sse_event};
 
     fn staged(name: &'static str, audience: Audience) -> StagedEvent {
         StagedEvent {
