@@ -21,7 +21,7 @@ pub fn table() -> Vec<Route<Call>> {
         AccountFields, Credentials, EventsQuery, Named, OrderStep, Recharge, Reserve,
     };
     use super::model::{LotView, OrderView, TokenView, UserView, UsernameView};
-    use crate::endpoint::{link, route, route1, route2};
+    use crate::endpoint::{link, route};
     use envelope::{reply, reply_object_data as object_data};
     use handlers as h;
     #[rustfmt::skip]
@@ -37,13 +37,13 @@ pub fn table() -> Vec<Route<Call>> {
             .summary("Register (username, password, email)")
             .input::<AccountFields>().output::<UsernameView>()
             .example(r#"{"username": "zhangsan", "password": "password123", "email": "zhangsan@example.com"}"#),
-        route1(Method::GET, "/api/user/info/{username}", |u: PathText, c| h::user_info(u.0, c), reply)
+        route(Method::GET, "/api/user/info/{username}", |u: PathText, c| h::user_info(u.0, c), reply)
             .summary("A user's balance (over) and e-mail; token required")
             .output::<UserView>(),
         route(Method::POST, "/api/user/modification", h::user_modification, object_data)
             .summary("Change password and e-mail (username, password, email); token required")
             .input::<AccountFields>().output::<UsernameView>(),
-        route2(Method::GET, "/api/user/order/{username}/{status}", |u: PathText, s: PathText, c| h::user_orders(u.0, s.0, c), reply)
+        route(Method::GET, "/api/user/order/{username}/{status}", |u: PathText, s: PathText, c| h::user_orders(u.0, s.0, c), reply)
             .summary("A user's orders; status 0 reserved, 1 parking, 2 finished, 3 expired/cancelled, 4 all; token required")
             .output_list::<OrderView>(),
         route(Method::POST, "/api/user/recharge", h::user_recharge, reply)
@@ -67,7 +67,7 @@ pub fn table() -> Vec<Route<Call>> {
             .links(const { &[link("GET", "/api/parkinglot/info/{id}", &[("id", "/data/0/id")]), link("POST", "/api/order/new", &[("parkinglot_id", "/data/0/id")])] })
             .summary("Every lot with capacity, free spots and price per hour")
             .output_list::<LotView>(),
-        route1(Method::GET, "/api/parkinglot/info/{id}", |id: PathText, c| h::lot_info(id.0, c), reply)
+        route(Method::GET, "/api/parkinglot/info/{id}", |id: PathText, c| h::lot_info(id.0, c), reply)
             .summary("One lot")
             .output::<LotView>(),
         route(Method::GET, "/events", h::events, crate::envelope::stream::<envelope::Shape>)

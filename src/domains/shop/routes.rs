@@ -24,7 +24,7 @@ pub fn table() -> Vec<Route<Call>> {
         CartItemJson, CartJson, CategoriesJson, InvitationJson, OrderJson, ProductJson,
         ProductPage, ProfileJson, ShopJson, TokenJson, UploadJson,
     };
-    use crate::endpoint::{link, route, route1, route2};
+    use crate::endpoint::{link, route};
     use envelope::{reply, reply_with_cookie as cookie};
     #[rustfmt::skip]
     let table = vec![
@@ -76,7 +76,7 @@ pub fn table() -> Vec<Route<Call>> {
         route(Method::GET, "/shop/category_list", h::categories, reply)
             .summary("Every product category {categories: [{id, name}]} (the original's; not in the seed)")
             .output::<CategoriesJson>(),
-        route1(Method::GET, "/shop/{id}/category_list", h::shop_categories, reply)
+        route(Method::GET, "/shop/{id}/category_list", h::shop_categories, reply)
             .summary("The categories of a shop's products")
             .output::<CategoriesJson>(),
         route(Method::GET, "/cart", h::cart, reply)
@@ -95,35 +95,35 @@ pub fn table() -> Vec<Route<Call>> {
             .summary("Customer: take a line out (item_id)")
             .input::<CartItemId>()
             .output_null(),
-        route1(Method::GET, "/shop/{id}/info", h::shop_info, reply)
+        route(Method::GET, "/shop/{id}/info", h::shop_info, reply)
             .summary("One shop with its sellers")
             .output::<ShopJson>(),
-        route1(Method::POST, "/shop/{id}/create_invitation_code", h::create_invitation, reply)
+        route(Method::POST, "/shop/{id}/create_invitation_code", h::create_invitation, reply)
             .links(const { &[link("POST", "/shop/join_by_code", &[("invitation_code", "/data/code")])] })
             .summary("Seller of the shop: a code (expires_in_days, usage_limit)")
             .input::<InvitationRequest>()
             .output::<InvitationJson>()
             .example(r#"{"expires_in_days": 7, "usage_limit": 1}"#),
-        route1(Method::GET, "/shop/{id}/products", h::shop_products, reply)
+        route(Method::GET, "/shop/{id}/products", h::shop_products, reply)
             .summary("The shop's products, 10 a page: page, q, ordering → count, next, previous, products")
             .input::<ProductQuery>()
             .output::<ProductPage<'static>>(),
-        route1(Method::POST, "/shop/{id}/product/add", h::add_product, reply)
+        route(Method::POST, "/shop/{id}/product/add", h::add_product, reply)
             .links(const { &[link("GET", "/shop/{id}/product/{pid}", &[("id", "/data/shop"), ("pid", "/data/id")]), link("POST", "/shop/{id}/product/{pid}/update", &[("id", "/data/shop"), ("pid", "/data/id")]), link("POST", "/order/create", &[("product_id", "/data/id")]), link("POST", "/shop/{id}/product/{pid}/delete", &[("id", "/data/shop"), ("pid", "/data/id")])] })
             .summary("Seller of the shop: add a product (name, description, price, stock_quantity, image file or link, status)")
             .input::<NewProduct>()
             .output::<ProductJson<'static>>(),
-        route2(Method::GET, "/shop/{id}/product/{pid}", h::product_info, reply)
+        route(Method::GET, "/shop/{id}/product/{pid}", h::product_info, reply)
             .summary("One product")
             .output::<ProductJson<'static>>(),
-        route2(Method::POST, "/shop/{id}/product/{pid}/update", h::update_product, reply)
+        route(Method::POST, "/shop/{id}/product/{pid}/update", h::update_product, reply)
             .summary("Seller of the shop: change the fields sent")
             .input::<ProductChange>()
             .output::<ProductJson<'static>>(),
-        route2(Method::POST, "/shop/{id}/product/{pid}/delete", h::delete_product, reply)
+        route(Method::POST, "/shop/{id}/product/{pid}/delete", h::delete_product, reply)
             .summary("Seller of the shop: delete a product")
             .output_null(),
-        route1(Method::GET, "/shop/{id}/orders", h::shop_orders, reply)
+        route(Method::GET, "/shop/{id}/orders", h::shop_orders, reply)
             .summary("Seller of the shop: the shop's orders, newest first")
             .output_list::<OrderJson>(),
         route(Method::POST, "/upload", h::upload, reply)

@@ -20,6 +20,10 @@ use warp::http::Method;
 
 use crate::web::Response;
 
+mod handler;
+
+pub use handler::{Handler, PathParams, route};
+
 /// What the server says about one route, relative to its domain's prefix.
 #[derive(Debug, Clone, Copy)]
 pub struct Endpoint {
@@ -221,100 +225,6 @@ fn method_name(method: &Method) -> &'static str {
     }
 }
 
-/// A route without path parameters: `handler(input)`, rendered by `render`.
-pub fn route<C, H, Fut, T>(
-    method: Method,
-    path: &'static str,
-    handler: H,
-    render: fn(T) -> Response,
-) -> Route<C>
-where
-    C: Send + 'static,
-    H: Fn(C) -> Fut + Clone + Send + Sync + 'static,
-    Fut: Future<Output = T> + Send + 'static,
-    T: Send + 'static,
-{
-    debug_assert_eq!(placeholders(path), 0, "{path}");
-    new_route(
-        method,
-        path,
-        Arc::new(move |params: &[&str]| {
-            if !params.is_empty() {
-                return None;
-            }
-            let handler = handler.clone();
-            let prepared: Prepared<C> =
-                Box::new(move |input| Box::pin(async move { render(handler(input).await) }));
-            Some(prepared)
-        }),
-    )
-}
-
-/// A route with one path parameter (`/shop/{id}/info`), parsed and handed
-/// to the handler before the input; a segment that does not parse is no
-/// match.
-pub fn route1<P, C, H, Fut, T>(
-    method: Method,
-    path: &'static str,
-    handler: H,
-    render: fn(T) -> Response,
-) -> Route<C>
-where
-    P: FromStr + Send + 'static,
-    C: Send + 'static,
-    H: Fn(P, C) -> Fut + Clone + Send + Sync + 'static,
-    Fut: Future<Output = T> + Send + 'static,
-    T: Send + 'static,
-{
-    debug_assert_eq!(placeholders(path), 1, "{path}");
-    new_route(
-        method,
-        path,
-        Arc::new(move |params: &[&str]| {
-            let [first] = params else { return None };
-            let first = first.parse::<P>().ok()?;
-            let handler = handler.clone();
-            let prepared: Prepared<C> =
-                Box::new(move |input| Box::pin(async move { render(handler(first, input).await) }));
-            Some(prepared)
-        }),
-    )
-}
-
-/// A route with two path parameters.
-pub fn route2<P, Q, C, H, Fut, T>(
-    method: Method,
-    path: &'static str,
-    handler: H,
-    render: fn(T) -> Response,
-) -> Route<C>
-where
-    P: FromStr + Send + 'static,
-    Q: FromStr + Send + 'static,
-    C: Send + 'static,
-    H: Fn(P, Q, C) -> Fut + Clone + Send + Sync + 'static,
-    Fut: Future<Output = T> + Send + 'static,
-    T: Send + 'static,
-{
-    debug_assert_eq!(placeholders(path), 2, "{path}");
-    new_route(
-        method,
-        path,
-        Arc::new(move |params: &[&str]| {
-            let [first, second] = params else {
-                return None;
-            };
-            let first = first.parse::<P>().ok()?;
-            let second = second.parse::<Q>().ok()?;
-            let handler = handler.clone();
-            let prepared: Prepared<C> = Box::new(move |input| {
-                Box::pin(async move { render(handler(first, second, input).await) })
-            });
-            Some(prepared)
-        }),
-    )
-}
-
 /// The endpoints of a route table.
 pub fn endpoints<C>(routes: &[Route<C>]) -> Vec<Endpoint> {
     routes.iter().map(|r| r.endpoint).collect()
@@ -505,13 +415,13 @@ mod tests {
     fn table() -> Vec<Route<()>> {
         vec![
             route(Method::POST, "/shop/create", |()| async { 201 }, answer),
-            route1(
+            route(
                 Method::POST,
                 "/shop/{id}/product/add",
                 |_: i64, ()| async { 202 },
                 answer,
             ),
-            route2(
+            route(
                 Method::GET,
                 "/shop/{id}/product/{pid}",
                 |_: i64, _: i64, ()| async { 203 },
