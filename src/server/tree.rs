@@ -1,0 +1,170 @@
+//! The whole route tree: the server's own routes, each domain under its
+//! prefix (and `--root` at `/`), and a public folder after them all.
+
+use super::*;
+
+/// The whole route tree.
+pub(super) fn routes(
+    app: &SharedApp,
+    domains: &[&'static Descriptor],
+    root: Option<&'static Descriptor>,
+    demo: bool,
+    operator: Arc<crate::operator::Secret>,
+    public: Option<Arc<crate::public::Public>>,
+) -> BoxedFilter<(Response,)> {
+    let landing = Arc::new(crate::assets::landing_page(app, domains, root, demo));
+    // A public folder with its own index.html is the site's home page.
+    let landing_at_root = !public.as_ref().is_some_and(|p| p.has_index());
+    let healthz = warp::path!("healthz").and(warp::get()).map(|| {
+        let mut response = Response::new(r#"{"status":"ok"}"#.into());
+        response.headers_mut().insert(
+            warp::http::header::CONTENT_TYPE,
+            warp::http::HeaderValue::from_static("application/json"),
+        );
+        response
+    });
+    let index = warp::path::end()
+        .and(warp::get())
+        .and_then(move || async move {
+            if landing_at_root {
+                Ok(())
+            } else {
+                Err(warp::reject::not_found())
+            }
+        })
+        .untuple_one()
+        .map(move || warp::reply::html(landing.to_string()).into_response());
+    // A front-end's own `assets/` folder (the labs pages have one) is
+    // served from the public folder when onebox embeds no such file.
+    let has_public = public.is_some();
+    let assets = warp::path("assets")
+        .and(warp::path::tail())
+        .and(warp::get())
+        .and_then(move |tail: warp::path::Tail| async move {
+            match crate::assets::embedded(tail.as_str()) {
+                Some(found) => Ok(found),
+                None if has_public => Err(warp::reject::not_found()),
+                None => Ok(crate::assets::serve(tail.as_str())),
+            }
+        });
+
+    let server_routes = healthz
+        .or(index)
+        .unify()
+        .or(assets)
+        .unify()
+        .or(crate::files::routes(app.db.clone()))
+        .unify()
+        .or(crate::operator::routes(app, domains, operator))
+        .unify()
+        .or(crate::openapi::routes(domains))
+        .unify();
+    // A domain's request passes the server's own routes with one check of
+    // its first segment instead of being refused by each of them in turn.
+    let mut tree: BoxedFilter<(Response,)> = crate::server_wide::owned().and(server_routes).boxed();
+    let delay = app.settings.delay;
+    let with_delay = move || {
+        warp::any()
+            .then(move || async move {
+                if !delay.is_zero() {
+                    tokio::time::sleep(delay).await;
+                }
+            })
+            .untuple_one()
+    };
+    // A fault set for the domain answers first (its server error), or
+    // passes the request on after its delay.
+    let faulted = |domain: &'static Descriptor| {
+        let routes = (domain.routes)(app);
+        let app = app.clone();
+        warp::any()
+            .and_then(move || {
+                let app = app.clone();
+                async move {
+                    match app.faults.apply(domain.name).await {
+                        crate::faults::Effect::Fail => Ok((domain.server_error)()),
+                        crate::faults::Effect::Pass => Err(warp::reject::not_found()),
+                    }
+                }
+            })
+            .or(routes)
+            .unify()
+    };
+    for domain in domains {
+        let shadowed = root
+            .filter(|r| r.name == domain.name)
+            .map(|r| (r.endpoints)());
+        tree = tree
+            .or(warp::path(domain.name)
+                .and(not_a_root_path(domain.name, shadowed))
+                .and(with_delay())
+                .and(faulted(domain)))
+            .unify()
+            .boxed();
+    }
+    if let Some(public) = public {
+        let root_paths: Arc<[Endpoint]> = root.map(|r| (r.endpoints)()).unwrap_or_default().into();
+        let unclaimed = warp::path::full()
+            .and_then(move |full: warp::path::FullPath| {
+                let claimed = endpoint::knows(&root_paths, full.as_str());
+                async move {
+                    if claimed {
+                        Err(warp::reject::not_found())
+                    } else {
+                        Ok(())
+                    }
+                }
+            })
+            .untuple_one();
+        tree = tree
+            .or(unclaimed.and(crate::public::routes(public)))
+            .unify()
+            .boxed();
+    }
+    if let Some(root) = root {
+        tree = tree.or(with_delay().and(faulted(root))).unify().boxed();
+    }
+    let not_found = endpoint::unrouted(crate::server_wide::ROUTES.into()).map(|unrouted| match unrouted {
+        Unrouted::MethodNotAllowed { allow } => web::with_allow(
+            web::json(
+                StatusCode::METHOD_NOT_ALLOWED,
+                &serde_json::json!({"error": format!("method not allowed; use {}", allow.join(" or "))}),
+            ),
+            &allow,
+        ),
+        Unrouted::NotFound { .. } => web::json(
+            StatusCode::NOT_FOUND,
+            &serde_json::json!({"error": "not found; the landing page at / lists every API"}),
+        ),
+    });
+    tree.or(not_found).unify().boxed()
+}
+
+/// With `--root` naming this domain, its prefix mount lets pass a path that
+/// only the root mount knows: shop's own paths begin with `/shop/`
+/// (`/shop/create/`), which the `/shop` prefix would otherwise answer 404.
+fn not_a_root_path(
+    name: &'static str,
+    root_endpoints: Option<Vec<Endpoint>>,
+) -> impl Filter<Extract = (), Error = warp::Rejection> + Clone {
+    let root_endpoints: Option<Arc<[Endpoint]>> = root_endpoints.map(Into::into);
+    warp::path::full()
+        .and_then(move |full: warp::path::FullPath| {
+            let yield_to_root = root_endpoints.as_ref().is_some_and(|endpoints| {
+                let tail = full
+                    .as_str()
+                    .strip_prefix('/')
+                    .and_then(|p| p.strip_prefix(name));
+                !tail.is_some_and(|tail| endpoint::knows(endpoints, tail))
+                    && endpoint::knows(endpoints, full.as_str())
+            });
+            async move {
+                if yield_to_root {
+                    Err(warp::reject::not_found())
+                } else {
+                    Ok(())
+                }
+            }
+        })
+        .untuple_one()
+}
