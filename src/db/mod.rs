@@ -27,17 +27,19 @@ use crate::error::{Error, Result};
 mod cached;
 mod generations;
 mod offline;
+mod schema;
 
 pub use cached::CachedSql;
 
 pub use generations::Generations;
 use generations::{Touched, take_touched};
 pub use offline::{backup, check, ensure_unused, open_existing, restore, write_for_cli};
+use schema::migrate;
+#[cfg(test)]
+use schema::schema_sections;
 
 /// The schema version this binary writes; recorded in `PRAGMA user_version`.
 pub const SCHEMA_VERSION: i64 = 9;
-const SCHEMA: &str = include_str!("../../schema.sql");
-const SECTION_MARK: &str = "-- version ";
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 const READERS: u32 = 8;
 const MMAP_BYTES: i64 = 256 * 1024 * 1024;
@@ -105,51 +107,6 @@ fn apply_pragmas(conn: &Connection, synchronous: Synchronous) -> rusqlite::Resul
     // own cache, so the reader pool shares one copy of hot indexes.
     conn.pragma_update(None, "mmap_size", MMAP_BYTES)?;
     conn.set_prepared_statement_cache_capacity(cached::STATEMENT_CACHE);
-    Ok(())
-}
-
-/// The `-- version N` sections of `schema.sql`, in order: section N brings
-/// a database from version N-1 to N. A section starts at a line beginning
-/// with the mark and a number.
-fn schema_sections() -> Vec<(i64, String)> {
-    let mut sections: Vec<(i64, String)> = Vec::new();
-    for line in SCHEMA.lines() {
-        let version = line.strip_prefix(SECTION_MARK).and_then(|rest| {
-            let digits = rest
-                .find(|c: char| !c.is_ascii_digit())
-                .unwrap_or(rest.len());
-            rest[..digits].parse::<i64>().ok()
-        });
-        match (version, sections.last_mut()) {
-            (Some(version), _) => sections.push((version, String::new())),
-            (None, Some((_, sql))) => {
-                sql.push_str(line);
-                sql.push('\n');
-            }
-            (None, None) => {}
-        }
-    }
-    sections
-}
-
-/// Brings a database file to [`SCHEMA_VERSION`]: a new file gets every
-/// section of the schema, an older one the sections it lacks, all in one
-/// transaction.
-fn migrate(conn: &mut Connection) -> Result<()> {
-    let version: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
-    if version > SCHEMA_VERSION {
-        return Err(Error::Other(format!(
-            "the database has schema version {version}, newer than this onebox ({SCHEMA_VERSION}); use a newer onebox"
-        )));
-    }
-    if version < SCHEMA_VERSION {
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        for (_, sql) in schema_sections().into_iter().filter(|(n, _)| *n > version) {
-            tx.execute_batch(&sql)?;
-        }
-        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
-        tx.commit()?;
-    }
     Ok(())
 }
 
