@@ -49,13 +49,17 @@
 //! [`cli`] (the `--help` text), [`clock`], [`db`]
 //! (schema, pragmas, reader pool, writer thread, backup, check),
 //! [`descriptor`] (what the core knows of a domain),
-//! [`endpoint`] (route tables, matching, 404 / 405), [`error`], [`events`]
+//! [`endpoint`] (route tables, one generic [`endpoint::route`], matching,
+//! 404 / 405), [`envelope`] (what every domain's envelope shares: the
+//! 404 / 405, fault and refused-stream answers), [`error`], [`events`]
 //! (realtime streams of what committed writes staged), [`files`]
 //! (uploaded images), [`layer`] (what wraps every request), [`mail`] and
 //! [`outbox`], [`money`], [`openapi`],
 //! [`operator`] (the console under `/_/` and its token gate),
 //! [`password`] (rules, bcrypt on low-priority threads), [`requests`],
-//! [`server`], [`session`] (hashed tokens, Bearer or cookie), [`throttle`]
+//! [`server`], [`server_wide`] (the server's own routes, declared once),
+//! [`backups`] (scheduled backups), [`session`] (hashed tokens, Bearer or
+//! cookie, the streams' session guard), [`throttle`]
 //! (failed logins) and [`web`] (JSON replies, CORS, path text).
 //!
 //! Each system is a folder under [`domains`] with the same parts: `mod.rs`
