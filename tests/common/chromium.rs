@@ -87,6 +87,19 @@ impl Browser {
     /// Sends one command (to a tab when `session` is given) and waits for
     /// its answer, skipping the events in between.
     fn command(&mut self, session: Option<&str>, method: &str, params: Value) -> Value {
+        match self.try_command(session, method, params) {
+            Ok(result) => result,
+            Err(answer) => panic!("{method}: {answer}"),
+        }
+    }
+
+    /// [`command`](Self::command), with DevTools' error answer as `Err`.
+    fn try_command(
+        &mut self,
+        session: Option<&str>,
+        method: &str,
+        params: Value,
+    ) -> Result<Value, Value> {
         self.next_id += 1;
         let id = self.next_id;
         let mut message = json!({"id": id, "method": method, "params": params});
@@ -101,8 +114,10 @@ impl Browser {
             let Message::Text(text) = frame else { continue };
             let answer: Value = serde_json::from_str(text.as_str()).expect("DevTools JSON");
             if answer["id"] == id {
-                assert!(answer.get("error").is_none(), "{method}: {answer}");
-                return answer["result"].clone();
+                if answer.get("error").is_some() {
+                    return Err(answer);
+                }
+                return Ok(answer["result"].clone());
             }
         }
     }
@@ -135,7 +150,17 @@ impl Browser {
     /// is not within `limit`.
     pub fn wait_for(&mut self, tab: &Tab, expression: &str, limit: Duration) {
         let deadline = Instant::now() + limit;
-        while self.evaluate(tab, expression) != json!(true) {
+        loop {
+            // A page that is still navigating (its old document gone, the
+            // new one not there yet) answers with an error: not true yet.
+            let answer = self.try_command(
+                Some(&tab.session),
+                "Runtime.evaluate",
+                json!({"expression": expression, "awaitPromise": true, "returnByValue": true}),
+            );
+            if answer.is_ok_and(|result| result["result"]["value"] == json!(true)) {
+                return;
+            }
             assert!(Instant::now() < deadline, "never true: {expression}");
             std::thread::sleep(Duration::from_millis(50));
         }
