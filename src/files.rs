@@ -14,13 +14,32 @@ use crate::db::Db;
 use crate::error::Error;
 use crate::web::{self, Response};
 
-/// Image types accepted; SVG is not (it can carry script).
-const IMAGE_TYPES: &[&str] = &[
-    "image/png",
-    "image/jpeg",
-    "image/gif",
-    "image/webp",
-    "image/bmp",
+/// Whether a file's first bytes are the whole signature of one image type.
+type Signature = fn(&[u8]) -> bool;
+
+/// The image types accepted, each with the whole signature its files
+/// start with (a bare `GIF` or `BM` is not enough: any text that starts
+/// so would be stored and served as an image). SVG is not accepted (it
+/// can carry script).
+const IMAGE_TYPES: &[(&str, Signature)] = &[
+    ("image/png", |b| b.starts_with(b"\x89PNG\r\n\x1a\n")),
+    ("image/jpeg", |b| b.starts_with(b"\xff\xd8\xff")),
+    ("image/gif", |b| {
+        b.starts_with(b"GIF87a") || b.starts_with(b"GIF89a")
+    }),
+    ("image/webp", |b| {
+        b.starts_with(b"RIFF") && b.get(8..12) == Some(b"WEBP")
+    }),
+    // A file header with its reserved bytes zero, then a DIB header of
+    // one of the sizes the format defines.
+    ("image/bmp", |b| {
+        let dib = b
+            .get(14..18)
+            .map(|d| u32::from_le_bytes([d[0], d[1], d[2], d[3]]));
+        b.starts_with(b"BM")
+            && b.get(6..10) == Some(&[0; 4][..])
+            && matches!(dib, Some(12 | 40 | 52 | 56 | 64 | 108 | 124))
+    }),
 ];
 
 /// Why an upload is refused.
@@ -34,11 +53,12 @@ pub enum FileError {
     Internal(#[from] Error),
 }
 
-/// The image type of `bytes`, judged by content.
+/// The image type of `bytes`, judged by content, not by name.
 pub fn image_type(bytes: &[u8]) -> Option<&'static str> {
-    infer::get(bytes)
-        .map(|kind| kind.mime_type())
-        .and_then(|mime| IMAGE_TYPES.iter().copied().find(|m| *m == mime))
+    IMAGE_TYPES
+        .iter()
+        .find(|(_, starts)| starts(bytes))
+        .map(|(mime, _)| *mime)
 }
 
 /// Stores an image and returns its id.
@@ -203,5 +223,15 @@ mod tests {
             image_type(b"<svg xmlns='http://www.w3.org/2000/svg'/>"),
             None
         );
+    }
+
+    #[test]
+    fn a_short_magic_number_alone_is_not_an_image() {
+        assert_eq!(image_type(b"GIFGIF89a\x01"), None);
+        assert_eq!(image_type(b"GIF89a\x01\x00\x01\x00"), Some("image/gif"));
+        assert_eq!(image_type(b"BMW is a car, not a bitmap"), None);
+        let mut bmp = b"BM\x46\0\0\0\0\0\0\0\x36\0\0\0".to_vec();
+        bmp.extend_from_slice(&40u32.to_le_bytes());
+        assert_eq!(image_type(&bmp), Some("image/bmp"));
     }
 }
