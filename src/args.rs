@@ -114,32 +114,55 @@ pub fn parse_yuan(text: &str) -> Result<i64, String> {
         .ok_or_else(|| format!("{text:?} is not an amount of yuan with at most two decimals"))
 }
 
-/// `8081` (this machine only, like the default), `:8081` (every
-/// interface, as in Go and Node), `localhost:8081`, `0.0.0.0:8081`,
-/// `[::1]:8081`.
-pub fn parse_listen(text: &str) -> Result<SocketAddr, String> {
-    use std::net::{Ipv4Addr, ToSocketAddrs};
+/// A `--listen` value as written, before a host name is looked up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListenSpec {
+    Addr(SocketAddr),
+    /// A host name and a port (`localhost:8081`).
+    Host(String, u16),
+}
+
+/// Reads `--listen` without looking anything up: `8081` (this machine
+/// only, like the default), `:8081` (every interface, as in Go and Node),
+/// `localhost:8081`, `0.0.0.0:8081`, `[::1]:8081`.
+pub fn parse_listen_spec(text: &str) -> Result<ListenSpec, String> {
+    use std::net::Ipv4Addr;
     let text = text.trim();
     let port = |p: &str| {
         p.parse::<u16>()
             .map_err(|_| format!("{p:?} is not a port number (0-65535)"))
     };
     if text.bytes().all(|b| b.is_ascii_digit()) && !text.is_empty() {
-        return Ok(SocketAddr::from((Ipv4Addr::LOCALHOST, port(text)?)));
+        return Ok(ListenSpec::Addr(SocketAddr::from((
+            Ipv4Addr::LOCALHOST,
+            port(text)?,
+        ))));
     }
     if let Some(p) = text.strip_prefix(':') {
-        return Ok(SocketAddr::from((Ipv4Addr::UNSPECIFIED, port(p)?)));
+        return Ok(ListenSpec::Addr(SocketAddr::from((
+            Ipv4Addr::UNSPECIFIED,
+            port(p)?,
+        ))));
     }
     if let Ok(addr) = text.parse::<SocketAddr>() {
-        return Ok(addr);
+        return Ok(ListenSpec::Addr(addr));
     }
-    let Some((host, p)) = text.rsplit_once(':') else {
-        return Err(format!(
+    match text.rsplit_once(':') {
+        Some((host, p)) if !host.is_empty() => Ok(ListenSpec::Host(host.to_string(), port(p)?)),
+        _ => Err(format!(
             "{text:?} is not an address; use PORT, :PORT or HOST:PORT"
-        ));
+        )),
+    }
+}
+
+/// Reads `--listen` ([`parse_listen_spec`]), looking up a host name.
+pub fn parse_listen(text: &str) -> Result<SocketAddr, String> {
+    use std::net::ToSocketAddrs;
+    let (host, port) = match parse_listen_spec(text)? {
+        ListenSpec::Addr(addr) => return Ok(addr),
+        ListenSpec::Host(host, port) => (host, port),
     };
-    let port = port(p)?;
-    let mut found: Vec<SocketAddr> = (host, port)
+    let mut found: Vec<SocketAddr> = (host.as_str(), port)
         .to_socket_addrs()
         .map_err(|e| format!("cannot resolve {host:?}: {e}"))?
         .collect();

@@ -59,7 +59,7 @@ impl Layer {
             .headers()
             .get("last-event-id")
             .and_then(|id| id.to_str().ok())
-            .and_then(|id| id.trim().parse().ok());
+            .and_then(web::parse_event_id);
         if let Some(id) = last_event_id {
             request.extensions_mut().insert(LastEventId(id));
         }

@@ -336,7 +336,7 @@ pub fn bearer(headers: &HeaderMap) -> Option<String> {
 }
 
 /// The token of an `Authorization` value of the Bearer scheme.
-fn bearer_of(value: &str) -> Option<String> {
+pub fn bearer_of(value: &str) -> Option<String> {
     let (scheme, token) = value.trim().split_once(' ')?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then(|| token.to_string())
@@ -352,7 +352,7 @@ pub fn cookie_value(headers: &HeaderMap, cookie_name: &str) -> Option<String> {
 }
 
 /// The value of the cookie `cookie_name` in one `Cookie` header's text.
-fn cookie_in(cookies: &str, cookie_name: &str) -> Option<String> {
+pub fn cookie_in(cookies: &str, cookie_name: &str) -> Option<String> {
     cookies
         .split(';')
         .filter_map(|pair| pair.trim().split_once('='))

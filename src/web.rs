@@ -63,6 +63,12 @@ tokio::task_local! {
 #[derive(Debug, Clone, Copy)]
 pub struct LastEventId(pub u64);
 
+/// An event id as a client sends it back (the `Last-Event-ID` header, a
+/// `last_event_id` field): a decimal number, spaces around allowed.
+pub fn parse_event_id(text: &str) -> Option<u64> {
+    text.trim().parse().ok()
+}
+
 /// The `Last-Event-ID` of a request, when it sent one that parses.
 pub fn last_event_id() -> impl Filter<Extract = (Option<u64>,), Error = Infallible> + Clone {
     warp::ext::optional::<LastEventId>().map(|id: Option<LastEventId>| id.map(|id| id.0))

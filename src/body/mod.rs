@@ -7,15 +7,15 @@
 //! the same number) and name the field when a value has the wrong type.
 
 mod decode;
+mod read;
 mod values;
 
 pub use decode::DecodeError;
+pub use read::{Sent, input, query, read};
 pub use values::{Attachment, Cents, Flag, Patch, Text};
 
-use bytes::{Buf, Bytes, BytesMut};
-use futures_util::{Stream, StreamExt};
+use bytes::Bytes;
 use serde_json::{Map, Value};
-use warp::Filter;
 
 /// Size limits for request bodies.
 #[derive(Clone, Copy, Debug)]
@@ -98,6 +98,11 @@ impl Form {
     /// A form from a JSON object's text (tests and tools).
     pub fn from_json(text: &str) -> Result<Form, BodyError> {
         parse_json(text.as_bytes())
+    }
+
+    /// The names of the fields sent, uploads aside.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.fields.keys().map(String::as_str)
     }
 
     /// The raw value of a field, if sent.
@@ -244,218 +249,12 @@ fn parse_json(raw: &[u8]) -> Result<Form, BodyError> {
     }
 }
 
-/// The query string, and the body of any method, merged (body fields win).
-pub fn input(
-    limits: Limits,
-) -> impl Filter<Extract = (Result<Form, BodyError>,), Error = warp::Rejection> + Clone {
-    query()
-        .and(crate::web::header_text("content-type"))
-        .and(crate::web::header_text("content-length"))
-        .and(warp::body::stream())
-        .then(
-            move |query: Result<Form, BodyError>,
-                  sent_type: Option<String>,
-                  declared_length: Option<String>,
-                  stream| async move {
-                let query = query?;
-                let declared = Declared {
-                    sent_type: sent_type.as_deref().unwrap_or(""),
-                    length: declared_length.and_then(|v| v.trim().parse().ok()),
-                };
-                let mut form =
-                    tokio::time::timeout(limits.time, read_body(declared, stream, limits))
-                        .await
-                        .map_err(|_| BodyError::TooSlow {
-                            secs: limits.time.as_secs(),
-                        })??;
-                form.merge_missing(query);
-                Ok(form)
-            },
-        )
-}
-
-/// The query string alone.
-pub fn query()
--> impl Filter<Extract = (Result<Form, BodyError>,), Error = std::convert::Infallible> + Clone {
-    warp::query::raw()
-        .or(warp::any().map(String::new))
-        .unify()
-        .map(|raw: String| parse_urlencoded(raw.as_bytes()))
-}
-
-/// What a request's headers say about its body.
-struct Declared<'a> {
-    /// `Content-Type` as sent (a multipart boundary is case-sensitive).
-    sent_type: &'a str,
-    length: Option<usize>,
-}
-
-async fn read_body<S, B>(
-    declared: Declared<'_>,
-    stream: S,
-    limits: Limits,
-) -> Result<Form, BodyError>
-where
-    S: Stream<Item = Result<B, warp::Error>> + Send + 'static,
-    B: Buf + Send + 'static,
-{
-    let sent_type = declared.sent_type;
-    let content_type = sent_type.to_ascii_lowercase();
-    let declared_length = declared.length;
-    let stream = stream.map(|chunk| chunk.map(|mut buf| buf.copy_to_bytes(buf.remaining())));
-
-    if content_type.starts_with("multipart/form-data") {
-        if declared_length.is_some_and(|len| len > limits.upload) {
-            return Err(BodyError::TooLarge {
-                limit: limits.upload,
-            });
-        }
-        // The boundary is case-sensitive (Chromium's has capitals): take it
-        // from the header as sent, not from the lowercased copy.
-        let boundary =
-            multer::parse_boundary(sent_type).map_err(|e| BodyError::Multipart(e.to_string()))?;
-        return read_multipart(stream, boundary, limits).await;
-    }
-
-    if declared_length.is_some_and(|len| len > limits.form) {
-        return Err(BodyError::TooLarge { limit: limits.form });
-    }
-    let raw = collect(stream, limits.form).await?;
-    if raw.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Form::default());
-    }
-    if content_type.starts_with("application/json") || content_type.contains("+json") {
-        // reqwest.js and jQuery send `a=b&c=d` under a JSON label when a
-        // page sets contentType but not processData; the seeds' Django
-        // servers read such a body as the form it is.
-        let first = raw.trim_ascii_start().first().copied();
-        if first.is_some_and(|b| b.is_ascii_alphanumeric() || b == b'%' || b == b'_')
-            && raw.contains(&b'=')
-        {
-            parse_urlencoded(&raw)
-        } else {
-            parse_json(&raw)
-        }
-    } else if content_type.starts_with("application/x-www-form-urlencoded") {
-        parse_urlencoded(&raw)
-    } else if content_type.is_empty() || content_type.starts_with("text/plain") {
-        // Clients that forget the header: a body that looks like JSON is JSON.
-        if raw.trim_ascii_start().first() == Some(&b'{') {
-            parse_json(&raw)
-        } else {
-            parse_urlencoded(&raw)
-        }
-    } else {
-        Err(BodyError::UnsupportedType(content_type))
-    }
-}
-
-async fn collect<S>(stream: S, limit: usize) -> Result<Bytes, BodyError>
-where
-    S: Stream<Item = Result<Bytes, warp::Error>>,
-{
-    let mut stream = std::pin::pin!(stream);
-    let mut buffer = BytesMut::new();
-    while let Some(chunk) = stream.next().await {
-        let chunk = chunk.map_err(|_| BodyError::Read)?;
-        if buffer.len() + chunk.len() > limit {
-            return Err(BodyError::TooLarge { limit });
-        }
-        buffer.extend_from_slice(&chunk);
-    }
-    Ok(buffer.freeze())
-}
-
-async fn read_multipart<S>(stream: S, boundary: String, limits: Limits) -> Result<Form, BodyError>
-where
-    S: Stream<Item = Result<Bytes, warp::Error>> + Send + 'static,
-{
-    let constraints = multer::Constraints::new().size_limit(
-        multer::SizeLimit::new()
-            .whole_stream(limits.upload as u64)
-            .per_field(limits.upload as u64),
-    );
-    let mut multipart = multer::Multipart::with_constraints(stream, boundary, constraints);
-    let mut form = Form::default();
-    let too_large = |e: &multer::Error| {
-        matches!(
-            e,
-            multer::Error::StreamSizeExceeded { .. } | multer::Error::FieldSizeExceeded { .. }
-        )
-    };
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => break,
-            Err(e) if too_large(&e) => {
-                return Err(BodyError::TooLarge {
-                    limit: limits.upload,
-                });
-            }
-            Err(e) => return Err(BodyError::Multipart(e.to_string())),
-        };
-        let name = field.name().unwrap_or_default().to_string();
-        let file_name = field.file_name().map(str::to_string);
-        let bytes = match field.bytes().await {
-            Ok(bytes) => bytes,
-            Err(e) if too_large(&e) => {
-                return Err(BodyError::TooLarge {
-                    limit: limits.upload,
-                });
-            }
-            Err(e) => return Err(BodyError::Multipart(e.to_string())),
-        };
-        if file_name.is_some() {
-            form.files.push(Upload {
-                field: array_base(&name).map(str::to_string).unwrap_or(name),
-                file_name,
-                bytes,
-            });
-        } else {
-            if bytes.len() > limits.form {
-                return Err(BodyError::TooLarge { limit: limits.form });
-            }
-            let text = String::from_utf8(bytes.to_vec())
-                .map_err(|_| BodyError::Multipart(format!("field {name} is not UTF-8 text")))?;
-            form.insert(name, Value::String(text));
-        }
-    }
-    Ok(form)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn json(text: &str) -> Form {
         parse_json(text.as_bytes()).unwrap()
-    }
-
-    async fn body_as(content_type: &str, raw: &'static str) -> Result<Form, BodyError> {
-        let declared = Declared {
-            sent_type: content_type,
-            length: Some(raw.len()),
-        };
-        let stream = futures_util::stream::iter([Ok::<_, warp::Error>(Bytes::from(raw))]);
-        read_body(declared, stream, Limits::default()).await
-    }
-
-    #[tokio::test]
-    async fn a_form_labelled_json_is_read_as_the_form_it_is() {
-        let form = body_as("application/json", "token=abc&id=7&title=%E4%BD%A0")
-            .await
-            .unwrap();
-        assert_eq!(form.text("token").unwrap().as_deref(), Some("abc"));
-        assert_eq!(form.int("id").unwrap(), Some(7));
-        assert_eq!(form.text("title").unwrap().as_deref(), Some("你"));
-        let json = body_as("application/json; charset=utf-8", r#" {"id": 8}"#)
-            .await
-            .unwrap();
-        assert_eq!(json.int("id").unwrap(), Some(8));
-        assert!(matches!(
-            body_as("application/json", "{oops=1").await,
-            Err(BodyError::Json(_))
-        ));
     }
 
     #[test]

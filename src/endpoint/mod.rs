@@ -16,13 +16,14 @@ use std::sync::Arc;
 use futures_util::future::BoxFuture;
 use warp::Filter;
 use warp::filters::BoxedFilter;
-use warp::http::Method;
 
 use crate::web::Response;
 
 mod handler;
 
 pub use handler::{Handler, PathParams, route};
+/// The method of a route line (`http`'s, as warp gives it).
+pub use warp::http::Method;
 
 /// What the server says about one route, relative to its domain's prefix.
 #[derive(Debug, Clone, Copy)]
@@ -264,6 +265,13 @@ fn match_pattern<'a>(pattern: &str, path: &[&'a str]) -> Option<Vec<&'a str>> {
         }
     }
     given.next().is_none().then_some(params)
+}
+
+/// The parameters of `path` (a domain's tail, leading slash optional)
+/// under `pattern`, as the router reads them, if it matches.
+pub fn path_params<'a>(pattern: &str, path: &'a str) -> Option<Vec<&'a str>> {
+    let path = path.strip_prefix('/').unwrap_or(path);
+    match_pattern(pattern, &segments(path)?)
 }
 
 /// The first route of `routes` that takes the request, ready to run.

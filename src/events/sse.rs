@@ -190,7 +190,7 @@ pub fn open(
         form.text("last_event_id")
             .ok()
             .flatten()
-            .and_then(|id| id.trim().parse().ok())
+            .and_then(|id| crate::web::parse_event_id(&id))
     });
     let subscription = hub.subscribe(domain, account, last_id)?;
     Ok(respond(subscription, guard))
