@@ -8,6 +8,8 @@
 
 mod decode;
 mod read;
+#[cfg(feature = "fuzz-seeds")]
+mod seeds;
 mod values;
 
 pub use decode::DecodeError;

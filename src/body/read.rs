@@ -36,7 +36,12 @@ pub fn input(
                     content_type: content_type.as_deref().unwrap_or(""),
                     length: length.and_then(|v| v.trim().parse().ok()),
                 };
-                tokio::time::timeout(limits.time, read(&query, sent, stream, limits))
+                let reading = async {
+                    #[cfg(feature = "fuzz-seeds")]
+                    let stream = super::seeds::kept(&query, sent, stream).await;
+                    read(&query, sent, stream, limits).await
+                };
+                tokio::time::timeout(limits.time, reading)
                     .await
                     .map_err(|_| BodyError::TooSlow {
                         secs: limits.time.as_secs(),
