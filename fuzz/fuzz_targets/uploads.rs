@@ -1,0 +1,7 @@
+#![no_main]
+//! See `checks::uploads` for what must hold.
+
+#[path = "../checks/mod.rs"]
+mod checks;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::uploads(data));
