@@ -137,7 +137,7 @@ pub fn body(data: &[u8]) {
     urlencoded_names(raw, &mut carried);
     if let Ok(object) = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(raw) {
         carried.extend(object.keys().cloned());
-        if !multipart && !content_type.contains("urlencoded") {
+        if !multipart && !content_type.to_ascii_lowercase().contains("urlencoded") {
             let read: BTreeSet<&str> = from_body.names().collect();
             let sent: BTreeSet<&str> = object.keys().map(String::as_str).collect();
             assert_eq!(read, sent, "a JSON object's fields");
