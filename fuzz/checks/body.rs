@@ -153,7 +153,11 @@ pub fn body(data: &[u8]) {
         );
     }
     for name in from_body.names() {
-        let in_bytes = multipart && contains(raw, name.as_bytes());
+        // A part's name is a quoted string in its header, where `\"`
+        // stands for a quote.
+        let quoted = name.replace('"', "\\\"");
+        let in_bytes =
+            multipart && (contains(raw, name.as_bytes()) || contains(raw, quoted.as_bytes()));
         assert!(
             carried.contains(name) || in_bytes,
             "field {name:?} not carried by the body"
