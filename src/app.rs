@@ -193,6 +193,50 @@ impl App {
     }
 }
 
+/// One request as a domain's handler gets it: what every domain reads, and
+/// `extra`, what this domain reads besides (its base URL, its list caches).
+pub struct Call<X = ()> {
+    pub app: SharedApp,
+    /// The query string and the body, merged; the error when the body could
+    /// not be read (too large, too slow, malformed).
+    pub input: Result<crate::body::Form, crate::body::BodyError>,
+    /// The session token: `Authorization: Bearer`, else the domain's session
+    /// cookie where it has one.
+    pub token: Option<String>,
+    pub ip: Option<IpAddr>,
+    /// A reconnecting event stream's `Last-Event-ID`.
+    pub last_event_id: Option<u64>,
+    pub extra: X,
+}
+
+/// The filter every domain's routes take their [`Call`] from. `cookie`
+/// names the domain's session cookie (none: the bearer header alone);
+/// `extra` reads the domain's own part.
+pub fn call<X, F>(
+    app: &SharedApp,
+    cookie: Option<&'static str>,
+    extra: F,
+) -> impl Filter<Extract = (Call<X>,), Error = warp::Rejection> + Clone + use<X, F>
+where
+    X: Send + 'static,
+    F: Filter<Extract = (X,), Error = std::convert::Infallible> + Clone + Send + Sync + 'static,
+{
+    with_app(app.clone())
+        .and(crate::body::input(app.settings.limits))
+        .and(crate::session::presented(cookie))
+        .and(crate::web::client_ip())
+        .and(crate::web::last_event_id())
+        .and(extra)
+        .map(|app, input, token, ip, last_event_id, extra| Call {
+            app,
+            input,
+            token,
+            ip,
+            last_event_id,
+            extra,
+        })
+}
+
 /// Hands the shared state to a handler.
 pub fn with_app(
     app: SharedApp,

@@ -304,13 +304,15 @@ pub fn purge_expired(conn: &Connection, now: i64) -> Result<usize> {
 }
 
 /// The token a request presents: `Authorization: Bearer <token>`, else the
-/// named cookie. Never rejects.
+/// named cookie (when there is one). Never rejects.
 pub fn presented(
-    cookie_name: &'static str,
+    cookie_name: Option<&'static str>,
 ) -> impl Filter<Extract = (Option<String>,), Error = std::convert::Infallible> + Clone {
     presented_bearer()
-        .and(cookie(cookie_name))
-        .map(|bearer: Option<String>, cookie: Option<String>| bearer.or(cookie))
+        .and(crate::web::header_text("cookie"))
+        .map(move |bearer: Option<String>, cookies: Option<String>| {
+            bearer.or_else(|| cookie_in(cookies.as_deref()?, cookie_name?))
+        })
 }
 
 /// The token of the request's `Authorization: Bearer <token>`. Never
@@ -392,7 +394,7 @@ mod tests {
 
     #[tokio::test]
     async fn bearer_wins_over_cookie() {
-        let filter = super::presented("sid");
+        let filter = super::presented(Some("sid"));
         let presented = |authorization: Option<&str>| {
             let mut request = warp::test::request().header("cookie", "x=1; sid=; sid=abc");
             if let Some(value) = authorization {

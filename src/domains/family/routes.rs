@@ -13,9 +13,9 @@ use super::handlers::{self as h, Call};
 use super::model::BillKind::{Expense, Income};
 use warp::http::Method;
 
-use crate::app::{SharedApp, with_app};
+use crate::app::SharedApp;
 use crate::endpoint::{self, Route};
-use crate::web::{self, Response};
+use crate::web::Response;
 
 /// Every endpoint of family, declared once: its route, its API-docs text
 /// and its example.
@@ -239,16 +239,5 @@ pub fn routes(app: SharedApp) -> BoxedFilter<(Response,)> {
 
 /// The shared input of every endpoint.
 fn call(app: &SharedApp) -> impl Filter<Extract = (Call,), Error = Rejection> + Clone + use<> {
-    with_app(app.clone())
-        .and(crate::body::input(app.settings.limits))
-        .and(crate::session::presented_bearer())
-        .and(web::client_ip())
-        .and(web::last_event_id())
-        .map(|app, input, bearer, ip, last_event_id| Call {
-            app,
-            input,
-            bearer,
-            ip,
-            last_event_id,
-        })
+    crate::app::call(app, None, warp::any().map(|| ()))
 }

@@ -9,9 +9,9 @@ use warp::{Filter, Rejection};
 use super::{CAPTCHA_COOKIE, COOKIE, envelope, handlers, handlers::Call};
 use warp::http::Method;
 
-use crate::app::{SharedApp, with_app};
+use crate::app::SharedApp;
 use crate::endpoint::{self, Route};
-use crate::web::{self, Response};
+use crate::web::Response;
 
 /// Every endpoint of labs, declared once: its route, its API-docs text
 /// and its example.
@@ -179,18 +179,6 @@ pub fn routes(app: SharedApp) -> BoxedFilter<(Response,)> {
 
 /// The shared input of every endpoint.
 fn call(app: &SharedApp) -> impl Filter<Extract = (Call,), Error = Rejection> + Clone + use<> {
-    with_app(app.clone())
-        .and(crate::body::input(app.settings.limits))
-        .and(crate::session::presented(COOKIE))
-        .and(crate::session::cookie(CAPTCHA_COOKIE))
-        .and(web::client_ip())
-        .and(web::last_event_id())
-        .map(|app, input, token, captcha_id, ip, last_event_id| Call {
-            app,
-            input,
-            token,
-            captcha_id,
-            ip,
-            last_event_id,
-        })
+    let captcha = crate::session::cookie(CAPTCHA_COOKIE).map(|id| handlers::Captcha { id });
+    crate::app::call(app, Some(COOKIE), captcha)
 }

@@ -9,9 +9,9 @@ use warp::filters::BoxedFilter;
 use super::{envelope, handlers, handlers::Call};
 use warp::http::Method;
 
-use crate::app::{SharedApp, with_app};
+use crate::app::SharedApp;
 use crate::endpoint::{self, Route};
-use crate::web::{self, PathText, Response};
+use crate::web::{PathText, Response};
 
 /// Every endpoint of parking, declared once: its route, its summary, its
 /// typed input and output (their schemas are the API document's) and its
@@ -93,16 +93,5 @@ pub fn routes(app: SharedApp) -> BoxedFilter<(Response,)> {
 fn call(
     app: &SharedApp,
 ) -> impl Filter<Extract = (Call,), Error = warp::Rejection> + Clone + use<> {
-    with_app(app.clone())
-        .and(crate::body::input(app.settings.limits))
-        .and(crate::session::presented(super::COOKIE))
-        .and(web::client_ip())
-        .and(web::last_event_id())
-        .map(|app, input, bearer, ip, last_event_id| Call {
-            app,
-            input,
-            bearer,
-            ip,
-            last_event_id,
-        })
+    crate::app::call(app, Some(super::COOKIE), warp::any().map(|| ()))
 }

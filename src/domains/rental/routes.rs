@@ -11,7 +11,7 @@ use super::lists::Lists;
 use super::{COOKIE, envelope, handlers, handlers::Call};
 use warp::http::Method;
 
-use crate::app::{SharedApp, with_app};
+use crate::app::SharedApp;
 use crate::endpoint::{self, Route};
 use crate::web::{self, Response};
 
@@ -178,19 +178,9 @@ fn call(
     (app, lists): &(SharedApp, Arc<Lists>),
 ) -> impl Filter<Extract = (Call,), Error = Rejection> + Clone + use<> {
     let lists = lists.clone();
-    with_app(app.clone())
-        .and(crate::body::input(app.settings.limits))
-        .and(crate::session::presented(COOKIE))
-        .and(web::client_ip())
-        .and(web::base_url())
-        .and(web::last_event_id())
-        .map(move |app, input, token, ip, base_url, last_event_id| Call {
-            app,
-            input,
-            token,
-            ip,
-            base_url,
-            lists: lists.clone(),
-            last_event_id,
-        })
+    let extra = web::base_url().map(move |base_url| handlers::Extra {
+        base_url,
+        lists: lists.clone(),
+    });
+    crate::app::call(app, Some(COOKIE), extra)
 }

@@ -3,8 +3,6 @@
 //! body, then the token (HTTP 401), then the fields (400), then the rules
 //! of the data (403 / 404 / 418 / 460).
 
-use std::net::IpAddr;
-
 use serde::de::DeserializeOwned;
 
 use super::envelope::{Error, bad, forbidden, not_found};
@@ -13,7 +11,7 @@ use super::model::{self, Done, User};
 use super::store::{self, Profile};
 use super::{DOMAIN, SESSIONS};
 use crate::app::{Refused, SharedApp};
-use crate::body::{BodyError, DecodeError, Form, Patch};
+use crate::body::{DecodeError, Form, Patch};
 use crate::{clock, session};
 
 mod accounts;
@@ -27,16 +25,9 @@ pub use accounts::*;
 pub use families::*;
 pub use messages::*;
 
-/// One request's input, as the routes hand it over.
-pub struct Call {
-    pub app: SharedApp,
-    pub input: Result<Form, BodyError>,
-    /// `Authorization: Bearer <token>`, if sent.
-    pub bearer: Option<String>,
-    pub ip: Option<IpAddr>,
-    /// A reconnecting event stream's `Last-Event-ID`.
-    pub last_event_id: Option<u64>,
-}
+/// One request's input, as the routes hand it over. Its `token` is
+/// `Authorization: Bearer <token>`, if sent (family has no cookie).
+pub type Call = crate::app::Call;
 
 /// A request whose token named a live session.
 pub struct Authed {
@@ -48,19 +39,19 @@ pub struct Authed {
 
 /// The token of a request: `?token=` or a body field `token`, else
 /// `Authorization: Bearer`.
-fn token_of(form: &Form, bearer: Option<String>) -> Option<String> {
+fn token_of(form: &Form, presented: Option<String>) -> Option<String> {
     form.text("token")
         .ok()
         .flatten()
         .map(|t| t.trim().to_string())
         .filter(|t| !t.is_empty())
-        .or(bearer)
+        .or(presented)
 }
 
 /// The caller, from the token; 401 without a live session.
 pub async fn authenticate(call: Call) -> Result<Authed, Error> {
     let form = call.input?;
-    let token = token_of(&form, call.bearer).ok_or(Error::Unauthenticated("no token"))?;
+    let token = token_of(&form, call.token).ok_or(Error::Unauthenticated("no token"))?;
     let caller = session::caller(&call.app.db, DOMAIN, Some(token.clone()), store::user_by_id)
         .await?
         .ok_or(Error::Unauthenticated("token 无效或已过期"))?;

@@ -17,7 +17,7 @@ pub async fn login(call: Call) -> Result<(model::Timed<model::LoginJson>, String
     let app = call.app;
     if app.flags::<super::super::Flags>().captcha == crate::args::Switch::On {
         let given = code.ok_or_else(|| failed("验证码不能为空"))?;
-        let captcha_id = match call.captcha_id {
+        let captcha_id = match call.extra.id {
             Some(id) => id,
             None => captcha_id.ok_or_else(|| failed("请先获取验证码图片"))?,
         };

@@ -3,8 +3,6 @@
 //! and role (400; a role that depends on an id is checked once the id is
 //! read), then the fields and the domain's rules (300).
 
-use std::net::IpAddr;
-
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -17,20 +15,17 @@ use super::model::{
 use super::store::{self, ProjectFilter};
 use super::{CAPTCHA_COOKIE, COOKIE, DOMAIN, REMEMBERED_SESSIONS, SESSIONS};
 use crate::app::{Refused, SharedApp};
-use crate::body::{BodyError, DecodeError, Form};
+use crate::body::{DecodeError, Form};
 use crate::{clock, session};
 
-/// One request's input, as the routes hand it over.
-pub struct Call {
-    pub app: SharedApp,
-    pub input: Result<Form, BodyError>,
-    /// The session token: `Authorization: Bearer`, else the session cookie.
-    pub token: Option<String>,
+/// One request's input, as the routes hand it over; its `token` comes from
+/// `Authorization: Bearer`, else the session cookie.
+pub type Call = crate::app::Call<Captcha>;
+
+/// What labs reads of a request besides the shared parts.
+pub struct Captcha {
     /// The captcha cookie set by `user/login/code`.
-    pub captcha_id: Option<String>,
-    pub ip: Option<IpAddr>,
-    /// A reconnecting event stream's `Last-Event-ID`.
-    pub last_event_id: Option<u64>,
+    pub id: Option<String>,
 }
 
 /// GET /events: changes to the projects the user is a member of, leads

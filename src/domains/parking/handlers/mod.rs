@@ -2,8 +2,6 @@
 //! Checks run in one order everywhere: parameters (402), then the token
 //! (406), then the domain's rules.
 
-use std::net::IpAddr;
-
 use serde::de::DeserializeOwned;
 
 use super::envelope::Error;
@@ -15,19 +13,13 @@ use super::model::{
 use super::store::{self, Step};
 use super::{DOMAIN, SESSIONS};
 use crate::app::{Refused, SharedApp};
-use crate::body::{BodyError, Form};
+use crate::body::Form;
 use crate::{clock, session};
 
-/// One request's input, as the routes hand it over.
-pub struct Call {
-    pub app: SharedApp,
-    pub input: Result<Form, BodyError>,
-    /// From `Authorization: Bearer`; the `token` field is the fallback.
-    pub bearer: Option<String>,
-    pub ip: Option<IpAddr>,
-    /// A reconnecting event stream's `Last-Event-ID`.
-    pub last_event_id: Option<u64>,
-}
+/// One request's input, as the routes hand it over. Its `token` comes from
+/// `Authorization: Bearer`, else the session cookie; the `token` field is
+/// the fallback.
+pub type Call = crate::app::Call;
 
 const NEED_USER_FIELDS: &str = "need parameter username,password,email in request";
 
@@ -38,10 +30,10 @@ type Authorized = session::Caller<User>;
 async fn authorize(
     app: &SharedApp,
     username: &str,
-    bearer: Option<String>,
+    presented: Option<String>,
     form: &Form,
 ) -> Result<Authorized, Error> {
-    let token = match bearer {
+    let token = match presented {
         Some(token) => token,
         None => form.text("token")?.ok_or(Error::LoginRequired)?,
     };
@@ -83,7 +75,7 @@ pub async fn user_login(call: Call) -> Result<TokenView, Error> {
 pub async fn user_logout(call: Call) -> Result<UsernameView, Error> {
     let form = call.input?;
     let Named { username } = decode(&form, "need username")?;
-    let authorized = authorize(&call.app, &username, call.bearer, &form).await?;
+    let authorized = authorize(&call.app, &username, call.token, &form).await?;
     call.app
         .db
         .write(move |tx| Ok::<_, Error>(session::end(tx, &authorized.token_hash)?))
@@ -125,7 +117,7 @@ pub async fn user_new(call: Call) -> Result<UsernameView, Error> {
 /// GET /api/user/info/{username}
 pub async fn user_info(username: String, call: Call) -> Result<UserView, Error> {
     let form = call.input?;
-    let authorized = authorize(&call.app, &username, call.bearer, &form).await?;
+    let authorized = authorize(&call.app, &username, call.token, &form).await?;
     Ok(authorized.view())
 }
 
@@ -138,7 +130,7 @@ pub async fn user_modification(call: Call) -> Result<UsernameView, Error> {
         email,
     } = decode(&form, NEED_USER_FIELDS)?;
     let app = call.app;
-    let authorized = authorize(&app, &username, call.bearer, &form).await?;
+    let authorized = authorize(&app, &username, call.token, &form).await?;
     check_email(&email)?;
     app.passwords.check_new(&password)?;
     let hash = app.passwords.hash(password).await?;
@@ -163,7 +155,7 @@ pub async fn user_orders(
 ) -> Result<Vec<OrderView>, Error> {
     let form = call.input?;
     let filter = StatusFilter::parse(&status)?;
-    let authorized = authorize(&call.app, &username, call.bearer, &form).await?;
+    let authorized = authorize(&call.app, &username, call.token, &form).await?;
     let now = clock::now();
     let user_id = authorized.id;
     call.app
@@ -186,7 +178,7 @@ pub async fn user_recharge(call: Call) -> Result<UserView, Error> {
     if amount.0 <= 0 {
         return Err(Error::Params("amount must be greater than 0".into()));
     }
-    let authorized = authorize(&call.app, &username, call.bearer, &form).await?;
+    let authorized = authorize(&call.app, &username, call.token, &form).await?;
     let user_id = authorized.id;
     let user = call
         .app
@@ -203,7 +195,7 @@ pub async fn order_new(call: Call) -> Result<OrderView, Error> {
         username,
         parkinglot_id,
     } = decode(&form, "need username and parkinglot_id")?;
-    let authorized = authorize(&call.app, &username, call.bearer, &form).await?;
+    let authorized = authorize(&call.app, &username, call.token, &form).await?;
     let now = clock::now();
     let timeout = call.app.flags::<super::Flags>().reserve_timeout;
     let expires_at = now.saturating_add(timeout.as_secs() as i64);
@@ -217,7 +209,7 @@ pub async fn order_new(call: Call) -> Result<OrderView, Error> {
 async fn order_step(call: Call, step: Step) -> Result<OrderView, Error> {
     let form = call.input?;
     let OrderStep { username, order_id } = decode(&form, "need username and order_id")?;
-    let authorized = authorize(&call.app, &username, call.bearer, &form).await?;
+    let authorized = authorize(&call.app, &username, call.token, &form).await?;
     let now = clock::now();
     let user_id = authorized.id;
     call.app
@@ -263,7 +255,7 @@ pub async fn lot_info(id: String, call: Call) -> Result<LotView, Error> {
 pub async fn events(call: Call) -> Result<crate::web::Response, Error> {
     let form = call.input?;
     let Named { username } = decode(&form, "need parameter username in request")?;
-    let authorized = authorize(&call.app, &username, call.bearer, &form).await?;
+    let authorized = authorize(&call.app, &username, call.token, &form).await?;
     Ok(call.app.open_stream(
         DOMAIN,
         authorized.id,

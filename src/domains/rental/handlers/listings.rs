@@ -14,7 +14,7 @@ async fn list(call: Call, table: Table) -> Result<(Arc<Vec<Stored>>, i64, String
     })?;
     let orderings = if table == Table::Houses { 4 } else { 2 };
     let query = ListQuery::from_filters(filters, orderings)?;
-    let (app, base_url, lists) = (call.app, call.base_url, call.lists);
+    let (app, base_url, lists) = (call.app, call.extra.base_url, call.extra.lists);
     if table == Table::Houses {
         match ordered_page(&app, &lists, &query).await? {
             Some((page, total)) => return Ok((page, total, base_url)),
@@ -130,7 +130,7 @@ async fn info(call: Call, table: Table) -> Result<Stored, Error> {
 
 /// POST /data/house-info
 pub async fn house_info(call: Call) -> Result<model::HouseInfo, Error> {
-    let base_url = call.base_url.clone();
+    let base_url = call.extra.base_url.clone();
     Ok(info(call, Table::Houses).await?.house_info(&base_url))
 }
 
@@ -278,6 +278,6 @@ pub async fn upload(call: Call) -> Result<model::Uploaded, Error> {
         .write(move |tx| Ok::<_, Error>(crate::files::store(tx, DOMAIN, &file, now)?))
         .await?;
     Ok(model::Uploaded {
-        url: format!("{}{}", call.base_url, crate::files::path_of(id)),
+        url: format!("{}{}", call.extra.base_url, crate::files::path_of(id)),
     })
 }

@@ -2,7 +2,6 @@
 //! Checks run in one order everywhere: a readable body, then the session
 //! ("请先登录"), then the fields, then the rules of the data.
 
-use std::net::IpAddr;
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
@@ -14,22 +13,19 @@ use super::model::{self, Done, ListQuery, ListingKind, RequestKind, Stored, User
 use super::store::{self, NewUser, Table};
 use super::{COOKIE, DOMAIN, SESSIONS};
 use crate::app::{Refused, SharedApp};
-use crate::body::{Attachment, BodyError, DecodeError, FieldError, Form};
+use crate::body::{Attachment, DecodeError, FieldError, Form};
 use crate::{clock, session};
 
-/// One request's input, as the routes hand it over.
-pub struct Call {
-    pub app: SharedApp,
-    pub input: Result<Form, BodyError>,
-    /// The session token: `Authorization: Bearer`, else the session cookie.
-    pub token: Option<String>,
-    pub ip: Option<IpAddr>,
+/// One request's input, as the routes hand it over; its `token` comes from
+/// `Authorization: Bearer`, else the session cookie.
+pub type Call = crate::app::Call<Extra>;
+
+/// What rental reads of a request besides the shared parts.
+pub struct Extra {
     /// `http://host`, for absolute file URLs.
     pub base_url: String,
     /// Remembered totals and orders, and the in-memory copy of the houses.
     pub lists: Arc<Lists>,
-    /// A reconnecting event stream's `Last-Event-ID`.
-    pub last_event_id: Option<u64>,
 }
 
 /// GET /events: requests addressed to the user and decisions on theirs,

@@ -43,7 +43,7 @@ pub async fn cart(call: Call) -> Result<Done, Error> {
             quantity: line.quantity,
             price: price_text(line.product.price),
             total_price: price_text(line.product.price.saturating_mul(line.quantity)),
-            image: image_of(line, &call.base_url),
+            image: image_of(line, &call.extra.base_url),
         };
         match shops.last_mut() {
             Some(shop) if shop.shop_id == line.product.shop_id => shop.items.push(item),
@@ -90,7 +90,7 @@ pub async fn add_to_cart(call: Call) -> Result<Done, Error> {
             store::cart_line(tx, user.id, id)
         })
         .await?;
-    done_typed("加入购物车成功", &item_view(&line, &call.base_url))
+    done_typed("加入购物车成功", &item_view(&line, &call.extra.base_url))
 }
 
 /// PUT /cart/update/: a line's quantity; 0 or less takes it out.
@@ -114,7 +114,7 @@ pub async fn update_cart(call: Call) -> Result<Done, Error> {
         })
         .await?;
     match line {
-        Some(line) => done_typed("购物车已更新", &item_view(&line, &call.base_url)),
+        Some(line) => done_typed("购物车已更新", &item_view(&line, &call.extra.base_url)),
         None => Ok(done("商品已从购物车移除", Value::Null)),
     }
 }

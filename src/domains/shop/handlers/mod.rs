@@ -3,7 +3,6 @@
 //! role (400), then the shop and the caller's place in it (404 / 301), then
 //! the fields and the rules of the data (300 / 302).
 
-use std::net::IpAddr;
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
@@ -19,24 +18,21 @@ use super::model::{
 use super::store::{self, NewUser, ProductFields};
 use super::{COOKIE, DOMAIN, SESSIONS};
 use crate::app::{Refused, SharedApp};
-use crate::body::{Attachment, BodyError, DecodeError, Form};
+use crate::body::{Attachment, DecodeError, Form};
 use crate::{clock, session};
 
-/// One request's input, as the routes hand it over.
-pub struct Call {
-    pub app: SharedApp,
-    pub input: Result<Form, BodyError>,
-    /// The session token: `Authorization: Bearer`, else the session cookie.
-    pub token: Option<String>,
-    pub ip: Option<IpAddr>,
+/// One request's input, as the routes hand it over; its `token` comes from
+/// `Authorization: Bearer`, else the session cookie.
+pub type Call = crate::app::Call<Extra>;
+
+/// What shop reads of a request besides the shared parts.
+pub struct Extra {
     /// `http://host`, for absolute links.
     pub base_url: String,
     /// The request's path, for page links.
     pub path: Arc<str>,
     /// Product pages and counts read since the products last changed.
     pub lists: Arc<Lists>,
-    /// A reconnecting event stream's `Last-Event-ID`.
-    pub last_event_id: Option<u64>,
 }
 
 /// GET /events: new orders of the caller's shop or their own, and every

@@ -87,7 +87,7 @@ pub async fn add_product(shop_id: i64, call: Call) -> Result<Done, Error> {
             store::product_in_shop(tx, shop_id, id)
         })
         .await?;
-    Ok(done("商品创建成功", product.wire(&call.base_url)))
+    Ok(done("商品创建成功", product.wire(&call.extra.base_url)))
 }
 
 /// POST /shop/{id}/product/{pid}/update: the fields sent change.
@@ -129,7 +129,7 @@ pub async fn update_product(shop_id: i64, product_id: i64, call: Call) -> Result
             store::product_in_shop(tx, shop_id, product_id)
         })
         .await?;
-    Ok(done("商品修改成功", product.wire(&call.base_url)))
+    Ok(done("商品修改成功", product.wire(&call.extra.base_url)))
 }
 
 /// POST /shop/{id}/product/{pid}/delete: orders keep their copy.
@@ -155,7 +155,7 @@ pub async fn product_info(shop_id: i64, product_id: i64, call: Call) -> Result<D
         .db
         .read(move |conn| store::product_in_shop(conn, shop_id, product_id))
         .await?;
-    Ok(done("", product.wire(&call.base_url)))
+    Ok(done("", product.wire(&call.extra.base_url)))
 }
 
 /// GET /shop/{id}/products
@@ -189,7 +189,7 @@ async fn product_list(call: Call, shop_id: Option<i64>) -> Result<Done, Error> {
     let app = call.app;
     let page_key = format!("{}|{ordering:?}|{page}", filter.key());
     let offset = (page - 1).saturating_mul(PAGE_SIZE);
-    let lists = &call.lists;
+    let lists = &call.extra.lists;
     let (count, products) = match lists.pages.get(&app.db, &page_key) {
         Some(remembered) => remembered,
         None => {
@@ -211,13 +211,16 @@ async fn product_list(call: Call, shop_id: Option<i64>) -> Result<Done, Error> {
             params.push(("ordering", o.clone()));
         }
         let query = serde_urlencoded::to_string(&params).unwrap_or_default();
-        format!("{}{}?{query}", call.base_url, call.path)
+        format!("{}{}?{query}", call.extra.base_url, call.extra.path)
     };
     let page = ProductPage {
         count,
         next: (offset + PAGE_SIZE < count).then(|| link(page + 1)),
         previous: (page > 1).then(|| link(page - 1)),
-        products: products.iter().map(|p| p.wire(&call.base_url)).collect(),
+        products: products
+            .iter()
+            .map(|p| p.wire(&call.extra.base_url))
+            .collect(),
     };
     done_typed("查询返回成功", &page)
 }
@@ -305,7 +308,7 @@ pub async fn upload(call: Call) -> Result<Done, Error> {
     Ok(done(
         "上传成功",
         UploadJson {
-            url: format!("{}{path}", call.base_url),
+            url: format!("{}{path}", call.extra.base_url),
             path,
         },
     ))

@@ -19,7 +19,7 @@ pub async fn shops(call: Call) -> Result<Done, Error> {
     if page > total_page {
         return Err(Error::NotFound("无效页面。".into()));
     }
-    let link = |page: i64| format!("{}{}?page={page}", call.base_url, call.path);
+    let link = |page: i64| format!("{}{}?page={page}", call.extra.base_url, call.extra.path);
     let start = usize::try_from((page - 1) * PAGE_SIZE).unwrap_or(usize::MAX);
     let data = model::ShopPageJson {
         count: total_count,
