@@ -2,7 +2,7 @@
 //! body (or query) by [`crate::body::Form::decode`], so numbers may come as
 //! strings and a missing field gets the endpoint's "need ..." message.
 //! Their schemas are the request schemas of `/openapi.json`. The session
-//! token may also come as a `token` field (see `handlers::authorize`).
+//! token may also come as a `token` field (see `handlers::logged_in`).
 
 use serde::Deserialize;
 use utoipa::ToSchema;

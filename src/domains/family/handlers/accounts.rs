@@ -101,7 +101,7 @@ pub async fn login(call: Call) -> Result<model::TokenJson, Error> {
 
 /// DELETE user_manage/logout/: ends the session the token names.
 pub async fn logout(call: Call) -> Result<Done, Error> {
-    let authed = authenticate(call).await?;
+    let authed = logged_in(call).await?;
     session::end_presented(&authed.app.db, Some(authed.token))
         .await
         .map_err(|_| bad("登出失败"))?;
@@ -122,7 +122,7 @@ pub(super) async fn family_of(
 
 /// GET user_manage/user_info/: the caller, with `family1`.
 pub async fn user_info(call: Call) -> Result<model::UserJson, Error> {
-    let authed = authenticate(call).await?;
+    let authed = logged_in(call).await?;
     let family = family_of(&authed.app, &authed.user).await?;
     Ok(model::user_json(&authed.user, family.as_ref()))
 }
@@ -136,7 +136,7 @@ pub async fn update_user_info(call: Call) -> Result<model::UserJson, Error> {
         form,
         user,
         token,
-    } = authenticate(call).await?;
+    } = logged_in(call).await?;
     let input: input::AccountChange = decode(&form)?;
     if let Some(id) = input.id
         && id != user.id

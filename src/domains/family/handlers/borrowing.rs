@@ -4,7 +4,7 @@
 //! the record. An agreed request is the same debt as a pair of `loan/`
 //! records (see `store::borrowings`).
 
-use super::{Authed, Call, authenticate, decode};
+use super::{Authed, Call, decode, logged_in};
 use crate::clock;
 use crate::domains::family::envelope::{Error, bad, not_found};
 use crate::domains::family::input::{BorrowDecision, BorrowRequest, PayBack};
@@ -20,7 +20,7 @@ use crate::money::number;
 pub async fn request(call: Call) -> Result<Done, Error> {
     let Authed {
         app, form, user, ..
-    } = authenticate(call).await?;
+    } = logged_in(call).await?;
     let input: BorrowRequest = decode(&form)?;
     let money =
         model::positive_money(Some(input.money), "money")?.ok_or_else(|| bad("缺少参数 money"))?;
@@ -63,7 +63,7 @@ pub async fn request(call: Call) -> Result<Done, Error> {
 pub async fn decide(call: Call) -> Result<Done, Error> {
     let Authed {
         app, form, user, ..
-    } = authenticate(call).await?;
+    } = logged_in(call).await?;
     let input: BorrowDecision = decode(&form)?;
     let agree = match input.is_agree {
         0 => true,
@@ -103,7 +103,7 @@ pub async fn decide(call: Call) -> Result<Done, Error> {
 /// GET borrow_money/payBack/: what the caller still owes, in
 /// `{code, msg, data}`; none answers 201 `no data`, as the original does.
 pub async fn owed(call: Call) -> Result<Option<BorrowingsData>, Error> {
-    let Authed { app, user, .. } = authenticate(call).await?;
+    let Authed { app, user, .. } = logged_in(call).await?;
     app.db
         .read(move |conn| {
             let data: Vec<_> = store::open_borrowings(conn, user.id)?
@@ -120,7 +120,7 @@ pub async fn owed(call: Call) -> Result<Option<BorrowingsData>, Error> {
 pub async fn pay_back(call: Call) -> Result<Done, Error> {
     let Authed {
         app, form, user, ..
-    } = authenticate(call).await?;
+    } = logged_in(call).await?;
     let input: PayBack = decode(&form)?;
     let money =
         model::positive_money(Some(input.money), "money")?.ok_or_else(|| bad("缺少参数 money"))?;

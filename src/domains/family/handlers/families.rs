@@ -6,7 +6,7 @@ use super::*;
 pub async fn family_info(call: Call) -> Result<model::FamilyInfo, Error> {
     let Authed {
         app, user, token, ..
-    } = authenticate(call).await?;
+    } = logged_in(call).await?;
     Ok(match family_of(&app, &user).await? {
         None => model::FamilyInfo::None { family: "null" },
         Some(family) => model::FamilyInfo::Family {
@@ -20,7 +20,7 @@ pub async fn family_info(call: Call) -> Result<model::FamilyInfo, Error> {
 pub async fn create_family(call: Call) -> Result<model::FamilyJson, Error> {
     let Authed {
         app, form, user, ..
-    } = authenticate(call).await?;
+    } = logged_in(call).await?;
     let input::NewFamily { family_name } = decode(&form)?;
     let name = family_name.0;
     if name.chars().count() > 32 || name.chars().any(char::is_control) {
@@ -42,7 +42,7 @@ pub async fn create_family(call: Call) -> Result<model::FamilyJson, Error> {
 pub async fn hand_over(call: Call) -> Result<model::FamilyJson, Error> {
     let Authed {
         app, form, user, ..
-    } = authenticate(call).await?;
+    } = logged_in(call).await?;
     if !user.is_parent() {
         return Err(forbidden(if user.family_id.is_some() {
             "只有家长可以这样做"
@@ -70,7 +70,7 @@ pub async fn hand_over(call: Call) -> Result<model::FamilyJson, Error> {
 pub async fn apply(call: Call) -> Result<Done, Error> {
     let Authed {
         app, form, user, ..
-    } = authenticate(call).await?;
+    } = logged_in(call).await?;
     let input::FamilyId { family_id } = decode(&form)?;
     let now = clock::now();
     app.db
@@ -81,7 +81,7 @@ pub async fn apply(call: Call) -> Result<Done, Error> {
 
 /// DELETE user_manage/about_family/: leaves the caller's family.
 pub async fn leave(call: Call) -> Result<model::LeftJson, Error> {
-    let Authed { app, user, .. } = authenticate(call).await?;
+    let Authed { app, user, .. } = logged_in(call).await?;
     let now = clock::now();
     let left = app
         .db
@@ -94,7 +94,7 @@ pub async fn leave(call: Call) -> Result<model::LeftJson, Error> {
 
 /// GET family/familyMember/: pending applications to the caller's family.
 pub async fn applications(call: Call) -> Result<Vec<model::ApplicationJson>, Error> {
-    let Authed { app, user, .. } = authenticate(call).await?;
+    let Authed { app, user, .. } = logged_in(call).await?;
     let Some(family_id) = user.family_id.filter(|_| user.is_parent()) else {
         return Err(forbidden("只有家长可以查看入家申请"));
     };
@@ -118,7 +118,7 @@ pub async fn applications(call: Call) -> Result<Vec<model::ApplicationJson>, Err
 pub async fn decide(call: Call) -> Result<Done, Error> {
     let Authed {
         app, form, user, ..
-    } = authenticate(call).await?;
+    } = logged_in(call).await?;
     let input::Decision {
         user_id: applicant,
         is_agree,

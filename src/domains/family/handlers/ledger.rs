@@ -3,7 +3,7 @@
 //! reads the whole family's with `?scope=family`. Updates change the
 //! fields sent and keep the rest.
 
-use super::{Authed, Call, authenticate, decode};
+use super::{Authed, Call, decode, logged_in};
 use crate::body::{Cents, Patch, Text};
 use crate::clock;
 use crate::domains::family::DOMAIN;
@@ -86,7 +86,7 @@ pub async fn expend_bills(call: Call) -> Result<BillsData, Error> {
 async fn bill_list(call: Call, kind: BillKind) -> Result<Vec<model::BillJson>, Error> {
     let Authed {
         app, form, user, ..
-    } = authenticate(call).await?;
+    } = logged_in(call).await?;
     let (scope, period) = query(&form, &user)?;
     let bills = app
         .db
@@ -106,7 +106,7 @@ pub async fn add_bill(
 ) -> Result<Shaped<Vec<model::BillJson>, StatisticsData>, Error> {
     let Authed {
         app, form, user, ..
-    } = authenticate(call).await?;
+    } = logged_in(call).await?;
     let input: input::NewBill = decode(&form)?;
     let code = input.bill_type.unwrap_or(kind.default_code());
     if !model::BILL_TYPES.iter().any(|(c, _)| *c == code) {
@@ -145,7 +145,7 @@ pub async fn add_bill(
 /// GET bill/data/: the original's statistics of the caller's bills, or
 /// its `{"code": 201, "msg": "no data"}` when there are none.
 pub async fn statistics(call: Call) -> Result<Option<StatisticsData>, Error> {
-    let Authed { app, user, .. } = authenticate(call).await?;
+    let Authed { app, user, .. } = logged_in(call).await?;
     app.db
         .read(move |conn| {
             let stats = statistics_of(conn, user.id)?;
@@ -183,7 +183,7 @@ fn statistics_of(
 pub async fn update_bill(call: Call, kind: BillKind) -> Result<model::BillJson, Error> {
     let Authed {
         app, form, user, ..
-    } = authenticate(call).await?;
+    } = logged_in(call).await?;
     let input: input::BillChange = decode(&form)?;
     let id = input.id;
     let money = positive_money(input.money, "money")?;
@@ -214,7 +214,7 @@ pub async fn delete_bill(call: Call, kind: BillKind) -> Result<model::Done, Erro
 async fn delete(call: Call, ledger: Ledger, kind: Option<BillKind>) -> Result<model::Done, Error> {
     let Authed {
         app, form, user, ..
-    } = authenticate(call).await?;
+    } = logged_in(call).await?;
     let input::Id { id } = decode(&form)?;
     app.db
         .write(move |tx| store::delete_record(tx, ledger, kind, user.id, id))
@@ -247,7 +247,7 @@ fn check_deposit(fields: &DepositFields) -> Result<(), Error> {
 pub async fn deposits(call: Call) -> Result<Vec<model::DepositJson>, Error> {
     let Authed {
         app, form, user, ..
-    } = authenticate(call).await?;
+    } = logged_in(call).await?;
     let (scope, period) = query(&form, &user)?;
     let deposits = app
         .db
@@ -261,7 +261,7 @@ pub async fn deposits(call: Call) -> Result<Vec<model::DepositJson>, Error> {
 pub async fn add_deposit(call: Call) -> Result<model::DepositJson, Error> {
     let Authed {
         app, form, user, ..
-    } = authenticate(call).await?;
+    } = logged_in(call).await?;
     let input: input::NewDeposit = decode(&form)?;
     let now = clock::now();
     let fields = DepositFields {
@@ -287,7 +287,7 @@ pub async fn add_deposit(call: Call) -> Result<model::DepositJson, Error> {
 pub async fn update_deposit(call: Call) -> Result<model::DepositJson, Error> {
     let Authed {
         app, form, user, ..
-    } = authenticate(call).await?;
+    } = logged_in(call).await?;
     let input: input::DepositChange = decode(&form)?;
     let id = input.id;
     let bank = changed_text(input.bank, "bank", 50)?;
@@ -339,7 +339,7 @@ fn check_loan(fields: &LoanFields) -> Result<(), Error> {
 pub async fn loans(call: Call) -> Result<Vec<model::LoanJson>, Error> {
     let Authed {
         app, form, user, ..
-    } = authenticate(call).await?;
+    } = logged_in(call).await?;
     let (scope, period) = query(&form, &user)?;
     let loans = app
         .db
@@ -353,7 +353,7 @@ pub async fn loans(call: Call) -> Result<Vec<model::LoanJson>, Error> {
 pub async fn add_loan(call: Call) -> Result<model::LoanJson, Error> {
     let Authed {
         app, form, user, ..
-    } = authenticate(call).await?;
+    } = logged_in(call).await?;
     let input: input::NewLoan = decode(&form)?;
     let now = clock::now();
     let fields = LoanFields {
@@ -379,7 +379,7 @@ pub async fn add_loan(call: Call) -> Result<model::LoanJson, Error> {
 pub async fn update_loan(call: Call) -> Result<model::LoanJson, Error> {
     let Authed {
         app, form, user, ..
-    } = authenticate(call).await?;
+    } = logged_in(call).await?;
     let input: input::LoanChange = decode(&form)?;
     let id = input.id;
     let direction = input.direction.map(|d| loan_direction(&d)).transpose()?;
@@ -420,7 +420,7 @@ pub async fn delete_loan(call: Call) -> Result<model::Done, Error> {
 pub async fn repay(call: Call) -> Result<model::LoanJson, Error> {
     let Authed {
         app, form, user, ..
-    } = authenticate(call).await?;
+    } = logged_in(call).await?;
     let input::Repayment { id, money, time } = decode(&form)?;
     let money = required_money(money)?;
     let time = time_field(time, "time")?.unwrap_or_else(clock::now);
@@ -439,7 +439,7 @@ pub async fn repay(call: Call) -> Result<model::LoanJson, Error> {
 pub async fn repayments(call: Call) -> Result<Vec<model::RepaymentJson>, Error> {
     let Authed {
         app, form, user, ..
-    } = authenticate(call).await?;
+    } = logged_in(call).await?;
     let input::Id { id } = decode(&form)?;
     let found = app
         .db

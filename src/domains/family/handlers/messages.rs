@@ -5,7 +5,7 @@ use super::*;
 pub async fn messages(call: Call) -> Result<Vec<model::MessageJson>, Error> {
     let Authed {
         app, form, user, ..
-    } = authenticate(call).await?;
+    } = logged_in(call).await?;
     let input::MessageFilter { state } = decode(&form)?;
     if state.is_some_and(|s| !(0..=2).contains(&s)) {
         return Err(bad("state 应为 0（未读）、1（星标）或 2（已读）"));
@@ -29,7 +29,7 @@ fn inbox_view(app: &SharedApp, list: &[model::Message]) -> Vec<model::MessageJso
 pub async fn send_message(call: Call) -> Result<Vec<model::MessageJson>, Error> {
     let Authed {
         app, form, user, ..
-    } = authenticate(call).await?;
+    } = logged_in(call).await?;
     let input::NewMessage {
         receive_id,
         receive,
@@ -71,7 +71,7 @@ pub async fn send_message(call: Call) -> Result<Vec<model::MessageJson>, Error> 
 pub async fn delete_message(call: Call) -> Result<Vec<model::MessageJson>, Error> {
     let Authed {
         app, form, user, ..
-    } = authenticate(call).await?;
+    } = logged_in(call).await?;
     let input::Id { id } = decode(&form)?;
     let list = app
         .db
@@ -89,7 +89,7 @@ pub async fn delete_message(call: Call) -> Result<Vec<model::MessageJson>, Error
 pub async fn set_message_state(call: Call) -> Result<Vec<model::MessageJson>, Error> {
     let Authed {
         app, form, user, ..
-    } = authenticate(call).await?;
+    } = logged_in(call).await?;
     let input::MessageState { id, state } = decode(&form)?;
     let state = match state {
         0..=2 => state,

@@ -49,7 +49,7 @@ fn token_of(form: &Form, presented: Option<String>) -> Option<String> {
 }
 
 /// The caller, from the token; 401 without a live session.
-pub async fn authenticate(call: Call) -> Result<Authed, Error> {
+pub async fn logged_in(call: Call) -> Result<Authed, Error> {
     let form = call.input?;
     let token = token_of(&form, call.token).ok_or(Error::Unauthenticated("no token"))?;
     let caller = session::caller(&call.app.db, DOMAIN, Some(token.clone()), store::user_by_id)
@@ -78,7 +78,7 @@ pub fn decode<T: DeserializeOwned>(form: &Form) -> Result<T, Error> {
 /// (joins, decisions, leaving, hand-over), as server-sent events.
 pub async fn events(call: Call) -> Result<crate::web::Response, Error> {
     let last_event_id = call.last_event_id;
-    let authed = authenticate(call).await?;
+    let authed = logged_in(call).await?;
     Ok(authed.app.open_stream(
         DOMAIN,
         authed.user.id,

@@ -6,7 +6,7 @@
 //! is not repaid yet; `net_worth` is net + savings + lent − borrowed.
 
 use super::ledger::query;
-use super::{Authed, Call, authenticate};
+use super::{Authed, Call, logged_in};
 use crate::domains::family::envelope::Error;
 use crate::domains::family::model;
 use crate::domains::family::store::{self, Scope, Sums};
@@ -38,7 +38,7 @@ impl Report {
 async fn build(call: Call) -> Result<Report, Error> {
     let Authed {
         app, form, user, ..
-    } = authenticate(call).await?;
+    } = logged_in(call).await?;
     let (scope, period) = query(&form, &user)?;
     let data = app
         .db

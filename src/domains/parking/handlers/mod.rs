@@ -24,15 +24,15 @@ pub type Call = crate::app::Call;
 const NEED_USER_FIELDS: &str = "need parameter username,password,email in request";
 
 /// The checked-in user of a request.
-type Authorized = session::Caller<User>;
+type Caller = session::Caller<User>;
 
 /// The token must be a live parking session of the user named `username`.
-async fn authorize(
+async fn logged_in(
     app: &SharedApp,
     username: &str,
     presented: Option<String>,
     form: &Form,
-) -> Result<Authorized, Error> {
+) -> Result<Caller, Error> {
     let token = match presented {
         Some(token) => token,
         None => form.text("token")?.ok_or(Error::LoginRequired)?,
@@ -75,7 +75,7 @@ pub async fn user_login(call: Call) -> Result<TokenView, Error> {
 pub async fn user_logout(call: Call) -> Result<UsernameView, Error> {
     let form = call.input?;
     let Named { username } = decode(&form, "need username")?;
-    let authorized = authorize(&call.app, &username, call.token, &form).await?;
+    let authorized = logged_in(&call.app, &username, call.token, &form).await?;
     call.app
         .db
         .write(move |tx| Ok::<_, Error>(session::end(tx, &authorized.token_hash)?))
@@ -117,7 +117,7 @@ pub async fn user_new(call: Call) -> Result<UsernameView, Error> {
 /// GET /api/user/info/{username}
 pub async fn user_info(username: String, call: Call) -> Result<UserView, Error> {
     let form = call.input?;
-    let authorized = authorize(&call.app, &username, call.token, &form).await?;
+    let authorized = logged_in(&call.app, &username, call.token, &form).await?;
     Ok(authorized.view())
 }
 
@@ -130,7 +130,7 @@ pub async fn user_modification(call: Call) -> Result<UsernameView, Error> {
         email,
     } = decode(&form, NEED_USER_FIELDS)?;
     let app = call.app;
-    let authorized = authorize(&app, &username, call.token, &form).await?;
+    let authorized = logged_in(&app, &username, call.token, &form).await?;
     check_email(&email)?;
     app.passwords.check_new(&password)?;
     let hash = app.passwords.hash(password).await?;
@@ -155,7 +155,7 @@ pub async fn user_orders(
 ) -> Result<Vec<OrderView>, Error> {
     let form = call.input?;
     let filter = StatusFilter::parse(&status)?;
-    let authorized = authorize(&call.app, &username, call.token, &form).await?;
+    let authorized = logged_in(&call.app, &username, call.token, &form).await?;
     let now = clock::now();
     let user_id = authorized.id;
     call.app
@@ -178,7 +178,7 @@ pub async fn user_recharge(call: Call) -> Result<UserView, Error> {
     if amount.0 <= 0 {
         return Err(Error::Params("amount must be greater than 0".into()));
     }
-    let authorized = authorize(&call.app, &username, call.token, &form).await?;
+    let authorized = logged_in(&call.app, &username, call.token, &form).await?;
     let user_id = authorized.id;
     let user = call
         .app
@@ -195,7 +195,7 @@ pub async fn order_new(call: Call) -> Result<OrderView, Error> {
         username,
         parkinglot_id,
     } = decode(&form, "need username and parkinglot_id")?;
-    let authorized = authorize(&call.app, &username, call.token, &form).await?;
+    let authorized = logged_in(&call.app, &username, call.token, &form).await?;
     let now = clock::now();
     let timeout = call.app.flags::<super::Flags>().reserve_timeout;
     let expires_at = now.saturating_add(timeout.as_secs() as i64);
@@ -209,7 +209,7 @@ pub async fn order_new(call: Call) -> Result<OrderView, Error> {
 async fn order_step(call: Call, step: Step) -> Result<OrderView, Error> {
     let form = call.input?;
     let OrderStep { username, order_id } = decode(&form, "need username and order_id")?;
-    let authorized = authorize(&call.app, &username, call.token, &form).await?;
+    let authorized = logged_in(&call.app, &username, call.token, &form).await?;
     let now = clock::now();
     let user_id = authorized.id;
     call.app
@@ -255,7 +255,7 @@ pub async fn lot_info(id: String, call: Call) -> Result<LotView, Error> {
 pub async fn events(call: Call) -> Result<crate::web::Response, Error> {
     let form = call.input?;
     let Named { username } = decode(&form, "need parameter username in request")?;
-    let authorized = authorize(&call.app, &username, call.token, &form).await?;
+    let authorized = logged_in(&call.app, &username, call.token, &form).await?;
     Ok(call.app.open_stream(
         DOMAIN,
         authorized.id,
