@@ -1,0 +1,699 @@
+//! Accounts: the captcha, mailed codes for registration and reset, sessions in an HTTP-only cookie, throttled logins, no secret in any answer.
+
+use super::*;
+
+#[tokio::test]
+async fn the_captcha_is_a_jpeg_whose_answer_logs_in_once() {
+    let app = spawn_app_with(&[]).await;
+    register(&app, "2001", "韩梅梅").await;
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let answer_of = |id: &str| -> String {
+        let hash: Vec<u8> = sha256(id);
+        app.db()
+            .query_row(
+                "SELECT answer FROM labs_captchas WHERE id_hash = ?1",
+                [hash],
+                |row| row.get(0),
+            )
+            .unwrap()
+    };
+    let fetch = |client: reqwest::Client| {
+        let url = app.url("/labs/user/login/code");
+        async move {
+            let response = client.get(url).send().await.unwrap();
+            assert_eq!(response.status(), 200);
+            assert_eq!(response.headers()["content-type"], "image/jpeg");
+            assert_eq!(response.headers()["cache-control"], "no-store");
+            let cookie = response.headers()["set-cookie"]
+                .to_str()
+                .unwrap()
+                .to_string();
+            assert!(
+                cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+                "{cookie}"
+            );
+            let id = response.headers()["x-captcha-id"]
+                .to_str()
+                .unwrap()
+                .to_string();
+            let bytes = response.bytes().await.unwrap();
+            assert_eq!(&bytes[..3], &[0xFF, 0xD8, 0xFF], "a JPEG");
+            id
+        }
+    };
+    let login = |client: &reqwest::Client, body: Value| {
+        let request = client.post(app.url("/labs/user/login")).json(&body);
+        async move { common::json_of(request.send().await.unwrap()).await.1 }
+    };
+
+    // No code, then a wrong one: refused, and the wrong try used the captcha up.
+    let id = fetch(browser.clone()).await;
+    let answer = answer_of(&id);
+    let body = login(&browser, json!({"sid": "2001", "password": PASSWORD})).await;
+    assert_failed(&body, "验证码不能为空");
+    let body = login(
+        &browser,
+        json!({"sid": "2001", "password": PASSWORD, "code": "zzzz"}),
+    )
+    .await;
+    assert_failed(&body, "验证码错误");
+    let body = login(
+        &browser,
+        json!({"sid": "2001", "password": PASSWORD, "code": answer}),
+    )
+    .await;
+    assert_failed(&body, "验证码已过期");
+
+    // A fresh captcha answered in upper case logs in (the browser's cookie names it).
+    let id = fetch(browser.clone()).await;
+    let answer = answer_of(&id).to_uppercase();
+    let body = login(
+        &browser,
+        json!({"sid": "2001", "password": PASSWORD, "code": answer}),
+    )
+    .await;
+    assert_eq!(assert_ok(&body)["role"], 1);
+    let (_, body) = common::json_of(
+        browser
+            .get(app.url("/labs/user/type"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        assert_ok(&body)["student"]["id"],
+        "2001",
+        "the cookie is the session"
+    );
+
+    // A client without cookies names the captcha with captcha_id.
+    let plain = reqwest::Client::new();
+    let id = fetch(plain.clone()).await;
+    let body = login(
+        &plain,
+        json!({"sid": "2001", "password": PASSWORD, "code": answer_of(&id), "captcha_id": id}),
+    )
+    .await;
+    assert_eq!(assert_ok(&body)["role"], 1);
+    let body = login(
+        &plain,
+        json!({"sid": "2001", "password": PASSWORD, "code": "abcd"}),
+    )
+    .await;
+    assert_failed(&body, "请先获取验证码");
+    app.stop().await;
+}
+
+fn sha256(text: &str) -> Vec<u8> {
+    onebox::session::hash(text).to_vec()
+}
+
+#[tokio::test]
+async fn register_login_and_reset_work_through_the_outbox() {
+    let app = spawn().await;
+    let email = "Student@Example.com";
+    let (_, body) = app
+        .post("/labs/user/register/mail", json!({"email": email}), None)
+        .await;
+    assert!(assert_ok(&body).is_null());
+    let mail = outbox(&app).await[0].clone();
+    assert_eq!(mail["to"], "student@example.com");
+    assert!(mail["subject"].as_str().unwrap().contains("注册验证码"));
+    let code = code_in(mail["body"].as_str().unwrap()).unwrap();
+
+    // Registered without a student number: the e-mail is the id.
+    let (_, body) = app
+        .post_form(
+            "/labs/user/register/code",
+            &[
+                ("email", email),
+                ("code", &code),
+                ("name", "小明"),
+                ("password", PASSWORD),
+            ],
+            None,
+        )
+        .await;
+    assert_ok(&body);
+    let (_, body) = app
+        .post("/labs/user/register/mail", json!({"email": email}), None)
+        .await;
+    assert_failed(&body, "该邮箱已注册");
+
+    let (data, token) = login_as(&app, "student@example.com", PASSWORD).await;
+    assert_eq!(
+        data,
+        json!({"role": 1, "admin": null, "student": {"id": "student@example.com", "name": "小明"}, "lab": null})
+    );
+    let (_, body) = app.get("/labs/user/type", Some(&token)).await;
+    assert_eq!(assert_ok(&body)["role"], 1);
+
+    // Reset (a minute after the last mail to this address).
+    let (_, body) = app
+        .post(
+            "/labs/user/resetPassword/mail",
+            json!({"email": email}),
+            None,
+        )
+        .await;
+    assert_failed(&body, "秒后再试");
+    backdate_mail(&app, "student@example.com");
+    let (_, body) = app
+        .post(
+            "/labs/user/resetPassword/mail",
+            json!({"email": email}),
+            None,
+        )
+        .await;
+    assert_ok(&body);
+    let code = mailed_code(&app, "student@example.com").await;
+    let new_password = "another-pass-2";
+    let (_, body) = app
+        .post(
+            "/labs/user/resetPassword/code",
+            json!({"email": email, "code": code, "password": new_password}),
+            None,
+        )
+        .await;
+    assert_ok(&body);
+    let (_, body) = app.get("/labs/user/type", Some(&token)).await;
+    assert_eq!(
+        assert_ok(&body)["role"],
+        0,
+        "the reset ended the old session"
+    );
+    let (_, body) = app
+        .post(
+            "/labs/user/login",
+            json!({"sid": "student@example.com", "password": PASSWORD}),
+            None,
+        )
+        .await;
+    assert_failed(&body, "密码错误");
+    login_as(&app, "student@example.com", new_password).await;
+
+    let (_, body) = app
+        .post(
+            "/labs/user/resetPassword/mail",
+            json!({"email": "nobody@example.com"}),
+            None,
+        )
+        .await;
+    assert_failed(&body, "该邮箱未注册");
+    app.stop().await;
+}
+
+/// Moves the last mail to an address a minute into the past.
+fn backdate_mail(app: &TestApp, email: &str) {
+    writable(app)
+        .execute(
+            "UPDATE labs_codes SET sent_at = sent_at - 61 WHERE email = ?1",
+            [email],
+        )
+        .unwrap();
+}
+
+/// A writable connection, to move time forward for expiries.
+fn writable(app: &TestApp) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(&app.db_path).unwrap();
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .unwrap();
+    conn
+}
+
+#[tokio::test]
+async fn codes_fail_clearly_when_wrong_used_expired_or_tried_too_often() {
+    let app = spawn().await;
+    let register_with = |email: &'static str, code: String| {
+        let app = &app;
+        async move {
+            app.post(
+                "/labs/user/register/code",
+                json!({"email": email, "code": code, "name": "n", "password": PASSWORD}),
+                None,
+            )
+            .await
+            .1
+        }
+    };
+    let body = register_with("a@example.com", "123456".into()).await;
+    assert_failed(&body, "请先获取验证码");
+
+    app.post(
+        "/labs/user/register/mail",
+        json!({"email": "a@example.com"}),
+        None,
+    )
+    .await;
+    let code = mailed_code(&app, "a@example.com").await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let body = register_with("a@example.com", wrong.into()).await;
+    assert_failed(&body, "还可尝试 4 次");
+    assert_ok(&register_with("a@example.com", code.clone()).await);
+    let body = register_with("a@example.com", code).await;
+    assert_failed(&body, "验证码已使用");
+
+    // Expired after ten minutes.
+    app.post(
+        "/labs/user/register/mail",
+        json!({"email": "b@example.com"}),
+        None,
+    )
+    .await;
+    let code = mailed_code(&app, "b@example.com").await;
+    writable(&app)
+        .execute(
+            "UPDATE labs_codes SET expires_at = expires_at - 601 WHERE email = 'b@example.com'",
+            [],
+        )
+        .unwrap();
+    assert_failed(&register_with("b@example.com", code).await, "验证码已过期");
+
+    // Five wrong tries spend the code, right or not afterwards.
+    app.post(
+        "/labs/user/register/mail",
+        json!({"email": "c@example.com"}),
+        None,
+    )
+    .await;
+    let code = mailed_code(&app, "c@example.com").await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for left in (0..5).rev() {
+        let body = register_with("c@example.com", wrong.into()).await;
+        if left > 0 {
+            assert_failed(&body, &format!("还可尝试 {left} 次"));
+        } else {
+            assert_failed(&body, "次数过多");
+        }
+    }
+    assert_failed(&register_with("c@example.com", code).await, "次数过多");
+    let users: i64 = app
+        .db()
+        .query_row("SELECT count(*) FROM labs_users", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(users, 1, "only a@example.com registered");
+
+    // Bad input to the code endpoints.
+    let (_, body) = app
+        .post(
+            "/labs/user/register/mail",
+            json!({"email": "not-an-address"}),
+            None,
+        )
+        .await;
+    assert_failed(&body, "邮箱格式不正确");
+    let (_, body) = app.post("/labs/user/register/mail", json!({}), None).await;
+    assert_failed(&body, "邮箱不能为空");
+    app.post(
+        "/labs/user/register/mail",
+        json!({"email": "d@example.com"}),
+        None,
+    )
+    .await;
+    let code = mailed_code(&app, "d@example.com").await;
+    let (_, body) = app
+        .post(
+            "/labs/user/register/code",
+            json!({"email": "d@example.com", "code": code, "name": "n", "password": "short"}),
+            None,
+        )
+        .await;
+    assert_failed(&body, "at least 8");
+    let (_, body) = app
+        .post(
+            "/labs/user/register/code",
+            json!({"email": "d@example.com", "code": code, "name": "n", "password": PASSWORD, "sid": "a b"}),
+            None,
+        )
+        .await;
+    assert_failed(&body, "学号");
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_mailed_code_is_accepted_once_when_twenty_requests_race() {
+    let app = spawn().await;
+    app.post(
+        "/labs/user/register/mail",
+        json!({"email": "race@example.com"}),
+        None,
+    )
+    .await;
+    let code = mailed_code(&app, "race@example.com").await;
+    let attempts = (0..20).map(|n| {
+        let request = app
+            .client
+            .post(app.url("/labs/user/register/code"))
+            .json(&json!({
+                "email": "race@example.com", "code": code, "name": format!("n{n}"),
+                "password": PASSWORD, "sid": format!("r{n}"),
+            }));
+        async move { common::json_of(request.send().await.unwrap()).await.1 }
+    });
+    let bodies = futures_util::future::join_all(attempts).await;
+    let accepted = bodies.iter().filter(|b| b["status"] == 200).count();
+    assert_eq!(accepted, 1, "{bodies:?}");
+    for body in bodies.iter().filter(|b| b["status"] != 200) {
+        assert_failed(body, "验证码已使用");
+    }
+    let users: i64 = app
+        .db()
+        .query_row(
+            "SELECT count(*) FROM labs_users WHERE email = 'race@example.com'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(users, 1);
+
+    // The same for a reset code.
+    backdate_mail(&app, "race@example.com");
+    app.post(
+        "/labs/user/resetPassword/mail",
+        json!({"email": "race@example.com"}),
+        None,
+    )
+    .await;
+    let code = mailed_code(&app, "race@example.com").await;
+    let attempts =
+        (0..20).map(|n| {
+            let request = app.client.post(app.url("/labs/user/resetPassword/code")).json(&json!({
+            "email": "race@example.com", "code": code, "password": format!("new-password-{n}"),
+        }));
+            async move { common::json_of(request.send().await.unwrap()).await.1 }
+        });
+    let bodies = futures_util::future::join_all(attempts).await;
+    assert_eq!(
+        bodies.iter().filter(|b| b["status"] == 200).count(),
+        1,
+        "{bodies:?}"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn mail_goes_through_a_real_smtp_server_when_one_is_given() {
+    let sink = SmtpSink::start().await;
+    let app = spawn_app_with(&[
+        "--captcha",
+        "off",
+        "--smtp",
+        &sink.url(),
+        "--mail-from",
+        "labs <labs@example.com>",
+    ])
+    .await;
+    let (_, body) = app
+        .post(
+            "/labs/user/register/mail",
+            json!({"email": "smtp@example.com"}),
+            None,
+        )
+        .await;
+    assert_ok(&body);
+    let messages = sink.messages();
+    assert_eq!(messages.len(), 1);
+    assert_eq!(messages[0].from, "labs@example.com");
+    assert_eq!(messages[0].to, vec!["smtp@example.com"]);
+    assert!(
+        messages[0].data.contains("Subject: "),
+        "{}",
+        messages[0].data
+    );
+    let code = code_in(&messages[0].data).expect("the code in the message");
+    assert!(
+        outbox(&app).await.is_empty(),
+        "SMTP mail is not kept in the outbox"
+    );
+    let (_, body) = app
+        .post(
+            "/labs/user/register/code",
+            json!({"email": "smtp@example.com", "code": code, "name": "n", "password": PASSWORD}),
+            None,
+        )
+        .await;
+    assert_ok(&body);
+    app.stop().await;
+
+    // A mail server that is not there: a clear failure, and no code kept.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("smtp://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let app = spawn_app_with(&["--captcha", "off", "--smtp", &url]).await;
+    for _ in 0..2 {
+        let (status, body) = app
+            .post(
+                "/labs/user/register/mail",
+                json!({"email": "x@example.com"}),
+                None,
+            )
+            .await;
+        assert_eq!(status, 200);
+        assert_failed(&body, "验证码邮件发送失败");
+    }
+    let codes: i64 = app
+        .db()
+        .query_row("SELECT count(*) FROM labs_codes", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(codes, 0);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn login_data_has_the_seed_shape_for_each_role() {
+    let w = world().await;
+    let app = &w.app;
+    let (data, _) = login_as(app, "admin", ADMIN_PASSWORD).await;
+    assert_eq!(data["role"], 3);
+    assert_eq!(data["admin"]["id"], "admin");
+    assert!(data["student"].is_null() && data["lab"].is_null());
+
+    let (data, _) = login_as(app, "1001", PASSWORD).await;
+    assert_eq!(data["role"], 2);
+    assert_eq!(data["student"], json!({"id": "1001", "name": "李雷"}));
+    assert_eq!(data["lab"]["id"], w.lab_a.to_string());
+    assert_eq!(data["lab"]["name"], "实验室A");
+    assert_eq!(data["lab"]["leader_id"], "1001");
+    assert!(
+        data["lab"]["create_time"].as_i64().unwrap() > 1_600_000_000_000,
+        "epoch ms"
+    );
+
+    // By e-mail as well as by student number.
+    let (data, _) = login_as(app, "2001@example.com", PASSWORD).await;
+    assert_eq!(data["role"], 1);
+    assert!(data["lab"].is_null());
+
+    let (status, body) = app.get("/labs/user/type", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(assert_ok(&body)["role"], 0);
+    let (_, body) = app.get("/labs/user/type", Some("not-a-token")).await;
+    assert_eq!(assert_ok(&body)["role"], 0);
+
+    let (_, body) = app
+        .post(
+            "/labs/user/login",
+            json!({"sid": "2001", "password": "wrong-password"}),
+            None,
+        )
+        .await;
+    assert_failed(&body, "学号/邮箱或密码错误");
+    let (_, body) = app
+        .post(
+            "/labs/user/login",
+            json!({"sid": "9999", "password": PASSWORD}),
+            None,
+        )
+        .await;
+    assert_failed(&body, "学号/邮箱或密码错误");
+    let (_, body) = app
+        .post("/labs/user/login", json!({"sid": "2001"}), None)
+        .await;
+    assert_failed(&body, "密码不能为空");
+    w.app.stop().await;
+}
+
+#[tokio::test]
+async fn sessions_use_an_http_only_cookie_and_logout_ends_them() {
+    let app = spawn().await;
+    register(&app, "2001", "韩梅梅").await;
+    let response = app
+        .client
+        .post(app.url("/labs/user/login"))
+        .json(&json!({"sid": "2001", "password": PASSWORD, "remember": true}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/")
+    );
+    assert!(
+        cookie.contains("Max-Age=2592000"),
+        "remember keeps 30 days: {cookie}"
+    );
+    let response = app
+        .client
+        .post(app.url("/labs/user/login"))
+        .json(&json!({"sid": "2001", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        !cookie.contains("Max-Age"),
+        "a browser-session cookie: {cookie}"
+    );
+
+    // A front-end on another localhost port, with credentials.
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+    let origin = "http://localhost:5173";
+    let preflight = browser
+        .request(reqwest::Method::OPTIONS, app.url("/labs/user/login"))
+        .header("origin", origin)
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "content-type")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(preflight.headers()["access-control-allow-origin"], origin);
+    assert_eq!(
+        preflight.headers()["access-control-allow-credentials"],
+        "true"
+    );
+    let response = browser
+        .post(app.url("/labs/user/login"))
+        .header("origin", origin)
+        .json(&json!({"sid": "2001", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.headers()["access-control-allow-origin"], origin);
+    assert_eq!(
+        response.headers()["access-control-allow-credentials"],
+        "true"
+    );
+    let type_of = |client: &reqwest::Client| {
+        let request = client
+            .get(app.url("/labs/user/type"))
+            .header("origin", origin);
+        async move { common::json_of(request.send().await.unwrap()).await.1 }
+    };
+    assert_eq!(type_of(&browser).await["data"]["role"], 1);
+
+    let response = browser
+        .post(app.url("/labs/user/logout"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    let (_, body) = common::json_of(response).await;
+    assert!(assert_ok(&body).is_null());
+    assert_eq!(type_of(&browser).await["data"]["role"], 0);
+    let sessions: i64 = app
+        .db()
+        .query_row(
+            "SELECT count(*) FROM sessions WHERE domain = 'labs'",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(sessions, 2, "only the two logins without a logout remain");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn no_answer_carries_a_password_or_hash() {
+    let w = world().await;
+    let p1 = w.project("实验室A", "P1").await;
+    let mut bodies = vec![
+        login_as(&w.app, "1001", PASSWORD).await.0,
+        login_as(&w.app, "admin", ADMIN_PASSWORD).await.0,
+        w.get("/labs/user/type", &w.s1).await,
+        w.get(&format!("/labs/project/one?id={p1}"), &w.admin).await,
+        w.get("/labs/project/student?sid=2001", &w.s1).await,
+        w.get("/labs/project/all?status=0", &w.admin).await,
+        w.get(
+            &format!("/labs/project/lab?status=0&lab_id={}", w.lab_a),
+            &w.leader_a,
+        )
+        .await,
+        w.app.get("/labs/lab/get/all", None).await.1,
+    ];
+    bodies.extend(outbox(&w.app).await);
+    for body in &bodies {
+        assert_no_secrets(body, &[PASSWORD, ADMIN_PASSWORD]);
+    }
+    w.app.stop().await;
+}
+
+#[tokio::test]
+async fn demo_data_logs_in_for_every_role() {
+    let app = spawn_app_with(&["--captcha", "off", "--demo"]).await;
+    for (sid, password, role) in [
+        ("admin", "admin1234", 3),
+        ("20160001", "leader1234", 2),
+        ("20160030", "student1234", 1),
+    ] {
+        let (data, token) = login_as(&app, sid, password).await;
+        assert_eq!(data["role"], role, "{sid}");
+        if role == 1 {
+            let (_, body) = app
+                .get("/labs/project/student?sid=20160030", Some(&token))
+                .await;
+            assert_eq!(assert_ok(&body).as_array().unwrap().len(), 3);
+        }
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn failed_logins_count_per_account_whichever_name_is_typed() {
+    let app = spawn().await;
+    register(&app, "3001", "小红").await;
+    let attempt = |sid: &'static str, password: &'static str| {
+        let request = app
+            .client
+            .post(app.url("/labs/user/login"))
+            .json(&json!({"sid": sid, "password": password}));
+        async move { common::json_of(request.send().await.unwrap()).await.1 }
+    };
+    // Ten failures spread over the student number and the e-mail in any
+    // case lock the one account they name.
+    for sid in [
+        "3001",
+        " 3001 ",
+        "3001@example.com",
+        "3001@EXAMPLE.com",
+        "3001",
+    ] {
+        for _ in 0..2 {
+            assert_failed(&attempt(sid, "wrong-password").await, "密码错误");
+        }
+    }
+    for sid in ["3001", "3001@example.com", "3001@Example.COM"] {
+        assert_failed(&attempt(sid, PASSWORD).await, "登录失败次数过多");
+    }
+    // Another account from the same address still logs in.
+    register(&app, "3002", "小刚").await;
+    assert_ok(&attempt("3002", PASSWORD).await);
+    app.stop().await;
+}

@@ -1,0 +1,328 @@
+//! Orders and the cart: customers buy, sellers see their shop's orders, stock never oversold.
+
+use super::*;
+
+#[tokio::test]
+async fn customers_buy_and_sellers_see_their_shops_orders() {
+    let app = spawn_app().await;
+    let (seller, shop) = seller_with_shop(&app, "seller@example.com").await;
+    let (stranger, _) = seller_with_shop(&app, "stranger@example.com").await;
+    let customer = user(&app, "customer", "c@example.com").await;
+    let (_, product) = add_product(
+        &app,
+        &seller,
+        shop,
+        json!({"name": "棒球帽", "price": "39.90", "stock_quantity": 3}),
+    )
+    .await;
+    let product_id = product["data"]["id"].as_i64().unwrap();
+
+    let buy = "/shop/order/create";
+    let (status, body) = app.post(buy, json!({"product_id": product_id}), None).await;
+    assert_fail(status, &body, 401, 401);
+    let (status, body) = app
+        .post(buy, json!({"product_id": product_id}), Some(&seller))
+        .await;
+    assert_fail(status, &body, 403, 400);
+    for bad in [
+        json!({}),
+        json!({"product_id": "x"}),
+        json!({"product_id": product_id, "quantity": 0}),
+        json!({"product_id": product_id, "quantity": "two"}),
+    ] {
+        let (status, body) = app.post(buy, bad, Some(&customer)).await;
+        assert_fail(status, &body, 400, 300);
+    }
+    let (status, body) = app
+        .post(buy, json!({"product_id": 9999}), Some(&customer))
+        .await;
+    assert_fail(status, &body, 404, 300);
+    let (status, body) = app
+        .post(
+            buy,
+            json!({"product_id": product_id, "quantity": 4}),
+            Some(&customer),
+        )
+        .await;
+    assert_fail(status, &body, 400, 300);
+
+    let list_at = format!("/shop/shop/{shop}/products");
+    let (_, before) = app.get(&list_at, None).await;
+    assert_eq!(before["data"]["products"][0]["stock_quantity"], 3);
+    let (status, order) = app
+        .post(
+            buy,
+            json!({"product_id": product_id.to_string(), "quantity": "2"}),
+            Some(&customer),
+        )
+        .await;
+    assert_ok(status, &order);
+    let (_, after) = app.get(&list_at, None).await;
+    assert_eq!(
+        after["data"]["products"][0]["stock_quantity"], 1,
+        "a sale shows in the list at once"
+    );
+    assert_eq!(order["data"]["total_price"], "79.80");
+    assert_eq!(order["data"]["price"], "39.90");
+    assert_eq!(order["data"]["quantity"], 2);
+    assert_eq!(order["data"]["product"], product_id);
+    let (_, info) = app
+        .get(&format!("/shop/shop/{shop}/product/{product_id}"), None)
+        .await;
+    assert_eq!(
+        (
+            info["data"]["stock_quantity"].clone(),
+            info["data"]["status"].clone()
+        ),
+        (json!(1), json!("Available"))
+    );
+    let (status, _) = app
+        .post(buy, json!({"product_id": product_id}), Some(&customer))
+        .await;
+    assert_eq!(status, 200);
+    let (_, info) = app
+        .get(&format!("/shop/shop/{shop}/product/{product_id}"), None)
+        .await;
+    assert_eq!(
+        (
+            info["data"]["stock_quantity"].clone(),
+            info["data"]["status"].clone()
+        ),
+        (json!(0), json!("Sold Out"))
+    );
+    let (status, body) = app
+        .post(buy, json!({"product_id": product_id}), Some(&customer))
+        .await;
+    assert_fail(status, &body, 400, 300);
+    assert_eq!(body["message"], "商品已售罄");
+
+    // Off sale: not for sale whatever the stock.
+    let (_, hidden) = add_product(
+        &app,
+        &seller,
+        shop,
+        json!({"name": "样品", "price": "1", "stock_quantity": 5, "status": "Unavailable"}),
+    )
+    .await;
+    let (status, body) = app
+        .post(
+            buy,
+            json!({"product_id": hidden["data"]["id"]}),
+            Some(&customer),
+        )
+        .await;
+    assert_fail(status, &body, 400, 300);
+
+    let (status, mine) = app.get("/shop/order/list", Some(&customer)).await;
+    assert_ok(status, &mine);
+    let quantities: Vec<i64> = mine["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["quantity"].as_i64().unwrap())
+        .collect();
+    assert_eq!(quantities, [1, 2], "newest first");
+    let (_, sellers_own) = app.get("/shop/order/list", Some(&seller)).await;
+    assert_eq!(sellers_own["data"], json!([]));
+
+    let (status, orders) = app
+        .get(&format!("/shop/shop/{shop}/orders"), Some(&seller))
+        .await;
+    assert_ok(status, &orders);
+    assert_eq!(orders["data"].as_array().unwrap().len(), 2);
+    assert_eq!(orders["data"][0]["customer"]["email"], "c@example.com");
+    assert_no_secrets(&orders, &[PASSWORD]);
+    let (status, body) = app
+        .get(&format!("/shop/shop/{shop}/orders"), Some(&stranger))
+        .await;
+    assert_fail(status, &body, 403, 301);
+    let (status, body) = app
+        .get(&format!("/shop/shop/{shop}/orders"), Some(&customer))
+        .await;
+    assert_fail(status, &body, 403, 400);
+
+    // Deleting the product leaves the orders as they were.
+    app.post(
+        &format!("/shop/shop/{shop}/product/{product_id}/delete"),
+        json!({}),
+        Some(&seller),
+    )
+    .await;
+    let (_, mine) = app.get("/shop/order/list", Some(&customer)).await;
+    assert_eq!(mine["data"][0]["product_name"], "棒球帽");
+    assert_eq!(mine["data"][0]["product"], Value::Null);
+    app.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_customers_racing_for_five_items_buy_exactly_five() {
+    let app = spawn_app().await;
+    let (seller, shop) = seller_with_shop(&app, "seller@example.com").await;
+    let (_, product) = add_product(
+        &app,
+        &seller,
+        shop,
+        json!({"name": "限量款", "price": "99", "stock_quantity": 5}),
+    )
+    .await;
+    let product_id = product["data"]["id"].as_i64().unwrap();
+    let mut customers = Vec::new();
+    for n in 0..50 {
+        customers.push(user(&app, "customer", &format!("c{n}@example.com")).await);
+    }
+    let orders = customers.iter().map(|token| {
+        let request = app
+            .client
+            .post(app.url("/shop/order/create"))
+            .bearer_auth(token)
+            .json(&json!({"product_id": product_id, "quantity": 1}));
+        async move { common::json_of(request.send().await.unwrap()).await }
+    });
+    let answers = futures_util::future::join_all(orders).await;
+    let bought = answers.iter().filter(|(s, _)| *s == 200).count();
+    let refused = answers
+        .iter()
+        .filter(|(s, b)| *s == 400 && b["code"] == 300)
+        .count();
+    assert_eq!((bought, refused), (5, 45), "{answers:?}");
+    let db = app.db();
+    let (stock, status): (i64, String) = db
+        .query_row(
+            "SELECT stock_quantity, status FROM shop_products WHERE id = ?1",
+            [product_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((stock, status.as_str()), (0, "Sold Out"));
+    let sold: i64 = db
+        .query_row(
+            "SELECT sum(quantity) FROM shop_orders WHERE product_id = ?1",
+            [product_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(sold, 5);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_cart_holds_lines_by_shop_and_only_their_customer_changes_them() {
+    let app = spawn_app().await;
+    let (seller, shop) = seller_with_shop(&app, "seller@example.com").await;
+    let (status, tea) = add_product(
+        &app,
+        &seller,
+        shop,
+        json!({"name": "茶", "price": "19.90", "stock_quantity": 5}),
+    )
+    .await;
+    assert_ok(status, &tea);
+    let tea = tea["data"]["id"].as_i64().unwrap();
+    let buyer = user(&app, "customer", "buyer@example.com").await;
+    use reqwest::Method;
+
+    let (status, added) = axios(
+        &app,
+        Method::POST,
+        "/cart/add",
+        &buyer,
+        json!({"product_id": tea, "quantity": 1}),
+    )
+    .await;
+    assert_ok(status, &added);
+    assert_eq!(added["data"]["product"]["name"], "茶", "{added}");
+    // One revision of the front-end sends productId; the line grows.
+    let (status, again) = axios(
+        &app,
+        Method::POST,
+        "/cart/add",
+        &buyer,
+        json!({"productId": tea, "quantity": 2}),
+    )
+    .await;
+    assert_ok(status, &again);
+    assert_eq!(again["data"]["quantity"], 3);
+    let item = again["data"]["id"].as_i64().unwrap();
+
+    let (status, cart) = axios(&app, Method::GET, "/cart", &buyer, Value::Null).await;
+    assert_ok(status, &cart);
+    let line = &cart["data"]["shops"][0];
+    assert_eq!(line["shop_id"], shop, "{cart}");
+    assert_eq!(
+        (
+            &line["items"][0]["item_id"],
+            &line["items"][0]["price"],
+            &line["items"][0]["total_price"],
+            &line["items"][0]["product_stock_quantity"]
+        ),
+        (&json!(item), &json!("19.90"), &json!("59.70"), &json!(5))
+    );
+
+    // Someone else's line is not found; a seller has no cart.
+    let other = user(&app, "customer", "other@example.com").await;
+    let (status, body) = axios(
+        &app,
+        Method::PUT,
+        "/cart/update",
+        &other,
+        json!({"item_id": item, "quantity": 1}),
+    )
+    .await;
+    assert_fail(status, &body, 404, 300);
+    let (status, body) = axios(&app, Method::GET, "/cart", &seller, Value::Null).await;
+    assert_fail(status, &body, 403, 400);
+
+    let (status, updated) = axios(
+        &app,
+        Method::PUT,
+        "/cart/update",
+        &buyer,
+        json!({"item_id": item, "quantity": 4}),
+    )
+    .await;
+    assert_ok(status, &updated);
+    assert_eq!(updated["data"]["quantity"], 4);
+    let (status, removed) = axios(
+        &app,
+        Method::PUT,
+        "/cart/update",
+        &buyer,
+        json!({"item_id": item, "quantity": 0}),
+    )
+    .await;
+    assert_ok(status, &removed);
+    assert_eq!(
+        axios(&app, Method::GET, "/cart", &buyer, Value::Null)
+            .await
+            .1["data"]["shops"],
+        json!([])
+    );
+    axios(
+        &app,
+        Method::POST,
+        "/cart/add",
+        &buyer,
+        json!({"product_id": tea}),
+    )
+    .await;
+    let item = axios(&app, Method::GET, "/cart", &buyer, Value::Null)
+        .await
+        .1["data"]["shops"][0]["items"][0]["item_id"]
+        .clone();
+    let (status, body) = axios(
+        &app,
+        Method::DELETE,
+        "/cart/delete",
+        &buyer,
+        json!({"item_id": item}),
+    )
+    .await;
+    assert_ok(status, &body);
+    assert_eq!(
+        axios(&app, Method::GET, "/cart", &buyer, Value::Null)
+            .await
+            .1["data"]["shops"],
+        json!([])
+    );
+    app.stop().await;
+}

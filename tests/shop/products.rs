@@ -1,0 +1,579 @@
+//! Products: added with images, changed and deleted by their sellers; pages, search, sorting and categories.
+
+use super::*;
+
+#[tokio::test]
+async fn products_are_added_with_images_changed_and_deleted_by_their_sellers() {
+    let app = spawn_app().await;
+    let (seller, shop) = seller_with_shop(&app, "seller@example.com").await;
+    let (stranger, _) = seller_with_shop(&app, "stranger@example.com").await;
+    let customer = user(&app, "customer", "c@example.com").await;
+    let add_at = format!("/shop/shop/{shop}/product/add");
+
+    // An image in the same multipart request.
+    let form = Form::new()
+        .text("name", "oppo A11 pro max")
+        .text("description", "安卓手机")
+        .text("price", "19.90")
+        .text("stock_quantity", "2")
+        .part("image", Part::bytes(PNG.to_vec()).file_name("屏幕截图.png"));
+    let response = app
+        .client
+        .post(app.url(&add_at))
+        .bearer_auth(&seller)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let (status, created) = common::json_of(response).await;
+    assert_ok(status, &created);
+    assert_eq!(created["message"], "商品创建成功");
+    let product = &created["data"];
+    assert_eq!(product["shop"], shop);
+    assert_eq!(product["price"], "19.90");
+    assert_eq!(product["stock_quantity"], 2);
+    assert_eq!(product["status"], "Available");
+    let image = product["image"].as_str().unwrap();
+    assert!(
+        image.starts_with(&app.base) && image.contains("/files/"),
+        "{image}"
+    );
+    let served = app.client.get(image).send().await.unwrap();
+    assert_eq!(served.headers()["content-type"], "image/png");
+    assert_eq!(served.bytes().await.unwrap().as_ref(), PNG);
+    let product_id = product["id"].as_i64().unwrap();
+
+    // An image uploaded first, then named by its link.
+    let form = Form::new().part("file", Part::bytes(PNG.to_vec()).file_name("p.png"));
+    let response = app
+        .client
+        .post(app.url("/shop/upload"))
+        .bearer_auth(&seller)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let (status, uploaded) = common::json_of(response).await;
+    assert_ok(status, &uploaded);
+    let url = uploaded["data"]["url"].as_str().unwrap().to_string();
+
+    // The same from a browser's FormData (a boundary with capitals), to
+    // the upload and to product/add with fields beside the file.
+    for (path, fields, field) in [
+        ("/shop/upload".to_string(), vec![], "file"),
+        (
+            format!("/shop/shop/{shop}/product/add"),
+            vec![
+                ("name", "浏览器商品"),
+                ("price", "12.50"),
+                ("stock_quantity", "3"),
+            ],
+            "image",
+        ),
+    ] {
+        let (content_type, body) = common::browser_multipart(&fields, (field, "blob.png", PNG));
+        let response = app
+            .client
+            .post(app.url(&path))
+            .bearer_auth(&seller)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let (status, answer) = common::json_of(response).await;
+        assert_ok(status, &answer);
+        let image = answer["data"]["url"]
+            .as_str()
+            .or(answer["data"]["image"].as_str())
+            .unwrap()
+            .to_string();
+        let served = app.client.get(&image).send().await.unwrap();
+        assert_eq!(served.bytes().await.unwrap().as_ref(), PNG, "{path}");
+        if path.ends_with("add") {
+            assert_eq!(answer["data"]["name"], "浏览器商品");
+            assert_eq!(answer["data"]["stock_quantity"], 3);
+        }
+    }
+    let (status, linked) = add_product(&app, &seller, shop, json!({"name": "苹果手机", "description": "Iphone 16", "price": 9999.98, "stock_quantity": 999, "image": url})).await;
+    assert_ok(status, &linked);
+    assert_eq!(linked["data"]["image"], url.as_str());
+    assert_eq!(linked["data"]["price"], "9999.98");
+    let (status, plain) = add_product(
+        &app,
+        &seller,
+        shop,
+        json!({"name": "无图商品", "price": "1"}),
+    )
+    .await;
+    assert_ok(status, &plain);
+    assert_eq!(plain["data"]["image"], Value::Null);
+    assert_eq!(
+        plain["data"]["status"], "Sold Out",
+        "no stock given means none"
+    );
+
+    let form = Form::new().part(
+        "file",
+        Part::bytes(b"not an image".to_vec()).file_name("x.png"),
+    );
+    let response = app
+        .client
+        .post(app.url("/shop/upload"))
+        .bearer_auth(&seller)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = common::json_of(response).await;
+    assert_fail(status, &body, 400, 300);
+    let form = Form::new().part("file", Part::bytes(PNG.to_vec()).file_name("p.png"));
+    let response = app
+        .client
+        .post(app.url("/shop/upload"))
+        .bearer_auth(&customer)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 403);
+
+    for bad in [
+        json!({"price": "1"}),
+        json!({"name": "x"}),
+        json!({"name": "x", "price": "abc"}),
+        json!({"name": "x", "price": "-1"}),
+        json!({"name": "x", "price": "1.234"}),
+        json!({"name": "x", "price": "99999999"}),
+        json!({"name": "x", "price": "1", "stock_quantity": -1}),
+        json!({"name": "x", "price": "1", "stock_quantity": "lots"}),
+        json!({"name": "x", "price": "1", "status": "Gone"}),
+        json!({"name": "x", "price": "1", "image": "http://elsewhere.example/cat.png"}),
+        json!({"name": "x", "price": "1", "image": "/files/9999"}),
+        json!({"name": "x".repeat(101), "price": "1"}),
+    ] {
+        let (status, body) = add_product(&app, &seller, shop, bad.clone()).await;
+        assert_fail(status, &body, 400, 300);
+    }
+    let (status, body) =
+        add_product(&app, &customer, shop, json!({"name": "x", "price": "1"})).await;
+    assert_fail(status, &body, 403, 400);
+    let (status, body) =
+        add_product(&app, &stranger, shop, json!({"name": "x", "price": "1"})).await;
+    assert_fail(status, &body, 403, 301);
+    let (status, body) = add_product(&app, &seller, 999, json!({"name": "x", "price": "1"})).await;
+    assert_fail(status, &body, 404, 300);
+
+    // Update: the fields sent; only by the shop's sellers; only its products.
+    let update = format!("/shop/shop/{shop}/product/{product_id}/update");
+    let list_at = format!("/shop/shop/{shop}/products");
+    let (_, listed) = app.get(&list_at, None).await;
+    assert_eq!(listed["data"]["products"][0]["price"], "19.90");
+    let (status, changed) = app
+        .post(
+            &update,
+            json!({"price": "25", "status": "Unavailable"}),
+            Some(&seller),
+        )
+        .await;
+    assert_ok(status, &changed);
+    assert_eq!(changed["data"]["price"], "25.00");
+    assert_eq!(changed["data"]["status"], "Unavailable");
+    assert_eq!(changed["data"]["name"], "oppo A11 pro max");
+    let (_, listed) = app.get(&list_at, None).await;
+    assert_eq!(
+        listed["data"]["products"][0]["price"], "25.00",
+        "an update shows in the list at once"
+    );
+    assert_eq!(changed["data"]["image"], product["image"]);
+    let (_, back) = app
+        .post(
+            &update,
+            json!({"status": "Available", "stock_quantity": 0}),
+            Some(&seller),
+        )
+        .await;
+    assert_eq!(back["data"]["status"], "Sold Out");
+    let (status, body) = app
+        .post(&update, json!({"price": "1"}), Some(&stranger))
+        .await;
+    assert_fail(status, &body, 403, 301);
+    let (status, body) = app
+        .post(&update, json!({"price": "x"}), Some(&seller))
+        .await;
+    assert_fail(status, &body, 400, 300);
+    let (status, body) = app
+        .post(
+            &format!("/shop/shop/{shop}/product/9999/update"),
+            json!({"price": "1"}),
+            Some(&seller),
+        )
+        .await;
+    assert_fail(status, &body, 404, 300);
+    let (status, info) = app
+        .get(&format!("/shop/shop/{shop}/product/{product_id}"), None)
+        .await;
+    assert_ok(status, &info);
+    assert_eq!(info["data"]["price"], "25.00");
+
+    let delete = format!("/shop/shop/{shop}/product/{product_id}/delete");
+    let (status, body) = app.post(&delete, json!({}), Some(&stranger)).await;
+    assert_fail(status, &body, 403, 301);
+    let (status, body) = app.post(&delete, json!({}), Some(&seller)).await;
+    assert_ok(status, &body);
+    let (status, body) = app
+        .get(&format!("/shop/shop/{shop}/product/{product_id}"), None)
+        .await;
+    assert_fail(status, &body, 404, 300);
+    let (_, list) = app.get(&format!("/shop/shop/{shop}/products"), None).await;
+    assert_eq!(list["data"]["count"], 3, "two plus the browser's product");
+    app.stop().await;
+}
+
+/// Follows `next` from the first page to the end; returns every id seen.
+async fn walk(app: &TestApp, first: &str) -> Vec<i64> {
+    let mut ids = Vec::new();
+    let mut url = app.url(first);
+    let mut pages = 0;
+    loop {
+        let (status, body) = common::json_of(app.client.get(&url).send().await.unwrap()).await;
+        assert_ok(status, &body);
+        let data = &body["data"];
+        let products = data["products"].as_array().unwrap();
+        assert!(products.len() <= 10);
+        ids.extend(products.iter().map(|p| p["id"].as_i64().unwrap()));
+        pages += 1;
+        if pages > 1 {
+            let previous = data["previous"]
+                .as_str()
+                .expect("a previous link after page 1");
+            assert!(previous.starts_with(&app.base), "{previous}");
+        } else {
+            assert_eq!(data["previous"], Value::Null);
+        }
+        match data["next"].as_str() {
+            Some(next) => {
+                assert!(next.starts_with("http://"), "absolute: {next}");
+                assert_eq!(products.len(), 10);
+                url = next.to_string();
+            }
+            None => return ids,
+        }
+    }
+}
+
+#[tokio::test]
+async fn product_pages_link_to_the_end_and_search_and_sort() {
+    let app = spawn_app().await;
+    let (seller, shop) = seller_with_shop(&app, "seller@example.com").await;
+    let (other, other_shop) = seller_with_shop(&app, "other@example.com").await;
+    for n in 0..23 {
+        let name = if n % 5 == 0 {
+            format!("红色杯子{n}")
+        } else {
+            format!("商品{n}")
+        };
+        let (status, _) = add_product(
+            &app,
+            &seller,
+            shop,
+            json!({"name": name, "price": format!("{}.50", 30 - n), "stock_quantity": 5}),
+        )
+        .await;
+        assert_eq!(status, 200);
+    }
+    for n in 0..4 {
+        add_product(
+            &app,
+            &other,
+            other_shop,
+            json!({"name": format!("别家{n}"), "price": "1", "stock_quantity": 1}),
+        )
+        .await;
+    }
+
+    let (_, first) = app.get(&format!("/shop/shop/{shop}/products"), None).await;
+    assert_eq!(first["message"], "查询返回成功");
+    assert_eq!(first["data"]["count"], 23);
+    assert_eq!(
+        first["data"]["next"],
+        format!("{}/shop/shop/{shop}/products?page=2", app.base)
+    );
+    let ids = walk(&app, &format!("/shop/shop/{shop}/products")).await;
+    assert_eq!(ids.len(), 23);
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "oldest first: {ids:?}");
+    let all = walk(&app, "/shop/shop/products/").await;
+    assert_eq!(all.len(), 27);
+
+    let by_price = walk(&app, &format!("/shop/shop/{shop}/products?ordering=-price")).await;
+    assert_eq!(by_price.len(), 23);
+    assert_eq!(by_price[0], ids[0], "the dearest was added first");
+    let (_, cheapest) = app
+        .get(
+            &format!("/shop/shop/{shop}/products?ordering=price&page=3"),
+            None,
+        )
+        .await;
+    assert_eq!(cheapest["data"]["products"].as_array().unwrap().len(), 3);
+    assert_eq!(cheapest["data"]["products"][2]["price"], "30.50");
+    assert!(
+        cheapest["data"]["previous"]
+            .as_str()
+            .unwrap()
+            .contains("ordering=price")
+    );
+
+    let (_, found) = app
+        .get(&format!("/shop/shop/{shop}/products?q={}", "红色"), None)
+        .await;
+    assert_eq!(found["data"]["count"], 5);
+    let (_, none) = app.get("/shop/shop/products?q=%25", None).await;
+    assert_eq!(none["data"]["count"], 0, "% is matched literally");
+
+    // Renaming a product out of a search shows in its count at once, and
+    // a new description brings it back.
+    let red = found["data"]["products"][0]["id"].as_i64().unwrap();
+    let red_count = |app: &TestApp| {
+        let path = format!("/shop/shop/{shop}/products?q={}", "红色");
+        let client = app.client.get(app.url(&path));
+        async move { common::json_of(client.send().await.unwrap()).await.1["data"]["count"].clone() }
+    };
+    let update = format!("/shop/shop/{shop}/product/{red}/update");
+    let (status, body) = app
+        .post(
+            &update,
+            json!({"name": "蓝色改名", "description": "蓝"}),
+            Some(&seller),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(red_count(&app).await, 4);
+    let (status, body) = app
+        .post(
+            &update,
+            json!({"description": "其实是红色的"}),
+            Some(&seller),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(red_count(&app).await, 5);
+
+    let (status, body) = app
+        .get(&format!("/shop/shop/{shop}/products?page=4"), None)
+        .await;
+    assert_fail(status, &body, 404, 300);
+    for bad in ["page=0", "page=x", "ordering=name"] {
+        let (status, body) = app
+            .get(&format!("/shop/shop/{shop}/products?{bad}"), None)
+            .await;
+        assert_fail(status, &body, 400, 300);
+    }
+    let (status, body) = app.get("/shop/shop/999/products", None).await;
+    assert_fail(status, &body, 404, 300);
+
+    // A new product shows in the count at once.
+    add_product(
+        &app,
+        &seller,
+        shop,
+        json!({"name": "新品", "price": "1", "stock_quantity": 1}),
+    )
+    .await;
+    let (_, after) = app.get(&format!("/shop/shop/{shop}/products"), None).await;
+    assert_eq!(after["data"]["count"], 24);
+    app.stop().await;
+}
+
+/// Far pages are cut from the list's remembered order, read in the
+/// background after the first far page: they answer what the index walk
+/// answers, follow a sale's stock, a new price and a delete at once, and
+/// every page of every ordering and filter shows the right rows and count.
+#[tokio::test]
+async fn far_pages_of_every_ordering_are_right_before_and_after_the_order_is_remembered() {
+    let app = spawn_app().await;
+    let (seller, shop) = seller_with_shop(&app, "seller@example.com").await;
+    let (other, other_shop) = seller_with_shop(&app, "other@example.com").await;
+    let customer = user(&app, "customer", "buyer@example.com").await;
+    // (id, shop, price in cents, name); prices repeat, so ties are broken
+    // by id as the orderings say.
+    let mut products: Vec<(i64, i64, i64, String)> = Vec::new();
+    let adds: Vec<_> = (0..1_025i64).map(|n| {
+        let (token, at) = match n % 41 {
+            0 => (&other, other_shop),
+            _ => (&seller, shop),
+        };
+        let name = match n % 3 {
+            0 => format!("红色杯子{n}"),
+            _ => format!("商品{n}"),
+        };
+        let cents = 100 + n * 37 % 50 * 100;
+        let app = &app;
+        async move {
+            let body = json!({"name": name, "price": format!("{}.00", cents / 100), "stock_quantity": 5});
+            let (status, added) = add_product(app, token, at, body).await;
+            assert_ok(status, &added);
+            (added["data"]["id"].as_i64().unwrap(), at, cents, name)
+        }
+    }).collect();
+    let mut adds = adds.into_iter();
+    loop {
+        let eight: Vec<_> = adds.by_ref().take(8).collect();
+        if eight.is_empty() {
+            break;
+        }
+        products.extend(futures_util::future::join_all(eight).await);
+    }
+    drop(adds);
+    products.sort();
+    let sold = products[700].0;
+
+    let lists = [
+        (format!("/shop/shop/{shop}/products"), Some(shop), ""),
+        ("/shop/shop/products".to_string(), None, ""),
+        (format!("/shop/shop/{shop}/products"), Some(shop), "红色"),
+    ];
+    let check_every_list = |products: Vec<(i64, i64, i64, String)>| {
+        let (app, lists) = (&app, &lists);
+        async move {
+            for (path, in_shop, q) in lists {
+                for ordering in ["id", "-id", "price", "-price"] {
+                    let mut want: Vec<&(i64, i64, i64, String)> = products
+                        .iter()
+                        .filter(|p| in_shop.is_none_or(|s| p.1 == s) && p.3.contains(q))
+                        .collect();
+                    if ordering.ends_with("price") {
+                        want.sort_by_key(|p| (p.2, p.0));
+                    }
+                    if ordering.starts_with('-') {
+                        want.reverse();
+                    }
+                    let pages = (want.len() as i64 + 9) / 10;
+                    for page in [1, 2, pages / 2, pages - 1, pages, pages + 1] {
+                        let url = format!("{path}?ordering={ordering}&page={page}&q={q}");
+                        let (status, body) = app.get(&url, None).await;
+                        if page > pages {
+                            assert_fail(status, &body, 404, 300);
+                            continue;
+                        }
+                        assert_ok(status, &body);
+                        assert_eq!(body["data"]["count"], want.len(), "{url}");
+                        let got: Vec<(i64, String, i64)> = body["data"]["products"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .map(|p| {
+                                let price = p["price"].as_str().unwrap().replace('.', "");
+                                (
+                                    p["id"].as_i64().unwrap(),
+                                    price,
+                                    p["stock_quantity"].as_i64().unwrap(),
+                                )
+                            })
+                            .collect();
+                        let expected: Vec<(i64, String, i64)> = want
+                            .iter()
+                            .skip((page as usize - 1) * 10)
+                            .take(10)
+                            .map(|p| (p.0, p.2.to_string(), if p.0 == sold { 4 } else { 5 }))
+                            .collect();
+                        assert_eq!(got, expected, "{url}");
+                    }
+                }
+            }
+        }
+    };
+    let mut products_now = products.clone();
+    let (status, body) = app
+        .post(
+            "/shop/order/create",
+            json!({"product_id": sold, "quantity": 1}),
+            Some(&customer),
+        )
+        .await;
+    assert_ok(status, &body);
+    check_every_list(products_now.clone()).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    check_every_list(products_now.clone()).await;
+
+    // A new price and a delete show in the next page at once. Ids are
+    // given in the order the adds finish, so the product at an index may
+    // be the other shop's: take the seller's own from there on.
+    let own_from = |products: &[(i64, i64, i64, String)], index: usize| {
+        (index..products.len())
+            .find(|&i| products[i].1 == shop)
+            .expect("a product of the seller's shop")
+    };
+    let moved_at = own_from(&products_now, 300);
+    let moved = products_now[moved_at].0;
+    let (status, body) = app
+        .post(
+            &format!("/shop/shop/{shop}/product/{moved}/update"),
+            json!({"price": "7.00"}),
+            Some(&seller),
+        )
+        .await;
+    assert_ok(status, &body);
+    products_now[moved_at].2 = 700;
+    let gone_at = own_from(&products_now, 900);
+    let gone = products_now[gone_at].0;
+    let (status, body) = app
+        .post(
+            &format!("/shop/shop/{shop}/product/{gone}/delete"),
+            json!({}),
+            Some(&seller),
+        )
+        .await;
+    assert_ok(status, &body);
+    products_now.remove(gone_at);
+    check_every_list(products_now.clone()).await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    check_every_list(products_now).await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn categories_are_listed_and_pick_a_shops_products() {
+    let app = spawn_app().await;
+    let (status, all) = app.get("/shop/shop/category_list/", None).await;
+    assert_ok(status, &all);
+    assert_eq!(all["data"]["categories"].as_array().unwrap().len(), 10);
+    assert_eq!(all["data"]["categories"][0]["id"], 1);
+    let (seller, shop) = seller_with_shop(&app, "seller@example.com").await;
+    let food = json!({"name": "饼干", "price": "9.90", "stock_quantity": 5, "category": 5});
+    let (status, body) = add_product(&app, &seller, shop, food).await;
+    assert_ok(status, &body);
+    assert_eq!(body["data"]["category"], 5);
+    let (status, _) = add_product(
+        &app,
+        &seller,
+        shop,
+        json!({"name": "无类", "price": "1", "stock_quantity": 1}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (status, body) = add_product(
+        &app,
+        &seller,
+        shop,
+        json!({"name": "x", "price": "1", "category": 11}),
+    )
+    .await;
+    assert_fail(status, &body, 400, 300);
+
+    let (_, picked) = app
+        .get(
+            &format!("/shop/shop/{shop}/products/?page=1&category=5"),
+            None,
+        )
+        .await;
+    assert_eq!(picked["data"]["count"], 1, "{picked}");
+    assert_eq!(picked["data"]["products"][0]["name"], "饼干");
+    let (_, of_shop) = app
+        .get(&format!("/shop/shop/{shop}/category_list/"), None)
+        .await;
+    assert_eq!(
+        of_shop["data"]["categories"],
+        json!([{"id": 5, "name": "食品饮料"}])
+    );
+    app.stop().await;
+}
