@@ -2,15 +2,35 @@
 
 use super::*;
 
+/// `who` applies to join the family `family_id` (as sent: a number or text).
+async fn apply(app: &TestApp, who: &str, family_id: Value) -> (u16, Value) {
+    post(
+        app,
+        "user_manage/about_family/",
+        who,
+        json!({"family_id": family_id}),
+    )
+    .await
+}
+
+/// `parent` decides on `user_id`'s application: "0" agrees, "1" refuses.
+async fn decide(app: &TestApp, parent: &str, body: Value) -> (u16, Value) {
+    put(app, "family/familyMember/", parent, body).await
+}
+
+/// `parent` hands their place over to `user_id`.
+async fn hand_over(app: &TestApp, parent: &str, body: Value) -> (u16, Value) {
+    put(app, "family/familyManage/", parent, body).await
+}
+
+async fn leave(app: &TestApp, who: &str) -> (u16, Value) {
+    delete(app, "user_manage/about_family/", who, json!({})).await
+}
+
 #[tokio::test]
-async fn families_are_created_joined_decided_handed_over_and_left() {
+async fn a_user_creates_one_family_and_no_second() {
     let app = spawn_app().await;
     let parent = register(&app, "家长").await;
-    let child = register(&app, "用户2").await;
-    let other = register(&app, "用户3").await;
-    let parent_id = user_id(&app, &parent).await;
-    let child_id = user_id(&app, &child).await;
-    let other_id = user_id(&app, &other).await;
 
     let (status, body) = get(&app, "family/familyManage/", &parent).await;
     assert_eq!(
@@ -19,7 +39,7 @@ async fn families_are_created_joined_decided_handed_over_and_left() {
     );
     let (status, body) = post(&app, "family/familyManage/", &parent, json!({})).await;
     assert_code(status, &body, 400);
-    let family_id = family_with(&app, &parent, &[]).await;
+    family_with(&app, &parent, &[]).await;
     let (status, body) = post(
         &app,
         "family/familyManage/",
@@ -31,49 +51,39 @@ async fn families_are_created_joined_decided_handed_over_and_left() {
         (status, body.clone()),
         (460, json!({"code": 460, "msg": "Reach the upper limit"}))
     );
+    app.stop().await;
+}
 
-    // Applying: unknown family 404, bad id 400, already in a family 460.
-    let (status, body) = post(
-        &app,
-        "user_manage/about_family/",
-        &child,
-        json!({"family_id": "999"}),
-    )
-    .await;
+#[tokio::test]
+async fn applying_needs_a_known_family_and_an_applicant_in_none() {
+    let app = spawn_app().await;
+    let parent = register(&app, "家长").await;
+    let child = register(&app, "用户2").await;
+    let family_id = family_with(&app, &parent, &[]).await;
+
+    let (status, body) = apply(&app, &child, json!("999")).await;
     assert_code(status, &body, 404);
-    let (status, body) = post(
-        &app,
-        "user_manage/about_family/",
-        &child,
-        json!({"family_id": "one"}),
-    )
-    .await;
+    let (status, body) = apply(&app, &child, json!("one")).await;
     assert_code(status, &body, 400);
-    let (status, body) = post(
-        &app,
-        "user_manage/about_family/",
-        &parent,
-        json!({"family_id": family_id}),
-    )
-    .await;
+    let (status, body) = apply(&app, &parent, json!(family_id)).await;
     assert_code(status, &body, 460);
-
-    let (status, _) = post(
-        &app,
-        "user_manage/about_family/",
-        &child,
-        json!({"family_id": family_id.to_string()}),
-    )
-    .await;
+    let (status, _) = apply(&app, &child, json!(family_id.to_string())).await;
     assert_eq!(status, 200);
-    let (status, body) = post(
-        &app,
-        "user_manage/about_family/",
-        &child,
-        json!({"family_id": family_id}),
-    )
-    .await;
+    // A second application while the first waits.
+    let (status, body) = apply(&app, &child, json!(family_id)).await;
     assert_code(status, &body, 400);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_application_reaches_the_parents_inbox_and_pending_list_only() {
+    let app = spawn_app().await;
+    let parent = register(&app, "家长").await;
+    let child = register(&app, "用户2").await;
+    let child_id = user_id(&app, &child).await;
+    let family_id = family_with(&app, &parent, &[]).await;
+    apply(&app, &child, json!(family_id)).await;
+
     let (_, inbox) = get(&app, "message/", &parent).await;
     let notice = inbox.as_array().unwrap().last().unwrap().clone();
     assert_eq!(notice["title"], "加入家庭申请");
@@ -89,53 +99,49 @@ async fn families_are_created_joined_decided_handed_over_and_left() {
     assert_eq!(pending[0]["user_id"], child_id);
     let (status, body) = get(&app, "family/familyMember/", &child).await;
     assert_code(status, &body, 403);
+    app.stop().await;
+}
 
-    // Deciding: only a parent (403), only a pending application (418).
-    let (status, body) = put(
-        &app,
-        "family/familyMember/",
-        &child,
-        json!({"user_id": child_id, "is_agree": "0"}),
-    )
-    .await;
+#[tokio::test]
+async fn only_a_parent_decides_and_only_on_a_pending_application() {
+    let app = spawn_app().await;
+    let parent = register(&app, "家长").await;
+    let child = register(&app, "用户2").await;
+    let other = register(&app, "用户3").await;
+    let (child_id, other_id) = (user_id(&app, &child).await, user_id(&app, &other).await);
+    let family_id = family_with(&app, &parent, &[]).await;
+    apply(&app, &child, json!(family_id)).await;
+
+    let (status, body) = decide(&app, &child, json!({"user_id": child_id, "is_agree": "0"})).await;
     assert_code(status, &body, 403);
-    let (status, body) = put(
-        &app,
-        "family/familyMember/",
-        &parent,
-        json!({"user_id": other_id, "is_agree": "0"}),
-    )
-    .await;
+    let (status, body) = decide(&app, &parent, json!({"user_id": other_id, "is_agree": "0"})).await;
     assert_eq!(
         (status, body.clone()),
         (418, json!({"code": 418, "msg": "happy new year"}))
     );
-    let (status, body) = put(
+    // A parent_id naming someone else.
+    let (status, body) = decide(
         &app,
-        "family/familyMember/",
         &parent,
         json!({"parent_id": other_id, "user_id": child_id, "is_agree": "0"}),
     )
     .await;
     assert_code(status, &body, 403);
-    let (status, body) = put(
-        &app,
-        "family/familyMember/",
-        &parent,
-        json!({"user_id": child_id, "is_agree": "2"}),
-    )
-    .await;
+    let (status, body) = decide(&app, &parent, json!({"user_id": child_id, "is_agree": "2"})).await;
     assert_code(status, &body, 400);
+    app.stop().await;
+}
 
-    // A refusal tells the applicant; the application is gone.
-    post(
-        &app,
-        "user_manage/about_family/",
-        &other,
-        json!({"family_id": family_id}),
-    )
-    .await;
-    let (status, _) = put(&app, "family/familyMember/", &parent, json!({"parent_id": parent_id.to_string(), "user_id": other_id.to_string(), "is_agree": "1"})).await;
+#[tokio::test]
+async fn a_refusal_tells_the_applicant_and_ends_the_application() {
+    let app = spawn_app().await;
+    let parent = register(&app, "家长").await;
+    let other = register(&app, "用户3").await;
+    let (parent_id, other_id) = (user_id(&app, &parent).await, user_id(&app, &other).await);
+    let family_id = family_with(&app, &parent, &[]).await;
+    apply(&app, &other, json!(family_id)).await;
+
+    let (status, _) = decide(&app, &parent, json!({"parent_id": parent_id.to_string(), "user_id": other_id.to_string(), "is_agree": "1"})).await;
     assert_eq!(status, 200);
     let (_, inbox) = get(&app, "message/", &other).await;
     assert_eq!(inbox[0]["title"], "家庭申请未通过");
@@ -143,16 +149,21 @@ async fn families_are_created_joined_decided_handed_over_and_left() {
     assert_eq!(inbox[0]["send_id"], "家长");
     assert_eq!(inbox[0]["send_name"], "家长");
     assert_eq!(inbox[0]["type"], 1);
-    let (status, _) = put(
-        &app,
-        "family/familyMember/",
-        &parent,
-        json!({"user_id": other_id, "is_agree": "0"}),
-    )
-    .await;
+    let (status, _) = decide(&app, &parent, json!({"user_id": other_id, "is_agree": "0"})).await;
     assert_eq!(status, 418);
+    app.stop().await;
+}
 
-    let (status, _) = put(&app, "family/familyMember/", &parent, json!({"parent_id": parent_id.to_string(), "user_id": child_id.to_string(), "is_agree": "0"})).await;
+#[tokio::test]
+async fn an_approval_tells_the_applicant_and_numbers_their_place() {
+    let app = spawn_app().await;
+    let parent = register(&app, "家长").await;
+    let child = register(&app, "用户2").await;
+    let (parent_id, child_id) = (user_id(&app, &parent).await, user_id(&app, &child).await);
+    let family_id = family_with(&app, &parent, &[]).await;
+    apply(&app, &child, json!(family_id)).await;
+
+    let (status, _) = decide(&app, &parent, json!({"parent_id": parent_id.to_string(), "user_id": child_id.to_string(), "is_agree": "0"})).await;
     assert_eq!(status, 200);
     let (_, inbox) = get(&app, "message/", &child).await;
     assert_eq!(inbox[0]["title"], "家庭申请已通过");
@@ -174,103 +185,99 @@ async fn families_are_created_joined_decided_handed_over_and_left() {
         Value::Object(expected)
     );
     assert_eq!(user_info["family1"]["id"], family_id);
+    app.stop().await;
+}
 
-    // The only parent cannot leave members behind without a parent.
-    let (status, body) = delete(&app, "user_manage/about_family/", &parent, json!({})).await;
+#[tokio::test]
+async fn the_only_parent_cannot_leave_the_members_without_one() {
+    let app = spawn_app().await;
+    let parent = register(&app, "家长").await;
+    let child = register(&app, "用户2").await;
+    family_with(&app, &parent, &[&child]).await;
+
+    let (status, body) = leave(&app, &parent).await;
     assert_code(status, &body, 403);
+    app.stop().await;
+}
 
-    // Handing over: parents only (before any other check), members only,
-    // not to oneself.
+#[tokio::test]
+async fn a_parent_hands_over_to_a_member_and_not_to_oneself() {
+    let app = spawn_app().await;
+    let parent = register(&app, "家长").await;
+    let child = register(&app, "用户2").await;
+    let other = register(&app, "用户3").await;
+    let (parent_id, child_id) = (user_id(&app, &parent).await, user_id(&app, &child).await);
+    let other_id = user_id(&app, &other).await;
+    family_with(&app, &parent, &[&child]).await;
+
+    // Parents only, before any other check.
     for body in [
         json!({"user_id": parent_id}),
         json!({"user_id": child_id}),
         json!({}),
     ] {
-        let (status, answer) = put(&app, "family/familyManage/", &child, body).await;
+        let (status, answer) = hand_over(&app, &child, body).await;
         assert_code(status, &answer, 403);
     }
-    let (status, body) = put(
-        &app,
-        "family/familyManage/",
-        &parent,
-        json!({"user_id": other_id}),
-    )
-    .await;
+    let (status, body) = hand_over(&app, &parent, json!({"user_id": other_id})).await;
     assert_code(status, &body, 404);
-    let (status, body) = put(
-        &app,
-        "family/familyManage/",
-        &parent,
-        json!({"user_id": parent_id}),
-    )
-    .await;
+    let (status, body) = hand_over(&app, &parent, json!({"user_id": parent_id})).await;
     assert_code(status, &body, 400);
-    let (status, body) = put(
-        &app,
-        "family/familyManage/",
-        &parent,
-        json!({"user_id": child_id.to_string()}),
-    )
-    .await;
+    // With one parent, handing over adds a second.
+    let (status, body) = hand_over(&app, &parent, json!({"user_id": child_id.to_string()})).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(
         body["family_member"],
         json!({"parent1": "家长", "parent2": "用户2"})
     );
-    let (status, body) = put(
-        &app,
-        "family/familyManage/",
-        &parent,
-        json!({"user_id": child_id}),
-    )
-    .await;
+    // Already a parent.
+    let (status, body) = hand_over(&app, &parent, json!({"user_id": child_id})).await;
     assert_code(status, &body, 400);
+    app.stop().await;
+}
 
-    // With two parents, handing over makes the caller a member.
+#[tokio::test]
+async fn with_two_parents_handing_over_makes_the_caller_a_member() {
+    let app = spawn_app().await;
+    let parent = register(&app, "家长").await;
+    let child = register(&app, "用户2").await;
     let third = register(&app, "用户4").await;
-    let third_id = user_id(&app, &third).await;
-    post(
-        &app,
-        "user_manage/about_family/",
-        &third,
-        json!({"family_id": family_id}),
-    )
-    .await;
-    put(
-        &app,
-        "family/familyMember/",
-        &child,
-        json!({"user_id": third_id, "is_agree": 0}),
-    )
-    .await;
-    let (status, body) = put(
-        &app,
-        "family/familyManage/",
-        &parent,
-        json!({"user_id": third_id}),
-    )
-    .await;
+    let (child_id, third_id) = (user_id(&app, &child).await, user_id(&app, &third).await);
+    let family_id = family_with(&app, &parent, &[&child]).await;
+    hand_over(&app, &parent, json!({"user_id": child_id})).await;
+    // The second parent decides too.
+    apply(&app, &third, json!(family_id)).await;
+    decide(&app, &child, json!({"user_id": third_id, "is_agree": 0})).await;
+
+    let (status, body) = hand_over(&app, &parent, json!({"user_id": third_id})).await;
     assert_eq!(status, 200, "{body}");
     // The caller and the new parent swap places.
     assert_eq!(
         body["family_member"],
         json!({"parent1": "用户4", "parent2": "用户2", "members3": "家长"})
     );
+    app.stop().await;
+}
 
-    // Leaving; the last member leaving removes the family.
-    let (status, _) = delete(&app, "user_manage/about_family/", &parent, json!({})).await;
+#[tokio::test]
+async fn members_leave_and_the_last_to_leave_removes_the_family() {
+    let app = spawn_app().await;
+    let parent = register(&app, "家长").await;
+    let child = register(&app, "用户2").await;
+    let third = register(&app, "用户4").await;
+    let (child_id, third_id) = (user_id(&app, &child).await, user_id(&app, &third).await);
+    family_with(&app, &parent, &[&child, &third]).await;
+    hand_over(&app, &parent, json!({"user_id": child_id})).await;
+    hand_over(&app, &parent, json!({"user_id": third_id})).await;
+
+    let (status, _) = leave(&app, &parent).await;
     assert_eq!(status, 200);
     let (_, info) = get(&app, "family/familyManage/", &parent).await;
     assert_eq!(info["family"], "null");
-    let (status, body) = delete(&app, "user_manage/about_family/", &parent, json!({})).await;
+    let (status, body) = leave(&app, &parent).await;
     assert_code(status, &body, 400);
-    assert_eq!(
-        delete(&app, "user_manage/about_family/", &third, json!({}))
-            .await
-            .0,
-        200
-    );
-    let (status, body) = delete(&app, "user_manage/about_family/", &child, json!({})).await;
+    assert_eq!(leave(&app, &third).await.0, 200);
+    let (status, body) = leave(&app, &child).await;
     assert_eq!(status, 200);
     assert_eq!(body["family_removed"], true);
     let families: i64 = app
