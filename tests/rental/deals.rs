@@ -2,13 +2,23 @@
 
 use super::*;
 
-#[tokio::test]
-async fn applying_accepting_and_rejecting_make_deals_for_the_addressee_only() {
+/// An owner with two houses (in 青岛 at 4000 a month, in 北京), a tenant
+/// and a rival, on a server taking 12.5% commission.
+struct Street {
+    app: TestApp,
+    owner: String,
+    tenant: String,
+    rival: String,
+    house: i64,
+    other_house: i64,
+}
+
+async fn street() -> Street {
     let app = spawn_app_with(&["--commission-rate", "12.5"]).await;
     let owner = user(&app, "owner").await;
     let tenant = user(&app, "tenant").await;
     let rival = user(&app, "rival").await;
-    let h = add_house(
+    let house_id = add_house(
         &app,
         &owner,
         house("山东省青岛市崂山区", "二居", json!(80), 5, 1, json!(4000)),
@@ -20,24 +30,54 @@ async fn applying_accepting_and_rejecting_make_deals_for_the_addressee_only() {
         house("北京市海淀区", "一居", json!(40), 2, 0, json!(3000)),
     )
     .await;
-    let apply = |token: String, house_id: i64| {
-        let app = &app;
-        async move {
-            call(app, "/operation/apply-house/", json!({"house_id": house_id, "period": 3, "start_date": "1/1/2027", "end_date": "4/1/2027"}), Some(&token)).await
-        }
-    };
-    let r1 = assert_ok(&apply(tenant.clone(), h).await)["id"]
+    Street {
+        app,
+        owner,
+        tenant,
+        rival,
+        house: house_id,
+        other_house,
+    }
+}
+
+/// `token` asks to rent `house_id` for three months from 1/1/2027.
+async fn apply(app: &TestApp, token: &str, house_id: i64) -> Value {
+    call(app, "/operation/apply-house/", json!({"house_id": house_id, "period": 3, "start_date": "1/1/2027", "end_date": "4/1/2027"}), Some(token)).await
+}
+
+async fn decide(app: &TestApp, action: &str, id: i64, token: &str) -> Value {
+    call(
+        app,
+        &format!("/action/{action}-notification"),
+        json!({"id": id}),
+        Some(token),
+    )
+    .await
+}
+
+/// The street after the owner accepted the tenant's request for the house.
+async fn street_with_a_deal() -> Street {
+    let street = street().await;
+    let request = assert_ok(&apply(&street.app, &street.tenant, street.house).await)["id"]
         .as_i64()
         .unwrap();
-    assert_failed(&apply(tenant.clone(), h).await, "已经发出过");
-    let r2 = assert_ok(&apply(rival.clone(), h).await)["id"]
-        .as_i64()
-        .unwrap();
-    let r3 = assert_ok(&apply(rival.clone(), other_house).await)["id"]
-        .as_i64()
-        .unwrap();
-    assert_failed(&apply(owner.clone(), h).await, "自己的房屋");
-    assert_failed(&apply(tenant.clone(), 999).await, "不存在");
+    assert_ok(&decide(&street.app, "accept", request, &street.owner).await);
+    street
+}
+
+#[tokio::test]
+async fn a_request_is_refused_twice_for_ones_own_house_an_unknown_one_or_bad_dates() {
+    let Street {
+        app,
+        owner,
+        tenant,
+        house: h,
+        ..
+    } = street().await;
+    assert_ok(&apply(&app, &tenant, h).await);
+    assert_failed(&apply(&app, &tenant, h).await, "已经发出过");
+    assert_failed(&apply(&app, &owner, h).await, "自己的房屋");
+    assert_failed(&apply(&app, &tenant, 999).await, "不存在");
     for (fields, part) in [
         (
             json!({"house_id": h, "period": 0, "start_date": "1/1/2027", "end_date": "4/1/2027"}),
@@ -61,6 +101,24 @@ async fn applying_accepting_and_rejecting_make_deals_for_the_addressee_only() {
             part,
         );
     }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_owner_and_no_one_else_sees_the_requests_for_their_houses() {
+    let Street {
+        app,
+        owner,
+        tenant,
+        rival,
+        house: h,
+        other_house,
+    } = street().await;
+    let r1 = assert_ok(&apply(&app, &tenant, h).await)["id"]
+        .as_i64()
+        .unwrap();
+    assert_ok(&apply(&app, &rival, h).await);
+    assert_ok(&apply(&app, &rival, other_house).await);
 
     let body = call(&app, "/query/apply-notification", json!({}), Some(&owner)).await;
     let items = body["data"].as_array().unwrap();
@@ -74,64 +132,66 @@ async fn applying_accepting_and_rejecting_make_deals_for_the_addressee_only() {
         call(&app, "/query/apply-notification", json!({}), Some(&tenant)).await["data"],
         json!([])
     );
+    app.stop().await;
+}
 
-    // Only the addressee decides.
-    assert_failed(
-        &call(
-            &app,
-            "/action/accept-notification",
-            json!({"id": r1}),
-            Some(&tenant),
-        )
-        .await,
-        "没有这个待处理的请求",
-    );
-    assert_failed(
-        &call(
-            &app,
-            "/action/reject-notification",
-            json!({"id": r1}),
-            Some(&rival),
-        )
-        .await,
-        "没有这个待处理的请求",
-    );
-    assert_ok(
-        &call(
-            &app,
-            "/action/reject-notification",
-            json!({"id": r3}),
-            Some(&owner),
-        )
-        .await,
-    );
-    assert_failed(
-        &call(
-            &app,
-            "/action/accept-notification",
-            json!({"id": r3}),
-            Some(&owner),
-        )
-        .await,
-        "没有这个待处理的请求",
-    );
+#[tokio::test]
+async fn only_the_addressee_decides_a_request_and_only_once() {
+    let Street {
+        app,
+        owner,
+        tenant,
+        rival,
+        house: h,
+        other_house,
+    } = street().await;
+    let r1 = assert_ok(&apply(&app, &tenant, h).await)["id"]
+        .as_i64()
+        .unwrap();
+    let r3 = assert_ok(&apply(&app, &rival, other_house).await)["id"]
+        .as_i64()
+        .unwrap();
 
-    let body = call(
-        &app,
-        "/action/accept-notification",
-        json!({"id": r1}),
-        Some(&owner),
-    )
-    .await;
-    assert_ok(&body);
     assert_failed(
-        &call(
-            &app,
-            "/action/accept-notification",
-            json!({"id": r2}),
-            Some(&owner),
-        )
-        .await,
+        &decide(&app, "accept", r1, &tenant).await,
+        "没有这个待处理的请求",
+    );
+    assert_failed(
+        &decide(&app, "reject", r1, &rival).await,
+        "没有这个待处理的请求",
+    );
+    assert_ok(&decide(&app, "reject", r3, &owner).await);
+    assert_failed(
+        &decide(&app, "accept", r3, &owner).await,
+        "没有这个待处理的请求",
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn accepting_lets_the_house_and_rejects_its_other_requests() {
+    let Street {
+        app,
+        owner,
+        tenant,
+        rival,
+        house: h,
+        other_house,
+    } = street().await;
+    let r1 = assert_ok(&apply(&app, &tenant, h).await)["id"]
+        .as_i64()
+        .unwrap();
+    let r2 = assert_ok(&apply(&app, &rival, h).await)["id"]
+        .as_i64()
+        .unwrap();
+    let r3 = assert_ok(&apply(&app, &rival, other_house).await)["id"]
+        .as_i64()
+        .unwrap();
+    assert_ok(&decide(&app, "reject", r3, &owner).await);
+
+    assert_ok(&decide(&app, "accept", r1, &owner).await);
+    assert_failed(
+        &decide(&app, "accept", r2, &owner).await,
         "没有这个待处理的请求",
     );
     let body = call(&app, "/query/apply-notification", json!({}), Some(&owner)).await;
@@ -158,9 +218,20 @@ async fn applying_accepting_and_rejecting_make_deals_for_the_addressee_only() {
         &call(&app, "/delete/house/", json!({"id": h}), Some(&owner)).await,
         "已出租",
     );
-    assert_failed(&apply(rival.clone(), h).await, "已出租");
+    assert_failed(&apply(&app, &rival, h).await, "已出租");
+    app.stop().await;
+}
 
-    // The deal: both sides see it, others do not; commission 12.5% of 4000.
+#[tokio::test]
+async fn both_sides_and_no_one_else_see_a_deal_with_its_commission() {
+    let Street {
+        app,
+        owner,
+        tenant,
+        rival,
+        ..
+    } = street_with_a_deal().await;
+    // Commission 12.5% of 4000.
     let expected = json!({"owner": "owner", "user": "tenant", "location": "山东省青岛市崂山区小区1单元", "rental": 4000, "commission": 500, "city": "青岛"});
     for token in [&owner, &tenant] {
         let body = call(&app, "/data/deal-details/", json!({}), Some(token)).await;
@@ -186,6 +257,12 @@ async fn applying_accepting_and_rejecting_make_deals_for_the_addressee_only() {
         &call(&app, "/data/deal-details/", json!({}), None).await,
         "请先登录",
     );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn deals_filter_by_dates_including_the_end_day_and_by_location() {
+    let Street { app, owner, .. } = street_with_a_deal().await;
     let today = call(&app, "/data/deal-details/", json!({}), Some(&owner)).await["data"][0]["date"]
         .as_str()
         .unwrap()
@@ -221,14 +298,23 @@ async fn applying_accepting_and_rejecting_make_deals_for_the_addressee_only() {
         .await,
         "mm/dd/yyyy",
     );
+    app.stop().await;
+}
 
+#[tokio::test]
+async fn city_statistics_count_the_deals_and_add_up_their_commission() {
+    let Street { app, .. } = street_with_a_deal().await;
     let body = call(&app, "/data/city-statistics/", json!({}), None).await;
     assert_eq!(
         body,
         json!({"state": 1, "data": [{"city_name": "青岛", "total_count": 1, "total_commission": 500}]})
     );
+    app.stop().await;
+}
 
-    // An admin (made by the CLI) sees every deal.
+#[tokio::test]
+async fn an_admin_made_by_the_cli_sees_every_deal() {
+    let Street { app, .. } = street_with_a_deal().await;
     onebox::domains::rental::add_admin(&app.db_path, "boss", "boss-password-1", 8).unwrap();
     let admin = login(&app, "boss", "boss-password-1").await;
     assert_eq!(
