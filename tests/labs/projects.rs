@@ -2,8 +2,28 @@
 
 use super::*;
 
+/// A project P1 of 实验室A with members 2001 (韩梅梅) and 2002 (张伟), as
+/// the create form sends it.
+fn project_form() -> Value {
+    json!({"name": "P1", "lab_name": "实验室A", "aim": "目标", "memberIds": "2001@2002", "description": "描述", "duration": "3600", "coach_id": "T9", "type": "创新"})
+}
+
+/// P1 created by student 2001, then P2 in 实验室A and PB in 实验室B: the
+/// ids of P2 and PB.
+async fn three_projects(w: &World) -> (i64, i64) {
+    let (_, body) = w
+        .app
+        .post("/labs/project/create", project_form(), Some(&w.s1))
+        .await;
+    assert!(assert_ok(&body).is_null());
+    (
+        w.project("实验室A", "P2").await,
+        w.project("实验室B", "PB").await,
+    )
+}
+
 #[tokio::test]
-async fn projects_are_created_and_read_under_the_role_rules() {
+async fn a_student_creates_a_project_and_a_bad_field_writes_nothing() {
     let w = world().await;
     let app = &w.app;
     let create = |token: Option<String>, body: Value| async move {
@@ -11,7 +31,7 @@ async fn projects_are_created_and_read_under_the_role_rules() {
             .await
             .1
     };
-    let valid = json!({"name": "P1", "lab_name": "实验室A", "aim": "目标", "memberIds": "2001@2002", "description": "描述", "duration": "3600", "coach_id": "T9", "type": "创新"});
+    let valid = project_form();
     assert_denied(&create(None, valid.clone()).await);
     assert_denied(&create(Some(w.admin.clone()), valid.clone()).await);
     let with = |key: &str, value: Value| {
@@ -58,10 +78,13 @@ async fn projects_are_created_and_read_under_the_role_rules() {
         .unwrap();
     assert_eq!(count, 0, "no refused create wrote anything");
     assert!(assert_ok(&create(s1.clone(), valid.clone()).await).is_null());
-    let p1 = w.project("实验室A", "P2").await;
-    let p_b = w.project("实验室B", "PB").await;
+    w.app.stop().await;
+}
 
-    // student: admin or the student himself.
+#[tokio::test]
+async fn a_students_projects_are_read_by_the_student_or_an_admin() {
+    let w = world().await;
+    let (_p1, _p_b) = three_projects(&w).await;
     let body = w.get("/labs/project/student?sid=2001", &w.s1).await;
     let list = assert_ok(&body).as_array().unwrap().clone();
     assert_eq!(list.len(), 3);
@@ -101,7 +124,14 @@ async fn projects_are_created_and_read_under_the_role_rules() {
     );
     assert_failed(&w.get("/labs/project/student", &w.admin).await, "sid");
 
-    // one: admin, the lab's leader, members.
+    w.app.stop().await;
+}
+
+#[tokio::test]
+async fn one_project_shows_its_members_contacts_only_to_them_their_leader_and_admins() {
+    let w = world().await;
+    let app = &w.app;
+    let (p1, _p_b) = three_projects(&w).await;
     let one = format!("/labs/project/one?id={p1}");
     for token in [&w.s1, &w.s2, &w.leader_a, &w.admin] {
         let body = w.get(&one, token).await;
@@ -132,7 +162,13 @@ async fn projects_are_created_and_read_under_the_role_rules() {
         "id must be a whole number",
     );
 
-    // count/lab: admin or that lab's leader.
+    w.app.stop().await;
+}
+
+#[tokio::test]
+async fn project_counts_are_for_admins_and_the_labs_own_leader() {
+    let w = world().await;
+    let (_p1, _p_b) = three_projects(&w).await;
     let count_a = format!("/labs/project/count/lab?lab_id={}", w.lab_a);
     assert_eq!(assert_ok(&w.get(&count_a, &w.leader_a).await), &json!(2));
     assert_eq!(assert_ok(&w.get(&count_a, &w.admin).await), &json!(2));
@@ -161,7 +197,15 @@ async fn projects_are_created_and_read_under_the_role_rules() {
         "status",
     );
 
-    // lab: paged when status is 0.
+    w.app.stop().await;
+}
+
+#[tokio::test]
+async fn a_labs_projects_are_paged_for_its_leader_and_admins_and_no_one_else() {
+    // Paged when status is 0.
+    let w = world().await;
+    let app = &w.app;
+    let (_p1, _p_b) = three_projects(&w).await;
     let lab = |status: i64, extra: &str| {
         format!(
             "/labs/project/lab?status={status}&lab_id={}{extra}",
@@ -216,7 +260,13 @@ async fn projects_are_created_and_read_under_the_role_rules() {
         2
     );
 
-    // all: admin, paged.
+    w.app.stop().await;
+}
+
+#[tokio::test]
+async fn every_project_is_listed_in_pages_for_admins_only() {
+    let w = world().await;
+    let (_p1, p_b) = three_projects(&w).await;
     let all = w
         .get("/labs/project/all?status=0&page=1&rows=10", &w.admin)
         .await;
