@@ -2,15 +2,9 @@
 
 use super::*;
 
-#[tokio::test]
-async fn products_are_added_with_images_changed_and_deleted_by_their_sellers() {
-    let app = spawn_app().await;
-    let (seller, shop) = seller_with_shop(&app, "seller@example.com").await;
-    let (stranger, _) = seller_with_shop(&app, "stranger@example.com").await;
-    let customer = user(&app, "customer", "c@example.com").await;
-    let add_at = format!("/shop/shop/{shop}/product/add");
-
-    // An image in the same multipart request.
+/// `seller` adds "oppo A11 pro max" (19.90, 2 in stock) with a PNG in the
+/// same multipart request.
+async fn add_with_image(app: &TestApp, seller: &str, shop: i64) -> (u16, Value) {
     let form = Form::new()
         .text("name", "oppo A11 pro max")
         .text("description", "安卓手机")
@@ -19,13 +13,32 @@ async fn products_are_added_with_images_changed_and_deleted_by_their_sellers() {
         .part("image", Part::bytes(PNG.to_vec()).file_name("屏幕截图.png"));
     let response = app
         .client
-        .post(app.url(&add_at))
-        .bearer_auth(&seller)
+        .post(app.url(&format!("/shop/shop/{shop}/product/add")))
+        .bearer_auth(seller)
         .multipart(form)
         .send()
         .await
         .unwrap();
-    let (status, created) = common::json_of(response).await;
+    common::json_of(response).await
+}
+
+/// `token` uploads `bytes` as the multipart field `file`.
+async fn upload(app: &TestApp, token: &str, bytes: &[u8]) -> reqwest::Response {
+    let form = Form::new().part("file", Part::bytes(bytes.to_vec()).file_name("p.png"));
+    app.client
+        .post(app.url("/shop/upload"))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_product_is_added_with_its_image_in_the_same_multipart_request() {
+    let app = spawn_app().await;
+    let (seller, shop) = seller_with_shop(&app, "seller@example.com").await;
+    let (status, created) = add_with_image(&app, &seller, shop).await;
     assert_ok(status, &created);
     assert_eq!(created["message"], "商品创建成功");
     let product = &created["data"];
@@ -41,24 +54,28 @@ async fn products_are_added_with_images_changed_and_deleted_by_their_sellers() {
     let served = app.client.get(image).send().await.unwrap();
     assert_eq!(served.headers()["content-type"], "image/png");
     assert_eq!(served.bytes().await.unwrap().as_ref(), PNG);
-    let product_id = product["id"].as_i64().unwrap();
+    app.stop().await;
+}
 
-    // An image uploaded first, then named by its link.
-    let form = Form::new().part("file", Part::bytes(PNG.to_vec()).file_name("p.png"));
-    let response = app
-        .client
-        .post(app.url("/shop/upload"))
-        .bearer_auth(&seller)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let (status, uploaded) = common::json_of(response).await;
+#[tokio::test]
+async fn an_image_uploaded_first_is_named_by_its_link() {
+    let app = spawn_app().await;
+    let (seller, shop) = seller_with_shop(&app, "seller@example.com").await;
+    let (status, uploaded) = common::json_of(upload(&app, &seller, PNG).await).await;
     assert_ok(status, &uploaded);
     let url = uploaded["data"]["url"].as_str().unwrap().to_string();
+    let (status, linked) = add_product(&app, &seller, shop, json!({"name": "苹果手机", "description": "Iphone 16", "price": 9999.98, "stock_quantity": 999, "image": url})).await;
+    assert_ok(status, &linked);
+    assert_eq!(linked["data"]["image"], url.as_str());
+    assert_eq!(linked["data"]["price"], "9999.98");
+    app.stop().await;
+}
 
-    // The same from a browser's FormData (a boundary with capitals), to
-    // the upload and to product/add with fields beside the file.
+#[tokio::test]
+async fn a_browsers_form_data_uploads_and_adds_a_product_with_fields_beside_the_file() {
+    let app = spawn_app().await;
+    let (seller, shop) = seller_with_shop(&app, "seller@example.com").await;
+    // A boundary with capitals, as Chromium frames FormData.
     for (path, fields, field) in [
         ("/shop/upload".to_string(), vec![], "file"),
         (
@@ -95,10 +112,13 @@ async fn products_are_added_with_images_changed_and_deleted_by_their_sellers() {
             assert_eq!(answer["data"]["stock_quantity"], 3);
         }
     }
-    let (status, linked) = add_product(&app, &seller, shop, json!({"name": "苹果手机", "description": "Iphone 16", "price": 9999.98, "stock_quantity": 999, "image": url})).await;
-    assert_ok(status, &linked);
-    assert_eq!(linked["data"]["image"], url.as_str());
-    assert_eq!(linked["data"]["price"], "9999.98");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_product_added_without_stock_or_image_is_sold_out_and_has_no_image() {
+    let app = spawn_app().await;
+    let (seller, shop) = seller_with_shop(&app, "seller@example.com").await;
     let (status, plain) = add_product(
         &app,
         &seller,
@@ -112,32 +132,26 @@ async fn products_are_added_with_images_changed_and_deleted_by_their_sellers() {
         plain["data"]["status"], "Sold Out",
         "no stock given means none"
     );
+    app.stop().await;
+}
 
-    let form = Form::new().part(
-        "file",
-        Part::bytes(b"not an image".to_vec()).file_name("x.png"),
-    );
-    let response = app
-        .client
-        .post(app.url("/shop/upload"))
-        .bearer_auth(&seller)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let (status, body) = common::json_of(response).await;
+#[tokio::test]
+async fn uploads_refuse_what_is_not_an_image_and_any_customer() {
+    let app = spawn_app().await;
+    let (seller, _) = seller_with_shop(&app, "seller@example.com").await;
+    let customer = user(&app, "customer", "c@example.com").await;
+    let (status, body) = common::json_of(upload(&app, &seller, b"not an image").await).await;
     assert_fail(status, &body, 400, 300);
-    let form = Form::new().part("file", Part::bytes(PNG.to_vec()).file_name("p.png"));
-    let response = app
-        .client
-        .post(app.url("/shop/upload"))
-        .bearer_auth(&customer)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 403);
+    assert_eq!(upload(&app, &customer, PNG).await.status(), 403);
+    app.stop().await;
+}
 
+#[tokio::test]
+async fn adding_refuses_bad_fields_customers_other_shops_sellers_and_unknown_shops() {
+    let app = spawn_app().await;
+    let (seller, shop) = seller_with_shop(&app, "seller@example.com").await;
+    let (stranger, _) = seller_with_shop(&app, "stranger@example.com").await;
+    let customer = user(&app, "customer", "c@example.com").await;
     for bad in [
         json!({"price": "1"}),
         json!({"name": "x"}),
@@ -163,8 +177,18 @@ async fn products_are_added_with_images_changed_and_deleted_by_their_sellers() {
     assert_fail(status, &body, 403, 301);
     let (status, body) = add_product(&app, &seller, 999, json!({"name": "x", "price": "1"})).await;
     assert_fail(status, &body, 404, 300);
+    app.stop().await;
+}
 
-    // Update: the fields sent; only by the shop's sellers; only its products.
+#[tokio::test]
+async fn an_update_changes_the_fields_sent_for_the_shops_sellers_only() {
+    let app = spawn_app().await;
+    let (seller, shop) = seller_with_shop(&app, "seller@example.com").await;
+    let (stranger, _) = seller_with_shop(&app, "stranger@example.com").await;
+    let (_, created) = add_with_image(&app, &seller, shop).await;
+    let product = &created["data"];
+    let product_id = product["id"].as_i64().unwrap();
+
     let update = format!("/shop/shop/{shop}/product/{product_id}/update");
     let list_at = format!("/shop/shop/{shop}/products");
     let (_, listed) = app.get(&list_at, None).await;
@@ -215,6 +239,23 @@ async fn products_are_added_with_images_changed_and_deleted_by_their_sellers() {
         .await;
     assert_ok(status, &info);
     assert_eq!(info["data"]["price"], "25.00");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_product_deleted_by_its_seller_is_gone_from_its_page_and_the_list() {
+    let app = spawn_app().await;
+    let (seller, shop) = seller_with_shop(&app, "seller@example.com").await;
+    let (stranger, _) = seller_with_shop(&app, "stranger@example.com").await;
+    let (_, created) = add_with_image(&app, &seller, shop).await;
+    let product_id = created["data"]["id"].as_i64().unwrap();
+    add_product(
+        &app,
+        &seller,
+        shop,
+        json!({"name": "无图商品", "price": "1"}),
+    )
+    .await;
 
     let delete = format!("/shop/shop/{shop}/product/{product_id}/delete");
     let (status, body) = app.post(&delete, json!({}), Some(&stranger)).await;
@@ -226,7 +267,7 @@ async fn products_are_added_with_images_changed_and_deleted_by_their_sellers() {
         .await;
     assert_fail(status, &body, 404, 300);
     let (_, list) = app.get(&format!("/shop/shop/{shop}/products"), None).await;
-    assert_eq!(list["data"]["count"], 3, "two plus the browser's product");
+    assert_eq!(list["data"]["count"], 1, "the other product");
     app.stop().await;
 }
 
