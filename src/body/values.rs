@@ -149,8 +149,12 @@ impl<'de> de::Deserialize<'de> for Patch {
             fn visit_u64<E: de::Error>(self, n: u64) -> Result<Patch, E> {
                 Ok(Patch(Some(n.to_string())))
             }
+            /// Written as JSON writes it (`5.5e31`, not 32 digits), as a
+            /// text field reads a number.
             fn visit_f64<E: de::Error>(self, n: f64) -> Result<Patch, E> {
-                Ok(Patch(Some(n.to_string())))
+                let text = serde_json::Number::from_f64(n)
+                    .map_or_else(|| n.to_string(), |n| n.to_string());
+                Ok(Patch(Some(text)))
             }
             fn visit_unit<E: de::Error>(self) -> Result<Patch, E> {
                 Ok(Patch(None))
