@@ -1,0 +1,212 @@
+//! `--baseline`: onebox beside the bare warp + rusqlite server, workload by workload in turns.
+
+use super::*;
+
+/// The boxed future of one request of a side-by-side workload.
+pub(crate) type BoxedStep = std::pin::Pin<Box<dyn std::future::Future<Output = bool> + Send>>;
+
+/// One request of a side-by-side workload, made with the client given.
+pub(crate) type Step = Arc<dyn Fn(reqwest::Client) -> BoxedStep + Send + Sync>;
+
+/// `--baseline`: `/healthz`, product by id and a logged-in order/create on
+/// onebox, each beside the same SQL on the bare server, in turns (onebox,
+/// bare, onebox, bare) so the machine's drift falls on both.
+pub(crate) async fn side_by_side(
+    client: &reqwest::Client,
+    base: &str,
+    onebox_pid: u32,
+    db: &std::path::Path,
+    bare_binary: &std::path::Path,
+    options: &Options,
+) {
+    seed_products(db, 100_000);
+    let (product, shop): (i64, i64) = rusqlite::Connection::open(db)
+        .expect("open")
+        .query_row(
+            "SELECT id, shop_id FROM shop_products WHERE stock_quantity = 1000000000 ORDER BY id LIMIT 1",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .expect("the product that never runs out");
+    let token = bench_customer(client, base).await;
+    let customer: i64 = rusqlite::Connection::open(db)
+        .expect("open")
+        .query_row(
+            "SELECT id FROM shop_users WHERE email = 'bench@example.com'",
+            [],
+            |row| row.get(0),
+        )
+        .expect("customer id");
+
+    let copy = db.with_file_name("bare.db");
+    rusqlite::Connection::open(db)
+        .expect("open")
+        .execute("VACUUM INTO ?1", [copy.to_str().expect("path")])
+        .expect("copy the database for the bare server");
+    let port = free_port();
+    let bare_base = format!("http://127.0.0.1:{port}");
+    let bare = ServerProcess(
+        Command::new(bare_binary)
+            .args([
+                "--db",
+                copy.to_str().expect("path"),
+                "--listen",
+                &format!("127.0.0.1:{port}"),
+            ])
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot start {}: {e} (cargo build --release --examples)",
+                    bare_binary.display()
+                )
+            }),
+    );
+    let started = Instant::now();
+    while client
+        .get(format!("{bare_base}/healthz"))
+        .send()
+        .await
+        .is_err()
+    {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the bare server did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+
+    let ok = |request: reqwest::RequestBuilder| -> BoxedStep {
+        Box::pin(async move {
+            match request.send().await {
+                Ok(answer) => answer.status().is_success() && answer.bytes().await.is_ok(),
+                Err(_) => false,
+            }
+        })
+    };
+    let workloads: Vec<(&str, f64, Step, Step)> = vec![
+        (
+            "GET /healthz",
+            0.95,
+            {
+                let b = base.to_string();
+                Arc::new(move |c: reqwest::Client| ok(c.get(format!("{b}/healthz"))))
+            },
+            {
+                let b = bare_base.clone();
+                Arc::new(move |c: reqwest::Client| ok(c.get(format!("{b}/healthz"))))
+            },
+        ),
+        (
+            "product by id",
+            0.85,
+            {
+                let b = base.to_string();
+                Arc::new(move |c: reqwest::Client| {
+                    ok(c.get(format!("{b}/shop/shop/{shop}/product/{product}")))
+                })
+            },
+            {
+                let b = bare_base.clone();
+                Arc::new(move |c: reqwest::Client| ok(c.get(format!("{b}/product/{product}"))))
+            },
+        ),
+        (
+            "order/create, logged in",
+            0.6,
+            {
+                let (b, t) = (base.to_string(), token.clone());
+                Arc::new(move |c: reqwest::Client| {
+                    ok(c.post(format!("{b}/shop/order/create"))
+                        .bearer_auth(&t)
+                        .json(&json!({"product_id": product, "quantity": 1})))
+                })
+            },
+            {
+                let b = bare_base.clone();
+                Arc::new(move |c: reqwest::Client| {
+                    ok(c.post(format!("{b}/order")).json(
+                        &json!({"customer_id": customer, "product_id": product, "quantity": 1}),
+                    ))
+                })
+            },
+        ),
+    ];
+    println!(
+        "onebox beside the bare warp + rusqlite server: {} connections, {} s per run, {} turns of each, alternating\n",
+        options.connections, options.seconds, options.turns
+    );
+    println!(
+        "| workload | onebox req/s | bare req/s | ratio (median of turns) | each turn | target | onebox p99 ms | bare p99 ms | onebox CPU µs/req | bare CPU µs/req | errors |"
+    );
+    println!("|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|");
+    let pids = [onebox_pid, bare.0.id()];
+    for (name, target, onebox_step, bare_step) in workloads {
+        if options
+            .workload
+            .as_ref()
+            .is_some_and(|only| !name.contains(only.as_str()))
+        {
+            continue;
+        }
+        let mut runs: [Vec<Report>; 2] = [Vec::new(), Vec::new()];
+        let mut cpu = [0.0; 2];
+        for _ in 0..options.turns.max(1) {
+            for (side, step) in [&onebox_step, &bare_step].into_iter().enumerate() {
+                let (c, step) = (client.clone(), step.clone());
+                let before = cpu_seconds(pids[side]);
+                let report = drive(name, options.connections, options.seconds, move |_| {
+                    step(c.clone())
+                })
+                .await;
+                cpu[side] += cpu_seconds(pids[side]) - before;
+                runs[side].push(report);
+            }
+        }
+        // The server's own CPU time per answer: steadier than req/s on a
+        // shared machine, where the load generator takes its share too.
+        let per_request = |side: usize| {
+            let answered: f64 = runs[side]
+                .iter()
+                .map(|r| r.rate * options.seconds as f64)
+                .sum();
+            1e6 * cpu[side] / answered.max(1.0)
+        };
+        let rate =
+            |reports: &[Report]| reports.iter().map(|r| r.rate).sum::<f64>() / reports.len() as f64;
+        let p99 = |reports: &[Report]| reports.iter().map(|r| r.p99_ms).fold(0.0, f64::max);
+        let errors: usize = runs.iter().flatten().map(|r| r.errors).sum();
+        // Each turn's onebox run beside the bare run right after it.
+        let ratios: Vec<f64> = runs[0]
+            .iter()
+            .zip(&runs[1])
+            .map(|(onebox, bare)| onebox.rate / bare.rate.max(1.0))
+            .collect();
+        let each = ratios
+            .iter()
+            .map(|r| format!("{r:.2}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        println!(
+            "| {name} | {:.0} | {:.0} | {:.2}x | {each} | {target:.2}x | {:.2} | {:.2} | {:.1} | {:.1} | {errors} |",
+            rate(&runs[0]),
+            rate(&runs[1]),
+            median(&ratios),
+            p99(&runs[0]),
+            p99(&runs[1]),
+            per_request(0),
+            per_request(1),
+        );
+    }
+}
+
+/// The middle value (the mean of the two middle ones for an even count).
+pub(crate) fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    match sorted.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+    }
+}

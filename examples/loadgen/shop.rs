@@ -1,0 +1,186 @@
+//! Shop's workloads: products seeded, then lists, details and orders; the bench customer.
+
+use super::*;
+
+/// Fills the shop tables with 100,000 products in 20 shops (one seller
+/// each), written straight into the file while the server runs.
+pub(crate) fn seed_products(db: &std::path::Path, count: usize) {
+    let mut conn = rusqlite::Connection::open(db).expect("open for seeding");
+    conn.busy_timeout(Duration::from_secs(30))
+        .expect("busy timeout");
+    let tx = conn.transaction().expect("transaction");
+    let mut shops = Vec::new();
+    for n in 0..20 {
+        tx.execute(
+            "INSERT INTO shop_users (email, name, phone, role, password_hash, created_at)
+             VALUES (?1, '商家', '13800000000', 'SELLER', 'x', 0)",
+            [format!("bench-seller{n}@example.com")],
+        )
+        .expect("seller");
+        let seller = tx.last_insert_rowid();
+        tx.execute(
+            "INSERT INTO shop_shops (name, address, description, created_us) VALUES (?1, '北京市', '综合', 0)",
+            [format!("商铺{n}")],
+        )
+        .expect("shop");
+        let shop = tx.last_insert_rowid();
+        tx.execute(
+            "INSERT INTO shop_sellers (user_id, shop_id, joined_us) VALUES (?1, ?2, 0)",
+            [seller, shop],
+        )
+        .expect("seller of shop");
+        shops.push(shop);
+    }
+    {
+        let mut insert = tx
+            .prepare(
+                "INSERT INTO shop_products (shop_id, name, description, price, stock_quantity, status, image_id, created_us)
+                 VALUES (?1, ?2, '安卓手机，全网通，双卡双待，大电池', ?3, ?4, ?5, NULL, ?6)",
+            )
+            .expect("prepare");
+        let mut rng = Lcg(7);
+        for n in 0..count {
+            // The first product never runs out: the buyers of the mixed
+            // workload take it.
+            let stock = if n == 0 {
+                1_000_000_000
+            } else {
+                rng.next(100) as i64
+            };
+            insert
+                .execute(rusqlite::params![
+                    shops[rng.next(shops.len() as u64) as usize],
+                    format!("商品{n}"),
+                    (100 + rng.next(999_900)) as i64,
+                    stock,
+                    if stock == 0 { "Sold Out" } else { "Available" },
+                    1_700_000_000_000_000i64 + n as i64 * 1_000_000,
+                ])
+                .expect("insert product");
+        }
+    }
+    tx.commit().expect("commit");
+    conn.execute_batch("ANALYZE").expect("analyze");
+}
+
+/// `/shop/shop/products` over 100,000 products: the first page (with its
+/// `count`) at the full connection count, next to `/healthz`, alone and
+/// while customers buy; then pages spread over all 10,000, in both
+/// orderings, at 8, 16 and full.
+pub(crate) async fn shop_workloads(
+    client: &reqwest::Client,
+    base: &str,
+    db: &std::path::Path,
+    options: &Options,
+) -> Vec<Report> {
+    let seeded = Instant::now();
+    seed_products(db, 100_000);
+    println!(
+        "seeded 100,000 products in {:.1} s",
+        seeded.elapsed().as_secs_f64()
+    );
+    // Checked by searching the bytes, not parsing them, so the generator's
+    // own work stays close to what it spends on `/healthz`.
+    let page = |client: reqwest::Client, url: String| async move {
+        let contains = |body: &[u8], what: &[u8]| body.windows(what.len()).any(|w| w == what);
+        match client.get(url).send().await {
+            Ok(r) => r
+                .bytes()
+                .await
+                .map(|b| contains(&b, b"\"success\":true") && contains(&b, b"\"count\":100000"))
+                .unwrap_or(false),
+            Err(_) => false,
+        }
+    };
+    let mut reports = Vec::new();
+    let (c, b) = (client.clone(), base.to_string());
+    reports.push(
+        drive(
+            &format!(
+                "shop products, 100k, first page, {} conns",
+                options.connections
+            ),
+            options.connections,
+            options.seconds,
+            move |_| page(c.clone(), format!("{b}/shop/shop/products")),
+        )
+        .await,
+    );
+    // The same while 4 customers buy back to back: every sale changes a
+    // product, so the remembered pages are read again after each one.
+    let token = bench_customer(client, base).await;
+    let (c, b) = (client.clone(), base.to_string());
+    let readers_name = format!(
+        "shop products, 100k, first page, {} conns, 4 buying",
+        options.connections - 4
+    );
+    let readers = drive(
+        &readers_name,
+        options.connections - 4,
+        options.seconds,
+        move |_| page(c.clone(), format!("{b}/shop/shop/products")),
+    );
+    let (c, b) = (client.clone(), base.to_string());
+    let buyers = drive(
+        "shop order/create, 4 conns (beside it)",
+        4,
+        options.seconds,
+        move |_| {
+            let (c, b, t) = (c.clone(), b.clone(), token.clone());
+            async move {
+                c.post(format!("{b}/shop/order/create"))
+                    .bearer_auth(t)
+                    .json(&json!({"product_id": 1, "quantity": 1}))
+                    .send()
+                    .await
+                    .map(|r| r.status().is_success())
+                    .unwrap_or(false)
+            }
+        },
+    );
+    let (readers, buyers) = tokio::join!(readers, buyers);
+    reports.push(readers);
+    reports.push(buyers);
+    for conns in [8, 16, options.connections] {
+        let (c, b) = (client.clone(), base.to_string());
+        let counter = Arc::new(std::sync::atomic::AtomicU64::new(conns as u64));
+        reports.push(
+            drive(
+                &format!("shop products, 100k, pages 2-10000, {conns} conns"),
+                conns,
+                options.seconds,
+                move |_| {
+                    let mut rng = Lcg(counter.fetch_add(1, Ordering::Relaxed));
+                    let number = 2 + rng.next(9_999);
+                    let ordering = if rng.next(2) == 0 { "-price" } else { "id" };
+                    page(
+                        c.clone(),
+                        format!("{b}/shop/shop/products?page={number}&ordering={ordering}"),
+                    )
+                },
+            )
+            .await,
+        );
+    }
+    reports
+}
+
+/// Registers the shop customer `bench@example.com`, logs in and returns
+/// the session token.
+pub(crate) async fn bench_customer(client: &reqwest::Client, base: &str) -> String {
+    let (status, _) = get_or_post(
+        client,
+        format!("{base}/shop/user/register/customer"),
+        Some(json!({"name": "bench", "phone": "13800000000", "email": "bench@example.com", "password": "bench-password"})),
+    )
+    .await;
+    assert_eq!(status, 200, "register the bench customer");
+    let (status, answer) = get_or_post(
+        client,
+        format!("{base}/shop/user/login"),
+        Some(json!({"email": "bench@example.com", "password": "bench-password"})),
+    )
+    .await;
+    assert_eq!(status, 200, "log the bench customer in");
+    answer["data"]["token"].as_str().expect("token").to_string()
+}
