@@ -101,8 +101,9 @@
 //!    is the route, its 404 / 405 classification, its `/openapi.json`
 //!    operation (request and response schemas from the two types) and its
 //!    landing-page row; nothing else lists endpoints.
-//! 5. Test it over HTTP in `tests/<domain>.rs`, and note any decision the
-//!    seed leaves open in the domain's `API.md`.
+//! 5. Test it over HTTP in the area's file of `tests/<domain>/` (one
+//!    behaviour a test, the helpers in its `main.rs`), and note any
+//!    decision the seed leaves open in the domain's `API.md`.
 //!
 //! Every endpoint of every domain is written this way; a unit test in
 //! `openapi` fails if a JSON answer declares no output. `.output_null()`
