@@ -2,14 +2,66 @@
 
 use super::*;
 
-#[tokio::test]
-async fn bills_are_listed_added_changed_and_deleted_by_their_owner() {
+/// A family of `parent` and `child`, a `stranger` outside it, and four
+/// bills: the parent's incomes of 510 (2019-10-01) and 333.5
+/// (2019-12-19) and expense of 12.34 (2019-12-20), the child's income of
+/// 100 (2019-12-01).
+struct Bills {
+    app: TestApp,
+    parent: String,
+    child: String,
+    stranger: String,
+    income_id: i64,
+    expense_id: i64,
+}
+
+async fn bills() -> Bills {
     let app = spawn_app().await;
     let parent = register(&app, "parent").await;
     let child = register(&app, "child").await;
     let stranger = register(&app, "stranger").await;
     family_with(&app, &parent, &[&child]).await;
+    let mut ids = Vec::new();
+    for (who, kind, body) in [
+        (
+            &parent,
+            "Income",
+            json!({"money": "510", "remarks": "学习2", "time": "2019-10-1 12:12:12"}),
+        ),
+        (
+            &parent,
+            "Income",
+            json!({"money": 333.5, "remarks": "dfgf", "time": "2019-12-19 21:42:35"}),
+        ),
+        (
+            &parent,
+            "Expense",
+            json!({"money": "12.34", "time": "2019-12-20 08:00:00"}),
+        ),
+        (
+            &child,
+            "Income",
+            json!({"money": "100", "time": "2019-12-01 00:00:00"}),
+        ),
+    ] {
+        let (status, list) = post(&app, &format!("bill/{kind}/"), who, body).await;
+        assert_eq!(status, 200, "{list}");
+        ids.push(list[0]["id"].as_i64().unwrap());
+    }
+    Bills {
+        app,
+        parent,
+        child,
+        stranger,
+        income_id: ids[0],
+        expense_id: ids[2],
+    }
+}
 
+#[tokio::test]
+async fn a_bill_posted_as_the_seed_shows_it_answers_the_list_of_its_kind() {
+    let app = spawn_app().await;
+    let parent = register(&app, "parent").await;
     // The seed's example body: numbers as strings, an unpadded time.
     let (status, bill) = post(
         &app,
@@ -26,14 +78,6 @@ async fn bills_are_listed_added_changed_and_deleted_by_their_owner() {
     assert_eq!(bill["time"], "2019-10-01 12:12:12");
     assert_eq!(bill["bill_type"], "收入");
     assert_eq!(bill["username"], "parent");
-    let income_id = bill["id"].as_i64().unwrap();
-    post(
-        &app,
-        "bill/Income/",
-        &parent,
-        json!({"money": 333.5, "remarks": "dfgf", "time": "2019-12-19 21:42:35"}),
-    )
-    .await;
     let (_, expense) = post(
         &app,
         "bill/Expense/",
@@ -44,15 +88,17 @@ async fn bills_are_listed_added_changed_and_deleted_by_their_owner() {
     let expense = expense[0].clone();
     assert_eq!(expense["bill_type"], "支出");
     assert_eq!(expense["remarks"], "");
-    let expense_id = expense["id"].as_i64().unwrap();
-    post(
-        &app,
-        "bill/Income/",
-        &child,
-        json!({"money": "100", "time": "2019-12-01 00:00:00"}),
-    )
-    .await;
+    app.stop().await;
+}
 
+#[tokio::test]
+async fn bills_are_listed_by_kind_and_filtered_by_whole_days() {
+    let Bills {
+        app,
+        parent,
+        income_id,
+        ..
+    } = bills().await;
     let (status, list) = get(&app, "bill/Income/", &parent).await;
     assert_eq!(status, 200);
     let list = list.as_array().expect("a bare array").clone();
@@ -77,8 +123,18 @@ async fn bills_are_listed_added_changed_and_deleted_by_their_owner() {
     );
     let (_, expenses) = get(&app, "bill/Expense/", &parent).await;
     assert_eq!(expenses.as_array().unwrap().len(), 1);
+    app.stop().await;
+}
 
-    // Parents read the family's bills; members only their own.
+#[tokio::test]
+async fn parents_read_the_familys_bills_and_members_only_their_own() {
+    let Bills {
+        app,
+        parent,
+        child,
+        stranger,
+        ..
+    } = bills().await;
     let (_, family) = get(&app, "bill/Income/?scope=family", &parent).await;
     let owners: Vec<&str> = family
         .as_array()
@@ -92,8 +148,19 @@ async fn bills_are_listed_added_changed_and_deleted_by_their_owner() {
     let (status, body) = get(&app, "bill/Income/?scope=family", &stranger).await;
     assert_code(status, &body, 403);
     assert_eq!(get(&app, "bill/Income/", &stranger).await.1, json!([]));
+    app.stop().await;
+}
 
-    // Changes: only the fields sent; only by the owner.
+#[tokio::test]
+async fn a_change_writes_only_the_fields_sent_and_only_for_the_owner() {
+    let Bills {
+        app,
+        parent,
+        child,
+        stranger,
+        income_id,
+        expense_id,
+    } = bills().await;
     let (status, changed) = put(
         &app,
         "bill/Income/",
@@ -119,6 +186,7 @@ async fn bills_are_listed_added_changed_and_deleted_by_their_owner() {
         let (status, body) = delete(&app, "bill/Income/", token, json!({"id": income_id})).await;
         assert_code(status, &body, 403);
     }
+    // An expense is not changed as an income.
     let (status, body) = put(
         &app,
         "bill/Income/",
@@ -129,7 +197,12 @@ async fn bills_are_listed_added_changed_and_deleted_by_their_owner() {
     assert_code(status, &body, 404);
     let (status, body) = delete(&app, "bill/Expense/", &parent, json!({"id": 9999})).await;
     assert_code(status, &body, 404);
+    app.stop().await;
+}
 
+#[tokio::test]
+async fn bad_bills_and_bad_filters_are_refused_and_write_nothing() {
+    let Bills { app, parent, .. } = bills().await;
     for bad in [
         json!({"remarks": "no money"}),
         json!({"money": "0"}),
@@ -153,7 +226,22 @@ async fn bills_are_listed_added_changed_and_deleted_by_their_owner() {
         let (status, body) = get(&app, bad, &parent).await;
         assert_code(status, &body, 400);
     }
+    let rows: i64 = app
+        .db()
+        .query_row("SELECT count(*) FROM family_bills", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(rows, 4, "the refused bills left nothing behind");
+    app.stop().await;
+}
 
+#[tokio::test]
+async fn a_bill_deleted_by_its_owner_leaves_its_list() {
+    let Bills {
+        app,
+        parent,
+        expense_id,
+        ..
+    } = bills().await;
     let (status, _) = delete(
         &app,
         "bill/Expense/",
@@ -163,11 +251,6 @@ async fn bills_are_listed_added_changed_and_deleted_by_their_owner() {
     .await;
     assert_eq!(status, 200);
     assert_eq!(get(&app, "bill/Expense/", &parent).await.1, json!([]));
-    let rows: i64 = app
-        .db()
-        .query_row("SELECT count(*) FROM family_bills", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(rows, 3, "the refused bills left nothing behind");
     app.stop().await;
 }
 
