@@ -2,8 +2,11 @@
 
 use super::*;
 
-#[tokio::test]
-async fn house_lists_filter_order_and_page_as_documented() {
+/// Five houses of one owner, newest last: h1 北京海淀 一居 40 m² floor 3
+/// 3000; h2 北京朝阳 二居 80 m² floor 10 with a lift 6000; h3 青岛 三居
+/// 120 m² floor 20 with a lift 4000; h4 上海 五居 200 m² floor 1 20000;
+/// h5 北京海淀 两居 60.5 m² floor 6 with a lift 4500.5.
+async fn five_houses() -> (TestApp, String, [i64; 5]) {
     let app = spawn_app().await;
     let owner = user(&app, "owner").await;
     let h1 = add_house(
@@ -43,8 +46,13 @@ async fn house_lists_filter_order_and_page_as_documented() {
         ),
     )
     .await;
-    let list = |query: Value| house_ids(&app, "/gethouselist", query);
+    (app, owner, [h1, h2, h3, h4, h5])
+}
 
+#[tokio::test]
+async fn house_lists_come_newest_first_and_filter_by_every_documented_key() {
+    let (app, _owner, [h1, h2, h3, h4, h5]) = five_houses().await;
+    let list = |query: Value| house_ids(&app, "/gethouselist", query);
     assert_eq!(
         list(json!({})).await,
         (vec![h5, h4, h3, h2, h1], 5),
@@ -77,6 +85,13 @@ async fn house_lists_filter_order_and_page_as_documented() {
     assert_eq!(list(json!({"house_type": 1})).await, (vec![h1], 1));
     assert_eq!(list(json!({"elevator": 1})).await, (vec![h5, h3, h2], 3));
     assert_eq!(list(json!({"elevator": 2})).await, (vec![h4, h1], 2));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn house_lists_order_by_price_and_area_both_ways_and_combine_with_filters() {
+    let (app, _owner, [h1, h2, h3, h4, h5]) = five_houses().await;
+    let list = |query: Value| house_ids(&app, "/gethouselist", query);
     assert_eq!(
         list(json!({"orderby": 1})).await.0,
         vec![h1, h3, h5, h2, h4]
@@ -98,6 +113,13 @@ async fn house_lists_filter_order_and_page_as_documented() {
             .await,
         (vec![h2, h5], 2)
     );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn totals_of_full_pages_are_the_same_from_sqlite_and_from_the_copy() {
+    let (app, _owner, [_, _, _, _, _]) = five_houses().await;
+    let list = |query: Value| house_ids(&app, "/gethouselist", query);
     // Totals of full pages are counted: by SQLite first, then by the
     // in-memory copy built meanwhile (each round uses filters not seen
     // before, with a floor range that matches every house).
@@ -120,6 +142,13 @@ async fn house_lists_filter_order_and_page_as_documented() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
 
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn house_lists_page_by_a_zero_based_seq_in_pages_of_ten() {
+    let (app, _owner, [h1, _, h3, h4, _]) = five_houses().await;
+    let list = |query: Value| house_ids(&app, "/gethouselist", query);
     // Pages: 0-based seq.
     assert_eq!(
         list(json!({"seq": 0, "page_size": 2, "orderby": 1})).await,
@@ -136,6 +165,12 @@ async fn house_lists_filter_order_and_page_as_documented() {
         "pages of 10 by default"
     );
 
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_listed_house_carries_both_ids_its_tags_and_absolute_image_links() {
+    let (app, _owner, [_, _, _, _, h5]) = five_houses().await;
     // The item shape: both ids, tags as an array, absolute image links.
     let body = call(
         &app,
@@ -153,6 +188,12 @@ async fn house_lists_filter_order_and_page_as_documented() {
     assert_eq!(item["house_type"], 2);
     assert_eq!(item["img"], format!("{}/files/1", app.base));
 
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_form_body_filters_house_lists_like_json() {
+    let (app, _owner, [h1, _, _, _, h5]) = five_houses().await;
     // Form bodies work like JSON.
     let (_, body) = app
         .post_form(
@@ -169,6 +210,12 @@ async fn house_lists_filter_order_and_page_as_documented() {
         .collect();
     assert_eq!(ids, vec![h5, h1]);
 
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn bad_list_filters_are_refused_not_ignored() {
+    let (app, _owner, [_, _, _, _, _]) = five_houses().await;
     // Bad filters are refused, not ignored.
     for (query, part) in [
         (json!({"orderby": 5}), "orderby"),
@@ -183,6 +230,13 @@ async fn house_lists_filter_order_and_page_as_documented() {
         assert_failed(&call(&app, "/gethouselist", query, None).await, part);
     }
 
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_change_to_the_houses_shows_in_the_next_total_at_once() {
+    let (app, owner, [h1, _, _, _, _]) = five_houses().await;
+    let list = |query: Value| house_ids(&app, "/gethouselist", query);
     // A change to the houses shows in the next total at once.
     add_house(
         &app,
