@@ -123,7 +123,6 @@ async fn a_students_projects_are_read_by_the_student_or_an_admin() {
         "不存在",
     );
     assert_failed(&w.get("/labs/project/student", &w.admin).await, "sid");
-
     w.app.stop().await;
 }
 
@@ -161,7 +160,6 @@ async fn one_project_shows_its_members_contacts_only_to_them_their_leader_and_ad
         &w.get("/labs/project/one?id=abc", &w.admin).await,
         "id must be a whole number",
     );
-
     w.app.stop().await;
 }
 
@@ -196,7 +194,6 @@ async fn project_counts_are_for_admins_and_the_labs_own_leader() {
         &w.get("/labs/project/count/status?status=8", &w.admin).await,
         "status",
     );
-
     w.app.stop().await;
 }
 
@@ -259,7 +256,6 @@ async fn a_labs_projects_are_paged_for_its_leader_and_admins_and_no_one_else() {
             .len(),
         2
     );
-
     w.app.stop().await;
 }
 

@@ -141,7 +141,6 @@ async fn totals_of_full_pages_are_the_same_from_sqlite_and_from_the_copy() {
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-
     app.stop().await;
 }
 
@@ -164,7 +163,6 @@ async fn house_lists_page_by_a_zero_based_seq_in_pages_of_ten() {
         (vec![], 5),
         "pages of 10 by default"
     );
-
     app.stop().await;
 }
 
@@ -187,7 +185,6 @@ async fn a_listed_house_carries_both_ids_its_tags_and_absolute_image_links() {
     assert_eq!(item["elevator"], 1);
     assert_eq!(item["house_type"], 2);
     assert_eq!(item["img"], format!("{}/files/1", app.base));
-
     app.stop().await;
 }
 
@@ -209,7 +206,6 @@ async fn a_form_body_filters_house_lists_like_json() {
         .map(|h| h["id"].as_i64().unwrap())
         .collect();
     assert_eq!(ids, vec![h5, h1]);
-
     app.stop().await;
 }
 
@@ -229,7 +225,6 @@ async fn bad_list_filters_are_refused_not_ignored() {
     ] {
         assert_failed(&call(&app, "/gethouselist", query, None).await, part);
     }
-
     app.stop().await;
 }
 
