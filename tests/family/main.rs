@@ -10,6 +10,7 @@ mod events;
 mod families;
 mod ledger;
 mod messages;
+mod report;
 
 use common::{TestApp, assert_no_secrets, spawn_app};
 use reqwest::Method;
