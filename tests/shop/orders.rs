@@ -2,8 +2,18 @@
 
 use super::*;
 
-#[tokio::test]
-async fn customers_buy_and_sellers_see_their_shops_orders() {
+/// A seller's shop selling three 棒球帽 at 39.90, another seller, and a
+/// customer.
+struct Counter {
+    app: TestApp,
+    seller: String,
+    stranger: String,
+    customer: String,
+    shop: i64,
+    product_id: i64,
+}
+
+async fn counter() -> Counter {
     let app = spawn_app().await;
     let (seller, shop) = seller_with_shop(&app, "seller@example.com").await;
     let (stranger, _) = seller_with_shop(&app, "stranger@example.com").await;
@@ -16,13 +26,45 @@ async fn customers_buy_and_sellers_see_their_shops_orders() {
     )
     .await;
     let product_id = product["data"]["id"].as_i64().unwrap();
+    Counter {
+        app,
+        seller,
+        stranger,
+        customer,
+        shop,
+        product_id,
+    }
+}
 
-    let buy = "/shop/order/create";
-    let (status, body) = app.post(buy, json!({"product_id": product_id}), None).await;
-    assert_fail(status, &body, 401, 401);
-    let (status, body) = app
-        .post(buy, json!({"product_id": product_id}), Some(&seller))
+async fn buy(app: &TestApp, token: Option<&str>, body: Value) -> (u16, Value) {
+    app.post("/shop/order/create", body, token).await
+}
+
+/// The customer buys two caps, then one: the shop's two orders.
+async fn two_orders(c: &Counter) {
+    for quantity in [2, 1] {
+        let (status, order) = buy(
+            &c.app,
+            Some(&c.customer),
+            json!({"product_id": c.product_id, "quantity": quantity}),
+        )
         .await;
+        assert_ok(status, &order);
+    }
+}
+
+#[tokio::test]
+async fn buying_needs_a_customer_a_known_product_and_enough_stock() {
+    let Counter {
+        app,
+        seller,
+        customer,
+        product_id,
+        ..
+    } = counter().await;
+    let (status, body) = buy(&app, None, json!({"product_id": product_id})).await;
+    assert_fail(status, &body, 401, 401);
+    let (status, body) = buy(&app, Some(&seller), json!({"product_id": product_id})).await;
     assert_fail(status, &body, 403, 400);
     for bad in [
         json!({}),
@@ -30,32 +72,39 @@ async fn customers_buy_and_sellers_see_their_shops_orders() {
         json!({"product_id": product_id, "quantity": 0}),
         json!({"product_id": product_id, "quantity": "two"}),
     ] {
-        let (status, body) = app.post(buy, bad, Some(&customer)).await;
+        let (status, body) = buy(&app, Some(&customer), bad).await;
         assert_fail(status, &body, 400, 300);
     }
-    let (status, body) = app
-        .post(buy, json!({"product_id": 9999}), Some(&customer))
-        .await;
+    let (status, body) = buy(&app, Some(&customer), json!({"product_id": 9999})).await;
     assert_fail(status, &body, 404, 300);
-    let (status, body) = app
-        .post(
-            buy,
-            json!({"product_id": product_id, "quantity": 4}),
-            Some(&customer),
-        )
-        .await;
+    let (status, body) = buy(
+        &app,
+        Some(&customer),
+        json!({"product_id": product_id, "quantity": 4}),
+    )
+    .await;
     assert_fail(status, &body, 400, 300);
+    app.stop().await;
+}
 
+#[tokio::test]
+async fn a_sale_takes_its_quantity_from_stock_at_once_and_prices_the_order() {
+    let Counter {
+        app,
+        customer,
+        shop,
+        product_id,
+        ..
+    } = counter().await;
     let list_at = format!("/shop/shop/{shop}/products");
     let (_, before) = app.get(&list_at, None).await;
     assert_eq!(before["data"]["products"][0]["stock_quantity"], 3);
-    let (status, order) = app
-        .post(
-            buy,
-            json!({"product_id": product_id.to_string(), "quantity": "2"}),
-            Some(&customer),
-        )
-        .await;
+    let (status, order) = buy(
+        &app,
+        Some(&customer),
+        json!({"product_id": product_id.to_string(), "quantity": "2"}),
+    )
+    .await;
     assert_ok(status, &order);
     let (_, after) = app.get(&list_at, None).await;
     assert_eq!(
@@ -76,10 +125,20 @@ async fn customers_buy_and_sellers_see_their_shops_orders() {
         ),
         (json!(1), json!("Available"))
     );
-    let (status, _) = app
-        .post(buy, json!({"product_id": product_id}), Some(&customer))
-        .await;
-    assert_eq!(status, 200);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_last_item_sold_makes_the_product_sold_out() {
+    let c = counter().await;
+    two_orders(&c).await;
+    let Counter {
+        app,
+        customer,
+        shop,
+        product_id,
+        ..
+    } = c;
     let (_, info) = app
         .get(&format!("/shop/shop/{shop}/product/{product_id}"), None)
         .await;
@@ -90,13 +149,21 @@ async fn customers_buy_and_sellers_see_their_shops_orders() {
         ),
         (json!(0), json!("Sold Out"))
     );
-    let (status, body) = app
-        .post(buy, json!({"product_id": product_id}), Some(&customer))
-        .await;
+    let (status, body) = buy(&app, Some(&customer), json!({"product_id": product_id})).await;
     assert_fail(status, &body, 400, 300);
     assert_eq!(body["message"], "商品已售罄");
+    app.stop().await;
+}
 
-    // Off sale: not for sale whatever the stock.
+#[tokio::test]
+async fn a_product_off_sale_is_not_sold_whatever_its_stock() {
+    let Counter {
+        app,
+        seller,
+        customer,
+        shop,
+        ..
+    } = counter().await;
     let (_, hidden) = add_product(
         &app,
         &seller,
@@ -104,15 +171,28 @@ async fn customers_buy_and_sellers_see_their_shops_orders() {
         json!({"name": "样品", "price": "1", "stock_quantity": 5, "status": "Unavailable"}),
     )
     .await;
-    let (status, body) = app
-        .post(
-            buy,
-            json!({"product_id": hidden["data"]["id"]}),
-            Some(&customer),
-        )
-        .await;
+    let (status, body) = buy(
+        &app,
+        Some(&customer),
+        json!({"product_id": hidden["data"]["id"]}),
+    )
+    .await;
     assert_fail(status, &body, 400, 300);
+    app.stop().await;
+}
 
+#[tokio::test]
+async fn a_customer_lists_their_orders_and_a_seller_their_shops_only() {
+    let c = counter().await;
+    two_orders(&c).await;
+    let Counter {
+        app,
+        seller,
+        stranger,
+        customer,
+        shop,
+        ..
+    } = c;
     let (status, mine) = app.get("/shop/order/list", Some(&customer)).await;
     assert_ok(status, &mine);
     let quantities: Vec<i64> = mine["data"]
@@ -140,8 +220,21 @@ async fn customers_buy_and_sellers_see_their_shops_orders() {
         .get(&format!("/shop/shop/{shop}/orders"), Some(&customer))
         .await;
     assert_fail(status, &body, 403, 400);
+    app.stop().await;
+}
 
-    // Deleting the product leaves the orders as they were.
+#[tokio::test]
+async fn deleting_a_product_leaves_its_orders_as_they_were() {
+    let c = counter().await;
+    two_orders(&c).await;
+    let Counter {
+        app,
+        seller,
+        customer,
+        shop,
+        product_id,
+        ..
+    } = c;
     app.post(
         &format!("/shop/shop/{shop}/product/{product_id}/delete"),
         json!({}),
