@@ -1,9 +1,11 @@
-//! The bare baseline for `examples/loadgen --baseline`: warp and rusqlite
-//! doing the SQL of three onebox answers with nothing else (no route table,
-//! no envelope, no sessions, no request log, no caches), on the same pool
-//! settings (eight read-only reader connections in an r2d2 pool, one writer,
-//! WAL, `synchronous=NORMAL`, the same mmap size). It opens a database onebox
-//! made, so the rows and indexes are the same.
+//! The bare baseline for `examples/loadgen --baseline` and
+//! `scripts/bench-wrk`: warp and rusqlite doing the SQL of three onebox
+//! answers as a hand-written handler would (rows into structs, serde
+//! derives, no route table, no envelope, no sessions, no request log, no
+//! caches), on the same pool settings (eight read-only reader connections
+//! in an r2d2 pool, one writer, WAL, `synchronous=NORMAL`, the same mmap
+//! size). It opens a database onebox made, so the rows and indexes are the
+//! same.
 //!
 //! ```text
 //! bare --db FILE --listen 127.0.0.1:PORT
@@ -19,6 +21,7 @@ use std::sync::{Arc, Mutex};
 
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
 use serde_json::{Value, json};
 use warp::Filter;
 use warp::http::StatusCode;
@@ -38,22 +41,56 @@ fn pragmas(conn: &Connection) -> rusqlite::Result<()> {
     conn.pragma_update(None, "mmap_size", MMAP_BYTES)
 }
 
-fn product(conn: &Connection, id: i64) -> rusqlite::Result<Option<Value>> {
+/// A product row, as a hand-written handler would hold it.
+#[derive(Serialize)]
+struct Product {
+    id: i64,
+    shop: i64,
+    name: String,
+    description: String,
+    price: i64,
+    stock_quantity: i64,
+    status: String,
+    image_id: Option<i64>,
+    created_us: i64,
+}
+
+fn product(conn: &Connection, id: i64) -> rusqlite::Result<Option<Product>> {
     conn.prepare_cached(PRODUCT)?
         .query_row([id], |row| {
-            Ok(json!({
-                "id": row.get::<_, i64>(0)?,
-                "shop": row.get::<_, i64>(1)?,
-                "name": row.get::<_, String>(2)?,
-                "description": row.get::<_, String>(3)?,
-                "price": row.get::<_, i64>(4)?,
-                "stock_quantity": row.get::<_, i64>(5)?,
-                "status": row.get::<_, String>(6)?,
-                "image_id": row.get::<_, Option<i64>>(7)?,
-                "created_us": row.get::<_, i64>(8)?,
-            }))
+            Ok(Product {
+                id: row.get(0)?,
+                shop: row.get(1)?,
+                name: row.get(2)?,
+                description: row.get(3)?,
+                price: row.get(4)?,
+                stock_quantity: row.get(5)?,
+                status: row.get(6)?,
+                image_id: row.get(7)?,
+                created_us: row.get(8)?,
+            })
         })
         .optional()
+}
+
+#[derive(Serialize)]
+struct Customer {
+    id: i64,
+    email: String,
+    name: String,
+}
+
+#[derive(Serialize)]
+struct Order {
+    id: i64,
+    product: i64,
+    product_name: String,
+    unit_price: i64,
+    quantity: i64,
+    total_price: i64,
+    status: String,
+    created_us: i64,
+    customer: Customer,
 }
 
 /// Shop's `store::buy` and the order read that follows, in one transaction.
@@ -62,7 +99,7 @@ fn buy(
     customer: i64,
     product_id: i64,
     quantity: i64,
-) -> rusqlite::Result<Option<Value>> {
+) -> rusqlite::Result<Option<Order>> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let Some(item) = product(&tx, product_id)? else {
         return Ok(None);
@@ -78,7 +115,6 @@ fn buy(
     if taken == 0 {
         return Ok(None);
     }
-    let price = item["price"].as_i64().unwrap_or_default();
     let now_us = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_micros() as i64);
@@ -88,12 +124,12 @@ fn buy(
     )?
     .execute(params![
         customer,
-        item["shop"].as_i64(),
+        item.shop,
         product_id,
-        item["name"].as_str(),
-        price,
+        item.name,
+        item.price,
         quantity,
-        price * quantity,
+        item.price * quantity,
         now_us
     ])?;
     let id = tx.last_insert_rowid();
@@ -104,30 +140,40 @@ fn buy(
              FROM shop_orders o JOIN shop_users u ON u.id = o.customer_id WHERE o.id = ?1",
         )?
         .query_row([id], |row| {
-            Ok(json!({
-                "id": row.get::<_, i64>(0)?,
-                "product": row.get::<_, i64>(1)?,
-                "product_name": row.get::<_, String>(2)?,
-                "unit_price": row.get::<_, i64>(3)?,
-                "quantity": row.get::<_, i64>(4)?,
-                "total_price": row.get::<_, i64>(5)?,
-                "status": row.get::<_, String>(6)?,
-                "created_us": row.get::<_, i64>(7)?,
-                "customer": {"id": row.get::<_, i64>(8)?, "email": row.get::<_, String>(9)?,
-                             "name": row.get::<_, String>(10)?},
-            }))
+            Ok(Order {
+                id: row.get(0)?,
+                product: row.get(1)?,
+                product_name: row.get(2)?,
+                unit_price: row.get(3)?,
+                quantity: row.get(4)?,
+                total_price: row.get(5)?,
+                status: row.get(6)?,
+                created_us: row.get(7)?,
+                customer: Customer {
+                    id: row.get(8)?,
+                    email: row.get(9)?,
+                    name: row.get(10)?,
+                },
+            })
         })?;
     tx.commit()?;
     Ok(Some(order))
 }
 
-fn answer(found: Result<Option<Value>, String>) -> warp::reply::WithStatus<warp::reply::Json> {
-    let (status, body) = match found {
-        Ok(Some(value)) => (StatusCode::OK, value),
-        Ok(None) => (StatusCode::NOT_FOUND, json!({"error": "not found"})),
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, json!({"error": e})),
-    };
-    warp::reply::with_status(warp::reply::json(&body), status)
+fn answer<T: Serialize>(
+    found: Result<Option<T>, String>,
+) -> warp::reply::WithStatus<warp::reply::Json> {
+    match found {
+        Ok(Some(value)) => warp::reply::with_status(warp::reply::json(&value), StatusCode::OK),
+        Ok(None) => warp::reply::with_status(
+            warp::reply::json(&json!({"error": "not found"})),
+            StatusCode::NOT_FOUND,
+        ),
+        Err(e) => warp::reply::with_status(
+            warp::reply::json(&json!({"error": e})),
+            StatusCode::INTERNAL_SERVER_ERROR,
+        ),
+    }
 }
 
 #[tokio::main]
