@@ -6,6 +6,7 @@
 mod common;
 
 mod accounts;
+mod codes;
 mod events;
 mod input;
 mod labs_and_notices;
