@@ -2,11 +2,23 @@
 
 use super::*;
 
+/// A new session of `username` (registered with [`PASSWORD`]).
+async fn login_token(app: &TestApp, username: &str) -> String {
+    let (status, body) = app
+        .post_form(
+            &at("user_manage/login/", None),
+            &[("username", username), ("password", PASSWORD)],
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    body["token"].as_str().unwrap().to_string()
+}
+
 #[tokio::test]
-async fn register_login_logout_and_token_passing() {
+async fn registration_needs_matching_strong_passwords_a_plain_name_and_a_free_one() {
     let app = spawn_app().await;
     let register_at = at("user_manage/register/", None);
-
     let (status, body) = app
         .post(
             &register_at,
@@ -39,7 +51,7 @@ async fn register_login_logout_and_token_passing() {
         .await;
     assert_code(status, &body, 400);
 
-    let first = register(&app, "demo").await;
+    register(&app, "demo").await;
     let (status, body) = app
         .post(
             &register_at,
@@ -48,7 +60,13 @@ async fn register_login_logout_and_token_passing() {
         )
         .await;
     assert_eq!((status, body["msg"].as_str()), (400, Some("用户名重复")));
+    app.stop().await;
+}
 
+#[tokio::test]
+async fn login_answers_the_seeds_failure_or_a_new_token_each_time() {
+    let app = spawn_app().await;
+    let first = register(&app, "demo").await;
     // Login: the seed's failure, then a token (a new one each time).
     let login_at = at("user_manage/login/", None);
     let (status, body) = app
@@ -71,9 +89,15 @@ async fn register_login_logout_and_token_passing() {
     let token = body["token"].as_str().unwrap().to_string();
     assert_ne!(token, first);
     assert!(token.len() >= 32);
+    app.stop().await;
+}
 
-    // The token works as ?token=, as a body field and as Bearer.
+#[tokio::test]
+async fn the_token_works_as_a_query_a_body_field_or_bearer() {
+    let app = spawn_app().await;
+    let token = register(&app, "demo").await;
     let info_at = at("user_manage/user_info/", None);
+    // The token works as ?token=, as a body field and as Bearer.
     let (status, by_query) = get(&app, "user_manage/user_info/", &token).await;
     assert_eq!(status, 200);
     assert_eq!(by_query["username"], "demo");
@@ -90,7 +114,13 @@ async fn register_login_logout_and_token_passing() {
         )
         .await;
     assert_eq!(status, 200);
+    app.stop().await;
+}
 
+#[tokio::test]
+async fn without_a_live_token_the_answer_is_401_with_detail() {
+    let app = spawn_app().await;
+    let info_at = at("user_manage/user_info/", None);
     // Without a token, or with a wrong one: HTTP 401 and `detail`.
     let (status, body) = app.get(&info_at, None).await;
     assert_eq!(status, 401);
@@ -101,7 +131,14 @@ async fn register_login_logout_and_token_passing() {
         body["detail"].as_str().unwrap().starts_with("认证失败("),
         "{body}"
     );
+    app.stop().await;
+}
 
+#[tokio::test]
+async fn logout_ends_that_session_only() {
+    let app = spawn_app().await;
+    let first = register(&app, "demo").await;
+    let token = login_token(&app, "demo").await;
     // Logout (DELETE with the token in the body) ends that session only.
     let (status, body) = app
         .send(
@@ -119,7 +156,13 @@ async fn register_login_logout_and_token_passing() {
     assert_eq!(status, 401);
     let (status, _) = get(&app, "user_manage/user_info/", &first).await;
     assert_eq!(status, 200);
+    app.stop().await;
+}
 
+#[tokio::test]
+async fn only_hashes_of_tokens_are_stored() {
+    let app = spawn_app().await;
+    let first = register(&app, "demo").await;
     // Only hashes of tokens are stored.
     let stored: i64 = app
         .db()
