@@ -3,7 +3,7 @@
 use super::*;
 
 #[tokio::test]
-async fn accounts_register_log_in_and_change_their_details() {
+async fn a_username_exists_once_registered() {
     let app = spawn_app().await;
     let body = call(
         &app,
@@ -13,7 +13,7 @@ async fn accounts_register_log_in_and_change_their_details() {
     )
     .await;
     assert_eq!(body, json!({"state": 1, "exist": false}));
-    let token = user(&app, "alice").await;
+    user(&app, "alice").await;
     let body = call(
         &app,
         "/query/user-exist",
@@ -22,7 +22,13 @@ async fn accounts_register_log_in_and_change_their_details() {
     )
     .await;
     assert_eq!(body["exist"], true);
+    app.stop().await;
+}
 
+#[tokio::test]
+async fn registration_refuses_a_taken_name_a_bad_phone_a_missing_field_and_a_short_password() {
+    let app = spawn_app().await;
+    user(&app, "alice").await;
     let body = call(&app, "/operation/register", user_fields("alice"), None).await;
     assert_eq!(
         body,
@@ -45,7 +51,13 @@ async fn accounts_register_log_in_and_change_their_details() {
         &call(&app, "/operation/register", short, None).await,
         "at least 8",
     );
+    app.stop().await;
+}
 
+#[tokio::test]
+async fn user_info_shows_the_account_without_secrets_to_its_session_only() {
+    let app = spawn_app().await;
+    let token = user(&app, "alice").await;
     let body = call(&app, "/data/user-info", json!({}), Some(&token)).await;
     assert_ok(&body);
     assert_eq!(body["username"], "alice");
@@ -62,7 +74,13 @@ async fn accounts_register_log_in_and_change_their_details() {
         &call(&app, "/data/user-info", json!({}), None).await,
         "请先登录",
     );
+    app.stop().await;
+}
 
+#[tokio::test]
+async fn a_wrong_password_gets_the_seeds_failure() {
+    let app = spawn_app().await;
+    user(&app, "alice").await;
     let body = call(
         &app,
         "/operation/login",
@@ -74,7 +92,13 @@ async fn accounts_register_log_in_and_change_their_details() {
         body,
         json!({"state": 0, "success": false, "error_msg": "用户名或密码错误"})
     );
+    app.stop().await;
+}
 
+#[tokio::test]
+async fn a_phone_change_takes_eleven_digits() {
+    let app = spawn_app().await;
+    let token = user(&app, "alice").await;
     assert_ok(
         &call(
             &app,
@@ -96,7 +120,13 @@ async fn accounts_register_log_in_and_change_their_details() {
     );
     let body = call(&app, "/data/user-info", json!({}), Some(&token)).await;
     assert_eq!(body["phone"], "13912345678");
+    app.stop().await;
+}
 
+#[tokio::test]
+async fn a_password_change_ends_the_other_sessions_and_keeps_this_one() {
+    let app = spawn_app().await;
+    let token = user(&app, "alice").await;
     let other = login(&app, "alice", PASSWORD).await;
     assert_ok(
         &call(
@@ -113,7 +143,13 @@ async fn accounts_register_log_in_and_change_their_details() {
     );
     assert_ok(&call(&app, "/data/user-info", json!({}), Some(&token)).await);
     login(&app, "alice", "new-password-2").await;
+    app.stop().await;
+}
 
+#[tokio::test]
+async fn logout_clears_the_cookie_and_ends_the_session() {
+    let app = spawn_app().await;
+    let token = user(&app, "alice").await;
     let response = app
         .client
         .post(app.url("/rental/operation/logout"))
