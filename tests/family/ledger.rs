@@ -330,64 +330,69 @@ async fn deposits_record_current_and_fixed_savings() {
     app.stop().await;
 }
 
-#[tokio::test]
-async fn loans_are_repaid_but_never_below_zero() {
-    let app = spawn_app().await;
-    let parent = register(&app, "parent").await;
-    let child = register(&app, "child").await;
-    let stranger = register(&app, "stranger").await;
-    family_with(&app, &parent, &[]).await;
-    family_with(&app, &stranger, &[]).await;
-    let (status, loan) = post(&app, "loan/", &child, json!({"direction": "借出", "counterparty": "张三", "money": "500", "time": "2019-10-05 10:00:00", "due_time": "2020-01-01"})).await;
+/// `parent` and `stranger` each head a family; `child` (in none) has lent
+/// 张三 500 on 2019-10-05, due 2020-01-01. Returns the three and the loan.
+async fn a_loan(app: &TestApp) -> (String, String, String, i64) {
+    let parent = register(app, "parent").await;
+    let child = register(app, "child").await;
+    let stranger = register(app, "stranger").await;
+    family_with(app, &parent, &[]).await;
+    family_with(app, &stranger, &[]).await;
+    let (status, loan) = post(app, "loan/", &child, json!({"direction": "借出", "counterparty": "张三", "money": "500", "time": "2019-10-05 10:00:00", "due_time": "2020-01-01"})).await;
     assert_eq!(status, 200, "{loan}");
     assert_eq!(loan["state"], "未还清");
     assert_eq!(loan["repaid"], 0);
-    let id = loan["id"].as_i64().unwrap();
+    (parent, child, stranger, loan["id"].as_i64().unwrap())
+}
 
-    let (status, body) = post(
-        &app,
-        "loan/repay/",
-        &child,
-        json!({"id": id, "money": "600"}),
-    )
-    .await;
+async fn repay(app: &TestApp, token: &str, body: Value) -> (u16, Value) {
+    post(app, "loan/repay/", token, body).await
+}
+
+#[tokio::test]
+async fn a_loan_is_repaid_in_parts_up_to_its_amount_and_never_past_it() {
+    let app = spawn_app().await;
+    let (_, child, _, id) = a_loan(&app).await;
+    let (status, body) = repay(&app, &child, json!({"id": id, "money": "600"})).await;
     assert_code(status, &body, 400);
-    let (status, body) = post(
+    let (status, repaid) = repay(
         &app,
-        "loan/repay/",
-        &stranger,
-        json!({"id": id, "money": "1"}),
-    )
-    .await;
-    assert_code(status, &body, 403);
-    let (status, repaid) = post(
-        &app,
-        "loan/repay/",
         &child,
         json!({"id": id.to_string(), "money": "100.5", "time": "2019-11-01"}),
     )
     .await;
     assert_eq!(status, 200, "{repaid}");
     assert_eq!(repaid["repaid"], 100.5);
+    // Its amount cannot fall below what was repaid.
     let (status, body) = put(&app, "loan/", &child, json!({"id": id, "money": "100"})).await;
     assert_code(status, &body, 400);
-    let (status, repaid) = post(
-        &app,
-        "loan/repay/",
-        &child,
-        json!({"id": id, "money": "399.5"}),
-    )
-    .await;
+    let (status, repaid) = repay(&app, &child, json!({"id": id, "money": "399.5"})).await;
     assert_eq!(status, 200, "{repaid}");
     assert_eq!(repaid["state"], "已还清");
-    let (status, body) = post(
-        &app,
-        "loan/repay/",
-        &child,
-        json!({"id": id, "money": "0.01"}),
-    )
-    .await;
+    let (status, body) = repay(&app, &child, json!({"id": id, "money": "0.01"})).await;
     assert_code(status, &body, 400);
+    let stored: i64 = app
+        .db()
+        .query_row(
+            "SELECT count(*) FROM family_loans WHERE repaid > money OR repaid < 0",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(stored, 0);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn only_the_loans_owner_repays_it_and_reads_its_repayments() {
+    let app = spawn_app().await;
+    let (parent, child, stranger, id) = a_loan(&app).await;
+    let (status, body) = repay(&app, &stranger, json!({"id": id, "money": "1"})).await;
+    assert_code(status, &body, 403);
+    for money in ["100.5", "399.5"] {
+        let (status, body) = repay(&app, &child, json!({"id": id, "money": money})).await;
+        assert_eq!(status, 200, "{body}");
+    }
     let (_, repayments) = get(&app, &format!("loan/repay/?id={id}"), &child).await;
     let amounts: Vec<Value> = repayments
         .as_array()
@@ -400,7 +405,13 @@ async fn loans_are_repaid_but_never_below_zero() {
     assert_code(status, &body, 404);
     let (status, body) = get(&app, &format!("loan/repay/?id={id}"), &parent).await;
     assert_code(status, &body, 404);
+    app.stop().await;
+}
 
+#[tokio::test]
+async fn a_loan_needs_a_direction_a_counterparty_and_a_due_date_after_it() {
+    let app = spawn_app().await;
+    let child = register(&app, "child").await;
     for bad in [
         json!({"direction": "sideways", "counterparty": "x", "money": 1}),
         json!({"direction": "borrow", "money": 1}),
@@ -409,6 +420,13 @@ async fn loans_are_repaid_but_never_below_zero() {
         let (status, body) = post(&app, "loan/", &child, bad).await;
         assert_code(status, &body, 400);
     }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_borrowing_is_listed_with_the_loans_and_changes_only_the_fields_sent() {
+    let app = spawn_app().await;
+    let (_, child, _, _) = a_loan(&app).await;
     let (status, borrowed) = post(
         &app,
         "loan/",
@@ -434,6 +452,14 @@ async fn loans_are_repaid_but_never_below_zero() {
         get(&app, "loan/", &child).await.1.as_array().unwrap().len(),
         2
     );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_deleted_loan_takes_its_repayments_with_it() {
+    let app = spawn_app().await;
+    let (_, child, _, id) = a_loan(&app).await;
+    repay(&app, &child, json!({"id": id, "money": "100.5"})).await;
     assert_eq!(
         delete(&app, "loan/", &child, json!({"id": id})).await.0,
         200
@@ -443,15 +469,6 @@ async fn loans_are_repaid_but_never_below_zero() {
         .query_row("SELECT count(*) FROM family_repayments", [], |r| r.get(0))
         .unwrap();
     assert_eq!(repayment_rows, 0, "a loan's repayments go with it");
-    let stored: i64 = app
-        .db()
-        .query_row(
-            "SELECT count(*) FROM family_loans WHERE repaid > money OR repaid < 0",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(stored, 0);
     app.stop().await;
 }
 
