@@ -317,7 +317,7 @@ pub fn presented(
 
 /// The token of the request's `Authorization: Bearer <token>`. Never
 /// rejects.
-pub fn presented_bearer()
+fn presented_bearer()
 -> impl Filter<Extract = (Option<String>,), Error = std::convert::Infallible> + Clone {
     crate::web::header_text("authorization")
         .map(|value: Option<String>| value.as_deref().and_then(bearer_of))
