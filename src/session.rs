@@ -65,7 +65,7 @@ pub fn still_valid(db: &crate::db::Db, token_hash: [u8; 32]) -> StillValid {
         let db = db.clone();
         Box::pin(async move {
             let now = crate::clock::now();
-            db.read(move |conn| is_live(conn, &token_hash, now))
+            db.lookup(move |conn| is_live(conn, &token_hash, now))
                 .await
                 .unwrap_or(false)
         })
@@ -229,7 +229,7 @@ where
     };
     let now = crate::clock::now();
     let found = db
-        .read(move |conn| {
+        .lookup(move |conn| {
             let Some(session) = lookup(conn, domain, &token, now)? else {
                 return Ok::<_, E>(None);
             };

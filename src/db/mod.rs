@@ -94,6 +94,30 @@ pub struct Db {
     inner: Arc<Inner>,
 }
 
+/// Runs `f` in one read transaction on `conn`: every statement it runs
+/// sees the same snapshot (a check and the read it guards cannot straddle
+/// a write).
+fn in_snapshot<T, E, F>(conn: &Connection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&Connection) -> Result<T, E>,
+    E: From<Error>,
+{
+    // Cached statements: a read pays two steps, not two parses.
+    conn.prepare_cached("BEGIN")
+        .and_then(|mut begin| begin.execute([]))
+        .map_err(Error::from)?;
+    let result = f(conn);
+    // Nothing to keep: a read-only transaction ends the same either way;
+    // should the cached statement fail, end it uncached.
+    let ended = conn
+        .prepare_cached("ROLLBACK")
+        .and_then(|mut end| end.execute([]));
+    if ended.is_err() {
+        let _ = conn.execute_batch("ROLLBACK");
+    }
+    result
+}
+
 fn apply_pragmas(conn: &Connection, synchronous: Synchronous) -> rusqlite::Result<()> {
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -219,23 +243,28 @@ impl Db {
         let pool = self.inner.readers.clone();
         tokio::task::spawn_blocking(move || {
             let conn = pool.get().map_err(Error::from)?;
-            // Cached statements: a read pays two steps, not two parses.
-            conn.prepare_cached("BEGIN")
-                .and_then(|mut begin| begin.execute([]))
-                .map_err(Error::from)?;
-            let result = f(&conn);
-            // Nothing to keep: a read-only transaction ends the same either
-            // way; should the cached statement fail, end it uncached.
-            let ended = conn
-                .prepare_cached("ROLLBACK")
-                .and_then(|mut end| end.execute([]));
-            if ended.is_err() {
-                let _ = conn.execute_batch("ROLLBACK");
-            }
-            result
+            in_snapshot(&conn, f)
         })
         .await
         .map_err(Error::from)?
+    }
+
+    /// Runs `f` as [`Db::read`] does, but on the calling thread when a
+    /// reader is free: for a read of a few rows by key (a session, a row by
+    /// id), where handing it to the blocking pool and back costs more than
+    /// the read itself. With every reader busy it waits in the blocking
+    /// pool as `read` does, never on an async thread. A read that scans,
+    /// sorts or pages belongs in `read`.
+    pub async fn lookup<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<Error> + Send + 'static,
+    {
+        match self.inner.readers.try_get() {
+            Some(conn) => in_snapshot(&conn, f),
+            None => self.read(f).await,
+        }
     }
 
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction on the writer thread:
@@ -458,6 +487,42 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(now, 1);
+        db.close().await;
+    }
+
+    #[tokio::test]
+    async fn a_lookup_runs_on_the_calling_thread_when_a_reader_is_free() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("t.db"), Synchronous::Normal).unwrap();
+        let caller = std::thread::current().id();
+        let ran_on = db
+            .lookup(|_| Ok::<_, Error>(std::thread::current().id()))
+            .await
+            .unwrap();
+        assert_eq!(ran_on, caller);
+        db.close().await;
+    }
+
+    #[tokio::test]
+    async fn a_lookup_waits_off_the_async_threads_while_every_reader_is_busy() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("t.db"), Synchronous::Normal).unwrap();
+        let held: Vec<_> = (0..READERS)
+            .map(|_| db.inner.readers.get().unwrap())
+            .collect();
+        let caller = std::thread::current().id();
+        let waiting = db.lookup(|conn| {
+            let lots: i64 =
+                conn.query_row("SELECT count(*) FROM parking_lots", [], |r| r.get(0))?;
+            Ok::<_, Error>((std::thread::current().id(), lots))
+        });
+        let release = async {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            drop(held);
+        };
+        let ((ran_on, lots), ()) = tokio::join!(async { waiting.await.unwrap() }, release);
+        assert_ne!(ran_on, caller);
+        assert_eq!(lots, 0);
         db.close().await;
     }
 

@@ -116,7 +116,7 @@ pub(super) async fn family_of(
         return Ok(None);
     };
     app.db
-        .read(move |conn| store::family_by_id(conn, family_id))
+        .lookup(move |conn| store::family_by_id(conn, family_id))
         .await
 }
 

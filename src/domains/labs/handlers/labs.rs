@@ -18,7 +18,7 @@ pub async fn lab_get(call: Call) -> Result<model::Timed<model::LabJson>, Error> 
     let lab = call
         .app
         .db
-        .read(move |conn| store::lab_by_id(conn, id))
+        .lookup(move |conn| store::lab_by_id(conn, id))
         .await?
         .ok_or_else(|| failed("实验室不存在"))?;
     Ok(timed(&call.app, lab.view()))

@@ -189,7 +189,7 @@ pub async fn project_update(call: Call) -> Result<Value, Error> {
     // from memberIds. The writer checks permission and existence again.
     let leader_sid = app
         .db
-        .read(move |conn| store::project(conn, id))
+        .lookup(move |conn| store::project(conn, id))
         .await?
         .ok_or_else(|| failed(format!("项目 {id} 不存在")))?
         .leader_sid;

@@ -119,7 +119,7 @@ async fn info(call: Call, table: Table) -> Result<Stored, Error> {
     let stored = call
         .app
         .db
-        .read(move |conn| store::listing(conn, table, id))
+        .lookup(move |conn| store::listing(conn, table, id))
         .await?
         .ok_or_else(|| match table {
             Table::Houses => failed(format!("房屋 {id} 不存在")),

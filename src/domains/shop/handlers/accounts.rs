@@ -93,7 +93,7 @@ pub async fn profile(call: Call) -> Result<Done, Error> {
     let shop = call
         .app
         .db
-        .read(move |conn| store::shop_of(conn, user_id))
+        .lookup(move |conn| store::shop_of(conn, user_id))
         .await?;
     Ok(done("", caller.profile(shop)))
 }

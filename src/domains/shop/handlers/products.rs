@@ -153,7 +153,7 @@ pub async fn product_info(shop_id: i64, product_id: i64, call: Call) -> Result<D
     let product = call
         .app
         .db
-        .read(move |conn| store::product_in_shop(conn, shop_id, product_id))
+        .lookup(move |conn| store::product_in_shop(conn, shop_id, product_id))
         .await?;
     Ok(done("", product.wire(&call.extra.base_url)))
 }

@@ -63,7 +63,7 @@ pub async fn shop_info(shop_id: i64, call: Call) -> Result<Done, Error> {
     let shop = call
         .app
         .db
-        .read(move |conn| store::existing_shop(conn, shop_id))
+        .lookup(move |conn| store::existing_shop(conn, shop_id))
         .await?;
     Ok(done("", shop.view()))
 }
