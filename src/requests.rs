@@ -204,7 +204,7 @@ enum Wait {
 
 /// The next line to print (a note when lines were missed), or `None`
 /// when the log closed or, without waiting, nothing is there.
-fn next(feed: &mut broadcast::Receiver<Arc<Entry>>, wait: Wait) -> Option<String> {
+fn next(feed: &mut broadcast::Receiver<Arc<Entry>>, wait: Wait) -> Option<Line> {
     let got = match wait {
         Wait::Block => feed.blocking_recv().map_err(|e| match e {
             broadcast::error::RecvError::Lagged(missed) => Some(missed),
@@ -216,23 +216,35 @@ fn next(feed: &mut broadcast::Receiver<Arc<Entry>>, wait: Wait) -> Option<String
         }),
     };
     match got {
-        Ok(entry) => Some(entry.line()),
-        Err(Some(missed)) => Some(format!("({missed} requests not shown)")),
+        Ok(entry) => Some(Line::Answered(entry)),
+        Err(Some(missed)) => Some(Line::Missed(missed)),
         Err(None) => None,
     }
 }
 
-impl Entry {
-    /// `POST /shop/order/create 200 code=0 1.2ms`.
-    pub fn line(&self) -> String {
-        let outcome = match self.outcome {
-            Some(code) => format!(" code={code}"),
-            None => String::new(),
-        };
-        format!(
-            "{} {} {}{outcome} {}ms",
-            self.method, self.path, self.status, self.latency_ms
-        )
+/// One line of standard output, written straight into the buffer.
+enum Line {
+    Answered(Arc<Entry>),
+    Missed(u64),
+}
+
+impl std::fmt::Display for Line {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Line::Answered(entry) => entry.fmt(f),
+            Line::Missed(missed) => write!(f, "({missed} requests not shown)"),
+        }
+    }
+}
+
+/// `POST /shop/order/create 200 code=0 1.2ms`.
+impl std::fmt::Display for Entry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} {}", self.method, self.path, self.status)?;
+        if let Some(code) = self.outcome {
+            write!(f, " code={code}")?;
+        }
+        write!(f, " {}ms", self.latency_ms)
     }
 }
 
@@ -328,7 +340,7 @@ mod tests {
         assert_eq!(all.len(), KEPT);
         assert_eq!(all[0].domain, Some("labs"));
         assert_eq!(all[1].path, "/shop/shops?token=***");
-        assert_eq!(all[0].line(), "GET /labs/user/type 200 code=0 1.23ms");
+        assert_eq!(all[0].to_string(), "GET /labs/user/type 200 code=0 1.23ms");
         let labs = Filter {
             domain: Some("labs".into()),
             ..Filter::default()
