@@ -11,8 +11,10 @@
 //! bare --db FILE --listen 127.0.0.1:PORT
 //! GET  /healthz              {"status": "ok"}
 //! GET  /product/{id}         the product row as JSON (shop's product by id)
-//! POST /order                {"customer_id", "product_id", "quantity"}: shop's
-//!                            order/create transaction, answering the order
+//! POST /order                {"product_id", "quantity"} with `Authorization:
+//!                            Bearer TOKEN`: onebox's session check (the same
+//!                            SQL), then shop's order/create transaction,
+//!                            answering the order
 //! ```
 
 use std::net::SocketAddr;
@@ -23,6 +25,7 @@ use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 use warp::Filter;
 use warp::http::StatusCode;
 
@@ -91,6 +94,31 @@ struct Order {
     status: String,
     created_us: i64,
     customer: Customer,
+}
+
+/// The account whose live shop session a bearer token names: onebox's
+/// `session::lookup`, the same SQL on the token's SHA-256.
+fn session_account(conn: &Connection, token: &str) -> rusqlite::Result<Option<i64>> {
+    let token_hash: [u8; 32] = Sha256::digest(token.as_bytes()).into();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    let found = conn
+        .prepare_cached(
+            "SELECT account_id, last_seen_at, idle_secs FROM sessions
+             WHERE token_hash = ?1 AND domain = ?2 AND expires_at > ?3",
+        )?
+        .query_row(params![token_hash.as_slice(), "shop", now], |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, i64>(1)?,
+                row.get::<_, i64>(2)?,
+            ))
+        })
+        .optional()?;
+    Ok(found
+        .filter(|(_, seen, idle)| seen + idle > now)
+        .map(|(account, _, _)| account))
 }
 
 /// Shop's `store::buy` and the order read that follows, in one transaction.
@@ -224,16 +252,24 @@ async fn main() {
         });
     let order = warp::path!("order")
         .and(warp::post())
+        .and(warp::header::optional::<String>("authorization"))
         .and(warp::body::content_length_limit(64 * 1024))
         .and(warp::body::json())
-        .and_then(move |body: Value| {
+        .and_then(move |authorization: Option<String>, body: Value| {
             let writer = writer.clone();
             async move {
+                let token = authorization
+                    .and_then(|value| value.strip_prefix("Bearer ").map(str::to_string))
+                    .unwrap_or_default();
                 let field = |name: &str| body[name].as_i64().unwrap_or(1);
-                let (customer, product_id, quantity) =
-                    (field("customer_id"), field("product_id"), field("quantity"));
+                let (product_id, quantity) = (field("product_id"), field("quantity"));
                 let found = tokio::task::spawn_blocking(move || {
                     let mut conn = writer.lock().map_err(|e| e.to_string())?;
+                    let Some(customer) =
+                        session_account(&conn, &token).map_err(|e| e.to_string())?
+                    else {
+                        return Err("log in first".to_string());
+                    };
                     buy(&mut conn, customer, product_id, quantity).map_err(|e| e.to_string())
                 })
                 .await
