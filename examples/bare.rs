@@ -1,16 +1,16 @@
 //! The bare baseline for `examples/loadgen --baseline` and
 //! `scripts/bench-wrk`: warp and rusqlite doing the SQL of three onebox
-//! answers as a hand-written handler would (rows into structs, serde
-//! derives, no route table, no envelope, no sessions, no request log, no
-//! caches), on the same pool settings (eight read-only reader connections
-//! in an r2d2 pool, one writer, WAL, `synchronous=NORMAL`, the same mmap
-//! size). It opens a database onebox made, so the rows and indexes are the
+//! answers and writing the same answers, byte for byte, as a hand-written
+//! handler would (rows into structs, serde derives, no route table, no
+//! request log, no caches, no events), on the same pool settings (eight
+//! read-only reader connections in an r2d2 pool, one writer, WAL,
+//! `synchronous=NORMAL`, the same mmap size). It opens a database onebox made, so the rows and indexes are the
 //! same.
 //!
 //! ```text
 //! bare --db FILE --listen 127.0.0.1:PORT
 //! GET  /healthz              {"status": "ok"}
-//! GET  /product/{id}         the product row as JSON (shop's product by id)
+//! GET  /product/{id}         shop's product by id, in shop's envelope
 //! POST /order                {"product_id", "quantity"} with `Authorization:
 //!                            Bearer TOKEN`: onebox's session check (the same
 //!                            SQL), then shop's order/create transaction,
@@ -26,6 +26,9 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, pa
 use serde::Serialize;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+use time::format_description::BorrowedFormatItem;
+use time::macros::format_description;
 use warp::Filter;
 use warp::http::StatusCode;
 
@@ -33,8 +36,8 @@ use warp::http::StatusCode;
 const MMAP_BYTES: i64 = 256 * 1024 * 1024;
 const READERS: u32 = 8;
 
-const PRODUCT: &str = "SELECT id, shop_id, name, description, price, stock_quantity, status, image_id, created_us \
-     FROM shop_products WHERE id = ?1";
+const PRODUCT: &str = "SELECT id, shop_id, name, description, price, stock_quantity, status, image_id, created_us, \
+     category_id FROM shop_products WHERE id = ?1";
 
 fn pragmas(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
@@ -45,7 +48,6 @@ fn pragmas(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 /// A product row, as a hand-written handler would hold it.
-#[derive(Serialize)]
 struct Product {
     id: i64,
     shop: i64,
@@ -56,6 +58,7 @@ struct Product {
     status: String,
     image_id: Option<i64>,
     created_us: i64,
+    category: Option<i64>,
 }
 
 fn product(conn: &Connection, id: i64) -> rusqlite::Result<Option<Product>> {
@@ -71,28 +74,86 @@ fn product(conn: &Connection, id: i64) -> rusqlite::Result<Option<Product>> {
                 status: row.get(6)?,
                 image_id: row.get(7)?,
                 created_us: row.get(8)?,
+                category: row.get(9)?,
             })
         })
         .optional()
 }
 
+/// Cents as the shop's price text, `"19.90"`.
+fn price_text(cents: i64) -> String {
+    format!("{}.{:02}", cents / 100, cents % 100)
+}
+
+/// Unix microseconds as the shop's RFC 3339 time.
+fn time_text(micros: i64) -> String {
+    const FORMAT: &[BorrowedFormatItem<'_>] =
+        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z");
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1_000)
+        .ok()
+        .and_then(|t| t.format(FORMAT).ok())
+        .unwrap_or_default()
+}
+
+/// The shop's answer to a success: its envelope around `data`.
+#[derive(Serialize)]
+struct Envelope<'a, T> {
+    success: bool,
+    code: i64,
+    message: &'a str,
+    data: T,
+}
+
+/// The product as the shop answers it, its image link on the request's host.
+#[derive(Serialize)]
+struct ProductJson<'a> {
+    id: i64,
+    shop: i64,
+    name: &'a str,
+    description: &'a str,
+    price: String,
+    stock_quantity: i64,
+    status: &'a str,
+    create_date: String,
+    image: Option<String>,
+    category: Option<i64>,
+}
+
+impl Product {
+    fn json(&self, host: &str) -> ProductJson<'_> {
+        ProductJson {
+            id: self.id,
+            shop: self.shop,
+            name: &self.name,
+            description: &self.description,
+            price: price_text(self.price),
+            stock_quantity: self.stock_quantity,
+            status: &self.status,
+            create_date: time_text(self.created_us),
+            image: self.image_id.map(|id| format!("http://{host}/files/{id}")),
+            category: self.category,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct Customer {
-    id: i64,
-    email: String,
     name: String,
+    email: String,
+    role: String,
 }
 
 #[derive(Serialize)]
 struct Order {
     id: i64,
-    product: i64,
+    shop: i64,
+    product: Option<i64>,
     product_name: String,
-    unit_price: i64,
+    price: String,
     quantity: i64,
-    total_price: i64,
+    total_price: String,
     status: String,
-    created_us: i64,
+    create_date: String,
     customer: Customer,
 }
 
@@ -163,24 +224,25 @@ fn buy(
     let id = tx.last_insert_rowid();
     let order = tx
         .prepare_cached(
-            "SELECT o.id, o.product_id, o.product_name, o.unit_price, o.quantity, o.total_price, o.status,
-                    o.created_us, u.id, u.email, u.name
+            "SELECT o.id, o.shop_id, o.product_id, o.product_name, o.unit_price, o.quantity, o.total_price,
+                    o.status, o.created_us, u.name, u.email, u.role
              FROM shop_orders o JOIN shop_users u ON u.id = o.customer_id WHERE o.id = ?1",
         )?
         .query_row([id], |row| {
             Ok(Order {
                 id: row.get(0)?,
-                product: row.get(1)?,
-                product_name: row.get(2)?,
-                unit_price: row.get(3)?,
-                quantity: row.get(4)?,
-                total_price: row.get(5)?,
-                status: row.get(6)?,
-                created_us: row.get(7)?,
+                shop: row.get(1)?,
+                product: row.get(2)?,
+                product_name: row.get(3)?,
+                price: price_text(row.get(4)?),
+                quantity: row.get(5)?,
+                total_price: price_text(row.get(6)?),
+                status: row.get(7)?,
+                create_date: time_text(row.get(8)?),
                 customer: Customer {
-                    id: row.get(8)?,
-                    email: row.get(9)?,
-                    name: row.get(10)?,
+                    name: row.get(9)?,
+                    email: row.get(10)?,
+                    role: row.get(11)?,
                 },
             })
         })?;
@@ -189,10 +251,19 @@ fn buy(
 }
 
 fn answer<T: Serialize>(
+    message: &str,
     found: Result<Option<T>, String>,
 ) -> warp::reply::WithStatus<warp::reply::Json> {
     match found {
-        Ok(Some(value)) => warp::reply::with_status(warp::reply::json(&value), StatusCode::OK),
+        Ok(Some(data)) => warp::reply::with_status(
+            warp::reply::json(&Envelope {
+                success: true,
+                code: 0,
+                message,
+                data,
+            }),
+            StatusCode::OK,
+        ),
         Ok(None) => warp::reply::with_status(
             warp::reply::json(&json!({"error": "not found"})),
             StatusCode::NOT_FOUND,
@@ -238,7 +309,8 @@ async fn main() {
         .map(|| warp::reply::json(&json!({"status": "ok"})));
     let read = warp::path!("product" / i64)
         .and(warp::get())
-        .and_then(move |id: i64| {
+        .and(warp::header::optional::<String>("host"))
+        .and_then(move |id: i64, host: Option<String>| {
             let readers = readers.clone();
             async move {
                 let found = tokio::task::spawn_blocking(move || {
@@ -247,7 +319,12 @@ async fn main() {
                 })
                 .await
                 .unwrap_or_else(|e| Err(e.to_string()));
-                Ok::<_, warp::Rejection>(answer(found))
+                let host = host.unwrap_or_else(|| "localhost".into());
+                let shown = match &found {
+                    Ok(product) => Ok(product.as_ref().map(|p| p.json(&host))),
+                    Err(e) => Err(e.clone()),
+                };
+                Ok::<_, warp::Rejection>(answer("", shown))
             }
         });
     let order = warp::path!("order")
@@ -274,7 +351,7 @@ async fn main() {
                 })
                 .await
                 .unwrap_or_else(|e| Err(e.to_string()));
-                Ok::<_, warp::Rejection>(answer(found))
+                Ok::<_, warp::Rejection>(answer("下单成功", found))
             }
         });
     println!("bare listening on http://{listen}");
