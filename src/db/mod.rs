@@ -107,15 +107,42 @@ where
         .and_then(|mut begin| begin.execute([]))
         .map_err(Error::from)?;
     let result = f(conn);
-    // Nothing to keep: a read-only transaction ends the same either way;
-    // should the cached statement fail, end it uncached.
+    end_snapshot(conn);
+    result
+}
+
+/// Opens a read transaction on `conn` and takes its snapshot at once,
+/// without waiting for a lock: `false`, with nothing left open, where
+/// SQLite would have waited (a recovery or an exclusive lock elsewhere).
+/// Inside the snapshot a WAL reader never waits again.
+fn snapshot_now(conn: &Connection) -> bool {
+    let no_wait = conn.busy_timeout(Duration::ZERO).is_ok();
+    let taken = no_wait
+        && conn
+            .prepare_cached("BEGIN")
+            .and_then(|mut begin| begin.execute([]))
+            .is_ok()
+        && conn
+            .prepare_cached("PRAGMA schema_version")
+            .and_then(|mut first_read| first_read.query_row([], |row| row.get::<_, i64>(0)))
+            .is_ok();
+    let restored = conn.busy_timeout(BUSY_TIMEOUT).is_ok();
+    if !(taken && restored) {
+        end_snapshot(conn);
+    }
+    taken && restored
+}
+
+/// Ends a read transaction. Nothing to keep: a read-only transaction ends
+/// the same either way; should the cached statement fail, it is ended
+/// uncached (and ending none is harmless).
+fn end_snapshot(conn: &Connection) {
     let ended = conn
         .prepare_cached("ROLLBACK")
         .and_then(|mut end| end.execute([]));
     if ended.is_err() {
         let _ = conn.execute_batch("ROLLBACK");
     }
-    result
 }
 
 fn apply_pragmas(conn: &Connection, synchronous: Synchronous) -> rusqlite::Result<()> {
@@ -250,21 +277,26 @@ impl Db {
     }
 
     /// Runs `f` as [`Db::read`] does, but on the calling thread when a
-    /// reader is free: for a read of a few rows by key (a session, a row by
-    /// id), where handing it to the blocking pool and back costs more than
-    /// the read itself. With every reader busy it waits in the blocking
-    /// pool as `read` does, never on an async thread. A read that scans,
-    /// sorts or pages belongs in `read`.
+    /// reader is free and its snapshot can be taken without waiting: for a
+    /// read of a few rows by key (a session, a row by id), where handing it
+    /// to the blocking pool and back costs more than the read itself.
+    /// Otherwise (every reader busy, a lock in the way) it waits in the
+    /// blocking pool as `read` does, never on an async thread. A read that
+    /// scans, sorts or pages belongs in `read`.
     pub async fn lookup<T, E, F>(&self, f: F) -> Result<T, E>
     where
         F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<Error> + Send + 'static,
     {
-        match self.inner.readers.try_get() {
-            Some(conn) => in_snapshot(&conn, f),
-            None => self.read(f).await,
+        if let Some(conn) = self.inner.readers.try_get()
+            && snapshot_now(&conn)
+        {
+            let result = f(&conn);
+            end_snapshot(&conn);
+            return result;
         }
+        self.read(f).await
     }
 
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction on the writer thread:

@@ -128,6 +128,39 @@ async fn a_lookup_waits_off_the_async_threads_while_every_reader_is_busy() {
     db.close().await;
 }
 
+#[test]
+fn a_lookup_snapshot_that_would_wait_for_a_lock_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    // Another process holds the file exclusively: no reader can start.
+    let holder = Connection::open(&path).unwrap();
+    holder
+        .execute_batch(
+            "PRAGMA journal_mode = WAL; CREATE TABLE t (x);
+             PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; INSERT INTO t VALUES (1);",
+        )
+        .unwrap();
+    let reader = Connection::open(&path).unwrap();
+    reader.busy_timeout(BUSY_TIMEOUT).unwrap();
+    let asked = std::time::Instant::now();
+    assert!(!snapshot_now(&reader));
+    assert!(asked.elapsed() < BUSY_TIMEOUT, "it waited for the lock");
+    assert!(
+        reader.is_autocommit(),
+        "a refused snapshot leaves nothing open"
+    );
+    drop(holder);
+    assert!(snapshot_now(&reader));
+    assert!(!reader.is_autocommit());
+    end_snapshot(&reader);
+    assert!(reader.is_autocommit());
+    // The connection waits for locks again in every other read.
+    let waits: i64 = reader
+        .query_row("PRAGMA busy_timeout", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(waits, BUSY_TIMEOUT.as_millis() as i64);
+}
+
 #[tokio::test]
 async fn a_database_from_a_newer_onebox_is_refused_not_misread() {
     let dir = tempfile::tempdir().unwrap();
