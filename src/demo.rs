@@ -12,7 +12,8 @@
 //! it was. Foreign keys are checked at the commit, so the order of the
 //! deletes does not matter.
 
-use rusqlite::{Connection, Transaction};
+use crate::db::Write;
+use rusqlite::Connection;
 use serde::Serialize;
 
 use crate::app::SharedApp;
@@ -115,20 +116,20 @@ pub async fn reset(
 }
 
 /// Deletes every row of the domain; how many.
-fn empty(tx: &Transaction, domain: &Descriptor) -> Result<usize> {
+fn empty(write: &Write, domain: &Descriptor) -> Result<usize> {
     let mut removed = 0;
     // `WHERE true` keeps SQLite from truncating the table wholesale, which
     // would skip the update hook and so leave remembered answers valid.
     for table in domain.tables {
-        removed += tx.execute(&format!("DELETE FROM \"{table}\" WHERE true"), [])?;
+        removed += write.execute(&format!("DELETE FROM \"{table}\" WHERE true"), [])?;
     }
     for table in SHARED_TABLES {
-        removed += tx.execute(
+        removed += write.execute(
             &format!("DELETE FROM {table} WHERE domain = ?1"),
             [domain.name],
         )?;
     }
-    crate::session::mark_ended();
+    crate::session::mark_ended(write);
     Ok(removed)
 }
 

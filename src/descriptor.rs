@@ -72,11 +72,11 @@ pub const ROUTING_STATUSES: &[(u16, &str)] =
     &[(404, "No such path"), (405, "Wrong method (see Allow)")];
 
 /// A domain's demo inserts, ready to run inside a write transaction.
-pub type DemoRows = Box<dyn FnOnce(&rusqlite::Transaction) -> crate::error::Result<()> + Send>;
+pub type DemoRows = Box<dyn FnOnce(&crate::db::Write) -> crate::error::Result<()> + Send>;
 
 /// Wraps a domain's inserts, whatever its error type, as [`DemoRows`].
 pub fn demo_rows<E: std::fmt::Display>(
-    write: impl FnOnce(&rusqlite::Transaction) -> std::result::Result<(), E> + Send + 'static,
+    write: impl FnOnce(&crate::db::Write) -> std::result::Result<(), E> + Send + 'static,
 ) -> DemoRows {
     Box::new(move |tx| write(tx).map_err(|e| crate::error::Error::Other(format!("demo data: {e}"))))
 }

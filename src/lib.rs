@@ -77,7 +77,8 @@
 //! # Adding an endpoint
 //!
 //! 1. Write the SQL in the domain's `store`, taking `&Connection` for a
-//!    read or `&Transaction` for a write.
+//!    read or [`db::Write`] for a write; a write that tells open streams
+//!    stages its events on that `Write`, sent only if it commits.
 //! 2. Declare its input as a struct in the domain's `input.rs`
 //!    (`#[derive(Deserialize, ToSchema)]`, required fields plain, optional
 //!    ones `Option`, money as [`body::Cents`], a checkbox as [`body::Flag`],

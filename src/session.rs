@@ -7,26 +7,23 @@ use sha2::{Digest, Sha256};
 use warp::Filter;
 use warp::http::HeaderMap;
 
-use std::cell::Cell;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::db::CachedSql;
+use crate::db::{CachedSql, Write};
 use crate::error::{Error, Result};
 
-thread_local! {
-    /// Whether the write in progress on this (the writer) thread ends
-    /// sessions.
-    static ENDING: Cell<bool> = const { Cell::new(false) };
-}
+/// Staged by a write that ends sessions.
+#[derive(Default)]
+struct SessionsEnded;
 
-/// Marks the write in progress as ending sessions, so every open stream
-/// checks its own once it commits (the sessions table has no rowid, so the
-/// update hook does not see it).
-pub fn mark_ended() {
-    ENDING.with(|ending| ending.set(true));
+/// Marks `write` as ending sessions, so every open stream checks its own
+/// once it commits (the sessions table has no rowid, so the update hook
+/// does not see it).
+pub fn mark_ended(write: &Write) {
+    write.stage(|_: &mut SessionsEnded| {});
 }
 
 /// Counts the committed writes that ended sessions; an open stream asks
@@ -43,12 +40,8 @@ impl Ended {
 }
 
 impl crate::db::CommitObserver for Ended {
-    fn before_write(&self) {
-        ENDING.with(|ending| ending.set(false));
-    }
-
-    fn after_write(&self, committed: bool) {
-        if ENDING.with(|ending| ending.replace(false)) && committed {
+    fn committed(&self, staged: &mut crate::db::Staged) {
+        if staged.take::<SessionsEnded>().is_some() {
             self.count.fetch_add(1, Ordering::Relaxed);
         }
     }
@@ -270,9 +263,9 @@ pub fn touch_if_due(db: &crate::db::Db, session: &Session, now: i64) {
 }
 
 /// Ends one session (logout).
-pub fn end(conn: &Connection, token_hash: &[u8; 32]) -> Result<()> {
-    mark_ended();
-    conn.execute_cached(
+pub fn end(write: &Write, token_hash: &[u8; 32]) -> Result<()> {
+    mark_ended(write);
+    write.execute_cached(
         "DELETE FROM sessions WHERE token_hash = ?1",
         params![token_hash.as_slice()],
     )?;
@@ -281,23 +274,23 @@ pub fn end(conn: &Connection, token_hash: &[u8; 32]) -> Result<()> {
 
 /// Ends every session of an account except `keep` (after a password change).
 pub fn end_others(
-    conn: &Connection,
+    write: &Write,
     domain: &str,
     account_id: i64,
     keep: Option<&[u8; 32]>,
 ) -> Result<usize> {
-    mark_ended();
+    mark_ended(write);
     let keep: &[u8] = keep.map(|k| k.as_slice()).unwrap_or(&[]);
-    Ok(conn.execute_cached(
+    Ok(write.execute_cached(
         "DELETE FROM sessions WHERE domain = ?1 AND account_id = ?2 AND token_hash <> ?3",
         params![domain, account_id, keep],
     )?)
 }
 
 /// Deletes sessions past their expiry; returns how many.
-pub fn purge_expired(conn: &Connection, now: i64) -> Result<usize> {
-    mark_ended();
-    Ok(conn.execute_cached(
+pub fn purge_expired(write: &Write, now: i64) -> Result<usize> {
+    mark_ended(write);
+    Ok(write.execute_cached(
         "DELETE FROM sessions WHERE expires_at <= ?1 OR last_seen_at + idle_secs <= ?1",
         params![now],
     )?)

@@ -19,7 +19,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use r2d2_sqlite::SqliteConnectionManager;
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::error::{Error, Result};
@@ -28,6 +28,7 @@ mod cached;
 mod generations;
 mod offline;
 mod schema;
+mod write;
 
 pub use cached::CachedSql;
 
@@ -37,6 +38,8 @@ pub use offline::{backup, check, ensure_unused, open_existing, restore, write_fo
 use schema::migrate;
 #[cfg(test)]
 use schema::schema_sections;
+use write::in_transaction;
+pub use write::{Staged, Write};
 
 /// The schema version this binary writes; recorded in `PRAGMA user_version`.
 pub const SCHEMA_VERSION: i64 = 9;
@@ -63,12 +66,11 @@ struct Writer {
     observers: Observers,
 }
 
-/// Told before and after each write job on the writer thread, so a layer
-/// above can collect what the job staged and act only once it commits
-/// (the events hub publishes, the session layer wakes open streams).
+/// Told of each write that commits, in commit order, with what it staged
+/// (the events hub publishes its events, the session layer wakes open
+/// streams when sessions ended). Each takes its own kind of part.
 pub trait CommitObserver: Send + Sync {
-    fn before_write(&self);
-    fn after_write(&self, committed: bool);
+    fn committed(&self, staged: &mut Staged);
 }
 
 /// The observers, set once by whoever builds the app on this database.
@@ -303,21 +305,13 @@ impl Db {
     /// committed when it returns `Ok`, rolled back when it returns `Err`.
     pub async fn write<T, E, F>(&self, f: F) -> Result<T, E>
     where
-        F: FnOnce(&Transaction) -> Result<T, E> + Send + 'static,
+        F: FnOnce(&Write) -> Result<T, E> + Send + 'static,
         T: Send + 'static,
         E: From<Error> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
         let job: WriteJob = Box::new(move |writer: &mut Writer| {
             take_touched(&writer.touched);
-            let observers = writer
-                .observers
-                .get()
-                .map(Vec::as_slice)
-                .unwrap_or_default();
-            for observer in observers {
-                observer.before_write();
-            }
             let result = in_transaction(&mut writer.conn, f);
             // Bumped before the answer goes out: whoever reads after the
             // answer sees the new generation.
@@ -326,9 +320,14 @@ impl Db {
                 writer.generations.bump(&touched);
             }
             // Only what committed is told, in commit order.
-            for observer in observers {
-                observer.after_write(result.is_ok());
-            }
+            let result = result.map(|(value, mut staged)| {
+                if !staged.is_empty() {
+                    for observer in writer.observers.get().into_iter().flatten() {
+                        observer.committed(&mut staged);
+                    }
+                }
+                value
+            });
             // The receiver may be gone (client disconnected); the work stands.
             let _ = reply.send(result);
         });
@@ -349,7 +348,7 @@ impl Db {
         job: F,
     ) -> tokio::task::JoinHandle<()>
     where
-        F: Fn(&Transaction, i64) -> Result<usize, E> + Clone + Send + Sync + 'static,
+        F: Fn(&Write, i64) -> Result<usize, E> + Clone + Send + Sync + 'static,
         E: From<Error> + std::fmt::Debug + Send + 'static,
     {
         let db = self.clone();
@@ -382,19 +381,6 @@ impl Db {
             let _ = tokio::task::spawn_blocking(move || thread.join()).await;
         }
     }
-}
-
-fn in_transaction<T, E, F>(conn: &mut Connection, f: F) -> Result<T, E>
-where
-    F: FnOnce(&Transaction) -> Result<T, E>,
-    E: From<Error>,
-{
-    let tx = conn
-        .transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(Error::from)?;
-    let value = f(&tx)?;
-    tx.commit().map_err(Error::from)?;
-    Ok(value)
 }
 
 fn run_writer(mut writer: Writer, mut receiver: mpsc::UnboundedReceiver<WriterMessage>) {

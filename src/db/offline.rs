@@ -154,7 +154,7 @@ fn free_name(path: &Path) -> PathBuf {
 /// whose writer it waits for. Errors come back as the line to print.
 pub fn write_for_cli<T, E, F>(path: &Path, f: F) -> Result<T, String>
 where
-    F: FnOnce(&Transaction) -> Result<T, E>,
+    F: FnOnce(&super::Write) -> Result<T, E>,
     E: From<Error> + std::fmt::Display,
 {
     let open = || -> Result<Connection> {
@@ -164,7 +164,10 @@ where
         Ok(conn)
     };
     let mut conn = open().map_err(|e| e.to_string())?;
-    in_transaction(&mut conn, f).map_err(|e| e.to_string())
+    // No server to tell: what the write staged is dropped.
+    in_transaction(&mut conn, f)
+        .map(|(value, _staged)| value)
+        .map_err(|e| e.to_string())
 }
 
 /// Opens a database that must already exist (the CLI's read-only commands).

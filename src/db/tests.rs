@@ -60,6 +60,49 @@ async fn a_failed_write_leaves_nothing_behind() {
     db.close().await;
 }
 
+/// Hears what each committed write staged, as a list of words.
+#[derive(Default)]
+struct Listener {
+    heard: Mutex<Vec<Vec<&'static str>>>,
+}
+
+impl CommitObserver for Listener {
+    fn committed(&self, staged: &mut Staged) {
+        if let Some(words) = staged.take::<Vec<&'static str>>() {
+            self.heard.lock().unwrap().push(words);
+        }
+    }
+}
+
+#[tokio::test]
+async fn what_a_write_stages_reaches_the_observers_only_if_it_commits() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("t.db"), Synchronous::Normal).unwrap();
+    let listener = Arc::new(Listener::default());
+    db.observe(vec![listener.clone()]);
+    let stage = |write: &Write, word| write.stage(|words: &mut Vec<&str>| words.push(word));
+    db.write(move |write| {
+        stage(write, "kept");
+        stage(write, "and this");
+        Ok::<_, Error>(())
+    })
+    .await
+    .unwrap();
+    let refused: Result<(), Error> = db
+        .write(move |write| {
+            stage(write, "rolled back");
+            Err(Error::Other("changed my mind".into()))
+        })
+        .await;
+    assert!(refused.is_err());
+    db.write(|_| Ok::<_, Error>(())).await.unwrap();
+    assert_eq!(
+        *listener.heard.lock().unwrap(),
+        vec![vec!["kept", "and this"]]
+    );
+    db.close().await;
+}
+
 #[tokio::test]
 async fn a_read_sees_one_snapshot() {
     let dir = tempfile::tempdir().unwrap();

@@ -82,16 +82,11 @@ impl Default for Hub {
     }
 }
 
-/// The hub hears of every write: what it staged goes out once it commits.
+/// The hub hears of every committed write: the events it staged go out.
 impl crate::db::CommitObserver for Hub {
-    fn before_write(&self) {
-        take_staged();
-    }
-
-    fn after_write(&self, committed: bool) {
-        let staged = take_staged();
-        if committed && !staged.is_empty() {
-            self.publish(staged);
+    fn committed(&self, staged: &mut crate::db::Staged) {
+        if let Some(events) = staged.take::<Staged>() {
+            self.publish(events);
         }
     }
 }

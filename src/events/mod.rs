@@ -89,5 +89,5 @@ mod staging;
 
 pub use hub::{Feed, Hub, Live, Refused, Subscription};
 pub use sse::{SessionGuard, StillValid, open, stream, token_of};
-pub(crate) use staging::{Staged, take_staged};
+pub(crate) use staging::Staged;
 pub use staging::{stage, stage_state};

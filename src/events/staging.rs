@@ -1,18 +1,13 @@
-//! Staging: what a write transaction will tell, kept on the writer
-//! thread until the transaction ends.
+//! Staging: what a write transaction will tell, kept on that
+//! transaction until it commits.
 
 use super::*;
-use std::cell::RefCell;
-/// What the transaction in progress on the writer thread will tell.
+use crate::db::Write;
+
+/// The events a write transaction staged.
 #[derive(Default)]
 pub(crate) struct Staged {
     pub(super) events: Vec<StagedEvent>,
-}
-
-impl Staged {
-    pub(crate) fn is_empty(&self) -> bool {
-        self.events.is_empty()
-    }
 }
 
 pub(super) struct StagedEvent {
@@ -25,15 +20,16 @@ pub(super) struct StagedEvent {
     pub(super) latest_of: Option<i64>,
 }
 
-thread_local! {
-    static STAGED: RefCell<Staged> = RefCell::new(Staged::default());
-}
-
-/// Stages an event of the write transaction in progress: it is sent when
-/// that transaction commits and dropped if it rolls back. Call it only from
-/// inside [`crate::db::Db::write`].
-pub fn stage<T: Serialize>(domain: &'static str, name: &'static str, data: &T, audience: Audience) {
-    stage_event(domain, name, data, audience, None);
+/// Stages an event on `write`: it is sent when that transaction commits
+/// and dropped if it rolls back.
+pub fn stage<T: Serialize>(
+    write: &Write,
+    domain: &'static str,
+    name: &'static str,
+    data: &T,
+    audience: Audience,
+) {
+    stage_event(write, domain, name, data, audience, None);
 }
 
 /// Stages the new state of thing `id` (a lot's free spots): sent at once,
@@ -42,16 +38,18 @@ pub fn stage<T: Serialize>(domain: &'static str, name: &'static str, data: &T, a
 /// up. A busy lot cannot flood every stream, and the last state always
 /// arrives.
 pub fn stage_state<T: Serialize>(
+    write: &Write,
     domain: &'static str,
     name: &'static str,
     id: i64,
     data: &T,
     audience: Audience,
 ) {
-    stage_event(domain, name, data, audience, Some(id));
+    stage_event(write, domain, name, data, audience, Some(id));
 }
 
 fn stage_event<T: Serialize>(
+    write: &Write,
     domain: &'static str,
     name: &'static str,
     data: &T,
@@ -65,8 +63,8 @@ fn stage_event<T: Serialize>(
             return;
         }
     };
-    STAGED.with(|staged| {
-        staged.borrow_mut().events.push(StagedEvent {
+    write.stage(|staged: &mut Staged| {
+        staged.events.push(StagedEvent {
             domain,
             name,
             data,
@@ -74,10 +72,4 @@ fn stage_event<T: Serialize>(
             latest_of,
         })
     });
-}
-
-/// What the transaction that just ended staged (the writer calls it before
-/// and after each job).
-pub(crate) fn take_staged() -> Staged {
-    STAGED.with(|staged| std::mem::take(&mut *staged.borrow_mut()))
 }

@@ -4,6 +4,7 @@
 //! /_/api/throttle/clear` (forget every failed login, so a shared demo
 //! account locked by a class's typos works at once).
 
+use crate::db::Write;
 use serde::Deserialize;
 use serde_json::json;
 use warp::Filter;
@@ -25,14 +26,14 @@ struct NewPassword {
 
 /// Ends the account's sessions in `domain`; 404 when it has no such account.
 fn end_sessions(
-    conn: &rusqlite::Connection,
+    write: &Write,
     domain: &'static Descriptor,
     id: i64,
     new_hash: Option<&str>,
 ) -> Result<usize, Refusal> {
     let exists = match new_hash {
         Some(hash) => {
-            conn.execute_cached(
+            write.execute_cached(
                 &format!(
                     "UPDATE \"{}\" SET password_hash = ?1 WHERE id = ?2",
                     domain.accounts
@@ -40,7 +41,7 @@ fn end_sessions(
                 (hash, id),
             )? == 1
         }
-        None => conn
+        None => write
             .query_row(
                 &format!("SELECT count(*) FROM \"{}\" WHERE id = ?1", domain.accounts),
                 [id],
@@ -54,7 +55,7 @@ fn end_sessions(
             domain.name
         )));
     }
-    Ok(crate::session::end_others(conn, domain.name, id, None)?)
+    Ok(crate::session::end_others(write, domain.name, id, None)?)
 }
 
 /// The account-rescue API.

@@ -374,6 +374,6 @@ fn spawn_session_purge(
         SESSION_PURGE_EVERY,
         stop,
         "purging expired sessions",
-        |tx, now| crate::session::purge_expired(tx, now),
+        crate::session::purge_expired,
     )
 }

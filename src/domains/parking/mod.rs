@@ -72,6 +72,6 @@ pub fn spawn_background(
         SWEEP_EVERY,
         stop,
         "parking: expiring reservations",
-        |tx, now| store::expire_reservations(tx, now),
+        store::expire_reservations,
     )
 }

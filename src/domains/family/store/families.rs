@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::db::CachedSql;
+use crate::db::Write;
 
 /// A family with its members (parents first, then by id).
 pub fn family_by_id(conn: &Connection, id: i64) -> Result<Option<Family>, Error> {
@@ -96,14 +97,14 @@ pub fn create_family(conn: &Connection, user_id: i64, name: &str, now: i64) -> R
 
 /// Sends a message from `sender` to every parent of a family.
 fn notify_parents(
-    conn: &Connection,
+    write: &Write,
     family_id: i64,
     sender: i64,
     kind: MessageKind,
     [title, text]: [&str; 2],
     now: i64,
 ) -> Result<(), Error> {
-    let parents = conn
+    let parents = write
         .prepare_cached("SELECT id FROM family_users WHERE family_id = ?1 AND role = 2")?
         .query_map([family_id], |row| row.get::<_, i64>(0))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -115,14 +116,14 @@ fn notify_parents(
             title,
             text,
         };
-        insert_message(conn, message, now)?;
+        insert_message(write, message, now)?;
     }
     Ok(())
 }
 
 /// A notice from `sender` (the acting parent) to one user.
 fn notice(
-    conn: &Connection,
+    write: &Write,
     sender: i64,
     receiver: i64,
     [title, text]: [&str; 2],
@@ -135,7 +136,7 @@ fn notice(
         title,
         text,
     };
-    insert_message(conn, message, now).map(|_| ())
+    insert_message(write, message, now).map(|_| ())
 }
 
 /// The `family` event: what changed in a family, and to whom.
@@ -152,13 +153,13 @@ struct FamilyNews<'a> {
 /// Tells the family's members (as they are after the change) and `also`
 /// what changed, once the write commits.
 fn tell_family(
-    conn: &Connection,
+    write: &Write,
     family_id: i64,
     change: &'static str,
     user: &User,
     also: Option<i64>,
 ) -> Result<(), Error> {
-    let mut readers: Vec<i64> = conn
+    let mut readers: Vec<i64> = write
         .prepare_cached("SELECT id FROM family_users WHERE family_id = ?1")?
         .query_map([family_id], |row| row.get(0))?
         .collect::<rusqlite::Result<_>>()?;
@@ -171,24 +172,24 @@ fn tell_family(
         user_id: user.id,
         username: &user.username,
     };
-    events::stage(DOMAIN, "family", &news, Audience::Accounts(readers));
+    events::stage(write, DOMAIN, "family", &news, Audience::Accounts(readers));
     Ok(())
 }
 
 /// Applies to join a family: 460 when the caller has a family or the family
 /// is full, 404 for an unknown family, 400 when already waiting. The
 /// parents get a message.
-pub fn apply(conn: &Connection, user_id: i64, family_id: i64, now: i64) -> Result<(), Error> {
-    let user = fresh_user(conn, user_id)?;
+pub fn apply(write: &Write, user_id: i64, family_id: i64, now: i64) -> Result<(), Error> {
+    let user = fresh_user(write, user_id)?;
     if user.family_id.is_some() {
         return Err(Error::UpperLimit);
     }
-    let family = family_by_id(conn, family_id)?
+    let family = family_by_id(write, family_id)?
         .ok_or_else(|| not_found(format!("没有 id 为 {family_id} 的家庭")))?;
-    if free_slot(conn, family_id, MEMBER_SLOTS)?.is_none() {
+    if free_slot(write, family_id, MEMBER_SLOTS)?.is_none() {
         return Err(Error::UpperLimit);
     }
-    let inserted = conn.execute_cached(
+    let inserted = write.execute_cached(
         "INSERT INTO family_applications (user_id, family_id, created_at) VALUES (?1, ?2, ?3)
          ON CONFLICT DO NOTHING",
         params![user_id, family_id, now],
@@ -203,7 +204,7 @@ pub fn apply(conn: &Connection, user_id: i64, family_id: i64, now: i64) -> Resul
         user.username, user.id, family.name, user.id
     );
     notify_parents(
-        conn,
+        write,
         family_id,
         user.id,
         MessageKind::JoinRequest,
@@ -243,14 +244,14 @@ pub fn pending_applications(conn: &Connection, family_id: i64) -> Result<Vec<App
 /// 418 when there is no such pending application, 460 when the family is
 /// full or the applicant has joined another family meanwhile.
 pub fn decide(
-    conn: &Connection,
+    write: &Write,
     parent_id: i64,
     applicant_id: i64,
     agree: bool,
     now: i64,
 ) -> Result<(), Error> {
-    let (parent, family_id) = fresh_parent(conn, parent_id)?;
-    let application: Option<i64> = conn
+    let (parent, family_id) = fresh_parent(write, parent_id)?;
+    let application: Option<i64> = write
         .prepare_cached(
             "SELECT id FROM family_applications WHERE user_id = ?1 AND family_id = ?2 AND state = 'pending'",
         )?
@@ -259,7 +260,7 @@ pub fn decide(
     let Some(application) = application else {
         // An application withdrawn because its applicant joined another
         // family meanwhile: that is "already in a family", not "none".
-        let joined_elsewhere: bool = conn
+        let joined_elsewhere: bool = write
             .prepare_cached(
                 "SELECT EXISTS (SELECT 1 FROM family_applications a
                    JOIN family_users u ON u.id = a.user_id
@@ -273,46 +274,46 @@ pub fn decide(
             Error::NoApplication
         });
     };
-    let family_name: String = conn.query_row_cached(
+    let family_name: String = write.query_row_cached(
         "SELECT name FROM family_families WHERE id = ?1",
         [family_id],
         |row| row.get(0),
     )?;
     if agree {
-        let applicant = fresh_user(conn, applicant_id)?;
+        let applicant = fresh_user(write, applicant_id)?;
         if applicant.family_id.is_some() {
             return Err(Error::UpperLimit);
         }
-        let slot = free_slot(conn, family_id, MEMBER_SLOTS)?.ok_or(Error::UpperLimit)?;
-        conn.execute_cached(
+        let slot = free_slot(write, family_id, MEMBER_SLOTS)?.ok_or(Error::UpperLimit)?;
+        write.execute_cached(
             "UPDATE family_users SET family_id = ?2, role = ?3, slot = ?4 WHERE id = ?1",
             params![applicant_id, family_id, MEMBER, slot],
         )?;
-        decide_application(conn, application, "accepted", parent.id, now)?;
-        withdraw_applications(conn, applicant_id, now)?;
-        tell_family(conn, family_id, "joined", &applicant, None)?;
+        decide_application(write, application, "accepted", parent.id, now)?;
+        withdraw_applications(write, applicant_id, now)?;
+        tell_family(write, family_id, "joined", &applicant, None)?;
         let text = format!(
             "{} 同意了你加入家庭「{family_name}」的申请。",
             parent.username
         );
         notice(
-            conn,
+            write,
             parent.id,
             applicant_id,
             ["家庭申请已通过", &text],
             now,
         )?;
     } else {
-        decide_application(conn, application, "rejected", parent.id, now)?;
-        if let Some(applicant) = user_by_id(conn, applicant_id)? {
-            tell_family(conn, family_id, "rejected", &applicant, Some(applicant_id))?;
+        decide_application(write, application, "rejected", parent.id, now)?;
+        if let Some(applicant) = user_by_id(write, applicant_id)? {
+            tell_family(write, family_id, "rejected", &applicant, Some(applicant_id))?;
         }
         let text = format!(
             "{} 拒绝了你加入家庭「{family_name}」的申请。",
             parent.username
         );
         notice(
-            conn,
+            write,
             parent.id,
             applicant_id,
             ["家庭申请未通过", &text],
@@ -348,30 +349,30 @@ pub enum Left {
 /// Leaves the caller's family. The only parent of a family with other
 /// members must hand the role over first (403); the last member leaving
 /// removes the family and its pending applications.
-pub fn leave(conn: &Connection, user_id: i64, now: i64) -> Result<Left, Error> {
-    let user = fresh_user(conn, user_id)?;
+pub fn leave(write: &Write, user_id: i64, now: i64) -> Result<Left, Error> {
+    let user = fresh_user(write, user_id)?;
     let Some(family_id) = user.family_id else {
         return Err(bad("你还没有加入家庭"));
     };
-    let (members, parents) = head_count(conn, family_id)?;
+    let (members, parents) = head_count(write, family_id)?;
     if user.role == PARENT && parents == 1 && members > 1 {
         return Err(forbidden(
             "你是家庭唯一的家长，请先把家长身份转让给其他成员（PUT family/familyManage/，user_id）",
         ));
     }
-    conn.execute_cached(
+    write.execute_cached(
         "UPDATE family_users SET family_id = NULL, role = ?2, slot = NULL WHERE id = ?1",
         params![user_id, NO_FAMILY],
     )?;
     if members == 1 {
-        conn.execute_cached("DELETE FROM family_families WHERE id = ?1", [family_id])?;
-        tell_family(conn, family_id, "removed", &user, Some(user_id))?;
+        write.execute_cached("DELETE FROM family_families WHERE id = ?1", [family_id])?;
+        tell_family(write, family_id, "removed", &user, Some(user_id))?;
         return Ok(Left::Removed);
     }
-    tell_family(conn, family_id, "left", &user, Some(user_id))?;
+    tell_family(write, family_id, "left", &user, Some(user_id))?;
     let text = format!("{} 退出了家庭。", user.username);
     notify_parents(
-        conn,
+        write,
         family_id,
         user.id,
         MessageKind::Notice,
@@ -383,32 +384,32 @@ pub fn leave(conn: &Connection, user_id: i64, now: i64) -> Result<Left, Error> {
 
 /// Makes another member of the caller's family a parent. With two parents
 /// already, the caller steps down to member.
-pub fn hand_over(conn: &Connection, parent_id: i64, target_id: i64, now: i64) -> Result<(), Error> {
-    let (parent, family_id) = fresh_parent(conn, parent_id)?;
-    let target = user_by_id(conn, target_id)?
+pub fn hand_over(write: &Write, parent_id: i64, target_id: i64, now: i64) -> Result<(), Error> {
+    let (parent, family_id) = fresh_parent(write, parent_id)?;
+    let target = user_by_id(write, target_id)?
         .filter(|t| t.family_id == Some(family_id))
         .ok_or_else(|| not_found(format!("家庭里没有 user_id 为 {target_id} 的成员")))?;
     if target.role == PARENT {
         return Err(bad("该成员已经是家长"));
     }
     let set_place = |id: i64, role: i64, slot: Option<i64>| {
-        conn.execute_cached(
+        write.execute_cached(
             "UPDATE family_users SET role = ?2, slot = ?3 WHERE id = ?1",
             params![id, role, slot],
         )
     };
-    match free_slot(conn, family_id, PARENT_SLOTS)? {
+    match free_slot(write, family_id, PARENT_SLOTS)? {
         Some(free) => {
             set_place(target.id, PARENT, Some(free))?;
         }
         None => {
             // Two parents already: the caller and the member swap places.
-            let parent_slot: i64 = conn.query_row_cached(
+            let parent_slot: i64 = write.query_row_cached(
                 "SELECT slot FROM family_users WHERE id = ?1",
                 [parent.id],
                 |row| row.get(0),
             )?;
-            let member_slot: i64 = conn.query_row_cached(
+            let member_slot: i64 = write.query_row_cached(
                 "SELECT slot FROM family_users WHERE id = ?1",
                 [target.id],
                 |row| row.get(0),
@@ -418,7 +419,7 @@ pub fn hand_over(conn: &Connection, parent_id: i64, target_id: i64, now: i64) ->
             set_place(parent.id, MEMBER, Some(member_slot))?;
         }
     }
-    tell_family(conn, family_id, "parent", &target, None)?;
+    tell_family(write, family_id, "parent", &target, None)?;
     let text = format!("{} 把家长身份交给了你。", parent.username);
-    notice(conn, parent.id, target.id, ["你成为了家长", &text], now)
+    notice(write, parent.id, target.id, ["你成为了家长", &text], now)
 }

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::db::CachedSql;
+use crate::db::Write;
 
 const MESSAGE_SELECT: &str =
     "SELECT m.id, s.id, s.username, r.id, r.username, m.title, m.text, m.sent_at, m.state, m.kind
@@ -55,7 +56,7 @@ pub struct Outgoing<'a> {
 }
 
 /// Stores a message; its id.
-pub fn insert_message(conn: &Connection, message: Outgoing<'_>, now: i64) -> Result<i64, Error> {
+pub fn insert_message(write: &Write, message: Outgoing<'_>, now: i64) -> Result<i64, Error> {
     let Outgoing {
         sender,
         receiver,
@@ -63,14 +64,15 @@ pub fn insert_message(conn: &Connection, message: Outgoing<'_>, now: i64) -> Res
         title,
         text,
     } = message;
-    conn.prepare_cached(
+    write.prepare_cached(
         "INSERT INTO family_messages (sender_id, receiver_id, title, text, sent_at, kind) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![sender, receiver, title, text, now, kind as i64])?;
-    let id = conn.last_insert_rowid();
+    let id = write.last_insert_rowid();
     // The receiver hears of it once it commits.
-    if let Some(message) = message_by_id(conn, id)? {
+    if let Some(message) = message_by_id(write, id)? {
         events::stage(
+            write,
             DOMAIN,
             "message",
             &message.view(false),

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::db::CachedSql;
+use crate::db::Write;
 
 const PROJECT_SELECT: &str =
     "SELECT p.id, p.lab_id, l.name, p.leader_id, u.sid, p.name, p.description,
@@ -176,11 +177,11 @@ struct ProjectNews<'a> {
 
 /// Tells a project's members, its lab's leader and every admin what
 /// changed, once the write commits.
-fn tell_project(conn: &Connection, id: i64, change: &'static str) -> Result<(), Error> {
-    let Some(project) = project(conn, id)? else {
+fn tell_project(write: &Write, id: i64, change: &'static str) -> Result<(), Error> {
+    let Some(project) = project(write, id)? else {
         return Ok(());
     };
-    let readers: Vec<i64> = conn
+    let readers: Vec<i64> = write
         .prepare_cached(
             "SELECT user_id FROM labs_members WHERE project_id = ?1
              UNION SELECT leader_id FROM labs_labs WHERE id = ?2 AND leader_id IS NOT NULL
@@ -196,22 +197,22 @@ fn tell_project(conn: &Connection, id: i64, change: &'static str) -> Result<(), 
         deleted: project.deleted,
         change,
     };
-    events::stage(DOMAIN, "project", &news, Audience::Accounts(readers));
+    events::stage(write, DOMAIN, "project", &news, Audience::Accounts(readers));
     Ok(())
 }
 
 /// Adds a project led by `leader_id` in the lab named `lab_name`.
 pub fn insert_project(
-    conn: &Connection,
+    write: &Write,
     leader_id: i64,
     lab_name: &str,
     fields: &ProjectFields,
     now: i64,
 ) -> Result<i64, Error> {
-    let lab = lab_by_name(conn, lab_name)?
+    let lab = lab_by_name(write, lab_name)?
         .ok_or_else(|| failed(format!("实验室「{lab_name}」不存在")))?;
-    let others = member_users(conn, &fields.member_sids)?;
-    conn.execute_cached(
+    let others = member_users(write, &fields.member_sids)?;
+    write.execute_cached(
         "INSERT INTO labs_projects (lab_id, leader_id, name, description, duration, coach_id, aim, type, submit_time)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
@@ -226,9 +227,9 @@ pub fn insert_project(
             now
         ],
     )?;
-    let id = conn.last_insert_rowid();
-    set_members(conn, id, leader_id, &others)?;
-    tell_project(conn, id, "created")?;
+    let id = write.last_insert_rowid();
+    set_members(write, id, leader_id, &others)?;
+    tell_project(write, id, "created")?;
     Ok(id)
 }
 
@@ -247,15 +248,15 @@ fn managed_project(conn: &Connection, caller: &Account, id: i64) -> Result<Proje
 
 /// Changes a project's fields and members; returns the members to notify.
 pub fn update_project(
-    conn: &Connection,
+    write: &Write,
     caller: &Account,
     id: i64,
     fields: &ProjectFields,
     now: i64,
 ) -> Result<(Project, Vec<Member>), Error> {
-    let project = managed_project(conn, caller, id)?;
-    let others = member_users(conn, &fields.member_sids)?;
-    conn.execute_cached(
+    let project = managed_project(write, caller, id)?;
+    let others = member_users(write, &fields.member_sids)?;
+    write.execute_cached(
         "UPDATE labs_projects SET name = ?2, description = ?3, duration = ?4, coach_id = ?5, aim = ?6, type = ?7
          WHERE id = ?1",
         params![
@@ -268,33 +269,33 @@ pub fn update_project(
             fields.kind
         ],
     )?;
-    set_members(conn, id, project.leader_user_id, &others)?;
-    tell_project(conn, id, "updated")?;
+    set_members(write, id, project.leader_user_id, &others)?;
+    tell_project(write, id, "updated")?;
     let content = format!("项目「{}」的信息已修改", fields.name);
-    notify_members(conn, caller, id, ["项目修改", &content], now)?;
-    let project = self::project(conn, id)?.ok_or_else(|| failed(format!("项目 {id} 不存在")))?;
-    let members = members(conn, id)?;
+    notify_members(write, caller, id, ["项目修改", &content], now)?;
+    let project = self::project(write, id)?.ok_or_else(|| failed(format!("项目 {id} 不存在")))?;
+    let members = members(write, id)?;
     Ok((project, members))
 }
 
 /// Sets `opt_status`; approval stamps the start, finishing the end.
 pub fn review_project(
-    conn: &Connection,
+    write: &Write,
     caller: &Account,
     id: i64,
     status: i64,
     now: i64,
 ) -> Result<(), Error> {
-    let project = managed_project(conn, caller, id)?;
-    set_status(conn, id, status, now)?;
+    let project = managed_project(write, caller, id)?;
+    set_status(write, id, status, now)?;
     let outcome = match status {
         stage::APPROVED => "已通过审核",
         stage::FINISHED => "已验收完成",
         _ => "未通过审核",
     };
     let content = format!("项目「{}」{outcome}", project.name);
-    notify_members(conn, caller, id, ["项目审核", &content], now)?;
-    tell_project(conn, id, "reviewed")
+    notify_members(write, caller, id, ["项目审核", &content], now)?;
+    tell_project(write, id, "reviewed")
 }
 
 /// Sets `opt_status` with no permission check (demo data).
@@ -311,26 +312,26 @@ pub fn set_status(conn: &Connection, id: i64, status: i64, now: i64) -> Result<(
 
 /// The student's own delete (or restore) of a project they lead.
 pub fn set_deleted_by_leader(
-    conn: &Connection,
+    write: &Write,
     user_id: i64,
     id: i64,
     deleted: bool,
 ) -> Result<(), Error> {
-    let project = project(conn, id)?.ok_or_else(|| failed(format!("项目 {id} 不存在")))?;
+    let project = project(write, id)?.ok_or_else(|| failed(format!("项目 {id} 不存在")))?;
     if project.leader_user_id != user_id {
         return Err(Error::Denied);
     }
-    conn.execute_cached(
+    write.execute_cached(
         "UPDATE labs_projects SET deleted = ?2 WHERE id = ?1",
         params![id, deleted],
     )?;
-    tell_project(conn, id, if deleted { "deleted" } else { "restored" })
+    tell_project(write, id, if deleted { "deleted" } else { "restored" })
 }
 
 /// Deletes (or restores) several projects, all or none: every id must
 /// exist and be managed by the caller.
 pub fn set_deleted(
-    conn: &Connection,
+    write: &Write,
     caller: &Account,
     ids: &[i64],
     deleted: bool,
@@ -338,15 +339,15 @@ pub fn set_deleted(
 ) -> Result<(), Error> {
     let mut projects = Vec::with_capacity(ids.len());
     for id in ids {
-        projects.push(managed_project(conn, caller, *id)?);
+        projects.push(managed_project(write, caller, *id)?);
     }
     for project in projects {
-        conn.execute_cached(
+        write.execute_cached(
             "UPDATE labs_projects SET deleted = ?2 WHERE id = ?1",
             params![project.id, deleted],
         )?;
         tell_project(
-            conn,
+            write,
             project.id,
             if deleted { "deleted" } else { "restored" },
         )?;
@@ -356,7 +357,7 @@ pub fn set_deleted(
             ("项目通知", "已恢复")
         };
         let content = format!("项目「{}」{done}", project.name);
-        notify_members(conn, caller, project.id, [kind, &content], now)?;
+        notify_members(write, caller, project.id, [kind, &content], now)?;
     }
     Ok(())
 }

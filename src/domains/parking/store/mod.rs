@@ -4,6 +4,7 @@
 //! indexes and CHECK constraints hold the same rules in the schema as a
 //! second line.
 
+use crate::db::Write;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::DOMAIN;
@@ -210,8 +211,8 @@ fn order_view(conn: &Connection, order_id: i64, now: i64) -> Result<OrderView, E
 /// Marks reservations past their expiry as expired (status 3), freeing
 /// their spots; returns how many. Each owner hears of their order, and
 /// everyone of the lots.
-pub fn expire_reservations(conn: &Connection, now: i64) -> Result<usize, Error> {
-    let expired: Vec<(i64, i64, i64)> = conn
+pub fn expire_reservations(write: &Write, now: i64) -> Result<usize, Error> {
+    let expired: Vec<(i64, i64, i64)> = write
         .prepare_cached(
             "UPDATE parking_orders SET status = 3, end_time = expires_at
              WHERE status = 0 AND expires_at <= ?1
@@ -221,46 +222,52 @@ pub fn expire_reservations(conn: &Connection, now: i64) -> Result<usize, Error> 
         .collect::<rusqlite::Result<_>>()?;
     let mut lots: Vec<i64> = Vec::new();
     for (order_id, user_id, lot_id) in &expired {
-        tell_order(&order_view(conn, *order_id, now)?, *user_id);
+        tell_order(write, &order_view(write, *order_id, now)?, *user_id);
         if !lots.contains(lot_id) {
             lots.push(*lot_id);
         }
     }
     for lot_id in lots {
-        tell_lot(conn, lot_id, now)?;
+        tell_lot(write, lot_id, now)?;
     }
     Ok(expired.len())
 }
 
 /// Tells an order's owner its new state, once the write commits.
-fn tell_order(order: &OrderView, user_id: i64) {
-    events::stage(DOMAIN, "order", order, Audience::Accounts(vec![user_id]));
+fn tell_order(write: &Write, order: &OrderView, user_id: i64) {
+    events::stage(
+        write,
+        DOMAIN,
+        "order",
+        order,
+        Audience::Accounts(vec![user_id]),
+    );
 }
 
 /// Tells everyone a lot's free spots, once the write commits (a busy
 /// lot's at most every [`events::COALESCE`], the latest always).
-fn tell_lot(conn: &Connection, lot_id: i64, now: i64) -> Result<(), Error> {
-    if let Some(view) = lot(conn, lot_id, now)? {
-        events::stage_state(DOMAIN, "lot", lot_id, &view, Audience::Everyone);
+fn tell_lot(write: &Write, lot_id: i64, now: i64) -> Result<(), Error> {
+    if let Some(view) = lot(write, lot_id, now)? {
+        events::stage_state(write, DOMAIN, "lot", lot_id, &view, Audience::Everyone);
     }
     Ok(())
 }
 
 /// Reserves the lowest free spot of a lot for a user.
 pub fn reserve(
-    tx: &Connection,
+    write: &Write,
     user_id: i64,
     lot_id: i64,
     now: i64,
     expires_at: i64,
 ) -> Result<OrderView, Error> {
-    expire_reservations(tx, now)?;
-    let (capacity, price_cents): (i64, i64) = tx
+    expire_reservations(write, now)?;
+    let (capacity, price_cents): (i64, i64) = write
         .prepare_cached("SELECT capacity, price_cents FROM parking_lots WHERE id = ?1")?
         .query_row([lot_id], |row| Ok((row.get(0)?, row.get(1)?)))
         .optional()?
         .ok_or(Error::LotNotExist)?;
-    let has_reservation: bool = tx
+    let has_reservation: bool = write
         .prepare_cached(
             "SELECT EXISTS (SELECT 1 FROM parking_orders WHERE user_id = ?1 AND status = 0)",
         )?
@@ -268,7 +275,7 @@ pub fn reserve(
     if has_reservation {
         return Err(Error::UnconfirmedOrder);
     }
-    let balance: i64 = tx
+    let balance: i64 = write
         .prepare_cached("SELECT balance_cents FROM parking_users WHERE id = ?1")?
         .query_row([user_id], |row| row.get(0))
         .optional()?
@@ -276,7 +283,7 @@ pub fn reserve(
     if balance < price_cents {
         return Err(Error::InsufficientFunds);
     }
-    let mut stmt = tx.prepare_cached(
+    let mut stmt = write.prepare_cached(
         "SELECT spot FROM parking_orders WHERE lot_id = ?1 AND status IN (0, 1) ORDER BY spot",
     )?;
     let taken = stmt.query_map([lot_id], |row| row.get::<_, i64>(0))?;
@@ -290,14 +297,15 @@ pub fn reserve(
     if spot > capacity {
         return Err(Error::LotFull);
     }
-    tx.prepare_cached(
-        "INSERT INTO parking_orders (user_id, lot_id, spot, status, order_time, expires_at)
+    write
+        .prepare_cached(
+            "INSERT INTO parking_orders (user_id, lot_id, spot, status, order_time, expires_at)
          VALUES (?1, ?2, ?3, 0, ?4, ?5)",
-    )?
-    .execute(params![user_id, lot_id, spot, now, expires_at])?;
-    let order = order_view(tx, tx.last_insert_rowid(), now)?;
-    tell_order(&order, user_id);
-    tell_lot(tx, lot_id, now)?;
+        )?
+        .execute(params![user_id, lot_id, spot, now, expires_at])?;
+    let order = order_view(write, write.last_insert_rowid(), now)?;
+    tell_order(write, &order, user_id);
+    tell_lot(write, lot_id, now)?;
     Ok(order)
 }
 
@@ -314,14 +322,14 @@ pub enum Step {
 
 /// Moves one of the user's orders a step on.
 pub fn advance(
-    tx: &Connection,
+    write: &Write,
     user_id: i64,
     order_id: i64,
     step: Step,
     now: i64,
 ) -> Result<OrderView, Error> {
-    expire_reservations(tx, now)?;
-    let found: Option<(i64, i64, Option<i64>, i64)> = tx
+    expire_reservations(write, now)?;
+    let found: Option<(i64, i64, Option<i64>, i64)> = write
         .prepare_cached(
             "SELECT o.status, o.user_id, o.start_time, l.price_cents
              FROM parking_orders o JOIN parking_lots l ON l.id = o.lot_id WHERE o.id = ?1",
@@ -348,20 +356,20 @@ pub fn advance(
     }
     match step {
         Step::Start => {
-            tx.execute_cached(
+            write.execute_cached(
                 "UPDATE parking_orders SET status = 1, start_time = ?2 WHERE id = ?1",
                 params![order_id, now],
             )?;
         }
         Step::Cancel => {
-            tx.execute_cached(
+            write.execute_cached(
                 "UPDATE parking_orders SET status = 3, end_time = ?2 WHERE id = ?1",
                 params![order_id, now],
             )?;
         }
         Step::End => {
             let fee = fee_cents(price_cents, start_time.unwrap_or(now), now);
-            let charged = tx.execute_cached(
+            let charged = write.execute_cached(
                 "UPDATE parking_users SET balance_cents = balance_cents - ?2
                  WHERE id = ?1 AND balance_cents >= ?2",
                 params![user_id, fee],
@@ -369,17 +377,17 @@ pub fn advance(
             if charged == 0 {
                 return Err(Error::InsufficientFunds);
             }
-            tx.execute_cached(
+            write.execute_cached(
                 "UPDATE parking_orders SET status = 2, end_time = ?2, fee_cents = ?3 WHERE id = ?1",
                 params![order_id, now, fee],
             )?;
         }
     }
-    let order = order_view(tx, order_id, now)?;
-    tell_order(&order, user_id);
+    let order = order_view(write, order_id, now)?;
+    tell_order(write, &order, user_id);
     // Parking on a reservation keeps the spot taken.
     if !matches!(step, Step::Start) {
-        tell_lot(tx, order.parkinglot_id, now)?;
+        tell_lot(write, order.parkinglot_id, now)?;
     }
     Ok(order)
 }

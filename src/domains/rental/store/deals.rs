@@ -1,6 +1,7 @@
 //! Deals.
 
 use super::*;
+use crate::db::Write;
 use crate::money::Amount;
 
 /// Deals in a date range whose location contains `location`: the user's
@@ -41,8 +42,8 @@ pub fn deals(
 }
 
 /// Tells a new deal's owner and tenant of it, once the write commits.
-pub(super) fn tell_deal(conn: &Connection, id: i64) -> Result<(), Error> {
-    let found = conn
+pub(super) fn tell_deal(write: &Write, id: i64) -> Result<(), Error> {
+    let found = write
         .prepare_cached(
             "SELECT o.username, t.username, d.location, d.date, d.rental, d.commission, d.city,
                     d.owner_id, d.tenant_id
@@ -68,7 +69,7 @@ pub(super) fn tell_deal(conn: &Connection, id: i64) -> Result<(), Error> {
         })
         .optional()?;
     if let Some((deal, readers)) = found {
-        events::stage(DOMAIN, "deal", &deal, Audience::Accounts(readers));
+        events::stage(write, DOMAIN, "deal", &deal, Audience::Accounts(readers));
     }
     Ok(())
 }

@@ -2,10 +2,11 @@
 
 use super::*;
 use crate::db::CachedSql;
+use crate::db::Write;
 
 /// `apply-house`: a pending request from the tenant to the house's owner.
 pub fn apply(
-    conn: &Connection,
+    write: &Write,
     tenant_id: i64,
     house_id: i64,
     period: i64,
@@ -14,7 +15,7 @@ pub fn apply(
     now: i64,
 ) -> Result<i64, Error> {
     let house =
-        listing(conn, Table::Houses, house_id)?.ok_or_else(|| Table::Houses.missing(house_id))?;
+        listing(write, Table::Houses, house_id)?.ok_or_else(|| Table::Houses.missing(house_id))?;
     if house.owner_id == tenant_id {
         return Err(failed("不能申请租用自己的房屋"));
     }
@@ -22,7 +23,7 @@ pub fn apply(
         return Err(failed("该房屋已出租"));
     }
     insert_request(
-        conn,
+        write,
         RequestKind::Apply,
         house_id,
         None,
@@ -34,17 +35,17 @@ pub fn apply(
 
 /// `provide-house`: a pending offer of the caller's house to a demand.
 pub fn provide(
-    conn: &Connection,
+    write: &Write,
     owner_id: i64,
     house_id: i64,
     demand_id: i64,
     now: i64,
 ) -> Result<i64, Error> {
-    let house = owned(conn, Table::Houses, owner_id, house_id)?;
+    let house = owned(write, Table::Houses, owner_id, house_id)?;
     if house.state != TO_LET {
         return Err(failed("该房屋已出租"));
     }
-    let demand = listing(conn, Table::Demands, demand_id)?
+    let demand = listing(write, Table::Demands, demand_id)?
         .ok_or_else(|| Table::Demands.missing(demand_id))?;
     if demand.owner_id == owner_id {
         return Err(failed("不能向自己的求租信息提供房屋"));
@@ -53,7 +54,7 @@ pub fn provide(
         return Err(failed("该求租信息已成交"));
     }
     insert_request(
-        conn,
+        write,
         RequestKind::Provide,
         house_id,
         Some(demand_id),
@@ -64,7 +65,7 @@ pub fn provide(
 }
 
 fn insert_request(
-    conn: &Connection,
+    write: &Write,
     kind: RequestKind,
     house_id: i64,
     demand_id: Option<i64>,
@@ -72,7 +73,7 @@ fn insert_request(
     (period, start, end): (Option<i64>, Option<i64>, Option<i64>),
     now: i64,
 ) -> Result<i64, Error> {
-    let inserted = conn.execute_cached(
+    let inserted = write.execute_cached(
         "INSERT INTO rental_requests (kind, house_id, demand_id, from_user, to_user, tenant_id, period, start_date, end_date, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT DO NOTHING",
@@ -81,8 +82,8 @@ fn insert_request(
     if inserted == 0 {
         return Err(failed("已经发出过这个请求，请等待对方处理"));
     }
-    let id = conn.last_insert_rowid();
-    tell_request(conn, id)?;
+    let id = write.last_insert_rowid();
+    tell_request(write, id)?;
     Ok(id)
 }
 
@@ -99,8 +100,8 @@ struct RequestNews {
 
 /// Tells a pending request's addressee of it, or a decided one's sender
 /// of the decision, once the write commits.
-fn tell_request(conn: &Connection, id: i64) -> Result<(), Error> {
-    let found = conn
+fn tell_request(write: &Write, id: i64) -> Result<(), Error> {
+    let found = write
         .prepare_cached(
             "SELECT r.kind, f.username, t.username, h.district || h.community || h.unit, r.house_id,
                     r.demand_id, r.state, r.created_at, r.from_user, r.to_user
@@ -136,7 +137,13 @@ fn tell_request(conn: &Connection, id: i64) -> Result<(), Error> {
         })
         .optional()?;
     if let Some((news, reader)) = found {
-        events::stage(DOMAIN, "request", &news, Audience::Accounts(vec![reader]));
+        events::stage(
+            write,
+            DOMAIN,
+            "request",
+            &news,
+            Audience::Accounts(vec![reader]),
+        );
     }
     Ok(())
 }
@@ -208,23 +215,23 @@ fn pending_for(conn: &Connection, to_user: i64, id: i64) -> Result<Pending, Erro
 }
 
 /// Rejects a request addressed to the user.
-pub fn reject(conn: &Connection, to_user: i64, id: i64, now: i64) -> Result<(), Error> {
-    pending_for(conn, to_user, id)?;
-    conn.execute_cached(
+pub fn reject(write: &Write, to_user: i64, id: i64, now: i64) -> Result<(), Error> {
+    pending_for(write, to_user, id)?;
+    write.execute_cached(
         "UPDATE rental_requests SET state = 'rejected', decided_at = ?2 WHERE id = ?1",
         params![id, now],
     )?;
-    tell_request(conn, id)
+    tell_request(write, id)
 }
 
 /// Runs a decision on many requests and tells each sender.
-fn decide_all(conn: &Connection, sql: &str, values: impl rusqlite::Params) -> Result<(), Error> {
-    let decided: Vec<i64> = conn
+fn decide_all(write: &Write, sql: &str, values: impl rusqlite::Params) -> Result<(), Error> {
+    let decided: Vec<i64> = write
         .prepare(sql)?
         .query_map(values, |row| row.get(0))?
         .collect::<rusqlite::Result<_>>()?;
     for id in decided {
-        tell_request(conn, id)?;
+        tell_request(write, id)?;
     }
     Ok(())
 }
@@ -232,37 +239,37 @@ fn decide_all(conn: &Connection, sql: &str, values: impl rusqlite::Params) -> Re
 /// Accepts a request addressed to the user: one deal, the house let, the
 /// demand closed, the other pending requests for them rejected.
 pub fn accept(
-    conn: &Connection,
+    write: &Write,
     to_user: i64,
     id: i64,
     commission_bp: i64,
     now: i64,
 ) -> Result<i64, Error> {
-    let request = pending_for(conn, to_user, id)?;
-    let house = listing(conn, Table::Houses, request.house_id)?
+    let request = pending_for(write, to_user, id)?;
+    let house = listing(write, Table::Houses, request.house_id)?
         .ok_or_else(|| Table::Houses.missing(request.house_id))?;
     if house.state != TO_LET {
         return Err(failed("该房屋已出租"));
     }
     if let Some(demand_id) = request.demand_id {
-        let demand = listing(conn, Table::Demands, demand_id)?
+        let demand = listing(write, Table::Demands, demand_id)?
             .ok_or_else(|| Table::Demands.missing(demand_id))?;
         if demand.state == CLOSED {
             return Err(failed("该求租信息已成交"));
         }
-        conn.execute_cached(
+        write.execute_cached(
             "UPDATE rental_demands SET state = ?2 WHERE id = ?1",
             params![demand_id, CLOSED],
         )?;
         decide_all(
-            conn,
+            write,
             "UPDATE rental_requests SET state = 'rejected', decided_at = ?2
              WHERE demand_id = ?1 AND state = 'pending' AND id <> ?3 RETURNING id",
             params![demand_id, now, id],
         )?;
     }
     let rent = house.listing.cost;
-    conn.execute_cached(
+    write.execute_cached(
         "INSERT INTO rental_deals (owner_id, tenant_id, house_id, request_id, location, city, date, rental, commission)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
@@ -277,17 +284,17 @@ pub fn accept(
             model::commission(rent, commission_bp)
         ],
     )?;
-    let deal = conn.last_insert_rowid();
-    conn.execute_cached(
+    let deal = write.last_insert_rowid();
+    write.execute_cached(
         "UPDATE rental_houses SET state = ?2 WHERE id = ?1",
         params![house.id, LET],
     )?;
     decide_all(
-        conn,
+        write,
         "UPDATE rental_requests SET state = CASE WHEN id = ?3 THEN 'accepted' ELSE 'rejected' END, decided_at = ?2
          WHERE house_id = ?1 AND state = 'pending' RETURNING id",
         params![house.id, now, id],
     )?;
-    tell_deal(conn, deal)?;
+    tell_deal(write, deal)?;
     Ok(deal)
 }

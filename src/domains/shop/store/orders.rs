@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::db::CachedSql;
+use crate::db::Write;
 
 const ORDER_SELECT: &str = "SELECT o.id, o.shop_id, o.product_id, o.product_name, o.unit_price, o.quantity, o.total_price, o.status, o.created_us,
             u.id, u.email, u.name, u.phone, u.role, u.password_hash
@@ -59,18 +60,18 @@ pub fn orders(
 /// (never below zero; `Sold Out` at zero) and the order records the price
 /// paid. 404 for no such product, 300 when off sale or short of stock.
 pub fn buy(
-    conn: &Connection,
+    write: &Write,
     customer_id: i64,
     product_id: i64,
     quantity: i64,
     now_us: i64,
 ) -> Result<Order, Error> {
-    let product = product_by_id(conn, product_id)?
+    let product = product_by_id(write, product_id)?
         .ok_or_else(|| Error::NotFound(format!("没有 id 为 {product_id} 的商品")))?;
     if is_off_sale(&product) {
         return Err(shop_error("商品已下架"));
     }
-    let taken = conn
+    let taken = write
         .prepare_cached(
             "UPDATE shop_products
              SET stock_quantity = stock_quantity - ?2,
@@ -88,7 +89,7 @@ pub fn buy(
         .price
         .checked_mul(quantity)
         .ok_or_else(|| shop_error("订单金额太大"))?;
-    conn.execute_cached(
+    write.execute_cached(
         "INSERT INTO shop_orders (customer_id, shop_id, product_id, product_name, unit_price, quantity, total_price, created_us)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
@@ -103,12 +104,18 @@ pub fn buy(
         ],
     )?;
     let order =
-        order_by_id(conn, conn.last_insert_rowid())?.ok_or_else(|| shop_error("订单不存在"))?;
+        order_by_id(write, write.last_insert_rowid())?.ok_or_else(|| shop_error("订单不存在"))?;
     // The shop's sellers and the customer hear of the order; everyone of
     // the stock it took.
-    let mut readers = seller_ids(conn, product.shop_id)?;
+    let mut readers = seller_ids(write, product.shop_id)?;
     readers.push(customer_id);
-    events::stage(DOMAIN, "order", &order.view(), Audience::Accounts(readers));
-    tell_product(conn, product_id)?;
+    events::stage(
+        write,
+        DOMAIN,
+        "order",
+        &order.view(),
+        Audience::Accounts(readers),
+    );
+    tell_product(write, product_id)?;
     Ok(order)
 }

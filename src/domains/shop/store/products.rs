@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::db::CachedSql;
+use crate::db::Write;
 
 const PRODUCT_COLUMNS: &str = "id, shop_id, name, description, price, stock_quantity, status, image_id, created_us, category_id";
 
@@ -79,8 +80,8 @@ pub fn insert_product(
     Ok(conn.last_insert_rowid())
 }
 
-pub fn update_product(conn: &Connection, id: i64, fields: &ProductFields) -> Result<(), Error> {
-    conn.execute_cached(
+pub fn update_product(write: &Write, id: i64, fields: &ProductFields) -> Result<(), Error> {
+    write.execute_cached(
         "UPDATE shop_products SET name = ?2, description = ?3, price = ?4, stock_quantity = ?5, status = ?6, image_id = ?7,
              category_id = ?8
          WHERE id = ?1",
@@ -95,20 +96,20 @@ pub fn update_product(conn: &Connection, id: i64, fields: &ProductFields) -> Res
             fields.category_id
         ],
     )?;
-    tell_product(conn, id)
+    tell_product(write, id)
 }
 
 /// Tells everyone a product's stock and status, once the write commits (a
 /// busy product's at most every [`events::COALESCE`], the latest always).
-pub fn tell_product(conn: &Connection, id: i64) -> Result<(), Error> {
-    if let Some(product) = product_by_id(conn, id)? {
+pub fn tell_product(write: &Write, id: i64) -> Result<(), Error> {
+    if let Some(product) = product_by_id(write, id)? {
         let news = ProductNews {
             id: product.id,
             shop: product.shop_id,
             stock_quantity: product.stock_quantity,
             status: &product.status,
         };
-        events::stage_state(DOMAIN, "product", id, &news, Audience::Everyone);
+        events::stage_state(write, DOMAIN, "product", id, &news, Audience::Everyone);
     }
     Ok(())
 }
