@@ -76,7 +76,8 @@ where
 }
 
 /// A route: `handler(path parameters…, input)`, rendered by `render`. The
-/// pattern's `{…}` segments are the handler's parameters, in order.
+/// pattern's `{…}` segments are the handler's parameters, in order; the
+/// handler's return type gives the schema of a success ([`Answer`]).
 pub fn route<C, Params, H>(
     method: Method,
     path: &'static str,
@@ -87,9 +88,10 @@ where
     C: Send + 'static,
     Params: PathParams,
     H: Handler<Params, C>,
+    <H::Future as Future>::Output: Answer,
 {
     debug_assert_eq!(placeholders(path), Params::COUNT, "{path}");
-    new_route(
+    let mut route = new_route(
         method,
         path,
         Arc::new(move |segments: &[&str]| {
@@ -100,5 +102,7 @@ where
             });
             Some(prepared)
         }),
-    )
+    );
+    route.endpoint.output = <<H::Future as Future>::Output as Answer>::OUTPUT;
+    route
 }

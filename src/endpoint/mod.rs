@@ -19,8 +19,10 @@ use warp::filters::BoxedFilter;
 
 use crate::web::Response;
 
+mod answer;
 mod handler;
 
+pub use answer::{Answer, Shaped};
 pub use handler::{Handler, PathParams, route};
 /// The method of a route line (`http`'s, as warp gives it).
 pub use warp::http::Method;
@@ -87,7 +89,8 @@ pub type Components = Vec<(
 /// schemas it refers to are added to the components.
 pub type SchemaFn = fn(&mut Components) -> serde_json::Value;
 
-fn schema_of<T: utoipa::ToSchema>(components: &mut Components) -> serde_json::Value {
+/// (What [`shaped!`](crate::shaped) states for a type.)
+pub fn schema_of<T: utoipa::ToSchema>(components: &mut Components) -> serde_json::Value {
     T::schemas(components);
     serde_json::to_value(T::schema()).unwrap_or_default()
 }
@@ -152,29 +155,42 @@ impl<C> Route<C> {
         self
     }
 
-    /// Declares the typed `data` of a success.
-    pub fn output<T: utoipa::ToSchema>(mut self) -> Self {
-        self.endpoint.output = Some(schema_of::<T>);
+    /// Declares the typed `data` of a success, for a handler whose type
+    /// does not say it ([`Shaped::SCHEMA`] is `None`).
+    pub fn output<T: utoipa::ToSchema>(self) -> Self {
+        self.declared(schema_of::<T>)
+    }
+
+    /// Declares a success's `data` as a list of `T` (as [`Route::output`]).
+    pub fn output_list<T: utoipa::ToSchema>(self) -> Self {
+        self.declared(list_schema_of::<T>)
+    }
+
+    /// Declares a success's `data` as always `null` (as [`Route::output`]).
+    pub fn output_null(self) -> Self {
+        self.declared(null_schema)
+    }
+
+    fn declared(mut self, output: SchemaFn) -> Self {
+        debug_assert!(
+            self.endpoint.output.is_none(),
+            "{} {}: the handler's type already gives its output",
+            self.endpoint.method,
+            self.endpoint.path
+        );
+        self.endpoint.output = Some(output);
         self
     }
 
-    /// Declares a success's `data` as a list of `T`.
-    pub fn output_list<T: utoipa::ToSchema>(mut self) -> Self {
-        self.endpoint.output = Some(list_schema_of::<T>);
-        self
-    }
-
-    /// Declares a success's `data` as always `null`.
-    pub fn output_null(mut self) -> Self {
-        self.endpoint.output = Some(null_schema);
+    /// The success's data is the whole body, outside the envelope.
+    pub fn bare(mut self) -> Self {
+        self.endpoint.bare = true;
         self
     }
 
     /// Declares a success's whole body, outside the envelope, as `T`.
-    pub fn body<T: utoipa::ToSchema>(mut self) -> Self {
-        self.endpoint.output = Some(schema_of::<T>);
-        self.endpoint.bare = true;
-        self
+    pub fn body<T: utoipa::ToSchema>(self) -> Self {
+        self.output::<T>().bare()
     }
 
     /// Declares the endpoints that take what a success of this one names.
@@ -190,10 +206,8 @@ impl<C> Route<C> {
     }
 
     /// Declares a success's whole body as a list of `T`.
-    pub fn body_list<T: utoipa::ToSchema>(mut self) -> Self {
-        self.endpoint.output = Some(list_schema_of::<T>);
-        self.endpoint.bare = true;
-        self
+    pub fn body_list<T: utoipa::ToSchema>(self) -> Self {
+        self.output_list::<T>().bare()
     }
 }
 
@@ -415,27 +429,59 @@ mod tests {
     }
 
     /// Each test handler answers with its own status.
-    fn answer(status: u16) -> Response {
+    fn answer(status: Result<i64, Infallible>) -> Response {
+        let status = status.map_or(500, |status| status as u16);
         let status = warp::http::StatusCode::from_u16(status).unwrap();
         crate::web::json(status, &())
     }
 
     fn table() -> Vec<Route<()>> {
         vec![
-            route(Method::POST, "/shop/create", |()| async { 201 }, answer),
+            route(Method::POST, "/shop/create", |()| async { Ok(201) }, answer),
             route(
                 Method::POST,
                 "/shop/{id}/product/add",
-                |_: i64, ()| async { 202 },
+                |_: i64, ()| async { Ok(202) },
                 answer,
             ),
             route(
                 Method::GET,
                 "/shop/{id}/product/{pid}",
-                |_: i64, _: i64, ()| async { 203 },
+                |_: i64, _: i64, ()| async { Ok(203) },
                 answer,
             ),
         ]
+    }
+
+    #[test]
+    fn a_routes_output_schema_is_its_handlers_answer_type() {
+        let route = &table()[0];
+        let output = route.endpoint.output.expect("typed by the handler");
+        assert_eq!(output(&mut Vec::new()), schema_of::<i64>(&mut Vec::new()));
+    }
+
+    #[test]
+    #[should_panic(expected = "the handler's type already gives its output")]
+    #[cfg(debug_assertions)]
+    fn an_output_named_again_on_the_route_line_is_refused() {
+        let _ = table().remove(0).output::<String>();
+    }
+
+    #[test]
+    fn a_handler_without_a_fixed_shape_leaves_the_output_to_the_route_line() {
+        let untyped = |result: Result<serde_json::Value, Infallible>| answer(result.map(|_| 200));
+        let route = route(
+            Method::GET,
+            "/anything",
+            |()| async { Ok(serde_json::Value::Null) },
+            untyped,
+        );
+        assert!(route.endpoint.output.is_none());
+        let declared = route.output::<String>().endpoint.output.expect("declared");
+        assert_eq!(
+            declared(&mut Vec::new()),
+            schema_of::<String>(&mut Vec::new())
+        );
     }
 
     async fn run(method: Method, path: &str) -> Option<u16> {

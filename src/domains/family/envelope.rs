@@ -152,16 +152,21 @@ pub fn reply_bare<T: Serialize>(result: Result<T, Error>) -> Response {
 
 /// An answer the document shows bare and the original system sends inside
 /// `{"code": 200, "msg": "ok", ...}` (under `--compat family`).
-pub enum Shaped<B, K> {
+pub enum Layout<B, K> {
     Bare(B),
     Keys(K),
 }
 
-/// Renders a [`Shaped`] answer.
-pub fn reply_shaped<B: Serialize, K: Serialize>(result: Result<Shaped<B, K>, Error>) -> Response {
+/// Two shapes: the route line states the document's.
+impl<B, K> crate::endpoint::Shaped for Layout<B, K> {
+    const SCHEMA: Option<crate::endpoint::SchemaFn> = None;
+}
+
+/// Renders a [`Layout`] answer.
+pub fn reply_shaped<B: Serialize, K: Serialize>(result: Result<Layout<B, K>, Error>) -> Response {
     match result {
-        Ok(Shaped::Bare(bare)) => reply_bare(Ok(bare)),
-        Ok(Shaped::Keys(keys)) => reply(Ok(keys)),
+        Ok(Layout::Bare(bare)) => reply_bare(Ok(bare)),
+        Ok(Layout::Keys(keys)) => reply(Ok(keys)),
         Err(error) => failure(error),
     }
 }

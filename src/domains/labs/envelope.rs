@@ -123,11 +123,22 @@ fn with_cookie(mut response: Response, cookie: &str) -> Response {
     response
 }
 
+/// A login captcha: a JPEG (no JSON schema), the cookie naming it and its id.
+pub struct CaptchaImage {
+    pub jpeg: Vec<u8>,
+    pub cookie: String,
+    pub id: String,
+}
+
+impl crate::endpoint::Shaped for CaptchaImage {
+    const SCHEMA: Option<crate::endpoint::SchemaFn> = None;
+}
+
 /// A captcha image: the JPEG, the cookie naming it, and its id (also in
 /// `X-Captcha-Id` for clients without cookies). Never cached.
-pub fn captcha_image(result: Result<(Vec<u8>, String, String), Error>) -> Response {
+pub fn captcha_image(result: Result<CaptchaImage, Error>) -> Response {
     match result {
-        Ok((jpeg, cookie, id)) => {
+        Ok(CaptchaImage { jpeg, cookie, id }) => {
             let mut response = Response::new(jpeg.into());
             let headers = response.headers_mut();
             headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));

@@ -130,6 +130,11 @@ pub struct Done {
     data: String,
 }
 
+/// Already serialized: the route line states its shape.
+impl crate::endpoint::Shaped for Done {
+    const SCHEMA: Option<crate::endpoint::SchemaFn> = None;
+}
+
 /// A success with this message and data.
 pub fn done(message: &'static str, data: impl serde::Serialize) -> Done {
     Done {

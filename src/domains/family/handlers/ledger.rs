@@ -7,7 +7,7 @@ use super::{Authed, Call, decode, logged_in};
 use crate::body::{Cents, Patch, Text};
 use crate::clock;
 use crate::domains::family::DOMAIN;
-use crate::domains::family::envelope::{Error, Shaped, bad, forbidden, not_found};
+use crate::domains::family::envelope::{Error, Layout, bad, forbidden, not_found};
 use crate::domains::family::input;
 use crate::domains::family::model::{
     self, BillKind, Period, User, deposit_type, loan_direction, optional_text, positive_money,
@@ -64,13 +64,13 @@ fn list<T, V>(items: &[T], view: fn(&T) -> V) -> Vec<V> {
 pub async fn bills(
     call: Call,
     kind: BillKind,
-) -> Result<Shaped<Vec<model::BillJson>, BillsData>, Error> {
+) -> Result<Layout<Vec<model::BillJson>, BillsData>, Error> {
     let compat = call.app.compat(DOMAIN);
     let list = bill_list(call, kind).await?;
     Ok(if compat {
-        Shaped::Keys(BillsData { data: list })
+        Layout::Keys(BillsData { data: list })
     } else {
-        Shaped::Bare(list)
+        Layout::Bare(list)
     })
 }
 
@@ -103,7 +103,7 @@ async fn bill_list(call: Call, kind: BillKind) -> Result<Vec<model::BillJson>, E
 pub async fn add_bill(
     call: Call,
     kind: BillKind,
-) -> Result<Shaped<Vec<model::BillJson>, StatisticsData>, Error> {
+) -> Result<Layout<Vec<model::BillJson>, StatisticsData>, Error> {
     let Authed {
         app, form, user, ..
     } = logged_in(call).await?;
@@ -131,12 +131,12 @@ pub async fn add_bill(
             };
             store::insert_typed_bill(tx, user.id, bill_type, &fields, now)?;
             Ok(if compat {
-                Shaped::Keys(StatisticsData {
+                Layout::Keys(StatisticsData {
                     data: statistics_of(tx, user.id)?,
                 })
             } else {
                 let bills = store::bills(tx, Scope::User(user.id), kind, Period::default())?;
-                Shaped::Bare(list(&bills, model::Bill::view))
+                Layout::Bare(list(&bills, model::Bill::view))
             })
         })
         .await

@@ -283,3 +283,23 @@ pub struct LeftJson {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = family::Done)]
 pub struct Done {}
+
+// What handlers answer (their schemas in the API docs).
+crate::shaped!(
+    ApplicationJson,
+    BillJson,
+    BillsData,
+    BorrowingsData,
+    DepositJson,
+    Done,
+    FamilyInfo,
+    FamilyJson,
+    LeftJson,
+    LoanJson,
+    MessageJson,
+    RepaymentJson,
+    ReportJson,
+    StatisticsData,
+    TokenJson,
+    UserJson,
+);

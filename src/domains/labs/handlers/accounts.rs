@@ -71,14 +71,14 @@ pub async fn user_type(call: Call) -> Result<model::Timed<model::RoleJson>, Erro
 }
 
 /// POST /user/logout
-pub async fn logout(call: Call) -> Result<(Value, String), Error> {
+pub async fn logout(call: Call) -> Result<((), String), Error> {
     call.input?;
     session::end_presented(&call.app.db, call.token).await?;
-    Ok((Value::Null, session::clear_cookie(COOKIE)))
+    Ok(((), session::clear_cookie(COOKIE)))
 }
 
 /// GET /user/login/code: the JPEG, the cookie naming it, and its id.
-pub async fn login_code(call: Call) -> Result<(Vec<u8>, String, String), Error> {
+pub async fn login_code(call: Call) -> Result<crate::domains::labs::envelope::CaptchaImage, Error> {
     let challenge = tokio::task::spawn_blocking(crate::captcha::generate)
         .await
         .map_err(crate::error::Error::from)?
@@ -91,11 +91,15 @@ pub async fn login_code(call: Call) -> Result<(Vec<u8>, String, String), Error> 
         .write(move |tx| store::insert_captcha(tx, &stored_id, &answer, now))
         .await?;
     let cookie = session::set_cookie(CAPTCHA_COOKIE, &id, Some(model::CAPTCHA_LIFETIME_SECS));
-    Ok((challenge.jpeg, cookie, id))
+    Ok(crate::domains::labs::envelope::CaptchaImage {
+        jpeg: challenge.jpeg,
+        cookie,
+        id,
+    })
 }
 
 /// Mails a fresh code for `purpose`, at most one mail a minute per address.
-async fn mail_code(app: &SharedApp, email: String, purpose: Purpose) -> Result<Value, Error> {
+async fn mail_code(app: &SharedApp, email: String, purpose: Purpose) -> Result<(), Error> {
     let code = model::new_code()?;
     let now = clock::now();
     let (stored_email, stored_code) = (email.clone(), code.clone());
@@ -123,21 +127,21 @@ async fn mail_code(app: &SharedApp, email: String, purpose: Purpose) -> Result<V
             .await?;
         return Err(failed("验证码邮件发送失败，请稍后再试"));
     }
-    Ok(Value::Null)
+    Ok(())
 }
 
 /// POST /user/register/mail
-pub async fn register_mail(call: Call) -> Result<Value, Error> {
+pub async fn register_mail(call: Call) -> Result<(), Error> {
     mail_code_to(call, Purpose::Register).await
 }
 
 /// POST /user/resetPassword/mail
-pub async fn reset_mail(call: Call) -> Result<Value, Error> {
+pub async fn reset_mail(call: Call) -> Result<(), Error> {
     mail_code_to(call, Purpose::Reset).await
 }
 
 /// The `email` of a mail request: new for registration, known for a reset.
-async fn mail_code_to(call: Call, purpose: Purpose) -> Result<Value, Error> {
+async fn mail_code_to(call: Call, purpose: Purpose) -> Result<(), Error> {
     let input::Email { email } = decode(&call.input?)?;
     let email = check_email(&required(email, "邮箱")?)?;
     let lookup = email.clone();
@@ -183,7 +187,7 @@ async fn precheck_code(
 }
 
 /// POST /user/register/code
-pub async fn register_code(call: Call) -> Result<Value, Error> {
+pub async fn register_code(call: Call) -> Result<(), Error> {
     let input: input::Registration = decode(&call.input?)?;
     let email = check_email(&required(input.email, "邮箱")?)?;
     let code = required(input.code, "验证码")?;
@@ -218,11 +222,11 @@ pub async fn register_code(call: Call) -> Result<Value, Error> {
             store::insert_user(tx, &user, &hash, now)
         })
         .await?;
-    Ok(Value::Null)
+    Ok(())
 }
 
 /// POST /user/resetPassword/code: the new password ends every session.
-pub async fn reset_code(call: Call) -> Result<Value, Error> {
+pub async fn reset_code(call: Call) -> Result<(), Error> {
     let input::Reset {
         email,
         code,
@@ -245,5 +249,5 @@ pub async fn reset_code(call: Call) -> Result<Value, Error> {
             Ok::<_, Error>(())
         })
         .await?;
-    Ok(Value::Null)
+    Ok(())
 }

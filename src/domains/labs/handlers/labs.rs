@@ -31,7 +31,7 @@ pub async fn lab_names(call: Call) -> Result<Vec<String>, Error> {
 }
 
 /// POST /lab/create (admin)
-pub async fn lab_create(call: Call) -> Result<Value, Error> {
+pub async fn lab_create(call: Call) -> Result<(), Error> {
     let form = call.input?;
     admin(&call.app, call.token).await?;
     let input: input::NewLab = decode(&form)?;
@@ -52,13 +52,13 @@ pub async fn lab_create(call: Call) -> Result<Value, Error> {
             store::insert_lab(tx, &fields, now)
         })
         .await?;
-    Ok(Value::Null)
+    Ok(())
 }
 
 /// POST /lab/update: an admin, or the lab's own leader (as the original
 /// allows), who may not hand the lab to someone else; fields not sent
 /// stay as they are.
-pub async fn lab_update(call: Call) -> Result<Value, Error> {
+pub async fn lab_update(call: Call) -> Result<(), Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let input: input::LabChange = decode(&form)?;
@@ -93,11 +93,11 @@ pub async fn lab_update(call: Call) -> Result<Value, Error> {
             store::update_lab(tx, id, &changes)
         })
         .await?;
-    Ok(Value::Null)
+    Ok(())
 }
 
 /// POST /lab/delete (admin)
-pub async fn lab_delete(call: Call) -> Result<Value, Error> {
+pub async fn lab_delete(call: Call) -> Result<(), Error> {
     let form = call.input?;
     admin(&call.app, call.token).await?;
     let input::Id { id } = decode(&form)?;
@@ -105,5 +105,5 @@ pub async fn lab_delete(call: Call) -> Result<Value, Error> {
         .db
         .write(move |tx| store::delete_lab(tx, id))
         .await?;
-    Ok(Value::Null)
+    Ok(())
 }

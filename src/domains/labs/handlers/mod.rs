@@ -4,7 +4,6 @@
 //! read), then the fields and the domain's rules (300).
 
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 
 use super::envelope::{Error, failed};
 use super::input;

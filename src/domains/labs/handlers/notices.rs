@@ -19,7 +19,7 @@ pub async fn notifications(
 }
 
 /// POST /noti/read: one of the caller's notifications is read.
-pub async fn read_notification(call: Call) -> Result<Value, Error> {
+pub async fn read_notification(call: Call) -> Result<(), Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let input::NotificationId { nid } = decode(&form)?;
@@ -28,11 +28,11 @@ pub async fn read_notification(call: Call) -> Result<Value, Error> {
         .db
         .write(move |tx| store::read_notifications(tx, user_id, Some(nid)))
         .await?;
-    Ok(Value::Null)
+    Ok(())
 }
 
 /// POST /noti/read/all: every notification of the caller is read.
-pub async fn read_all_notifications(call: Call) -> Result<Value, Error> {
+pub async fn read_all_notifications(call: Call) -> Result<(), Error> {
     call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let user_id = caller.user.id;
@@ -40,7 +40,7 @@ pub async fn read_all_notifications(call: Call) -> Result<Value, Error> {
         .db
         .write(move |tx| store::read_notifications(tx, user_id, None))
         .await?;
-    Ok(Value::Null)
+    Ok(())
 }
 
 /// GET /bulletin/get: a page of bulletins, newest first.
@@ -90,7 +90,7 @@ fn bulletin_text(title: Option<String>, content: Option<String>) -> Result<[Stri
 }
 
 /// POST /bulletin/create: an admin's (系统公告) or a lab leader's (their lab's).
-pub async fn bulletin_create(call: Call) -> Result<Value, Error> {
+pub async fn bulletin_create(call: Call) -> Result<(), Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let input: input::NewBulletin = decode(&form)?;
@@ -100,11 +100,11 @@ pub async fn bulletin_create(call: Call) -> Result<Value, Error> {
         .db
         .write(move |tx| store::insert_bulletin(tx, &caller, [&title, &content], now))
         .await?;
-    Ok(Value::Null)
+    Ok(())
 }
 
 /// POST /bulletin/update: an admin, or the leader of the lab that posted it.
-pub async fn bulletin_update(call: Call) -> Result<Value, Error> {
+pub async fn bulletin_update(call: Call) -> Result<(), Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let input: input::BulletinChange = decode(&form)?;
@@ -114,12 +114,12 @@ pub async fn bulletin_update(call: Call) -> Result<Value, Error> {
         .db
         .write(move |tx| store::update_bulletin(tx, &caller, input.id, [&title, &content], now))
         .await?;
-    Ok(Value::Null)
+    Ok(())
 }
 
 /// POST /bulletin/delete: `ids` joined by `@`, all or none; an admin any,
 /// a lab's leader their lab's.
-pub async fn bulletin_delete(call: Call) -> Result<Value, Error> {
+pub async fn bulletin_delete(call: Call) -> Result<(), Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let input::BulletinIds { ids } = decode(&form)?;
@@ -128,5 +128,5 @@ pub async fn bulletin_delete(call: Call) -> Result<Value, Error> {
         .db
         .write(move |tx| store::delete_bulletins(tx, &caller, &ids))
         .await?;
-    Ok(Value::Null)
+    Ok(())
 }

@@ -26,7 +26,7 @@ fn project_fields(
 }
 
 /// POST /project/create: the caller, a student, leads the new project.
-pub async fn project_create(call: Call) -> Result<Value, Error> {
+pub async fn project_create(call: Call) -> Result<(), Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     if caller.is_admin() {
@@ -41,7 +41,7 @@ pub async fn project_create(call: Call) -> Result<Value, Error> {
         .db
         .write(move |tx| store::insert_project(tx, leader, &lab_name, &fields, now))
         .await?;
-    Ok(Value::Null)
+    Ok(())
 }
 
 /// GET /project/count/lab
@@ -177,7 +177,7 @@ pub async fn all_projects(call: Call) -> Result<model::Timed<Vec<model::ProjectI
 }
 
 /// POST /project/update: with `notify`, every member is mailed.
-pub async fn project_update(call: Call) -> Result<Value, Error> {
+pub async fn project_update(call: Call) -> Result<(), Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let (id, notify, text) = decode::<input::ProjectChange>(&form)?.split();
@@ -216,11 +216,11 @@ pub async fn project_update(call: Call) -> Result<Value, Error> {
             }
         }
     }
-    Ok(Value::Null)
+    Ok(())
 }
 
 /// POST /project/review
-pub async fn project_review(call: Call) -> Result<Value, Error> {
+pub async fn project_review(call: Call) -> Result<(), Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let input::Review { id, opt_status } = decode(&form)?;
@@ -230,11 +230,11 @@ pub async fn project_review(call: Call) -> Result<Value, Error> {
         .db
         .write(move |tx| store::review_project(tx, &caller, id, status, now))
         .await?;
-    Ok(Value::Null)
+    Ok(())
 }
 
 /// POST /project/delete/student: the project's leader hides it (or back).
-pub async fn delete_by_student(call: Call) -> Result<Value, Error> {
+pub async fn delete_by_student(call: Call) -> Result<(), Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let input::StudentDelete { pid: id, new_value } = decode(&form)?;
@@ -244,11 +244,11 @@ pub async fn delete_by_student(call: Call) -> Result<Value, Error> {
         .db
         .write(move |tx| store::set_deleted_by_leader(tx, user_id, id, deleted))
         .await?;
-    Ok(Value::Null)
+    Ok(())
 }
 
 /// POST /project/delete: all the ids or none.
-pub async fn delete_many(call: Call) -> Result<Value, Error> {
+pub async fn delete_many(call: Call) -> Result<(), Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let input::ManyDelete { ids, new_value } = decode(&form)?;
@@ -261,5 +261,5 @@ pub async fn delete_many(call: Call) -> Result<Value, Error> {
         .db
         .write(move |tx| store::set_deleted(tx, &caller, &ids, deleted, clock::now()))
         .await?;
-    Ok(Value::Null)
+    Ok(())
 }

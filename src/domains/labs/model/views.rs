@@ -227,6 +227,11 @@ pub struct Timed<T> {
     pub iso: bool,
 }
 
+/// Shaped as its value (the docs give the seed's milliseconds).
+impl<T: crate::endpoint::Shaped> crate::endpoint::Shaped for Timed<T> {
+    const SCHEMA: Option<crate::endpoint::SchemaFn> = T::SCHEMA;
+}
+
 /// The keys that hold a time in labs' answers.
 const TIME_KEYS: [&str; 5] = [
     "start_time",
@@ -283,3 +288,15 @@ mod tests {
         );
     }
 }
+
+// What handlers answer (their schemas in the API docs).
+crate::shaped!(
+    BulletinItemJson,
+    BulletinJson,
+    LabJson,
+    LoginJson,
+    NotificationJson,
+    ProjectItemJson,
+    ProjectJson,
+    RoleJson,
+);

@@ -192,3 +192,6 @@ mod tests {
         assert!(StatusFilter::parse("x").is_err());
     }
 }
+
+// What handlers answer (their schemas in the API docs).
+crate::shaped!(LotView, OrderView, TokenView, UserView, UsernameView,);

@@ -320,3 +320,26 @@ pub struct Uploaded {
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = rental::Done)]
 pub struct Done {}
+
+// What handlers answer (their schemas in the API docs).
+crate::shaped!(
+    Applications,
+    CityStatistics,
+    DealId,
+    Deals,
+    DemandInfo,
+    DemandPage,
+    Done,
+    Exist,
+    HouseInfo,
+    HousePage,
+    MyDemands,
+    MyHouses,
+    NewId,
+    Offers,
+    SavedDemand,
+    SavedHouse,
+    Token,
+    Uploaded,
+    UserInfo,
+);
