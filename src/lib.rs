@@ -96,20 +96,24 @@
 //!    handler.
 //! 3. Write the handler in `handlers`: `async fn name(call: Call) ->
 //!    Result<Output, Error>` (path parameters come first: `(id: i64, call)`).
+//!    `Output` is the success's data, declared in the model's
+//!    [`shaped!`] list (`()` for `null`, `Vec<T>` for a list), so the
+//!    handler's type is the answer's schema.
 //! 4. Add one line to the table in `routes.rs`, e.g.
 //!    `route(Method::POST, "/api/order/new", h::order_new, reply)
-//!    .summary("...").input::<Reserve>().output::<OrderView>()`. That line
-//!    is the route, its 404 / 405 classification, its `/openapi.json`
-//!    operation (request and response schemas from the two types) and its
+//!    .summary("...").input::<Reserve>()`. That line is the route, its
+//!    404 / 405 classification, its `/openapi.json` operation (the request
+//!    schema from the input type, the answer's from the handler's) and its
 //!    landing-page row; nothing else lists endpoints.
 //! 5. Test it over HTTP in the area's file of `tests/<domain>/` (one
 //!    behaviour a test, the helpers in its `main.rs`), and note any
 //!    decision the seed leaves open in the domain's `API.md`.
 //!
 //! Every endpoint of every domain is written this way; a unit test in
-//! `openapi` fails if a JSON answer declares no output. `.output_null()`
-//! says `data` is always `null`; `.body::<T>()` / `.body_list::<T>()`
-//! declare an answer sent bare, outside the envelope (family's lists).
+//! `openapi` fails if a JSON answer has no output schema. `.bare()` marks
+//! an answer sent outside the envelope (family's lists); `.output::<T>()`
+//! states the schema of a handler whose type has no fixed shape, and
+//! nowhere else (a debug build refuses it where the type gives one).
 //!
 //! # Adding a domain
 //!

@@ -100,10 +100,6 @@ fn null_schema(_: &mut Components) -> serde_json::Value {
     serde_json::json!({"type": "object", "nullable": true, "enum": [null]})
 }
 
-fn list_schema_of<T: utoipa::ToSchema>(components: &mut Components) -> serde_json::Value {
-    serde_json::json!({"type": "array", "items": schema_of::<T>(components)})
-}
-
 impl Endpoint {
     /// An endpoint with no summary or input, for the server's own routes.
     pub const fn bare(method: &'static str, path: &'static str, summary: &'static str) -> Self {
@@ -157,28 +153,14 @@ impl<C> Route<C> {
 
     /// Declares the typed `data` of a success, for a handler whose type
     /// does not say it ([`Shaped::SCHEMA`] is `None`).
-    pub fn output<T: utoipa::ToSchema>(self) -> Self {
-        self.declared(schema_of::<T>)
-    }
-
-    /// Declares a success's `data` as a list of `T` (as [`Route::output`]).
-    pub fn output_list<T: utoipa::ToSchema>(self) -> Self {
-        self.declared(list_schema_of::<T>)
-    }
-
-    /// Declares a success's `data` as always `null` (as [`Route::output`]).
-    pub fn output_null(self) -> Self {
-        self.declared(null_schema)
-    }
-
-    fn declared(mut self, output: SchemaFn) -> Self {
+    pub fn output<T: utoipa::ToSchema>(mut self) -> Self {
         debug_assert!(
             self.endpoint.output.is_none(),
             "{} {}: the handler's type already gives its output",
             self.endpoint.method,
             self.endpoint.path
         );
-        self.endpoint.output = Some(output);
+        self.endpoint.output = Some(schema_of::<T>);
         self
     }
 
@@ -186,11 +168,6 @@ impl<C> Route<C> {
     pub fn bare(mut self) -> Self {
         self.endpoint.bare = true;
         self
-    }
-
-    /// Declares a success's whole body, outside the envelope, as `T`.
-    pub fn body<T: utoipa::ToSchema>(self) -> Self {
-        self.output::<T>().bare()
     }
 
     /// Declares the endpoints that take what a success of this one names.
@@ -203,11 +180,6 @@ impl<C> Route<C> {
     pub fn events(mut self, events: &'static [(&'static str, &'static str)]) -> Self {
         self.endpoint.events = events;
         self
-    }
-
-    /// Declares a success's whole body as a list of `T`.
-    pub fn body_list<T: utoipa::ToSchema>(self) -> Self {
-        self.output_list::<T>().bare()
     }
 }
 

@@ -97,7 +97,7 @@ struct Success<'a, T> {
 
 /// The 200 answer's schema for an endpoint whose keys are `data`: `code`
 /// and `msg` beside them (a failure has its own HTTP status). Bare answers
-/// are declared with `.body::<T>()` and are `data` alone.
+/// are marked `.bare()` on their route line and are `data` alone.
 pub fn typed_success(data: Value) -> Value {
     json!({"allOf": [
         {"type": "object", "required": ["code", "msg"], "properties": {
@@ -157,9 +157,9 @@ pub enum Layout<B, K> {
     Keys(K),
 }
 
-/// Two shapes: the route line states the document's.
-impl<B, K> crate::endpoint::Shaped for Layout<B, K> {
-    const SCHEMA: Option<crate::endpoint::SchemaFn> = None;
+/// The document's shape, the bare one.
+impl<B: crate::endpoint::Shaped, K> crate::endpoint::Shaped for Layout<B, K> {
+    const SCHEMA: Option<crate::endpoint::SchemaFn> = B::SCHEMA;
 }
 
 /// Renders a [`Layout`] answer.

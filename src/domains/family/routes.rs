@@ -21,7 +21,6 @@ use crate::web::Response;
 /// and its example.
 pub fn table() -> Vec<Route<Call>> {
     use super::input::*;
-    use super::model as m;
     use crate::endpoint::{link, route};
     use envelope::{reply, reply_bare as bare, reply_shaped as shaped, reply_svg as svg};
     #[rustfmt::skip]
@@ -89,11 +88,11 @@ pub fn table() -> Vec<Route<Call>> {
         route(Method::GET, "/api/v1/bill/Income", |c| l::bills(c, Income), shaped)
             .summary("The user's income bills (?start=&end=, ?scope=family for parents)")
             .input::<RecordQuery>()
-            .body_list::<m::BillJson>(),
+            .bare(),
         route(Method::POST, "/api/v1/bill/Income", |c| l::add_bill(c, Income), shaped)
             .summary("Add a bill (money, remarks, time; bill_type 0 收入 by default, 1, 10, 11, 12; concrete_type) → the list of its kind")
             .input::<NewBill>()
-            .body_list::<m::BillJson>()
+            .bare()
             .example(r#"{"money": "510", "remarks": "学习2", "time": "2019-10-1 12:12:12"}"#),
         route(Method::PUT, "/api/v1/bill/Income", |c| l::update_bill(c, Income), reply)
             .summary("Change one's income bill (id plus fields)")
@@ -104,11 +103,11 @@ pub fn table() -> Vec<Route<Call>> {
         route(Method::GET, "/api/v1/bill/Expense", |c| l::bills(c, Expense), shaped)
             .summary("The user's expense bills (?start=&end=, ?scope=family for parents)")
             .input::<RecordQuery>()
-            .body_list::<m::BillJson>(),
+            .bare(),
         route(Method::POST, "/api/v1/bill/Expense", |c| l::add_bill(c, Expense), shaped)
             .summary("Add a bill (money, remarks, time; bill_type 10 支出 by default; concrete_type) → the list of its kind")
             .input::<NewBill>()
-            .body_list::<m::BillJson>()
+            .bare()
             .example(r#"{"money": "88.5", "remarks": "晚饭", "time": "2019-10-1 19:00:00"}"#),
         route(Method::GET, "/api/v1/bill/expend", l::expend_bills, reply)
             .summary("The original's spelling: the user's expense bills in {code, msg, data}")
@@ -116,7 +115,7 @@ pub fn table() -> Vec<Route<Call>> {
         route(Method::POST, "/api/v1/bill/expend", |c| l::add_bill(c, Expense), shaped)
             .summary("The original's spelling of POST bill/Expense/")
             .input::<NewBill>()
-            .body_list::<m::BillJson>()
+            .bare()
             .example(r#"{"bill_type": "10", "money": "30", "remarks": "午饭", "time": "2019-12-14 12:00:00", "concrete_type": "餐饮"}"#),
         route(Method::PUT, "/api/v1/bill/expend", |c| l::update_bill(c, Expense), reply)
             .summary("The original's spelling of PUT bill/Expense/")

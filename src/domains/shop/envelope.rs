@@ -5,6 +5,7 @@
 //! success, 401 not logged in, 403 for permission (301, 400), 404 for an
 //! unknown id, else 400.
 
+use serde::Serialize;
 use serde_json::{Value, json};
 use warp::http::{HeaderValue, StatusCode, header};
 
@@ -123,24 +124,20 @@ impl From<password::Rule> for Error {
     }
 }
 
-/// A success: the message and the data, already serialized (straight
-/// from the typed value, with no `serde_json::Value` in between).
-pub struct Done {
+/// A success: the message and its typed data.
+pub struct Said<T> {
     message: &'static str,
-    data: String,
+    data: T,
 }
 
-/// Already serialized: the route line states its shape.
-impl crate::endpoint::Shaped for Done {
-    const SCHEMA: Option<crate::endpoint::SchemaFn> = None;
+/// Shaped as its data.
+impl<T: crate::endpoint::Shaped> crate::endpoint::Shaped for Said<T> {
+    const SCHEMA: Option<crate::endpoint::SchemaFn> = T::SCHEMA;
 }
 
 /// A success with this message and data.
-pub fn done(message: &'static str, data: impl serde::Serialize) -> Done {
-    Done {
-        message,
-        data: serde_json::to_string(&data).unwrap_or_else(|_| "null".into()),
-    }
+pub fn said<T>(message: &'static str, data: T) -> Said<T> {
+    Said { message, data }
 }
 
 /// The schema of a 200 answer carrying `data` of the given schema (a
@@ -152,14 +149,6 @@ pub fn typed_success(data: Value) -> Value {
         "message": {"type": "string", "nullable": true},
         "data": data
     }})
-}
-
-/// A success whose data is serialized from a typed value; a value that
-/// cannot be serialized is a server error rather than `null`.
-pub fn done_typed<T: serde::Serialize>(message: &'static str, data: &T) -> Result<Done, Error> {
-    let data = serde_json::to_string(data)
-        .map_err(|e| Error::Internal(crate::error::Error::Other(e.to_string())))?;
-    Ok(Done { message, data })
 }
 
 fn failure(error: Error) -> Response {
@@ -176,32 +165,46 @@ fn failure(error: Error) -> Response {
     )
 }
 
-pub fn reply(result: Result<Done, Error>) -> Response {
+pub fn reply<T: Serialize>(result: Result<Said<T>, Error>) -> Response {
     match result {
-        Ok(done) => web::with_outcome(success(done), 0),
+        Ok(said) => success(said),
         Err(error) => failure(error),
     }
 }
 
-/// The 200 answer of a success, written around its serialized data.
-fn success(Done { message, data }: Done) -> Response {
-    let body = format!(
-        r#"{{"success":true,"code":0,"message":{},"data":{data}}}"#,
-        Value::from(message)
-    );
-    let mut response = warp::http::Response::new(body.into());
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    response
+/// The 200 answer of a success, serialized straight from its typed data.
+fn success<T: Serialize>(Said { message, data }: Said<T>) -> Response {
+    #[derive(Serialize)]
+    struct Success<'a, T> {
+        success: bool,
+        code: i64,
+        message: &'a str,
+        data: &'a T,
+    }
+    let body = Success {
+        success: true,
+        code: 0,
+        message,
+        data: &data,
+    };
+    match serde_json::to_vec(&body) {
+        Ok(body) => {
+            let mut response = warp::http::Response::new(body.into());
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            web::with_outcome(response, 0)
+        }
+        Err(e) => failure(Error::Internal(crate::error::Error::Other(e.to_string()))),
+    }
 }
 
 /// Renders login and logout: the result plus the session cookie to set.
-pub fn reply_with_cookie(result: Result<(Done, String), Error>) -> Response {
+pub fn reply_with_cookie<T: Serialize>(result: Result<(Said<T>, String), Error>) -> Response {
     match result {
-        Ok((done, cookie)) => {
-            let mut response = reply(Ok(done));
+        Ok((said, cookie)) => {
+            let mut response = reply(Ok(said));
             if let Ok(value) = HeaderValue::from_str(&cookie) {
                 response.headers_mut().append(header::SET_COOKIE, value);
             }

@@ -3,16 +3,16 @@
 use super::*;
 
 /// POST /user/register/customer
-pub async fn register_customer(call: Call) -> Result<Done, Error> {
+pub async fn register_customer(call: Call) -> Result<Said<()>, Error> {
     register(call, CUSTOMER).await.map_err(Error::registration)
 }
 
 /// POST /user/register/seller
-pub async fn register_seller(call: Call) -> Result<Done, Error> {
+pub async fn register_seller(call: Call) -> Result<Said<()>, Error> {
     register(call, SELLER).await.map_err(Error::registration)
 }
 
-async fn register(call: Call, role: &'static str) -> Result<Done, Error> {
+async fn register(call: Call, role: &'static str) -> Result<Said<()>, Error> {
     let input: input::Registration = decode(&call.input?)?;
     let name = required_text(input.name, "name", 50)?;
     let phone = model::check_phone(&required_text(input.phone, "phone", 20)?)?;
@@ -42,12 +42,12 @@ async fn register(call: Call, role: &'static str) -> Result<Done, Error> {
             store::insert_user(tx, &user, &hash, now)
         })
         .await?;
-    Ok(done("注册成功", Value::Null))
+    Ok(said("注册成功", ()))
 }
 
 /// POST /user/login: sets the session cookie (its value also works as
 /// `Authorization: Bearer`).
-pub async fn login(call: Call) -> Result<(Done, String), Error> {
+pub async fn login(call: Call) -> Result<(Said<TokenJson>, String), Error> {
     let form = call.input.map_err(|e| Error::from(e).credentials())?;
     let input::Credentials { email, password } = decode(&form).map_err(Error::credentials)?;
     let email = required_text(email, "email", 100)
@@ -75,18 +75,18 @@ pub async fn login(call: Call) -> Result<(Done, String), Error> {
     let cookie = session::set_cookie(COOKIE, &token, Some(SESSIONS.max_age_secs));
     // The token also in the answer, for pages whose browser refuses the
     // cookie: it works as `Authorization: Bearer`.
-    Ok((done("登录成功", TokenJson { token }), cookie))
+    Ok((said("登录成功", TokenJson { token }), cookie))
 }
 
 /// POST /user/logout: ends the session, if any, and clears the cookie.
-pub async fn logout(call: Call) -> Result<(Done, String), Error> {
+pub async fn logout(call: Call) -> Result<(Said<()>, String), Error> {
     call.input?;
     session::end_presented(&call.app.db, call.token).await?;
-    Ok((done("登出成功", Value::Null), session::clear_cookie(COOKIE)))
+    Ok((said("登出成功", ()), session::clear_cookie(COOKIE)))
 }
 
 /// GET /user/profile
-pub async fn profile(call: Call) -> Result<Done, Error> {
+pub async fn profile(call: Call) -> Result<Said<ProfileJson>, Error> {
     call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let user_id = caller.id;
@@ -95,11 +95,11 @@ pub async fn profile(call: Call) -> Result<Done, Error> {
         .db
         .lookup(move |conn| store::shop_of(conn, user_id))
         .await?;
-    Ok(done("", caller.profile(shop)))
+    Ok(said("", caller.profile(shop)))
 }
 
 /// POST /user/change-password: keeps this session, ends the others.
-pub async fn change_password(call: Call) -> Result<Done, Error> {
+pub async fn change_password(call: Call) -> Result<Said<()>, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let app = call.app;
@@ -128,5 +128,5 @@ pub async fn change_password(call: Call) -> Result<Done, Error> {
             Ok::<_, Error>(())
         })
         .await?;
-    Ok(done("密码修改成功", Value::Null))
+    Ok(said("密码修改成功", ()))
 }

@@ -24,7 +24,7 @@ fn image_of(line: &CartLine, base_url: &str) -> Option<String> {
 }
 
 /// GET /cart/: the caller's cart, by shop.
-pub async fn cart(call: Call) -> Result<Done, Error> {
+pub async fn cart(call: Call) -> Result<Said<CartJson>, Error> {
     call.input?;
     let user = customer(&call.app, call.token).await?;
     let lines = call
@@ -54,11 +54,11 @@ pub async fn cart(call: Call) -> Result<Done, Error> {
             }),
         }
     }
-    done_typed("", &CartJson { shops })
+    Ok(said("", CartJson { shops }))
 }
 
 /// A line as add and update answer it.
-fn item_view<'a>(line: &'a CartLine, base_url: &str) -> CartItemJson<'a> {
+fn item_view(line: &CartLine, base_url: &str) -> CartItemJson {
     CartItemJson {
         id: line.item_id,
         product: line.product.wire(base_url),
@@ -69,7 +69,7 @@ fn item_view<'a>(line: &'a CartLine, base_url: &str) -> CartItemJson<'a> {
 }
 
 /// POST /cart/add/: `quantity` (1 by default) of a product on sale.
-pub async fn add_to_cart(call: Call) -> Result<Done, Error> {
+pub async fn add_to_cart(call: Call) -> Result<Said<CartItemJson>, Error> {
     let form = call.input?;
     let user = customer(&call.app, call.token).await?;
     let input::CartAdd {
@@ -90,11 +90,14 @@ pub async fn add_to_cart(call: Call) -> Result<Done, Error> {
             store::cart_line(tx, user.id, id)
         })
         .await?;
-    done_typed("加入购物车成功", &item_view(&line, &call.extra.base_url))
+    Ok(said(
+        "加入购物车成功",
+        item_view(&line, &call.extra.base_url),
+    ))
 }
 
 /// PUT /cart/update/: a line's quantity; 0 or less takes it out.
-pub async fn update_cart(call: Call) -> Result<Done, Error> {
+pub async fn update_cart(call: Call) -> Result<Said<Option<CartItemJson>>, Error> {
     let form = call.input?;
     let user = customer(&call.app, call.token).await?;
     let input::CartUpdate { item_id, quantity } = decode(&form)?;
@@ -114,13 +117,16 @@ pub async fn update_cart(call: Call) -> Result<Done, Error> {
         })
         .await?;
     match line {
-        Some(line) => done_typed("购物车已更新", &item_view(&line, &call.extra.base_url)),
-        None => Ok(done("商品已从购物车移除", Value::Null)),
+        Some(line) => Ok(said(
+            "购物车已更新",
+            Some(item_view(&line, &call.extra.base_url)),
+        )),
+        None => Ok(said("商品已从购物车移除", None)),
     }
 }
 
 /// DELETE /cart/delete/: takes a line out.
-pub async fn remove_from_cart(call: Call) -> Result<Done, Error> {
+pub async fn remove_from_cart(call: Call) -> Result<Said<()>, Error> {
     let form = call.input?;
     let user = customer(&call.app, call.token).await?;
     let input::CartItemId { item_id } = decode(&form)?;
@@ -128,17 +134,17 @@ pub async fn remove_from_cart(call: Call) -> Result<Done, Error> {
         .db
         .write(move |tx| store::remove_from_cart(tx, user.id, item_id))
         .await?;
-    Ok(done("商品已从购物车移除", Value::Null))
+    Ok(said("商品已从购物车移除", ()))
 }
 
 /// GET /shop/category_list/: every category.
-pub async fn categories(call: Call) -> Result<Done, Error> {
+pub async fn categories(call: Call) -> Result<Said<CategoriesJson>, Error> {
     call.input?;
-    done_typed("", &CategoriesJson::of(None))
+    Ok(said("", CategoriesJson::of(None)))
 }
 
 /// GET /shop/{id}/category_list/: the categories of a shop's products.
-pub async fn shop_categories(shop_id: i64, call: Call) -> Result<Done, Error> {
+pub async fn shop_categories(shop_id: i64, call: Call) -> Result<Said<CategoriesJson>, Error> {
     call.input?;
     let ids = call
         .app
@@ -148,5 +154,5 @@ pub async fn shop_categories(shop_id: i64, call: Call) -> Result<Done, Error> {
             store::shop_categories(conn, shop_id)
         })
         .await?;
-    done_typed("", &CategoriesJson::of(Some(ids)))
+    Ok(said("", CategoriesJson::of(Some(ids))))
 }

@@ -1,4 +1,4 @@
-//! Shop's handlers: typed input in, `Result<Done, Error>` out. Checks run in
+//! Shop's handlers: typed input in, `Result<Said<T>, Error>` out. Checks run in
 //! one order everywhere: a readable body, then the session (401), then the
 //! role (400), then the shop and the caller's place in it (404 / 301), then
 //! the fields and the rules of the data (300 / 302).
@@ -6,14 +6,14 @@
 use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 
-use super::envelope::{Done, Error, done, done_typed, shop_error};
+use super::envelope::{Error, Said, said, shop_error};
 use super::input;
 use super::lists::{self, Lists};
 use super::model::{
-    self, CUSTOMER, Invitation, Ordering, PAGE_SIZE, ProductFilter, ProductPage, SELLER, TokenJson,
-    UNAVAILABLE, UploadJson, User, optional_text, required_text,
+    self, CUSTOMER, Invitation, InvitationJson, OrderJson, Ordering, PAGE_SIZE, ProductFilter,
+    ProductJson, ProductPage, ProfileJson, SELLER, ShopJson, TokenJson, UNAVAILABLE, UploadJson,
+    User, optional_text, required_text,
 };
 use super::store::{self, NewUser, ProductFields};
 use super::{COOKIE, DOMAIN, SESSIONS};

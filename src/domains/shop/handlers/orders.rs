@@ -4,7 +4,7 @@ use super::*;
 
 /// POST /order/create: a customer buys `quantity` (default 1) of
 /// `product_id`.
-pub async fn create_order(call: Call) -> Result<Done, Error> {
+pub async fn create_order(call: Call) -> Result<Said<OrderJson>, Error> {
     let form = call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     if caller.role != CUSTOMER {
@@ -26,11 +26,11 @@ pub async fn create_order(call: Call) -> Result<Done, Error> {
         .db
         .write(move |tx| store::buy(tx, customer, product_id, quantity, now))
         .await?;
-    Ok(done("下单成功", order.view()))
+    Ok(said("下单成功", order.view()))
 }
 
 /// GET /order/list: the caller's orders, newest first.
-pub async fn my_orders(call: Call) -> Result<Done, Error> {
+pub async fn my_orders(call: Call) -> Result<Said<Vec<OrderJson>>, Error> {
     call.input?;
     let caller = logged_in(&call.app, call.token).await?;
     let customer = caller.id;
@@ -39,7 +39,7 @@ pub async fn my_orders(call: Call) -> Result<Done, Error> {
         .db
         .read(move |conn| store::orders(conn, Some(customer), None))
         .await?;
-    Ok(done(
+    Ok(said(
         "查询返回成功",
         orders.iter().map(model::Order::view).collect::<Vec<_>>(),
     ))

@@ -57,7 +57,7 @@ fn off_sale(status: Option<String>) -> Result<Option<bool>, Error> {
 
 /// POST /shop/{id}/product/add: `name`, `description`, `price`,
 /// `stock_quantity`, `image` (file or link), `status`.
-pub async fn add_product(shop_id: i64, call: Call) -> Result<Done, Error> {
+pub async fn add_product(shop_id: i64, call: Call) -> Result<Said<ProductJson>, Error> {
     let form = call.input?;
     let user = seller(&call.app, call.token).await?;
     let input: input::NewProduct = decode(&form)?;
@@ -87,11 +87,15 @@ pub async fn add_product(shop_id: i64, call: Call) -> Result<Done, Error> {
             store::product_in_shop(tx, shop_id, id)
         })
         .await?;
-    Ok(done("商品创建成功", product.wire(&call.extra.base_url)))
+    Ok(said("商品创建成功", product.wire(&call.extra.base_url)))
 }
 
 /// POST /shop/{id}/product/{pid}/update: the fields sent change.
-pub async fn update_product(shop_id: i64, product_id: i64, call: Call) -> Result<Done, Error> {
+pub async fn update_product(
+    shop_id: i64,
+    product_id: i64,
+    call: Call,
+) -> Result<Said<ProductJson>, Error> {
     let form = call.input?;
     let user = seller(&call.app, call.token).await?;
     let input: input::ProductChange = decode(&form)?;
@@ -129,11 +133,11 @@ pub async fn update_product(shop_id: i64, product_id: i64, call: Call) -> Result
             store::product_in_shop(tx, shop_id, product_id)
         })
         .await?;
-    Ok(done("商品修改成功", product.wire(&call.extra.base_url)))
+    Ok(said("商品修改成功", product.wire(&call.extra.base_url)))
 }
 
 /// POST /shop/{id}/product/{pid}/delete: orders keep their copy.
-pub async fn delete_product(shop_id: i64, product_id: i64, call: Call) -> Result<Done, Error> {
+pub async fn delete_product(shop_id: i64, product_id: i64, call: Call) -> Result<Said<()>, Error> {
     call.input?;
     let user = seller(&call.app, call.token).await?;
     let app = call.app;
@@ -144,22 +148,26 @@ pub async fn delete_product(shop_id: i64, product_id: i64, call: Call) -> Result
             store::delete_product(tx, product_id)
         })
         .await?;
-    Ok(done("商品删除成功", Value::Null))
+    Ok(said("商品删除成功", ()))
 }
 
 /// GET /shop/{id}/product/{pid}
-pub async fn product_info(shop_id: i64, product_id: i64, call: Call) -> Result<Done, Error> {
+pub async fn product_info(
+    shop_id: i64,
+    product_id: i64,
+    call: Call,
+) -> Result<Said<ProductJson>, Error> {
     call.input?;
     let product = call
         .app
         .db
         .lookup(move |conn| store::product_in_shop(conn, shop_id, product_id))
         .await?;
-    Ok(done("", product.wire(&call.extra.base_url)))
+    Ok(said("", product.wire(&call.extra.base_url)))
 }
 
 /// GET /shop/{id}/products
-pub async fn shop_products(shop_id: i64, call: Call) -> Result<Done, Error> {
+pub async fn shop_products(shop_id: i64, call: Call) -> Result<Said<ProductPage>, Error> {
     call.app
         .db
         .read(move |conn| store::existing_shop(conn, shop_id).map(|_| ()))
@@ -168,13 +176,13 @@ pub async fn shop_products(shop_id: i64, call: Call) -> Result<Done, Error> {
 }
 
 /// GET /products: every shop's products.
-pub async fn all_products(call: Call) -> Result<Done, Error> {
+pub async fn all_products(call: Call) -> Result<Said<ProductPage>, Error> {
     product_list(call, None).await
 }
 
 /// A page of 10 with `count`, absolute `next` / `previous` links and
 /// `products`; `?q=` searches names and descriptions, `?ordering=` sorts.
-async fn product_list(call: Call, shop_id: Option<i64>) -> Result<Done, Error> {
+async fn product_list(call: Call, shop_id: Option<i64>) -> Result<Said<ProductPage>, Error> {
     let query: input::ProductQuery = decode(&call.input?)?;
     let page = model::page_number(query.page)?;
     let ordering_text = query.ordering;
@@ -222,7 +230,7 @@ async fn product_list(call: Call, shop_id: Option<i64>) -> Result<Done, Error> {
             .map(|p| p.wire(&call.extra.base_url))
             .collect(),
     };
-    done_typed("查询返回成功", &page)
+    Ok(said("查询返回成功", page))
 }
 
 /// Reads one page and the list's count (remembered per filter until the
@@ -289,7 +297,7 @@ fn check_page(page: i64, count: i64) -> Result<(), Error> {
 
 /// POST /upload (not in the seed): a seller uploads an image (multipart
 /// `file`) for a product → `url`.
-pub async fn upload(call: Call) -> Result<Done, Error> {
+pub async fn upload(call: Call) -> Result<Said<UploadJson>, Error> {
     let form = call.input?;
     seller(&call.app, call.token).await?;
     let input::ImageUpload { file } = decode(&form)?;
@@ -305,7 +313,7 @@ pub async fn upload(call: Call) -> Result<Done, Error> {
         .write(move |tx| Ok::<_, Error>(crate::files::store(tx, DOMAIN, &bytes, now)?))
         .await?;
     let path = crate::files::path_of(id);
-    Ok(done(
+    Ok(said(
         "上传成功",
         UploadJson {
             url: format!("{}{path}", call.extra.base_url),

@@ -5,12 +5,12 @@ use super::*;
 /// GET /shop: every shop with its sellers; under `--compat shop`, a page
 /// of ten (`?page=`) in the original's `{count, next, previous, shops,
 /// total_count, total_page, cur_page}`, which its shop list reads.
-pub async fn shops(call: Call) -> Result<Done, Error> {
+pub async fn shops(call: Call) -> Result<Said<model::ShopList>, Error> {
     let form = call.input?;
     let shops = call.app.db.read(store::shops).await?;
     let views: Vec<_> = shops.iter().map(model::Shop::view).collect();
     if !call.app.compat(DOMAIN) {
-        return Ok(done("查询所有商铺成功", views));
+        return Ok(said("查询所有商铺成功", model::ShopList::All(views)));
     }
     let input::ShopPage { page } = decode(&form)?;
     let page = model::page_number(page)?;
@@ -34,11 +34,11 @@ pub async fn shops(call: Call) -> Result<Done, Error> {
         total_page,
         cur_page: page,
     };
-    done_typed("查询返回成功", &data)
+    Ok(said("查询返回成功", model::ShopList::Page(data)))
 }
 
 /// POST /shop/create: a seller's one shop.
-pub async fn create_shop(call: Call) -> Result<Done, Error> {
+pub async fn create_shop(call: Call) -> Result<Said<ShopJson>, Error> {
     let form = call.input?;
     let user = seller(&call.app, call.token).await?;
     let input: input::NewShop = decode(&form)?;
@@ -54,18 +54,18 @@ pub async fn create_shop(call: Call) -> Result<Done, Error> {
             store::existing_shop(tx, id)
         })
         .await?;
-    Ok(done("商铺创建成功", shop.view()))
+    Ok(said("商铺创建成功", shop.view()))
 }
 
 /// GET /shop/{id}/info
-pub async fn shop_info(shop_id: i64, call: Call) -> Result<Done, Error> {
+pub async fn shop_info(shop_id: i64, call: Call) -> Result<Said<ShopJson>, Error> {
     call.input?;
     let shop = call
         .app
         .db
         .lookup(move |conn| store::existing_shop(conn, shop_id))
         .await?;
-    Ok(done("", shop.view()))
+    Ok(said("", shop.view()))
 }
 
 /// Letters and digits of invitation codes.
@@ -73,7 +73,7 @@ const CODE_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvw
 
 /// POST /shop/{id}/create_invitation_code: `expires_in_days` (none =
 /// forever), `usage_limit` (default 1).
-pub async fn create_invitation(shop_id: i64, call: Call) -> Result<Done, Error> {
+pub async fn create_invitation(shop_id: i64, call: Call) -> Result<Said<InvitationJson>, Error> {
     let form = call.input?;
     let user = seller(&call.app, call.token).await?;
     let request: input::InvitationRequest = decode(&form)?;
@@ -107,11 +107,11 @@ pub async fn create_invitation(shop_id: i64, call: Call) -> Result<Done, Error> 
             Ok::<_, Error>(invitation)
         })
         .await?;
-    Ok(done("邀请码生成成功", invitation.view()))
+    Ok(said("邀请码生成成功", invitation.view()))
 }
 
 /// POST /shop/join_by_code: a seller with no shop joins by `invitation_code`.
-pub async fn join_by_code(call: Call) -> Result<Done, Error> {
+pub async fn join_by_code(call: Call) -> Result<Said<ShopJson>, Error> {
     let form = call.input?;
     let user = seller(&call.app, call.token).await?;
     let input::Join { invitation_code } = decode(&form)?;
@@ -128,11 +128,11 @@ pub async fn join_by_code(call: Call) -> Result<Done, Error> {
             store::existing_shop(tx, shop_id)
         })
         .await?;
-    Ok(done("加入商铺成功", shop.view()))
+    Ok(said("加入商铺成功", shop.view()))
 }
 
 /// GET /shop/{id}/orders: the shop's orders, for its sellers.
-pub async fn shop_orders(shop_id: i64, call: Call) -> Result<Done, Error> {
+pub async fn shop_orders(shop_id: i64, call: Call) -> Result<Said<Vec<OrderJson>>, Error> {
     call.input?;
     let user = seller(&call.app, call.token).await?;
     let orders = call
@@ -143,7 +143,7 @@ pub async fn shop_orders(shop_id: i64, call: Call) -> Result<Done, Error> {
             store::orders(conn, None, Some(shop_id))
         })
         .await?;
-    Ok(done(
+    Ok(said(
         "查询返回成功",
         orders.iter().map(model::Order::view).collect::<Vec<_>>(),
     ))

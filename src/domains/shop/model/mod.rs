@@ -138,14 +138,14 @@ pub struct Product {
 /// building a map per product).
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = shop::ProductJson)]
-pub struct ProductJson<'a> {
+pub struct ProductJson {
     id: i64,
     shop: i64,
-    name: &'a str,
-    description: &'a str,
+    name: String,
+    description: String,
     price: String,
     stock_quantity: i64,
-    status: &'a str,
+    status: String,
     create_date: String,
     /// Absolute; `null` without an image.
     image: Option<String>,
@@ -155,15 +155,15 @@ pub struct ProductJson<'a> {
 
 impl Product {
     /// The seed's product; `image` absolute, built on `base_url`.
-    pub fn wire<'a>(&'a self, base_url: &str) -> ProductJson<'a> {
+    pub fn wire(&self, base_url: &str) -> ProductJson {
         ProductJson {
             id: self.id,
             shop: self.shop_id,
-            name: &self.name,
-            description: &self.description,
+            name: self.name.clone(),
+            description: self.description.clone(),
             price: price_text(self.price),
             stock_quantity: self.stock_quantity,
-            status: &self.status,
+            status: self.status.clone(),
             create_date: format_time(self.created_us),
             image: self
                 .image_id
@@ -254,6 +254,9 @@ mod views;
 pub use queries::*;
 pub use values::*;
 pub use views::*;
+
+// What handlers answer (their schemas in the API docs).
+crate::shaped!(ProductJson,);
 
 #[cfg(test)]
 mod tests {

@@ -129,6 +129,20 @@ impl CategoriesJson {
     }
 }
 
+/// `GET /shop/`: every shop, or under `--compat shop` a page of them.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum ShopList {
+    All(Vec<ShopJson>),
+    Page(ShopPageJson),
+}
+
+/// The document's shape (the page is the original's, for its pages).
+impl crate::endpoint::Shaped for ShopList {
+    const SCHEMA: Option<crate::endpoint::SchemaFn> =
+        <Vec<ShopJson> as crate::endpoint::Shaped>::SCHEMA;
+}
+
 /// `GET /shop/` under `--compat shop`: one page of shops as the original
 /// server pages its lists.
 #[derive(Debug, Serialize, ToSchema)]
@@ -179,9 +193,9 @@ pub struct CartLineJson {
 /// A line as `cart/add/` and `cart/update/` answer it: its product whole.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = shop::CartItemJson)]
-pub struct CartItemJson<'a> {
+pub struct CartItemJson {
     pub id: i64,
-    pub product: ProductJson<'a>,
+    pub product: ProductJson,
     pub product_id: i64,
     pub quantity: i64,
     pub updated_time: String,
@@ -190,9 +204,23 @@ pub struct CartItemJson<'a> {
 /// One page of a product list.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = shop::ProductPage)]
-pub struct ProductPage<'a> {
+pub struct ProductPage {
     pub count: i64,
     pub next: Option<String>,
     pub previous: Option<String>,
-    pub products: Vec<ProductJson<'a>>,
+    pub products: Vec<ProductJson>,
 }
+
+// What handlers answer (their schemas in the API docs).
+crate::shaped!(
+    CartItemJson,
+    CartJson,
+    CategoriesJson,
+    InvitationJson,
+    OrderJson,
+    ProductPage,
+    ProfileJson,
+    ShopJson,
+    TokenJson,
+    UploadJson,
+);
