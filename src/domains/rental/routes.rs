@@ -7,7 +7,7 @@ use std::sync::Arc;
 use warp::filters::BoxedFilter;
 use warp::{Filter, Rejection};
 
-use super::lists::Lists;
+use super::store::lists::Lists;
 use super::{COOKIE, envelope, handlers, handlers::Call};
 use warp::http::Method;
 

@@ -14,7 +14,6 @@ pub mod demo;
 pub mod envelope;
 pub mod handlers;
 pub mod input;
-pub mod lists;
 pub mod model;
 pub mod routes;
 pub mod store;

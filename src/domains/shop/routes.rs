@@ -8,7 +8,7 @@ use warp::{Filter, Rejection};
 use std::sync::Arc;
 
 use super::handlers::{self as h, Call};
-use super::lists::Lists;
+use super::store::lists::Lists;
 use super::{COOKIE, envelope};
 use warp::http::Method;
 

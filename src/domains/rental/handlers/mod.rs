@@ -8,8 +8,8 @@ use serde::de::DeserializeOwned;
 
 use super::envelope::{Error, failed};
 use super::input;
-use super::lists::{Lists, Page};
 use super::model::{self, Done, ListQuery, ListingKind, RequestKind, Stored, User};
+use super::store::lists::{Lists, Page};
 use super::store::{self, NewUser, Table};
 use super::{COOKIE, DOMAIN, SESSIONS};
 use crate::app::{Refused, SharedApp};

@@ -20,6 +20,7 @@ pub const DEMANDS: &str = "rental_demands";
 mod accounts;
 mod deals;
 mod listings;
+pub mod lists;
 mod requests;
 
 pub use accounts::*;

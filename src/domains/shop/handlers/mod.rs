@@ -9,12 +9,12 @@ use serde::de::DeserializeOwned;
 
 use super::envelope::{Error, Said, said, shop_error};
 use super::input;
-use super::lists::{self, Lists};
 use super::model::{
     self, CUSTOMER, Invitation, InvitationJson, OrderJson, Ordering, PAGE_SIZE, ProductFilter,
     ProductJson, ProductPage, ProfileJson, SELLER, ShopJson, TokenJson, UNAVAILABLE, UploadJson,
     User, optional_text, required_text,
 };
+use super::store::lists::{self, Lists};
 use super::store::{self, NewUser, ProductFields};
 use super::{COOKIE, DOMAIN, SESSIONS};
 use crate::app::{Refused, SharedApp};

@@ -242,7 +242,7 @@ async fn read_page(
     filter: ProductFilter,
     ordering: Ordering,
     page: i64,
-) -> Result<super::super::lists::Page, Error> {
+) -> Result<lists::Page, Error> {
     let offset = (page - 1).saturating_mul(PAGE_SIZE);
     let (ascending, backwards) = ordering.ascending();
     let order_key = Lists::order_key(&filter, ascending);

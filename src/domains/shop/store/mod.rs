@@ -21,6 +21,7 @@ pub const PRODUCT_MOVES: &str = "shop_product_moves";
 
 mod accounts;
 mod cart;
+pub mod lists;
 mod orders;
 mod products;
 mod shops;

@@ -11,9 +11,9 @@
 
 use std::sync::Arc;
 
-use super::model::{Ordering, Product, ProductFilter};
-use super::store::{PRODUCT_MOVES, PRODUCTS};
 use crate::cache::{Cache, Dep};
+use crate::domains::shop::model::{Ordering, Product, ProductFilter};
+use crate::domains::shop::store::{PRODUCT_MOVES, PRODUCTS};
 
 /// A page starting this far into a list is cut from the list's order, once
 /// it is remembered; nearer pages walk the index.
@@ -38,7 +38,7 @@ pub struct Lists {
 
 impl Lists {
     /// The remembered counts that fit a filter.
-    pub fn counts_for(&self, filter: &super::model::ProductFilter) -> &Cache<i64> {
+    pub fn counts_for(&self, filter: &crate::domains::shop::model::ProductFilter) -> &Cache<i64> {
         match filter.q {
             None => &self.counts,
             Some(_) => &self.searched_counts,

@@ -16,10 +16,10 @@ use std::sync::Arc;
 
 use rusqlite::Connection;
 
-use super::model::{ListQuery, Stored, TO_LET};
-use super::store::{DEMANDS, HOUSES, Table};
 use crate::app::SharedApp;
 use crate::cache::Cache;
+use crate::domains::rental::model::{ListQuery, Stored, TO_LET};
+use crate::domains::rental::store::{DEMANDS, HOUSES, Table};
 
 /// The filtered columns of one house to let.
 struct Row {
