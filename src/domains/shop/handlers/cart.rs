@@ -58,13 +58,13 @@ pub async fn cart(call: Call) -> Result<Said<CartJson>, Error> {
 }
 
 /// A line as add and update answer it.
-fn item_view(line: &CartLine, base_url: &str) -> CartItemJson {
+fn item_view(line: CartLine, base_url: &str) -> CartItemJson {
     CartItemJson {
         id: line.item_id,
-        product: line.product.wire(base_url),
         product_id: line.product.id,
         quantity: line.quantity,
         updated_time: crate::clock::format_rfc3339_micros(line.updated_us),
+        product: line.product.into_wire(base_url),
     }
 }
 
@@ -92,7 +92,7 @@ pub async fn add_to_cart(call: Call) -> Result<Said<CartItemJson>, Error> {
         .await?;
     Ok(said(
         "加入购物车成功",
-        item_view(&line, &call.extra.base_url),
+        item_view(line, &call.extra.base_url),
     ))
 }
 
@@ -119,7 +119,7 @@ pub async fn update_cart(call: Call) -> Result<Said<Option<CartItemJson>>, Error
     match line {
         Some(line) => Ok(said(
             "购物车已更新",
-            Some(item_view(&line, &call.extra.base_url)),
+            Some(item_view(line, &call.extra.base_url)),
         )),
         None => Ok(said("商品已从购物车移除", None)),
     }

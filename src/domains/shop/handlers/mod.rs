@@ -11,8 +11,8 @@ use super::envelope::{Error, Said, said, shop_error};
 use super::input;
 use super::model::{
     self, CUSTOMER, Invitation, InvitationJson, OrderJson, Ordering, PAGE_SIZE, ProductFilter,
-    ProductJson, ProductPage, ProfileJson, SELLER, ShopJson, TokenJson, UNAVAILABLE, UploadJson,
-    User, optional_text, required_text,
+    ProductJson, ProfileJson, SELLER, ShopJson, TokenJson, UNAVAILABLE, UploadJson, User,
+    optional_text, required_text,
 };
 use super::store::lists::{self, Lists};
 use super::store::{self, NewUser, ProductFields};

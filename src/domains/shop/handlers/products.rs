@@ -57,7 +57,7 @@ fn off_sale(status: Option<String>) -> Result<Option<bool>, Error> {
 
 /// POST /shop/{id}/product/add: `name`, `description`, `price`,
 /// `stock_quantity`, `image` (file or link), `status`.
-pub async fn add_product(shop_id: i64, call: Call) -> Result<Said<ProductJson>, Error> {
+pub async fn add_product(shop_id: i64, call: Call) -> Result<Said<ProductJson<'static>>, Error> {
     let form = call.input?;
     let user = seller(&call.app, call.token).await?;
     let input: input::NewProduct = decode(&form)?;
@@ -87,7 +87,10 @@ pub async fn add_product(shop_id: i64, call: Call) -> Result<Said<ProductJson>, 
             store::product_in_shop(tx, shop_id, id)
         })
         .await?;
-    Ok(said("商品创建成功", product.wire(&call.extra.base_url)))
+    Ok(said(
+        "商品创建成功",
+        product.into_wire(&call.extra.base_url),
+    ))
 }
 
 /// POST /shop/{id}/product/{pid}/update: the fields sent change.
@@ -95,7 +98,7 @@ pub async fn update_product(
     shop_id: i64,
     product_id: i64,
     call: Call,
-) -> Result<Said<ProductJson>, Error> {
+) -> Result<Said<ProductJson<'static>>, Error> {
     let form = call.input?;
     let user = seller(&call.app, call.token).await?;
     let input: input::ProductChange = decode(&form)?;
@@ -133,7 +136,10 @@ pub async fn update_product(
             store::product_in_shop(tx, shop_id, product_id)
         })
         .await?;
-    Ok(said("商品修改成功", product.wire(&call.extra.base_url)))
+    Ok(said(
+        "商品修改成功",
+        product.into_wire(&call.extra.base_url),
+    ))
 }
 
 /// POST /shop/{id}/product/{pid}/delete: orders keep their copy.
@@ -156,18 +162,18 @@ pub async fn product_info(
     shop_id: i64,
     product_id: i64,
     call: Call,
-) -> Result<Said<ProductJson>, Error> {
+) -> Result<Said<ProductJson<'static>>, Error> {
     call.input?;
     let product = call
         .app
         .db
         .lookup(move |conn| store::product_in_shop(conn, shop_id, product_id))
         .await?;
-    Ok(said("", product.wire(&call.extra.base_url)))
+    Ok(said("", product.into_wire(&call.extra.base_url)))
 }
 
 /// GET /shop/{id}/products
-pub async fn shop_products(shop_id: i64, call: Call) -> Result<Said<ProductPage>, Error> {
+pub async fn shop_products(shop_id: i64, call: Call) -> Result<Said<model::PageOfProducts>, Error> {
     call.app
         .db
         .read(move |conn| store::existing_shop(conn, shop_id).map(|_| ()))
@@ -176,13 +182,16 @@ pub async fn shop_products(shop_id: i64, call: Call) -> Result<Said<ProductPage>
 }
 
 /// GET /products: every shop's products.
-pub async fn all_products(call: Call) -> Result<Said<ProductPage>, Error> {
+pub async fn all_products(call: Call) -> Result<Said<model::PageOfProducts>, Error> {
     product_list(call, None).await
 }
 
 /// A page of 10 with `count`, absolute `next` / `previous` links and
 /// `products`; `?q=` searches names and descriptions, `?ordering=` sorts.
-async fn product_list(call: Call, shop_id: Option<i64>) -> Result<Said<ProductPage>, Error> {
+async fn product_list(
+    call: Call,
+    shop_id: Option<i64>,
+) -> Result<Said<model::PageOfProducts>, Error> {
     let query: input::ProductQuery = decode(&call.input?)?;
     let page = model::page_number(query.page)?;
     let ordering_text = query.ordering;
@@ -221,14 +230,12 @@ async fn product_list(call: Call, shop_id: Option<i64>) -> Result<Said<ProductPa
         let query = serde_urlencoded::to_string(&params).unwrap_or_default();
         format!("{}{}?{query}", call.extra.base_url, call.extra.path)
     };
-    let page = ProductPage {
+    let page = model::PageOfProducts {
         count,
         next: (offset + PAGE_SIZE < count).then(|| link(page + 1)),
         previous: (page > 1).then(|| link(page - 1)),
-        products: products
-            .iter()
-            .map(|p| p.wire(&call.extra.base_url))
-            .collect(),
+        rows: products,
+        base_url: call.extra.base_url,
     };
     Ok(said("查询返回成功", page))
 }

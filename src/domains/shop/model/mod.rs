@@ -2,6 +2,8 @@
 //! the seed's JSON shapes (prices as strings `"19.90"`, times as RFC 3339
 //! with microseconds, images as absolute URLs).
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -134,18 +136,24 @@ pub struct Product {
     pub category_id: Option<i64>,
 }
 
+// Its text is borrowed from the stored row where the row stays (a
+// remembered page) and moved out of it where the row is the handler's own,
+// so no answer copies it.
 /// A product as the seed shows it (typed, so long lists serialize without
 /// building a map per product).
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = shop::ProductJson)]
-pub struct ProductJson {
+pub struct ProductJson<'a> {
     id: i64,
     shop: i64,
-    name: String,
-    description: String,
+    #[schema(value_type = String)]
+    name: Cow<'a, str>,
+    #[schema(value_type = String)]
+    description: Cow<'a, str>,
     price: String,
     stock_quantity: i64,
-    status: String,
+    #[schema(value_type = String)]
+    status: Cow<'a, str>,
     create_date: String,
     /// Absolute; `null` without an image.
     image: Option<String>,
@@ -154,16 +162,35 @@ pub struct ProductJson {
 }
 
 impl Product {
-    /// The seed's product; `image` absolute, built on `base_url`.
-    pub fn wire(&self, base_url: &str) -> ProductJson {
+    /// The seed's product, borrowing this row's text; `image` absolute,
+    /// built on `base_url`.
+    pub fn wire(&self, base_url: &str) -> ProductJson<'_> {
+        self.json(
+            [&self.name, &self.description, &self.status].map(|text| Cow::Borrowed(text.as_str())),
+            base_url,
+        )
+    }
+
+    /// The seed's product, taking this row's text.
+    pub fn into_wire(mut self, base_url: &str) -> ProductJson<'static> {
+        let text = [&mut self.name, &mut self.description, &mut self.status]
+            .map(|text| Cow::Owned(std::mem::take(text)));
+        self.json(text, base_url)
+    }
+
+    fn json<'a>(
+        &self,
+        [name, description, status]: [Cow<'a, str>; 3],
+        base_url: &str,
+    ) -> ProductJson<'a> {
         ProductJson {
             id: self.id,
             shop: self.shop_id,
-            name: self.name.clone(),
-            description: self.description.clone(),
+            name,
+            description,
             price: price_text(self.price),
             stock_quantity: self.stock_quantity,
-            status: self.status.clone(),
+            status,
             create_date: format_time(self.created_us),
             image: self
                 .image_id
@@ -256,7 +283,7 @@ pub use values::*;
 pub use views::*;
 
 // What handlers answer (their schemas in the API docs).
-crate::shaped!(ProductJson,);
+crate::shaped!(ProductJson<'static>);
 
 #[cfg(test)]
 mod tests {

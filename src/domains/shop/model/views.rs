@@ -195,7 +195,7 @@ pub struct CartLineJson {
 #[schema(as = shop::CartItemJson)]
 pub struct CartItemJson {
     pub id: i64,
-    pub product: ProductJson,
+    pub product: ProductJson<'static>,
     pub product_id: i64,
     pub quantity: i64,
     pub updated_time: String,
@@ -204,11 +204,42 @@ pub struct CartItemJson {
 /// One page of a product list.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(as = shop::ProductPage)]
-pub struct ProductPage {
+pub struct ProductPage<'a> {
+    pub count: i64,
+    pub next: Option<&'a str>,
+    pub previous: Option<&'a str>,
+    pub products: Vec<ProductJson<'a>>,
+}
+
+/// A page as a handler answers it: the remembered rows, wired as the
+/// answer is serialized, so no answer copies their text.
+pub struct PageOfProducts {
     pub count: i64,
     pub next: Option<String>,
     pub previous: Option<String>,
-    pub products: Vec<ProductJson>,
+    pub rows: std::sync::Arc<Vec<super::Product>>,
+    pub base_url: String,
+}
+
+impl Serialize for PageOfProducts {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        ProductPage {
+            count: self.count,
+            next: self.next.as_deref(),
+            previous: self.previous.as_deref(),
+            products: self
+                .rows
+                .iter()
+                .map(|row| row.wire(&self.base_url))
+                .collect(),
+        }
+        .serialize(serializer)
+    }
+}
+
+impl crate::endpoint::Shaped for PageOfProducts {
+    const SCHEMA: Option<crate::endpoint::SchemaFn> =
+        Some(crate::endpoint::schema_of::<ProductPage<'static>>);
 }
 
 // What handlers answer (their schemas in the API docs).
@@ -218,7 +249,6 @@ crate::shaped!(
     CategoriesJson,
     InvitationJson,
     OrderJson,
-    ProductPage,
     ProfileJson,
     ShopJson,
     TokenJson,
