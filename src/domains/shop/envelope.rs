@@ -187,17 +187,7 @@ fn success<T: Serialize>(Said { message, data }: Said<T>) -> Response {
         message,
         data: &data,
     };
-    match serde_json::to_vec(&body) {
-        Ok(body) => {
-            let mut response = warp::http::Response::new(body.into());
-            response.headers_mut().insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            );
-            web::with_outcome(response, 0)
-        }
-        Err(e) => failure(Error::Internal(crate::error::Error::Other(e.to_string()))),
-    }
+    web::with_outcome(web::json(StatusCode::OK, &body), 0)
 }
 
 /// Renders login and logout: the result plus the session cookie to set.
