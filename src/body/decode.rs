@@ -218,9 +218,12 @@ impl<'de> de::Deserializer<'de> for Field<'de> {
         match self.value {
             Value::Null => visitor.visit_unit(),
             Value::Bool(b) => visitor.visit_bool(*b),
-            Value::Number(n) => match (n.as_i64(), n.as_f64()) {
-                (Some(i), _) => visitor.visit_i64(i),
-                (None, Some(f)) => visitor.visit_f64(f),
+            // A whole number past i64 stays whole (as u64), never rounded
+            // through a float.
+            Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+                (Some(i), _, _) => visitor.visit_i64(i),
+                (None, Some(u), _) => visitor.visit_u64(u),
+                (None, None, Some(f)) => visitor.visit_f64(f),
                 _ => Err(self.wrong("a number")),
             },
             Value::String(s) => visitor.visit_str(s),

@@ -233,6 +233,10 @@ mod tests {
             (r#"{"note": null}"#, None),
             (r#"{"note": ""}"#, Some("")),
             (r#"{"note": 12}"#, Some("12")),
+            (
+                r#"{"note": 15555000000248007984}"#,
+                Some("15555000000248007984"),
+            ),
             (r#"{"note": "x"}"#, Some("x")),
         ];
         for (body, note) in cases {
