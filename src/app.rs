@@ -209,6 +209,12 @@ pub struct Call<X = ()> {
     pub extra: X,
 }
 
+impl<X: Send + Sync + 'static> crate::endpoint::Request for Call<X> {
+    fn body(&self) -> Result<&crate::body::Form, &crate::body::BodyError> {
+        self.input.as_ref()
+    }
+}
+
 /// The filter every domain's routes take their [`Call`] from. `cookie`
 /// names the domain's session cookie (none: the bearer header alone);
 /// `extra` reads the domain's own part.

@@ -57,7 +57,7 @@ pub struct Form {
 }
 
 /// Why a body could not be read; each domain renders it in its envelope.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum BodyError {
     #[error("request body is larger than the limit of {limit} bytes")]
     TooLarge { limit: usize },

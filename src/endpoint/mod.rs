@@ -20,9 +20,11 @@ use warp::filters::BoxedFilter;
 use crate::web::Response;
 
 mod answer;
+mod args;
 mod handler;
 
 pub use answer::{Answer, Shaped};
+pub use args::{FromCall, Input, Refuses, Request, Stage};
 pub use handler::{Handler, PathParams, route};
 /// The method of a route line (`http`'s, as warp gives it).
 pub use warp::http::Method;
@@ -147,6 +149,12 @@ impl<C> Route<C> {
     /// Declares the typed input the handler decodes (body fields, or the
     /// query for GET).
     pub fn input<T: utoipa::ToSchema>(mut self) -> Self {
+        debug_assert!(
+            self.endpoint.input.is_none(),
+            "{} {}: the handler's arguments already give its input",
+            self.endpoint.method,
+            self.endpoint.path
+        );
         self.endpoint.input = Some(schema_of::<T>);
         self
     }

@@ -86,9 +86,7 @@ pub async fn logout(call: Call) -> Result<(Said<()>, String), Error> {
 }
 
 /// GET /user/profile
-pub async fn profile(call: Call) -> Result<Said<ProfileJson>, Error> {
-    call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
+pub async fn profile(call: Call, caller: Caller) -> Result<Said<ProfileJson>, Error> {
     let user_id = caller.id;
     let shop = call
         .app
@@ -99,9 +97,8 @@ pub async fn profile(call: Call) -> Result<Said<ProfileJson>, Error> {
 }
 
 /// POST /user/change-password: keeps this session, ends the others.
-pub async fn change_password(call: Call) -> Result<Said<()>, Error> {
+pub async fn change_password(call: Call, caller: Caller) -> Result<Said<()>, Error> {
     let form = call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
     let app = call.app;
     let input::PasswordChange {
         old_password: old,

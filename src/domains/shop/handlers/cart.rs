@@ -7,16 +7,6 @@ use crate::domains::shop::model::{
 };
 use crate::domains::shop::store::CartLine;
 
-/// The caller, who must be a customer: only customers have a cart.
-async fn customer(app: &SharedApp, token: Option<String>) -> Result<User, Error> {
-    let caller = logged_in(app, token).await?;
-    if caller.role == CUSTOMER {
-        Ok(caller.account)
-    } else {
-        Err(Error::Role("只有买家有购物车".into()))
-    }
-}
-
 fn image_of(line: &CartLine, base_url: &str) -> Option<String> {
     line.product
         .image_id
@@ -24,9 +14,7 @@ fn image_of(line: &CartLine, base_url: &str) -> Option<String> {
 }
 
 /// GET /cart/: the caller's cart, by shop.
-pub async fn cart(call: Call) -> Result<Said<CartJson>, Error> {
-    call.input?;
-    let user = customer(&call.app, call.token).await?;
+pub async fn cart(call: Call, Customer(user): Customer) -> Result<Said<CartJson>, Error> {
     let lines = call
         .app
         .db
@@ -69,13 +57,14 @@ fn item_view(line: CartLine, base_url: &str) -> CartItemJson {
 }
 
 /// POST /cart/add/: `quantity` (1 by default) of a product on sale.
-pub async fn add_to_cart(call: Call) -> Result<Said<CartItemJson>, Error> {
-    let form = call.input?;
-    let user = customer(&call.app, call.token).await?;
-    let input::CartAdd {
+pub async fn add_to_cart(
+    call: Call,
+    Customer(user): Customer,
+    Input(input::CartAdd {
         product_id,
         quantity,
-    } = decode(&form)?;
+    }): Input<input::CartAdd>,
+) -> Result<Said<CartItemJson>, Error> {
     let quantity = match quantity {
         None => 1,
         Some(q) if (1..=store::MOST_IN_CART).contains(&q) => q,
@@ -97,10 +86,11 @@ pub async fn add_to_cart(call: Call) -> Result<Said<CartItemJson>, Error> {
 }
 
 /// PUT /cart/update/: a line's quantity; 0 or less takes it out.
-pub async fn update_cart(call: Call) -> Result<Said<Option<CartItemJson>>, Error> {
-    let form = call.input?;
-    let user = customer(&call.app, call.token).await?;
-    let input::CartUpdate { item_id, quantity } = decode(&form)?;
+pub async fn update_cart(
+    call: Call,
+    Customer(user): Customer,
+    Input(input::CartUpdate { item_id, quantity }): Input<input::CartUpdate>,
+) -> Result<Said<Option<CartItemJson>>, Error> {
     if quantity > store::MOST_IN_CART {
         return Err(shop_error("quantity 不能超过 1000"));
     }
@@ -126,10 +116,11 @@ pub async fn update_cart(call: Call) -> Result<Said<Option<CartItemJson>>, Error
 }
 
 /// DELETE /cart/delete/: takes a line out.
-pub async fn remove_from_cart(call: Call) -> Result<Said<()>, Error> {
-    let form = call.input?;
-    let user = customer(&call.app, call.token).await?;
-    let input::CartItemId { item_id } = decode(&form)?;
+pub async fn remove_from_cart(
+    call: Call,
+    Customer(user): Customer,
+    Input(input::CartItemId { item_id }): Input<input::CartItemId>,
+) -> Result<Said<()>, Error> {
     call.app
         .db
         .write(move |tx| store::remove_from_cart(tx, user.id, item_id))

@@ -1,7 +1,9 @@
-//! Shop's handlers: typed input in, `Result<Said<T>, Error>` out. Checks run in
+//! Shop's handlers: a guard ([`Caller`], [`Seller`], [`Customer`]) and
+//! typed input ([`Input`]) in, `Result<Said<T>, Error>` out. Checks run in
 //! one order everywhere: a readable body, then the session (401), then the
-//! role (400), then the shop and the caller's place in it (404 / 301), then
-//! the fields and the rules of the data (300 / 302).
+//! role (400), both taken by the route line before the input is decoded;
+//! then the shop and the caller's place in it (404 / 301), then the fields
+//! and the rules of the data (300 / 302).
 
 use std::sync::Arc;
 
@@ -19,6 +21,7 @@ use super::store::{self, NewUser, ProductFields};
 use super::{COOKIE, DOMAIN, SESSIONS};
 use crate::app::{Refused, SharedApp};
 use crate::body::{Attachment, DecodeError, Form};
+use crate::endpoint::{FromCall, Input, Refuses};
 use crate::{clock, session};
 
 /// One request's input, as the routes hand it over; its `token` comes from
@@ -52,8 +55,14 @@ pub async fn events(call: Call) -> Result<crate::web::Response, Error> {
     )?)
 }
 
-/// The logged-in user and their session.
-type Caller = session::Caller<User>;
+/// The logged-in user and their session; 401 without one.
+pub type Caller = session::Caller<User>;
+
+impl FromCall<Call, Error> for Caller {
+    async fn from_call(call: &Call) -> Result<Self, Error> {
+        logged_in(&call.app, call.token.clone()).await
+    }
+}
 
 async fn logged_in(app: &SharedApp, token: Option<String>) -> Result<Caller, Error> {
     session::caller(&app.db, DOMAIN, token, store::user_by_id)
@@ -62,24 +71,47 @@ async fn logged_in(app: &SharedApp, token: Option<String>) -> Result<Caller, Err
 }
 
 /// The caller, who must be a seller (400 otherwise).
-async fn seller(app: &SharedApp, token: Option<String>) -> Result<User, Error> {
-    let caller = logged_in(app, token).await?;
-    if caller.is_seller() {
-        Ok(caller.account)
-    } else {
-        Err(Error::Role("只有商家可以这样做".into()))
+pub struct Seller(pub User);
+
+impl FromCall<Call, Error> for Seller {
+    async fn from_call(call: &Call) -> Result<Self, Error> {
+        let caller = Caller::from_call(call).await?;
+        if caller.is_seller() {
+            Ok(Seller(caller.account))
+        } else {
+            Err(Error::Role("只有商家可以这样做".into()))
+        }
     }
 }
 
-/// The request's typed input: a field left out is "缺少参数 `name`", a
-/// number of the wrong form its field's own message.
-fn decode<T: DeserializeOwned>(form: &Form) -> Result<T, Error> {
-    form.decode().map_err(|e: DecodeError| {
-        e.answer(
+/// The caller, who must be a customer: only customers have a cart.
+pub struct Customer(pub User);
+
+impl FromCall<Call, Error> for Customer {
+    async fn from_call(call: &Call) -> Result<Self, Error> {
+        let caller = Caller::from_call(call).await?;
+        if caller.role == CUSTOMER {
+            Ok(Customer(caller.account))
+        } else {
+            Err(Error::Role("只有买家有购物车".into()))
+        }
+    }
+}
+
+/// A field left out is "缺少参数 `name`", a number of the wrong form its
+/// field's own message.
+impl Refuses for Error {
+    fn refused(error: DecodeError) -> Self {
+        error.answer(
             |name| shop_error(format!("缺少参数 {name}")),
             |wrong| input::wrong_value(&wrong.field).map(shop_error),
         )
-    })
+    }
+}
+
+/// The request's typed input, read where the handler decides the order.
+fn decode<T: DeserializeOwned>(form: &Form) -> Result<T, Error> {
+    form.decode().map_err(Error::refused)
 }
 
 mod accounts;

@@ -4,9 +4,8 @@ use super::*;
 
 /// POST /order/create: a customer buys `quantity` (default 1) of
 /// `product_id`.
-pub async fn create_order(call: Call) -> Result<Said<OrderJson>, Error> {
+pub async fn create_order(call: Call, caller: Caller) -> Result<Said<OrderJson>, Error> {
     let form = call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
     if caller.role != CUSTOMER {
         return Err(Error::Role("只有买家可以下单".into()));
     }
@@ -30,9 +29,7 @@ pub async fn create_order(call: Call) -> Result<Said<OrderJson>, Error> {
 }
 
 /// GET /order/list: the caller's orders, newest first.
-pub async fn my_orders(call: Call) -> Result<Said<Vec<OrderJson>>, Error> {
-    call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
+pub async fn my_orders(call: Call, caller: Caller) -> Result<Said<Vec<OrderJson>>, Error> {
     let customer = caller.id;
     let orders = call
         .app

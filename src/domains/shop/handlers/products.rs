@@ -57,10 +57,13 @@ fn off_sale(status: Option<String>) -> Result<Option<bool>, Error> {
 
 /// POST /shop/{id}/product/add: `name`, `description`, `price`,
 /// `stock_quantity`, `image` (file or link), `status`.
-pub async fn add_product(shop_id: i64, call: Call) -> Result<Said<ProductJson<'static>>, Error> {
+pub async fn add_product(
+    shop_id: i64,
+    call: Call,
+    Seller(user): Seller,
+    Input(input): Input<input::NewProduct>,
+) -> Result<Said<ProductJson<'static>>, Error> {
     let form = call.input?;
-    let user = seller(&call.app, call.token).await?;
-    let input: input::NewProduct = decode(&form)?;
     let name = required_text(input.name, "name", 100)?;
     let description = optional_text(input.description, "description", 2000)?.unwrap_or_default();
     let price = model::price(Some(input.price))?.unwrap_or_default();
@@ -98,10 +101,10 @@ pub async fn update_product(
     shop_id: i64,
     product_id: i64,
     call: Call,
+    Seller(user): Seller,
+    Input(input): Input<input::ProductChange>,
 ) -> Result<Said<ProductJson<'static>>, Error> {
     let form = call.input?;
-    let user = seller(&call.app, call.token).await?;
-    let input: input::ProductChange = decode(&form)?;
     let name = optional_text(input.name, "name", 100)?;
     if name.as_deref() == Some("") {
         return Err(shop_error("name 不能为空"));
@@ -143,9 +146,12 @@ pub async fn update_product(
 }
 
 /// POST /shop/{id}/product/{pid}/delete: orders keep their copy.
-pub async fn delete_product(shop_id: i64, product_id: i64, call: Call) -> Result<Said<()>, Error> {
-    call.input?;
-    let user = seller(&call.app, call.token).await?;
+pub async fn delete_product(
+    shop_id: i64,
+    product_id: i64,
+    call: Call,
+    Seller(user): Seller,
+) -> Result<Said<()>, Error> {
     let app = call.app;
     app.db
         .write(move |tx| {
@@ -304,10 +310,12 @@ fn check_page(page: i64, count: i64) -> Result<(), Error> {
 
 /// POST /upload (not in the seed): a seller uploads an image (multipart
 /// `file`) for a product → `url`.
-pub async fn upload(call: Call) -> Result<Said<UploadJson>, Error> {
+pub async fn upload(
+    call: Call,
+    _: Seller,
+    Input(input::ImageUpload { file }): Input<input::ImageUpload>,
+) -> Result<Said<UploadJson>, Error> {
     let form = call.input?;
-    seller(&call.app, call.token).await?;
-    let input::ImageUpload { file } = decode(&form)?;
     let first_file = form.files().first().map(|f| f.bytes.clone());
     let bytes = match file {
         Some(Attachment::File(bytes)) => bytes,

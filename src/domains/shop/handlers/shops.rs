@@ -38,10 +38,11 @@ pub async fn shops(call: Call) -> Result<Said<model::ShopList>, Error> {
 }
 
 /// POST /shop/create: a seller's one shop.
-pub async fn create_shop(call: Call) -> Result<Said<ShopJson>, Error> {
-    let form = call.input?;
-    let user = seller(&call.app, call.token).await?;
-    let input: input::NewShop = decode(&form)?;
+pub async fn create_shop(
+    call: Call,
+    Seller(user): Seller,
+    Input(input): Input<input::NewShop>,
+) -> Result<Said<ShopJson>, Error> {
     let name = required_text(input.name, "name", 64)?;
     let address = optional_text(input.address, "address", 200)?.unwrap_or_default();
     let description = optional_text(input.description, "description", 2000)?.unwrap_or_default();
@@ -73,10 +74,12 @@ const CODE_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvw
 
 /// POST /shop/{id}/create_invitation_code: `expires_in_days` (none =
 /// forever), `usage_limit` (default 1).
-pub async fn create_invitation(shop_id: i64, call: Call) -> Result<Said<InvitationJson>, Error> {
-    let form = call.input?;
-    let user = seller(&call.app, call.token).await?;
-    let request: input::InvitationRequest = decode(&form)?;
+pub async fn create_invitation(
+    shop_id: i64,
+    call: Call,
+    Seller(user): Seller,
+    Input(request): Input<input::InvitationRequest>,
+) -> Result<Said<InvitationJson>, Error> {
     let days = match request.expires_in_days {
         None => None,
         Some(days) if (1..=3650).contains(&days) => Some(days),
@@ -111,10 +114,11 @@ pub async fn create_invitation(shop_id: i64, call: Call) -> Result<Said<Invitati
 }
 
 /// POST /shop/join_by_code: a seller with no shop joins by `invitation_code`.
-pub async fn join_by_code(call: Call) -> Result<Said<ShopJson>, Error> {
-    let form = call.input?;
-    let user = seller(&call.app, call.token).await?;
-    let input::Join { invitation_code } = decode(&form)?;
+pub async fn join_by_code(
+    call: Call,
+    Seller(user): Seller,
+    Input(input::Join { invitation_code }): Input<input::Join>,
+) -> Result<Said<ShopJson>, Error> {
     let code = invitation_code
         .map(|c| c.trim().to_string())
         .filter(|c| !c.is_empty())
@@ -132,9 +136,11 @@ pub async fn join_by_code(call: Call) -> Result<Said<ShopJson>, Error> {
 }
 
 /// GET /shop/{id}/orders: the shop's orders, for its sellers.
-pub async fn shop_orders(shop_id: i64, call: Call) -> Result<Said<Vec<OrderJson>>, Error> {
-    call.input?;
-    let user = seller(&call.app, call.token).await?;
+pub async fn shop_orders(
+    shop_id: i64,
+    call: Call,
+    Seller(user): Seller,
+) -> Result<Said<Vec<OrderJson>>, Error> {
     let orders = call
         .app
         .db
