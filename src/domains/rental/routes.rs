@@ -39,33 +39,26 @@ pub fn table() -> Vec<Route<Call>> {
         route(Method::POST, "/data/user-asked", h::user_asked, reply)
             .summary("The user's demands: id, location, description, rental, state"),
         route(Method::POST, "/query/user-exist", h::user_exist, reply)
-            .summary("Whether a username is taken (username) → exist")
-            .input::<Username>(),
+            .summary("Whether a username is taken (username) → exist"),
         route(Method::POST, "/operation/login", h::login, reply_login)
             .summary("Log in (username, password) → success; sets the session cookie")
-            .input::<Credentials>()
             .example(r#"{"username": "owner", "password": "owner1234"}"#),
         route(Method::POST, "/operation/logout", h::logout, reply_with_cookie)
             .summary("End the session"),
         route(Method::POST, "/operation/register", h::register, account)
-            .summary("Register (username, password, name, id_type, id_number, phone, city) → success")
-            .input::<Registration>(),
+            .summary("Register (username, password, name, id_type, id_number, phone, city) → success"),
         route(Method::POST, "/modify/password", h::modify_password, reply)
-            .summary("Change the password (password); ends the other sessions")
-            .input::<Password>(),
+            .summary("Change the password (password); ends the other sessions"),
         route(Method::POST, "/modify/phone", h::modify_phone, reply)
-            .summary("Change the phone (phone, 11 digits)")
-            .input::<Phone>(),
+            .summary("Change the phone (phone, 11 digits)"),
         route(Method::POST, "/query/apply-notification", h::apply_notifications, reply)
             .summary("Requests to rent the user's houses: id, username, location, status"),
         route(Method::POST, "/query/provide-notification", h::provide_notifications, reply)
             .summary("Houses offered to the user's demands: id, username, location, status"),
         route(Method::POST, "/action/accept-notification", h::accept, reply)
-            .summary("Accept a request addressed to the user (id): makes the deal")
-            .input::<Id>(),
+            .summary("Accept a request addressed to the user (id): makes the deal"),
         route(Method::POST, "/action/reject-notification", h::reject, reply)
-            .summary("Reject a request addressed to the user (id)")
-            .input::<Id>(),
+            .summary("Reject a request addressed to the user (id)"),
         route(Method::POST, "/data/house-info", h::house_info, reply)
             .summary("One house (house_id)")
             .input::<HouseId>(),
@@ -90,22 +83,18 @@ pub fn table() -> Vec<Route<Call>> {
             .input::<DemandChange>(),
         route(Method::POST, "/data/deal-details", h::deal_details, reply)
             .summary("The user's deals (all for 管理员): start_date, end_date (mm/dd/yyyy), location")
-            .input::<DealQuery>()
             .example(r#"{"start_date": "1/1/1970", "end_date": "1/7/2019", "location": "北京市"}"#),
         route(Method::POST, "/data/city-statistics", h::city_statistics, reply)
             .summary("Deals and commission per city"),
         route(Method::POST, "/operation/apply-house", h::apply_house, reply)
             .links(const { &[link("POST", "/action/accept-notification", &[("id", "/id")]), link("POST", "/action/reject-notification", &[("id", "/id")])] })
             .summary("Ask to rent a house (house_id, period, start_date, end_date)")
-            .input::<Application>()
             .example(r#"{"house_id": 2, "period": 3, "start_date": "1/1/1970", "end_date": "4/1/2019"}"#),
         route(Method::POST, "/operation/provide-house", h::provide_house, reply)
             .links(const { &[link("POST", "/action/accept-notification", &[("id", "/id")]), link("POST", "/action/reject-notification", &[("id", "/id")])] })
-            .summary("Offer one's house to a demand (house_id, rental_id)")
-            .input::<Offer>(),
+            .summary("Offer one's house to a demand (house_id, rental_id)"),
         route(Method::POST, "/data/uploadfile", h::upload, reply)
-            .summary("Upload an image (multipart file) → url")
-            .input::<ImageUpload>(),
+            .summary("Upload an image (multipart file) → url"),
         route(Method::POST, "/delete/house", h::delete_house, reply)
             .summary("Delete one's house (id); not when let")
             .input::<Id>(),

@@ -3,14 +3,16 @@
 use super::*;
 
 /// POST /user/login
-pub async fn login(call: Call) -> Result<(model::Timed<model::LoginJson>, String), Error> {
-    let input::Login {
+pub async fn login(
+    call: Call,
+    Input(input::Login {
         sid,
         password,
         code,
         captcha_id,
         remember,
-    } = decode(&call.input?)?;
+    }): Input<input::Login>,
+) -> Result<(model::Timed<model::LoginJson>, String), Error> {
     let login = required(sid, "学号或邮箱")?;
     let password = password.ok_or_else(|| failed("密码不能为空"))?;
     let remember = remember.0;
@@ -187,8 +189,10 @@ async fn precheck_code(
 }
 
 /// POST /user/register/code
-pub async fn register_code(call: Call) -> Result<(), Error> {
-    let input: input::Registration = decode(&call.input?)?;
+pub async fn register_code(
+    call: Call,
+    Input(input): Input<input::Registration>,
+) -> Result<(), Error> {
     let email = check_email(&required(input.email, "邮箱")?)?;
     let code = required(input.code, "验证码")?;
     let name = check_name(&required(input.name, "姓名")?)?;
@@ -226,12 +230,14 @@ pub async fn register_code(call: Call) -> Result<(), Error> {
 }
 
 /// POST /user/resetPassword/code: the new password ends every session.
-pub async fn reset_code(call: Call) -> Result<(), Error> {
-    let input::Reset {
+pub async fn reset_code(
+    call: Call,
+    Input(input::Reset {
         email,
         code,
         password,
-    } = decode(&call.input?)?;
+    }): Input<input::Reset>,
+) -> Result<(), Error> {
     let email = check_email(&required(email, "邮箱")?)?;
     let code = required(code, "验证码")?;
     let password = password.ok_or_else(|| failed("密码不能为空"))?;

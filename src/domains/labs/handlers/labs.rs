@@ -13,8 +13,10 @@ pub async fn lab_all(call: Call) -> Result<model::Timed<Vec<model::LabJson>>, Er
 }
 
 /// GET /lab/get
-pub async fn lab_get(call: Call) -> Result<model::Timed<model::LabJson>, Error> {
-    let input::Id { id } = decode(&call.input?)?;
+pub async fn lab_get(
+    call: Call,
+    Input(input::Id { id }): Input<input::Id>,
+) -> Result<model::Timed<model::LabJson>, Error> {
     let lab = call
         .app
         .db
@@ -31,10 +33,11 @@ pub async fn lab_names(call: Call) -> Result<Vec<String>, Error> {
 }
 
 /// POST /lab/create (admin)
-pub async fn lab_create(call: Call) -> Result<(), Error> {
-    let form = call.input?;
-    admin(&call.app, call.token).await?;
-    let input: input::NewLab = decode(&form)?;
+pub async fn lab_create(
+    call: Call,
+    _: Admin,
+    Input(input): Input<input::NewLab>,
+) -> Result<(), Error> {
     let name = check_required_text(input.name, 64, "实验室名称")?;
     let leader = input.leader_id.map(|s| s.trim().to_string());
     let description = check_text(input.description, 2000, "实验室简介")?;
@@ -58,10 +61,11 @@ pub async fn lab_create(call: Call) -> Result<(), Error> {
 /// POST /lab/update: an admin, or the lab's own leader (as the original
 /// allows), who may not hand the lab to someone else; fields not sent
 /// stay as they are.
-pub async fn lab_update(call: Call) -> Result<(), Error> {
-    let form = call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
-    let input: input::LabChange = decode(&form)?;
+pub async fn lab_update(
+    call: Call,
+    caller: Caller,
+    Input(input): Input<input::LabChange>,
+) -> Result<(), Error> {
     let id = input.id;
     let own_lab = caller.lab.as_ref().is_some_and(|lab| lab.id == id);
     let may = caller.is_admin() || (own_lab && input.leader_id.is_none());
@@ -97,10 +101,11 @@ pub async fn lab_update(call: Call) -> Result<(), Error> {
 }
 
 /// POST /lab/delete (admin)
-pub async fn lab_delete(call: Call) -> Result<(), Error> {
-    let form = call.input?;
-    admin(&call.app, call.token).await?;
-    let input::Id { id } = decode(&form)?;
+pub async fn lab_delete(
+    call: Call,
+    _: Admin,
+    Input(input::Id { id }): Input<input::Id>,
+) -> Result<(), Error> {
     call.app
         .db
         .write(move |tx| store::delete_lab(tx, id))

@@ -1,7 +1,9 @@
-//! Labs' handlers: typed input and state in, `Result<data, Error>` out.
-//! Checks run in one order everywhere: a readable body, then the session
-//! and role (400; a role that depends on an id is checked once the id is
-//! read), then the fields and the domain's rules (300).
+//! Labs' handlers: a guard ([`Caller`], [`Admin`]) and typed input
+//! ([`Input`]) in, `Result<data, Error>` out. Checks run in one order
+//! everywhere: a readable body, then the session and role (400), both
+//! taken by the route line before the input is decoded (a role that
+//! depends on an id is checked once the id is read), then the fields and
+//! the domain's rules (300).
 
 use serde::de::DeserializeOwned;
 
@@ -15,6 +17,7 @@ use super::store::{self, ProjectFilter};
 use super::{CAPTCHA_COOKIE, COOKIE, DOMAIN, REMEMBERED_SESSIONS, SESSIONS};
 use crate::app::{Refused, SharedApp};
 use crate::body::{DecodeError, Form};
+use crate::endpoint::{FromCall, Input, Refuses};
 use crate::{clock, session};
 
 /// One request's input, as the routes hand it over; its `token` comes from
@@ -49,8 +52,14 @@ async fn caller(app: &SharedApp, token: Option<String>) -> Result<Option<Caller>
     session::caller(&app.db, DOMAIN, token, store::caller).await
 }
 
-/// The logged-in user, their lab and their session.
-type Caller = session::Caller<Account>;
+/// The logged-in user, their lab and their session; 400 without one.
+pub type Caller = session::Caller<Account>;
+
+impl FromCall<Call, Error> for Caller {
+    async fn from_call(call: &Call) -> Result<Self, Error> {
+        logged_in(&call.app, call.token.clone()).await
+    }
+}
 
 /// The caller, who must be logged in.
 async fn logged_in(app: &SharedApp, token: Option<String>) -> Result<Caller, Error> {
@@ -58,12 +67,16 @@ async fn logged_in(app: &SharedApp, token: Option<String>) -> Result<Caller, Err
 }
 
 /// The caller, who must be an admin.
-async fn admin(app: &SharedApp, token: Option<String>) -> Result<Caller, Error> {
-    let caller = logged_in(app, token).await?;
-    if caller.is_admin() {
-        Ok(caller)
-    } else {
-        Err(Error::Denied)
+pub struct Admin(pub Caller);
+
+impl FromCall<Call, Error> for Admin {
+    async fn from_call(call: &Call) -> Result<Self, Error> {
+        let caller = Caller::from_call(call).await?;
+        if caller.is_admin() {
+            Ok(Admin(caller))
+        } else {
+            Err(Error::Denied)
+        }
     }
 }
 
@@ -74,10 +87,16 @@ fn required(text: Option<String>, what: &str) -> Result<String, Error> {
         .ok_or_else(|| failed(format!("{what}不能为空")))
 }
 
-/// The request's typed input; a whole number left out is "`name` 不能为空".
+/// A whole number left out is "`name` 不能为空".
+impl Refuses for Error {
+    fn refused(error: DecodeError) -> Self {
+        error.answer(|name| failed(format!("{name} 不能为空")), |_| None)
+    }
+}
+
+/// The request's typed input, read where the handler decides the order.
 fn decode<T: DeserializeOwned>(form: &Form) -> Result<T, Error> {
-    form.decode()
-        .map_err(|e: DecodeError| e.answer(|name| failed(format!("{name} 不能为空")), |_| None))
+    form.decode().map_err(Error::refused)
 }
 
 mod accounts;

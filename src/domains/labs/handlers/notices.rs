@@ -6,9 +6,8 @@ use super::*;
 /// GET /noti/get: the caller's unread notifications, newest first.
 pub async fn notifications(
     call: Call,
+    caller: Caller,
 ) -> Result<model::Timed<Vec<model::NotificationJson>>, Error> {
-    call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
     let user_id = caller.user.id;
     let list = call
         .app
@@ -19,10 +18,11 @@ pub async fn notifications(
 }
 
 /// POST /noti/read: one of the caller's notifications is read.
-pub async fn read_notification(call: Call) -> Result<(), Error> {
-    let form = call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
-    let input::NotificationId { nid } = decode(&form)?;
+pub async fn read_notification(
+    call: Call,
+    caller: Caller,
+    Input(input::NotificationId { nid }): Input<input::NotificationId>,
+) -> Result<(), Error> {
     let user_id = caller.user.id;
     call.app
         .db
@@ -32,9 +32,7 @@ pub async fn read_notification(call: Call) -> Result<(), Error> {
 }
 
 /// POST /noti/read/all: every notification of the caller is read.
-pub async fn read_all_notifications(call: Call) -> Result<(), Error> {
-    call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
+pub async fn read_all_notifications(call: Call, caller: Caller) -> Result<(), Error> {
     let user_id = caller.user.id;
     call.app
         .db
@@ -44,10 +42,11 @@ pub async fn read_all_notifications(call: Call) -> Result<(), Error> {
 }
 
 /// GET /bulletin/get: a page of bulletins, newest first.
-pub async fn bulletins(call: Call) -> Result<model::Timed<Vec<model::BulletinItemJson>>, Error> {
-    let form = call.input?;
-    logged_in(&call.app, call.token).await?;
-    let input::Page { page, rows } = decode(&form)?;
+pub async fn bulletins(
+    call: Call,
+    _: Caller,
+    Input(input::Page { page, rows }): Input<input::Page>,
+) -> Result<model::Timed<Vec<model::BulletinItemJson>>, Error> {
     let page = model::check_page(page, rows)?;
     let list = call
         .app
@@ -58,17 +57,16 @@ pub async fn bulletins(call: Call) -> Result<model::Timed<Vec<model::BulletinIte
 }
 
 /// GET /bulletin/count
-pub async fn bulletin_count(call: Call) -> Result<i64, Error> {
-    call.input?;
-    logged_in(&call.app, call.token).await?;
+pub async fn bulletin_count(call: Call, _: Caller) -> Result<i64, Error> {
     call.app.db.read(store::bulletin_count).await
 }
 
 /// GET /bulletin/one: `read_count=true` counts this read.
-pub async fn bulletin(call: Call) -> Result<model::Timed<model::BulletinJson>, Error> {
-    let form = call.input?;
-    logged_in(&call.app, call.token).await?;
-    let input::BulletinRead { id, read_count } = decode(&form)?;
+pub async fn bulletin(
+    call: Call,
+    _: Caller,
+    Input(input::BulletinRead { id, read_count }): Input<input::BulletinRead>,
+) -> Result<model::Timed<model::BulletinJson>, Error> {
     let count_read = read_count.is_some_and(|flag| flag.0);
     let db = &call.app.db;
     let bulletin = if count_read {
@@ -90,10 +88,11 @@ fn bulletin_text(title: Option<String>, content: Option<String>) -> Result<[Stri
 }
 
 /// POST /bulletin/create: an admin's (系统公告) or a lab leader's (their lab's).
-pub async fn bulletin_create(call: Call) -> Result<(), Error> {
-    let form = call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
-    let input: input::NewBulletin = decode(&form)?;
+pub async fn bulletin_create(
+    call: Call,
+    caller: Caller,
+    Input(input): Input<input::NewBulletin>,
+) -> Result<(), Error> {
     let [title, content] = bulletin_text(input.title, input.content)?;
     let now = clock::now();
     call.app
@@ -104,10 +103,11 @@ pub async fn bulletin_create(call: Call) -> Result<(), Error> {
 }
 
 /// POST /bulletin/update: an admin, or the leader of the lab that posted it.
-pub async fn bulletin_update(call: Call) -> Result<(), Error> {
-    let form = call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
-    let input: input::BulletinChange = decode(&form)?;
+pub async fn bulletin_update(
+    call: Call,
+    caller: Caller,
+    Input(input): Input<input::BulletinChange>,
+) -> Result<(), Error> {
     let [title, content] = bulletin_text(input.title, input.content)?;
     let now = clock::now();
     call.app
@@ -119,10 +119,11 @@ pub async fn bulletin_update(call: Call) -> Result<(), Error> {
 
 /// POST /bulletin/delete: `ids` joined by `@`, all or none; an admin any,
 /// a lab's leader their lab's.
-pub async fn bulletin_delete(call: Call) -> Result<(), Error> {
-    let form = call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
-    let input::BulletinIds { ids } = decode(&form)?;
+pub async fn bulletin_delete(
+    call: Call,
+    caller: Caller,
+    Input(input::BulletinIds { ids }): Input<input::BulletinIds>,
+) -> Result<(), Error> {
     let ids = model::parse_ids(&required(ids, "ids")?)?;
     call.app
         .db

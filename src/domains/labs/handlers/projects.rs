@@ -26,9 +26,8 @@ fn project_fields(
 }
 
 /// POST /project/create: the caller, a student, leads the new project.
-pub async fn project_create(call: Call) -> Result<(), Error> {
+pub async fn project_create(call: Call, caller: Caller) -> Result<(), Error> {
     let form = call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
     if caller.is_admin() {
         return Err(Error::Denied);
     }
@@ -45,10 +44,11 @@ pub async fn project_create(call: Call) -> Result<(), Error> {
 }
 
 /// GET /project/count/lab
-pub async fn count_lab(call: Call) -> Result<i64, Error> {
-    let form = call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
-    let input::LabId { lab_id } = decode(&form)?;
+pub async fn count_lab(
+    call: Call,
+    caller: Caller,
+    Input(input::LabId { lab_id }): Input<input::LabId>,
+) -> Result<i64, Error> {
     if !caller.manages(lab_id) {
         return Err(Error::Denied);
     }
@@ -64,10 +64,11 @@ pub async fn count_lab(call: Call) -> Result<i64, Error> {
 }
 
 /// GET /project/count/status
-pub async fn count_status(call: Call) -> Result<i64, Error> {
-    let form = call.input?;
-    admin(&call.app, call.token).await?;
-    let input::Status { status } = decode(&form)?;
+pub async fn count_status(
+    call: Call,
+    _: Admin,
+    Input(input::Status { status }): Input<input::Status>,
+) -> Result<i64, Error> {
     let status = model::Status::from_code(status)?;
     let now = clock::now();
     let count = call
@@ -81,10 +82,9 @@ pub async fn count_status(call: Call) -> Result<i64, Error> {
 /// GET /project/student
 pub async fn student_projects(
     call: Call,
+    caller: Caller,
+    Input(input::Sid { sid }): Input<input::Sid>,
 ) -> Result<model::Timed<Vec<model::ProjectItemJson>>, Error> {
-    let form = call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
-    let input::Sid { sid } = decode(&form)?;
     let sid = required(sid, "sid")?;
     if !caller.is_admin() && caller.user.sid != sid {
         return Err(Error::Denied);
@@ -106,10 +106,11 @@ pub async fn student_projects(
 /// GET /project/one: any logged-in user (the seed marks no permission);
 /// members' e-mail and phone only for an admin, the project's lab leader
 /// and its members.
-pub async fn project_one(call: Call) -> Result<model::Timed<model::ProjectJson>, Error> {
-    let form = call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
-    let input::Id { id } = decode(&form)?;
+pub async fn project_one(
+    call: Call,
+    caller: Caller,
+    Input(input::Id { id }): Input<input::Id>,
+) -> Result<model::Timed<model::ProjectJson>, Error> {
     let project = call
         .app
         .db
@@ -128,15 +129,16 @@ pub async fn project_one(call: Call) -> Result<model::Timed<model::ProjectJson>,
 /// GET /project/lab: the admins' and the lab's leader's, as the original's
 /// `getProjectsByLabId`; every project (`status` 0) is paged, one state
 /// is listed whole.
-pub async fn lab_projects(call: Call) -> Result<model::Timed<Vec<model::ProjectItemJson>>, Error> {
-    let form = call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
-    let input::LabProjects {
+pub async fn lab_projects(
+    call: Call,
+    caller: Caller,
+    Input(input::LabProjects {
         status,
         lab_id,
         page,
         rows,
-    } = decode(&form)?;
+    }): Input<input::LabProjects>,
+) -> Result<model::Timed<Vec<model::ProjectItemJson>>, Error> {
     if !caller.is_admin() && caller.lab.as_ref().map(|lab| lab.id) != Some(lab_id) {
         return Err(Error::Denied);
     }
@@ -159,10 +161,11 @@ pub async fn lab_projects(call: Call) -> Result<model::Timed<Vec<model::ProjectI
 }
 
 /// GET /project/all (admin)
-pub async fn all_projects(call: Call) -> Result<model::Timed<Vec<model::ProjectItemJson>>, Error> {
-    let form = call.input?;
-    admin(&call.app, call.token).await?;
-    let input::StatusPage { status, page, rows } = decode(&form)?;
+pub async fn all_projects(
+    call: Call,
+    _: Admin,
+    Input(input::StatusPage { status, page, rows }): Input<input::StatusPage>,
+) -> Result<model::Timed<Vec<model::ProjectItemJson>>, Error> {
     let status = model::Status::from_code(status)?;
     let page = model::check_page(page, rows)?;
     let now = clock::now();
@@ -177,9 +180,8 @@ pub async fn all_projects(call: Call) -> Result<model::Timed<Vec<model::ProjectI
 }
 
 /// POST /project/update: with `notify`, every member is mailed.
-pub async fn project_update(call: Call) -> Result<(), Error> {
+pub async fn project_update(call: Call, caller: Caller) -> Result<(), Error> {
     let form = call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
     let (id, notify, text) = decode::<input::ProjectChange>(&form)?.split();
     if text.kind.is_none() {
         return Err(failed("项目类型不能为空"));
@@ -220,10 +222,11 @@ pub async fn project_update(call: Call) -> Result<(), Error> {
 }
 
 /// POST /project/review
-pub async fn project_review(call: Call) -> Result<(), Error> {
-    let form = call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
-    let input::Review { id, opt_status } = decode(&form)?;
+pub async fn project_review(
+    call: Call,
+    caller: Caller,
+    Input(input::Review { id, opt_status }): Input<input::Review>,
+) -> Result<(), Error> {
     let status = model::Status::review_stage(opt_status)?;
     let now = clock::now();
     call.app
@@ -234,10 +237,11 @@ pub async fn project_review(call: Call) -> Result<(), Error> {
 }
 
 /// POST /project/delete/student: the project's leader hides it (or back).
-pub async fn delete_by_student(call: Call) -> Result<(), Error> {
-    let form = call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
-    let input::StudentDelete { pid: id, new_value } = decode(&form)?;
+pub async fn delete_by_student(
+    call: Call,
+    caller: Caller,
+    Input(input::StudentDelete { pid: id, new_value }): Input<input::StudentDelete>,
+) -> Result<(), Error> {
     let deleted = model::check_new_value(new_value)?;
     let user_id = caller.user.id;
     call.app
@@ -248,10 +252,11 @@ pub async fn delete_by_student(call: Call) -> Result<(), Error> {
 }
 
 /// POST /project/delete: all the ids or none.
-pub async fn delete_many(call: Call) -> Result<(), Error> {
-    let form = call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
-    let input::ManyDelete { ids, new_value } = decode(&form)?;
+pub async fn delete_many(
+    call: Call,
+    caller: Caller,
+    Input(input::ManyDelete { ids, new_value }): Input<input::ManyDelete>,
+) -> Result<(), Error> {
     let ids = model::parse_ids(&required(ids, "ids")?)?;
     let deleted = model::check_new_value(new_value)?;
     if !caller.is_admin() && caller.lab.is_none() {

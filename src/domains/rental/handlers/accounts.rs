@@ -3,8 +3,7 @@
 use super::*;
 
 /// POST /operation/register
-pub async fn register(call: Call) -> Result<Done, Error> {
-    let input: input::Registration = decode(&call.input?)?;
+pub async fn register(call: Call, Input(input): Input<input::Registration>) -> Result<Done, Error> {
     let username = model::check_username(&input.username.0)?;
     let password = input.password;
     let name = input.name.0;
@@ -53,8 +52,10 @@ pub async fn register(call: Call) -> Result<Done, Error> {
 }
 
 /// POST /operation/login
-pub async fn login(call: Call) -> Result<(model::Token, String), Error> {
-    let input::Credentials { username, password } = decode(&call.input?)?;
+pub async fn login(
+    call: Call,
+    Input(input::Credentials { username, password }): Input<input::Credentials>,
+) -> Result<(model::Token, String), Error> {
     let username = username.0;
     let app = call.app;
     let name = username.clone();
@@ -84,8 +85,10 @@ pub async fn logout(call: Call) -> Result<(Done, String), Error> {
 }
 
 /// POST /query/user-exist
-pub async fn user_exist(call: Call) -> Result<model::Exist, Error> {
-    let input::Username { username } = decode(&call.input?)?;
+pub async fn user_exist(
+    call: Call,
+    Input(input::Username { username }): Input<input::Username>,
+) -> Result<model::Exist, Error> {
     let username = username.0;
     let exist = call
         .app
@@ -97,17 +100,16 @@ pub async fn user_exist(call: Call) -> Result<model::Exist, Error> {
 }
 
 /// POST /data/user-info
-pub async fn user_info(call: Call) -> Result<model::UserInfo, Error> {
-    call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
+pub async fn user_info(_: Call, caller: Caller) -> Result<model::UserInfo, Error> {
     Ok(caller.info())
 }
 
 /// POST /modify/password: ends the account's other sessions.
-pub async fn modify_password(call: Call) -> Result<Done, Error> {
-    let form = call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
-    let input::Password { password } = decode(&form)?;
+pub async fn modify_password(
+    call: Call,
+    caller: Caller,
+    Input(input::Password { password }): Input<input::Password>,
+) -> Result<Done, Error> {
     let app = call.app;
     app.passwords.check_new(&password)?;
     let hash = app.passwords.hash(password).await?;
@@ -123,10 +125,11 @@ pub async fn modify_password(call: Call) -> Result<Done, Error> {
 }
 
 /// POST /modify/phone
-pub async fn modify_phone(call: Call) -> Result<Done, Error> {
-    let form = call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
-    let input::Phone { phone } = decode(&form)?;
+pub async fn modify_phone(
+    call: Call,
+    caller: Caller,
+    Input(input::Phone { phone }): Input<input::Phone>,
+) -> Result<Done, Error> {
     let phone = model::check_phone(&phone.0)?;
     let user_id = caller.id;
     call.app

@@ -3,15 +3,16 @@
 use super::*;
 
 /// POST /operation/apply-house/
-pub async fn apply_house(call: Call) -> Result<model::NewId, Error> {
-    let form = call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
-    let input::Application {
+pub async fn apply_house(
+    call: Call,
+    caller: Caller,
+    Input(input::Application {
         house_id,
         period,
         start_date,
         end_date,
-    } = decode(&form)?;
+    }): Input<input::Application>,
+) -> Result<model::NewId, Error> {
     if !(1..=120).contains(&period) {
         return Err(failed("租期（period）应为 1 到 120 个月"));
     }
@@ -30,13 +31,14 @@ pub async fn apply_house(call: Call) -> Result<model::NewId, Error> {
 }
 
 /// POST /operation/provide-house/ (not in the seed): offer a house to a demand.
-pub async fn provide_house(call: Call) -> Result<model::NewId, Error> {
-    let form = call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
-    let input::Offer {
+pub async fn provide_house(
+    call: Call,
+    caller: Caller,
+    Input(input::Offer {
         house_id,
         rental_id: demand_id,
-    } = decode(&form)?;
+    }): Input<input::Offer>,
+) -> Result<model::NewId, Error> {
     let (owner, now) = (caller.id, clock::now());
     let id = call
         .app
@@ -85,10 +87,11 @@ pub async fn provide_notifications(call: Call) -> Result<model::Offers, Error> {
 }
 
 /// POST /action/accept-notification: only the addressee.
-pub async fn accept(call: Call) -> Result<model::DealId, Error> {
-    let form = call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
-    let input::Id { id } = decode(&form)?;
+pub async fn accept(
+    call: Call,
+    caller: Caller,
+    Input(input::Id { id }): Input<input::Id>,
+) -> Result<model::DealId, Error> {
     let app = call.app;
     let (user, rate, now) = (
         caller.id,
@@ -103,10 +106,11 @@ pub async fn accept(call: Call) -> Result<model::DealId, Error> {
 }
 
 /// POST /action/reject-notification: only the addressee.
-pub async fn reject(call: Call) -> Result<Done, Error> {
-    let form = call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
-    let input::Id { id } = decode(&form)?;
+pub async fn reject(
+    call: Call,
+    caller: Caller,
+    Input(input::Id { id }): Input<input::Id>,
+) -> Result<Done, Error> {
     let (user, now) = (caller.id, clock::now());
     call.app
         .db
@@ -116,10 +120,11 @@ pub async fn reject(call: Call) -> Result<Done, Error> {
 }
 
 /// POST /data/deal-details/
-pub async fn deal_details(call: Call) -> Result<model::Deals, Error> {
-    let form = call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
-    let query: input::DealQuery = decode(&form)?;
+pub async fn deal_details(
+    call: Call,
+    caller: Caller,
+    Input(query): Input<input::DealQuery>,
+) -> Result<model::Deals, Error> {
     let from = query
         .start_date
         .map(|d| model::parse_us_date(&d, "start_date"))

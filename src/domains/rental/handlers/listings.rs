@@ -262,10 +262,12 @@ pub async fn user_asked(call: Call) -> Result<model::MyDemands, Error> {
 }
 
 /// POST /data/uploadfile/: a multipart `file`, images only.
-pub async fn upload(call: Call) -> Result<model::Uploaded, Error> {
+pub async fn upload(
+    call: Call,
+    _: Caller,
+    Input(input::ImageUpload { file }): Input<input::ImageUpload>,
+) -> Result<model::Uploaded, Error> {
     let form = call.input?;
-    logged_in(&call.app, call.token).await?;
-    let input::ImageUpload { file } = decode(&form)?;
     let first_file = form.files().first().map(|f| f.bytes.clone());
     let file = match file {
         Some(Attachment::File(bytes)) => bytes,

@@ -1,6 +1,8 @@
-//! Rental's handlers: typed input and state in, `Result<keys, Error>` out.
-//! Checks run in one order everywhere: a readable body, then the session
-//! ("请先登录"), then the fields, then the rules of the data.
+//! Rental's handlers: a guard ([`Caller`]) and typed input ([`Input`]) in,
+//! `Result<keys, Error>` out. Checks run in one order everywhere: a
+//! readable body, then the session ("请先登录"), taken by the route line
+//! before the input is decoded, then the fields, then the rules of the
+//! data.
 
 use std::sync::Arc;
 
@@ -14,6 +16,7 @@ use super::store::{self, NewUser, Table};
 use super::{COOKIE, DOMAIN, SESSIONS};
 use crate::app::{Refused, SharedApp};
 use crate::body::{Attachment, DecodeError, FieldError, Form};
+use crate::endpoint::{FromCall, Input, Refuses};
 use crate::{clock, session};
 
 /// One request's input, as the routes hand it over; its `token` comes from
@@ -44,8 +47,14 @@ pub async fn events(call: Call) -> Result<crate::web::Response, Error> {
     )?)
 }
 
-/// The logged-in user and their session.
-type Caller = session::Caller<User>;
+/// The logged-in user and their session; "请先登录" without one.
+pub type Caller = session::Caller<User>;
+
+impl FromCall<Call, Error> for Caller {
+    async fn from_call(call: &Call) -> Result<Self, Error> {
+        logged_in(&call.app, call.token.clone()).await
+    }
+}
 
 async fn logged_in(app: &SharedApp, token: Option<String>) -> Result<Caller, Error> {
     session::caller(&app.db, DOMAIN, token, store::user_by_id)
@@ -53,7 +62,14 @@ async fn logged_in(app: &SharedApp, token: Option<String>) -> Result<Caller, Err
         .ok_or(Error::LoginRequired)
 }
 
-/// The request's typed input: a field left out is "缺少参数 `name`".
+/// A field left out is "缺少参数 `name`".
+impl Refuses for Error {
+    fn refused(error: DecodeError) -> Self {
+        error.answer(|name| failed(format!("缺少参数 {name}")), |_| None)
+    }
+}
+
+/// The request's typed input, read where the handler decides the order.
 fn decode<T: DeserializeOwned>(form: &Form) -> Result<T, Error> {
     decode_with(form, |_| None)
 }
