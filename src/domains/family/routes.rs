@@ -41,31 +41,25 @@ pub fn table() -> Vec<Route<Call>> {
             .bare(),
         route(Method::PUT, "/api/v1/user_manage/user_info", h::update_user_info, reply)
             .summary("Change the fields sent: username, telephone, email, sex; password with pwdagain")
-            .input::<AccountChange>()
             .example(r#"{"telephone": "13800000000", "email": "jiazhang@163.com", "sex": "男"}"#),
         route(Method::POST, "/api/v1/user_manage/about_family", h::apply, reply)
             .summary("Ask to join a family (family_id); the parents get a message; 460 when in a family or it is full")
-            .input::<FamilyId>()
             .example(r#"{"family_id": "1"}"#),
         route(Method::DELETE, "/api/v1/user_manage/about_family", h::leave, reply)
             .summary("Leave the family; the last member leaving removes it"),
         route(Method::GET, "/api/v1/message", h::messages, bare)
             .summary("The user's messages (?state=0|1|2)")
-            .input::<MessageFilter>()
             .bare(),
         route(Method::POST, "/api/v1/message", h::send_message, bare)
             .summary("Send a message (receive_id or receive = username, title, text) → the caller's inbox")
-            .input::<NewMessage>()
             .bare()
             .example(r#"{"receive_id": "child", "title": "系统测试", "text": "系统测试消息"}"#),
         route(Method::DELETE, "/api/v1/message", h::delete_message, bare)
             .summary("Delete one's message (id) → the inbox")
-            .input::<Id>()
             .bare()
             .example(r#"{"id": "1"}"#),
         route(Method::PUT, "/api/v1/message", h::set_message_state, bare)
             .summary("Set one's message state (id, state 0 unread, 1 starred, 2 read, 3 un-star) → the inbox")
-            .input::<MessageState>()
             .bare()
             .example(r#"{"id": "1", "state": "2"}"#),
         route(Method::GET, "/api/v1/family/familyManage", h::family_info, reply)
@@ -73,7 +67,6 @@ pub fn table() -> Vec<Route<Call>> {
         route(Method::POST, "/api/v1/family/familyManage", h::create_family, reply)
             .links(const { &[link("POST", "/api/v1/user_manage/about_family", &[("family_id", "/id")])] })
             .summary("Create a family (family_name); the creator is its parent; 460 when in a family")
-            .input::<NewFamily>()
             .example(r#"{"family_name": "newfamily"}"#),
         route(Method::PUT, "/api/v1/family/familyManage", h::hand_over, reply)
             .summary("Parent: make a member a parent (user_id); with two parents the caller steps down")
@@ -83,20 +76,17 @@ pub fn table() -> Vec<Route<Call>> {
             .bare(),
         route(Method::PUT, "/api/v1/family/familyMember", h::decide, reply)
             .summary("Parent: decide an application (user_id, is_agree 0 yes / 1 no); 418 none, 460 full")
-            .input::<Decision>()
             .example(r#"{"parent_id": "1", "user_id": "3", "is_agree": "0"}"#),
         route(Method::GET, "/api/v1/bill/Income", |c| l::bills(c, Income), shaped)
             .summary("The user's income bills (?start=&end=, ?scope=family for parents)")
             .input::<RecordQuery>()
             .bare(),
-        route(Method::POST, "/api/v1/bill/Income", |c| l::add_bill(c, Income), shaped)
+        route(Method::POST, "/api/v1/bill/Income", |c, a, i| l::add_bill(c, a, i, Income), shaped)
             .summary("Add a bill (money, remarks, time; bill_type 0 收入 by default, 1, 10, 11, 12; concrete_type) → the list of its kind")
-            .input::<NewBill>()
             .bare()
             .example(r#"{"money": "510", "remarks": "学习2", "time": "2019-10-1 12:12:12"}"#),
-        route(Method::PUT, "/api/v1/bill/Income", |c| l::update_bill(c, Income), reply)
-            .summary("Change one's income bill (id plus fields)")
-            .input::<BillChange>(),
+        route(Method::PUT, "/api/v1/bill/Income", |c, a, i| l::update_bill(c, a, i, Income), reply)
+            .summary("Change one's income bill (id plus fields)"),
         route(Method::DELETE, "/api/v1/bill/Income", |c| l::delete_bill(c, Income), reply)
             .summary("Delete one's income bill (id)")
             .input::<Id>(),
@@ -104,30 +94,26 @@ pub fn table() -> Vec<Route<Call>> {
             .summary("The user's expense bills (?start=&end=, ?scope=family for parents)")
             .input::<RecordQuery>()
             .bare(),
-        route(Method::POST, "/api/v1/bill/Expense", |c| l::add_bill(c, Expense), shaped)
+        route(Method::POST, "/api/v1/bill/Expense", |c, a, i| l::add_bill(c, a, i, Expense), shaped)
             .summary("Add a bill (money, remarks, time; bill_type 10 支出 by default; concrete_type) → the list of its kind")
-            .input::<NewBill>()
             .bare()
             .example(r#"{"money": "88.5", "remarks": "晚饭", "time": "2019-10-1 19:00:00"}"#),
         route(Method::GET, "/api/v1/bill/expend", l::expend_bills, reply)
             .summary("The original's spelling: the user's expense bills in {code, msg, data}")
             .input::<RecordQuery>(),
-        route(Method::POST, "/api/v1/bill/expend", |c| l::add_bill(c, Expense), shaped)
+        route(Method::POST, "/api/v1/bill/expend", |c, a, i| l::add_bill(c, a, i, Expense), shaped)
             .summary("The original's spelling of POST bill/Expense/")
-            .input::<NewBill>()
             .bare()
             .example(r#"{"bill_type": "10", "money": "30", "remarks": "午饭", "time": "2019-12-14 12:00:00", "concrete_type": "餐饮"}"#),
-        route(Method::PUT, "/api/v1/bill/expend", |c| l::update_bill(c, Expense), reply)
-            .summary("The original's spelling of PUT bill/Expense/")
-            .input::<BillChange>(),
+        route(Method::PUT, "/api/v1/bill/expend", |c, a, i| l::update_bill(c, a, i, Expense), reply)
+            .summary("The original's spelling of PUT bill/Expense/"),
         route(Method::DELETE, "/api/v1/bill/expend", |c| l::delete_bill(c, Expense), reply)
             .summary("The original's spelling of DELETE bill/Expense/")
             .input::<Id>(),
         route(Method::GET, "/api/v1/bill/data", l::statistics, envelope::reply_or_no_data)
             .summary("Statistics of the user's income (type 0) and expense (type 10): totals, by concrete_type, overage; 201 with none"),
-        route(Method::PUT, "/api/v1/bill/Expense", |c| l::update_bill(c, Expense), reply)
-            .summary("Change one's expense bill (id plus fields)")
-            .input::<BillChange>(),
+        route(Method::PUT, "/api/v1/bill/Expense", |c, a, i| l::update_bill(c, a, i, Expense), reply)
+            .summary("Change one's expense bill (id plus fields)"),
         route(Method::DELETE, "/api/v1/bill/Expense", |c| l::delete_bill(c, Expense), reply)
             .summary("Delete one's expense bill (id)")
             .input::<Id>(),
@@ -138,11 +124,9 @@ pub fn table() -> Vec<Route<Call>> {
         route(Method::POST, "/api/v1/bank/Deposit", l::add_deposit, reply)
             .links(const { &[link("PUT", "/api/v1/bank/Deposit", &[("id", "/id")]), link("DELETE", "/api/v1/bank/Deposit", &[("id", "/id")])] })
             .summary("Add a deposit (bank, type 活期/定期, money, rate, start_time, end_time)")
-            .input::<NewDeposit>()
             .example(r#"{"bank": "建设银行", "type": "定期", "money": "10000", "rate": "2.15", "start_time": "2019-12-01", "end_time": "2020-12-01"}"#),
         route(Method::PUT, "/api/v1/bank/Deposit", l::update_deposit, reply)
-            .summary("Change one's deposit (id plus fields)")
-            .input::<DepositChange>(),
+            .summary("Change one's deposit (id plus fields)"),
         route(Method::DELETE, "/api/v1/bank/Deposit", l::delete_deposit, reply)
             .summary("Delete one's deposit (id)")
             .input::<Id>(),
@@ -153,33 +137,26 @@ pub fn table() -> Vec<Route<Call>> {
         route(Method::POST, "/api/v1/loan", l::add_loan, reply)
             .links(const { &[link("PUT", "/api/v1/loan", &[("id", "/id")]), link("POST", "/api/v1/loan/repay", &[("id", "/id")]), link("GET", "/api/v1/loan/repay", &[("id", "/id")]), link("DELETE", "/api/v1/loan", &[("id", "/id")])] })
             .summary("Add a loan (direction 借入/借出, counterparty, money, time, due_time)")
-            .input::<NewLoan>()
             .example(r#"{"direction": "借出", "counterparty": "张三", "money": "500", "time": "2019-10-05 10:00:00", "due_time": "2020-01-01"}"#),
         route(Method::PUT, "/api/v1/loan", l::update_loan, reply)
-            .summary("Change one's loan (id plus fields; money not below repaid)")
-            .input::<LoanChange>(),
+            .summary("Change one's loan (id plus fields; money not below repaid)"),
         route(Method::DELETE, "/api/v1/loan", l::delete_loan, reply)
             .summary("Delete one's loan (id)")
             .input::<Id>(),
         route(Method::POST, "/api/v1/borrow_money/borrow", b::request, reply)
             .summary("Ask a user for money (who: user id, money, pay_back_date YYYY-MM-DD); the lender gets a type-3 message with the record number in 【】")
-            .input::<BorrowRequest>()
             .example(r#"{"who": "2", "money": "100", "pay_back_date": "2030-01-31"}"#),
         route(Method::PUT, "/api/v1/borrow_money/borrow", b::decide, reply)
-            .summary("The lender answers a request (borrow_id; is_agree 0 agrees, 1 refuses); agreed, it is a 借入/借出 loan pair with their bills")
-            .input::<BorrowDecision>(),
+            .summary("The lender answers a request (borrow_id; is_agree 0 agrees, 1 refuses); agreed, it is a 借入/借出 loan pair with their bills"),
         route(Method::GET, "/api/v1/borrow_money/payBack", b::owed, envelope::reply_or_no_data)
             .summary("What the caller still owes (id, money, deadline, borrower, status, lender, lender_id); 201 with none"),
         route(Method::POST, "/api/v1/borrow_money/payBack", b::pay_back, reply)
-            .summary("Pay back part or all of an agreed borrowing (who: the lender's id, money, bill_id: the record)")
-            .input::<PayBack>(),
+            .summary("Pay back part or all of an agreed borrowing (who: the lender's id, money, bill_id: the record)"),
         route(Method::GET, "/api/v1/loan/repay", l::repayments, bare)
             .summary("Repayments of a loan (id)")
-            .input::<Id>()
             .bare(),
         route(Method::POST, "/api/v1/loan/repay", l::repay, reply)
             .summary("Repay one's loan (id, money up to the outstanding amount, time)")
-            .input::<Repayment>()
             .example(r#"{"id": "1", "money": "100"}"#),
         route(Method::GET, "/api/v1/report", r::report, reply)
             .summary("Asset report (?scope=self|family&start=&end=): income, expense, net, savings, loans, net worth, months, members")

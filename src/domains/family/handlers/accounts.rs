@@ -100,9 +100,8 @@ pub async fn login(call: Call) -> Result<model::TokenJson, Error> {
 }
 
 /// DELETE user_manage/logout/: ends the session the token names.
-pub async fn logout(call: Call) -> Result<Done, Error> {
-    let authed = logged_in(call).await?;
-    session::end_presented(&authed.app.db, Some(authed.token))
+pub async fn logout(call: Call, authed: Authed) -> Result<Done, Error> {
+    session::end_presented(&call.app.db, Some(authed.token))
         .await
         .map_err(|_| bad("登出失败"))?;
     Ok(Done {})
@@ -121,23 +120,20 @@ pub(super) async fn family_of(
 }
 
 /// GET user_manage/user_info/: the caller, with `family1`.
-pub async fn user_info(call: Call) -> Result<model::UserJson, Error> {
-    let authed = logged_in(call).await?;
-    let family = family_of(&authed.app, &authed.user).await?;
+pub async fn user_info(call: Call, authed: Authed) -> Result<model::UserJson, Error> {
+    let family = family_of(&call.app, &authed.user).await?;
     Ok(model::user_json(&authed.user, family.as_ref()))
 }
 
 /// PUT user_manage/user_info/: changes the fields sent (`username`,
 /// `telephone`, `email`, `sex`; `password` with `pwdagain`, which ends the
 /// other sessions). `id` and `family1` are read-only.
-pub async fn update_user_info(call: Call) -> Result<model::UserJson, Error> {
-    let Authed {
-        app,
-        form,
-        user,
-        token,
-    } = logged_in(call).await?;
-    let input: input::AccountChange = decode(&form)?;
+pub async fn update_user_info(
+    call: Call,
+    Authed { user, token, .. }: Authed,
+    Input(input): Input<input::AccountChange>,
+) -> Result<model::UserJson, Error> {
+    let app = call.app;
     if let Some(id) = input.id
         && id != user.id
     {

@@ -4,7 +4,7 @@
 //! the record. An agreed request is the same debt as a pair of `loan/`
 //! records (see `store::borrowings`).
 
-use super::{Authed, Call, decode, logged_in};
+use super::{Authed, Call};
 use crate::clock;
 use crate::domains::family::envelope::{Error, bad, not_found};
 use crate::domains::family::input::{BorrowDecision, BorrowRequest, PayBack};
@@ -12,16 +12,18 @@ use crate::domains::family::model::{
     self, BorrowingsData, Done, MessageKind, end_of_day, parse_time,
 };
 use crate::domains::family::store::{self, Outgoing};
+use crate::endpoint::Input;
 use crate::money::number;
 
 /// POST borrow_money/borrow/: asks `who` for `money`; the lender gets a
 /// borrow request (message type 3) whose text carries the record number
 /// in 【】, which the original front-end reads to answer it.
-pub async fn request(call: Call) -> Result<Done, Error> {
-    let Authed {
-        app, form, user, ..
-    } = logged_in(call).await?;
-    let input: BorrowRequest = decode(&form)?;
+pub async fn request(
+    call: Call,
+    Authed { user, .. }: Authed,
+    Input(input): Input<BorrowRequest>,
+) -> Result<Done, Error> {
+    let app = call.app;
     let money =
         model::positive_money(Some(input.money), "money")?.ok_or_else(|| bad("缺少参数 money"))?;
     let due_time = parse_time(&input.pay_back_date)
@@ -60,11 +62,12 @@ pub async fn request(call: Call) -> Result<Done, Error> {
 
 /// PUT borrow_money/borrow/: the lender answers a request sent to them;
 /// the borrower is told either way.
-pub async fn decide(call: Call) -> Result<Done, Error> {
-    let Authed {
-        app, form, user, ..
-    } = logged_in(call).await?;
-    let input: BorrowDecision = decode(&form)?;
+pub async fn decide(
+    call: Call,
+    Authed { user, .. }: Authed,
+    Input(input): Input<BorrowDecision>,
+) -> Result<Done, Error> {
+    let app = call.app;
     let agree = match input.is_agree {
         0 => true,
         1 => false,
@@ -102,8 +105,11 @@ pub async fn decide(call: Call) -> Result<Done, Error> {
 
 /// GET borrow_money/payBack/: what the caller still owes, in
 /// `{code, msg, data}`; none answers 201 `no data`, as the original does.
-pub async fn owed(call: Call) -> Result<Option<BorrowingsData>, Error> {
-    let Authed { app, user, .. } = logged_in(call).await?;
+pub async fn owed(
+    call: Call,
+    Authed { user, .. }: Authed,
+) -> Result<Option<BorrowingsData>, Error> {
+    let app = call.app;
     app.db
         .read(move |conn| {
             let data: Vec<_> = store::open_borrowings(conn, user.id)?
@@ -117,11 +123,12 @@ pub async fn owed(call: Call) -> Result<Option<BorrowingsData>, Error> {
 
 /// POST borrow_money/payBack/: pays `money` of the caller's agreed
 /// borrowing `bill_id` back to its lender `who`; the lender is told.
-pub async fn pay_back(call: Call) -> Result<Done, Error> {
-    let Authed {
-        app, form, user, ..
-    } = logged_in(call).await?;
-    let input: PayBack = decode(&form)?;
+pub async fn pay_back(
+    call: Call,
+    Authed { user, .. }: Authed,
+    Input(input): Input<PayBack>,
+) -> Result<Done, Error> {
+    let app = call.app;
     let money =
         model::positive_money(Some(input.money), "money")?.ok_or_else(|| bad("缺少参数 money"))?;
     let now = clock::now();

@@ -3,10 +3,11 @@
 use super::*;
 
 /// GET family/familyManage/: the caller's family, or `"family": "null"`.
-pub async fn family_info(call: Call) -> Result<model::FamilyInfo, Error> {
-    let Authed {
-        app, user, token, ..
-    } = logged_in(call).await?;
+pub async fn family_info(
+    call: Call,
+    Authed { user, token, .. }: Authed,
+) -> Result<model::FamilyInfo, Error> {
+    let app = call.app;
     Ok(match family_of(&app, &user).await? {
         None => model::FamilyInfo::None { family: "null" },
         Some(family) => model::FamilyInfo::Family {
@@ -17,11 +18,12 @@ pub async fn family_info(call: Call) -> Result<model::FamilyInfo, Error> {
 }
 
 /// POST family/familyManage/: a new family with the caller as parent.
-pub async fn create_family(call: Call) -> Result<model::FamilyJson, Error> {
-    let Authed {
-        app, form, user, ..
-    } = logged_in(call).await?;
-    let input::NewFamily { family_name } = decode(&form)?;
+pub async fn create_family(
+    call: Call,
+    Authed { user, .. }: Authed,
+    Input(input::NewFamily { family_name }): Input<input::NewFamily>,
+) -> Result<model::FamilyJson, Error> {
+    let app = call.app;
     let name = family_name.0;
     if name.chars().count() > 32 || name.chars().any(char::is_control) {
         return Err(bad("family_name 应为 1 到 32 个字符"));
@@ -39,10 +41,12 @@ pub async fn create_family(call: Call) -> Result<model::FamilyJson, Error> {
 
 /// PUT family/familyManage/: hands the parent role to a member
 /// (`user_id`). A caller who is not a parent hears so before anything else.
-pub async fn hand_over(call: Call) -> Result<model::FamilyJson, Error> {
-    let Authed {
-        app, form, user, ..
-    } = logged_in(call).await?;
+pub async fn hand_over(
+    call: Call,
+    Authed { user, .. }: Authed,
+) -> Result<model::FamilyJson, Error> {
+    let app = call.app;
+    let form = call.input?;
     if !user.is_parent() {
         return Err(forbidden(if user.family_id.is_some() {
             "只有家长可以这样做"
@@ -67,11 +71,12 @@ pub async fn hand_over(call: Call) -> Result<model::FamilyJson, Error> {
 }
 
 /// POST user_manage/about_family/: asks to join a family (`family_id`).
-pub async fn apply(call: Call) -> Result<Done, Error> {
-    let Authed {
-        app, form, user, ..
-    } = logged_in(call).await?;
-    let input::FamilyId { family_id } = decode(&form)?;
+pub async fn apply(
+    call: Call,
+    Authed { user, .. }: Authed,
+    Input(input::FamilyId { family_id }): Input<input::FamilyId>,
+) -> Result<Done, Error> {
+    let app = call.app;
     let now = clock::now();
     app.db
         .write(move |tx| store::apply(tx, user.id, family_id, now))
@@ -80,8 +85,8 @@ pub async fn apply(call: Call) -> Result<Done, Error> {
 }
 
 /// DELETE user_manage/about_family/: leaves the caller's family.
-pub async fn leave(call: Call) -> Result<model::LeftJson, Error> {
-    let Authed { app, user, .. } = logged_in(call).await?;
+pub async fn leave(call: Call, Authed { user, .. }: Authed) -> Result<model::LeftJson, Error> {
+    let app = call.app;
     let now = clock::now();
     let left = app
         .db
@@ -93,8 +98,11 @@ pub async fn leave(call: Call) -> Result<model::LeftJson, Error> {
 }
 
 /// GET family/familyMember/: pending applications to the caller's family.
-pub async fn applications(call: Call) -> Result<Vec<model::ApplicationJson>, Error> {
-    let Authed { app, user, .. } = logged_in(call).await?;
+pub async fn applications(
+    call: Call,
+    Authed { user, .. }: Authed,
+) -> Result<Vec<model::ApplicationJson>, Error> {
+    let app = call.app;
     let Some(family_id) = user.family_id.filter(|_| user.is_parent()) else {
         return Err(forbidden("只有家长可以查看入家申请"));
     };
@@ -115,15 +123,16 @@ pub async fn applications(call: Call) -> Result<Vec<model::ApplicationJson>, Err
 
 /// PUT family/familyMember/: a parent decides an application (`user_id`,
 /// `is_agree` 0 = yes, 1 = no; `parent_id`, if sent, must be the caller).
-pub async fn decide(call: Call) -> Result<Done, Error> {
-    let Authed {
-        app, form, user, ..
-    } = logged_in(call).await?;
-    let input::Decision {
+pub async fn decide(
+    call: Call,
+    Authed { user, .. }: Authed,
+    Input(input::Decision {
         user_id: applicant,
         is_agree,
         parent_id,
-    } = decode(&form)?;
+    }): Input<input::Decision>,
+) -> Result<Done, Error> {
+    let app = call.app;
     if let Some(parent_id) = parent_id
         && parent_id != user.id
     {

@@ -15,6 +15,7 @@ use crate::domains::family::model::{
 };
 use crate::domains::family::model::{BillsData, StatisticsData};
 use crate::domains::family::store::{self, BillFields, DepositFields, Ledger, LoanFields, Scope};
+use crate::endpoint::Input;
 use crate::money::Amount;
 
 /// `?scope=self` (the default) or `family` (parents only).
@@ -84,9 +85,9 @@ pub async fn expend_bills(call: Call) -> Result<BillsData, Error> {
 }
 
 async fn bill_list(call: Call, kind: BillKind) -> Result<Vec<model::BillJson>, Error> {
-    let Authed {
-        app, form, user, ..
-    } = logged_in(call).await?;
+    let Authed { user, .. } = logged_in(&call).await?;
+    let app = call.app;
+    let form = call.input?;
     let (scope, period) = query(&form, &user)?;
     let bills = app
         .db
@@ -102,12 +103,11 @@ async fn bill_list(call: Call, kind: BillKind) -> Result<Vec<model::BillJson>, E
 /// or under `--compat family` the statistics the original answers with.
 pub async fn add_bill(
     call: Call,
+    Authed { user, .. }: Authed,
+    Input(input): Input<input::NewBill>,
     kind: BillKind,
 ) -> Result<Layout<Vec<model::BillJson>, StatisticsData>, Error> {
-    let Authed {
-        app, form, user, ..
-    } = logged_in(call).await?;
-    let input: input::NewBill = decode(&form)?;
+    let app = call.app;
     let code = input.bill_type.unwrap_or(kind.default_code());
     if !model::BILL_TYPES.iter().any(|(c, _)| *c == code) {
         return Err(bad("类型错误：bill_type 应为 0、1、10、11 或 12"));
@@ -144,8 +144,11 @@ pub async fn add_bill(
 
 /// GET bill/data/: the original's statistics of the caller's bills, or
 /// its `{"code": 201, "msg": "no data"}` when there are none.
-pub async fn statistics(call: Call) -> Result<Option<StatisticsData>, Error> {
-    let Authed { app, user, .. } = logged_in(call).await?;
+pub async fn statistics(
+    call: Call,
+    Authed { user, .. }: Authed,
+) -> Result<Option<StatisticsData>, Error> {
+    let app = call.app;
     app.db
         .read(move |conn| {
             let stats = statistics_of(conn, user.id)?;
@@ -180,11 +183,13 @@ fn statistics_of(
 }
 
 /// PUT bill/Income/ and bill/Expense/: `id` plus the fields to change.
-pub async fn update_bill(call: Call, kind: BillKind) -> Result<model::BillJson, Error> {
-    let Authed {
-        app, form, user, ..
-    } = logged_in(call).await?;
-    let input: input::BillChange = decode(&form)?;
+pub async fn update_bill(
+    call: Call,
+    Authed { user, .. }: Authed,
+    Input(input): Input<input::BillChange>,
+    kind: BillKind,
+) -> Result<model::BillJson, Error> {
+    let app = call.app;
     let id = input.id;
     let money = positive_money(input.money, "money")?;
     let remarks = optional_text(input.remarks.0, "remarks", 200)?;
@@ -212,9 +217,9 @@ pub async fn delete_bill(call: Call, kind: BillKind) -> Result<model::Done, Erro
 }
 
 async fn delete(call: Call, ledger: Ledger, kind: Option<BillKind>) -> Result<model::Done, Error> {
-    let Authed {
-        app, form, user, ..
-    } = logged_in(call).await?;
+    let Authed { user, .. } = logged_in(&call).await?;
+    let app = call.app;
+    let form = call.input?;
     let input::Id { id } = decode(&form)?;
     app.db
         .write(move |tx| store::delete_record(tx, ledger, kind, user.id, id))
@@ -244,10 +249,12 @@ fn check_deposit(fields: &DepositFields) -> Result<(), Error> {
 }
 
 /// GET bank/Deposit/: deposits started in `?start=&end=`; `?scope=`.
-pub async fn deposits(call: Call) -> Result<Vec<model::DepositJson>, Error> {
-    let Authed {
-        app, form, user, ..
-    } = logged_in(call).await?;
+pub async fn deposits(
+    call: Call,
+    Authed { user, .. }: Authed,
+) -> Result<Vec<model::DepositJson>, Error> {
+    let app = call.app;
+    let form = call.input?;
     let (scope, period) = query(&form, &user)?;
     let deposits = app
         .db
@@ -258,11 +265,12 @@ pub async fn deposits(call: Call) -> Result<Vec<model::DepositJson>, Error> {
 
 /// POST bank/Deposit/: `bank`, `type`, `money`, `rate`, `start_time`,
 /// `end_time` (needed for 定期).
-pub async fn add_deposit(call: Call) -> Result<model::DepositJson, Error> {
-    let Authed {
-        app, form, user, ..
-    } = logged_in(call).await?;
-    let input: input::NewDeposit = decode(&form)?;
+pub async fn add_deposit(
+    call: Call,
+    Authed { user, .. }: Authed,
+    Input(input): Input<input::NewDeposit>,
+) -> Result<model::DepositJson, Error> {
+    let app = call.app;
     let now = clock::now();
     let fields = DepositFields {
         bank: required_text(input.bank, "bank", 50)?,
@@ -284,11 +292,12 @@ pub async fn add_deposit(call: Call) -> Result<model::DepositJson, Error> {
 }
 
 /// PUT bank/Deposit/: `id` plus the fields to change.
-pub async fn update_deposit(call: Call) -> Result<model::DepositJson, Error> {
-    let Authed {
-        app, form, user, ..
-    } = logged_in(call).await?;
-    let input: input::DepositChange = decode(&form)?;
+pub async fn update_deposit(
+    call: Call,
+    Authed { user, .. }: Authed,
+    Input(input): Input<input::DepositChange>,
+) -> Result<model::DepositJson, Error> {
+    let app = call.app;
     let id = input.id;
     let bank = changed_text(input.bank, "bank", 50)?;
     let kind = input.kind.map(|t| deposit_type(&t)).transpose()?;
@@ -336,10 +345,9 @@ fn check_loan(fields: &LoanFields) -> Result<(), Error> {
 }
 
 /// GET loan/: loans made in `?start=&end=`; `?scope=`.
-pub async fn loans(call: Call) -> Result<Vec<model::LoanJson>, Error> {
-    let Authed {
-        app, form, user, ..
-    } = logged_in(call).await?;
+pub async fn loans(call: Call, Authed { user, .. }: Authed) -> Result<Vec<model::LoanJson>, Error> {
+    let app = call.app;
+    let form = call.input?;
     let (scope, period) = query(&form, &user)?;
     let loans = app
         .db
@@ -350,11 +358,12 @@ pub async fn loans(call: Call) -> Result<Vec<model::LoanJson>, Error> {
 
 /// POST loan/: `direction` (借入/借出), `counterparty`, `money`, `time`,
 /// `due_time`.
-pub async fn add_loan(call: Call) -> Result<model::LoanJson, Error> {
-    let Authed {
-        app, form, user, ..
-    } = logged_in(call).await?;
-    let input: input::NewLoan = decode(&form)?;
+pub async fn add_loan(
+    call: Call,
+    Authed { user, .. }: Authed,
+    Input(input): Input<input::NewLoan>,
+) -> Result<model::LoanJson, Error> {
+    let app = call.app;
     let now = clock::now();
     let fields = LoanFields {
         direction: loan_direction(&input.direction.0)?,
@@ -376,11 +385,12 @@ pub async fn add_loan(call: Call) -> Result<model::LoanJson, Error> {
 
 /// PUT loan/: `id` plus the fields to change; `money` never below what is
 /// already repaid.
-pub async fn update_loan(call: Call) -> Result<model::LoanJson, Error> {
-    let Authed {
-        app, form, user, ..
-    } = logged_in(call).await?;
-    let input: input::LoanChange = decode(&form)?;
+pub async fn update_loan(
+    call: Call,
+    Authed { user, .. }: Authed,
+    Input(input): Input<input::LoanChange>,
+) -> Result<model::LoanJson, Error> {
+    let app = call.app;
     let id = input.id;
     let direction = input.direction.map(|d| loan_direction(&d)).transpose()?;
     let counterparty = changed_text(input.counterparty, "counterparty", 50)?;
@@ -417,11 +427,12 @@ pub async fn delete_loan(call: Call) -> Result<model::Done, Error> {
 }
 
 /// POST loan/repay/: `id`, `money` (at most what is outstanding), `time`.
-pub async fn repay(call: Call) -> Result<model::LoanJson, Error> {
-    let Authed {
-        app, form, user, ..
-    } = logged_in(call).await?;
-    let input::Repayment { id, money, time } = decode(&form)?;
+pub async fn repay(
+    call: Call,
+    Authed { user, .. }: Authed,
+    Input(input::Repayment { id, money, time }): Input<input::Repayment>,
+) -> Result<model::LoanJson, Error> {
+    let app = call.app;
     let money = required_money(money)?;
     let time = time_field(time, "time")?.unwrap_or_else(clock::now);
     let loan = app
@@ -436,11 +447,12 @@ pub async fn repay(call: Call) -> Result<model::LoanJson, Error> {
 
 /// GET loan/repay/?id=: the repayments of a loan the caller may read (their
 /// own, or a family member's for a parent).
-pub async fn repayments(call: Call) -> Result<Vec<model::RepaymentJson>, Error> {
-    let Authed {
-        app, form, user, ..
-    } = logged_in(call).await?;
-    let input::Id { id } = decode(&form)?;
+pub async fn repayments(
+    call: Call,
+    Authed { user, .. }: Authed,
+    Input(input::Id { id }): Input<input::Id>,
+) -> Result<Vec<model::RepaymentJson>, Error> {
+    let app = call.app;
     let found = app
         .db
         .read(move |conn| {

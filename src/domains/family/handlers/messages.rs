@@ -2,11 +2,12 @@
 
 use super::*;
 
-pub async fn messages(call: Call) -> Result<Vec<model::MessageJson>, Error> {
-    let Authed {
-        app, form, user, ..
-    } = logged_in(call).await?;
-    let input::MessageFilter { state } = decode(&form)?;
+pub async fn messages(
+    call: Call,
+    Authed { user, .. }: Authed,
+    Input(input::MessageFilter { state }): Input<input::MessageFilter>,
+) -> Result<Vec<model::MessageJson>, Error> {
+    let app = call.app;
     if state.is_some_and(|s| !(0..=2).contains(&s)) {
         return Err(bad("state 应为 0（未读）、1（星标）或 2（已读）"));
     }
@@ -26,16 +27,17 @@ fn inbox_view(app: &SharedApp, list: &[model::Message]) -> Vec<model::MessageJso
 /// POST message/: sends a message to a user (`receive_id`, or the
 /// original's `receive`, is a username); the caller's inbox, as the
 /// original answers.
-pub async fn send_message(call: Call) -> Result<Vec<model::MessageJson>, Error> {
-    let Authed {
-        app, form, user, ..
-    } = logged_in(call).await?;
-    let input::NewMessage {
+pub async fn send_message(
+    call: Call,
+    Authed { user, .. }: Authed,
+    Input(input::NewMessage {
         receive_id,
         receive,
         title,
         text,
-    } = decode(&form)?;
+    }): Input<input::NewMessage>,
+) -> Result<Vec<model::MessageJson>, Error> {
+    let app = call.app;
     let receiver = receive_id
         .or(receive)
         .map(|r| r.0)
@@ -68,11 +70,12 @@ pub async fn send_message(call: Call) -> Result<Vec<model::MessageJson>, Error> 
 
 /// DELETE message/: deletes one of the caller's messages (`id`); the
 /// inbox left, as the original answers.
-pub async fn delete_message(call: Call) -> Result<Vec<model::MessageJson>, Error> {
-    let Authed {
-        app, form, user, ..
-    } = logged_in(call).await?;
-    let input::Id { id } = decode(&form)?;
+pub async fn delete_message(
+    call: Call,
+    Authed { user, .. }: Authed,
+    Input(input::Id { id }): Input<input::Id>,
+) -> Result<Vec<model::MessageJson>, Error> {
+    let app = call.app;
     let list = app
         .db
         .write(move |tx| {
@@ -86,11 +89,12 @@ pub async fn delete_message(call: Call) -> Result<Vec<model::MessageJson>, Error
 /// PUT message/: sets the state of one of the caller's messages; the
 /// inbox, as the original answers. The original's 3 (un-star, its
 /// front-end's star toggle) leaves the message read.
-pub async fn set_message_state(call: Call) -> Result<Vec<model::MessageJson>, Error> {
-    let Authed {
-        app, form, user, ..
-    } = logged_in(call).await?;
-    let input::MessageState { id, state } = decode(&form)?;
+pub async fn set_message_state(
+    call: Call,
+    Authed { user, .. }: Authed,
+    Input(input::MessageState { id, state }): Input<input::MessageState>,
+) -> Result<Vec<model::MessageJson>, Error> {
+    let app = call.app;
     let state = match state {
         0..=2 => state,
         3 => 2,

@@ -1,7 +1,8 @@
-//! Family's account, message and family handlers: typed input in,
-//! `Result<_, Error>` out. Checks run in one order everywhere: a readable
-//! body, then the token (HTTP 401), then the fields (400), then the rules
-//! of the data (403 / 404 / 418 / 460).
+//! Family's account, message and family handlers: the caller ([`Authed`])
+//! and typed input ([`Input`]) in, `Result<_, Error>` out. Checks run in
+//! one order everywhere: a readable body, then the token (HTTP 401), taken
+//! by the route line before the input is decoded, then the fields (400),
+//! then the rules of the data (403 / 404 / 418 / 460).
 
 use serde::de::DeserializeOwned;
 
@@ -12,6 +13,7 @@ use super::store::{self, Profile};
 use super::{DOMAIN, SESSIONS};
 use crate::app::{Refused, SharedApp};
 use crate::body::{DecodeError, Form, Patch};
+use crate::endpoint::{FromCall, Input, Refuses};
 use crate::{clock, session};
 
 mod accounts;
@@ -29,12 +31,17 @@ pub use messages::*;
 /// `Authorization: Bearer <token>`, if sent (family has no cookie).
 pub type Call = crate::app::Call;
 
-/// A request whose token named a live session.
+/// The caller of a request whose token named a live session (HTTP 401
+/// otherwise), and that token.
 pub struct Authed {
-    pub app: SharedApp,
-    pub form: Form,
     pub user: User,
     pub token: String,
+}
+
+impl FromCall<Call, Error> for Authed {
+    fn from_call(call: &Call) -> impl Future<Output = Result<Self, Error>> + Send {
+        logged_in(call)
+    }
 }
 
 /// The token of a request: `?token=` or a body field `token`, else
@@ -49,41 +56,43 @@ fn token_of(form: &Form, presented: Option<String>) -> Option<String> {
 }
 
 /// The caller, from the token; 401 without a live session.
-pub async fn logged_in(call: Call) -> Result<Authed, Error> {
-    let form = call.input?;
-    let token = token_of(&form, call.token).ok_or(Error::Unauthenticated("no token"))?;
+pub async fn logged_in(call: &Call) -> Result<Authed, Error> {
+    let form = call.input.as_ref().map_err(|e| Error::from(e.clone()))?;
+    let token = token_of(form, call.token.clone()).ok_or(Error::Unauthenticated("no token"))?;
     let caller = session::caller(&call.app.db, DOMAIN, Some(token.clone()), store::user_by_id)
         .await?
         .ok_or(Error::Unauthenticated("token 无效或已过期"))?;
     Ok(Authed {
-        app: call.app,
-        form,
         user: caller.account,
         token,
     })
 }
 
-/// The request's typed input: a field left out is "缺少参数 `name`", money
-/// of the wrong form its own message.
-pub fn decode<T: DeserializeOwned>(form: &Form) -> Result<T, Error> {
-    form.decode().map_err(|e: DecodeError| {
-        e.answer(
+/// A field left out is "缺少参数 `name`", money of the wrong form its own
+/// message.
+impl Refuses for Error {
+    fn refused(error: DecodeError) -> Self {
+        error.answer(
             |name| bad(format!("缺少参数 {name}")),
             |wrong| input::wrong_value(&wrong.field).map(bad),
         )
-    })
+    }
+}
+
+/// The request's typed input, read where the handler decides the order.
+pub fn decode<T: DeserializeOwned>(form: &Form) -> Result<T, Error> {
+    form.decode().map_err(Error::refused)
 }
 
 /// GET /events: new messages for the user and changes to their family
 /// (joins, decisions, leaving, hand-over), as server-sent events.
-pub async fn events(call: Call) -> Result<crate::web::Response, Error> {
-    let last_event_id = call.last_event_id;
-    let authed = logged_in(call).await?;
-    Ok(authed.app.open_stream(
+pub async fn events(call: Call, authed: Authed) -> Result<crate::web::Response, Error> {
+    let form = call.input?;
+    Ok(call.app.open_stream(
         DOMAIN,
         authed.user.id,
         session::hash(&authed.token),
-        last_event_id,
-        &authed.form,
+        call.last_event_id,
+        &form,
     )?)
 }

@@ -36,9 +36,9 @@ impl Report {
 }
 
 async fn build(call: Call) -> Result<Report, Error> {
-    let Authed {
-        app, form, user, ..
-    } = logged_in(call).await?;
+    let Authed { user, .. } = logged_in(&call).await?;
+    let app = call.app;
+    let form = call.input?;
     let (scope, period) = query(&form, &user)?;
     let data = app
         .db
