@@ -27,11 +27,9 @@ pub fn table() -> Vec<Route<Call>> {
     let table = vec![
         route(Method::POST, "/api/v1/user_manage/register", h::register, reply)
             .summary("Register (username, password, pwdagain; telephone, email, sex) → token")
-            .input::<Registration>()
             .example(r#"{"username": "demo", "password": "demo1234", "pwdagain": "demo1234"}"#),
         route(Method::POST, "/api/v1/user_manage/login", h::login, reply)
             .summary("Log in (username, password) → token; 429 after repeated failures")
-            .input::<Credentials>()
             .example(r#"{"username": "parent", "password": "parent1234"}"#),
         route(Method::DELETE, "/api/v1/user_manage/logout", h::logout, reply)
             .summary("End the session (token)")
@@ -77,9 +75,8 @@ pub fn table() -> Vec<Route<Call>> {
         route(Method::PUT, "/api/v1/family/familyMember", h::decide, reply)
             .summary("Parent: decide an application (user_id, is_agree 0 yes / 1 no); 418 none, 460 full")
             .example(r#"{"parent_id": "1", "user_id": "3", "is_agree": "0"}"#),
-        route(Method::GET, "/api/v1/bill/Income", |c| l::bills(c, Income), shaped)
+        route(Method::GET, "/api/v1/bill/Income", |c, a, q| l::bills(c, a, q, Income), shaped)
             .summary("The user's income bills (?start=&end=, ?scope=family for parents)")
-            .input::<RecordQuery>()
             .bare(),
         route(Method::POST, "/api/v1/bill/Income", |c, a, i| l::add_bill(c, a, i, Income), shaped)
             .summary("Add a bill (money, remarks, time; bill_type 0 收入 by default, 1, 10, 11, 12; concrete_type) → the list of its kind")
@@ -87,39 +84,33 @@ pub fn table() -> Vec<Route<Call>> {
             .example(r#"{"money": "510", "remarks": "学习2", "time": "2019-10-1 12:12:12"}"#),
         route(Method::PUT, "/api/v1/bill/Income", |c, a, i| l::update_bill(c, a, i, Income), reply)
             .summary("Change one's income bill (id plus fields)"),
-        route(Method::DELETE, "/api/v1/bill/Income", |c| l::delete_bill(c, Income), reply)
-            .summary("Delete one's income bill (id)")
-            .input::<Id>(),
-        route(Method::GET, "/api/v1/bill/Expense", |c| l::bills(c, Expense), shaped)
+        route(Method::DELETE, "/api/v1/bill/Income", |c, a, i| l::delete_bill(c, a, i, Income), reply)
+            .summary("Delete one's income bill (id)"),
+        route(Method::GET, "/api/v1/bill/Expense", |c, a, q| l::bills(c, a, q, Expense), shaped)
             .summary("The user's expense bills (?start=&end=, ?scope=family for parents)")
-            .input::<RecordQuery>()
             .bare(),
         route(Method::POST, "/api/v1/bill/Expense", |c, a, i| l::add_bill(c, a, i, Expense), shaped)
             .summary("Add a bill (money, remarks, time; bill_type 10 支出 by default; concrete_type) → the list of its kind")
             .bare()
             .example(r#"{"money": "88.5", "remarks": "晚饭", "time": "2019-10-1 19:00:00"}"#),
         route(Method::GET, "/api/v1/bill/expend", l::expend_bills, reply)
-            .summary("The original's spelling: the user's expense bills in {code, msg, data}")
-            .input::<RecordQuery>(),
+            .summary("The original's spelling: the user's expense bills in {code, msg, data}"),
         route(Method::POST, "/api/v1/bill/expend", |c, a, i| l::add_bill(c, a, i, Expense), shaped)
             .summary("The original's spelling of POST bill/Expense/")
             .bare()
             .example(r#"{"bill_type": "10", "money": "30", "remarks": "午饭", "time": "2019-12-14 12:00:00", "concrete_type": "餐饮"}"#),
         route(Method::PUT, "/api/v1/bill/expend", |c, a, i| l::update_bill(c, a, i, Expense), reply)
             .summary("The original's spelling of PUT bill/Expense/"),
-        route(Method::DELETE, "/api/v1/bill/expend", |c| l::delete_bill(c, Expense), reply)
-            .summary("The original's spelling of DELETE bill/Expense/")
-            .input::<Id>(),
+        route(Method::DELETE, "/api/v1/bill/expend", |c, a, i| l::delete_bill(c, a, i, Expense), reply)
+            .summary("The original's spelling of DELETE bill/Expense/"),
         route(Method::GET, "/api/v1/bill/data", l::statistics, envelope::reply_or_no_data)
             .summary("Statistics of the user's income (type 0) and expense (type 10): totals, by concrete_type, overage; 201 with none"),
         route(Method::PUT, "/api/v1/bill/Expense", |c, a, i| l::update_bill(c, a, i, Expense), reply)
             .summary("Change one's expense bill (id plus fields)"),
-        route(Method::DELETE, "/api/v1/bill/Expense", |c| l::delete_bill(c, Expense), reply)
-            .summary("Delete one's expense bill (id)")
-            .input::<Id>(),
+        route(Method::DELETE, "/api/v1/bill/Expense", |c, a, i| l::delete_bill(c, a, i, Expense), reply)
+            .summary("Delete one's expense bill (id)"),
         route(Method::GET, "/api/v1/bank/Deposit", l::deposits, bare)
             .summary("The user's deposits (?start=&end=, ?scope=family)")
-            .input::<RecordQuery>()
             .bare(),
         route(Method::POST, "/api/v1/bank/Deposit", l::add_deposit, reply)
             .links(const { &[link("PUT", "/api/v1/bank/Deposit", &[("id", "/id")]), link("DELETE", "/api/v1/bank/Deposit", &[("id", "/id")])] })
@@ -128,11 +119,9 @@ pub fn table() -> Vec<Route<Call>> {
         route(Method::PUT, "/api/v1/bank/Deposit", l::update_deposit, reply)
             .summary("Change one's deposit (id plus fields)"),
         route(Method::DELETE, "/api/v1/bank/Deposit", l::delete_deposit, reply)
-            .summary("Delete one's deposit (id)")
-            .input::<Id>(),
+            .summary("Delete one's deposit (id)"),
         route(Method::GET, "/api/v1/loan", l::loans, bare)
             .summary("The user's loans (?start=&end=, ?scope=family)")
-            .input::<RecordQuery>()
             .bare(),
         route(Method::POST, "/api/v1/loan", l::add_loan, reply)
             .links(const { &[link("PUT", "/api/v1/loan", &[("id", "/id")]), link("POST", "/api/v1/loan/repay", &[("id", "/id")]), link("GET", "/api/v1/loan/repay", &[("id", "/id")]), link("DELETE", "/api/v1/loan", &[("id", "/id")])] })
@@ -141,8 +130,7 @@ pub fn table() -> Vec<Route<Call>> {
         route(Method::PUT, "/api/v1/loan", l::update_loan, reply)
             .summary("Change one's loan (id plus fields; money not below repaid)"),
         route(Method::DELETE, "/api/v1/loan", l::delete_loan, reply)
-            .summary("Delete one's loan (id)")
-            .input::<Id>(),
+            .summary("Delete one's loan (id)"),
         route(Method::POST, "/api/v1/borrow_money/borrow", b::request, reply)
             .summary("Ask a user for money (who: user id, money, pay_back_date YYYY-MM-DD); the lender gets a type-3 message with the record number in 【】")
             .example(r#"{"who": "2", "money": "100", "pay_back_date": "2030-01-31"}"#),
@@ -159,11 +147,9 @@ pub fn table() -> Vec<Route<Call>> {
             .summary("Repay one's loan (id, money up to the outstanding amount, time)")
             .example(r#"{"id": "1", "money": "100"}"#),
         route(Method::GET, "/api/v1/report", r::report, reply)
-            .summary("Asset report (?scope=self|family&start=&end=): income, expense, net, savings, loans, net worth, months, members")
-            .input::<RecordQuery>(),
+            .summary("Asset report (?scope=self|family&start=&end=): income, expense, net, savings, loans, net worth, months, members"),
         route(Method::GET, "/api/v1/report/chart.svg", r::chart, svg)
-            .summary("The report's monthly income and expense as an SVG bar chart")
-            .input::<RecordQuery>(),
+            .summary("The report's monthly income and expense as an SVG bar chart"),
         route(Method::GET, "/events", h::events, crate::envelope::stream::<envelope::Shape>)
             .summary("Server-sent events for the user: new messages, changes to their family")
             .input::<crate::events::StreamQuery>()

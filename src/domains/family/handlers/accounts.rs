@@ -52,8 +52,10 @@ fn new_password(
 }
 
 /// POST user_manage/register/: a new account, logged in (`token`).
-pub async fn register(call: Call) -> Result<model::TokenJson, Error> {
-    let input: input::Registration = decode(&call.input?)?;
+pub async fn register(
+    call: Call,
+    Input(input): Input<input::Registration>,
+) -> Result<model::TokenJson, Error> {
     let username = model::check_username(&input.username.0)?;
     let app = call.app;
     let password = new_password(&app, Some(input.password), input.pwdagain)?;
@@ -81,8 +83,10 @@ pub async fn register(call: Call) -> Result<model::TokenJson, Error> {
 }
 
 /// POST user_manage/login/: a new session (`token`); 429 while throttled.
-pub async fn login(call: Call) -> Result<model::TokenJson, Error> {
-    let input::Credentials { username, password } = decode(&call.input?)?;
+pub async fn login(
+    call: Call,
+    Input(input::Credentials { username, password }): Input<input::Credentials>,
+) -> Result<model::TokenJson, Error> {
     let username = username.0;
     let app = call.app;
     let name = username.clone();

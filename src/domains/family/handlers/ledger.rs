@@ -3,7 +3,7 @@
 //! reads the whole family's with `?scope=family`. Updates change the
 //! fields sent and keep the rest.
 
-use super::{Authed, Call, decode, logged_in};
+use super::{Authed, Call};
 use crate::body::{Cents, Patch, Text};
 use crate::clock;
 use crate::domains::family::DOMAIN;
@@ -48,8 +48,8 @@ fn changed_text(sent: Patch, name: &str, max: usize) -> Result<Option<String>, E
 }
 
 /// Whose records a list or report reads, and when.
-pub fn query(form: &crate::body::Form, user: &User) -> Result<(Scope, Period), Error> {
-    let input::RecordQuery { scope, start, end } = decode(form)?;
+pub fn query(query: input::RecordQuery, user: &User) -> Result<(Scope, Period), Error> {
+    let input::RecordQuery { scope, start, end } = query;
     Ok((scope_of(scope, user)?, Period::read(start, end)?))
 }
 
@@ -64,10 +64,12 @@ fn list<T, V>(items: &[T], view: fn(&T) -> V) -> Vec<V> {
 /// under `--compat family`.
 pub async fn bills(
     call: Call,
+    authed: Authed,
+    Input(records): Input<input::RecordQuery>,
     kind: BillKind,
 ) -> Result<Layout<Vec<model::BillJson>, BillsData>, Error> {
     let compat = call.app.compat(DOMAIN);
-    let list = bill_list(call, kind).await?;
+    let list = bill_list(call, authed, records, kind).await?;
     Ok(if compat {
         Layout::Keys(BillsData { data: list })
     } else {
@@ -78,18 +80,25 @@ pub async fn bills(
 /// GET bill/expend/ (the original's spelling, which the document leaves
 /// out): the expense bills, always in `{code, msg, data}` as the original
 /// answers them.
-pub async fn expend_bills(call: Call) -> Result<BillsData, Error> {
+pub async fn expend_bills(
+    call: Call,
+    authed: Authed,
+    Input(records): Input<input::RecordQuery>,
+) -> Result<BillsData, Error> {
     Ok(BillsData {
-        data: bill_list(call, BillKind::Expense).await?,
+        data: bill_list(call, authed, records, BillKind::Expense).await?,
     })
 }
 
-async fn bill_list(call: Call, kind: BillKind) -> Result<Vec<model::BillJson>, Error> {
-    let Authed { user, .. } = logged_in(&call).await?;
-    let app = call.app;
-    let form = call.input?;
-    let (scope, period) = query(&form, &user)?;
-    let bills = app
+async fn bill_list(
+    call: Call,
+    Authed { user, .. }: Authed,
+    records: input::RecordQuery,
+    kind: BillKind,
+) -> Result<Vec<model::BillJson>, Error> {
+    let (scope, period) = query(records, &user)?;
+    let bills = call
+        .app
         .db
         .read(move |conn| store::bills(conn, scope, kind, period))
         .await?;
@@ -212,15 +221,23 @@ pub async fn update_bill(
 }
 
 /// DELETE bill/Income/ and bill/Expense/: `id`.
-pub async fn delete_bill(call: Call, kind: BillKind) -> Result<model::Done, Error> {
-    delete(call, Ledger::Bills, Some(kind)).await
+pub async fn delete_bill(
+    call: Call,
+    authed: Authed,
+    Input(input::Id { id }): Input<input::Id>,
+    kind: BillKind,
+) -> Result<model::Done, Error> {
+    delete(call, authed, id, Ledger::Bills, Some(kind)).await
 }
 
-async fn delete(call: Call, ledger: Ledger, kind: Option<BillKind>) -> Result<model::Done, Error> {
-    let Authed { user, .. } = logged_in(&call).await?;
+async fn delete(
+    call: Call,
+    Authed { user, .. }: Authed,
+    id: i64,
+    ledger: Ledger,
+    kind: Option<BillKind>,
+) -> Result<model::Done, Error> {
     let app = call.app;
-    let form = call.input?;
-    let input::Id { id } = decode(&form)?;
     app.db
         .write(move |tx| store::delete_record(tx, ledger, kind, user.id, id))
         .await?;
@@ -252,10 +269,10 @@ fn check_deposit(fields: &DepositFields) -> Result<(), Error> {
 pub async fn deposits(
     call: Call,
     Authed { user, .. }: Authed,
+    Input(records): Input<input::RecordQuery>,
 ) -> Result<Vec<model::DepositJson>, Error> {
     let app = call.app;
-    let form = call.input?;
-    let (scope, period) = query(&form, &user)?;
+    let (scope, period) = query(records, &user)?;
     let deposits = app
         .db
         .read(move |conn| store::deposits(conn, scope, period))
@@ -331,8 +348,12 @@ pub async fn update_deposit(
 }
 
 /// DELETE bank/Deposit/: `id`.
-pub async fn delete_deposit(call: Call) -> Result<model::Done, Error> {
-    delete(call, Ledger::Deposits, None).await
+pub async fn delete_deposit(
+    call: Call,
+    authed: Authed,
+    Input(input::Id { id }): Input<input::Id>,
+) -> Result<model::Done, Error> {
+    delete(call, authed, id, Ledger::Deposits, None).await
 }
 
 // ---- loans
@@ -345,10 +366,13 @@ fn check_loan(fields: &LoanFields) -> Result<(), Error> {
 }
 
 /// GET loan/: loans made in `?start=&end=`; `?scope=`.
-pub async fn loans(call: Call, Authed { user, .. }: Authed) -> Result<Vec<model::LoanJson>, Error> {
+pub async fn loans(
+    call: Call,
+    Authed { user, .. }: Authed,
+    Input(records): Input<input::RecordQuery>,
+) -> Result<Vec<model::LoanJson>, Error> {
     let app = call.app;
-    let form = call.input?;
-    let (scope, period) = query(&form, &user)?;
+    let (scope, period) = query(records, &user)?;
     let loans = app
         .db
         .read(move |conn| store::loans(conn, scope, period))
@@ -422,8 +446,12 @@ pub async fn update_loan(
 }
 
 /// DELETE loan/: `id` (its repayments go with it).
-pub async fn delete_loan(call: Call) -> Result<model::Done, Error> {
-    delete(call, Ledger::Loans, None).await
+pub async fn delete_loan(
+    call: Call,
+    authed: Authed,
+    Input(input::Id { id }): Input<input::Id>,
+) -> Result<model::Done, Error> {
+    delete(call, authed, id, Ledger::Loans, None).await
 }
 
 /// POST loan/repay/: `id`, `money` (at most what is outstanding), `time`.

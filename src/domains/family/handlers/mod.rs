@@ -56,7 +56,7 @@ fn token_of(form: &Form, presented: Option<String>) -> Option<String> {
 }
 
 /// The caller, from the token; 401 without a live session.
-pub async fn logged_in(call: &Call) -> Result<Authed, Error> {
+async fn logged_in(call: &Call) -> Result<Authed, Error> {
     let form = call.input.as_ref().map_err(|e| Error::from(e.clone()))?;
     let token = token_of(form, call.token.clone()).ok_or(Error::Unauthenticated("no token"))?;
     let caller = session::caller(&call.app.db, DOMAIN, Some(token.clone()), store::user_by_id)
@@ -80,7 +80,7 @@ impl Refuses for Error {
 }
 
 /// The request's typed input, read where the handler decides the order.
-pub fn decode<T: DeserializeOwned>(form: &Form) -> Result<T, Error> {
+fn decode<T: DeserializeOwned>(form: &Form) -> Result<T, Error> {
     form.decode().map_err(Error::refused)
 }
 

@@ -6,10 +6,13 @@
 //! is not repaid yet; `net_worth` is net + savings + lent − borrowed.
 
 use super::ledger::query;
-use super::{Authed, Call, logged_in};
+use super::{Authed, Call};
 use crate::domains::family::envelope::Error;
+use crate::domains::family::input::RecordQuery;
 use crate::domains::family::model;
+use crate::domains::family::model::User;
 use crate::domains::family::store::{self, Scope, Sums};
+use crate::endpoint::Input;
 use crate::money::Amount;
 use crate::web::escape_html;
 
@@ -35,12 +38,10 @@ impl Report {
     }
 }
 
-async fn build(call: Call) -> Result<Report, Error> {
-    let Authed { user, .. } = logged_in(&call).await?;
-    let app = call.app;
-    let form = call.input?;
-    let (scope, period) = query(&form, &user)?;
-    let data = app
+async fn build(call: Call, user: User, records: RecordQuery) -> Result<Report, Error> {
+    let (scope, period) = query(records, &user)?;
+    let data = call
+        .app
         .db
         .read(move |conn| store::report(conn, scope, period))
         .await?;
@@ -99,8 +100,12 @@ fn fill_months(months: Vec<(String, i64, i64)>) -> Vec<(String, i64, i64)> {
 }
 
 /// GET report/: `?scope=self|family&start=&end=`.
-pub async fn report(call: Call) -> Result<model::ReportJson, Error> {
-    let report = build(call).await?;
+pub async fn report(
+    call: Call,
+    Authed { user, .. }: Authed,
+    Input(records): Input<RecordQuery>,
+) -> Result<model::ReportJson, Error> {
+    let report = build(call, user, records).await?;
     let t = &report.totals;
     Ok(model::ReportJson {
         scope: if report.family_scope {
@@ -139,8 +144,12 @@ pub async fn report(call: Call) -> Result<model::ReportJson, Error> {
 
 /// GET report/chart.svg: the per-month series as a bar chart (income and
 /// expense side by side), same parameters as `report/`.
-pub async fn chart(call: Call) -> Result<String, Error> {
-    let report = build(call).await?;
+pub async fn chart(
+    call: Call,
+    Authed { user, .. }: Authed,
+    Input(records): Input<RecordQuery>,
+) -> Result<String, Error> {
+    let report = build(call, user, records).await?;
     Ok(svg(&report))
 }
 
