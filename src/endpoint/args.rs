@@ -37,16 +37,17 @@ pub trait FromCall<C, E>: Sized + Send + 'static {
 #[derive(Debug)]
 pub struct Input<T>(pub T);
 
-/// How a domain answers an input that does not decode (a field left out,
-/// a value of the wrong form), in its own words.
-pub trait Refuses: Sized {
+/// How a domain answers an input `T` that does not decode (a field left
+/// out, a value of the wrong form), in its own words (which may depend on
+/// the input: parking names the fields each endpoint needs).
+pub trait Refuses<T>: Sized {
     fn refused(error: DecodeError) -> Self;
 }
 
 impl<C, E, T> FromCall<C, E> for Input<T>
 where
     C: Request,
-    E: Refuses + From<BodyError> + Send,
+    E: Refuses<T> + From<BodyError> + Send,
     T: DeserializeOwned + utoipa::ToSchema + Send + 'static,
 {
     const STAGE: Stage = Stage::Input;

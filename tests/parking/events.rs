@@ -184,3 +184,22 @@ async fn a_password_change_ends_the_streams_of_the_accounts_other_sessions() {
     assert!(!kept.closes_within(Duration::from_millis(500)).await);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_stream_opens_with_a_last_event_id_it_cannot_parse_and_needs_the_username() {
+    use common::sse::Stream;
+    let app = spawn_app().await;
+    let alice = user_with_balance(&app, "alice", "1").await;
+    let garbled = format!("{}&last_event_id=soon", events_url(&app, "alice", &alice));
+    let stream = Stream::open(&app.client, &garbled, &[]).await;
+    assert!(stream.is_stream(), "refused: {}", stream.status);
+
+    let nameless = app.url(&format!("/parking/events?token={alice}"));
+    let refused = Stream::open(&app.client, &nameless, &[]).await;
+    assert!(!refused.is_stream());
+    assert_fail(
+        &refused.refusal().await,
+        402,
+        "need parameter username in request",
+    );
+}

@@ -29,7 +29,9 @@ pub struct Named {
 pub struct EventsQuery {
     pub username: String,
     pub token: Option<String>,
-    pub last_event_id: Option<u64>,
+    // Read by the stream itself, which ignores an id it cannot parse.
+    #[schema(value_type = Option<u64>)]
+    pub last_event_id: Option<serde::de::IgnoredAny>,
 }
 
 /// `user/new` and `user/modification`.
@@ -60,6 +62,41 @@ pub struct Reserve {
 pub struct OrderStep {
     pub username: String,
     pub order_id: i64,
+}
+
+/// What parking answers when an input does not decode: the "need ..."
+/// message of its endpoint for a field left out, and a field's own
+/// message for a value of the wrong form where it has one.
+pub trait Needs {
+    const NEED: &'static str;
+    fn wrong(_field: &str) -> Option<&'static str> {
+        None
+    }
+}
+
+macro_rules! needs {
+    ($($input:ty => $need:expr),* $(,)?) => {
+        $(impl Needs for $input {
+            const NEED: &'static str = $need;
+        })*
+    };
+}
+
+needs! {
+    Credentials => "need parameter username,password in request",
+    Named => "need username",
+    EventsQuery => "need parameter username in request",
+    AccountFields => "need parameter username,password,email in request",
+    Reserve => "need username and parkinglot_id",
+    OrderStep => "need username and order_id",
+}
+
+impl Needs for Recharge {
+    const NEED: &'static str = "need username and amount";
+    fn wrong(field: &str) -> Option<&'static str> {
+        (field == "amount")
+            .then_some("amount must be a positive number of yuan with at most two decimals")
+    }
 }
 
 #[cfg(test)]

@@ -70,7 +70,7 @@ async fn logged_in(call: &Call) -> Result<Authed, Error> {
 
 /// A field left out is "缺少参数 `name`", money of the wrong form its own
 /// message.
-impl Refuses for Error {
+impl<T> Refuses<T> for Error {
     fn refused(error: DecodeError) -> Self {
         error.answer(
             |name| bad(format!("缺少参数 {name}")),
@@ -81,7 +81,7 @@ impl Refuses for Error {
 
 /// The request's typed input, read where the handler decides the order.
 fn decode<T: DeserializeOwned>(form: &Form) -> Result<T, Error> {
-    form.decode().map_err(Error::refused)
+    form.decode().map_err(<Error as Refuses<T>>::refused)
 }
 
 /// GET /events: new messages for the user and changes to their family

@@ -88,7 +88,7 @@ fn required(text: Option<String>, what: &str) -> Result<String, Error> {
 }
 
 /// A whole number left out is "`name` 不能为空".
-impl Refuses for Error {
+impl<T> Refuses<T> for Error {
     fn refused(error: DecodeError) -> Self {
         error.answer(|name| failed(format!("{name} 不能为空")), |_| None)
     }
@@ -96,7 +96,7 @@ impl Refuses for Error {
 
 /// The request's typed input, read where the handler decides the order.
 fn decode<T: DeserializeOwned>(form: &Form) -> Result<T, Error> {
-    form.decode().map_err(Error::refused)
+    form.decode().map_err(<Error as Refuses<T>>::refused)
 }
 
 mod accounts;

@@ -2,10 +2,10 @@
 //! Checks run in one order everywhere: parameters (402), then the token
 //! (406), then the domain's rules.
 
-use serde::de::DeserializeOwned;
-
 use super::envelope::Error;
-use super::input::{AccountFields, Credentials, Named, OrderStep, Recharge, Reserve};
+use super::input::{
+    AccountFields, Credentials, EventsQuery, Named, Needs, OrderStep, Recharge, Reserve,
+};
 use super::model::{
     LotView, OrderView, StatusFilter, TokenView, User, UserView, UsernameView, check_email,
     check_username,
@@ -13,15 +13,14 @@ use super::model::{
 use super::store::{self, Step};
 use super::{DOMAIN, SESSIONS};
 use crate::app::{Refused, SharedApp};
-use crate::body::Form;
+use crate::body::{DecodeError, Form};
+use crate::endpoint::{Input, Refuses};
 use crate::{clock, session};
 
 /// One request's input, as the routes hand it over. Its `token` comes from
 /// `Authorization: Bearer`, else the session cookie; the `token` field is
 /// the fallback.
 pub type Call = crate::app::Call;
-
-const NEED_USER_FIELDS: &str = "need parameter username,password,email in request";
 
 /// The checked-in user of a request.
 type Caller = session::Caller<User>;
@@ -45,17 +44,21 @@ async fn logged_in(
     .ok_or(Error::LoginRequired)
 }
 
-/// The request's typed input; a field left out answers `need`.
-fn decode<T: DeserializeOwned>(form: &Form, need: &str) -> Result<T, Error> {
-    form.decode()
-        .map_err(|e| e.or_missing(|| Error::Params(need.to_string())))
+/// A field left out answers the endpoint's "need ..." message.
+impl<T: Needs> Refuses<T> for Error {
+    fn refused(error: DecodeError) -> Self {
+        error.answer(
+            |_| Error::Params(T::NEED.into()),
+            |wrong| T::wrong(&wrong.field).map(|message| Error::Params(message.into())),
+        )
+    }
 }
 
 /// POST /api/user/login
-pub async fn user_login(call: Call) -> Result<TokenView, Error> {
-    let form = call.input?;
-    let Credentials { username, password } =
-        decode(&form, "need parameter username,password in request")?;
+pub async fn user_login(
+    call: Call,
+    Input(Credentials { username, password }): Input<Credentials>,
+) -> Result<TokenView, Error> {
     let app = call.app;
     let name = username.clone();
     let lookup = app.db.read(move |conn| store::user_by_name(conn, &name));
@@ -72,9 +75,11 @@ pub async fn user_login(call: Call) -> Result<TokenView, Error> {
 }
 
 /// POST /api/user/logout
-pub async fn user_logout(call: Call) -> Result<UsernameView, Error> {
+pub async fn user_logout(
+    call: Call,
+    Input(Named { username }): Input<Named>,
+) -> Result<UsernameView, Error> {
     let form = call.input?;
-    let Named { username } = decode(&form, "need username")?;
     let authorized = logged_in(&call.app, &username, call.token, &form).await?;
     call.app
         .db
@@ -84,13 +89,14 @@ pub async fn user_logout(call: Call) -> Result<UsernameView, Error> {
 }
 
 /// POST /api/user/new
-pub async fn user_new(call: Call) -> Result<UsernameView, Error> {
-    let form = call.input?;
-    let AccountFields {
+pub async fn user_new(
+    call: Call,
+    Input(AccountFields {
         username,
         password,
         email,
-    } = decode(&form, NEED_USER_FIELDS)?;
+    }): Input<AccountFields>,
+) -> Result<UsernameView, Error> {
     check_username(&username)?;
     check_email(&email)?;
     let app = call.app;
@@ -122,13 +128,15 @@ pub async fn user_info(username: String, call: Call) -> Result<UserView, Error> 
 }
 
 /// POST /api/user/modification
-pub async fn user_modification(call: Call) -> Result<UsernameView, Error> {
-    let form = call.input?;
-    let AccountFields {
+pub async fn user_modification(
+    call: Call,
+    Input(AccountFields {
         username,
         password,
         email,
-    } = decode(&form, NEED_USER_FIELDS)?;
+    }): Input<AccountFields>,
+) -> Result<UsernameView, Error> {
+    let form = call.input?;
     let app = call.app;
     let authorized = logged_in(&app, &username, call.token, &form).await?;
     check_email(&email)?;
@@ -165,16 +173,11 @@ pub async fn user_orders(
 }
 
 /// POST /api/user/recharge
-pub async fn user_recharge(call: Call) -> Result<UserView, Error> {
+pub async fn user_recharge(
+    call: Call,
+    Input(Recharge { username, amount }): Input<Recharge>,
+) -> Result<UserView, Error> {
     let form = call.input?;
-    let Recharge { username, amount } = match decode(&form, "need username and amount") {
-        Err(Error::Field(e)) if e.field == "amount" => {
-            return Err(Error::Params(
-                "amount must be a positive number of yuan with at most two decimals".into(),
-            ));
-        }
-        other => other?,
-    };
     if amount.0 <= 0 {
         return Err(Error::Params("amount must be greater than 0".into()));
     }
@@ -189,12 +192,14 @@ pub async fn user_recharge(call: Call) -> Result<UserView, Error> {
 }
 
 /// POST /api/order/new
-pub async fn order_new(call: Call) -> Result<OrderView, Error> {
-    let form = call.input?;
-    let Reserve {
+pub async fn order_new(
+    call: Call,
+    Input(Reserve {
         username,
         parkinglot_id,
-    } = decode(&form, "need username and parkinglot_id")?;
+    }): Input<Reserve>,
+) -> Result<OrderView, Error> {
+    let form = call.input?;
     let authorized = logged_in(&call.app, &username, call.token, &form).await?;
     let now = clock::now();
     let timeout = call.app.flags::<super::Flags>().reserve_timeout;
@@ -206,9 +211,12 @@ pub async fn order_new(call: Call) -> Result<OrderView, Error> {
         .await
 }
 
-async fn order_step(call: Call, step: Step) -> Result<OrderView, Error> {
+async fn order_step(
+    call: Call,
+    OrderStep { username, order_id }: OrderStep,
+    step: Step,
+) -> Result<OrderView, Error> {
     let form = call.input?;
-    let OrderStep { username, order_id } = decode(&form, "need username and order_id")?;
     let authorized = logged_in(&call.app, &username, call.token, &form).await?;
     let now = clock::now();
     let user_id = authorized.id;
@@ -219,18 +227,18 @@ async fn order_step(call: Call, step: Step) -> Result<OrderView, Error> {
 }
 
 /// POST /api/order/start
-pub async fn order_start(call: Call) -> Result<OrderView, Error> {
-    order_step(call, Step::Start).await
+pub async fn order_start(call: Call, Input(step): Input<OrderStep>) -> Result<OrderView, Error> {
+    order_step(call, step, Step::Start).await
 }
 
 /// POST /api/order/end
-pub async fn order_end(call: Call) -> Result<OrderView, Error> {
-    order_step(call, Step::End).await
+pub async fn order_end(call: Call, Input(step): Input<OrderStep>) -> Result<OrderView, Error> {
+    order_step(call, step, Step::End).await
 }
 
 /// POST /api/order/cancel
-pub async fn order_cancel(call: Call) -> Result<OrderView, Error> {
-    order_step(call, Step::Cancel).await
+pub async fn order_cancel(call: Call, Input(step): Input<OrderStep>) -> Result<OrderView, Error> {
+    order_step(call, step, Step::Cancel).await
 }
 
 /// GET /api/parkinglot/list
@@ -252,9 +260,11 @@ pub async fn lot_info(id: String, call: Call) -> Result<LotView, Error> {
 
 /// GET /events: the user's order changes and every lot's free spots, as
 /// server-sent events (`username` and `token` as for the other endpoints).
-pub async fn events(call: Call) -> Result<crate::web::Response, Error> {
+pub async fn events(
+    call: Call,
+    Input(EventsQuery { username, .. }): Input<EventsQuery>,
+) -> Result<crate::web::Response, Error> {
     let form = call.input?;
-    let Named { username } = decode(&form, "need parameter username in request")?;
     let authorized = logged_in(&call.app, &username, call.token, &form).await?;
     Ok(call.app.open_stream(
         DOMAIN,

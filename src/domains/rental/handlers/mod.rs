@@ -63,7 +63,7 @@ async fn logged_in(app: &SharedApp, token: Option<String>) -> Result<Caller, Err
 }
 
 /// A field left out is "缺少参数 `name`".
-impl Refuses for Error {
+impl<T> Refuses<T> for Error {
     fn refused(error: DecodeError) -> Self {
         error.answer(|name| failed(format!("缺少参数 {name}")), |_| None)
     }

@@ -100,7 +100,7 @@ impl FromCall<Call, Error> for Customer {
 
 /// A field left out is "缺少参数 `name`", a number of the wrong form its
 /// field's own message.
-impl Refuses for Error {
+impl<T> Refuses<T> for Error {
     fn refused(error: DecodeError) -> Self {
         error.answer(
             |name| shop_error(format!("缺少参数 {name}")),
@@ -111,7 +111,7 @@ impl Refuses for Error {
 
 /// The request's typed input, read where the handler decides the order.
 fn decode<T: DeserializeOwned>(form: &Form) -> Result<T, Error> {
-    form.decode().map_err(Error::refused)
+    form.decode().map_err(<Error as Refuses<T>>::refused)
 }
 
 mod accounts;
