@@ -88,23 +88,32 @@
 //!    [`body::Form::decode`] reads the input as leniently as the seeds'
 //!    clients send it: numbers as text, `""` as absent, a wrong value
 //!    named by its field, fields it does not name ignored; a field left out
-//!    is [`body::DecodeError::Missing`], which the domain's `decode`
-//!    answers with its own message. Decode after the session check, so a
-//!    caller without a session hears that first. Where the seed's message
-//!    for a missing text names it in words (`学号或邮箱不能为空`), keep the
+//!    is [`body::DecodeError::Missing`], which the domain answers with its
+//!    own message ([`endpoint::Refuses`]). Where the seed's message for a
+//!    missing text names it in words (`学号或邮箱不能为空`), keep the
 //!    field `Option` with `#[schema(required)]` and check it in the
 //!    handler.
-//! 3. Write the handler in `handlers`: `async fn name(call: Call) ->
-//!    Result<Output, Error>` (path parameters come first: `(id: i64, call)`).
-//!    `Output` is the success's data, declared in the model's
-//!    [`shaped!`] list (`()` for `null`, `Vec<T>` for a list), so the
-//!    handler's type is the answer's schema.
+//! 3. Write the handler in `handlers`: `async fn name(call: Call, caller:
+//!    Caller, Input(order): Input<NewOrder>) -> Result<Output, Error>`.
+//!    Path parameters come first (`(id: i64, call, …)`); after the request
+//!    come what the handler takes from it, in this order: a guard (the
+//!    logged-in [`session::Caller`], or a role such as shop's `Seller`,
+//!    each an [`endpoint::FromCall`] of the domain) and its typed input
+//!    ([`endpoint::Input`]). The route line checks that the body could be
+//!    read, then takes the guard, then decodes the input, so a caller
+//!    without a session hears that first; the order is checked when the
+//!    crate compiles. A handler whose checks come in another order (a role
+//!    checked before the fields, as shop's order creation does) takes the
+//!    request alone and decodes where it must, and its route line states
+//!    the input with `.input::<T>()`. `Output` is the success's data,
+//!    declared in the model's [`shaped!`] list (`()` for `null`, `Vec<T>`
+//!    for a list), so the handler's type is the answer's schema.
 //! 4. Add one line to the table in `routes.rs`, e.g.
 //!    `route(Method::POST, "/api/order/new", h::order_new, reply)
-//!    .summary("...").input::<Reserve>()`. That line is the route, its
-//!    404 / 405 classification, its `/openapi.json` operation (the request
-//!    schema from the input type, the answer's from the handler's) and its
-//!    landing-page row; nothing else lists endpoints.
+//!    .summary("...")`. That line is the route, its 404 / 405
+//!    classification, its `/openapi.json` operation (the request schema
+//!    from the handler's `Input`, the answer's from its return type) and
+//!    its landing-page row; nothing else lists endpoints.
 //! 5. Test it over HTTP in the area's file of `tests/<domain>/` (one
 //!    behaviour a test, the helpers in its `main.rs`), and note any
 //!    decision the seed leaves open in the domain's `API.md`.

@@ -40,7 +40,7 @@ impl<P: FromStr + Send + 'static, Q: FromStr + Send + 'static> PathParams for (P
 }
 
 /// A handler: its path parameters, then the domain's request `C`, then
-/// what it takes from the request ([`Args`]). `Args` is `()` for a handler
+/// what it takes from the request (`Args`). `Args` is `()` for a handler
 /// that reads the request itself, `(A,)` or `(A, B)` for one that takes a
 /// guard and/or its typed input ([`FromCall`]).
 pub trait Handler<Params, Args, C>: Clone + Send + Sync + 'static {

@@ -85,3 +85,37 @@ async fn demo_data_has_shops_products_with_images_and_a_code() {
     assert_eq!(orders["data"].as_array().unwrap().len(), 2);
     app.stop().await;
 }
+
+#[tokio::test]
+async fn a_request_is_checked_for_its_body_then_its_session_then_its_role_then_its_fields() {
+    let app = spawn_app().await;
+    let seller = user(&app, "seller", "seller@example.com").await;
+    let customer = user(&app, "customer", "buyer@example.com").await;
+    let send = |token: Option<&str>, body: &'static str| {
+        let mut request = app
+            .client
+            .post(app.url("/shop/cart/add"))
+            .header("content-type", "application/json")
+            .body(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        async move { common::json_of(request.send().await.unwrap()).await }
+    };
+    // An unreadable body is refused before anything else is looked at.
+    let (status, body) = send(None, "{\"product_id\": ").await;
+    assert_fail(status, &body, 400, 300);
+    // Then the session: no caller, whatever the fields.
+    let (status, body) = send(None, "{}").await;
+    assert_fail(status, &body, 401, 401);
+    // Then the role: a seller has no cart, whatever the fields.
+    let (status, body) = send(Some(&seller), "{}").await;
+    assert_fail(status, &body, 403, 400);
+    // Only then the fields.
+    let (status, body) = send(Some(&customer), "{}").await;
+    assert_fail(status, &body, 400, 300);
+    assert_eq!(body["message"], "缺少参数 product_id", "{body}");
+    let (status, body) = send(Some(&customer), "{\"product_id\": \"two\"}").await;
+    assert_fail(status, &body, 400, 300);
+    app.stop().await;
+}
