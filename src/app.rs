@@ -69,23 +69,6 @@ pub trait LoginAccount {
 }
 
 impl App {
-    /// Opens `domain`'s event stream for a logged-in caller (see
-    /// [`crate::events::open`]), ended with the session of `token_hash`.
-    pub fn open_stream(
-        &self,
-        domain: &'static str,
-        account: i64,
-        token_hash: [u8; 32],
-        last_id: Option<u64>,
-        form: &crate::body::Form,
-    ) -> Result<crate::web::Response, crate::events::Refused> {
-        let guard = crate::events::SessionGuard {
-            ended: self.sessions_ended.clone(),
-            still_valid: crate::session::still_valid(&self.db, token_hash),
-        };
-        crate::events::open(&self.events, guard, domain, account, last_id, form)
-    }
-
     /// Whether `domain` answers as its original system did (`--compat`).
     pub fn compat(&self, domain: &str) -> bool {
         self.settings.compat.iter().any(|d| d == domain)
@@ -207,6 +190,42 @@ pub struct Call<X = ()> {
     /// A reconnecting event stream's `Last-Event-ID`.
     pub last_event_id: Option<u64>,
     pub extra: X,
+}
+
+impl<X> Call<X> {
+    /// The token an event stream is opened with: the session's, as for
+    /// every endpoint, else `?token=` (an `EventSource` cannot set
+    /// headers). An unreadable body is refused first.
+    pub fn stream_token(&self) -> Result<Option<String>, crate::body::BodyError> {
+        let form = self.input.as_ref().map_err(Clone::clone)?;
+        Ok(crate::events::token_of(self.token.clone(), form))
+    }
+
+    /// Opens `domain`'s event stream for a logged-in caller's `account`
+    /// (see [`crate::events::open`]), ended with the session of
+    /// `token_hash`; it resumes after `Last-Event-ID`, else the query's
+    /// `last_event_id`.
+    pub fn open_stream(
+        &self,
+        domain: &'static str,
+        account: i64,
+        token_hash: [u8; 32],
+    ) -> Result<crate::web::Response, crate::events::Refused> {
+        let guard = crate::events::SessionGuard {
+            ended: self.app.sessions_ended.clone(),
+            still_valid: crate::session::still_valid(&self.app.db, token_hash),
+        };
+        let no_fields = crate::body::Form::default();
+        let form = self.input.as_ref().unwrap_or(&no_fields);
+        crate::events::open(
+            &self.app.events,
+            guard,
+            domain,
+            account,
+            self.last_event_id,
+            form,
+        )
+    }
 }
 
 impl<X: Send + Sync + 'static> crate::endpoint::Request for Call<X> {

@@ -87,12 +87,6 @@ fn decode<T: DeserializeOwned>(form: &Form) -> Result<T, Error> {
 /// GET /events: new messages for the user and changes to their family
 /// (joins, decisions, leaving, hand-over), as server-sent events.
 pub async fn events(call: Call, authed: Authed) -> Result<crate::web::Response, Error> {
-    let form = call.input?;
-    Ok(call.app.open_stream(
-        DOMAIN,
-        authed.user.id,
-        session::hash(&authed.token),
-        call.last_event_id,
-        &form,
-    )?)
+    let token_hash = session::hash(&authed.token);
+    Ok(call.open_stream(DOMAIN, authed.user.id, token_hash)?)
 }

@@ -264,13 +264,7 @@ pub async fn events(
     call: Call,
     Input(EventsQuery { username, .. }): Input<EventsQuery>,
 ) -> Result<crate::web::Response, Error> {
-    let form = call.input?;
-    let authorized = logged_in(&call.app, &username, call.token, &form).await?;
-    Ok(call.app.open_stream(
-        DOMAIN,
-        authorized.id,
-        authorized.token_hash,
-        call.last_event_id,
-        &form,
-    )?)
+    let form = call.input.as_ref().map_err(|e| Error::from(e.clone()))?;
+    let authorized = logged_in(&call.app, &username, call.token.clone(), form).await?;
+    Ok(call.open_stream(DOMAIN, authorized.id, authorized.token_hash)?)
 }

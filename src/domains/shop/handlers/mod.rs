@@ -43,16 +43,8 @@ pub struct Extra {
 /// as for every endpoint, or as `?token=` (an `EventSource` cannot set
 /// headers).
 pub async fn events(call: Call) -> Result<crate::web::Response, Error> {
-    let form = call.input?;
-    let token = crate::events::token_of(call.token, &form);
-    let caller = logged_in(&call.app, token).await?;
-    Ok(call.app.open_stream(
-        DOMAIN,
-        caller.id,
-        caller.token_hash,
-        call.last_event_id,
-        &form,
-    )?)
+    let caller = logged_in(&call.app, call.stream_token()?).await?;
+    Ok(call.open_stream(DOMAIN, caller.id, caller.token_hash)?)
 }
 
 /// The logged-in user and their session; 401 without one.
