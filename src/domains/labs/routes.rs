@@ -32,13 +32,11 @@ pub fn table() -> Vec<Route<Call>> {
         route(Method::GET, "/user/login/code", h::login_code, captcha_image)
             .summary("A JPEG captcha for the next login (single use, 5 minutes, case-insensitive)"),
         route(Method::POST, "/user/register/mail", h::register_mail, reply)
-            .summary("Mail a registration code (email)")
-            .input::<Email>(),
+            .summary("Mail a registration code (email)"),
         route(Method::POST, "/user/register/code", h::register_code, reply)
             .summary("Register a student (email, code, name, password; optional sid, phone, college, grade, major, introduce)"),
         route(Method::POST, "/user/resetPassword/mail", h::reset_mail, reply)
-            .summary("Mail a password reset code (email)")
-            .input::<Email>(),
+            .summary("Mail a password reset code (email)"),
         route(Method::POST, "/user/resetPassword/code", h::reset_code, reply)
             .summary("Set a new password with the mailed code (email, code, password)"),
         route(Method::POST, "/project/create", h::project_create, reply)

@@ -133,18 +133,21 @@ async fn mail_code(app: &SharedApp, email: String, purpose: Purpose) -> Result<(
 }
 
 /// POST /user/register/mail
-pub async fn register_mail(call: Call) -> Result<(), Error> {
-    mail_code_to(call, Purpose::Register).await
+pub async fn register_mail(call: Call, Input(to): Input<input::Email>) -> Result<(), Error> {
+    mail_code_to(call, to, Purpose::Register).await
 }
 
 /// POST /user/resetPassword/mail
-pub async fn reset_mail(call: Call) -> Result<(), Error> {
-    mail_code_to(call, Purpose::Reset).await
+pub async fn reset_mail(call: Call, Input(to): Input<input::Email>) -> Result<(), Error> {
+    mail_code_to(call, to, Purpose::Reset).await
 }
 
 /// The `email` of a mail request: new for registration, known for a reset.
-async fn mail_code_to(call: Call, purpose: Purpose) -> Result<(), Error> {
-    let input::Email { email } = decode(&call.input?)?;
+async fn mail_code_to(
+    call: Call,
+    input::Email { email }: input::Email,
+    purpose: Purpose,
+) -> Result<(), Error> {
     let email = check_email(&required(email, "邮箱")?)?;
     let lookup = email.clone();
     let registered = call

@@ -184,21 +184,26 @@ pub async fn shop_products(shop_id: i64, call: Call) -> Result<Said<model::PageO
         .db
         .read(move |conn| store::existing_shop(conn, shop_id).map(|_| ()))
         .await?;
-    product_list(call, Some(shop_id)).await
+    // The shop is looked for before the query is read (404 first).
+    let query = decode(call.input.as_ref().map_err(|e| Error::from(e.clone()))?)?;
+    product_list(call, query, Some(shop_id)).await
 }
 
 /// GET /products: every shop's products.
-pub async fn all_products(call: Call) -> Result<Said<model::PageOfProducts>, Error> {
-    product_list(call, None).await
+pub async fn all_products(
+    call: Call,
+    Input(query): Input<input::ProductQuery>,
+) -> Result<Said<model::PageOfProducts>, Error> {
+    product_list(call, query, None).await
 }
 
 /// A page of 10 with `count`, absolute `next` / `previous` links and
 /// `products`; `?q=` searches names and descriptions, `?ordering=` sorts.
 async fn product_list(
     call: Call,
+    query: input::ProductQuery,
     shop_id: Option<i64>,
 ) -> Result<Said<model::PageOfProducts>, Error> {
-    let query: input::ProductQuery = decode(&call.input?)?;
     let page = model::page_number(query.page)?;
     let ordering_text = query.ordering;
     let ordering = Ordering::parse(ordering_text.as_deref())?;
