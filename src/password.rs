@@ -75,6 +75,16 @@ pub fn hash_for_cli(password: &str, min_chars: usize) -> Result<String, String> 
     hash_one(password, DEFAULT_COST, salt).map_err(|e| e.to_string())
 }
 
+/// For generated accounts (`onebox shop generate-products`): the hash of
+/// a random password that is never shown, so the account exists to own
+/// rows and nobody can log in as it until the console resets its password.
+pub fn unknown_password_hash() -> Result<String, String> {
+    let secret = new_salt().map_err(|e| e.to_string())?;
+    let password: String = secret.iter().map(|b| format!("{b:02x}")).collect();
+    let salt = new_salt().map_err(|e| e.to_string())?;
+    hash_one(&password, DEFAULT_COST, salt).map_err(|e| e.to_string())
+}
+
 /// 16 bytes of salt from the OS generator.
 fn new_salt() -> Result<[u8; 16]> {
     let mut salt = [0u8; 16];

@@ -58,6 +58,11 @@ fn help_explains_every_command() {
     let (ok, out, _) = run(&["labs", "add-admin", "--help"]);
     assert!(ok);
     assert!(out.contains("--sid") && out.contains("--password"));
+    for (domain, command) in [("shop", "generate-products"), ("rental", "generate-houses")] {
+        let (ok, out, _) = run(&[domain, command, "--help"]);
+        assert!(ok);
+        assert!(out.contains("--count") && out.contains("--db"), "{out}");
+    }
     let (ok, out, _) = run(&["serve", "--help"]);
     assert!(ok);
     for word in ["--captcha", "--smtp", "--mail-from", "--commission-rate"] {

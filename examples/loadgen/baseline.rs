@@ -19,23 +19,13 @@ pub(crate) async fn side_by_side(
     bare_binary: &std::path::Path,
     options: &Options,
 ) {
-    seed_products(db, 100_000);
-    let (product, shop): (i64, i64) = rusqlite::Connection::open(db)
-        .expect("open")
-        .query_row(
-            "SELECT id, shop_id FROM shop_products WHERE stock_quantity = 1000000000 ORDER BY id LIMIT 1",
-            [],
-            |row| Ok((row.get(0)?, row.get(1)?)),
-        )
-        .expect("the product that never runs out");
+    generate_products(options, db, 100_000);
+    let (product, shop) = never_runs_out(client, base).await;
     // The copy below carries this session, so both servers accept it.
     let token = bench_customer(client, base).await;
 
     let copy = db.with_file_name("bare.db");
-    rusqlite::Connection::open(db)
-        .expect("open")
-        .execute("VACUUM INTO ?1", [copy.to_str().expect("path")])
-        .expect("copy the database for the bare server");
+    onebox_command(options, &["backup", copy.to_str().expect("path")], db);
     let port = free_port();
     let bare_base = format!("http://127.0.0.1:{port}");
     let bare = ServerProcess(
@@ -201,5 +191,24 @@ pub(crate) fn median(values: &[f64]) -> f64 {
         0 => 0.0,
         n if n % 2 == 1 => sorted[n / 2],
         n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+    }
+}
+
+/// The generated product that never runs out (the first by id), and its
+/// shop, as the product list gives them.
+async fn never_runs_out(client: &reqwest::Client, base: &str) -> (i64, i64) {
+    let list: Value = client
+        .get(format!("{base}/shop/shop/products?ordering=id"))
+        .send()
+        .await
+        .expect("product list")
+        .json()
+        .await
+        .expect("product list JSON");
+    let first = &list["data"]["products"][0];
+    assert_eq!(first["stock_quantity"], 1_000_000_000, "{list}");
+    match (first["id"].as_i64(), first["shop"].as_i64()) {
+        (Some(id), Some(shop)) => (id, shop),
+        _ => panic!("no first product in {list}"),
     }
 }

@@ -320,7 +320,7 @@ async fn main() {
     }
 
     if options.only.as_deref() == Some("streams") {
-        add_bench_lot(&options.binary, &db);
+        add_bench_lot(&options, &db);
         streams::run(&client, &base, options.connections, options.seconds).await;
         return;
     }
@@ -352,7 +352,7 @@ async fn main() {
         return;
     }
 
-    add_bench_lot(&options.binary, &db);
+    add_bench_lot(&options, &db);
     // One user per connection, each logged in with a balance.
     let tokens = parking_users(&client, &base, "bench", options.connections.max(32)).await;
     let tokens = Arc::new(tokens);
@@ -504,6 +504,25 @@ fn print_reports(reports: &[Report], options: &Options) {
         );
     }
     println!();
+}
+
+/// Runs one of onebox's commands on the database file (the same binary
+/// as the server measured); what it printed. The workloads' rows come from
+/// these and from HTTP, never from SQL written here.
+pub(crate) fn onebox_command(options: &Options, args: &[&str], db: &std::path::Path) -> String {
+    let output = Command::new(&options.binary)
+        .args(args)
+        .arg("--db")
+        .arg(db)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", options.binary.display()));
+    assert!(
+        output.status.success(),
+        "onebox {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 /// A small deterministic generator, so every run lists the same houses.

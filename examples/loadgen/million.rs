@@ -168,8 +168,8 @@ pub(crate) async fn million_workloads(
     options: &Options,
 ) -> Vec<Report> {
     let seeded = Instant::now();
-    seed_products(db, 1_000_000);
-    seed_houses(db, 1_000_000);
+    generate_products(options, db, 1_000_000);
+    generate_houses(options, db, 1_000_000);
     println!(
         "seeded 1,000,000 products and 1,000,000 houses in {:.1} s",
         seeded.elapsed().as_secs_f64()

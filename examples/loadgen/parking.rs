@@ -3,24 +3,21 @@
 use super::*;
 
 /// Adds the benchmark's parking lot (id 1, 10,000 places) with the CLI.
-pub(crate) fn add_bench_lot(binary: &std::path::Path, db: &std::path::Path) {
-    let status = Command::new(binary)
-        .args([
+pub(crate) fn add_bench_lot(options: &Options, db: &std::path::Path) {
+    onebox_command(
+        options,
+        &[
             "parking",
             "add-lot",
-            "--db",
-            db.to_str().expect("path"),
             "--name",
             "bench",
             "--capacity",
             "10000",
             "--price",
             "1",
-        ])
-        .stdout(Stdio::null())
-        .status()
-        .expect("add-lot");
-    assert!(status.success());
+        ],
+        db,
+    );
 }
 
 /// `n` parking users `{prefix}{i}`, registered, logged in and with a

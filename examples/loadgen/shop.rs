@@ -2,65 +2,15 @@
 
 use super::*;
 
-/// Fills the shop tables with 100,000 products in 20 shops (one seller
-/// each), written straight into the file while the server runs.
-pub(crate) fn seed_products(db: &std::path::Path, count: usize) {
-    let mut conn = rusqlite::Connection::open(db).expect("open for seeding");
-    conn.busy_timeout(Duration::from_secs(30))
-        .expect("busy timeout");
-    let tx = conn.transaction().expect("transaction");
-    let mut shops = Vec::new();
-    for n in 0..20 {
-        tx.execute(
-            "INSERT INTO shop_users (email, name, phone, role, password_hash, created_at)
-             VALUES (?1, '商家', '13800000000', 'SELLER', 'x', 0)",
-            [format!("bench-seller{n}@example.com")],
-        )
-        .expect("seller");
-        let seller = tx.last_insert_rowid();
-        tx.execute(
-            "INSERT INTO shop_shops (name, address, description, created_us) VALUES (?1, '北京市', '综合', 0)",
-            [format!("商铺{n}")],
-        )
-        .expect("shop");
-        let shop = tx.last_insert_rowid();
-        tx.execute(
-            "INSERT INTO shop_sellers (user_id, shop_id, joined_us) VALUES (?1, ?2, 0)",
-            [seller, shop],
-        )
-        .expect("seller of shop");
-        shops.push(shop);
-    }
-    {
-        let mut insert = tx
-            .prepare(
-                "INSERT INTO shop_products (shop_id, name, description, price, stock_quantity, status, image_id, created_us)
-                 VALUES (?1, ?2, '安卓手机，全网通，双卡双待，大电池', ?3, ?4, ?5, NULL, ?6)",
-            )
-            .expect("prepare");
-        let mut rng = Lcg(7);
-        for n in 0..count {
-            // The first product never runs out: the buyers of the mixed
-            // workload take it.
-            let stock = if n == 0 {
-                1_000_000_000
-            } else {
-                rng.next(100) as i64
-            };
-            insert
-                .execute(rusqlite::params![
-                    shops[rng.next(shops.len() as u64) as usize],
-                    format!("商品{n}"),
-                    (100 + rng.next(999_900)) as i64,
-                    stock,
-                    if stock == 0 { "Sold Out" } else { "Available" },
-                    1_700_000_000_000_000i64 + n as i64 * 1_000_000,
-                ])
-                .expect("insert product");
-        }
-    }
-    tx.commit().expect("commit");
-    conn.execute_batch("ANALYZE").expect("analyze");
+/// Adds `count` generated products in 20 shops with `onebox shop
+/// generate-products` (the first never runs out: the buyers of the mixed
+/// workload take it).
+pub(crate) fn generate_products(options: &Options, db: &std::path::Path, count: usize) {
+    onebox_command(
+        options,
+        &["shop", "generate-products", "--count", &count.to_string()],
+        db,
+    );
 }
 
 /// `/shop/shop/products` over 100,000 products: the first page (with its
@@ -74,7 +24,7 @@ pub(crate) async fn shop_workloads(
     options: &Options,
 ) -> Vec<Report> {
     let seeded = Instant::now();
-    seed_products(db, 100_000);
+    generate_products(options, db, 100_000);
     println!(
         "seeded 100,000 products in {:.1} s",
         seeded.elapsed().as_secs_f64()

@@ -62,6 +62,11 @@ pub enum Command {
         #[command(subcommand)]
         command: labs::Command,
     },
+    /// Shop administration.
+    Shop {
+        #[command(subcommand)]
+        command: shop::Command,
+    },
 }
 
 impl Command {
@@ -71,6 +76,7 @@ impl Command {
             Command::Parking { command } => command.run(),
             Command::Rental { command } => command.run(),
             Command::Labs { command } => command.run(),
+            Command::Shop { command } => command.run(),
         }
     }
 }

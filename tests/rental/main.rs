@@ -8,6 +8,7 @@ mod common;
 mod accounts;
 mod deals;
 mod events;
+mod generated;
 mod input;
 mod listings;
 

@@ -6,6 +6,7 @@ mod common;
 
 mod accounts;
 mod events;
+mod generated;
 mod input;
 mod orders;
 mod products;

@@ -41,6 +41,18 @@ pub enum Command {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Add COUNT generated houses to let, the same on every run, across
+    /// twelve districts: for trying a front-end's search and paging, and
+    /// for load tests. Their owner, generated-owner, gets a password
+    /// nobody is told; reset it in the console to log in. A running
+    /// server's remembered lists show the new houses within a minute.
+    GenerateHouses {
+        /// How many houses to add.
+        #[arg(long, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+        count: u64,
+        #[command(flatten)]
+        db: DbArg,
+    },
 }
 
 impl Command {
@@ -55,6 +67,13 @@ impl Command {
             } => {
                 add_admin(&db.path, &username, &password, min_password)?;
                 Ok(format!("added rental admin {}", username.trim()))
+            }
+            Command::GenerateHouses { count, db } => {
+                let owner_hash = crate::password::unknown_password_hash()?;
+                let added = crate::db::write_for_cli(&db.path, |tx| {
+                    super::demo::generated_houses(tx, count, &owner_hash)
+                })?;
+                Ok(format!("added {added} rental houses"))
             }
         }
     }

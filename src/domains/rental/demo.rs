@@ -324,3 +324,75 @@ pub async fn rows(app: &SharedApp) -> crate::error::Result<crate::descriptor::De
         Ok::<_, Error>(())
     }))
 }
+
+/// Where generated houses are: every province's search finds some.
+const GENERATED_DISTRICTS: &[&str] = &[
+    "北京市海淀区",
+    "北京市朝阳区",
+    "北京市西城区",
+    "上海浦东新区",
+    "上海徐汇区",
+    "山东省青岛市崂山区",
+    "山东省青岛市市南区",
+    "浙江省杭州市西湖区",
+    "广东省广州市天河区",
+    "广东省深圳市南山区",
+    "四川省成都市武侯区",
+    "湖北省武汉市洪山区",
+];
+
+/// The kinds of generated houses (each of the document's `house_type`s).
+const GENERATED_KINDS: &[&str] = &["一居", "二居", "三居", "四居", "开间"];
+
+/// `onebox rental generate-houses`: `count` houses of the owner
+/// `generated-owner` (made on the first run with `owner_hash` as password,
+/// reused after), the same on every run, so a load test over them can be
+/// repeated. One in ten is let (已租) and leaves the lists.
+pub fn generated_houses(tx: &crate::db::Write, count: u64, owner_hash: &str) -> Result<u64, Error> {
+    let now = crate::clock::now();
+    let owner = match store::user_by_name(tx, "generated-owner")? {
+        Some(owner) => owner.id,
+        None => {
+            let owner = NewUser {
+                username: "generated-owner",
+                name: "房东",
+                id_type: "身份证",
+                id_number: "",
+                phone: "13800000000",
+                city: "北京",
+                admin: false,
+            };
+            store::insert_user(tx, &owner, owner_hash, now)?
+        }
+    };
+    let mut picks = crate::demo::Picks::new(42);
+    for n in 0..count {
+        let district = format!("{}{}街道", picks.of(GENERATED_DISTRICTS), n % 37);
+        let kind = picks.of(GENERATED_KINDS).to_string();
+        let community = format!("第{}小区", picks.below(500));
+        let cost = (1_000 + picks.below(19_000) as i64) * 100;
+        let house = Listing {
+            name: format!("{community}{kind}"),
+            unit: format!("{}单元", picks.below(10) + 1),
+            district,
+            community,
+            kind,
+            area: (20 + picks.below(180) as i64) * 100,
+            floor: picks.below(33) as i64 + 1,
+            elevator: picks.below(2) == 1,
+            description: "采光好，交通方便，拎包入住，随时看房".to_string(),
+            imgs: Vec::new(),
+            tags: vec!["独卫".to_string(), "近地铁".to_string()],
+            deposit: cost,
+            pay_method: "月".to_string(),
+            cost,
+        };
+        let id = store::insert_listing(tx, Table::Houses, owner, &house, now)?;
+        if picks.below(10) == 0 {
+            store::mark_let(tx, id)?;
+        }
+    }
+    // Fresh statistics for the planner over the new rows.
+    tx.execute_batch("ANALYZE")?;
+    Ok(count)
+}

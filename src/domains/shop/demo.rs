@@ -176,3 +176,81 @@ pub async fn rows(app: &SharedApp) -> crate::error::Result<crate::descriptor::De
         Ok::<_, Error>(())
     }))
 }
+
+/// How many shops `onebox shop generate-products` spreads its products over.
+pub const GENERATED_SHOPS: usize = 20;
+
+/// `onebox shop generate-products`: `count` products over
+/// [`GENERATED_SHOPS`] shops, the same on every run (so a load test over
+/// them can be repeated). The shops and their sellers
+/// (`generated-seller{n}@example.com`, whose password is `seller_hash`)
+/// are made on the first run and reused after. The first product never
+/// runs out; the others have 0–99 in stock, sold out at 0. Each is
+/// created a microsecond after the one before, ending now.
+pub fn generated_products(
+    tx: &crate::db::Write,
+    count: u64,
+    seller_hash: &str,
+) -> Result<GeneratedProducts, Error> {
+    let now = crate::clock::now();
+    let now_us = crate::clock::now_micros();
+    let mut shops = Vec::with_capacity(GENERATED_SHOPS);
+    for n in 0..GENERATED_SHOPS {
+        let email = format!("generated-seller{n}@example.com");
+        let existing = match store::user_by_email(tx, &email)? {
+            Some(seller) => store::shop_of(tx, seller.id)?,
+            None => None,
+        };
+        let shop = match existing {
+            Some(shop) => shop,
+            None => {
+                let seller = NewUser {
+                    email: &email,
+                    name: "商家",
+                    phone: "13800000000",
+                    role: SELLER,
+                };
+                let seller = store::insert_user(tx, &seller, seller_hash, now)?;
+                store::create_shop(tx, seller, &format!("商铺{n}"), "北京市", "综合", now_us)?
+            }
+        };
+        shops.push(shop);
+    }
+    let mut picks = crate::demo::Picks::new(7);
+    let mut first = None;
+    let start_us = now_us - count as i64;
+    for n in 0..count {
+        let stock = if n == 0 {
+            1_000_000_000
+        } else {
+            picks.below(100) as i64
+        };
+        let shop = *picks.of(&shops);
+        let fields = ProductFields {
+            name: format!("商品{n}"),
+            description: "安卓手机，全网通，双卡双待，大电池".to_string(),
+            price: 100 + picks.below(999_900) as i64,
+            stock_quantity: stock,
+            off_sale: false,
+            image_id: None,
+            category_id: None,
+        };
+        let id = store::insert_product(tx, shop, &fields, start_us + n as i64)?;
+        first.get_or_insert((id, shop));
+    }
+    // Fresh statistics for the planner over the new rows.
+    tx.execute_batch("ANALYZE")?;
+    Ok(GeneratedProducts {
+        count,
+        shops: shops.len(),
+        first,
+    })
+}
+
+/// What `onebox shop generate-products` added.
+pub struct GeneratedProducts {
+    pub count: u64,
+    pub shops: usize,
+    /// The product that never runs out, and its shop.
+    pub first: Option<(i64, i64)>,
+}

@@ -10,6 +10,7 @@
 use crate::descriptor::{ApiDocs, Descriptor};
 use crate::session::Policy;
 
+pub mod cli;
 pub mod demo;
 pub mod envelope;
 pub mod handlers;
@@ -18,6 +19,7 @@ pub mod model;
 pub mod routes;
 pub mod store;
 
+pub use cli::Command;
 pub use routes::routes;
 
 /// Shop, as the core sees it.

@@ -138,6 +138,15 @@ pub fn insert_listing(
     Ok(conn.last_insert_rowid())
 }
 
+/// Marks house `id` let (已租): it leaves the lists of houses to let.
+pub fn mark_let(conn: &Connection, id: i64) -> Result<(), Error> {
+    conn.execute_cached(
+        "UPDATE rental_houses SET state = ?2 WHERE id = ?1",
+        params![id, LET],
+    )?;
+    Ok(())
+}
+
 /// A listing the caller owns, or the failure to give.
 pub(super) fn owned(
     conn: &Connection,

@@ -285,10 +285,7 @@ pub fn accept(
         ],
     )?;
     let deal = write.last_insert_rowid();
-    write.execute_cached(
-        "UPDATE rental_houses SET state = ?2 WHERE id = ?1",
-        params![house.id, LET],
-    )?;
+    super::mark_let(write, house.id)?;
     decide_all(
         write,
         "UPDATE rental_requests SET state = CASE WHEN id = ?3 THEN 'accepted' ELSE 'rejected' END, decided_at = ?2
