@@ -199,6 +199,14 @@ pub fn binary() -> Command {
     Command::new(env!("CARGO_BIN_EXE_onebox"))
 }
 
+/// Runs `onebox ARGS --db DB`, which must succeed; what it printed.
+pub fn command_on(db: &Path, args: &[&str]) -> String {
+    let output = binary().args(args).arg("--db").arg(db).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "onebox {args:?}: {stderr}");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
 /// The real binary serving on a random port.
 pub struct RunningBinary {
     pub child: Child,

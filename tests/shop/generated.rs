@@ -4,14 +4,7 @@ use super::*;
 
 /// Runs `onebox shop generate-products` on the app's file; its line.
 fn generate(app: &TestApp, count: &str) -> String {
-    let output = common::binary()
-        .args(["shop", "generate-products", "--count", count, "--db"])
-        .arg(&app.db_path)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
-    String::from_utf8_lossy(&output.stdout).into_owned()
+    common::command_on(&app.db_path, &["shop", "generate-products", "--count", count])
 }
 
 #[tokio::test]
