@@ -234,6 +234,21 @@ impl<X: Send + Sync + 'static> crate::endpoint::Request for Call<X> {
     }
 }
 
+/// The logged-in caller as a handler's guard, for every domain whose
+/// account is a [`crate::session::Account`]: no session is the domain's
+/// login-required failure.
+impl<X, A> crate::endpoint::FromCall<Call<X>, A::Error> for crate::session::Caller<A>
+where
+    X: Send + Sync + 'static,
+    A: crate::session::Account,
+{
+    async fn from_call(call: &Call<X>) -> Result<Self, A::Error> {
+        let form = call.input.as_ref().map_err(|e| A::Error::from(e.clone()))?;
+        let token = A::presented(call.token.clone(), form);
+        crate::session::required(&call.app.db, token).await
+    }
+}
+
 /// The filter every domain's routes take their [`Call`] from. `cookie`
 /// names the domain's session cookie (none: the bearer header alone);
 /// `extra` reads the domain's own part.

@@ -27,7 +27,9 @@
 //!    built and handed to the handler. Whatever no route takes becomes the
 //!    domain's 404 or 405, classified by the same table.
 //! 4. A handler (`handlers`) reads its input, finds the caller's session
-//!    ([`session::caller`], one [`session::Caller`] type for every domain), and runs the domain's SQL (`store`) through
+//!    (one path for every domain: [`session::required`], which the
+//!    domain's [`session::Account`] tells where its accounts are and what
+//!    it answers without a session), and runs the domain's SQL (`store`) through
 //!    [`db::Db::read`] (a pool of query-only connections) or
 //!    [`db::Db::write`] (one `BEGIN IMMEDIATE` transaction on the single
 //!    writer thread). It returns `Result<Done, Error>`; the route's renderer
@@ -97,8 +99,9 @@
 //!    Caller, Input(order): Input<NewOrder>) -> Result<Output, Error>`.
 //!    Path parameters come first (`(id: i64, call, …)`); after the request
 //!    come what the handler takes from it, in this order: a guard (the
-//!    logged-in [`session::Caller`], or a role such as shop's `Seller`,
-//!    each an [`endpoint::FromCall`] of the domain) and its typed input
+//!    logged-in [`session::Caller`], a guard for every domain whose
+//!    account is a [`session::Account`]; or a role such as shop's
+//!    `Seller`, an [`endpoint::FromCall`] of the domain) and its typed input
 //!    ([`endpoint::Input`]). The route line checks that the body could be
 //!    read, then takes the guard, then decodes the input, so a caller
 //!    without a session hears that first; the order is checked when the

@@ -203,6 +203,48 @@ impl<A> std::ops::Deref for Caller<A> {
     }
 }
 
+/// A domain's account as its sessions name it: where it is loaded from
+/// and what the domain answers a request that needs a session and has
+/// none. With it, [`Caller<Self>`] is a guard the domain's handlers take
+/// (see [`crate::app::Call`]) and [`required`] finds the caller.
+pub trait Account: Sized + Send + 'static {
+    /// The domain's failure.
+    type Error: From<Error> + From<crate::body::BodyError> + Send + 'static;
+    /// The domain whose sessions name this account.
+    const DOMAIN: &'static str;
+    /// The account of `id`; `None` when it cannot act (gone).
+    fn load(conn: &Connection, id: i64) -> std::result::Result<Option<Self>, Self::Error>;
+    /// The failure for no live session; `presented` says whether a token
+    /// came at all.
+    fn login_required(presented: bool) -> Self::Error;
+    /// The token a request presents: by default `Authorization: Bearer`,
+    /// else the session cookie ([`presented`]), as read into the call.
+    fn presented(token: Option<String>, _form: &crate::body::Form) -> Option<String> {
+        token
+    }
+}
+
+/// The caller a token names, or the domain's login-required failure: the
+/// one way every domain with an [`Account`] finds its logged-in caller.
+pub async fn required<A: Account>(
+    db: &crate::db::Db,
+    token: Option<String>,
+) -> std::result::Result<Caller<A>, A::Error> {
+    let presented = token.is_some();
+    caller(db, A::DOMAIN, token, A::load)
+        .await?
+        .ok_or_else(|| A::login_required(presented))
+}
+
+/// The caller a token names, if any (an endpoint that answers everyone,
+/// and says more to a logged-in caller).
+pub async fn optional<A: Account>(
+    db: &crate::db::Db,
+    token: Option<String>,
+) -> std::result::Result<Option<Caller<A>>, A::Error> {
+    caller(db, A::DOMAIN, token, A::load).await
+}
+
 /// The caller a presented token names in `domain`, with the account `load`
 /// finds for the session's account id (`None` for no token, no live
 /// session, or an account `load` refuses); the use is recorded when due.

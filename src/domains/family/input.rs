@@ -1,7 +1,7 @@
 //! Family's typed inputs: one struct per request shape, decoded from the
 //! body or query by [`crate::body::Form::decode`] after the token check.
 //! Their schemas are the request schemas of `/openapi.json`. The token
-//! itself may come as a `token` field too (see `handlers::logged_in`).
+//! itself may come as a `token` field too (see `handlers::Caller`).
 //!
 //! A field left out answers `缺少参数 <name>`; money and rates of the wrong
 //! form answer their own message ([`wrong_value`]). Text an update may

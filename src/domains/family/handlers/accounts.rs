@@ -104,8 +104,8 @@ pub async fn login(
 }
 
 /// DELETE user_manage/logout/: ends the session the token names.
-pub async fn logout(call: Call, authed: Authed) -> Result<Done, Error> {
-    session::end_presented(&call.app.db, Some(authed.token))
+pub async fn logout(call: Call, caller: Caller) -> Result<Done, Error> {
+    session::end_presented(&call.app.db, Some(caller.token))
         .await
         .map_err(|_| bad("登出失败"))?;
     Ok(Done {})
@@ -124,9 +124,9 @@ pub(super) async fn family_of(
 }
 
 /// GET user_manage/user_info/: the caller, with `family1`.
-pub async fn user_info(call: Call, authed: Authed) -> Result<model::UserJson, Error> {
-    let family = family_of(&call.app, &authed.user).await?;
-    Ok(model::user_json(&authed.user, family.as_ref()))
+pub async fn user_info(call: Call, caller: Caller) -> Result<model::UserJson, Error> {
+    let family = family_of(&call.app, &caller.user).await?;
+    Ok(model::user_json(&caller.user, family.as_ref()))
 }
 
 /// PUT user_manage/user_info/: changes the fields sent (`username`,
@@ -134,7 +134,7 @@ pub async fn user_info(call: Call, authed: Authed) -> Result<model::UserJson, Er
 /// other sessions). `id` and `family1` are read-only.
 pub async fn update_user_info(
     call: Call,
-    Authed { user, token, .. }: Authed,
+    Caller { user, token, .. }: Caller,
     Input(input): Input<input::AccountChange>,
 ) -> Result<model::UserJson, Error> {
     let app = call.app;

@@ -4,7 +4,7 @@
 //! the record. An agreed request is the same debt as a pair of `loan/`
 //! records (see `store::borrowings`).
 
-use super::{Authed, Call};
+use super::{Call, Caller};
 use crate::clock;
 use crate::domains::family::envelope::{Error, bad, not_found};
 use crate::domains::family::input::{BorrowDecision, BorrowRequest, PayBack};
@@ -20,7 +20,7 @@ use crate::money::number;
 /// in 【】, which the original front-end reads to answer it.
 pub async fn request(
     call: Call,
-    Authed { user, .. }: Authed,
+    Caller { user, .. }: Caller,
     Input(input): Input<BorrowRequest>,
 ) -> Result<Done, Error> {
     let app = call.app;
@@ -64,7 +64,7 @@ pub async fn request(
 /// the borrower is told either way.
 pub async fn decide(
     call: Call,
-    Authed { user, .. }: Authed,
+    Caller { user, .. }: Caller,
     Input(input): Input<BorrowDecision>,
 ) -> Result<Done, Error> {
     let app = call.app;
@@ -107,7 +107,7 @@ pub async fn decide(
 /// `{code, msg, data}`; none answers 201 `no data`, as the original does.
 pub async fn owed(
     call: Call,
-    Authed { user, .. }: Authed,
+    Caller { user, .. }: Caller,
 ) -> Result<Option<BorrowingsData>, Error> {
     let app = call.app;
     app.db
@@ -125,7 +125,7 @@ pub async fn owed(
 /// borrowing `bill_id` back to its lender `who`; the lender is told.
 pub async fn pay_back(
     call: Call,
-    Authed { user, .. }: Authed,
+    Caller { user, .. }: Caller,
     Input(input): Input<PayBack>,
 ) -> Result<Done, Error> {
     let app = call.app;

@@ -5,7 +5,7 @@ use super::*;
 /// GET family/familyManage/: the caller's family, or `"family": "null"`.
 pub async fn family_info(
     call: Call,
-    Authed { user, token, .. }: Authed,
+    Caller { user, token, .. }: Caller,
 ) -> Result<model::FamilyInfo, Error> {
     let app = call.app;
     Ok(match family_of(&app, &user).await? {
@@ -20,7 +20,7 @@ pub async fn family_info(
 /// POST family/familyManage/: a new family with the caller as parent.
 pub async fn create_family(
     call: Call,
-    Authed { user, .. }: Authed,
+    Caller { user, .. }: Caller,
     Input(input::NewFamily { family_name }): Input<input::NewFamily>,
 ) -> Result<model::FamilyJson, Error> {
     let app = call.app;
@@ -43,7 +43,7 @@ pub async fn create_family(
 /// (`user_id`). A caller who is not a parent hears so before anything else.
 pub async fn hand_over(
     call: Call,
-    Authed { user, .. }: Authed,
+    Caller { user, .. }: Caller,
 ) -> Result<model::FamilyJson, Error> {
     let app = call.app;
     let form = call.input?;
@@ -73,7 +73,7 @@ pub async fn hand_over(
 /// POST user_manage/about_family/: asks to join a family (`family_id`).
 pub async fn apply(
     call: Call,
-    Authed { user, .. }: Authed,
+    Caller { user, .. }: Caller,
     Input(input::FamilyId { family_id }): Input<input::FamilyId>,
 ) -> Result<Done, Error> {
     let app = call.app;
@@ -85,7 +85,7 @@ pub async fn apply(
 }
 
 /// DELETE user_manage/about_family/: leaves the caller's family.
-pub async fn leave(call: Call, Authed { user, .. }: Authed) -> Result<model::LeftJson, Error> {
+pub async fn leave(call: Call, Caller { user, .. }: Caller) -> Result<model::LeftJson, Error> {
     let app = call.app;
     let now = clock::now();
     let left = app
@@ -100,7 +100,7 @@ pub async fn leave(call: Call, Authed { user, .. }: Authed) -> Result<model::Lef
 /// GET family/familyMember/: pending applications to the caller's family.
 pub async fn applications(
     call: Call,
-    Authed { user, .. }: Authed,
+    Caller { user, .. }: Caller,
 ) -> Result<Vec<model::ApplicationJson>, Error> {
     let app = call.app;
     let Some(family_id) = user.family_id.filter(|_| user.is_parent()) else {
@@ -125,7 +125,7 @@ pub async fn applications(
 /// `is_agree` 0 = yes, 1 = no; `parent_id`, if sent, must be the caller).
 pub async fn decide(
     call: Call,
-    Authed { user, .. }: Authed,
+    Caller { user, .. }: Caller,
     Input(input::Decision {
         user_id: applicant,
         is_agree,

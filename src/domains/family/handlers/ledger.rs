@@ -3,7 +3,7 @@
 //! reads the whole family's with `?scope=family`. Updates change the
 //! fields sent and keep the rest.
 
-use super::{Authed, Call};
+use super::{Call, Caller};
 use crate::body::{Cents, Patch, Text};
 use crate::clock;
 use crate::domains::family::DOMAIN;
@@ -67,12 +67,12 @@ fn list<T, V>(items: &[T], view: fn(&T) -> V) -> Vec<V> {
 /// under `--compat family`.
 pub async fn bills(
     call: Call,
-    authed: Authed,
+    caller: Caller,
     Input(records): Input<input::RecordQuery>,
     kind: BillKind,
 ) -> Result<Layout<Vec<model::BillJson>, BillsData>, Error> {
     let compat = call.app.compat(DOMAIN);
-    let list = bill_list(call, authed, records, kind).await?;
+    let list = bill_list(call, caller, records, kind).await?;
     Ok(if compat {
         Layout::Keys(BillsData { data: list })
     } else {
@@ -85,17 +85,17 @@ pub async fn bills(
 /// answers them.
 pub async fn expend_bills(
     call: Call,
-    authed: Authed,
+    caller: Caller,
     Input(records): Input<input::RecordQuery>,
 ) -> Result<BillsData, Error> {
     Ok(BillsData {
-        data: bill_list(call, authed, records, BillKind::Expense).await?,
+        data: bill_list(call, caller, records, BillKind::Expense).await?,
     })
 }
 
 async fn bill_list(
     call: Call,
-    Authed { user, .. }: Authed,
+    Caller { user, .. }: Caller,
     records: input::RecordQuery,
     kind: BillKind,
 ) -> Result<Vec<model::BillJson>, Error> {
@@ -115,7 +115,7 @@ async fn bill_list(
 /// or under `--compat family` the statistics the original answers with.
 pub async fn add_bill(
     call: Call,
-    Authed { user, .. }: Authed,
+    Caller { user, .. }: Caller,
     Input(input): Input<input::NewBill>,
     kind: BillKind,
 ) -> Result<Layout<Vec<model::BillJson>, StatisticsData>, Error> {
@@ -158,7 +158,7 @@ pub async fn add_bill(
 /// its `{"code": 201, "msg": "no data"}` when there are none.
 pub async fn statistics(
     call: Call,
-    Authed { user, .. }: Authed,
+    Caller { user, .. }: Caller,
 ) -> Result<Option<StatisticsData>, Error> {
     let app = call.app;
     app.db
@@ -197,7 +197,7 @@ fn statistics_of(
 /// PUT bill/Income/ and bill/Expense/: `id` plus the fields to change.
 pub async fn update_bill(
     call: Call,
-    Authed { user, .. }: Authed,
+    Caller { user, .. }: Caller,
     Input(input): Input<input::BillChange>,
     kind: BillKind,
 ) -> Result<model::BillJson, Error> {
@@ -226,16 +226,16 @@ pub async fn update_bill(
 /// DELETE bill/Income/ and bill/Expense/: `id`.
 pub async fn delete_bill(
     call: Call,
-    authed: Authed,
+    caller: Caller,
     Input(input::Id { id }): Input<input::Id>,
     kind: BillKind,
 ) -> Result<model::Done, Error> {
-    delete(call, authed, id, Ledger::Bills, Some(kind)).await
+    delete(call, caller, id, Ledger::Bills, Some(kind)).await
 }
 
 async fn delete(
     call: Call,
-    Authed { user, .. }: Authed,
+    Caller { user, .. }: Caller,
     id: i64,
     ledger: Ledger,
     kind: Option<BillKind>,
@@ -271,7 +271,7 @@ fn check_deposit(fields: &DepositFields) -> Result<(), Error> {
 /// GET bank/Deposit/: deposits started in `?start=&end=`; `?scope=`.
 pub async fn deposits(
     call: Call,
-    Authed { user, .. }: Authed,
+    Caller { user, .. }: Caller,
     Input(records): Input<input::RecordQuery>,
 ) -> Result<Vec<model::DepositJson>, Error> {
     let app = call.app;
@@ -287,7 +287,7 @@ pub async fn deposits(
 /// `end_time` (needed for 定期).
 pub async fn add_deposit(
     call: Call,
-    Authed { user, .. }: Authed,
+    Caller { user, .. }: Caller,
     Input(input): Input<input::NewDeposit>,
 ) -> Result<model::DepositJson, Error> {
     let app = call.app;
@@ -314,7 +314,7 @@ pub async fn add_deposit(
 /// PUT bank/Deposit/: `id` plus the fields to change.
 pub async fn update_deposit(
     call: Call,
-    Authed { user, .. }: Authed,
+    Caller { user, .. }: Caller,
     Input(input): Input<input::DepositChange>,
 ) -> Result<model::DepositJson, Error> {
     let app = call.app;
@@ -353,8 +353,8 @@ pub async fn update_deposit(
 /// DELETE bank/Deposit/: `id`.
 pub async fn delete_deposit(
     call: Call,
-    authed: Authed,
+    caller: Caller,
     Input(input::Id { id }): Input<input::Id>,
 ) -> Result<model::Done, Error> {
-    delete(call, authed, id, Ledger::Deposits, None).await
+    delete(call, caller, id, Ledger::Deposits, None).await
 }

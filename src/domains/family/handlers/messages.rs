@@ -4,7 +4,7 @@ use super::*;
 
 pub async fn messages(
     call: Call,
-    Authed { user, .. }: Authed,
+    Caller { user, .. }: Caller,
     Input(input::MessageFilter { state }): Input<input::MessageFilter>,
 ) -> Result<Vec<model::MessageJson>, Error> {
     let app = call.app;
@@ -29,7 +29,7 @@ fn inbox_view(app: &SharedApp, list: &[model::Message]) -> Vec<model::MessageJso
 /// original answers.
 pub async fn send_message(
     call: Call,
-    Authed { user, .. }: Authed,
+    Caller { user, .. }: Caller,
     Input(input::NewMessage {
         receive_id,
         receive,
@@ -72,7 +72,7 @@ pub async fn send_message(
 /// inbox left, as the original answers.
 pub async fn delete_message(
     call: Call,
-    Authed { user, .. }: Authed,
+    Caller { user, .. }: Caller,
     Input(input::Id { id }): Input<input::Id>,
 ) -> Result<Vec<model::MessageJson>, Error> {
     let app = call.app;
@@ -91,7 +91,7 @@ pub async fn delete_message(
 /// front-end's star toggle) leaves the message read.
 pub async fn set_message_state(
     call: Call,
-    Authed { user, .. }: Authed,
+    Caller { user, .. }: Caller,
     Input(input::MessageState { id, state }): Input<input::MessageState>,
 ) -> Result<Vec<model::MessageJson>, Error> {
     let app = call.app;

@@ -1,4 +1,4 @@
-//! Family's account, message and family handlers: the caller ([`Authed`])
+//! Family's account, message and family handlers: the caller ([`Caller`])
 //! and typed input ([`Input`]) in, `Result<_, Error>` out. Checks run in
 //! one order everywhere: a readable body, then the token (HTTP 401), taken
 //! by the route line before the input is decoded, then the fields (400),
@@ -32,40 +32,48 @@ pub use messages::*;
 pub type Call = crate::app::Call;
 
 /// The caller of a request whose token named a live session (HTTP 401
-/// otherwise), and that token.
-pub struct Authed {
+/// otherwise), and that token: family's answers echo it (`familyManage`).
+pub struct Caller {
     pub user: User,
     pub token: String,
 }
 
-impl FromCall<Call, Error> for Authed {
-    fn from_call(call: &Call) -> impl Future<Output = Result<Self, Error>> + Send {
-        logged_in(call)
+impl session::Account for User {
+    type Error = Error;
+    const DOMAIN: &'static str = DOMAIN;
+    fn load(conn: &rusqlite::Connection, id: i64) -> Result<Option<Self>, Error> {
+        store::user_by_id(conn, id)
+    }
+    fn login_required(presented: bool) -> Error {
+        Error::Unauthenticated(if presented {
+            "token 无效或已过期"
+        } else {
+            "no token"
+        })
+    }
+    /// `?token=` or a body field `token`, else `Authorization: Bearer`.
+    fn presented(bearer: Option<String>, form: &Form) -> Option<String> {
+        form.text("token")
+            .ok()
+            .flatten()
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .or(bearer)
     }
 }
 
-/// The token of a request: `?token=` or a body field `token`, else
-/// `Authorization: Bearer`.
-fn token_of(form: &Form, presented: Option<String>) -> Option<String> {
-    form.text("token")
-        .ok()
-        .flatten()
-        .map(|t| t.trim().to_string())
-        .filter(|t| !t.is_empty())
-        .or(presented)
-}
-
-/// The caller, from the token; 401 without a live session.
-async fn logged_in(call: &Call) -> Result<Authed, Error> {
-    let form = call.input.as_ref().map_err(|e| Error::from(e.clone()))?;
-    let token = token_of(form, call.token.clone()).ok_or(Error::Unauthenticated("no token"))?;
-    let caller = session::caller(&call.app.db, DOMAIN, Some(token.clone()), store::user_by_id)
-        .await?
-        .ok_or(Error::Unauthenticated("token 无效或已过期"))?;
-    Ok(Authed {
-        user: caller.account,
-        token,
-    })
+impl FromCall<Call, Error> for Caller {
+    async fn from_call(call: &Call) -> Result<Self, Error> {
+        let form = call.input.as_ref().map_err(|e| Error::from(e.clone()))?;
+        let Some(token) = <User as session::Account>::presented(call.token.clone(), form) else {
+            return Err(<User as session::Account>::login_required(false));
+        };
+        let caller = session::required::<User>(&call.app.db, Some(token.clone())).await?;
+        Ok(Caller {
+            user: caller.account,
+            token,
+        })
+    }
 }
 
 /// A field left out is "缺少参数 `name`", money of the wrong form its own
@@ -86,7 +94,7 @@ fn decode<T: DeserializeOwned>(form: &Form) -> Result<T, Error> {
 
 /// GET /events: new messages for the user and changes to their family
 /// (joins, decisions, leaving, hand-over), as server-sent events.
-pub async fn events(call: Call, authed: Authed) -> Result<crate::web::Response, Error> {
-    let token_hash = session::hash(&authed.token);
-    Ok(call.open_stream(DOMAIN, authed.user.id, token_hash)?)
+pub async fn events(call: Call, caller: Caller) -> Result<crate::web::Response, Error> {
+    let token_hash = session::hash(&caller.token);
+    Ok(call.open_stream(DOMAIN, caller.user.id, token_hash)?)
 }

@@ -6,7 +6,7 @@
 //! is not repaid yet; `net_worth` is net + savings + lent − borrowed.
 
 use super::ledger::query;
-use super::{Authed, Call};
+use super::{Call, Caller};
 use crate::domains::family::envelope::Error;
 use crate::domains::family::input::RecordQuery;
 use crate::domains::family::model;
@@ -102,7 +102,7 @@ fn fill_months(months: Vec<(String, i64, i64)>) -> Vec<(String, i64, i64)> {
 /// GET report/: `?scope=self|family&start=&end=`.
 pub async fn report(
     call: Call,
-    Authed { user, .. }: Authed,
+    Caller { user, .. }: Caller,
     Input(records): Input<RecordQuery>,
 ) -> Result<model::ReportJson, Error> {
     let report = build(call, user, records).await?;
@@ -146,7 +146,7 @@ pub async fn report(
 /// expense side by side), same parameters as `report/`.
 pub async fn chart(
     call: Call,
-    Authed { user, .. }: Authed,
+    Caller { user, .. }: Caller,
     Input(records): Input<RecordQuery>,
 ) -> Result<String, Error> {
     let report = build(call, user, records).await?;

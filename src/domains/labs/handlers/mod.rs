@@ -35,27 +35,22 @@ pub struct Captcha {
 /// as for every endpoint, or as `?token=` (an `EventSource` cannot set
 /// headers).
 pub async fn events(call: Call) -> Result<crate::web::Response, Error> {
-    let caller = logged_in(&call.app, call.stream_token()?).await?;
+    let caller: Caller = session::required(&call.app.db, call.stream_token()?).await?;
     Ok(call.open_stream(DOMAIN, caller.user.id, caller.token_hash)?)
-}
-
-/// The caller's live session, if any.
-async fn caller(app: &SharedApp, token: Option<String>) -> Result<Option<Caller>, Error> {
-    session::caller(&app.db, DOMAIN, token, store::caller).await
 }
 
 /// The logged-in user, their lab and their session; 400 without one.
 pub type Caller = session::Caller<Account>;
 
-impl FromCall<Call, Error> for Caller {
-    async fn from_call(call: &Call) -> Result<Self, Error> {
-        logged_in(&call.app, call.token.clone()).await
+impl session::Account for Account {
+    type Error = Error;
+    const DOMAIN: &'static str = DOMAIN;
+    fn load(conn: &rusqlite::Connection, id: i64) -> Result<Option<Self>, Error> {
+        store::caller(conn, id)
     }
-}
-
-/// The caller, who must be logged in.
-async fn logged_in(app: &SharedApp, token: Option<String>) -> Result<Caller, Error> {
-    caller(app, token).await?.ok_or(Error::Denied)
+    fn login_required(_presented: bool) -> Error {
+        Error::Denied
+    }
 }
 
 /// The caller, who must be an admin.

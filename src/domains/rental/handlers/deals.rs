@@ -50,7 +50,7 @@ pub async fn provide_house(
 
 async fn notifications(call: Call, kind: RequestKind) -> Result<Vec<store::Notification>, Error> {
     call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
+    let caller: Caller = session::required(&call.app.db, call.token).await?;
     let user = caller.id;
     call.app
         .db

@@ -158,7 +158,7 @@ fn wrong_listing_field(wrong: &FieldError) -> Option<Error> {
 /// Adds or replaces (the id the input names) a listing of the caller's.
 async fn save(call: Call, table: Table, save: Save) -> Result<i64, Error> {
     let form = call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
+    let caller: Caller = session::required(&call.app.db, call.token).await?;
     let w = wrong_listing_field;
     let (id, text) = match (table, save) {
         (Table::Houses, Save::Add) => (None, decode_with::<input::NewHouse>(&form, w)?.text()),
@@ -215,7 +215,7 @@ pub async fn modify_demand(call: Call) -> Result<model::SavedDemand, Error> {
 
 async fn delete(call: Call, table: Table) -> Result<Done, Error> {
     let form = call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
+    let caller: Caller = session::required(&call.app.db, call.token).await?;
     let input::Id { id } = decode(&form)?;
     let owner = caller.id;
     let app = call.app;
@@ -237,7 +237,7 @@ pub async fn delete_demand(call: Call) -> Result<Done, Error> {
 
 async fn mine(call: Call, table: Table) -> Result<Vec<Stored>, Error> {
     call.input?;
-    let caller = logged_in(&call.app, call.token).await?;
+    let caller: Caller = session::required(&call.app.db, call.token).await?;
     let owner = caller.id;
     call.app
         .db

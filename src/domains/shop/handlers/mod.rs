@@ -43,23 +43,22 @@ pub struct Extra {
 /// as for every endpoint, or as `?token=` (an `EventSource` cannot set
 /// headers).
 pub async fn events(call: Call) -> Result<crate::web::Response, Error> {
-    let caller = logged_in(&call.app, call.stream_token()?).await?;
+    let caller: Caller = session::required(&call.app.db, call.stream_token()?).await?;
     Ok(call.open_stream(DOMAIN, caller.id, caller.token_hash)?)
 }
 
 /// The logged-in user and their session; 401 without one.
 pub type Caller = session::Caller<User>;
 
-impl FromCall<Call, Error> for Caller {
-    async fn from_call(call: &Call) -> Result<Self, Error> {
-        logged_in(&call.app, call.token.clone()).await
+impl session::Account for User {
+    type Error = Error;
+    const DOMAIN: &'static str = DOMAIN;
+    fn load(conn: &rusqlite::Connection, id: i64) -> Result<Option<Self>, Error> {
+        store::user_by_id(conn, id)
     }
-}
-
-async fn logged_in(app: &SharedApp, token: Option<String>) -> Result<Caller, Error> {
-    session::caller(&app.db, DOMAIN, token, store::user_by_id)
-        .await?
-        .ok_or(Error::LoginRequired)
+    fn login_required(_presented: bool) -> Error {
+        Error::LoginRequired
+    }
 }
 
 /// The caller, who must be a seller (400 otherwise).

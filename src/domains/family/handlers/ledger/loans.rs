@@ -12,7 +12,7 @@ fn check_loan(fields: &LoanFields) -> Result<(), Error> {
 /// GET loan/: loans made in `?start=&end=`; `?scope=`.
 pub async fn loans(
     call: Call,
-    Authed { user, .. }: Authed,
+    Caller { user, .. }: Caller,
     Input(records): Input<input::RecordQuery>,
 ) -> Result<Vec<model::LoanJson>, Error> {
     let app = call.app;
@@ -28,7 +28,7 @@ pub async fn loans(
 /// `due_time`.
 pub async fn add_loan(
     call: Call,
-    Authed { user, .. }: Authed,
+    Caller { user, .. }: Caller,
     Input(input): Input<input::NewLoan>,
 ) -> Result<model::LoanJson, Error> {
     let app = call.app;
@@ -55,7 +55,7 @@ pub async fn add_loan(
 /// already repaid.
 pub async fn update_loan(
     call: Call,
-    Authed { user, .. }: Authed,
+    Caller { user, .. }: Caller,
     Input(input): Input<input::LoanChange>,
 ) -> Result<model::LoanJson, Error> {
     let app = call.app;
@@ -92,16 +92,16 @@ pub async fn update_loan(
 /// DELETE loan/: `id` (its repayments go with it).
 pub async fn delete_loan(
     call: Call,
-    authed: Authed,
+    caller: Caller,
     Input(input::Id { id }): Input<input::Id>,
 ) -> Result<model::Done, Error> {
-    delete(call, authed, id, Ledger::Loans, None).await
+    delete(call, caller, id, Ledger::Loans, None).await
 }
 
 /// POST loan/repay/: `id`, `money` (at most what is outstanding), `time`.
 pub async fn repay(
     call: Call,
-    Authed { user, .. }: Authed,
+    Caller { user, .. }: Caller,
     Input(input::Repayment { id, money, time }): Input<input::Repayment>,
 ) -> Result<model::LoanJson, Error> {
     let app = call.app;
@@ -121,7 +121,7 @@ pub async fn repay(
 /// own, or a family member's for a parent).
 pub async fn repayments(
     call: Call,
-    Authed { user, .. }: Authed,
+    Caller { user, .. }: Caller,
     Input(input::Id { id }): Input<input::Id>,
 ) -> Result<Vec<model::RepaymentJson>, Error> {
     let app = call.app;
