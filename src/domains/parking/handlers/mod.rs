@@ -36,12 +36,22 @@ async fn logged_in(
         Some(token) => token,
         None => form.text("token")?.ok_or(Error::LoginRequired)?,
     };
-    let username = username.to_string();
-    session::caller(&app.db, DOMAIN, Some(token), move |conn, id| {
-        Ok::<_, Error>(store::user_by_id(conn, id)?.filter(|user| user.username == username))
-    })
-    .await?
-    .ok_or(Error::LoginRequired)
+    let caller: Caller = session::required(&app.db, Some(token)).await?;
+    if caller.username != username {
+        return Err(Error::LoginRequired);
+    }
+    Ok(caller)
+}
+
+impl session::Account for User {
+    type Error = Error;
+    const DOMAIN: &'static str = DOMAIN;
+    fn load(conn: &rusqlite::Connection, id: i64) -> Result<Option<Self>, Error> {
+        store::user_by_id(conn, id)
+    }
+    fn login_required(_presented: bool) -> Error {
+        Error::LoginRequired
+    }
 }
 
 /// A field left out answers the endpoint's "need ..." message.
