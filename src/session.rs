@@ -248,7 +248,7 @@ pub async fn optional<A: Account>(
 /// The caller a presented token names in `domain`, with the account `load`
 /// finds for the session's account id (`None` for no token, no live
 /// session, or an account `load` refuses); the use is recorded when due.
-pub async fn caller<A, E, F>(
+async fn caller<A, E, F>(
     db: &crate::db::Db,
     domain: &'static str,
     token: Option<String>,
