@@ -71,6 +71,8 @@ fn links(domain: &str, endpoint: &Endpoint) -> Value {
     Value::Object(links)
 }
 
+/// One endpoint as an OpenAPI operation: its parameters and body, its
+/// answers (200 and the domain's statuses) and its security.
 pub(super) fn operation(
     domain: &Descriptor,
     endpoint: &Endpoint,
@@ -78,6 +80,47 @@ pub(super) fn operation(
     components: &mut Components,
 ) -> Value {
     let docs: &ApiDocs = &domain.api;
+    let mut op = Map::new();
+    op.insert("tags".into(), json!([domain.name]));
+    op.insert("summary".into(), json!(endpoint.summary));
+    op.insert(
+        "operationId".into(),
+        json!(operation_id(domain.name, endpoint.method, endpoint.path)),
+    );
+    let (parameters, request_body) = request(endpoint, components);
+    if let Some(request_body) = request_body {
+        op.insert("requestBody".into(), request_body);
+    }
+    op.insert("parameters".into(), Value::Array(parameters));
+    let mut success = success(docs, endpoint, envelope, components);
+    if !endpoint.links.is_empty() {
+        success["links"] = links(domain.name, endpoint);
+    }
+    let mut responses = Map::new();
+    responses.insert("200".into(), success);
+    for (status, what) in docs.statuses {
+        responses.insert(
+            status.to_string(),
+            json!({"description": what, "content": {"application/json": {"schema": envelope}}}),
+        );
+    }
+    op.insert("responses".into(), Value::Object(responses));
+    let mut security: Vec<Value> = docs
+        .security_schemes
+        .iter()
+        .map(|(name, _)| json!({ *name: [] }))
+        .collect();
+    if docs.bearer {
+        security.push(json!({"bearer": []}));
+    }
+    security.push(json!({}));
+    op.insert("security".into(), Value::Array(security));
+    Value::Object(op)
+}
+
+/// What an operation takes: its path and (for GET) query parameters, and
+/// the body of any other method, from the endpoint's input schema.
+fn request(endpoint: &Endpoint, components: &mut Components) -> (Vec<Value>, Option<Value>) {
     let mut parameters = Vec::new();
     for segment in endpoint.path.split('/') {
         if let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
@@ -94,13 +137,7 @@ pub(super) fn operation(
         .as_array()
         .map(|names| names.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
-    let mut op = Map::new();
-    op.insert("tags".into(), json!([domain.name]));
-    op.insert("summary".into(), json!(endpoint.summary));
-    op.insert(
-        "operationId".into(),
-        json!(operation_id(domain.name, endpoint.method, endpoint.path)),
-    );
+    let mut request_body = None;
     if endpoint.method == "GET" {
         for (name, field) in &properties {
             let required = required.contains(&name.as_str());
@@ -121,17 +158,24 @@ pub(super) fn operation(
             json!({"application/json": {"schema": schema},
                    "application/x-www-form-urlencoded": {"schema": schema}})
         };
-        op.insert(
-            "requestBody".into(),
-            json!({"required": true, "content": content}),
-        );
+        request_body = Some(json!({"required": true, "content": content}));
     }
-    op.insert("parameters".into(), Value::Array(parameters));
+    (parameters, request_body)
+}
+
+/// The 200 answer: an event stream, a file, or the domain's envelope with
+/// the endpoint's output where it declares one.
+fn success(
+    docs: &ApiDocs,
+    endpoint: &Endpoint,
+    envelope: &Value,
+    components: &mut Components,
+) -> Value {
     let binary = docs
         .binary_answers
         .iter()
         .find(|(path, _, _)| *path == endpoint.path);
-    let success = match binary {
+    match binary {
         _ if !endpoint.events.is_empty() => {
             let told: Vec<String> = endpoint
                 .events
@@ -173,31 +217,7 @@ pub(super) fn operation(
             json!({"description": "The answer in the domain's envelope",
                     "content": {"application/json": {"schema": schema}}})
         }
-    };
-    let mut success = success;
-    if !endpoint.links.is_empty() {
-        success["links"] = links(domain.name, endpoint);
     }
-    let mut responses = Map::new();
-    responses.insert("200".into(), success);
-    for (status, what) in docs.statuses {
-        responses.insert(
-            status.to_string(),
-            json!({"description": what, "content": {"application/json": {"schema": envelope}}}),
-        );
-    }
-    op.insert("responses".into(), Value::Object(responses));
-    let mut security: Vec<Value> = docs
-        .security_schemes
-        .iter()
-        .map(|(name, _)| json!({ *name: [] }))
-        .collect();
-    if docs.bearer {
-        security.push(json!({"bearer": []}));
-    }
-    security.push(json!({}));
-    op.insert("security".into(), Value::Array(security));
-    Value::Object(op)
 }
 
 /// One server-sent event as SSE-aware tools read it: its `data` is the

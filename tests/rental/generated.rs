@@ -4,7 +4,10 @@ use super::*;
 
 /// Runs `onebox rental generate-houses` on the app's file; its line.
 fn generate(app: &TestApp, count: &str) -> String {
-    common::command_on(&app.db_path, &["rental", "generate-houses", "--count", count])
+    common::command_on(
+        &app.db_path,
+        &["rental", "generate-houses", "--count", count],
+    )
 }
 
 fn count(app: &TestApp, sql: &str) -> i64 {

@@ -4,7 +4,10 @@ use super::*;
 
 /// Runs `onebox shop generate-products` on the app's file; its line.
 fn generate(app: &TestApp, count: &str) -> String {
-    common::command_on(&app.db_path, &["shop", "generate-products", "--count", count])
+    common::command_on(
+        &app.db_path,
+        &["shop", "generate-products", "--count", count],
+    )
 }
 
 #[tokio::test]
