@@ -88,17 +88,8 @@ fn chosen_domains(args: &ServeArgs) -> Result<Vec<&'static Descriptor>, StartErr
 pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
     let domains = chosen_domains(args)?;
     let mailer = Mailer::new(args.smtp.as_deref(), &args.mail_from).map_err(StartError::Config)?;
-    let db_path = args.db.path.clone();
-    let created = !db_path.exists();
-    let synchronous = args.synchronous;
-    let max_bytes = args.max_db_size.map(|bytes| bytes as u64);
-    let db = tokio::task::spawn_blocking(move || Db::open_capped(&db_path, synchronous, max_bytes))
-        .await
-        .map_err(|e| StartError::Config(e.to_string()))?
-        .map_err(|source| StartError::Database {
-            path: args.db.path.display().to_string(),
-            source,
-        })?;
+    let created = !args.db.path.exists();
+    let db = open_database(args).await?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .map_err(|source| StartError::Listen {
@@ -110,31 +101,7 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
         source,
     })?;
 
-    let app: SharedApp = Arc::new(App {
-        throttle: Throttle::new(args.login_throttle.0),
-        mailer,
-        settings: Settings {
-            limits: Limits {
-                form: Limits::default().form,
-                upload: args.max_upload,
-                time: args.body_timeout,
-            },
-            delay: Duration::from_millis(args.delay),
-            compat: args.compat.clone(),
-        },
-        backups: Arc::new(crate::backups::Backups::new(args.backup_dir.clone().map(
-            |dir| crate::backups::Schedule {
-                dir,
-                every: args.backup_every,
-                keep: args.backup_keep as usize,
-            },
-        ))),
-        ..App::offline(
-            db,
-            Passwords::new(args.bcrypt_cost, args.min_password),
-            args.flags.clone().into_extensions(),
-        )
-    });
+    let app = app_of(args, db, mailer);
     for (name, fault) in &args.faults {
         if !domains.iter().any(|d| d.name == name) {
             return Err(StartError::Config(format!(
@@ -175,20 +142,7 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
         root.map(|d| d.name),
     ));
     let (stop, stopped) = tokio::sync::watch::channel(false);
-    let mut background: Vec<_> = domains
-        .iter()
-        .filter_map(|d| {
-            d.background
-                .map(|start| start(app.clone(), stopped.clone()))
-        })
-        .collect();
-    background.push(spawn_session_purge(app.clone(), stopped.clone()));
-    background.push(app.events.release_held(stopped.clone()));
-    background.extend(crate::backups::spawn(
-        app.db.clone(),
-        app.backups.clone(),
-        stopped.clone(),
-    ));
+    let background = start_background(&app, &domains, &stopped);
 
     app.events.set_caps(
         args.max_streams_per_account as usize,
@@ -210,6 +164,73 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
         serving,
         background,
     })
+}
+
+/// Opens (or creates) the database file off the async threads.
+async fn open_database(args: &ServeArgs) -> Result<Db, StartError> {
+    let db_path = args.db.path.clone();
+    let synchronous = args.synchronous;
+    let max_bytes = args.max_db_size.map(|bytes| bytes as u64);
+    tokio::task::spawn_blocking(move || Db::open_capped(&db_path, synchronous, max_bytes))
+        .await
+        .map_err(|e| StartError::Config(e.to_string()))?
+        .map_err(|source| StartError::Database {
+            path: args.db.path.display().to_string(),
+            source,
+        })
+}
+
+/// The state every request shares, from the command line.
+fn app_of(args: &ServeArgs, db: Db, mailer: Mailer) -> SharedApp {
+    Arc::new(App {
+        throttle: Throttle::new(args.login_throttle.0),
+        mailer,
+        settings: Settings {
+            limits: Limits {
+                form: Limits::default().form,
+                upload: args.max_upload,
+                time: args.body_timeout,
+            },
+            delay: Duration::from_millis(args.delay),
+            compat: args.compat.clone(),
+        },
+        backups: Arc::new(crate::backups::Backups::new(args.backup_dir.clone().map(
+            |dir| crate::backups::Schedule {
+                dir,
+                every: args.backup_every,
+                keep: args.backup_keep as usize,
+            },
+        ))),
+        ..App::offline(
+            db,
+            Passwords::new(args.bcrypt_cost, args.min_password),
+            args.flags.clone().into_extensions(),
+        )
+    })
+}
+
+/// The periodic work: each domain's, the session purge, held events and
+/// scheduled backups; each ends when `stopped` turns true.
+fn start_background(
+    app: &SharedApp,
+    domains: &[&'static Descriptor],
+    stopped: &tokio::sync::watch::Receiver<bool>,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    let mut background: Vec<_> = domains
+        .iter()
+        .filter_map(|d| {
+            d.background
+                .map(|start| start(app.clone(), stopped.clone()))
+        })
+        .collect();
+    background.push(spawn_session_purge(app.clone(), stopped.clone()));
+    background.push(app.events.release_held(stopped.clone()));
+    background.extend(crate::backups::spawn(
+        app.db.clone(),
+        app.backups.clone(),
+        stopped.clone(),
+    ));
+    background
 }
 
 /// What a starting server prints first: where it listens (the first
