@@ -1,0 +1,302 @@
+//! The console's pages in a browser, the data browser and backup downloads.
+
+use super::*;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_pages_work_in_a_browser() {
+    use common::chromium::{self, Browser};
+    let Some(executable) = chromium::find() else {
+        assert!(
+            std::env::var_os("ONEBOX_REQUIRE_BROWSER").is_none(),
+            "ONEBOX_REQUIRE_BROWSER is set but no chromium is on PATH"
+        );
+        println!("browser test skipped: no chromium on PATH (apt-get install chromium)");
+        return;
+    };
+    let app = common::spawn_app_with(&["--demo"]).await;
+    assert!(register_account(&app, "shop", "late").await);
+    let base = app.base.clone();
+    let client = app.client.clone();
+    let runtime = tokio::runtime::Handle::current();
+    let seen = tokio::task::spawn_blocking(move || {
+        let mut browser = Browser::launch(&executable);
+        // Signing in keeps the token in a cookie and lands on the console.
+        let home = browser.open(&format!("{base}/_/?token={OPERATOR_TOKEN}"));
+        let title = browser.evaluate(&home, "document.querySelector('h1').textContent");
+        assert_eq!(title, json!("onebox console"));
+        let soon = Duration::from_secs(10);
+        browser.wait_for(
+            &home,
+            "document.querySelectorAll('#domains tr').length === 5 && \
+             document.getElementById('summary').textContent.includes('requests')",
+            soon,
+        );
+        assert_eq!(browser.evaluate(&home, "location.pathname"), json!("/_/"));
+        // The landing page links the console, which the cookie opens.
+        let landing = browser.open(&format!("{base}/"));
+        browser.evaluate(&landing, "document.querySelector('a[href=\"/_/\"]').click(); true");
+        browser.wait_for(
+            &landing,
+            "location.pathname === '/_/' && document.querySelector('h1')?.textContent === 'onebox console'",
+            soon,
+        );
+        // The request page, with the cookie alone.
+        let tab = browser.open(&format!("{base}/_/requests"));
+        browser.wait_for(
+            &tab,
+            "document.getElementById('live').textContent === 'live'",
+            soon,
+        );
+        runtime.block_on(async {
+            client.get(format!("{base}/labs/user/type")).send().await.unwrap();
+        });
+        let row = "[...document.querySelectorAll('#rows tr')].some(tr => \
+                   tr.textContent.includes('GET /labs/user/type') && tr.textContent.includes('labs'))";
+        browser.wait_for(&tab, row, soon);
+        // The data browser: pick a table, see its rows, secrets hidden.
+        let data = browser.open(&format!("{base}/_/data"));
+        browser.wait_for(
+            &data,
+            "document.getElementById('where').textContent.includes('rows')",
+            soon,
+        );
+        browser.evaluate(
+            &data,
+            "const pick = document.getElementById('table'); pick.value = 'parking_users'; \
+             pick.dispatchEvent(new Event('change')); true",
+        );
+        browser.wait_for(
+            &data,
+            "document.getElementById('where').textContent.startsWith('parking_users') && \
+             [...document.querySelectorAll('#rows td')].some(td => td.textContent === 'demo') && \
+             [...document.querySelectorAll('#rows td')].some(td => td.textContent === '(hidden)') && \
+             ![...document.querySelectorAll('#rows td')].some(td => td.textContent.startsWith('$2'))",
+            soon,
+        );
+        // A write from the console's own page passes the Origin check.
+        let accounts = browser.open(&format!("{base}/_/accounts"));
+        browser.evaluate(
+            &accounts,
+            "document.querySelector('#throttle button').click(); true",
+        );
+        browser.wait_for(
+            &accounts,
+            "document.getElementById('result').textContent.startsWith('cleared: ')",
+            soon,
+        );
+        // Reset a domain from its page: the button waits for the checkbox.
+        let reset = browser.open(&format!("{base}/_/reset"));
+        browser.wait_for(
+            &reset,
+            "[...document.querySelectorAll('select[name=domain] option')].some(o => o.value === 'shop')",
+            soon,
+        );
+        let armed = browser.evaluate(
+            &reset,
+            "(() => { const form = document.getElementById('reset'); \
+             const before = form.querySelector('button').disabled; \
+             form.domain.value = 'shop'; form.sure.click(); \
+             const after = form.querySelector('button').disabled; \
+             form.querySelector('button').click(); return [before, after]; })()",
+        );
+        assert_eq!(armed, json!([true, false]), "the reset button is armed by the checkbox");
+        browser.wait_for(
+            &reset,
+            "document.getElementById('result').textContent.startsWith('shop: ') && \
+             document.getElementById('result').textContent.includes('demo data back')",
+            soon,
+        );
+        // Filtering by another domain hides it.
+        browser.evaluate(
+            &tab,
+            "document.querySelector('select[name=domain]').value = 'shop'; \
+             document.getElementById('filter').dispatchEvent(new Event('change')); true",
+        );
+        browser.evaluate(&tab, row)
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        seen,
+        json!(false),
+        "the shop filter still shows the labs row"
+    );
+    assert_eq!(
+        account_count(&app, "shop_users", "late"),
+        0,
+        "the reset page left the account made before it"
+    );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_data_browser_shows_every_table_but_no_secret() {
+    let app = common::spawn_app_with(&["--demo", "--captcha", "off"]).await;
+    // A live session and a mailed code, so their tables have rows.
+    let (_, login) = app
+        .post(
+            "/parking/api/user/login",
+            json!({"username": "demo", "password": "demo1234"}),
+            None,
+        )
+        .await;
+    let session = login["data"]["token"].as_str().unwrap().to_string();
+    app.post(
+        "/labs/user/register/mail",
+        json!({"email": "new@example.com"}),
+        None,
+    )
+    .await;
+    let mailed_code: String = common::outbox(&app).await[0]["body"]
+        .as_str()
+        .unwrap()
+        .split_whitespace()
+        .find(|w| w.len() == 6 && w.chars().all(|c| c.is_ascii_digit()))
+        .unwrap()
+        .to_string();
+
+    let (status, tables) = app.get("/_/api/tables", Some(OPERATOR_TOKEN)).await;
+    assert_eq!(status, 200);
+    let tables = tables.as_array().unwrap();
+    let names: Vec<&str> = tables
+        .iter()
+        .map(|t| t["table"].as_str().unwrap())
+        .collect();
+    for table in [
+        "sessions",
+        "files",
+        "outbox",
+        "settings",
+        "parking_users",
+        "labs_codes",
+        "rental_houses",
+        "family_bills",
+        "shop_products",
+    ] {
+        assert!(names.contains(&table), "{table} not in {names:?}");
+    }
+    let sessions = tables.iter().find(|t| t["table"] == "sessions").unwrap();
+    assert_eq!(sessions["domain"], "shared");
+    assert!(sessions["rows"].as_i64().unwrap() >= 1);
+    for table in tables {
+        let name = table["table"].as_str().unwrap();
+        let pages = {
+            let (status, page) = app
+                .get(&format!("/_/api/tables/{name}"), Some(OPERATOR_TOKEN))
+                .await;
+            assert_eq!(status, 200, "{name}: {page}");
+            page["pages"].as_i64().unwrap()
+        };
+        for number in 1..=pages {
+            let (_, page) = app
+                .get(
+                    &format!("/_/api/tables/{name}?page={number}"),
+                    Some(OPERATOR_TOKEN),
+                )
+                .await;
+            let text = page.to_string();
+            assert!(
+                !text.contains("$2b$") && !text.contains("$2y$"),
+                "{name}: a bcrypt hash"
+            );
+            assert!(!text.contains(&session), "{name}: a session token");
+            assert!(!text.contains(&mailed_code), "{name}: a mailed code");
+            assert!(!text.contains(OPERATOR_TOKEN), "{name}: the operator token");
+            for column in page["columns"].as_array().unwrap() {
+                let column_name = column["name"].as_str().unwrap();
+                let secret = column_name.contains("hash")
+                    || ["code", "answer", "bytes"].contains(&column_name);
+                if secret {
+                    assert_eq!(column["hidden"], true, "{name}.{column_name}");
+                    for row in page["rows"].as_array().unwrap() {
+                        assert_eq!(row[column_name], "(hidden)", "{name}.{column_name}");
+                    }
+                }
+            }
+        }
+    }
+
+    // Search, sort and paging over the schema's own names only.
+    let (_, users) = app
+        .get(
+            "/_/api/tables/parking_users?q=dem&sort=username&desc=true",
+            Some(OPERATOR_TOKEN),
+        )
+        .await;
+    assert!(users["total"].as_i64().unwrap() >= 1);
+    assert!(
+        users["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["username"].as_str().unwrap().contains("dem"))
+    );
+    let (_, none) = app
+        .get(
+            "/_/api/tables/parking_users?q=%25_nobody",
+            Some(OPERATOR_TOKEN),
+        )
+        .await;
+    assert_eq!(none["total"], 0, "% and _ are searched as themselves");
+    for (path, status) in [
+        ("/_/api/tables/no_such_table", 404),
+        ("/_/api/tables/parking_users;DROP%20TABLE%20x", 404),
+        ("/_/api/tables/parking_users?sort=nope", 400),
+        ("/_/api/tables/parking_users?sort=password_hash", 400),
+        ("/_/api/tables/parking_users?page=0", 400),
+        ("/_/api/tables/parking_users?page=x", 400),
+    ] {
+        let (got, body) = app.get(path, Some(OPERATOR_TOKEN)).await;
+        assert_eq!(got, status, "{path}: {body}");
+        assert!(body["error"].is_string(), "{path}: {body}");
+    }
+    let (_, far) = app
+        .get("/_/api/tables/parking_users?page=99", Some(OPERATOR_TOKEN))
+        .await;
+    assert_eq!(far["rows"], json!([]));
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_backup_downloads_as_a_database_that_opens() {
+    let app = common::spawn_app_with(&["--demo"]).await;
+    let answer = app
+        .client
+        .get(app.url("/_/api/backup"))
+        .bearer_auth(OPERATOR_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    assert_eq!(answer.headers()["content-type"], "application/vnd.sqlite3");
+    let disposition = answer.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        disposition.starts_with("attachment; filename=\"onebox-"),
+        "{disposition}"
+    );
+    let bytes = answer.bytes().await.unwrap();
+    let copy = app.dir.path().join("downloaded.db");
+    std::fs::write(&copy, &bytes).unwrap();
+    let conn = rusqlite::Connection::open(&copy).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    let count = |conn: &rusqlite::Connection| -> i64 {
+        conn.query_row("SELECT count(*) FROM parking_lots", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert!(count(&conn) > 0);
+    assert_eq!(count(&conn), count(&app.db()));
+    let absent = app
+        .client
+        .get(app.url("/_/api/backup"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(absent.status(), 404);
+    app.stop().await;
+}
