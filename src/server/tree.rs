@@ -12,6 +12,43 @@ pub(super) fn routes(
     operator: Arc<crate::operator::Secret>,
     public: Option<Arc<crate::public::Public>>,
 ) -> BoxedFilter<(Response,)> {
+    // A domain's request passes the server's own routes with one check of
+    // its first segment instead of being refused by each of them in turn.
+    let server = server_routes(app, domains, root, demo, operator, public.as_deref());
+    let mut tree: BoxedFilter<(Response,)> = crate::server_wide::owned().and(server).boxed();
+    for domain in domains {
+        let shadowed = root
+            .filter(|r| r.name == domain.name)
+            .map(|r| (r.endpoints)());
+        tree = tree
+            .or(warp::path(domain.name)
+                .and(not_a_root_path(domain.name, shadowed))
+                .and(mounted(app, domain)))
+            .unify()
+            .boxed();
+    }
+    if let Some(public) = public {
+        tree = tree
+            .or(unclaimed_by(root).and(crate::public::routes(public)))
+            .unify()
+            .boxed();
+    }
+    if let Some(root) = root {
+        tree = tree.or(mounted(app, root)).unify().boxed();
+    }
+    tree.or(not_found()).unify().boxed()
+}
+
+/// The server's own routes: health, the landing page, assets, files, the
+/// console and the API docs.
+fn server_routes(
+    app: &SharedApp,
+    domains: &[&'static Descriptor],
+    root: Option<&'static Descriptor>,
+    demo: bool,
+    operator: Arc<crate::operator::Secret>,
+    public: Option<&crate::public::Public>,
+) -> BoxedFilter<(Response,)> {
     let landing = Arc::new(crate::assets::landing_page(app, domains, root, demo));
     // A public folder with its own index.html is the site's home page.
     let landing_at_root = !public.as_ref().is_some_and(|p| p.has_index());
@@ -48,7 +85,7 @@ pub(super) fn routes(
             }
         });
 
-    let server_routes = healthz
+    healthz
         .or(index)
         .unify()
         .or(assets)
@@ -58,73 +95,63 @@ pub(super) fn routes(
         .or(crate::operator::routes(app, domains, operator))
         .unify()
         .or(crate::openapi::routes(domains))
-        .unify();
-    // A domain's request passes the server's own routes with one check of
-    // its first segment instead of being refused by each of them in turn.
-    let mut tree: BoxedFilter<(Response,)> = crate::server_wide::owned().and(server_routes).boxed();
+        .unify()
+        .boxed()
+}
+
+/// A domain's routes after `--delay`, unless a fault set for it answers
+/// first (its server error).
+fn mounted(app: &SharedApp, domain: &'static Descriptor) -> BoxedFilter<(Response,)> {
     let delay = app.settings.delay;
-    let with_delay = move || {
-        warp::any()
-            .then(move || async move {
-                if !delay.is_zero() {
-                    tokio::time::sleep(delay).await;
-                }
-            })
-            .untuple_one()
-    };
-    // A fault set for the domain answers first (its server error), or
-    // passes the request on after its delay.
-    let faulted = |domain: &'static Descriptor| {
-        let routes = (domain.routes)(app);
-        let app = app.clone();
-        warp::any()
-            .and_then(move || {
-                let app = app.clone();
-                async move {
-                    match app.faults.apply(domain.name).await {
-                        crate::faults::Effect::Fail => Ok((domain.server_error)()),
-                        crate::faults::Effect::Pass => Err(warp::reject::not_found()),
+    let routes = (domain.routes)(app);
+    let app = app.clone();
+    warp::any()
+        .then(move || async move {
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+        })
+        .untuple_one()
+        .and(
+            warp::any()
+                .and_then(move || {
+                    let app = app.clone();
+                    async move {
+                        match app.faults.apply(domain.name).await {
+                            crate::faults::Effect::Fail => Ok((domain.server_error)()),
+                            crate::faults::Effect::Pass => Err(warp::reject::not_found()),
+                        }
                     }
+                })
+                .or(routes)
+                .unify(),
+        )
+        .boxed()
+}
+
+/// Passes a path no route of the `--root` domain knows, so the public
+/// folder never hides an API path.
+fn unclaimed_by(
+    root: Option<&'static Descriptor>,
+) -> impl Filter<Extract = (), Error = warp::Rejection> + Clone {
+    let root_paths: Arc<[Endpoint]> = root.map(|r| (r.endpoints)()).unwrap_or_default().into();
+    warp::path::full()
+        .and_then(move |full: warp::path::FullPath| {
+            let claimed = endpoint::knows(&root_paths, full.as_str());
+            async move {
+                if claimed {
+                    Err(warp::reject::not_found())
+                } else {
+                    Ok(())
                 }
-            })
-            .or(routes)
-            .unify()
-    };
-    for domain in domains {
-        let shadowed = root
-            .filter(|r| r.name == domain.name)
-            .map(|r| (r.endpoints)());
-        tree = tree
-            .or(warp::path(domain.name)
-                .and(not_a_root_path(domain.name, shadowed))
-                .and(with_delay())
-                .and(faulted(domain)))
-            .unify()
-            .boxed();
-    }
-    if let Some(public) = public {
-        let root_paths: Arc<[Endpoint]> = root.map(|r| (r.endpoints)()).unwrap_or_default().into();
-        let unclaimed = warp::path::full()
-            .and_then(move |full: warp::path::FullPath| {
-                let claimed = endpoint::knows(&root_paths, full.as_str());
-                async move {
-                    if claimed {
-                        Err(warp::reject::not_found())
-                    } else {
-                        Ok(())
-                    }
-                }
-            })
-            .untuple_one();
-        tree = tree
-            .or(unclaimed.and(crate::public::routes(public)))
-            .unify()
-            .boxed();
-    }
-    if let Some(root) = root {
-        tree = tree.or(with_delay().and(faulted(root))).unify().boxed();
-    }
-    let not_found = endpoint::unrouted(crate::server_wide::ROUTES.into()).map(|unrouted| match unrouted {
+            }
+        })
+        .untuple_one()
+}
+
+/// What no route takes: 404, or 405 with `Allow` for a server-wide path.
+fn not_found() -> impl Filter<Extract = (Response,), Error = std::convert::Infallible> + Clone {
+    endpoint::unrouted(crate::server_wide::ROUTES.into()).map(|unrouted| match unrouted {
         Unrouted::MethodNotAllowed { allow } => web::with_allow(
             web::json(
                 StatusCode::METHOD_NOT_ALLOWED,
@@ -136,8 +163,7 @@ pub(super) fn routes(
             StatusCode::NOT_FOUND,
             &serde_json::json!({"error": "not found; the landing page at / lists every API"}),
         ),
-    });
-    tree.or(not_found).unify().boxed()
+    })
 }
 
 /// With `--root` naming this domain, its prefix mount lets pass a path that
