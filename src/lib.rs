@@ -67,9 +67,11 @@
 //! Each system is a folder under [`domains`] with the same parts: `mod.rs`
 //! (its [`descriptor::Descriptor`] and constants), `routes.rs` (the route
 //! table and the `Call` filter), `handlers`, `store` (all its SQL),
-//! `model` (its data, checks on client values, JSON shapes),
-//! `envelope.rs` (its wire envelope and errors), `demo.rs`, `API.md`, and
-//! `cli.rs` where it has flags or subcommands. A part that grows past a few
+//! `model` (its data, checks on client values, JSON shapes), `input.rs`
+//! (the typed inputs of its endpoints), `envelope.rs` (its wire envelope
+//! and errors), `demo.rs` (its demo data, and generated rows where a
+//! subcommand offers them), `API.md`, and `cli.rs` where it has flags or
+//! subcommands (all but family). A part that grows past a few
 //! hundred lines becomes a folder with a file per resource
 //! (`store/{accounts, shops, products, orders}.rs`), its `mod.rs` holding
 //! what they share and re-exporting them. A domain reads and writes
