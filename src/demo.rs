@@ -163,30 +163,3 @@ pub fn reset_file(
         done
     })
 }
-
-/// A fixed sequence of picks for generated data (`onebox shop
-/// generate-products`, `onebox rental generate-houses`): the same rows on
-/// every run, so a benchmark over them can be repeated. Not for secrets.
-pub struct Picks(u64);
-
-impl Picks {
-    pub fn new(seed: u64) -> Self {
-        Picks(seed)
-    }
-
-    /// The next pick, in `0..below` (`below` > 0).
-    pub fn below(&mut self, below: u64) -> u64 {
-        // Knuth's MMIX multiplier and increment; the high bits are the
-        // well-mixed ones.
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        (self.0 >> 33) % below.max(1)
-    }
-
-    /// One of `choices` (not empty).
-    pub fn of<'a, T>(&mut self, choices: &'a [T]) -> &'a T {
-        &choices[self.below(choices.len() as u64) as usize]
-    }
-}

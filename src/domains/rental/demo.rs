@@ -365,7 +365,7 @@ pub fn generated_houses(tx: &crate::db::Write, count: u64, owner_hash: &str) -> 
             store::insert_user(tx, &owner, owner_hash, now)?
         }
     };
-    let mut picks = crate::demo::Picks::new(42);
+    let mut picks = crate::descriptor::Picks::new(42);
     for n in 0..count {
         let district = format!("{}{}街道", picks.of(GENERATED_DISTRICTS), n % 37);
         let kind = picks.of(GENERATED_KINDS).to_string();

@@ -216,7 +216,7 @@ pub fn generated_products(
         };
         shops.push(shop);
     }
-    let mut picks = crate::demo::Picks::new(7);
+    let mut picks = crate::descriptor::Picks::new(7);
     let mut first = None;
     let start_us = now_us - count as i64;
     for n in 0..count {
