@@ -69,9 +69,9 @@
 //! table and the `Call` filter), `handlers`, `store` (all its SQL),
 //! `model` (its data, checks on client values, JSON shapes), `input.rs`
 //! (the typed inputs of its endpoints), `envelope.rs` (its wire envelope
-//! and errors), `demo.rs` (its demo data, and generated rows where a
-//! subcommand offers them), `API.md`, and `cli.rs` where it has flags or
-//! subcommands (all but family). A part that grows past a few
+//! and errors), `demo.rs` (its demo data, and the generated rows of its
+//! `generate-…` subcommand where it has one), `API.md`, and `cli.rs` (its
+//! flags of `onebox serve` and its subcommands). A part that grows past a few
 //! hundred lines becomes a folder with a file per resource
 //! (`store/{accounts, shops, products, orders}.rs`), its `mod.rs` holding
 //! what they share and re-exporting them. A domain reads and writes

@@ -44,7 +44,7 @@ impl Flags {
     }
 }
 
-/// The administration subcommands of the domains that have some.
+/// Each domain's administration subcommands (`onebox <domain> ...`).
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
     /// Parking administration.
@@ -52,15 +52,20 @@ pub enum Command {
         #[command(subcommand)]
         command: parking::Command,
     },
+    /// Lab projects administration.
+    Labs {
+        #[command(subcommand)]
+        command: labs::Command,
+    },
     /// House rental administration.
     Rental {
         #[command(subcommand)]
         command: rental::Command,
     },
-    /// Lab projects administration.
-    Labs {
+    /// Family finance administration.
+    Family {
         #[command(subcommand)]
-        command: labs::Command,
+        command: family::Command,
     },
     /// Shop administration.
     Shop {
@@ -74,8 +79,9 @@ impl Command {
     pub fn run(self) -> Result<String, String> {
         match self {
             Command::Parking { command } => command.run(),
-            Command::Rental { command } => command.run(),
             Command::Labs { command } => command.run(),
+            Command::Rental { command } => command.run(),
+            Command::Family { command } => command.run(),
             Command::Shop { command } => command.run(),
         }
     }

@@ -21,7 +21,11 @@ fn help_explains_every_command() {
     let (ok, out, _) = run(&["labs", "add-admin", "--help"]);
     assert!(ok);
     assert!(out.contains("--sid") && out.contains("--password"));
-    for (domain, command) in [("shop", "generate-products"), ("rental", "generate-houses")] {
+    for (domain, command) in [
+        ("shop", "generate-products"),
+        ("rental", "generate-houses"),
+        ("family", "generate-bills"),
+    ] {
         let (ok, out, _) = run(&[domain, command, "--help"]);
         assert!(ok);
         assert!(out.contains("--count") && out.contains("--db"), "{out}");

@@ -8,6 +8,7 @@ mod accounts;
 mod borrowing;
 mod events;
 mod families;
+mod generated;
 mod ledger;
 mod messages;
 mod report;

@@ -146,3 +146,39 @@ pub async fn rows(app: &SharedApp) -> crate::error::Result<crate::descriptor::De
         Ok::<_, Error>(())
     }))
 }
+
+/// `onebox family generate-bills`: `count` bills of the user
+/// `generated-parent` (made on the first run with `parent_hash` as
+/// password and a family of its own, 生成之家; reused after), of the demo's
+/// monthly kinds at 90%–110% of their usual amounts, spread over the three
+/// years before now. The same on every run, so the ledger's lists and the
+/// yearly report can be tried, and timed, over a large ledger.
+pub fn generated_bills(tx: &crate::db::Write, count: u64, parent_hash: &str) -> Result<u64, Error> {
+    let now = crate::clock::now();
+    let parent = match store::user_by_name(tx, "generated-parent")? {
+        Some(parent) => parent.id,
+        None => {
+            let parent = store::insert_user(
+                tx,
+                "generated-parent",
+                parent_hash,
+                &Profile::default(),
+                now,
+            )?;
+            store::create_family(tx, parent, "生成之家", now)?;
+            parent
+        }
+    };
+    const THREE_YEARS: u64 = 3 * 365 * 86_400;
+    let mut picks = crate::descriptor::Picks::new(11);
+    for _ in 0..count {
+        let (_, kind, _, yuan, remarks) = picks.of(MONTHLY);
+        let fields = BillFields {
+            money: yuan * (90 + picks.below(21) as i64),
+            remarks: remarks.to_string(),
+            time: now - picks.below(THREE_YEARS) as i64,
+        };
+        store::insert_bill(tx, parent, *kind, &fields, now)?;
+    }
+    Ok(count)
+}

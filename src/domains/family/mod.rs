@@ -11,6 +11,7 @@
 use crate::descriptor::{ApiDocs, Descriptor};
 use crate::session::Policy;
 
+pub mod cli;
 pub mod demo;
 pub mod envelope;
 pub mod handlers;
@@ -19,6 +20,7 @@ pub mod model;
 pub mod routes;
 pub mod store;
 
+pub use cli::Command;
 pub use routes::routes;
 
 /// Family, as the core sees it.
