@@ -169,31 +169,90 @@ fn grid_step(max: f64) -> f64 {
 }
 
 fn svg(report: &Report) -> String {
-    const INCOME: &str = "#2e7d32";
-    const EXPENSE: &str = "#c62828";
-    let slot = 56.0;
-    let (left, right, top, bottom) = (80.0, 24.0, 70.0, 70.0);
-    let plot_width = (report.months.len() as f64 * slot).max(480.0);
-    let plot_height = 260.0;
-    let width = left + plot_width + right;
-    let height = top + plot_height + bottom;
-    let max_cents = report
-        .months
-        .iter()
-        .flat_map(|(_, i, e)| [*i, *e])
-        .max()
-        .unwrap_or(0);
-    let step = grid_step(max_cents as f64 / 100.0);
-    let top_value = (((max_cents as f64 / 100.0) / step).ceil().max(1.0)) * step;
-    let y_of = |cents: i64| top + plot_height - (cents as f64 / 100.0) / top_value * plot_height;
+    let plot = Plot::of(report);
+    let mut out = heading(report, &plot);
+    out.push_str(&legend(&plot));
+    out.push_str(&grid(&plot));
+    if report.months.is_empty() {
+        out.push_str(&format!(
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#888" font-size="14">这段时间没有账单</text>
+"##,
+            plot.left + plot.width / 2.0,
+            plot.top + plot.height / 2.0
+        ));
+    }
+    out.push_str(&bars(report, &plot));
+    out.push_str("</svg>\n");
+    out
+}
 
+const INCOME_COLOR: &str = "#2e7d32";
+const EXPENSE_COLOR: &str = "#c62828";
+/// The width each month takes on the chart.
+const SLOT: f64 = 56.0;
+
+/// Where the chart's plot area is, and the value at its top.
+struct Plot {
+    left: f64,
+    right: f64,
+    top: f64,
+    width: f64,
+    height: f64,
+    /// The whole picture's size.
+    total_width: f64,
+    total_height: f64,
+    /// The grid's step and the value at the top of the plot, in yuan.
+    step: f64,
+    top_value: f64,
+}
+
+impl Plot {
+    fn of(report: &Report) -> Plot {
+        let (left, right, top, bottom) = (80.0, 24.0, 70.0, 70.0);
+        let width = (report.months.len() as f64 * SLOT).max(480.0);
+        let height = 260.0;
+        let max_cents = report
+            .months
+            .iter()
+            .flat_map(|(_, i, e)| [*i, *e])
+            .max()
+            .unwrap_or(0);
+        let step = grid_step(max_cents as f64 / 100.0);
+        let top_value = (((max_cents as f64 / 100.0) / step).ceil().max(1.0)) * step;
+        Plot {
+            left,
+            right,
+            top,
+            width,
+            height,
+            total_width: left + width + right,
+            total_height: top + height + bottom,
+            step,
+            top_value,
+        }
+    }
+
+    /// The height on the picture of an amount.
+    fn y_of(&self, cents: i64) -> f64 {
+        self.top + self.height - (cents as f64 / 100.0) / self.top_value * self.height
+    }
+
+    /// The plot's bottom line.
+    fn bottom(&self) -> f64 {
+        self.top + self.height
+    }
+}
+
+/// The picture's opening, its title and the totals line.
+fn heading(report: &Report, plot: &Plot) -> String {
+    let (width, height, left) = (plot.total_width, plot.total_height, plot.left);
     let t = &report.totals;
     let title = if report.family_scope {
         "家庭收支（按月）"
     } else {
         "个人收支（按月）"
     };
-    let mut out = format!(
+    format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',sans-serif" font-size="12">
 <title>{title}</title>
 <rect width="100%" height="100%" fill="#ffffff"/>
@@ -205,58 +264,64 @@ fn svg(report: &Report) -> String {
         yuan(report.net()),
         yuan(t.savings),
         yuan(report.net_worth()),
-    );
-    // Legend.
-    let legend_x = width - right - 150.0;
-    out.push_str(&format!(
-        r##"<rect x="{legend_x}" y="14" width="12" height="12" fill="{INCOME}"/><text x="{}" y="24">收入</text>
-<rect x="{}" y="14" width="12" height="12" fill="{EXPENSE}"/><text x="{}" y="24">支出</text>
+    )
+}
+
+/// The colours' key, top right.
+fn legend(plot: &Plot) -> String {
+    let legend_x = plot.total_width - plot.right - 150.0;
+    format!(
+        r##"<rect x="{legend_x}" y="14" width="12" height="12" fill="{INCOME_COLOR}"/><text x="{}" y="24">收入</text>
+<rect x="{}" y="14" width="12" height="12" fill="{EXPENSE_COLOR}"/><text x="{}" y="24">支出</text>
 "##,
         legend_x + 16.0,
         legend_x + 70.0,
         legend_x + 86.0
-    ));
-    // Grid and y labels.
+    )
+}
+
+/// The grid lines with their amounts, and the axis.
+fn grid(plot: &Plot) -> String {
+    let (left, top) = (plot.left, plot.top);
+    let mut out = String::new();
     let mut value = 0.0;
-    while value <= top_value + step / 2.0 {
-        let y = top + plot_height - value / top_value * plot_height;
+    while value <= plot.top_value + plot.step / 2.0 {
+        let y = top + plot.height - value / plot.top_value * plot.height;
         out.push_str(&format!(
             r##"<line x1="{left}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#e0e0e0"/><text x="{:.1}" y="{:.1}" text-anchor="end" fill="#555">{}</text>
 "##,
-            left + plot_width,
+            left + plot.width,
             left - 8.0,
             y + 4.0,
             value
         ));
-        value += step;
+        value += plot.step;
     }
     out.push_str(&format!(
         r##"<line x1="{left}" y1="{0:.1}" x2="{1:.1}" y2="{0:.1}" stroke="#333"/>
 "##,
-        top + plot_height,
-        left + plot_width
+        plot.bottom(),
+        left + plot.width
     ));
-    if report.months.is_empty() {
-        out.push_str(&format!(
-            r##"<text x="{:.1}" y="{:.1}" text-anchor="middle" fill="#888" font-size="14">这段时间没有账单</text>
-"##,
-            left + plot_width / 2.0,
-            top + plot_height / 2.0
-        ));
-    }
-    let bar = slot * 0.34;
+    out
+}
+
+/// Each month's income and expense bars, and its label.
+fn bars(report: &Report, plot: &Plot) -> String {
+    let mut out = String::new();
+    let bar = SLOT * 0.34;
     for (n, (month, income, expense)) in report.months.iter().enumerate() {
-        let x = left + n as f64 * slot + slot * 0.14;
+        let x = plot.left + n as f64 * SLOT + SLOT * 0.14;
         for (offset, cents, color, what) in [
-            (0.0, *income, INCOME, "收入"),
-            (bar + 2.0, *expense, EXPENSE, "支出"),
+            (0.0, *income, INCOME_COLOR, "收入"),
+            (bar + 2.0, *expense, EXPENSE_COLOR, "支出"),
         ] {
-            let y = y_of(cents);
+            let y = plot.y_of(cents);
             out.push_str(&format!(
                 r##"<rect x="{:.1}" y="{y:.1}" width="{bar:.1}" height="{:.1}" fill="{color}"><title>{} {what} {}</title></rect>
 "##,
                 x + offset,
-                top + plot_height - y,
+                plot.bottom() - y,
                 escape_html(month),
                 yuan(cents)
             ));
@@ -265,11 +330,10 @@ fn svg(report: &Report) -> String {
             r##"<text x="{:.1}" y="{:.1}" text-anchor="end" transform="rotate(-45 {0:.1} {1:.1})" fill="#333">{}</text>
 "##,
             x + bar,
-            top + plot_height + 16.0,
+            plot.bottom() + 16.0,
             escape_html(month)
         ));
     }
-    out.push_str("</svg>\n");
     out
 }
 
