@@ -157,35 +157,12 @@ fn page(
         return Err(Refusal::NoTable(name.to_string()));
     };
     let columns = columns(conn, table)?;
-    let sort = match wanted.sort.as_deref() {
-        None | Some("") => columns.first().map(|c| c.name.clone()).unwrap_or_default(),
-        Some(sort) => columns
-            .iter()
-            .find(|c| c.name == sort && !c.hidden)
-            .map(|c| c.name.clone())
-            .ok_or_else(|| Refusal::Bad(format!("sort must be a shown column of {table}")))?,
-    };
+    let sort = sort_column(&columns, table, wanted.sort.as_deref())?;
     let page = wanted.page.unwrap_or(1);
     if page < 1 {
         return Err(Refusal::Bad("page must be 1 or more".into()));
     }
-    let q = wanted.q.unwrap_or_default();
-    let searched: Vec<&Column> = columns.iter().filter(|c| !c.hidden).collect();
-    let filter = if q.is_empty() || searched.is_empty() {
-        "1".to_string()
-    } else {
-        searched
-            .iter()
-            .map(|c| format!("CAST(\"{}\" AS TEXT) LIKE ?1 ESCAPE '\\'", c.name))
-            .collect::<Vec<_>>()
-            .join(" OR ")
-    };
-    let pattern = format!(
-        "%{}%",
-        q.replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
+    let (filter, pattern) = search(&columns, &wanted.q.unwrap_or_default());
     let uses_pattern = filter != "1";
     let total: i64 = if uses_pattern {
         conn.query_row(
@@ -204,29 +181,7 @@ fn page(
         (page - 1).saturating_mul(PAGE_ROWS)
     );
     let mut stmt = conn.prepare(&sql)?;
-    let read = |row: &rusqlite::Row| {
-        let mut shown = serde_json::Map::new();
-        for (i, column) in columns.iter().enumerate() {
-            let value = if column.hidden {
-                Value::from(HIDDEN)
-            } else {
-                match row.get_ref(i)? {
-                    ValueRef::Null => Value::Null,
-                    ValueRef::Integer(n) => Value::from(n),
-                    ValueRef::Real(x) => Value::from(x),
-                    ValueRef::Text(t) => Value::from(String::from_utf8_lossy(t).into_owned()),
-                    ValueRef::Blob(_) => Value::from(HIDDEN),
-                }
-            };
-            shown.insert(column.name.clone(), value);
-        }
-        if table == "files"
-            && let Some(id) = shown.get("id").and_then(Value::as_i64)
-        {
-            shown.insert("link".into(), Value::from(crate::files::path_of(id)));
-        }
-        Ok(shown)
-    };
+    let read = |row: &rusqlite::Row| shown_row(row, &columns, table);
     let rows = if uses_pattern {
         stmt.query_map([&pattern], read)?
             .collect::<rusqlite::Result<Vec<_>>>()?
@@ -242,6 +197,71 @@ fn page(
         total,
         rows,
     })
+}
+
+/// The column to sort by: the first when none is asked for, else a shown
+/// column of the table.
+fn sort_column(columns: &[Column], table: &str, wanted: Option<&str>) -> Result<String, Refusal> {
+    match wanted {
+        None | Some("") => Ok(columns.first().map(|c| c.name.clone()).unwrap_or_default()),
+        Some(sort) => columns
+            .iter()
+            .find(|c| c.name == sort && !c.hidden)
+            .map(|c| c.name.clone())
+            .ok_or_else(|| Refusal::Bad(format!("sort must be a shown column of {table}"))),
+    }
+}
+
+/// The `WHERE` condition that finds `q` in any shown column (`1` for no
+/// search), and the `LIKE` pattern it binds as `?1`, its wildcards escaped.
+fn search(columns: &[Column], q: &str) -> (String, String) {
+    let searched: Vec<&Column> = columns.iter().filter(|c| !c.hidden).collect();
+    let filter = if q.is_empty() || searched.is_empty() {
+        "1".to_string()
+    } else {
+        searched
+            .iter()
+            .map(|c| format!("CAST(\"{}\" AS TEXT) LIKE ?1 ESCAPE '\\'", c.name))
+            .collect::<Vec<_>>()
+            .join(" OR ")
+    };
+    let pattern = format!(
+        "%{}%",
+        q.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    (filter, pattern)
+}
+
+/// One row as the browser shows it: hidden columns and blobs masked, and
+/// a file's link.
+fn shown_row(
+    row: &rusqlite::Row,
+    columns: &[Column],
+    table: &str,
+) -> rusqlite::Result<serde_json::Map<String, Value>> {
+    let mut shown = serde_json::Map::new();
+    for (i, column) in columns.iter().enumerate() {
+        let value = if column.hidden {
+            Value::from(HIDDEN)
+        } else {
+            match row.get_ref(i)? {
+                ValueRef::Null => Value::Null,
+                ValueRef::Integer(n) => Value::from(n),
+                ValueRef::Real(x) => Value::from(x),
+                ValueRef::Text(t) => Value::from(String::from_utf8_lossy(t).into_owned()),
+                ValueRef::Blob(_) => Value::from(HIDDEN),
+            }
+        };
+        shown.insert(column.name.clone(), value);
+    }
+    if table == "files"
+        && let Some(id) = shown.get("id").and_then(Value::as_i64)
+    {
+        shown.insert("link".into(), Value::from(crate::files::path_of(id)));
+    }
+    Ok(shown)
 }
 
 /// The data browser's API.
