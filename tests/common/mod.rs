@@ -12,6 +12,11 @@ use serde_json::Value;
 use tempfile::TempDir;
 
 pub mod chromium;
+pub mod family;
+pub mod labs;
+pub mod parking;
+pub mod rental;
+pub mod shop;
 pub mod smtp;
 pub mod sse;
 
