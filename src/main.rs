@@ -5,16 +5,19 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use onebox::cli::{Cli, Command};
+use tracing_subscriber::filter::Targets;
+use tracing_subscriber::prelude::*;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                // Colour codes only for a terminal: they would fill log files.
+                .with_ansi(std::io::stderr().is_terminal()),
         )
-        .with_writer(std::io::stderr)
-        // Colour codes only for a terminal: they would fill log files.
-        .with_ansi(std::io::stderr().is_terminal())
+        .with(log_filter())
         .init();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -23,6 +26,16 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `RUST_LOG` as a level (`warn`) or targets with levels
+/// (`onebox=debug,warp=info`); `info` when unset, empty or unreadable.
+fn log_filter() -> Targets {
+    std::env::var("RUST_LOG")
+        .ok()
+        .filter(|directives| !directives.trim().is_empty())
+        .and_then(|directives| directives.parse().ok())
+        .unwrap_or_else(|| Targets::new().with_default(tracing::Level::INFO))
 }
 
 fn run(cli: Cli) -> Result<(), String> {

@@ -313,14 +313,13 @@ async fn serve(
     limits: ConnectionLimits,
     mut stopped: tokio::sync::watch::Receiver<bool>,
 ) {
-    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::rt::{TokioIo, TokioTimer};
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     // A connection holds a permit until it closes; without one the next
     // connection waits in the listen backlog.
     let permits = Arc::new(tokio::sync::Semaphore::new(limits.max));
-    let mut builder = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    let mut builder = hyper::server::conn::http1::Builder::new();
     builder
-        .http1()
         .timer(TokioTimer::new())
         .header_read_timeout(limits.header_timeout)
         .max_buf_size(MAX_HEAD_BYTES);
@@ -354,8 +353,7 @@ async fn serve(
         let watcher = graceful.watcher();
         let builder = builder.clone();
         tokio::spawn(async move {
-            let connection =
-                builder.serve_connection_with_upgrades(TokioIo::new(stream), per_request);
+            let connection = builder.serve_connection(TokioIo::new(stream), per_request);
             if let Err(e) = watcher.watch(connection).await {
                 tracing::debug!("connection from {peer} ended early: {e}");
             }

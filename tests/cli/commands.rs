@@ -349,3 +349,57 @@ fn a_bare_port_listens_locally_and_logs_stay_plain_when_a_client_hangs_up() {
     assert!(!log.contains('\u{1b}'), "colour codes in a log file: {log}");
     assert!(!log.contains("ERROR"), "a hang-up is not an error: {log}");
 }
+
+/// What the server logs on its way from start to a clean stop, with
+/// `RUST_LOG` set to `filter` (unset when `None`).
+fn log_of_a_run(filter: Option<&str>) -> String {
+    use std::io::{Read, Write};
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("log.db");
+    let mut command = binary();
+    command
+        .args(["--db", db.to_str().unwrap(), "--listen", "127.0.0.1:0"])
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(filter) = filter {
+        command.env("RUST_LOG", filter);
+    }
+    let mut child = command.spawn().unwrap();
+    let addr = common::listening_address(&mut child);
+    // One answer, so the server is past start-up and minds its signals.
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let mut log = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
+    assert!(child.wait().unwrap().success(), "{log}");
+    log
+}
+
+#[test]
+fn rust_log_takes_a_level_or_targets_and_info_is_the_default() {
+    let stopping = "shutting down: finishing in-flight requests";
+    for unset_or_info in [None, Some(""), Some("info"), Some("onebox=loud")] {
+        let log = log_of_a_run(unset_or_info);
+        assert!(log.contains(stopping), "RUST_LOG={unset_or_info:?}: {log}");
+    }
+    let log = log_of_a_run(Some("warn"));
+    assert!(!log.contains(stopping), "RUST_LOG=warn: {log}");
+    let log = log_of_a_run(Some("warn,onebox::server=info"));
+    assert!(log.contains(stopping), "a target's own level: {log}");
+}

@@ -36,7 +36,7 @@ async fn recode(path: &str, response: Response) -> Response {
     let (mut parts, body) = response.into_parts();
     let bytes = match body.collect().await {
         Ok(collected) => collected.to_bytes(),
-        Err(_) => return Response::from_parts(parts, warp::hyper::body::Bytes::new().into()),
+        Err(_) => return Response::from_parts(parts, bytes::Bytes::new().into()),
     };
     let mut answer: Value = match serde_json::from_slice(&bytes) {
         Ok(answer) => answer,
@@ -52,7 +52,7 @@ async fn recode(path: &str, response: Response) -> Response {
     answer["state"] = state_code(path, state == 1, message).into();
     parts.headers.remove(header::CONTENT_LENGTH);
     let body = serde_json::to_vec(&answer).unwrap_or_else(|_| bytes.to_vec());
-    Response::from_parts(parts, warp::hyper::body::Bytes::from(body).into())
+    Response::from_parts(parts, bytes::Bytes::from(body).into())
 }
 
 /// The original's code for an answer of the endpoint at `path`
