@@ -21,7 +21,13 @@ const JSON_CAPACITY: usize = 4096;
 /// a bare 500 (logged), as warp's own JSON reply has it.
 pub fn json<T: Serialize>(status: StatusCode, body: &T) -> Response {
     let mut buffer = Vec::with_capacity(JSON_CAPACITY);
-    if let Err(e) = serde_json::to_writer(&mut buffer, body) {
+    let written = serde_json::to_writer(&mut buffer, body);
+    json_written(status, buffer, written)
+}
+
+/// The rest of [`json`], once per program rather than once per body type.
+fn json_written(status: StatusCode, buffer: Vec<u8>, written: serde_json::Result<()>) -> Response {
+    if let Err(e) = written {
         tracing::error!("an answer did not serialize: {e}");
         let mut response = Response::default();
         *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;

@@ -66,6 +66,24 @@ struct Writer {
     observers: Observers,
 }
 
+impl Writer {
+    /// After a write commits, before its answer goes out: the tables it
+    /// touched get a new generation (whoever reads after the answer sees
+    /// it), then the observers are told what it staged, in commit order.
+    /// Not generic, so each kind of write shares one copy.
+    fn committed(&self, mut staged: Staged) {
+        let touched = take_touched(&self.touched);
+        if !touched.is_empty() {
+            self.generations.bump(&touched);
+        }
+        if !staged.is_empty() {
+            for observer in self.observers.get().into_iter().flatten() {
+                observer.committed(&mut staged);
+            }
+        }
+    }
+}
+
 /// Told of each write that commits, in commit order, with what it staged
 /// (the events hub publishes its events, the session layer wakes open
 /// streams when sessions ended). Each takes its own kind of part.
@@ -312,22 +330,16 @@ impl Db {
         let (reply, answer) = oneshot::channel();
         let job: WriteJob = Box::new(move |writer: &mut Writer| {
             take_touched(&writer.touched);
-            let result = in_transaction(&mut writer.conn, f);
-            // Bumped before the answer goes out: whoever reads after the
-            // answer sees the new generation.
-            let touched = take_touched(&writer.touched);
-            if result.is_ok() && !touched.is_empty() {
-                writer.generations.bump(&touched);
-            }
-            // Only what committed is told, in commit order.
-            let result = result.map(|(value, mut staged)| {
-                if !staged.is_empty() {
-                    for observer in writer.observers.get().into_iter().flatten() {
-                        observer.committed(&mut staged);
-                    }
+            let result = match in_transaction(&mut writer.conn, f) {
+                Ok((value, staged)) => {
+                    writer.committed(staged);
+                    Ok(value)
                 }
-                value
-            });
+                Err(e) => {
+                    take_touched(&writer.touched);
+                    Err(e)
+                }
+            };
             // The receiver may be gone (client disconnected); the work stands.
             let _ = reply.send(result);
         });

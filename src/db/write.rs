@@ -72,14 +72,22 @@ where
     F: FnOnce(&Write) -> Result<T, E>,
     E: From<Error>,
 {
-    let write = Write {
-        tx: conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(Error::from)?,
-        staged: RefCell::default(),
-    };
+    let write = begin(conn)?;
     let value = f(&write)?;
+    Ok((value, commit(write)?))
+}
+
+/// `BEGIN IMMEDIATE`. This and [`commit`] are the non-generic ends of
+/// [`in_transaction`], one copy for every kind of write.
+fn begin(conn: &mut Connection) -> Result<Write<'_>, Error> {
+    Ok(Write {
+        tx: conn.transaction_with_behavior(TransactionBehavior::Immediate)?,
+        staged: RefCell::default(),
+    })
+}
+
+fn commit(write: Write) -> Result<Staged, Error> {
     let Write { tx, staged } = write;
-    tx.commit().map_err(Error::from)?;
-    Ok((value, staged.into_inner()))
+    tx.commit()?;
+    Ok(staged.into_inner())
 }
