@@ -1,11 +1,23 @@
 //! Event streams: sellers and the customer hear of orders, everyone of stock.
 
-use super::*;
+use std::time::Duration;
 
-#[tokio::test]
-async fn events_tell_sellers_and_the_customer_of_orders_and_everyone_of_stock() {
-    use common::sse::Stream;
-    use std::time::Duration;
+use super::*;
+use common::sse::Stream;
+
+/// A shop's seller with two 棒球帽 in stock, a second seller, the
+/// customer who buys, and a bystanding customer.
+struct Market {
+    app: TestApp,
+    seller: String,
+    shop: i64,
+    other_seller: String,
+    customer: String,
+    bystander: String,
+    product: i64,
+}
+
+async fn market() -> Market {
     let app = spawn_app().await;
     let (seller, shop) = seller_with_shop(&app, "seller@example.com").await;
     let (other_seller, _) = seller_with_shop(&app, "other@example.com").await;
@@ -18,95 +30,133 @@ async fn events_tell_sellers_and_the_customer_of_orders_and_everyone_of_stock() 
         json!({"name": "棒球帽", "price": "39.90", "stock_quantity": 2}),
     )
     .await;
-    let product_id = product["data"]["id"].as_i64().unwrap();
+    let product = product["data"]["id"].as_i64().unwrap();
+    Market {
+        app,
+        seller,
+        shop,
+        other_seller,
+        customer,
+        bystander,
+        product,
+    }
+}
 
-    let refused = Stream::open(&app.client, &app.url("/shop/events"), &[]).await;
+impl Market {
+    /// A stream opened with the token in the query, as `EventSource` can.
+    async fn open(&self, token: &str) -> Stream {
+        let url = self.app.url(&format!("/shop/events?token={token}"));
+        Stream::open(&self.app.client, &url, &[]).await
+    }
+
+    /// The customer's stream, opened with the bearer header instead.
+    async fn open_customers(&self) -> Stream {
+        let bearer = format!("Bearer {}", self.customer);
+        let url = self.app.url("/shop/events");
+        Stream::open(&self.app.client, &url, &[("authorization", &bearer)]).await
+    }
+
+    /// The customer buys `quantity` of the product; the new order's id.
+    async fn buy(&self, quantity: i64) -> i64 {
+        let (status, body) = self
+            .app
+            .post(
+                "/shop/order/create",
+                json!({"product_id": self.product, "quantity": quantity}),
+                Some(&self.customer),
+            )
+            .await;
+        assert_ok(status, &body);
+        body["data"]["id"].as_i64().unwrap()
+    }
+}
+
+fn names(events: &[common::sse::Event]) -> Vec<&str> {
+    events.iter().map(|e| e.event.as_str()).collect()
+}
+
+#[tokio::test]
+async fn a_stream_without_a_session_is_refused_with_the_login_message() {
+    let market = market().await;
+    let refused = Stream::open(&market.app.client, &market.app.url("/shop/events"), &[]).await;
     let status = refused.status;
     let body = refused.refusal().await;
     assert_fail(status, &body, 401, 401);
     assert_eq!(body["message"], "请先登录");
+}
 
-    let open = |token: &str| {
-        let url = app.url(&format!("/shop/events?token={token}"));
-        let client = app.client.clone();
-        async move { Stream::open(&client, &url, &[]).await }
-    };
-    let mut sellers = open(&seller).await;
-    let mut others = open(&other_seller).await;
-    let mut customers = Stream::open(
-        &app.client,
-        &app.url("/shop/events"),
-        &[("authorization", &format!("Bearer {customer}"))],
-    )
-    .await;
-    let mut bystanders = open(&bystander).await;
-    assert!(
-        sellers.is_stream()
-            && others.is_stream()
-            && customers.is_stream()
-            && bystanders.is_stream()
-    );
-
-    let (status, body) = app
-        .post(
-            "/shop/order/create",
-            json!({"product_id": product_id, "quantity": 2}),
-            Some(&customer),
-        )
-        .await;
-    assert_ok(status, &body);
-    let order_id = body["data"]["id"].as_i64().unwrap();
-    let mut order_event_ids = Vec::new();
+#[tokio::test]
+async fn an_order_is_told_to_its_shops_seller_and_its_customer_with_the_stock_left() {
+    let market = market().await;
+    let mut sellers = market.open(&market.seller).await;
+    let mut customers = market.open_customers().await;
+    assert!(sellers.is_stream() && customers.is_stream());
+    let order_id = market.buy(2).await;
     for stream in [&mut sellers, &mut customers] {
         let order = stream.next_named("order").await;
-        order_event_ids.push(order.id.expect("an id"));
+        assert!(order.id.is_some(), "an id");
         assert_eq!(order.data["id"], order_id);
         assert_eq!(order.data["quantity"], 2);
         assert_eq!(order.data["customer"]["email"], "c@example.com");
         let stock = stream.next_named("product").await;
-        assert_eq!(stock.data["id"], product_id);
+        assert_eq!(stock.data["id"], market.product);
         assert_eq!(stock.data["stock_quantity"], 0);
         assert_eq!(stock.data["status"], "Sold Out");
     }
-    // Another shop's seller and another customer hear of the stock only.
+}
+
+#[tokio::test]
+async fn another_shops_seller_and_another_customer_hear_of_the_stock_only() {
+    let market = market().await;
+    let mut others = market.open(&market.other_seller).await;
+    let mut bystanders = market.open(&market.bystander).await;
+    assert!(others.is_stream() && bystanders.is_stream());
+    market.buy(2).await;
     for stream in [&mut others, &mut bystanders] {
         let seen = stream.drain(Duration::from_millis(400)).await;
-        let names: Vec<&str> = seen.iter().map(|e| e.event.as_str()).collect();
-        assert_eq!(names, ["product"], "{seen:?}");
+        assert_eq!(names(&seen), ["product"], "{seen:?}");
         assert!(seen.iter().all(|e| e.data.get("customer").is_none()));
     }
-    // Resuming from before the order replays it to the seller; the
-    // bystander resumes to the stock change only.
-    let before = (order_event_ids[0] - 1).to_string();
-    let mut resumed = Stream::open(
-        &app.client,
-        &app.url(&format!("/shop/events?token={seller}")),
-        &[("last-event-id", &before)],
-    )
-    .await;
+}
+
+#[tokio::test]
+async fn resuming_from_before_an_order_replays_to_each_what_they_may_see() {
+    let market = market().await;
+    let mut sellers = market.open(&market.seller).await;
+    market.buy(2).await;
+    let order = sellers.next_named("order").await;
+    let before = (order.id.expect("an id") - 1).to_string();
+
+    // The seller, by the `Last-Event-ID` header: the order and the stock.
+    let url = market
+        .app
+        .url(&format!("/shop/events?token={}", market.seller));
+    let mut resumed = Stream::open(&market.app.client, &url, &[("last-event-id", &before)]).await;
     let replayed = resumed.drain(Duration::from_millis(300)).await;
-    let names: Vec<&str> = replayed.iter().map(|e| e.event.as_str()).collect();
-    assert_eq!(names, ["order", "product"], "{replayed:?}");
-    let bystander_resumed = Stream::open(
-        &app.client,
-        &app.url(&format!(
-            "/shop/events?token={bystander}&last_event_id={before}"
-        )),
-        &[],
-    )
-    .await
-    .drain(Duration::from_millis(300))
-    .await;
-    let names: Vec<&str> = bystander_resumed.iter().map(|e| e.event.as_str()).collect();
-    assert_eq!(names, ["product"], "{bystander_resumed:?}");
-    // The other seller may hold 8 streams (one is open); the ninth is refused.
-    let mut more = Vec::new();
-    for _ in 0..7 {
-        let stream = open(&other_seller).await;
+    assert_eq!(names(&replayed), ["order", "product"], "{replayed:?}");
+
+    // The bystander, by the query parameter: the stock change only.
+    let url = market.app.url(&format!(
+        "/shop/events?token={}&last_event_id={before}",
+        market.bystander
+    ));
+    let replayed = Stream::open(&market.app.client, &url, &[])
+        .await
+        .drain(Duration::from_millis(300))
+        .await;
+    assert_eq!(names(&replayed), ["product"], "{replayed:?}");
+}
+
+#[tokio::test]
+async fn a_seller_holds_at_most_eight_streams_and_the_ninth_is_refused() {
+    let market = market().await;
+    let mut open = Vec::new();
+    for _ in 0..8 {
+        let stream = market.open(&market.other_seller).await;
         assert!(stream.is_stream());
-        more.push(stream);
+        open.push(stream);
     }
-    let refused = open(&other_seller).await;
+    let refused = market.open(&market.other_seller).await;
     let status = refused.status;
     let body = refused.refusal().await;
     assert_fail(status, &body, 429, 300);
@@ -114,13 +164,21 @@ async fn events_tell_sellers_and_the_customer_of_orders_and_everyone_of_stock() 
         body["message"].as_str().unwrap().contains("at most 8"),
         "{body}"
     );
-    drop(more);
-    // A refused sale tells no one.
-    let (status, _) = app
+}
+
+#[tokio::test]
+async fn a_refused_sale_tells_no_one() {
+    let market = market().await;
+    // Sold out: the next sale of one is refused.
+    market.buy(2).await;
+    let mut bystanders = market.open(&market.bystander).await;
+    assert!(bystanders.is_stream());
+    let (status, _) = market
+        .app
         .post(
             "/shop/order/create",
-            json!({"product_id": product_id}),
-            Some(&customer),
+            json!({"product_id": market.product}),
+            Some(&market.customer),
         )
         .await;
     assert_eq!(status, 400);
@@ -130,13 +188,23 @@ async fn events_tell_sellers_and_the_customer_of_orders_and_everyone_of_stock() 
             .await
             .is_empty()
     );
+}
 
-    // The seller restocks: everyone sees it.
-    let (status, body) = app
+#[tokio::test]
+async fn a_restock_is_told_to_everyone() {
+    let market = market().await;
+    market.buy(2).await;
+    let mut bystanders = market.open(&market.bystander).await;
+    assert!(bystanders.is_stream());
+    let (status, body) = market
+        .app
         .post(
-            &format!("/shop/shop/{shop}/product/{product_id}/update"),
+            &format!(
+                "/shop/shop/{}/product/{}/update",
+                market.shop, market.product
+            ),
             json!({"stock_quantity": 5}),
-            Some(&seller),
+            Some(&market.seller),
         )
         .await;
     assert_ok(status, &body);
@@ -148,17 +216,23 @@ async fn events_tell_sellers_and_the_customer_of_orders_and_everyone_of_stock() 
         ),
         (Some(5), Some("Available"))
     );
+}
 
-    // Logout ends the customer's stream.
-    let response = app
+#[tokio::test]
+async fn logout_ends_the_customers_stream() {
+    let market = market().await;
+    let mut customers = market.open_customers().await;
+    assert!(customers.is_stream());
+    let response = market
+        .app
         .client
-        .post(app.url("/shop/user/logout"))
-        .bearer_auth(&customer)
+        .post(market.app.url("/shop/user/logout"))
+        .bearer_auth(&market.customer)
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 200);
     assert_eq!(customers.next_named("ended").await.event, "ended");
     assert!(customers.closes_within(Duration::from_secs(2)).await);
-    app.stop().await;
+    market.app.stop().await;
 }
