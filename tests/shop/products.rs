@@ -425,19 +425,28 @@ async fn product_pages_link_to_the_end_and_search_and_sort() {
     app.stop().await;
 }
 
-/// Far pages are cut from the list's remembered order, read in the
-/// background after the first far page: they answer what the index walk
-/// answers, follow a sale's stock, a new price and a delete at once, and
-/// every page of every ordering and filter shows the right rows and count.
-#[tokio::test]
-async fn far_pages_of_every_ordering_are_right_before_and_after_the_order_is_remembered() {
+/// One product as the far-page tests expect it: (id, shop, price in
+/// cents, name).
+type Listed = (i64, i64, i64, String);
+
+/// 1,025 products in two shops, enough for far pages, whose prices
+/// repeat (so ties are broken by id as the orderings say) and a third of
+/// whose names hold 红色; a customer to buy.
+struct Catalogue {
+    app: TestApp,
+    seller: String,
+    shop: i64,
+    customer: String,
+    /// Sorted by id.
+    products: Vec<Listed>,
+}
+
+async fn catalogue() -> Catalogue {
     let app = spawn_app().await;
     let (seller, shop) = seller_with_shop(&app, "seller@example.com").await;
     let (other, other_shop) = seller_with_shop(&app, "other@example.com").await;
     let customer = user(&app, "customer", "buyer@example.com").await;
-    // (id, shop, price in cents, name); prices repeat, so ties are broken
-    // by id as the orderings say.
-    let mut products: Vec<(i64, i64, i64, String)> = Vec::new();
+    let mut products: Vec<Listed> = Vec::new();
     let adds: Vec<_> = (0..1_025i64).map(|n| {
         let (token, at) = match n % 41 {
             0 => (&other, other_shop),
@@ -466,110 +475,147 @@ async fn far_pages_of_every_ordering_are_right_before_and_after_the_order_is_rem
     }
     drop(adds);
     products.sort();
-    let sold = products[700].0;
+    Catalogue {
+        app,
+        seller,
+        shop,
+        customer,
+        products,
+    }
+}
 
-    let lists = [
-        (format!("/shop/shop/{shop}/products"), Some(shop), ""),
-        ("/shop/shop/products".to_string(), None, ""),
-        (format!("/shop/shop/{shop}/products"), Some(shop), "红色"),
-    ];
-    let check_every_list = |products: Vec<(i64, i64, i64, String)>| {
-        let (app, lists) = (&app, &lists);
-        async move {
-            for (path, in_shop, q) in lists {
-                for ordering in ["id", "-id", "price", "-price"] {
-                    let mut want: Vec<&(i64, i64, i64, String)> = products
+impl Catalogue {
+    /// First, second, middle, last-but-one, last and past-the-end pages of
+    /// the seller's shop, of all shops and of the shop searched for 红色,
+    /// in each of the four orderings, against `products` (with one of
+    /// `sold` sold). Twice: once as the index walk answers, then once the
+    /// background has remembered each list's order.
+    async fn check_every_list(&self, products: &[Listed], sold: Option<i64>) {
+        self.check_once(products, sold).await;
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        self.check_once(products, sold).await;
+    }
+
+    async fn check_once(&self, products: &[Listed], sold: Option<i64>) {
+        let shop = self.shop;
+        let lists = [
+            (format!("/shop/shop/{shop}/products"), Some(shop), ""),
+            ("/shop/shop/products".to_string(), None, ""),
+            (format!("/shop/shop/{shop}/products"), Some(shop), "红色"),
+        ];
+        for (path, in_shop, q) in &lists {
+            for ordering in ["id", "-id", "price", "-price"] {
+                let mut want: Vec<&Listed> = products
+                    .iter()
+                    .filter(|p| in_shop.is_none_or(|s| p.1 == s) && p.3.contains(q))
+                    .collect();
+                if ordering.ends_with("price") {
+                    want.sort_by_key(|p| (p.2, p.0));
+                }
+                if ordering.starts_with('-') {
+                    want.reverse();
+                }
+                let pages = (want.len() as i64 + 9) / 10;
+                for page in [1, 2, pages / 2, pages - 1, pages, pages + 1] {
+                    let url = format!("{path}?ordering={ordering}&page={page}&q={q}");
+                    let (status, body) = self.app.get(&url, None).await;
+                    if page > pages {
+                        assert_fail(status, &body, 404, 300);
+                        continue;
+                    }
+                    assert_ok(status, &body);
+                    assert_eq!(body["data"]["count"], want.len(), "{url}");
+                    let got: Vec<(i64, String, i64)> = body["data"]["products"]
+                        .as_array()
+                        .unwrap()
                         .iter()
-                        .filter(|p| in_shop.is_none_or(|s| p.1 == s) && p.3.contains(q))
+                        .map(|p| {
+                            let price = p["price"].as_str().unwrap().replace('.', "");
+                            (
+                                p["id"].as_i64().unwrap(),
+                                price,
+                                p["stock_quantity"].as_i64().unwrap(),
+                            )
+                        })
                         .collect();
-                    if ordering.ends_with("price") {
-                        want.sort_by_key(|p| (p.2, p.0));
-                    }
-                    if ordering.starts_with('-') {
-                        want.reverse();
-                    }
-                    let pages = (want.len() as i64 + 9) / 10;
-                    for page in [1, 2, pages / 2, pages - 1, pages, pages + 1] {
-                        let url = format!("{path}?ordering={ordering}&page={page}&q={q}");
-                        let (status, body) = app.get(&url, None).await;
-                        if page > pages {
-                            assert_fail(status, &body, 404, 300);
-                            continue;
-                        }
-                        assert_ok(status, &body);
-                        assert_eq!(body["data"]["count"], want.len(), "{url}");
-                        let got: Vec<(i64, String, i64)> = body["data"]["products"]
-                            .as_array()
-                            .unwrap()
-                            .iter()
-                            .map(|p| {
-                                let price = p["price"].as_str().unwrap().replace('.', "");
-                                (
-                                    p["id"].as_i64().unwrap(),
-                                    price,
-                                    p["stock_quantity"].as_i64().unwrap(),
-                                )
-                            })
-                            .collect();
-                        let expected: Vec<(i64, String, i64)> = want
-                            .iter()
-                            .skip((page as usize - 1) * 10)
-                            .take(10)
-                            .map(|p| (p.0, p.2.to_string(), if p.0 == sold { 4 } else { 5 }))
-                            .collect();
-                        assert_eq!(got, expected, "{url}");
-                    }
+                    let expected: Vec<(i64, String, i64)> = want
+                        .iter()
+                        .skip((page as usize - 1) * 10)
+                        .take(10)
+                        .map(|p| (p.0, p.2.to_string(), if Some(p.0) == sold { 4 } else { 5 }))
+                        .collect();
+                    assert_eq!(got, expected, "{url}");
                 }
             }
         }
-    };
-    let mut products_now = products.clone();
-    let (status, body) = app
+    }
+
+    /// The index of the first of the seller's own products from `index`
+    /// on: ids are given in the order the adds finish, so the product at
+    /// an index may be the other shop's.
+    fn own_from(&self, products: &[Listed], index: usize) -> usize {
+        (index..products.len())
+            .find(|&i| products[i].1 == self.shop)
+            .expect("a product of the seller's shop")
+    }
+
+    async fn seller_posts(&self, path: String, body: Value) {
+        let (status, answer) = self.app.post(&path, body, Some(&self.seller)).await;
+        assert_ok(status, &answer);
+    }
+}
+
+/// Far pages are cut from the list's remembered order, read in the
+/// background after the first far page: they answer what the index walk
+/// answers, and a sale's stock shows in every page of every ordering and
+/// filter at once.
+#[tokio::test]
+async fn far_pages_show_a_sales_stock_before_and_after_the_order_is_remembered() {
+    let catalogue = catalogue().await;
+    let sold = catalogue.products[700].0;
+    let (status, body) = catalogue
+        .app
         .post(
             "/shop/order/create",
             json!({"product_id": sold, "quantity": 1}),
-            Some(&customer),
+            Some(&catalogue.customer),
         )
         .await;
     assert_ok(status, &body);
-    check_every_list(products_now.clone()).await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    check_every_list(products_now.clone()).await;
+    catalogue
+        .check_every_list(&catalogue.products, Some(sold))
+        .await;
+}
 
-    // A new price and a delete show in the next page at once. Ids are
-    // given in the order the adds finish, so the product at an index may
-    // be the other shop's: take the seller's own from there on.
-    let own_from = |products: &[(i64, i64, i64, String)], index: usize| {
-        (index..products.len())
-            .find(|&i| products[i].1 == shop)
-            .expect("a product of the seller's shop")
-    };
-    let moved_at = own_from(&products_now, 300);
-    let moved = products_now[moved_at].0;
-    let (status, body) = app
-        .post(
-            &format!("/shop/shop/{shop}/product/{moved}/update"),
+/// A new price and a delete show in the next far page at once, before and
+/// after the order is remembered.
+#[tokio::test]
+async fn far_pages_show_a_new_price_and_a_delete_before_and_after_the_order_is_remembered() {
+    let catalogue = catalogue().await;
+    let shop = catalogue.shop;
+    let mut products = catalogue.products.clone();
+    catalogue.check_every_list(&products, None).await;
+
+    let moved_at = catalogue.own_from(&products, 300);
+    let moved = products[moved_at].0;
+    catalogue
+        .seller_posts(
+            format!("/shop/shop/{shop}/product/{moved}/update"),
             json!({"price": "7.00"}),
-            Some(&seller),
         )
         .await;
-    assert_ok(status, &body);
-    products_now[moved_at].2 = 700;
-    let gone_at = own_from(&products_now, 900);
-    let gone = products_now[gone_at].0;
-    let (status, body) = app
-        .post(
-            &format!("/shop/shop/{shop}/product/{gone}/delete"),
+    products[moved_at].2 = 700;
+    let gone_at = catalogue.own_from(&products, 900);
+    let gone = products[gone_at].0;
+    catalogue
+        .seller_posts(
+            format!("/shop/shop/{shop}/product/{gone}/delete"),
             json!({}),
-            Some(&seller),
         )
         .await;
-    assert_ok(status, &body);
-    products_now.remove(gone_at);
-    check_every_list(products_now.clone()).await;
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
-    check_every_list(products_now).await;
-    app.stop().await;
+    products.remove(gone_at);
+    catalogue.check_every_list(&products, None).await;
+    catalogue.app.stop().await;
 }
 
 #[tokio::test]
