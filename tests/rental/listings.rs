@@ -400,19 +400,39 @@ async fn demand_lists_filter_and_order_and_leave_out_closed_demands() {
     app.stop().await;
 }
 
-#[tokio::test]
-async fn houses_and_demands_are_changed_and_deleted_by_their_owner_only() {
+/// An owner's house (二居, 80 m², fifth floor, lift, 5000 a month) and
+/// demand (一居 at 3000) in 北京市海淀区, and another user.
+struct Listed {
+    app: TestApp,
+    owner: String,
+    other: String,
+    house: i64,
+    demand: i64,
+}
+
+async fn listed() -> Listed {
     let app = spawn_app().await;
     let owner = user(&app, "owner").await;
     let other = user(&app, "other").await;
-    let h = add_house(
+    let house = add_house(
         &app,
         &owner,
         house("北京市海淀区", "二居", json!(80), 5, 1, json!(5000)),
     )
     .await;
-    let d = add_demand(&app, &owner, demand("北京市海淀区", "一居", 5, 1, 3000)).await;
+    let demand = add_demand(&app, &owner, demand("北京市海淀区", "一居", 5, 1, 3000)).await;
+    Listed {
+        app,
+        owner,
+        other,
+        house,
+        demand,
+    }
+}
 
+#[tokio::test]
+async fn a_house_is_shown_with_every_field_and_an_unknown_one_is_refused() {
+    let Listed { app, house: h, .. } = listed().await;
     let body = call(&app, "/data/house-info", json!({"house_id": h}), None).await;
     assert_ok(&body);
     for (key, value) in [
@@ -439,7 +459,17 @@ async fn houses_and_demands_are_changed_and_deleted_by_their_owner_only() {
         &call(&app, "/data/house-info", json!({}), None).await,
         "house_id",
     );
+}
 
+#[tokio::test]
+async fn only_its_owner_changes_a_house() {
+    let Listed {
+        app,
+        owner,
+        other,
+        house: h,
+        ..
+    } = listed().await;
     let mut changed = house("北京市海淀区", "三居", json!(100), 6, 0, json!(7000));
     changed["house_id"] = json!(h);
     assert_failed(
@@ -460,7 +490,17 @@ async fn houses_and_demands_are_changed_and_deleted_by_their_owner_only() {
         ),
         (json!("三居"), json!(7000), json!(0))
     );
+}
 
+#[tokio::test]
+async fn only_its_owner_changes_a_demand() {
+    let Listed {
+        app,
+        owner,
+        other,
+        demand: d,
+        ..
+    } = listed().await;
     let mut changed = demand("上海浦东新区", "二居", 2, 0, 4000);
     changed["rental_id"] = json!(d);
     assert_failed(
@@ -472,11 +512,21 @@ async fn houses_and_demands_are_changed_and_deleted_by_their_owner_only() {
         call(&app, "/data/rental-info", json!({"rental_id": d}), None).await["district"],
         "上海浦东新区"
     );
+}
 
+#[tokio::test]
+async fn each_user_lists_only_the_houses_they_published_and_the_demands_they_asked() {
+    let Listed {
+        app,
+        owner,
+        other,
+        house: h,
+        demand: d,
+    } = listed().await;
     let body = call(&app, "/data/user-published", json!({}), Some(&owner)).await;
     assert_eq!(
         body["data"],
-        json!([{"house_id": h, "id": h, "name": "小区三居", "location": "北京市海淀区小区1单元", "rental": 7000, "state": "待租"}])
+        json!([{"house_id": h, "id": h, "name": "小区二居", "location": "北京市海淀区小区1单元", "rental": 5000, "state": "待租"}])
     );
     assert_eq!(
         call(&app, "/data/user-published", json!({}), Some(&other)).await["data"],
@@ -485,7 +535,17 @@ async fn houses_and_demands_are_changed_and_deleted_by_their_owner_only() {
     let body = call(&app, "/data/user-asked", json!({}), Some(&owner)).await;
     assert_eq!(body["data"][0]["id"], d);
     assert_eq!(body["data"][0]["description"], "想租");
+}
 
+#[tokio::test]
+async fn only_their_owner_deletes_a_house_or_a_demand() {
+    let Listed {
+        app,
+        owner,
+        other,
+        house: h,
+        demand: d,
+    } = listed().await;
     assert_failed(
         &call(&app, "/delete/house/", json!({"id": h}), Some(&other)).await,
         "自己发布",
@@ -504,8 +564,12 @@ async fn houses_and_demands_are_changed_and_deleted_by_their_owner_only() {
         &call(&app, "/delete/house/", json!({"id": h}), Some(&owner)).await,
         "不存在",
     );
+}
 
-    // Every kind of bad listing.
+#[tokio::test]
+async fn every_kind_of_bad_listing_is_refused_and_none_is_written() {
+    let app = spawn_app().await;
+    let owner = user(&app, "owner").await;
     for (field, value, part) in [
         ("district", json!(""), "district"),
         ("type", json!(null), "type"),
