@@ -382,38 +382,52 @@ async fn leaders_and_admins_update_and_review_with_notices_mailed() {
     w.app.stop().await;
 }
 
-#[tokio::test]
-async fn deletes_are_soft_all_or_nothing_and_owner_checked() {
+/// The world with projects P1 and P2 in lab A and PB in lab B, all
+/// created by s1 (student 2001).
+struct Projects {
+    w: World,
+    p1: i64,
+    p2: i64,
+    p_b: i64,
+}
+
+async fn projects() -> Projects {
     let w = world().await;
     let p1 = w.project("实验室A", "P1").await;
     let p2 = w.project("实验室A", "P2").await;
     let p_b = w.project("实验室B", "PB").await;
-    let listed = |token: String| {
-        let w = &w;
-        async move {
-            let body = w.get("/labs/project/student?sid=2001", &token).await;
-            assert_ok(&body).as_array().unwrap().len()
-        }
-    };
+    Projects { w, p1, p2, p_b }
+}
 
-    // A student deletes only a project he leads.
-    assert_denied(
-        &w.post("/labs/project/delete/student", json!({"pid": p1}), &w.s2)
-            .await,
-    );
-    assert_denied(
-        &w.post(
-            "/labs/project/delete/student",
-            json!({"pid": p1}),
-            &w.leader_a,
-        )
-        .await,
-    );
-    assert_ok(
-        &w.post("/labs/project/delete/student", json!({"pid": p1}), &w.s1)
-            .await,
-    );
-    assert_eq!(listed(w.s1.clone()).await, 2);
+impl Projects {
+    /// How many projects student 2001's list shows (deleted ones are not).
+    async fn listed(&self) -> usize {
+        let body = self
+            .w
+            .get("/labs/project/student?sid=2001", &self.w.s1)
+            .await;
+        assert_ok(&body).as_array().unwrap().len()
+    }
+
+    async fn delete(&self, body: Value, token: &str) -> Value {
+        self.w.post("/labs/project/delete", body, token).await
+    }
+
+    async fn delete_as_student(&self, body: Value, token: &str) -> Value {
+        self.w
+            .post("/labs/project/delete/student", body, token)
+            .await
+    }
+}
+
+#[tokio::test]
+async fn a_student_deletes_softly_only_a_project_they_lead_and_can_bring_it_back() {
+    let at = projects().await;
+    let (w, p1) = (&at.w, at.p1);
+    assert_denied(&at.delete_as_student(json!({"pid": p1}), &w.s2).await);
+    assert_denied(&at.delete_as_student(json!({"pid": p1}), &w.leader_a).await);
+    assert_ok(&at.delete_as_student(json!({"pid": p1}), &w.s1).await);
+    assert_eq!(at.listed().await, 2);
     let body = w.get(&format!("/labs/project/one?id={p1}"), &w.s1).await;
     assert_eq!(assert_ok(&body)["deleted"], "1");
     assert_eq!(
@@ -427,87 +441,73 @@ async fn deletes_are_soft_all_or_nothing_and_owner_checked() {
         &json!(1)
     );
     assert_ok(
-        &w.post(
-            "/labs/project/delete/student",
-            json!({"pid": p1, "newValue": "0"}),
-            &w.s1,
-        )
-        .await,
+        &at.delete_as_student(json!({"pid": p1, "newValue": "0"}), &w.s1)
+            .await,
     );
-    assert_eq!(listed(w.s1.clone()).await, 3);
+    assert_eq!(at.listed().await, 3);
+}
+
+#[tokio::test]
+async fn a_students_delete_refuses_a_bad_new_value_and_an_unknown_project() {
+    let at = projects().await;
+    let w = &at.w;
     assert_failed(
-        &w.post(
-            "/labs/project/delete/student",
-            json!({"pid": p1, "newValue": 5}),
-            &w.s1,
-        )
-        .await,
+        &at.delete_as_student(json!({"pid": at.p1, "newValue": 5}), &w.s1)
+            .await,
         "newValue",
     );
     assert_failed(
-        &w.post("/labs/project/delete/student", json!({"pid": 999}), &w.s1)
-            .await,
+        &at.delete_as_student(json!({"pid": 999}), &w.s1).await,
         "不存在",
     );
+}
 
-    // Leaders delete only their lab's projects, all the ids or none.
-    let ids = format!("{p1}@{p_b}");
-    assert_denied(
-        &w.post("/labs/project/delete", json!({"ids": ids}), &w.leader_a)
-            .await,
-    );
-    assert_denied(
-        &w.post(
-            "/labs/project/delete",
-            json!({"ids": p1.to_string()}),
-            &w.s1,
-        )
-        .await,
-    );
-    assert_eq!(listed(w.s1.clone()).await, 3, "nothing was deleted");
+#[tokio::test]
+async fn a_leader_deletes_none_when_any_id_is_another_labs_and_a_student_none_at_all() {
+    let at = projects().await;
+    let w = &at.w;
+    let ids = format!("{}@{}", at.p1, at.p_b);
+    assert_denied(&at.delete(json!({"ids": ids}), &w.leader_a).await);
+    assert_denied(&at.delete(json!({"ids": at.p1.to_string()}), &w.s1).await);
+    assert_eq!(at.listed().await, 3, "nothing was deleted");
+}
+
+#[tokio::test]
+async fn a_delete_naming_an_unknown_or_unreadable_id_deletes_none() {
+    let at = projects().await;
+    let w = &at.w;
     assert_failed(
-        &w.post(
-            "/labs/project/delete",
-            json!({"ids": format!("{p1}@999")}),
-            &w.admin,
-        )
-        .await,
+        &at.delete(json!({"ids": format!("{}@999", at.p1)}), &w.admin)
+            .await,
         "999",
     );
-    assert_failed(
-        &w.post("/labs/project/delete", json!({"ids": "1@x"}), &w.admin)
+    assert_failed(&at.delete(json!({"ids": "1@x"}), &w.admin).await, "ids");
+    assert_eq!(at.listed().await, 3);
+}
+
+#[tokio::test]
+async fn leaders_delete_their_labs_projects_and_admins_delete_and_restore_any() {
+    let at = projects().await;
+    let (w, p1, p2, p_b) = (&at.w, at.p1, at.p2, at.p_b);
+    assert_ok(
+        &at.delete(json!({"ids": format!("{p1}@{p2}")}), &w.leader_a)
             .await,
-        "ids",
     );
-    assert_eq!(listed(w.s1.clone()).await, 3);
+    assert_eq!(at.listed().await, 1);
     assert_ok(
-        &w.post(
-            "/labs/project/delete",
-            json!({"ids": format!("{p1}@{p2}")}),
-            &w.leader_a,
-        )
-        .await,
-    );
-    assert_eq!(listed(w.s1.clone()).await, 1);
-    assert_ok(
-        &w.post(
-            "/labs/project/delete",
+        &at.delete(
             json!({"ids": format!("{p1}@{p2}@{p_b}"), "newValue": 1}),
             &w.admin,
         )
         .await,
     );
-    assert_eq!(listed(w.s1.clone()).await, 0);
+    assert_eq!(at.listed().await, 0);
     assert_ok(
-        &w.post(
-            "/labs/project/delete",
-            json!({"ids": p_b.to_string(), "newValue": 0}),
-            &w.admin,
-        )
-        .await,
+        &at.delete(json!({"ids": p_b.to_string(), "newValue": 0}), &w.admin)
+            .await,
     );
-    assert_eq!(listed(w.s1.clone()).await, 1);
-    w.app.stop().await;
+    assert_eq!(at.listed().await, 1);
+    at.w.app.stop().await;
 }
 
 #[tokio::test]
