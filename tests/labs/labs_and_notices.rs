@@ -3,7 +3,7 @@
 use super::*;
 
 #[tokio::test]
-async fn lab_services_are_public_to_read_and_admin_only_to_change() {
+async fn labs_are_public_to_read_and_an_unknown_one_is_refused() {
     let w = world().await;
     let app = &w.app;
     let (_, body) = app.get("/labs/lab/get/all", None).await;
@@ -19,13 +19,32 @@ async fn lab_services_are_public_to_read_and_admin_only_to_change() {
     assert_eq!(assert_ok(&body)["leader_id"], "1002");
     let (_, body) = app.get("/labs/lab/get?id=999", None).await;
     assert_failed(&body, "实验室不存在");
+}
 
-    let new_lab = json!({"name": "实验室C", "leader_id": "2003", "description": "新"});
+/// The lab the tests add.
+const LAB_C: &str = "实验室C";
+
+/// The admin creates 实验室C, led by student 2003; its id.
+async fn create_lab_c(w: &World) -> i64 {
+    let new_lab = json!({"name": LAB_C, "leader_id": "2003", "description": "新"});
+    assert_ok(&w.post("/labs/lab/create", new_lab, &w.admin).await);
+    w.app
+        .db()
+        .query_row("SELECT id FROM labs_labs WHERE name = ?1", [LAB_C], |r| {
+            r.get(0)
+        })
+        .unwrap()
+}
+
+#[tokio::test]
+async fn only_an_admin_creates_a_lab_and_a_taken_name_a_busy_leader_or_a_gap_is_refused() {
+    let w = world().await;
+    let new_lab = json!({"name": LAB_C, "leader_id": "2003", "description": "新"});
     assert_denied(
         &w.post("/labs/lab/create", new_lab.clone(), &w.leader_a)
             .await,
     );
-    assert_denied(&app.post("/labs/lab/create", new_lab.clone(), None).await.1);
+    assert_denied(&w.app.post("/labs/lab/create", new_lab, None).await.1);
     assert_failed(
         &w.post("/labs/lab/create", json!({"name": "实验室A"}), &w.admin)
             .await,
@@ -54,19 +73,21 @@ async fn lab_services_are_public_to_read_and_admin_only_to_change() {
             .await,
         "实验室名称不能为空",
     );
-    assert_ok(&w.post("/labs/lab/create", new_lab, &w.admin).await);
-    let (data, _) = login_as(app, "2003", PASSWORD).await;
-    assert_eq!(data["role"], 2, "naming a leader makes them role 2");
-    assert_eq!(data["lab"]["name"], "实验室C");
-    let lab_c: i64 = app
-        .db()
-        .query_row(
-            "SELECT id FROM labs_labs WHERE name = '实验室C'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+}
 
+#[tokio::test]
+async fn a_new_labs_leader_logs_in_as_role_2_with_their_lab() {
+    let w = world().await;
+    create_lab_c(&w).await;
+    let (data, _) = login_as(&w.app, "2003", PASSWORD).await;
+    assert_eq!(data["role"], 2, "naming a leader makes them role 2");
+    assert_eq!(data["lab"]["name"], LAB_C);
+}
+
+#[tokio::test]
+async fn only_an_admin_changes_a_lab_and_an_unsent_leader_stays() {
+    let w = world().await;
+    let lab_c = create_lab_c(&w).await;
     assert_denied(
         &w.post(
             "/labs/lab/update",
@@ -83,7 +104,7 @@ async fn lab_services_are_public_to_read_and_admin_only_to_change() {
         )
         .await,
     );
-    let (_, body) = app.get(&format!("/labs/lab/get?id={lab_c}"), None).await;
+    let (_, body) = w.app.get(&format!("/labs/lab/get?id={lab_c}"), None).await;
     assert_eq!(assert_ok(&body)["name"], "实验室C2");
     assert_eq!(
         assert_ok(&body)["leader_id"],
@@ -108,7 +129,12 @@ async fn lab_services_are_public_to_read_and_admin_only_to_change() {
         .await,
         "实验室不存在",
     );
+}
 
+#[tokio::test]
+async fn only_an_admin_deletes_a_lab_and_never_one_with_projects() {
+    let w = world().await;
+    let lab_c = create_lab_c(&w).await;
     w.project("实验室A", "P1").await;
     assert_failed(
         &w.post("/labs/lab/delete", json!({"id": w.lab_a}), &w.admin)
@@ -124,7 +150,10 @@ async fn lab_services_are_public_to_read_and_admin_only_to_change() {
             .await,
     );
     assert_failed(
-        &app.get(&format!("/labs/lab/get?id={lab_c}"), None).await.1,
+        &w.app
+            .get(&format!("/labs/lab/get?id={lab_c}"), None)
+            .await
+            .1,
         "实验室不存在",
     );
     w.app.stop().await;
