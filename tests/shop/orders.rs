@@ -298,8 +298,17 @@ async fn fifty_customers_racing_for_five_items_buy_exactly_five() {
     app.stop().await;
 }
 
-#[tokio::test]
-async fn the_cart_holds_lines_by_shop_and_only_their_customer_changes_them() {
+/// A seller's shop selling 茶 at 19.90 (five in stock) and a customer
+/// with an empty cart.
+struct Tea {
+    app: TestApp,
+    seller: String,
+    shop: i64,
+    tea: i64,
+    buyer: String,
+}
+
+async fn tea() -> Tea {
     let app = spawn_app().await;
     let (seller, shop) = seller_with_shop(&app, "seller@example.com").await;
     let (status, tea) = add_product(
@@ -312,35 +321,69 @@ async fn the_cart_holds_lines_by_shop_and_only_their_customer_changes_them() {
     assert_ok(status, &tea);
     let tea = tea["data"]["id"].as_i64().unwrap();
     let buyer = user(&app, "customer", "buyer@example.com").await;
-    use reqwest::Method;
+    Tea {
+        app,
+        seller,
+        shop,
+        tea,
+        buyer,
+    }
+}
 
-    let (status, added) = axios(
-        &app,
-        Method::POST,
-        "/cart/add",
-        &buyer,
-        json!({"product_id": tea, "quantity": 1}),
-    )
-    .await;
-    assert_ok(status, &added);
-    assert_eq!(added["data"]["product"]["name"], "茶", "{added}");
+impl Tea {
+    /// What the front-end sends for the cart, as `token`.
+    async fn cart(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: Value,
+    ) -> (u16, Value) {
+        axios(&self.app, method, path, token, body).await
+    }
+
+    /// The buyer's cart, by shop.
+    async fn shops_in_cart(&self) -> Value {
+        let (status, cart) = self
+            .cart(reqwest::Method::GET, "/cart", &self.buyer, Value::Null)
+            .await;
+        assert_ok(status, &cart);
+        cart["data"]["shops"].clone()
+    }
+
+    /// The buyer adds one 茶; the line's id.
+    async fn one_in_cart(&self) -> i64 {
+        let body = json!({"product_id": self.tea, "quantity": 1});
+        let (status, added) = self
+            .cart(reqwest::Method::POST, "/cart/add", &self.buyer, body)
+            .await;
+        assert_ok(status, &added);
+        assert_eq!(added["data"]["product"]["name"], "茶", "{added}");
+        added["data"]["id"].as_i64().unwrap()
+    }
+}
+
+#[tokio::test]
+async fn adding_a_product_again_grows_its_line_under_its_shop() {
+    use reqwest::Method;
+    let at = tea().await;
+    at.one_in_cart().await;
     // One revision of the front-end sends productId; the line grows.
-    let (status, again) = axios(
-        &app,
-        Method::POST,
-        "/cart/add",
-        &buyer,
-        json!({"productId": tea, "quantity": 2}),
-    )
-    .await;
+    let (status, again) = at
+        .cart(
+            Method::POST,
+            "/cart/add",
+            &at.buyer,
+            json!({"productId": at.tea, "quantity": 2}),
+        )
+        .await;
     assert_ok(status, &again);
     assert_eq!(again["data"]["quantity"], 3);
     let item = again["data"]["id"].as_i64().unwrap();
 
-    let (status, cart) = axios(&app, Method::GET, "/cart", &buyer, Value::Null).await;
-    assert_ok(status, &cart);
-    let line = &cart["data"]["shops"][0];
-    assert_eq!(line["shop_id"], shop, "{cart}");
+    let shops = at.shops_in_cart().await;
+    let line = &shops[0];
+    assert_eq!(line["shop_id"], at.shop, "{shops}");
     assert_eq!(
         (
             &line["items"][0]["item_id"],
@@ -350,72 +393,76 @@ async fn the_cart_holds_lines_by_shop_and_only_their_customer_changes_them() {
         ),
         (&json!(item), &json!("19.90"), &json!("59.70"), &json!(5))
     );
+}
 
-    // Someone else's line is not found; a seller has no cart.
-    let other = user(&app, "customer", "other@example.com").await;
-    let (status, body) = axios(
-        &app,
-        Method::PUT,
-        "/cart/update",
-        &other,
-        json!({"item_id": item, "quantity": 1}),
-    )
-    .await;
+#[tokio::test]
+async fn someone_elses_cart_line_is_not_found_and_a_seller_has_no_cart() {
+    use reqwest::Method;
+    let at = tea().await;
+    let item = at.one_in_cart().await;
+    let other = user(&at.app, "customer", "other@example.com").await;
+    let (status, body) = at
+        .cart(
+            Method::PUT,
+            "/cart/update",
+            &other,
+            json!({"item_id": item, "quantity": 1}),
+        )
+        .await;
     assert_fail(status, &body, 404, 300);
-    let (status, body) = axios(&app, Method::GET, "/cart", &seller, Value::Null).await;
+    let (status, body) = at.cart(Method::GET, "/cart", &at.seller, Value::Null).await;
     assert_fail(status, &body, 403, 400);
+}
 
-    let (status, updated) = axios(
-        &app,
-        Method::PUT,
-        "/cart/update",
-        &buyer,
-        json!({"item_id": item, "quantity": 4}),
-    )
-    .await;
+#[tokio::test]
+async fn a_line_updated_to_zero_leaves_the_cart() {
+    use reqwest::Method;
+    let at = tea().await;
+    let item = at.one_in_cart().await;
+    let (status, updated) = at
+        .cart(
+            Method::PUT,
+            "/cart/update",
+            &at.buyer,
+            json!({"item_id": item, "quantity": 4}),
+        )
+        .await;
     assert_ok(status, &updated);
     assert_eq!(updated["data"]["quantity"], 4);
-    let (status, removed) = axios(
-        &app,
-        Method::PUT,
-        "/cart/update",
-        &buyer,
-        json!({"item_id": item, "quantity": 0}),
-    )
-    .await;
+    let (status, removed) = at
+        .cart(
+            Method::PUT,
+            "/cart/update",
+            &at.buyer,
+            json!({"item_id": item, "quantity": 0}),
+        )
+        .await;
     assert_ok(status, &removed);
-    assert_eq!(
-        axios(&app, Method::GET, "/cart", &buyer, Value::Null)
-            .await
-            .1["data"]["shops"],
-        json!([])
-    );
-    axios(
-        &app,
+    assert_eq!(at.shops_in_cart().await, json!([]));
+}
+
+#[tokio::test]
+async fn a_deleted_line_leaves_the_cart() {
+    use reqwest::Method;
+    let at = tea().await;
+    // Without a quantity: one.
+    at.cart(
         Method::POST,
         "/cart/add",
-        &buyer,
-        json!({"product_id": tea}),
+        &at.buyer,
+        json!({"product_id": at.tea}),
     )
     .await;
-    let item = axios(&app, Method::GET, "/cart", &buyer, Value::Null)
-        .await
-        .1["data"]["shops"][0]["items"][0]["item_id"]
-        .clone();
-    let (status, body) = axios(
-        &app,
-        Method::DELETE,
-        "/cart/delete",
-        &buyer,
-        json!({"item_id": item}),
-    )
-    .await;
+    let item = at.shops_in_cart().await[0]["items"][0]["item_id"].clone();
+    let (status, body) = at
+        .cart(
+            Method::DELETE,
+            "/cart/delete",
+            &at.buyer,
+            json!({"item_id": item}),
+        )
+        .await;
     assert_ok(status, &body);
-    assert_eq!(
-        axios(&app, Method::GET, "/cart", &buyer, Value::Null)
-            .await
-            .1["data"]["shops"],
-        json!([])
-    );
-    app.stop().await;
+    assert_eq!(at.shops_in_cart().await, json!([]));
+    at.app.stop().await;
 }
