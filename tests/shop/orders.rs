@@ -445,7 +445,7 @@ async fn a_line_updated_to_zero_leaves_the_cart() {
 async fn a_deleted_line_leaves_the_cart() {
     use reqwest::Method;
     let at = tea().await;
-    // Without a quantity: one.
+    // Added without a quantity.
     at.cart(
         Method::POST,
         "/cart/add",
