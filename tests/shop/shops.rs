@@ -62,26 +62,71 @@ async fn shops_are_created_listed_and_shown() {
     app.stop().await;
 }
 
-#[tokio::test]
-async fn invitation_codes_admit_sellers_within_their_limits() {
+/// A shop's owner, another shop's owner, a customer and a seller with no
+/// shop yet.
+struct Invitations {
+    app: TestApp,
+    owner: String,
+    shop: i64,
+    other_owner: String,
+    customer: String,
+    newcomer: String,
+}
+
+const JOIN: &str = "/shop/shop/join_by_code";
+
+async fn invitations() -> Invitations {
     let app = spawn_app().await;
     let (owner, shop) = seller_with_shop(&app, "owner@example.com").await;
     let (other_owner, _) = seller_with_shop(&app, "other@example.com").await;
     let customer = user(&app, "customer", "c@example.com").await;
     let newcomer = user(&app, "seller", "new@example.com").await;
-    let create = format!("/shop/shop/{shop}/create_invitation_code");
+    Invitations {
+        app,
+        owner,
+        shop,
+        other_owner,
+        customer,
+        newcomer,
+    }
+}
 
-    let (status, body) = app.post(&create, json!({}), Some(&customer)).await;
+impl Invitations {
+    /// `token` asks for a code to the shop; the answer.
+    async fn create(&self, body: Value, token: &str) -> (u16, Value) {
+        let path = format!("/shop/shop/{}/create_invitation_code", self.shop);
+        self.app.post(&path, body, Some(token)).await
+    }
+
+    /// The owner's code with the defaults (one use, no expiry).
+    async fn code(&self) -> String {
+        let (status, made) = self.create(json!({}), &self.owner).await;
+        assert_ok(status, &made);
+        made["data"]["code"].as_str().unwrap().to_string()
+    }
+
+    async fn join(&self, code: &str, token: &str) -> (u16, Value) {
+        self.app
+            .post(JOIN, json!({"invitation_code": code}), Some(token))
+            .await
+    }
+}
+
+#[tokio::test]
+async fn only_the_shops_own_seller_makes_codes_and_a_bad_limit_is_refused() {
+    let at = invitations().await;
+    let (status, body) = at.create(json!({}), &at.customer).await;
     assert_fail(status, &body, 403, 400);
-    let (status, body) = app.post(&create, json!({}), Some(&other_owner)).await;
+    let (status, body) = at.create(json!({}), &at.other_owner).await;
     assert_fail(status, &body, 403, 301);
-    let (status, body) = app.post(&create, json!({}), Some(&newcomer)).await;
+    let (status, body) = at.create(json!({}), &at.newcomer).await;
     assert_fail(status, &body, 403, 301);
-    let (status, body) = app
+    let (status, body) = at
+        .app
         .post(
             "/shop/shop/999/create_invitation_code",
             json!({}),
-            Some(&owner),
+            Some(&at.owner),
         )
         .await;
     assert_fail(status, &body, 404, 300);
@@ -90,17 +135,21 @@ async fn invitation_codes_admit_sellers_within_their_limits() {
         json!({"usage_limit": "many"}),
         json!({"expires_in_days": -1}),
     ] {
-        let (status, body) = app.post(&create, bad, Some(&owner)).await;
+        let (status, body) = at.create(bad, &at.owner).await;
         assert_fail(status, &body, 400, 300);
     }
+}
 
-    let (status, made) = app.post(&create, json!({}), Some(&owner)).await;
+#[tokio::test]
+async fn a_code_is_sixteen_letters_or_digits_for_one_use_unless_told_otherwise() {
+    let at = invitations().await;
+    let (status, made) = at.create(json!({}), &at.owner).await;
     assert_ok(status, &made);
     assert_eq!(made["message"], "邀请码生成成功");
     let code = made["data"]["code"].as_str().unwrap().to_string();
     assert_eq!(code.len(), 16);
     assert!(code.chars().all(|c| c.is_ascii_alphanumeric()));
-    assert_eq!(made["data"]["shop"], shop);
+    assert_eq!(made["data"]["shop"], at.shop);
     assert_eq!(made["data"]["is_active"], true);
     assert_eq!(made["data"]["expires_at"], Value::Null);
     assert_eq!(
@@ -110,39 +159,35 @@ async fn invitation_codes_admit_sellers_within_their_limits() {
         ),
         (json!(1), json!(0))
     );
-    let (_, timed) = app
-        .post(
-            &create,
+    let (_, timed) = at
+        .create(
             json!({"expires_in_days": "7", "usage_limit": "3"}),
-            Some(&owner),
+            &at.owner,
         )
         .await;
     assert!(timed["data"]["expires_at"].as_str().unwrap().ends_with('Z'));
     assert_eq!(timed["data"]["usage_limit"], 3);
+}
 
-    let join = "/shop/shop/join_by_code";
-    let (status, body) = app
-        .post(join, json!({"invitation_code": code}), Some(&customer))
-        .await;
+#[tokio::test]
+async fn only_a_seller_without_the_shop_joins_and_only_by_a_known_code() {
+    let at = invitations().await;
+    let code = at.code().await;
+    let (status, body) = at.join(&code, &at.customer).await;
     assert_fail(status, &body, 403, 400);
-    let (status, body) = app
-        .post(join, json!({"invitation_code": code}), Some(&other_owner))
-        .await;
+    let (status, body) = at.join(&code, &at.other_owner).await;
     assert_fail(status, &body, 400, 300);
-    let (status, body) = app
-        .post(
-            join,
-            json!({"invitation_code": "ABCD1234"}),
-            Some(&newcomer),
-        )
-        .await;
+    let (status, body) = at.join("ABCD1234", &at.newcomer).await;
     assert_fail(status, &body, 400, 302);
-    let (status, body) = app.post(join, json!({}), Some(&newcomer)).await;
+    let (status, body) = at.app.post(JOIN, json!({}), Some(&at.newcomer)).await;
     assert_fail(status, &body, 400, 302);
+}
 
-    let (status, joined) = app
-        .post(join, json!({"invitation_code": code}), Some(&newcomer))
-        .await;
+#[tokio::test]
+async fn a_seller_who_joins_by_code_manages_the_shop() {
+    let at = invitations().await;
+    let code = at.code().await;
+    let (status, joined) = at.join(&code, &at.newcomer).await;
     assert_ok(status, &joined);
     let emails: Vec<&str> = joined["data"]["sellers"]
         .as_array()
@@ -151,34 +196,42 @@ async fn invitation_codes_admit_sellers_within_their_limits() {
         .map(|s| s["email"].as_str().unwrap())
         .collect();
     assert_eq!(emails, ["owner@example.com", "new@example.com"]);
-    // The new seller now manages the shop.
     let (status, body) = add_product(
-        &app,
-        &newcomer,
-        shop,
+        &at.app,
+        &at.newcomer,
+        at.shop,
         json!({"name": "笔", "price": "2.50", "stock_quantity": 10}),
     )
     .await;
     assert_ok(status, &body);
+}
 
-    // Used up, and expired, codes are refused.
-    let late = user(&app, "seller", "late@example.com").await;
-    let (status, body) = app
-        .post(join, json!({"invitation_code": code}), Some(&late))
-        .await;
+#[tokio::test]
+async fn a_used_up_or_expired_code_is_refused() {
+    let at = invitations().await;
+    let code = at.code().await;
+    let (status, joined) = at.join(&code, &at.newcomer).await;
+    assert_ok(status, &joined);
+    let late = user(&at.app, "seller", "late@example.com").await;
+    let (status, body) = at.join(&code, &late).await;
     assert_fail(status, &body, 400, 302);
+    let (_, timed) = at
+        .create(
+            json!({"expires_in_days": "7", "usage_limit": "3"}),
+            &at.owner,
+        )
+        .await;
     let timed_code = timed["data"]["code"].as_str().unwrap();
-    app.db_writer()
+    at.app
+        .db_writer()
         .execute(
             "UPDATE shop_invitations SET expires_us = 1 WHERE code = ?1",
             [timed_code],
         )
         .unwrap();
-    let (status, body) = app
-        .post(join, json!({"invitation_code": timed_code}), Some(&late))
-        .await;
+    let (status, body) = at.join(timed_code, &late).await;
     assert_fail(status, &body, 400, 302);
-    app.stop().await;
+    at.app.stop().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
