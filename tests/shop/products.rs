@@ -303,8 +303,15 @@ async fn walk(app: &TestApp, first: &str) -> Vec<i64> {
     }
 }
 
-#[tokio::test]
-async fn product_pages_link_to_the_end_and_search_and_sort() {
+/// A seller's shop of 23 products, added dearest first (30.50 down to
+/// 8.50), five of them 红色杯子; another shop of four.
+struct Shelf {
+    app: TestApp,
+    seller: String,
+    shop: i64,
+}
+
+async fn shelf() -> Shelf {
     let app = spawn_app().await;
     let (seller, shop) = seller_with_shop(&app, "seller@example.com").await;
     let (other, other_shop) = seller_with_shop(&app, "other@example.com").await;
@@ -332,29 +339,52 @@ async fn product_pages_link_to_the_end_and_search_and_sort() {
         )
         .await;
     }
+    Shelf { app, seller, shop }
+}
 
-    let (_, first) = app.get(&format!("/shop/shop/{shop}/products"), None).await;
+impl Shelf {
+    /// A page of the seller's shop with `query`.
+    async fn page(&self, query: &str) -> (u16, Value) {
+        let path = format!("/shop/shop/{}/products?{query}", self.shop);
+        self.app.get(&path, None).await
+    }
+
+    /// How many of the seller's products a search for 红色 finds.
+    async fn red_count(&self) -> Value {
+        self.page("q=红色").await.1["data"]["count"].clone()
+    }
+}
+
+#[tokio::test]
+async fn product_pages_link_to_the_next_and_list_oldest_first() {
+    let at = shelf().await;
+    let (_, first) = at.page("").await;
     assert_eq!(first["message"], "查询返回成功");
     assert_eq!(first["data"]["count"], 23);
     assert_eq!(
         first["data"]["next"],
-        format!("{}/shop/shop/{shop}/products?page=2", app.base)
+        format!("{}/shop/shop/{}/products?page=2", at.app.base, at.shop)
     );
-    let ids = walk(&app, &format!("/shop/shop/{shop}/products")).await;
+    let ids = walk(&at.app, &format!("/shop/shop/{}/products", at.shop)).await;
     assert_eq!(ids.len(), 23);
     assert!(ids.windows(2).all(|w| w[0] < w[1]), "oldest first: {ids:?}");
-    let all = walk(&app, "/shop/shop/products/").await;
+    let all = walk(&at.app, "/shop/shop/products/").await;
     assert_eq!(all.len(), 27);
+}
 
-    let by_price = walk(&app, &format!("/shop/shop/{shop}/products?ordering=-price")).await;
+#[tokio::test]
+async fn product_pages_sort_by_price_both_ways_and_keep_the_ordering_in_their_links() {
+    let at = shelf().await;
+    let shop = at.shop;
+    let ids = walk(&at.app, &format!("/shop/shop/{shop}/products")).await;
+    let by_price = walk(
+        &at.app,
+        &format!("/shop/shop/{shop}/products?ordering=-price"),
+    )
+    .await;
     assert_eq!(by_price.len(), 23);
     assert_eq!(by_price[0], ids[0], "the dearest was added first");
-    let (_, cheapest) = app
-        .get(
-            &format!("/shop/shop/{shop}/products?ordering=price&page=3"),
-            None,
-        )
-        .await;
+    let (_, cheapest) = at.page("ordering=price&page=3").await;
     assert_eq!(cheapest["data"]["products"].as_array().unwrap().len(), 3);
     assert_eq!(cheapest["data"]["products"][2]["price"], "30.50");
     assert!(
@@ -363,66 +393,69 @@ async fn product_pages_link_to_the_end_and_search_and_sort() {
             .unwrap()
             .contains("ordering=price")
     );
+}
 
-    let (_, found) = app
-        .get(&format!("/shop/shop/{shop}/products?q={}", "红色"), None)
-        .await;
+#[tokio::test]
+async fn a_search_matches_names_and_descriptions_literally_and_follows_changes_at_once() {
+    let at = shelf().await;
+    let (_, found) = at.page("q=红色").await;
     assert_eq!(found["data"]["count"], 5);
-    let (_, none) = app.get("/shop/shop/products?q=%25", None).await;
+    let (_, none) = at.app.get("/shop/shop/products?q=%25", None).await;
     assert_eq!(none["data"]["count"], 0, "% is matched literally");
 
     // Renaming a product out of a search shows in its count at once, and
     // a new description brings it back.
     let red = found["data"]["products"][0]["id"].as_i64().unwrap();
-    let red_count = |app: &TestApp| {
-        let path = format!("/shop/shop/{shop}/products?q={}", "红色");
-        let client = app.client.get(app.url(&path));
-        async move { common::json_of(client.send().await.unwrap()).await.1["data"]["count"].clone() }
-    };
-    let update = format!("/shop/shop/{shop}/product/{red}/update");
-    let (status, body) = app
+    let update = format!("/shop/shop/{}/product/{red}/update", at.shop);
+    let (status, body) = at
+        .app
         .post(
             &update,
             json!({"name": "蓝色改名", "description": "蓝"}),
-            Some(&seller),
+            Some(&at.seller),
         )
         .await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(red_count(&app).await, 4);
-    let (status, body) = app
+    assert_eq!(at.red_count().await, 4);
+    let (status, body) = at
+        .app
         .post(
             &update,
             json!({"description": "其实是红色的"}),
-            Some(&seller),
+            Some(&at.seller),
         )
         .await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(red_count(&app).await, 5);
+    assert_eq!(at.red_count().await, 5);
+}
 
-    let (status, body) = app
-        .get(&format!("/shop/shop/{shop}/products?page=4"), None)
-        .await;
+#[tokio::test]
+async fn a_page_past_the_end_a_bad_page_or_ordering_and_an_unknown_shop_are_refused() {
+    let at = shelf().await;
+    let (status, body) = at.page("page=4").await;
     assert_fail(status, &body, 404, 300);
     for bad in ["page=0", "page=x", "ordering=name"] {
-        let (status, body) = app
-            .get(&format!("/shop/shop/{shop}/products?{bad}"), None)
-            .await;
+        let (status, body) = at.page(bad).await;
         assert_fail(status, &body, 400, 300);
     }
-    let (status, body) = app.get("/shop/shop/999/products", None).await;
+    let (status, body) = at.app.get("/shop/shop/999/products", None).await;
     assert_fail(status, &body, 404, 300);
+}
 
-    // A new product shows in the count at once.
+#[tokio::test]
+async fn a_new_product_shows_in_the_count_at_once() {
+    let at = shelf().await;
+    assert_eq!(at.page("").await.1["data"]["count"], 23);
     add_product(
-        &app,
-        &seller,
-        shop,
+        &at.app,
+        &at.seller,
+        at.shop,
         json!({"name": "新品", "price": "1", "stock_quantity": 1}),
     )
     .await;
-    let (_, after) = app.get(&format!("/shop/shop/{shop}/products"), None).await;
+    let (_, after) = at.page("").await;
     assert_eq!(after["data"]["count"], 24);
-    app.stop().await;
+    at.app.stop().await;
 }
 
 /// One product as the far-page tests expect it: (id, shop, price in
