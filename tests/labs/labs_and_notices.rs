@@ -240,8 +240,46 @@ async fn a_review_notifies_the_projects_members_until_each_reads_it() {
     w.app.stop().await;
 }
 
+/// The world with two bulletins: the admin's 全校通知 (停电) and, newer,
+/// lab A's leader's 开放日.
+struct Bulletins {
+    w: World,
+    lab_post: String,
+    admin_post: String,
+}
+
+async fn bulletins() -> Bulletins {
+    let w = world().await;
+    for (title, content, token) in [
+        ("全校通知", "停电", &w.admin),
+        ("开放日", "周六", &w.leader_a),
+    ] {
+        assert_ok(
+            &w.form(
+                "/labs/bulletin/create",
+                &[("title", title), ("content", content)],
+                token,
+            )
+            .await,
+        );
+    }
+    let list = w
+        .get(
+            &format!("/labs/bulletin/get?{JQGRID}&page=1&rows=100000"),
+            &w.s1,
+        )
+        .await;
+    let list = assert_ok(&list).as_array().unwrap().clone();
+    let (lab_post, admin_post) = (list[0]["id"].to_string(), list[1]["id"].to_string());
+    Bulletins {
+        w,
+        lab_post,
+        admin_post,
+    }
+}
+
 #[tokio::test]
-async fn bulletins_come_from_admins_and_lab_leaders_and_only_their_poster_changes_them() {
+async fn only_admins_and_lab_leaders_post_bulletins_and_a_blank_title_is_refused() {
     let w = world().await;
     assert_ok(
         &w.form(
@@ -276,6 +314,11 @@ async fn bulletins_come_from_admins_and_lab_leaders_and_only_their_poster_change
         .await,
         "标题",
     );
+}
+
+#[tokio::test]
+async fn bulletins_are_listed_newest_first_by_their_source_without_their_content() {
+    let Bulletins { w, .. } = bulletins().await;
     let list = w
         .get(
             &format!("/labs/bulletin/get?{JQGRID}&page=1&rows=100000"),
@@ -286,13 +329,15 @@ async fn bulletins_come_from_admins_and_lab_leaders_and_only_their_poster_change
     let froms: Vec<&str> = list.iter().map(|b| b["from"].as_str().unwrap()).collect();
     assert_eq!(froms, ["实验室A", "系统公告"], "newest first");
     assert!(list[0].get("content").is_none());
-    let (lab_post, admin_post) = (list[0]["id"].to_string(), list[1]["id"].to_string());
     assert_eq!(
         assert_ok(&w.get("/labs/bulletin/count", &w.s1).await),
         &json!(2)
     );
+}
 
-    // Reads count only when asked to.
+#[tokio::test]
+async fn a_bulletins_reads_count_only_when_asked_to() {
+    let Bulletins { w, admin_post, .. } = bulletins().await;
     for _ in 0..2 {
         w.get(
             &format!("/labs/bulletin/one?id={admin_post}&read_count=true"),
@@ -307,8 +352,15 @@ async fn bulletins_come_from_admins_and_lab_leaders_and_only_their_poster_change
         (&assert_ok(&one)["content"], &assert_ok(&one)["read_count"]),
         (&json!("停电"), &json!(2))
     );
+}
 
-    // A leader changes their lab's bulletins, never the admins' or another lab's.
+#[tokio::test]
+async fn a_leader_changes_their_labs_bulletins_never_the_admins_or_another_labs() {
+    let Bulletins {
+        w,
+        lab_post,
+        admin_post,
+    } = bulletins().await;
     assert_denied(
         &w.form(
             "/labs/bulletin/update",
@@ -341,6 +393,19 @@ async fn bulletins_come_from_admins_and_lab_leaders_and_only_their_poster_change
         )
         .await,
     );
+    assert_ok(
+        &w.form("/labs/bulletin/delete", &[("ids", &lab_post)], &w.leader_a)
+            .await,
+    );
+}
+
+#[tokio::test]
+async fn deleted_bulletins_leave_the_count_and_are_not_found() {
+    let Bulletins {
+        w,
+        lab_post,
+        admin_post,
+    } = bulletins().await;
     assert_ok(
         &w.form("/labs/bulletin/delete", &[("ids", &lab_post)], &w.leader_a)
             .await,
