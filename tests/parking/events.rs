@@ -1,6 +1,9 @@
 //! Event streams: each user's orders and everyone's lots, caps, and streams ended with their session.
 
+use std::time::Duration;
+
 use super::*;
+use common::sse::Stream;
 
 fn events_url(app: &TestApp, username: &str, token: &str) -> String {
     app.url(&format!(
@@ -8,16 +11,56 @@ fn events_url(app: &TestApp, username: &str, token: &str) -> String {
     ))
 }
 
-#[tokio::test]
-async fn events_tell_each_user_their_orders_and_everyone_the_lots() {
-    use common::sse::Stream;
-    use std::time::Duration;
+/// A three-place lot whose reservations expire after a second, and
+/// alice and bob with money to spend.
+struct Lot {
+    app: TestApp,
+    lot: i64,
+    alice: String,
+    bob: String,
+}
+
+async fn lot() -> Lot {
     let app = spawn_app_with(&["--reserve-timeout", "1s"]).await;
     let lot = add_lot(&app, "事件", 3, 500);
     let alice = user_with_balance(&app, "alice", "100").await;
     let bob = user_with_balance(&app, "bob", "100").await;
+    Lot {
+        app,
+        lot,
+        alice,
+        bob,
+    }
+}
 
-    // No session, another user's name, or a wrong token: refused, no stream.
+impl Lot {
+    /// `username`'s stream, with the token in the query.
+    async fn open(&self, username: &str, token: &str) -> Stream {
+        Stream::open(
+            &self.app.client,
+            &events_url(&self.app, username, token),
+            &[],
+        )
+        .await
+    }
+
+    /// Alice reserves a place; the order's id.
+    async fn alice_reserves(&self) -> i64 {
+        let (_, body) = self
+            .app
+            .post(
+                "/parking/api/order/new",
+                json!({"username": "alice", "parkinglot_id": self.lot}),
+                Some(&self.alice),
+            )
+            .await;
+        assert_ok(&body)["id"].as_i64().unwrap()
+    }
+}
+
+#[tokio::test]
+async fn a_stream_without_a_session_for_another_name_or_with_a_wrong_token_is_refused() {
+    let Lot { app, alice, .. } = lot().await;
     for url in [
         app.url("/parking/events?username=alice"),
         events_url(&app, "bob", &alice),
@@ -27,36 +70,31 @@ async fn events_tell_each_user_their_orders_and_everyone_the_lots() {
         assert!(!refused.is_stream(), "{url}");
         assert_fail(&refused.refusal().await, 406, "login required");
     }
+}
 
-    let mut alices = Stream::open(&app.client, &events_url(&app, "alice", &alice), &[]).await;
-    let mut bobs = Stream::open(&app.client, &events_url(&app, "bob", &bob), &[]).await;
-    assert!(alices.is_stream() && bobs.is_stream());
+#[tokio::test]
+async fn an_order_is_told_to_its_user_only_and_the_lot_to_everyone() {
+    let at = lot().await;
+    let mut alices = at.open("alice", &at.alice).await;
+    let mut bobs = at.open("bob", &at.bob).await;
     // A Bearer token works as well as the token field.
     let mut bearer = Stream::open(
-        &app.client,
-        &app.url("/parking/events?username=alice"),
-        &[("authorization", &format!("Bearer {alice}"))],
+        &at.app.client,
+        &at.app.url("/parking/events?username=alice"),
+        &[("authorization", &format!("Bearer {}", at.alice))],
     )
     .await;
-    assert!(bearer.is_stream());
-
-    let (_, body) = app
-        .post(
-            "/parking/api/order/new",
-            json!({"username": "alice", "parkinglot_id": lot}),
-            Some(&alice),
-        )
-        .await;
-    let order_id = assert_ok(&body)["id"].as_i64().unwrap();
+    assert!(alices.is_stream() && bobs.is_stream() && bearer.is_stream());
+    let order_id = at.alice_reserves().await;
     let order = alices.next_named("order").await;
     assert_eq!(order.data["id"], order_id);
     assert_eq!(order.data["status"], 0);
     assert_eq!(order.data["user"], "alice");
-    let first_id = order.id.expect("events have ids");
+    assert!(order.id.is_some(), "events have ids");
     let seen = alices.next_named("lot").await;
     assert_eq!(
         (seen.data["id"].as_i64(), seen.data["free"].as_i64()),
-        (Some(lot), Some(2))
+        (Some(at.lot), Some(2))
     );
     assert_eq!(bearer.next_named("order").await.data["id"], order_id);
     // Bob hears of the lot, never of Alice's order.
@@ -64,8 +102,23 @@ async fn events_tell_each_user_their_orders_and_everyone_the_lots() {
     assert_eq!(bob_saw.len(), 1, "{bob_saw:?}");
     assert_eq!(bob_saw[0].event, "lot");
     assert_eq!(bob_saw[0].data["free"], 2);
+}
 
-    // The reservation expires (1 s): Alice hears it, everyone sees the spot free.
+/// The reservation expires (1 s): Alice hears it, everyone sees the spot
+/// free; resuming replays what followed an event, only Alice's to her.
+#[tokio::test]
+async fn an_expiry_is_told_like_an_order_and_replayed_on_resuming() {
+    let at = lot().await;
+    let mut alices = at.open("alice", &at.alice).await;
+    let mut bobs = at.open("bob", &at.bob).await;
+    assert!(alices.is_stream() && bobs.is_stream());
+    at.alice_reserves().await;
+    let first_id = alices
+        .next_named("order")
+        .await
+        .id
+        .expect("events have ids");
+    assert_eq!(alices.next_named("lot").await.data["free"], 2);
     let expired = alices
         .next_within(Duration::from_secs(8))
         .await
@@ -75,13 +128,13 @@ async fn events_tell_each_user_their_orders_and_everyone_the_lots() {
         ("order", &json!(3))
     );
     assert_eq!(alices.next_named("lot").await.data["free"], 3);
+    assert_eq!(bobs.next_named("lot").await.data["free"], 2);
     assert_eq!(bobs.next_named("lot").await.data["free"], 3);
 
-    // Resuming from the first event replays what followed it, only Alice's.
     let last = first_id.to_string();
     let mut resumed = Stream::open(
-        &app.client,
-        &events_url(&app, "alice", &alice),
+        &at.app.client,
+        &events_url(&at.app, "alice", &at.alice),
         &[("last-event-id", &last)],
     )
     .await;
@@ -90,21 +143,29 @@ async fn events_tell_each_user_their_orders_and_everyone_the_lots() {
     assert_eq!(names, ["lot", "order", "lot"], "{replayed:?}");
     assert!(replayed.iter().all(|e| e.id > Some(first_id)));
     let mut bob_resumed = Stream::open(
-        &app.client,
-        &format!("{}&last_event_id=0", events_url(&app, "bob", &bob)),
+        &at.app.client,
+        &format!("{}&last_event_id=0", events_url(&at.app, "bob", &at.bob)),
         &[],
     )
     .await;
     let bob_replayed = bob_resumed.drain(Duration::from_millis(300)).await;
     assert_eq!(bob_replayed.len(), 2, "{bob_replayed:?}");
     assert!(bob_replayed.iter().all(|e| e.event == "lot"));
+}
 
-    // Logging out ends Alice's streams, and only hers.
-    let (_, body) = app
+#[tokio::test]
+async fn logging_out_ends_every_stream_of_that_user_and_only_theirs() {
+    let at = lot().await;
+    let mut alices = at.open("alice", &at.alice).await;
+    let mut alices_second = at.open("alice", &at.alice).await;
+    let mut bobs = at.open("bob", &at.bob).await;
+    assert!(alices.is_stream() && alices_second.is_stream() && bobs.is_stream());
+    let (_, body) = at
+        .app
         .post(
             "/parking/api/user/logout",
             json!({"username": "alice"}),
-            Some(&alice),
+            Some(&at.alice),
         )
         .await;
     assert_ok(&body);
@@ -113,9 +174,9 @@ async fn events_tell_each_user_their_orders_and_everyone_the_lots() {
         "the session has ended"
     );
     assert!(alices.closes_within(Duration::from_secs(2)).await);
-    assert!(resumed.closes_within(Duration::from_secs(2)).await);
+    assert!(alices_second.closes_within(Duration::from_secs(2)).await);
     assert!(!bobs.closes_within(Duration::from_millis(500)).await);
-    app.stop().await;
+    at.app.stop().await;
 }
 
 #[tokio::test]
