@@ -120,7 +120,8 @@
 //!    from the handler's `Input`, the answer's from its return type) and
 //!    its landing-page row; nothing else lists endpoints.
 //! 5. Test it over HTTP in the area's file of `tests/<domain>/` (one
-//!    behaviour a test, the helpers in its `main.rs`), and note any
+//!    behaviour a test; the domain's client, its accounts, sessions and
+//!    answer checks, in `tests/common/<domain>.rs`), and note any
 //!    decision the seed leaves open in the domain's `API.md`.
 //!
 //! Every endpoint of every domain is written this way; a unit test in
