@@ -2,31 +2,17 @@
 
 use super::*;
 
-#[tokio::test]
-async fn accounts_register_log_in_change_password_and_log_out() {
+/// A server with a registered customer (buyer@example.com) and seller.
+async fn registered() -> TestApp {
     let app = spawn_app().await;
     register(&app, "customer", "buyer@example.com").await;
     register(&app, "seller", "seller1@buaa.edu.cn").await;
+    app
+}
 
-    let register_at = "/shop/user/register/customer";
-    for bad in [
-        json!({"name": "x", "phone": "13800000000", "email": "BUYER@example.com", "password": PASSWORD}),
-        json!({"name": "x", "phone": "13800000000", "email": "not-an-email", "password": PASSWORD}),
-        json!({"name": "x", "phone": "13800000000", "email": "short@example.com", "password": "short"}),
-        json!({"phone": "13800000000", "email": "noname@example.com", "password": PASSWORD}),
-        json!({"name": "x", "phone": "call me", "email": "phone@example.com", "password": PASSWORD}),
-    ] {
-        let (status, body) = app.post(register_at, bad, None).await;
-        assert_fail(status, &body, 400, 402);
-    }
-
-    let (status, body, token) = login(&app, "buyer@example.com", "wrong-password").await;
-    assert_fail(status, &body, 400, 403);
-    assert!(token.is_none());
-    let (status, body, _) = login(&app, "nobody@example.com", PASSWORD).await;
-    assert_fail(status, &body, 400, 403);
-
-    // The cookie is HttpOnly; its value also works as Bearer.
+/// The customer's session, from the cookie of a login typed with
+/// different capitals (emails are matched without case).
+async fn buyers_session(app: &TestApp) -> String {
     let response = app
         .client
         .post(app.url("/shop/user/login"))
@@ -42,13 +28,48 @@ async fn accounts_register_log_in_change_password_and_log_out() {
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
         "{cookie}"
     );
-    let token = cookie
+    cookie
         .split(';')
         .next()
         .unwrap()
         .strip_prefix("onebox_shop=")
         .unwrap()
-        .to_string();
+        .to_string()
+}
+
+const CHANGE_PASSWORD: &str = "/shop/user/change-password";
+
+#[tokio::test]
+async fn registering_refuses_a_taken_email_in_any_case_and_every_bad_field() {
+    let app = registered().await;
+    let register_at = "/shop/user/register/customer";
+    for bad in [
+        json!({"name": "x", "phone": "13800000000", "email": "BUYER@example.com", "password": PASSWORD}),
+        json!({"name": "x", "phone": "13800000000", "email": "not-an-email", "password": PASSWORD}),
+        json!({"name": "x", "phone": "13800000000", "email": "short@example.com", "password": "short"}),
+        json!({"phone": "13800000000", "email": "noname@example.com", "password": PASSWORD}),
+        json!({"name": "x", "phone": "call me", "email": "phone@example.com", "password": PASSWORD}),
+    ] {
+        let (status, body) = app.post(register_at, bad, None).await;
+        assert_fail(status, &body, 400, 402);
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_password_or_an_unknown_email_logs_in_no_one() {
+    let app = registered().await;
+    let (status, body, token) = login(&app, "buyer@example.com", "wrong-password").await;
+    assert_fail(status, &body, 400, 403);
+    assert!(token.is_none());
+    let (status, body, _) = login(&app, "nobody@example.com", PASSWORD).await;
+    assert_fail(status, &body, 400, 403);
+}
+
+/// The cookie is HttpOnly; its value also works as Bearer.
+#[tokio::test]
+async fn the_session_cookie_is_http_only_and_works_as_cookie_or_bearer() {
+    let app = registered().await;
+    let token = buyers_session(&app).await;
     let (status, profile) = app.get("/shop/user/profile", Some(&token)).await;
     assert_ok(status, &profile);
     assert_eq!(profile["data"]["email"], "buyer@example.com");
@@ -63,28 +84,37 @@ async fn accounts_register_log_in_change_password_and_log_out() {
         .await
         .unwrap();
     assert_eq!(by_cookie.status(), 200);
-
     let (status, body) = app.get("/shop/user/profile", None).await;
     assert_fail(status, &body, 401, 401);
+}
 
-    // Changing the password keeps this session and ends the others.
-    let (_, _, other) = login(&app, "buyer@example.com", PASSWORD).await;
-    let other = other.unwrap();
-    let change = "/shop/user/change-password";
+#[tokio::test]
+async fn a_password_change_needs_the_old_password_a_matching_confirmation_and_a_session() {
+    let app = registered().await;
+    let token = buyers_session(&app).await;
     let (status, body) = app
-        .post(change, json!({"old_password": "wrong-password", "new_password": "new-password-1", "confirm_new_password": "new-password-1"}), Some(&token))
+        .post(CHANGE_PASSWORD, json!({"old_password": "wrong-password", "new_password": "new-password-1", "confirm_new_password": "new-password-1"}), Some(&token))
         .await;
     assert_fail(status, &body, 400, 403);
     let (status, body) = app
-        .post(change, json!({"old_password": PASSWORD, "new_password": "new-password-1", "confirm_new_password": "new-password-2"}), Some(&token))
+        .post(CHANGE_PASSWORD, json!({"old_password": PASSWORD, "new_password": "new-password-1", "confirm_new_password": "new-password-2"}), Some(&token))
         .await;
     assert_fail(status, &body, 400, 403);
     let (status, body) = app
-        .post(change, json!({"old_password": PASSWORD, "new_password": "new-password-1", "confirm_new_password": "new-password-1"}), None)
+        .post(CHANGE_PASSWORD, json!({"old_password": PASSWORD, "new_password": "new-password-1", "confirm_new_password": "new-password-1"}), None)
         .await;
     assert_fail(status, &body, 401, 401);
+}
+
+/// Changing the password keeps this session and ends the others.
+#[tokio::test]
+async fn a_password_change_keeps_this_session_ends_the_others_and_retires_the_old_password() {
+    let app = registered().await;
+    let token = buyers_session(&app).await;
+    let (_, _, other) = login(&app, "buyer@example.com", PASSWORD).await;
+    let other = other.unwrap();
     let (status, body) = app
-        .post(change, json!({"old_password": PASSWORD, "new_password": "new-password-1", "confirm_new_password": "new-password-1"}), Some(&token))
+        .post(CHANGE_PASSWORD, json!({"old_password": PASSWORD, "new_password": "new-password-1", "confirm_new_password": "new-password-1"}), Some(&token))
         .await;
     assert_ok(status, &body);
     assert_eq!(app.get("/shop/user/profile", Some(&token)).await.0, 200);
@@ -94,8 +124,13 @@ async fn accounts_register_log_in_change_password_and_log_out() {
         login(&app, "buyer@example.com", "new-password-1").await.0,
         200
     );
+}
 
-    // Logout ends the session and clears the cookie.
+/// Logout ends the session and clears the cookie.
+#[tokio::test]
+async fn logout_ends_the_session_and_clears_the_cookie() {
+    let app = registered().await;
+    let token = buyers_session(&app).await;
     let response = app
         .client
         .post(app.url("/shop/user/logout"))
