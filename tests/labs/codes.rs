@@ -115,79 +115,85 @@ fn writable(app: &TestApp) -> rusqlite::Connection {
     conn
 }
 
+/// Registers `email` with `code`; the answer.
+async fn register_with(app: &TestApp, email: &str, code: &str) -> Value {
+    app.post(
+        "/labs/user/register/code",
+        json!({"email": email, "code": code, "name": "n", "password": PASSWORD}),
+        None,
+    )
+    .await
+    .1
+}
+
+/// Mails a code to `email`; the code.
+async fn code_for(app: &TestApp, email: &str) -> String {
+    app.post("/labs/user/register/mail", json!({"email": email}), None)
+        .await;
+    mailed_code(app, email).await
+}
+
+/// A six-digit code that is not `code`.
+fn other_than(code: &str) -> &'static str {
+    if code == "000000" { "111111" } else { "000000" }
+}
+
 #[tokio::test]
-async fn codes_fail_clearly_when_wrong_used_expired_or_tried_too_often() {
+async fn a_code_never_mailed_a_wrong_one_and_a_used_one_fail_clearly() {
     let app = spawn().await;
-    let register_with = |email: &'static str, code: String| {
-        let app = &app;
-        async move {
-            app.post(
-                "/labs/user/register/code",
-                json!({"email": email, "code": code, "name": "n", "password": PASSWORD}),
-                None,
-            )
-            .await
-            .1
-        }
-    };
-    let body = register_with("a@example.com", "123456".into()).await;
+    let body = register_with(&app, "a@example.com", "123456").await;
     assert_failed(&body, "请先获取验证码");
-
-    app.post(
-        "/labs/user/register/mail",
-        json!({"email": "a@example.com"}),
-        None,
-    )
-    .await;
-    let code = mailed_code(&app, "a@example.com").await;
-    let wrong = if code == "000000" { "111111" } else { "000000" };
-    let body = register_with("a@example.com", wrong.into()).await;
+    let code = code_for(&app, "a@example.com").await;
+    let body = register_with(&app, "a@example.com", other_than(&code)).await;
     assert_failed(&body, "还可尝试 4 次");
-    assert_ok(&register_with("a@example.com", code.clone()).await);
-    let body = register_with("a@example.com", code).await;
+    assert_ok(&register_with(&app, "a@example.com", &code).await);
+    let body = register_with(&app, "a@example.com", &code).await;
     assert_failed(&body, "验证码已使用");
+}
 
-    // Expired after ten minutes.
-    app.post(
-        "/labs/user/register/mail",
-        json!({"email": "b@example.com"}),
-        None,
-    )
-    .await;
-    let code = mailed_code(&app, "b@example.com").await;
+#[tokio::test]
+async fn a_code_expires_after_ten_minutes() {
+    let app = spawn().await;
+    let code = code_for(&app, "b@example.com").await;
     writable(&app)
         .execute(
             "UPDATE labs_codes SET expires_at = expires_at - 601 WHERE email = 'b@example.com'",
             [],
         )
         .unwrap();
-    assert_failed(&register_with("b@example.com", code).await, "验证码已过期");
+    assert_failed(
+        &register_with(&app, "b@example.com", &code).await,
+        "验证码已过期",
+    );
+}
 
-    // Five wrong tries spend the code, right or not afterwards.
-    app.post(
-        "/labs/user/register/mail",
-        json!({"email": "c@example.com"}),
-        None,
-    )
-    .await;
-    let code = mailed_code(&app, "c@example.com").await;
-    let wrong = if code == "000000" { "111111" } else { "000000" };
+/// Five wrong tries spend the code, right or not afterwards.
+#[tokio::test]
+async fn five_wrong_tries_spend_a_code_and_register_no_one() {
+    let app = spawn().await;
+    let code = code_for(&app, "c@example.com").await;
     for left in (0..5).rev() {
-        let body = register_with("c@example.com", wrong.into()).await;
+        let body = register_with(&app, "c@example.com", other_than(&code)).await;
         if left > 0 {
             assert_failed(&body, &format!("还可尝试 {left} 次"));
         } else {
             assert_failed(&body, "次数过多");
         }
     }
-    assert_failed(&register_with("c@example.com", code).await, "次数过多");
+    assert_failed(
+        &register_with(&app, "c@example.com", &code).await,
+        "次数过多",
+    );
     let users: i64 = app
         .db()
         .query_row("SELECT count(*) FROM labs_users", [], |row| row.get(0))
         .unwrap();
-    assert_eq!(users, 1, "only a@example.com registered");
+    assert_eq!(users, 0, "no one registered");
+}
 
-    // Bad input to the code endpoints.
+#[tokio::test]
+async fn the_code_endpoints_refuse_a_bad_email_a_short_password_and_a_bad_student_id() {
+    let app = spawn().await;
     let (_, body) = app
         .post(
             "/labs/user/register/mail",
@@ -198,13 +204,7 @@ async fn codes_fail_clearly_when_wrong_used_expired_or_tried_too_often() {
     assert_failed(&body, "邮箱格式不正确");
     let (_, body) = app.post("/labs/user/register/mail", json!({}), None).await;
     assert_failed(&body, "邮箱不能为空");
-    app.post(
-        "/labs/user/register/mail",
-        json!({"email": "d@example.com"}),
-        None,
-    )
-    .await;
-    let code = mailed_code(&app, "d@example.com").await;
+    let code = code_for(&app, "d@example.com").await;
     let (_, body) = app
         .post(
             "/labs/user/register/code",
