@@ -2,8 +2,15 @@
 
 use super::*;
 
-#[tokio::test]
-async fn messages_are_sent_listed_starred_and_deleted_by_their_receiver_only() {
+/// admin's message 系统测试 in junbao's inbox.
+struct Mail {
+    app: TestApp,
+    admin: String,
+    junbao: String,
+    id: i64,
+}
+
+async fn mail() -> Mail {
     let app = spawn_app().await;
     let admin = register(&app, "admin").await;
     let junbao = register(&app, "junbao").await;
@@ -17,13 +24,27 @@ async fn messages_are_sent_listed_starred_and_deleted_by_their_receiver_only() {
     assert_eq!(status, 200, "{sent}");
     // The answer is the sender's own inbox, as the original's is.
     assert_eq!(sent, json!([]));
+    let (status, inbox) = get(&app, "message/", &junbao).await;
+    assert_eq!(status, 200);
+    let id = inbox[0]["id"].as_i64().unwrap();
+    Mail {
+        app,
+        admin,
+        junbao,
+        id,
+    }
+}
 
+#[tokio::test]
+async fn a_message_reaches_its_receivers_inbox_with_every_field() {
+    let Mail {
+        app, admin, junbao, ..
+    } = mail().await;
     let (status, inbox) = get(&app, "message/", &junbao).await;
     assert_eq!(status, 200);
     let items = inbox.as_array().expect("a bare array");
     assert_eq!(items.len(), 1);
     let message = &items[0];
-    let id = message["id"].as_i64().unwrap();
     assert_eq!(message["send_id"], "admin");
     assert_eq!(message["receive_id"], "junbao");
     assert_eq!(message["send_name"], "admin");
@@ -38,8 +59,17 @@ async fn messages_are_sent_listed_starred_and_deleted_by_their_receiver_only() {
         "{sent_at}"
     );
     assert_eq!(get(&app, "message/", &admin).await.1, json!([]));
+}
 
-    // The sender cannot touch the receiver's message; unknown ids are 404.
+/// The sender cannot touch the receiver's message; unknown ids are 404.
+#[tokio::test]
+async fn only_the_receiver_changes_or_deletes_a_message() {
+    let Mail {
+        app,
+        admin,
+        junbao,
+        id,
+    } = mail().await;
     let (status, body) = put(
         &app,
         "message/",
@@ -52,7 +82,15 @@ async fn messages_are_sent_listed_starred_and_deleted_by_their_receiver_only() {
     assert_code(status, &body, 403);
     let (status, body) = delete(&app, "message/", &junbao, json!({"id": "999"})).await;
     assert_code(status, &body, 404);
+}
 
+/// PUT answers the whole inbox, as the original does; the original's
+/// state 3 takes the star off and the message stays read.
+#[tokio::test]
+async fn a_message_is_marked_by_its_state_and_a_bad_state_is_refused() {
+    let Mail {
+        app, junbao, id, ..
+    } = mail().await;
     for bad in [
         json!({"id": id, "state": "4"}),
         json!({"id": id, "state": "x"}),
@@ -68,7 +106,6 @@ async fn messages_are_sent_listed_starred_and_deleted_by_their_receiver_only() {
         json!({"id": id.to_string(), "state": "1"}),
     )
     .await;
-    // PUT and DELETE answer the whole inbox, as the original does.
     assert_eq!(status, 200, "{body}");
     assert_eq!(body[0]["state"], 1);
     assert_eq!(
@@ -81,7 +118,13 @@ async fn messages_are_sent_listed_starred_and_deleted_by_their_receiver_only() {
         1
     );
     assert_eq!(get(&app, "message/?state=0", &junbao).await.1, json!([]));
+    let (status, body) = put(&app, "message/", &junbao, json!({"id": id, "state": 3})).await;
+    assert_eq!((status, &body[0]["state"]), (200, &json!(2)), "{body}");
+}
 
+#[tokio::test]
+async fn a_message_to_no_one_known_or_without_a_title_is_refused() {
+    let Mail { app, admin, .. } = mail().await;
     let (status, body) = post(
         &app,
         "message/",
@@ -98,11 +141,14 @@ async fn messages_are_sent_listed_starred_and_deleted_by_their_receiver_only() {
     )
     .await;
     assert_code(status, &body, 400);
+}
 
-    // The original's state 3 takes the star off; the message stays read.
-    let (status, body) = put(&app, "message/", &junbao, json!({"id": id, "state": 3})).await;
-    assert_eq!((status, &body[0]["state"]), (200, &json!(2)), "{body}");
-
+/// DELETE answers the whole inbox, as the original does.
+#[tokio::test]
+async fn deleting_a_message_answers_the_inbox_without_it() {
+    let Mail {
+        app, junbao, id, ..
+    } = mail().await;
     let (status, body) = delete(&app, "message/", &junbao, json!({"id": id})).await;
     assert_eq!((status, body), (200, json!([])));
     app.stop().await;
