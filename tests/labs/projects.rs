@@ -279,22 +279,25 @@ async fn every_project_is_listed_in_pages_for_admins_only() {
     w.app.stop().await;
 }
 
+/// An update of P1: new name, duration, aim and type, and 2003 as its
+/// only member besides its leader; mailed to the members when `notify`.
+fn p1_update(p1: i64, notify: bool) -> Value {
+    json!({"id": p1, "name": "P1 改", "duration": 7200, "aim": "新目标", "type": "科研", "memberIds": "2003", "description": "新描述", "notify": notify})
+}
+
 #[tokio::test]
-async fn leaders_and_admins_update_and_review_with_notices_mailed() {
+async fn the_labs_leader_updates_a_project_and_its_members_are_mailed() {
     let w = world().await;
     let app = &w.app;
     let p1 = w.project("实验室A", "P1").await;
-    let update = json!({"id": p1, "name": "P1 改", "duration": 7200, "aim": "新目标", "type": "科研", "memberIds": "2003", "description": "新描述", "notify": true});
+    let update = p1_update(p1, true);
     assert_denied(
         &w.post("/labs/project/update", update.clone(), &w.leader_b)
             .await,
     );
     assert_denied(&w.post("/labs/project/update", update.clone(), &w.s1).await);
     let mails_before = outbox(app).await.len();
-    assert_ok(
-        &w.post("/labs/project/update", update.clone(), &w.leader_a)
-            .await,
-    );
+    assert_ok(&w.post("/labs/project/update", update, &w.leader_a).await);
     let body = w.get(&format!("/labs/project/one?id={p1}"), &w.admin).await;
     let data = assert_ok(&body);
     assert_eq!(data["name"], "P1 改");
@@ -325,15 +328,20 @@ async fn leaders_and_admins_update_and_review_with_notices_mailed() {
             .all(|m| m["email"] == ""),
         "{body}"
     );
+}
 
-    // Without notify nothing is mailed; missing required fields fail.
-    let mut quiet = update.clone();
-    quiet["notify"] = json!(false);
+/// Without notify nothing is mailed; missing required fields fail.
+#[tokio::test]
+async fn an_update_without_notify_mails_no_one_and_one_missing_a_field_fails() {
+    let w = world().await;
+    let p1 = w.project("实验室A", "P1").await;
+    let quiet = p1_update(p1, false);
+    let mails_before = outbox(&w.app).await.len();
     assert_ok(
         &w.post("/labs/project/update", quiet.clone(), &w.admin)
             .await,
     );
-    assert_eq!(outbox(app).await.len(), mails.len());
+    assert_eq!(outbox(&w.app).await.len(), mails_before);
     for missing in ["duration", "type", "name", "aim", "memberIds"] {
         let mut body = quiet.clone();
         body.as_object_mut().unwrap().remove(missing);
@@ -343,16 +351,20 @@ async fn leaders_and_admins_update_and_review_with_notices_mailed() {
             "{missing}"
         );
     }
-    let mut unknown = quiet.clone();
+    let mut unknown = quiet;
     unknown["id"] = json!(999);
     assert_failed(
         &w.post("/labs/project/update", unknown, &w.admin).await,
         "不存在",
     );
+}
 
-    // Review: approve stamps the start, finish the end.
+/// The target is one of the original's states: 3 进行中, 5 已完成, 2 已拒绝.
+#[tokio::test]
+async fn only_the_labs_leader_or_an_admin_reviews_and_only_to_a_known_state() {
+    let w = world().await;
+    let p1 = w.project("实验室A", "P1").await;
     let review = |status: i64| json!({"id": p1, "opt_status": status});
-    // The target is one of the original's states: 3 进行中, 5 已完成, 2 已拒绝.
     assert_denied(&w.post("/labs/project/review", review(3), &w.s1).await);
     assert_denied(&w.post("/labs/project/review", review(3), &w.leader_b).await);
     for bad in [9, 1, 6] {
@@ -362,6 +374,14 @@ async fn leaders_and_admins_update_and_review_with_notices_mailed() {
             "status",
         );
     }
+}
+
+/// Review: approve stamps the start, finish the end.
+#[tokio::test]
+async fn approving_stamps_a_projects_start_and_finishing_its_end() {
+    let w = world().await;
+    let p1 = w.project("实验室A", "P1").await;
+    let review = |status: i64| json!({"id": p1, "opt_status": status});
     assert_ok(&w.post("/labs/project/review", review(3), &w.leader_a).await);
     let body = w.get(&format!("/labs/project/one?id={p1}"), &w.s1).await;
     // The original's opt_status stays 0 once under way; the times tell.
