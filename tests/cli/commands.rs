@@ -334,17 +334,7 @@ fn a_bare_port_listens_locally_and_logs_stay_plain_when_a_client_hangs_up() {
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
 
     std::thread::sleep(Duration::from_millis(200));
-    let _ = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let mut log = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut log)
-        .unwrap();
-    assert!(child.wait().unwrap().success());
+    let log = stop_and_read_log(child);
     assert!(log.contains("DEBUG"), "debug logging was on: {log}");
     assert!(!log.contains('\u{1b}'), "colour codes in a log file: {log}");
     assert!(!log.contains("ERROR"), "a hang-up is not an error: {log}");
@@ -377,6 +367,13 @@ fn log_of_a_run(filter: Option<&str>) -> String {
     let mut answer = String::new();
     stream.read_to_string(&mut answer).unwrap();
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    stop_and_read_log(child)
+}
+
+/// SIGTERM to a server started with its standard error piped; what it
+/// logged, once it has stopped cleanly.
+fn stop_and_read_log(mut child: std::process::Child) -> String {
+    use std::io::Read;
     let _ = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status();

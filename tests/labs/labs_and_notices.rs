@@ -248,6 +248,17 @@ struct Bulletins {
     admin_post: String,
 }
 
+/// Every bulletin as student 2001's jqGrid lists them.
+async fn bulletin_list(w: &World) -> Vec<Value> {
+    let list = w
+        .get(
+            &format!("/labs/bulletin/get?{JQGRID}&page=1&rows=100000"),
+            &w.s1,
+        )
+        .await;
+    assert_ok(&list).as_array().unwrap().clone()
+}
+
 async fn bulletins() -> Bulletins {
     let w = world().await;
     for (title, content, token) in [
@@ -263,13 +274,7 @@ async fn bulletins() -> Bulletins {
             .await,
         );
     }
-    let list = w
-        .get(
-            &format!("/labs/bulletin/get?{JQGRID}&page=1&rows=100000"),
-            &w.s1,
-        )
-        .await;
-    let list = assert_ok(&list).as_array().unwrap().clone();
+    let list = bulletin_list(&w).await;
     let (lab_post, admin_post) = (list[0]["id"].to_string(), list[1]["id"].to_string());
     Bulletins {
         w,
@@ -319,13 +324,7 @@ async fn only_admins_and_lab_leaders_post_bulletins_and_a_blank_title_is_refused
 #[tokio::test]
 async fn bulletins_are_listed_newest_first_by_their_source_without_their_content() {
     let Bulletins { w, .. } = bulletins().await;
-    let list = w
-        .get(
-            &format!("/labs/bulletin/get?{JQGRID}&page=1&rows=100000"),
-            &w.s1,
-        )
-        .await;
-    let list = assert_ok(&list).as_array().unwrap().clone();
+    let list = bulletin_list(&w).await;
     let froms: Vec<&str> = list.iter().map(|b| b["from"].as_str().unwrap()).collect();
     assert_eq!(froms, ["实验室A", "系统公告"], "newest first");
     assert!(list[0].get("content").is_none());
