@@ -17,9 +17,36 @@ use crate::app::SharedApp;
 use crate::requests::{Outcome, Seen};
 use crate::web::{self, Cors, LastEventId, Response};
 
+/// The route tree by first path segment. A server-wide segment and each
+/// domain's prefix has its own branch; any other path, and whatever a
+/// branch lets pass, goes on to the rest (the public folder, the `--root`
+/// domain, then 404). A request runs only the filters that can take it,
+/// instead of being refused by every mount before its own in turn.
+pub struct Routes {
+    branches: Vec<(&'static str, BoxedFilter<(Response,)>)>,
+    rest: BoxedFilter<(Response,)>,
+}
+
+impl Routes {
+    pub fn new(
+        branches: Vec<(&'static str, BoxedFilter<(Response,)>)>,
+        rest: BoxedFilter<(Response,)>,
+    ) -> Self {
+        Self { branches, rest }
+    }
+
+    /// The branch that answers a path whose first segment is `first`.
+    fn branch(&self, first: &str) -> &BoxedFilter<(Response,)> {
+        self.branches
+            .iter()
+            .find(|(segment, _)| *segment == first)
+            .map_or(&self.rest, |(_, branch)| branch)
+    }
+}
+
 /// The route tree and what wraps it; one per server, shared by connections.
 pub struct Layer {
-    routes: BoxedFilter<(Response,)>,
+    routes: Routes,
     cors: Cors,
     app: SharedApp,
     /// The served domains' first path segments, for the log's domain.
@@ -29,7 +56,7 @@ pub struct Layer {
 
 impl Layer {
     pub fn new(
-        routes: BoxedFilter<(Response,)>,
+        routes: Routes,
         cors: Cors,
         app: SharedApp,
         names: Vec<&'static str>,
@@ -70,6 +97,7 @@ impl Layer {
         let method = request.method().clone();
         let uri = request.uri().clone();
         let cross_origin = self.cors.origin_of(request.headers());
+        let first = crate::server_wide::first_segment(uri.path());
         let mut response = if let Some(response) = too_long(&uri) {
             response
         } else if let Some(response) = self.cors.preflight(&method, request.headers()) {
@@ -78,7 +106,8 @@ impl Layer {
             // Inside the scope: warp runs the first filters when the call
             // is made, not when its future is first polled.
             let routed = web::CLIENT_ADDR.scope(peer, async {
-                warp::service(self.routes.clone()).call(request).await
+                let branch = self.routes.branch(first).clone();
+                warp::service(branch).call(request).await
             });
             match routed.await {
                 Ok(response) => response,
@@ -100,7 +129,7 @@ impl Layer {
                 tracing::debug!(target: "onebox::access", %method, path, status, ?latency);
             }
             self.app.requests.record(Seen {
-                domain: self.domain_of(path),
+                domain: self.domain_of(first),
                 method,
                 path,
                 query: uri.query().unwrap_or(""),
@@ -113,10 +142,9 @@ impl Layer {
         Ok(response)
     }
 
-    /// The domain a path is under: its first segment, else the root domain
-    /// for a path the server itself does not own.
-    fn domain_of(&self, path: &str) -> Option<&'static str> {
-        let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    /// The domain a path with this first segment is under: the segment,
+    /// else the root domain for a path the server itself does not own.
+    fn domain_of(&self, first: &str) -> Option<&'static str> {
         if let Some(name) = self.names.iter().find(|name| **name == first) {
             return Some(name);
         }

@@ -5,7 +5,6 @@
 //! document read them from here.
 
 use serde_json::{Value, json};
-use warp::Filter;
 
 use crate::endpoint::Endpoint;
 
@@ -51,17 +50,11 @@ pub fn is_public(path: &str) -> bool {
             .any(|prefix| path.starts_with(prefix))
 }
 
-/// Passes a request whose first path segment is one of the server's own.
-pub fn owned() -> impl Filter<Extract = (), Error = warp::Rejection> + Clone {
-    warp::path::peek()
-        .and_then(|peek: warp::path::Peek| async move {
-            if owns(peek.segments().next().unwrap_or("")) {
-                Ok(())
-            } else {
-                Err(warp::reject::not_found())
-            }
-        })
-        .untuple_one()
+/// A path's first segment (`shop` of `/shop/product/1`), the key the
+/// route tree and the request log's domain go by.
+pub fn first_segment(path: &str) -> &str {
+    let path = path.trim_start_matches('/');
+    path.split_once('/').map_or(path, |(first, _)| first)
 }
 
 /// The server-wide operations of `/openapi.json`.

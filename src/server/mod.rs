@@ -17,7 +17,7 @@ use crate::cli::ServeArgs;
 use crate::db::Db;
 use crate::domains::Descriptor;
 use crate::endpoint::{self, Endpoint, Unrouted};
-use crate::layer::Layer;
+use crate::layer::{Layer, Routes};
 use crate::mail::Mailer;
 use crate::password::Passwords;
 use crate::throttle::Throttle;

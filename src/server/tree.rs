@@ -1,5 +1,7 @@
 //! The whole route tree: the server's own routes, each domain under its
-//! prefix (and `--root` at `/`), and a public folder after them all.
+//! prefix (and `--root` at `/`), and a public folder after them all, cut
+//! at the first path segment so a request runs only the branch that can
+//! take it.
 
 use super::*;
 
@@ -11,32 +13,36 @@ pub(super) fn routes(
     demo: bool,
     operator: Arc<crate::operator::Secret>,
     public: Option<Arc<crate::public::Public>>,
-) -> BoxedFilter<(Response,)> {
-    // A domain's request passes the server's own routes with one check of
-    // its first segment instead of being refused by each of them in turn.
+) -> Routes {
     let server = server_routes(app, domains, root, demo, operator, public.as_deref());
-    let mut tree: BoxedFilter<(Response,)> = crate::server_wide::owned().and(server).boxed();
+    let mut rest = not_found().boxed();
+    if let Some(root) = root {
+        rest = mounted(app, root).or(rest).unify().boxed();
+    }
+    if let Some(public) = public {
+        rest = unclaimed_by(root)
+            .and(crate::public::routes(public))
+            .or(rest)
+            .unify()
+            .boxed();
+    }
+    let mut branches: Vec<(&'static str, BoxedFilter<(Response,)>)> = crate::server_wide::SEGMENTS
+        .iter()
+        .map(|segment| (*segment, server.clone().or(rest.clone()).unify().boxed()))
+        .collect();
     for domain in domains {
         let shadowed = root
             .filter(|r| r.name == domain.name)
             .map(|r| (r.endpoints)());
-        tree = tree
-            .or(warp::path(domain.name)
-                .and(not_a_root_path(domain.name, shadowed))
-                .and(mounted(app, domain)))
+        let branch = warp::path(domain.name)
+            .and(not_a_root_path(domain.name, shadowed))
+            .and(mounted(app, domain))
+            .or(rest.clone())
             .unify()
             .boxed();
+        branches.push((domain.name, branch));
     }
-    if let Some(public) = public {
-        tree = tree
-            .or(unclaimed_by(root).and(crate::public::routes(public)))
-            .unify()
-            .boxed();
-    }
-    if let Some(root) = root {
-        tree = tree.or(mounted(app, root)).unify().boxed();
-    }
-    tree.or(not_found()).unify().boxed()
+    Routes::new(branches, rest)
 }
 
 /// The server's own routes: health, the landing page, assets, files, the
@@ -102,30 +108,28 @@ fn server_routes(
 /// A domain's routes after `--delay`, unless a fault set for it answers
 /// first (its server error).
 fn mounted(app: &SharedApp, domain: &'static Descriptor) -> BoxedFilter<(Response,)> {
-    let delay = app.settings.delay;
     let routes = (domain.routes)(app);
-    let app = app.clone();
-    warp::any()
-        .then(move || async move {
-            if !delay.is_zero() {
-                tokio::time::sleep(delay).await;
+    let faults = app.clone();
+    let faulted = warp::any()
+        .and_then(move || {
+            let app = faults.clone();
+            async move {
+                match app.faults.apply(domain.name).await {
+                    crate::faults::Effect::Fail => Ok((domain.server_error)()),
+                    crate::faults::Effect::Pass => Err(warp::reject::not_found()),
+                }
             }
         })
+        .or(routes)
+        .unify();
+    let delay = app.settings.delay;
+    if delay.is_zero() {
+        return faulted.boxed();
+    }
+    warp::any()
+        .then(move || tokio::time::sleep(delay))
         .untuple_one()
-        .and(
-            warp::any()
-                .and_then(move || {
-                    let app = app.clone();
-                    async move {
-                        match app.faults.apply(domain.name).await {
-                            crate::faults::Effect::Fail => Ok((domain.server_error)()),
-                            crate::faults::Effect::Pass => Err(warp::reject::not_found()),
-                        }
-                    }
-                })
-                .or(routes)
-                .unify(),
-        )
+        .and(faulted)
         .boxed()
 }
 
