@@ -288,10 +288,23 @@ async fn main() {
     let db = PathBuf::from(value("--db"));
     let listen: SocketAddr = value("--listen").parse().expect("--listen ADDR");
 
-    let writer = Connection::open(&db).expect("open the database");
+    let (writer, readers) = open(&db);
+    let healthz = warp::path!("healthz")
+        .and(warp::get())
+        .map(|| warp::reply::json(&json!({"status": "ok"})));
+    println!("bare listening on http://{listen}");
+    warp::serve(healthz.or(product_route(readers)).or(order_route(writer)))
+        .run(listen)
+        .await;
+}
+
+type Readers = r2d2::Pool<SqliteConnectionManager>;
+
+/// The writer connection and the pool of read-only readers.
+fn open(db: &std::path::Path) -> (Arc<Mutex<Connection>>, Readers) {
+    let writer = Connection::open(db).expect("open the database");
     pragmas(&writer).expect("pragmas");
-    let writer = Arc::new(Mutex::new(writer));
-    let manager = SqliteConnectionManager::file(&db)
+    let manager = SqliteConnectionManager::file(db)
         .with_flags(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         .with_init(|conn| {
             pragmas(conn)?;
@@ -303,11 +316,15 @@ async fn main() {
         .test_on_check_out(false)
         .build(manager)
         .expect("reader pool");
+    (Arc::new(Mutex::new(writer)), readers)
+}
 
-    let healthz = warp::path!("healthz")
-        .and(warp::get())
-        .map(|| warp::reply::json(&json!({"status": "ok"})));
-    let read = warp::path!("product" / i64)
+/// `GET /product/{id}`: the product read on a reader, in the shop's envelope.
+fn product_route(
+    readers: Readers,
+) -> impl Filter<Extract = (warp::reply::WithStatus<warp::reply::Json>,), Error = warp::Rejection> + Clone
+{
+    warp::path!("product" / i64)
         .and(warp::get())
         .and(warp::header::optional::<String>("host"))
         .and_then(move |id: i64, host: Option<String>| {
@@ -326,8 +343,15 @@ async fn main() {
                 };
                 Ok::<_, warp::Rejection>(answer("", shown))
             }
-        });
-    let order = warp::path!("order")
+        })
+}
+
+/// `POST /order`: the session check and the order transaction on the writer.
+fn order_route(
+    writer: Arc<Mutex<Connection>>,
+) -> impl Filter<Extract = (warp::reply::WithStatus<warp::reply::Json>,), Error = warp::Rejection> + Clone
+{
+    warp::path!("order")
         .and(warp::post())
         .and(warp::header::optional::<String>("authorization"))
         .and(warp::body::content_length_limit(64 * 1024))
@@ -353,7 +377,5 @@ async fn main() {
                 .unwrap_or_else(|e| Err(e.to_string()));
                 Ok::<_, warp::Rejection>(answer("下单成功", found))
             }
-        });
-    println!("bare listening on http://{listen}");
-    warp::serve(healthz.or(read).or(order)).run(listen).await;
+        })
 }

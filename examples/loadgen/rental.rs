@@ -27,16 +27,30 @@ pub(crate) async fn rental_workloads(
         "seeded 100,000 houses in {:.1} s",
         seeded.elapsed().as_secs_f64()
     );
-    let searches: Arc<Vec<Value>> = Arc::new(
-        [
-            "北京",
-            "海淀区",
-            "青岛市崂山",
-            "上海",
-            "杭州",
-            "深圳市南山区",
-            "",
-        ]
+    let searches = Arc::new(searches());
+    let mut reports = Vec::new();
+    for conns in [8, 16] {
+        for fresh in [false, true] {
+            let run = list_searches(client, base, &searches, conns, fresh, options.seconds);
+            reports.push(run.await);
+        }
+    }
+    reports
+}
+
+/// 35 searches: seven districts (one of them empty) by five orderings,
+/// each with its own price range, type and elevator choice.
+fn searches() -> Vec<Value> {
+    let districts = [
+        "北京",
+        "海淀区",
+        "青岛市崂山",
+        "上海",
+        "杭州",
+        "深圳市南山区",
+        "",
+    ];
+    districts
         .iter()
         .enumerate()
         .flat_map(|(n, district)| {
@@ -49,54 +63,51 @@ pub(crate) async fn rental_workloads(
                 })
             })
         })
-        .collect(),
+        .collect()
+}
+
+/// The searches in turn at `conns` connections; with `fresh`, each
+/// request's price range is one no request asked before.
+async fn list_searches(
+    client: &reqwest::Client,
+    base: &str,
+    searches: &Arc<Vec<Value>>,
+    conns: usize,
+    fresh: bool,
+    seconds: u64,
+) -> Report {
+    let (c, url, s) = (
+        client.clone(),
+        format!("{base}/rental/gethouselist"),
+        searches.clone(),
     );
-    let list = |client: reqwest::Client, url: String, body: Value| async move {
-        match client.post(url).json(&body).send().await {
-            Ok(r) => r
-                .json::<Value>()
-                .await
-                .map(|v| v["state"] == 1 && v["total"].is_i64())
-                .unwrap_or(false),
-            Err(_) => false,
-        }
-    };
-    let mut reports = Vec::new();
-    for conns in [8, 16] {
-        let (c, b, s) = (client.clone(), base.to_string(), searches.clone());
-        let counter = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        reports.push(
-            drive(
-                &format!("rental list, 100k houses, repeated filters, {conns} conns"),
-                conns,
-                options.seconds,
-                move |_| {
-                    let n = counter.fetch_add(1, Ordering::Relaxed);
-                    list(
-                        c.clone(),
-                        format!("{b}/rental/gethouselist"),
-                        s[n % s.len()].clone(),
-                    )
-                },
-            )
-            .await,
-        );
-        let (c, b, s) = (client.clone(), base.to_string(), searches.clone());
-        let counter = Arc::new(std::sync::atomic::AtomicUsize::new(1_000_000 * conns));
-        reports.push(
-            drive(
-                &format!("rental list, 100k houses, new filters, {conns} conns"),
-                conns,
-                options.seconds,
-                move |_| {
-                    let n = counter.fetch_add(1, Ordering::Relaxed);
-                    let mut body = s[n % s.len()].clone();
-                    body["range_of_prices"] = json!([1000 + n % 5000, 8000 + n % 9000]);
-                    list(c.clone(), format!("{b}/rental/gethouselist"), body)
-                },
-            )
-            .await,
-        );
+    let first = if fresh { 1_000_000 * conns } else { 0 };
+    let counter = Arc::new(std::sync::atomic::AtomicUsize::new(first));
+    let filters = if fresh { "new" } else { "repeated" };
+    drive(
+        &format!("rental list, 100k houses, {filters} filters, {conns} conns"),
+        conns,
+        seconds,
+        move |_| {
+            let n = counter.fetch_add(1, Ordering::Relaxed);
+            let mut body = s[n % s.len()].clone();
+            if fresh {
+                body["range_of_prices"] = json!([1000 + n % 5000, 8000 + n % 9000]);
+            }
+            listed(c.clone(), url.clone(), body)
+        },
+    )
+    .await
+}
+
+/// Whether a list answered with success and a total.
+async fn listed(client: reqwest::Client, url: String, body: Value) -> bool {
+    match client.post(url).json(&body).send().await {
+        Ok(r) => r
+            .json::<Value>()
+            .await
+            .map(|v| v["state"] == 1 && v["total"].is_i64())
+            .unwrap_or(false),
+        Err(_) => false,
     }
-    reports
 }

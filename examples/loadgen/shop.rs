@@ -29,35 +29,53 @@ pub(crate) async fn shop_workloads(
         "seeded 100,000 products in {:.1} s",
         seeded.elapsed().as_secs_f64()
     );
-    // Checked by searching the bytes, not parsing them, so the generator's
-    // own work stays close to what it spends on `/healthz`.
-    let page = |client: reqwest::Client, url: String| async move {
-        let contains = |body: &[u8], what: &[u8]| body.windows(what.len()).any(|w| w == what);
-        match client.get(url).send().await {
-            Ok(r) => r
-                .bytes()
-                .await
-                .map(|b| contains(&b, b"\"success\":true") && contains(&b, b"\"count\":100000"))
-                .unwrap_or(false),
-            Err(_) => false,
-        }
-    };
-    let mut reports = Vec::new();
+    let mut reports = vec![first_page(client, base, options).await];
+    let (readers, buyers) = first_page_while_buying(client, base, options).await;
+    reports.push(readers);
+    reports.push(buyers);
+    for conns in [8, 16, options.connections] {
+        reports.push(far_pages(client, base, conns, options.seconds).await);
+    }
+    reports
+}
+
+/// Whether a product page answered, with the whole count. Checked by
+/// searching the bytes, not parsing them, so the generator's own work
+/// stays close to what it spends on `/healthz`.
+async fn page(client: reqwest::Client, url: String) -> bool {
+    let contains = |body: &[u8], what: &[u8]| body.windows(what.len()).any(|w| w == what);
+    match client.get(url).send().await {
+        Ok(r) => r
+            .bytes()
+            .await
+            .map(|b| contains(&b, b"\"success\":true") && contains(&b, b"\"count\":100000"))
+            .unwrap_or(false),
+        Err(_) => false,
+    }
+}
+
+/// The first page at the full connection count.
+async fn first_page(client: &reqwest::Client, base: &str, options: &Options) -> Report {
     let (c, b) = (client.clone(), base.to_string());
-    reports.push(
-        drive(
-            &format!(
-                "shop products, 100k, first page, {} conns",
-                options.connections
-            ),
-            options.connections,
-            options.seconds,
-            move |_| page(c.clone(), format!("{b}/shop/shop/products")),
-        )
-        .await,
-    );
-    // The same while 4 customers buy back to back: every sale changes a
-    // product, so the remembered pages are read again after each one.
+    drive(
+        &format!(
+            "shop products, 100k, first page, {} conns",
+            options.connections
+        ),
+        options.connections,
+        options.seconds,
+        move |_| page(c.clone(), format!("{b}/shop/shop/products")),
+    )
+    .await
+}
+
+/// The first page while 4 customers buy back to back: every sale changes
+/// a product, so the remembered pages are read again after each one.
+async fn first_page_while_buying(
+    client: &reqwest::Client,
+    base: &str,
+    options: &Options,
+) -> (Report, Report) {
     let token = bench_customer(client, base).await;
     let (c, b) = (client.clone(), base.to_string());
     let readers_name = format!(
@@ -88,31 +106,28 @@ pub(crate) async fn shop_workloads(
             }
         },
     );
-    let (readers, buyers) = tokio::join!(readers, buyers);
-    reports.push(readers);
-    reports.push(buyers);
-    for conns in [8, 16, options.connections] {
-        let (c, b) = (client.clone(), base.to_string());
-        let counter = Arc::new(std::sync::atomic::AtomicU64::new(conns as u64));
-        reports.push(
-            drive(
-                &format!("shop products, 100k, pages 2-10000, {conns} conns"),
-                conns,
-                options.seconds,
-                move |_| {
-                    let mut rng = Lcg(counter.fetch_add(1, Ordering::Relaxed));
-                    let number = 2 + rng.next(9_999);
-                    let ordering = if rng.next(2) == 0 { "-price" } else { "id" };
-                    page(
-                        c.clone(),
-                        format!("{b}/shop/shop/products?page={number}&ordering={ordering}"),
-                    )
-                },
+    tokio::join!(readers, buyers)
+}
+
+/// Pages 2 to 10,000 at random, in either ordering, at `conns` connections.
+async fn far_pages(client: &reqwest::Client, base: &str, conns: usize, seconds: u64) -> Report {
+    let (c, b) = (client.clone(), base.to_string());
+    let counter = Arc::new(std::sync::atomic::AtomicU64::new(conns as u64));
+    drive(
+        &format!("shop products, 100k, pages 2-10000, {conns} conns"),
+        conns,
+        seconds,
+        move |_| {
+            let mut rng = Lcg(counter.fetch_add(1, Ordering::Relaxed));
+            let number = 2 + rng.next(9_999);
+            let ordering = if rng.next(2) == 0 { "-price" } else { "id" };
+            page(
+                c.clone(),
+                format!("{b}/shop/shop/products?page={number}&ordering={ordering}"),
             )
-            .await,
-        );
-    }
-    reports
+        },
+    )
+    .await
 }
 
 /// Registers the shop customer `bench@example.com`, logs in and returns

@@ -63,12 +63,12 @@ async fn orders(
     client: &reqwest::Client,
     base: &str,
     users: &Arc<Vec<(String, String)>>,
-    name: &str,
+    name: String,
     connections: usize,
     seconds: u64,
 ) -> Report {
     let (c, b, t) = (client.clone(), base.to_string(), users.clone());
-    drive(name, connections, seconds, move |w| {
+    drive(&name, connections, seconds, move |w| {
         let (name, token) = t[w % t.len()].clone();
         order_cycle(c.clone(), b.clone(), name, token)
     })
@@ -78,97 +78,23 @@ async fn orders(
 pub async fn run(client: &reqwest::Client, base: &str, connections: usize, seconds: u64) {
     let orderers = Arc::new(parking_users(client, base, "bench", connections).await);
     let watchers = parking_users(client, base, "watch", WATCHERS).await;
-    let quiet = orders(
-        client,
-        base,
-        &orderers,
-        "order/new + cancel, no streams",
-        connections,
-        seconds,
-    )
-    .await;
+    let order_run = |name: String| orders(client, base, &orderers, name, connections, seconds);
+    let quiet = order_run("order/new + cancel, no streams".into()).await;
 
-    // A client of their own: each stream holds a connection.
-    let streams_client = reqwest::Client::builder()
-        .pool_max_idle_per_host(0)
-        .build()
-        .expect("client");
-    let mut opened = Vec::new();
-    for (name, token) in orderers.iter() {
-        opened.push((true, Arc::new(Received::default()), name, token));
-    }
-    for (name, token) in &watchers {
-        for _ in 0..STREAMS_PER_WATCHER {
-            opened.push((false, Arc::new(Received::default()), name, token));
-        }
-    }
-    let tasks: Vec<_> = opened
-        .iter()
-        .map(|(_, received, name, token)| {
-            open_stream(
-                streams_client.clone(),
-                base.to_string(),
-                name.to_string(),
-                token.to_string(),
-                received.clone(),
-            )
-        })
-        .collect();
-    // Every stream open before the orders start.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    while opened
-        .iter()
-        .any(|(_, r, _, _)| r.open.load(Ordering::Relaxed) == 0)
-    {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "not every stream opened"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    let streams = opened.len();
-    let beside = orders(
-        client,
-        base,
-        &orderers,
-        &format!("order/new + cancel, {streams} streams open"),
-        connections,
-        seconds,
-    )
+    let streams = open_all(base, &orderers, &watchers).await;
+    let beside = order_run(format!(
+        "order/new + cancel, {} streams open",
+        streams.len()
+    ))
     .await;
     // The last held lot state goes out within 250 ms.
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let lots: Vec<u64> = opened
-        .iter()
-        .map(|(_, r, _, _)| r.lot.load(Ordering::Relaxed))
-        .collect();
-    let skipped: u64 = opened
-        .iter()
-        .map(|(_, r, _, _)| r.skipped.load(Ordering::Relaxed))
-        .sum();
-    let own_orders: Vec<u64> = opened
-        .iter()
-        .filter(|(orders, _, _, _)| *orders)
-        .map(|(_, r, _, _)| r.order.load(Ordering::Relaxed))
-        .collect();
-    let watcher_orders: u64 = opened
-        .iter()
-        .filter(|(orders, _, _, _)| !*orders)
-        .map(|(_, r, _, _)| r.order.load(Ordering::Relaxed))
-        .sum();
-    for task in tasks {
-        task.abort();
+    let tally = Tally::of(&streams);
+    for stream in &streams {
+        stream.task.abort();
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let again = orders(
-        client,
-        base,
-        &orderers,
-        "order/new + cancel, no streams again",
-        connections,
-        seconds,
-    )
-    .await;
+    let again = order_run("order/new + cancel, no streams again".into()).await;
 
     println!("| workload | req/s | p50 ms | p99 ms | errors |");
     println!("|---|---:|---:|---:|---:|");
@@ -180,30 +106,123 @@ pub async fn run(client: &reqwest::Client, base: &str, connections: usize, secon
     }
     let alone = (quiet.rate + again.rate) / 2.0;
     println!(
-        "\nwith {streams} streams open: {:.2}x the order rate alone (target: at least 0.80x)",
+        "\nwith {} streams open: {:.2}x the order rate alone (target: at least 0.80x)",
+        streams.len(),
         beside.rate / alone
     );
-    let (min_lot, max_lot) = (
-        lots.iter().min().copied().unwrap_or(0),
-        lots.iter().max().copied().unwrap_or(0),
+    tally.print_and_check();
+}
+
+/// One open stream: whose it is and what it received.
+struct Stream {
+    /// The stream of an ordering user (else a watcher's).
+    ordering: bool,
+    received: Arc<Received>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+/// Opens a stream for each ordering user and [`STREAMS_PER_WATCHER`] for
+/// each watcher, on a client of their own (each stream holds a
+/// connection), and waits until every one is open.
+async fn open_all(
+    base: &str,
+    orderers: &[(String, String)],
+    watchers: &[(String, String)],
+) -> Vec<Stream> {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(0)
+        .build()
+        .expect("client");
+    let whose = orderers.iter().map(|user| (true, user)).chain(
+        watchers
+            .iter()
+            .flat_map(|user| std::iter::repeat_n((false, user), STREAMS_PER_WATCHER)),
     );
-    println!(
-        "lot updates per stream: {min_lot}..{max_lot} (every stream the same: {}); skipped: {skipped}",
-        min_lot == max_lot && min_lot > 0
-    );
-    println!(
-        "own order events per ordering user: {}..{}; order events on watchers' streams: {watcher_orders}",
-        own_orders.iter().min().copied().unwrap_or(0),
-        own_orders.iter().max().copied().unwrap_or(0),
-    );
-    assert!(
-        min_lot == max_lot && min_lot > 0,
-        "a stream missed lot updates"
-    );
-    assert_eq!(skipped, 0, "a stream was skipped ahead");
-    assert!(
-        own_orders.iter().all(|n| *n > 0),
-        "an ordering user heard of no order"
-    );
-    assert_eq!(watcher_orders, 0, "a watcher heard of someone else's order");
+    let streams: Vec<Stream> = whose
+        .map(|(ordering, (name, token))| {
+            let received = Arc::new(Received::default());
+            let task = open_stream(
+                client.clone(),
+                base.to_string(),
+                name.clone(),
+                token.clone(),
+                received.clone(),
+            );
+            Stream {
+                ordering,
+                received,
+                task,
+            }
+        })
+        .collect();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while streams
+        .iter()
+        .any(|s| s.received.open.load(Ordering::Relaxed) == 0)
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "not every stream opened"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    streams
+}
+
+/// What the streams received, summed up.
+struct Tally {
+    lots: Vec<u64>,
+    skipped: u64,
+    own_orders: Vec<u64>,
+    watcher_orders: u64,
+}
+
+impl Tally {
+    fn of(streams: &[Stream]) -> Tally {
+        let count = |counter: fn(&Received) -> &AtomicU64, ordering: Option<bool>| -> Vec<u64> {
+            streams
+                .iter()
+                .filter(|s| ordering.is_none_or(|o| s.ordering == o))
+                .map(|s| counter(&s.received).load(Ordering::Relaxed))
+                .collect()
+        };
+        Tally {
+            lots: count(|r| &r.lot, None),
+            skipped: count(|r| &r.skipped, None).iter().sum(),
+            own_orders: count(|r| &r.order, Some(true)),
+            watcher_orders: count(|r| &r.order, Some(false)).iter().sum(),
+        }
+    }
+
+    /// Prints the tally; panics when a stream missed or got what it should not.
+    fn print_and_check(&self) {
+        let (min_lot, max_lot) = (
+            self.lots.iter().min().copied().unwrap_or(0),
+            self.lots.iter().max().copied().unwrap_or(0),
+        );
+        println!(
+            "lot updates per stream: {min_lot}..{max_lot} (every stream the same: {}); skipped: {}",
+            min_lot == max_lot && min_lot > 0,
+            self.skipped
+        );
+        println!(
+            "own order events per ordering user: {}..{}; order events on watchers' streams: {}",
+            self.own_orders.iter().min().copied().unwrap_or(0),
+            self.own_orders.iter().max().copied().unwrap_or(0),
+            self.watcher_orders
+        );
+        assert!(
+            min_lot == max_lot && min_lot > 0,
+            "a stream missed lot updates"
+        );
+        assert_eq!(self.skipped, 0, "a stream was skipped ahead");
+        assert!(
+            self.own_orders.iter().all(|n| *n > 0),
+            "an ordering user heard of no order"
+        );
+        assert_eq!(
+            self.watcher_orders, 0,
+            "a watcher heard of someone else's order"
+        );
+    }
 }
