@@ -2,20 +2,29 @@
 
 use super::*;
 
-#[tokio::test]
-async fn bad_input_of_every_kind_gets_the_envelope() {
-    let app = spawn_app().await;
-    let client = &app.client;
-    let url = app.url("/parking/api/user/new");
-
-    let reply = client
-        .post(&url)
-        .header("content-type", "application/json")
-        .body("{not json")
+/// Posts `body` as `content_type` to the registration and reads the answer.
+async fn register_raw(app: &TestApp, content_type: &str, body: String) -> (u16, Value) {
+    let reply = app
+        .client
+        .post(app.url("/parking/api/user/new"))
+        .header("content-type", content_type)
+        .body(body)
         .send()
         .await
         .unwrap();
-    let (status, body) = common::json_of(reply).await;
+    common::json_of(reply).await
+}
+
+fn users(app: &TestApp) -> i64 {
+    app.db()
+        .query_row("SELECT count(*) FROM parking_users", [], |r| r.get(0))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn malformed_json_is_code_402_with_http_200() {
+    let app = spawn_app().await;
+    let (status, body) = register_raw(&app, "application/json", "{not json".into()).await;
     assert_eq!(status, 200);
     assert_eq!(body["code"], 402);
     assert!(
@@ -25,37 +34,33 @@ async fn bad_input_of_every_kind_gets_the_envelope() {
             .starts_with("malformed JSON body"),
         "{body}"
     );
+    assert_eq!(users(&app), 0);
+    app.stop().await;
+}
 
-    let reply = client
-        .post(&url)
-        .header("content-type", "application/json")
-        .body("[1, 2]")
-        .send()
-        .await
-        .unwrap();
-    let (_, body) = common::json_of(reply).await;
+#[tokio::test]
+async fn a_json_body_that_is_not_an_object_is_refused() {
+    let app = spawn_app().await;
+    let (_, body) = register_raw(&app, "application/json", "[1, 2]".into()).await;
     assert_fail(&body, 402, "a JSON body must be an object of named fields");
+    app.stop().await;
+}
 
+#[tokio::test]
+async fn a_json_body_over_the_limit_is_code_413() {
+    let app = spawn_app().await;
     let huge = format!("{{\"username\": \"{}\"}}", "x".repeat(2 * 1024 * 1024));
-    let reply = client
-        .post(&url)
-        .header("content-type", "application/json")
-        .body(huge)
-        .send()
-        .await
-        .unwrap();
-    let (status, body) = common::json_of(reply).await;
+    let (status, body) = register_raw(&app, "application/json", huge).await;
     assert_eq!(status, 200);
     assert_eq!(body["code"], 413, "{body}");
+    assert_eq!(users(&app), 0);
+    app.stop().await;
+}
 
-    let reply = client
-        .post(&url)
-        .header("content-type", "application/xml")
-        .body("<a/>")
-        .send()
-        .await
-        .unwrap();
-    let (_, body) = common::json_of(reply).await;
+#[tokio::test]
+async fn an_unsupported_content_type_is_refused() {
+    let app = spawn_app().await;
+    let (_, body) = register_raw(&app, "application/xml", "<a/>".into()).await;
     assert_eq!(body["code"], 402);
     assert!(
         body["msg"]
@@ -63,8 +68,12 @@ async fn bad_input_of_every_kind_gets_the_envelope() {
             .unwrap()
             .contains("unsupported content type")
     );
+    app.stop().await;
+}
 
-    // A form body and a multipart body work like JSON.
+#[tokio::test]
+async fn a_form_body_and_a_multipart_body_work_like_json() {
+    let app = spawn_app().await;
     let (_, body) = app
         .post_form(
             "/parking/api/user/new",
@@ -81,13 +90,24 @@ async fn bad_input_of_every_kind_gets_the_envelope() {
         .text("username", "multiuser")
         .text("password", PASSWORD)
         .text("email", "m@m");
-    let reply = client.post(&url).multipart(form).send().await.unwrap();
+    let reply = app
+        .client
+        .post(app.url("/parking/api/user/new"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
     let (_, body) = common::json_of(reply).await;
     assert_ok(&body);
+    assert_eq!(users(&app), 2);
+    app.stop().await;
+}
 
-    // Numbers as strings and strings as numbers.
+#[tokio::test]
+async fn numbers_sent_as_strings_are_read_as_numbers() {
+    let app = spawn_app().await;
     let lot = add_lot(&app, "parkinglot1", 5, 100);
-    let token = login(&app, "formuser").await;
+    let token = user_with_balance(&app, "formuser", "0").await;
     assert_ok(
         &app.post(
             "/parking/api/user/recharge",
@@ -105,11 +125,6 @@ async fn bad_input_of_every_kind_gets_the_envelope() {
         )
         .await;
     assert_ok(&body);
-    let users: i64 = app
-        .db()
-        .query_row("SELECT count(*) FROM parking_users", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(users, 2);
     app.stop().await;
 }
 
@@ -138,11 +153,7 @@ async fn a_multipart_body_over_max_upload_is_refused_with_413() {
         body["msg"],
         "request body is larger than the limit of 4096 bytes"
     );
-    let users: i64 = app
-        .db()
-        .query_row("SELECT count(*) FROM parking_users", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(users, 0);
+    assert_eq!(users(&app), 0);
     app.stop().await;
 }
 
