@@ -556,7 +556,7 @@ async fn after_kill_9_in_every_domain_each_acknowledged_write_survives() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("crash.db");
     let mut expected = None;
-    let mut proved_by_kind: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut proved_by_kind: BTreeMap<&'static str, usize> = BTreeMap::new();
     for round in 0..rounds {
         let server = RunningBinary::start(&db, &["--demo", "--captcha", "off"]);
         let now = conserved(&db);
@@ -566,73 +566,22 @@ async fn after_kill_9_in_every_domain_each_acknowledged_write_survives() {
             &now,
             "round {round}: stock plus sold, or sellers less code uses, changed"
         );
-        let stop = Arc::new(AtomicBool::new(false));
-        let proofs: Arc<Mutex<Vec<Proof>>> = Arc::default();
-        let mut writers = Vec::new();
-        for (writer, kind) in WRITERS.iter().chain(&WRITERS).enumerate() {
-            writers.push(tokio::spawn(write_until_stopped(
-                kind,
-                writer,
-                round,
-                server.base.clone(),
-                stop.clone(),
-                proofs.clone(),
-            )));
-        }
-        tokio::time::sleep(Duration::from_millis(800 + 97 * round as u64 % 400)).await;
-        // On a loaded machine a writer with a long setup (rental deals logs
-        // in three accounts first) may not reach its first write in time:
-        // a kind never yet acknowledged holds the kill back, for 10 s at most.
-        let held_back = std::time::Instant::now();
-        while held_back.elapsed() < Duration::from_secs(10) {
-            let acknowledged: Vec<&str> = proofs.lock().unwrap().iter().map(|p| p.0).collect();
-            let missing = WRITERS
-                .iter()
-                .any(|kind| !proved_by_kind.contains_key(kind) && !acknowledged.contains(kind));
-            if !missing {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-        server.kill();
-        stop.store(true, Ordering::Relaxed);
-        for writer in writers {
-            writer.await.unwrap();
-        }
-        let proofs = proofs.lock().unwrap().clone();
+        let proofs = write_then_kill(server, round, &proved_by_kind).await;
         assert!(
             proofs.len() > 10,
             "round {round}: too little traffic ({})",
             proofs.len()
         );
-
-        let (ok, out) = {
-            let output = binary()
-                .args(["check", "--db", db.to_str().unwrap()])
-                .output()
-                .unwrap();
-            (
-                output.status.success(),
-                String::from_utf8_lossy(&output.stdout).into_owned(),
-            )
-        };
-        assert!(ok, "round {round}: check failed: {out}");
-        let conn = rusqlite::Connection::open(&db).unwrap();
-        for (kind, query, params) in &proofs {
-            let found: i64 = conn
-                .query_row(query, rusqlite::params_from_iter(params), |row| row.get(0))
-                .unwrap();
-            assert_eq!(
-                found, 1,
-                "round {round}: {kind}: acknowledged and lost: {query} {params:?}"
-            );
-            *proved_by_kind.entry(kind).or_default() += 1;
-        }
-        for (what, query) in BROKEN_INVARIANTS {
-            let broken: i64 = conn.query_row(query, [], |row| row.get(0)).unwrap();
-            assert_eq!(broken, 0, "round {round}: {what}");
-        }
-        drop(conn);
+        let output = binary()
+            .args(["check", "--db", db.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let out = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "round {round}: check failed: {out}"
+        );
+        assert_proved_and_unbroken(&db, round, &proofs, &mut proved_by_kind);
         assert_eq!(
             expected.as_ref(),
             Some(&conserved(&db)),
@@ -646,7 +595,81 @@ async fn after_kill_9_in_every_domain_each_acknowledged_write_survives() {
             "no acknowledged write of {kind} in {rounds} rounds: {proved_by_kind:?}"
         );
     }
-    let conn = rusqlite::Connection::open(&db).unwrap();
+    assert_the_writes_reached_every_invariant(&db);
+}
+
+/// Two writers of each kind write until the server is killed, 0.8 to 1.2 s
+/// in; the proofs of what it acknowledged.
+async fn write_then_kill(
+    server: RunningBinary,
+    round: usize,
+    proved_by_kind: &BTreeMap<&'static str, usize>,
+) -> Vec<Proof> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let proofs: Arc<Mutex<Vec<Proof>>> = Arc::default();
+    let mut writers = Vec::new();
+    for (writer, kind) in WRITERS.iter().chain(&WRITERS).enumerate() {
+        writers.push(tokio::spawn(write_until_stopped(
+            kind,
+            writer,
+            round,
+            server.base.clone(),
+            stop.clone(),
+            proofs.clone(),
+        )));
+    }
+    tokio::time::sleep(Duration::from_millis(800 + 97 * round as u64 % 400)).await;
+    // On a loaded machine a writer with a long setup (rental deals logs
+    // in three accounts first) may not reach its first write in time:
+    // a kind never yet acknowledged holds the kill back, for 10 s at most.
+    let held_back = std::time::Instant::now();
+    while held_back.elapsed() < Duration::from_secs(10) {
+        let acknowledged: Vec<&str> = proofs.lock().unwrap().iter().map(|p| p.0).collect();
+        let missing = WRITERS
+            .iter()
+            .any(|kind| !proved_by_kind.contains_key(kind) && !acknowledged.contains(kind));
+        if !missing {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    server.kill();
+    stop.store(true, Ordering::Relaxed);
+    for writer in writers {
+        writer.await.unwrap();
+    }
+    let proofs = proofs.lock().unwrap().clone();
+    proofs
+}
+
+/// Every proof finds its row, counted by kind, and no invariant is broken.
+fn assert_proved_and_unbroken(
+    db: &Path,
+    round: usize,
+    proofs: &[Proof],
+    proved_by_kind: &mut BTreeMap<&'static str, usize>,
+) {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    for (kind, query, params) in proofs {
+        let found: i64 = conn
+            .query_row(query, rusqlite::params_from_iter(params), |row| row.get(0))
+            .unwrap();
+        assert_eq!(
+            found, 1,
+            "round {round}: {kind}: acknowledged and lost: {query} {params:?}"
+        );
+        *proved_by_kind.entry(kind).or_default() += 1;
+    }
+    for (what, query) in BROKEN_INVARIANTS {
+        let broken: i64 = conn.query_row(query, [], |row| row.get(0)).unwrap();
+        assert_eq!(broken, 0, "round {round}: {what}");
+    }
+}
+
+/// Enough orders, reservations, deals and members were made for the
+/// invariants to have been at stake.
+fn assert_the_writes_reached_every_invariant(db: &Path) {
+    let conn = rusqlite::Connection::open(db).unwrap();
     let count = |query: &str| -> i64 { conn.query_row(query, [], |row| row.get(0)).unwrap() };
     let orders = count("SELECT count(*) FROM shop_orders");
     let live = count("SELECT count(*) FROM parking_orders WHERE status IN (0, 1)");

@@ -241,16 +241,15 @@ fn litestream() -> Option<std::path::PathBuf> {
     Some(binary)
 }
 
+/// `litestream replicate -exec` running onebox on `db` with the demo,
+/// in a process group of its own; answers once onebox does.
 #[cfg(unix)]
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn under_litestream_every_write_acknowledged_before_the_last_sync_is_restored() {
+async fn serve_under_litestream(
+    litestream: &Path,
+    db: &Path,
+    replica: &str,
+) -> (std::process::Child, String) {
     use std::os::unix::process::CommandExt;
-    let Some(litestream) = tokio::task::spawn_blocking(litestream).await.unwrap() else {
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("live.db");
-    let replica = format!("file://{}", dir.path().join("replica").display());
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -261,10 +260,10 @@ async fn under_litestream_every_write_acknowledged_before_the_last_sync_is_resto
         env!("CARGO_BIN_EXE_onebox"),
         db.display()
     );
-    let mut replicating = std::process::Command::new(&litestream)
+    let replicating = std::process::Command::new(litestream)
         .args(["replicate", "-exec", &serve])
-        .arg(&db)
-        .arg(&replica)
+        .arg(db)
+        .arg(replica)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .process_group(0)
@@ -280,16 +279,20 @@ async fn under_litestream_every_write_acknowledged_before_the_last_sync_is_resto
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    // Writes from four clients for a while.
+    (replicating, base)
+}
+
+/// Four clients register parking users for at least 1.5 s (longer on a
+/// loaded machine, until 40 are acknowledged); the names acknowledged.
+async fn acknowledged_registrations(base: &str) -> Vec<String> {
+    let client = reqwest::Client::new();
     let acknowledged = Arc::new(Mutex::new(Vec::new()));
     let mut writers = Vec::new();
     for writer in 0..4 {
-        let (client, base, acknowledged) = (client.clone(), base.clone(), acknowledged.clone());
+        let (client, base, acknowledged) = (client.clone(), base.to_string(), acknowledged.clone());
         writers.push(tokio::spawn(async move {
             let started = std::time::Instant::now();
             let mut n = 0;
-            // At least 1.5 s, and on a loaded machine until there are
-            // enough writes to lose.
             while started.elapsed() < Duration::from_millis(1500)
                 || (acknowledged.lock().unwrap().len() < 40
                     && started.elapsed() < Duration::from_secs(30))
@@ -314,46 +317,79 @@ async fn under_litestream_every_write_acknowledged_before_the_last_sync_is_resto
     for writer in writers {
         writer.await.unwrap();
     }
-    // Litestream syncs about every second, later on a loaded machine: wait
-    // until a restore of the replica holds the last acknowledged write, then
-    // lose everything. Every earlier acknowledged write must be there too.
-    let last = acknowledged.lock().unwrap().last().cloned();
-    if let Some(last) = last {
-        let probe = dir.path().join("probe.db");
-        let deadline = std::time::Instant::now() + Duration::from_secs(60);
-        loop {
-            let _ = std::fs::remove_file(&probe);
-            let restored = std::process::Command::new(&litestream)
-                .args(["restore", "-o"])
-                .arg(&probe)
-                .arg(&replica)
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success());
-            let synced = restored
-                && rusqlite::Connection::open(&probe)
-                    .and_then(|conn| {
-                        conn.query_row(
-                            "SELECT count(*) FROM parking_users WHERE username = ?1",
-                            [&last],
-                            |row| row.get::<_, i64>(0),
-                        )
-                    })
-                    .is_ok_and(|found| found == 1);
-            if synced {
-                break;
-            }
-            assert!(
-                std::time::Instant::now() < deadline,
-                "litestream never replicated {last} within 60 s"
-            );
-            tokio::time::sleep(Duration::from_millis(500)).await;
+    let names = acknowledged.lock().unwrap().clone();
+    names
+}
+
+/// `litestream restore` of the replica into `to`.
+fn restore(litestream: &Path, replica: &str, to: &Path) -> bool {
+    let _ = std::fs::remove_file(to);
+    std::process::Command::new(litestream)
+        .args(["restore", "-o"])
+        .arg(to)
+        .arg(replica)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Those of `names` that are not parking users in the file at `db`.
+fn missing_users(db: &Path, names: &[String]) -> rusqlite::Result<Vec<String>> {
+    let conn = rusqlite::Connection::open(db)?;
+    let mut missing = Vec::new();
+    for name in names {
+        let count: i64 = conn.query_row(
+            "SELECT count(*) FROM parking_users WHERE username = ?1",
+            [name],
+            |row| row.get(0),
+        )?;
+        if count != 1 {
+            missing.push(name.clone());
         }
     }
+    Ok(missing)
+}
+
+/// Litestream syncs about every second, later on a loaded machine: waits
+/// (up to 60 s) until a restore of the replica holds `last`.
+async fn wait_for_sync(litestream: &Path, replica: &str, probe: &Path, last: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let last = [last.to_string()];
+    while !(restore(litestream, replica, probe)
+        && missing_users(probe, &last).is_ok_and(|m| m.is_empty()))
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "litestream never replicated {} within 60 s",
+            last[0]
+        );
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn under_litestream_every_write_acknowledged_before_the_last_sync_is_restored() {
+    let Some(litestream) = tokio::task::spawn_blocking(litestream).await.unwrap() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let replica = format!("file://{}", dir.path().join("replica").display());
+    let (mut replicating, base) =
+        serve_under_litestream(&litestream, &dir.path().join("live.db"), &replica).await;
+    let acknowledged = acknowledged_registrations(&base).await;
+    assert!(
+        acknowledged.len() > 20,
+        "too little traffic: {}",
+        acknowledged.len()
+    );
+    if let Some(last) = acknowledged.last() {
+        wait_for_sync(&litestream, &replica, &dir.path().join("probe.db"), last).await;
+    }
+    // Then lose everything: the whole group, Litestream and the onebox it
+    // started, with no chance to flush anything.
     let group = replicating.id().to_string();
-    // The whole group: Litestream and the onebox it started, with no
-    // chance to flush anything.
     let _ = std::process::Command::new("kill")
         .args(["-KILL", "--", &format!("-{group}")])
         .status();
@@ -361,44 +397,36 @@ async fn under_litestream_every_write_acknowledged_before_the_last_sync_is_resto
     let _ = replicating.wait();
 
     let restored = dir.path().join("restored.db");
-    let status = std::process::Command::new(&litestream)
-        .args(["restore", "-o"])
-        .arg(&restored)
-        .arg(&replica)
-        .stdout(std::process::Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success(), "litestream restore failed");
+    assert!(
+        restore(&litestream, &replica, &restored),
+        "litestream restore failed"
+    );
     let (ok, out, err) = run(&["check", "--db", restored.to_str().unwrap()]);
     assert!(ok, "{out}{err}");
-    let acknowledged = acknowledged.lock().unwrap().clone();
-    assert!(
-        acknowledged.len() > 20,
-        "too little traffic: {}",
-        acknowledged.len()
+    assert_eq!(
+        missing_users(&restored, &acknowledged).unwrap(),
+        Vec::<String>::new(),
+        "acknowledged and not restored"
     );
-    let conn = rusqlite::Connection::open(&restored).unwrap();
-    for name in &acknowledged {
-        let found: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM parking_users WHERE username = ?1",
-                [name],
-                |row| row.get(0),
-            )
-            .unwrap();
-        assert_eq!(found, 1, "{name} was acknowledged and not restored");
-    }
-    let litestream_tables: i64 = conn
+    assert_no_litestream_table_in_the_console(&restored).await;
+}
+
+/// The restored file serves, and the console's table list has no
+/// Litestream table in it (though the file has some).
+async fn assert_no_litestream_table_in_the_console(restored: &Path) {
+    let litestream_tables: i64 = rusqlite::Connection::open(restored)
+        .unwrap()
         .query_row(
             "SELECT count(*) FROM sqlite_schema WHERE name LIKE '\\_litestream%' ESCAPE '\\'",
             [],
             |row| row.get(0),
         )
         .unwrap();
-    drop(conn);
-    // The restored file serves; the console's table list has no
-    // Litestream table in it.
-    let server = RunningBinary::start(&restored, &["--admin-token", "t"]);
+    assert!(
+        litestream_tables > 0,
+        "litestream left no table: the check below proves nothing"
+    );
+    let server = RunningBinary::start(restored, &["--admin-token", "t"]);
     let tables: Value = reqwest::Client::new()
         .get(server.url("/_/api/tables"))
         .bearer_auth("t")
@@ -408,10 +436,6 @@ async fn under_litestream_every_write_acknowledged_before_the_last_sync_is_resto
         .json()
         .await
         .unwrap();
-    assert!(
-        litestream_tables > 0,
-        "litestream left no table: the check below proves nothing"
-    );
     assert!(!tables.to_string().contains("_litestream"), "{tables}");
     assert!(server.terminate().success());
 }

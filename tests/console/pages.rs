@@ -19,100 +19,27 @@ async fn the_console_pages_work_in_a_browser() {
     let client = app.client.clone();
     let runtime = tokio::runtime::Handle::current();
     let seen = tokio::task::spawn_blocking(move || {
-        let mut browser = Browser::launch(&executable);
-        // Signing in keeps the token in a cookie and lands on the console.
-        let home = browser.open(&format!("{base}/_/?token={OPERATOR_TOKEN}"));
-        let title = browser.evaluate(&home, "document.querySelector('h1').textContent");
-        assert_eq!(title, json!("onebox console"));
-        let soon = Duration::from_secs(10);
-        browser.wait_for(
-            &home,
-            "document.querySelectorAll('#domains tr').length === 5 && \
-             document.getElementById('summary').textContent.includes('requests')",
-            soon,
-        );
-        assert_eq!(browser.evaluate(&home, "location.pathname"), json!("/_/"));
-        // The landing page links the console, which the cookie opens.
-        let landing = browser.open(&format!("{base}/"));
-        browser.evaluate(&landing, "document.querySelector('a[href=\"/_/\"]').click(); true");
-        browser.wait_for(
-            &landing,
-            "location.pathname === '/_/' && document.querySelector('h1')?.textContent === 'onebox console'",
-            soon,
-        );
-        // The request page, with the cookie alone.
-        let tab = browser.open(&format!("{base}/_/requests"));
-        browser.wait_for(
-            &tab,
-            "document.getElementById('live').textContent === 'live'",
-            soon,
-        );
-        runtime.block_on(async {
-            client.get(format!("{base}/labs/user/type")).send().await.unwrap();
+        let browser = &mut Browser::launch(&executable);
+        in_browser::sign_in_and_follow_the_landing_page(browser, &base);
+        let requests = in_browser::see_a_request_arrive_live(browser, &base, || {
+            runtime.block_on(async {
+                client
+                    .get(format!("{base}/labs/user/type"))
+                    .send()
+                    .await
+                    .unwrap();
+            })
         });
-        let row = "[...document.querySelectorAll('#rows tr')].some(tr => \
-                   tr.textContent.includes('GET /labs/user/type') && tr.textContent.includes('labs'))";
-        browser.wait_for(&tab, row, soon);
-        // The data browser: pick a table, see its rows, secrets hidden.
-        let data = browser.open(&format!("{base}/_/data"));
-        browser.wait_for(
-            &data,
-            "document.getElementById('where').textContent.includes('rows')",
-            soon,
-        );
+        in_browser::see_a_table_with_its_secrets_hidden(browser, &base);
+        in_browser::clear_the_login_throttle(browser, &base);
+        in_browser::reset_the_shop(browser, &base);
+        // Filtering by another domain hides the labs row.
         browser.evaluate(
-            &data,
-            "const pick = document.getElementById('table'); pick.value = 'parking_users'; \
-             pick.dispatchEvent(new Event('change')); true",
-        );
-        browser.wait_for(
-            &data,
-            "document.getElementById('where').textContent.startsWith('parking_users') && \
-             [...document.querySelectorAll('#rows td')].some(td => td.textContent === 'demo') && \
-             [...document.querySelectorAll('#rows td')].some(td => td.textContent === '(hidden)') && \
-             ![...document.querySelectorAll('#rows td')].some(td => td.textContent.startsWith('$2'))",
-            soon,
-        );
-        // A write from the console's own page passes the Origin check.
-        let accounts = browser.open(&format!("{base}/_/accounts"));
-        browser.evaluate(
-            &accounts,
-            "document.querySelector('#throttle button').click(); true",
-        );
-        browser.wait_for(
-            &accounts,
-            "document.getElementById('result').textContent.startsWith('cleared: ')",
-            soon,
-        );
-        // Reset a domain from its page: the button waits for the checkbox.
-        let reset = browser.open(&format!("{base}/_/reset"));
-        browser.wait_for(
-            &reset,
-            "[...document.querySelectorAll('select[name=domain] option')].some(o => o.value === 'shop')",
-            soon,
-        );
-        let armed = browser.evaluate(
-            &reset,
-            "(() => { const form = document.getElementById('reset'); \
-             const before = form.querySelector('button').disabled; \
-             form.domain.value = 'shop'; form.sure.click(); \
-             const after = form.querySelector('button').disabled; \
-             form.querySelector('button').click(); return [before, after]; })()",
-        );
-        assert_eq!(armed, json!([true, false]), "the reset button is armed by the checkbox");
-        browser.wait_for(
-            &reset,
-            "document.getElementById('result').textContent.startsWith('shop: ') && \
-             document.getElementById('result').textContent.includes('demo data back')",
-            soon,
-        );
-        // Filtering by another domain hides it.
-        browser.evaluate(
-            &tab,
+            &requests,
             "document.querySelector('select[name=domain]').value = 'shop'; \
              document.getElementById('filter').dispatchEvent(new Event('change')); true",
         );
-        browser.evaluate(&tab, row)
+        browser.evaluate(&requests, in_browser::LABS_ROW)
     })
     .await
     .unwrap();
@@ -127,6 +54,131 @@ async fn the_console_pages_work_in_a_browser() {
         "the reset page left the account made before it"
     );
     app.stop().await;
+}
+
+/// The steps of the console's browser test, each on a page of its own.
+mod in_browser {
+    use std::time::Duration;
+
+    use serde_json::json;
+
+    use crate::common::OPERATOR_TOKEN;
+    use crate::common::chromium::{Browser, Tab};
+
+    const SOON: Duration = Duration::from_secs(10);
+
+    /// A row of the request page for labs' `GET /labs/user/type`.
+    pub const LABS_ROW: &str = "[...document.querySelectorAll('#rows tr')].some(tr => \
+        tr.textContent.includes('GET /labs/user/type') && tr.textContent.includes('labs'))";
+
+    /// Signing in keeps the token in a cookie and lands on the console;
+    /// the landing page's link to the console then opens it.
+    pub fn sign_in_and_follow_the_landing_page(browser: &mut Browser, base: &str) {
+        let home = browser.open(&format!("{base}/_/?token={OPERATOR_TOKEN}"));
+        let title = browser.evaluate(&home, "document.querySelector('h1').textContent");
+        assert_eq!(title, json!("onebox console"));
+        browser.wait_for(
+            &home,
+            "document.querySelectorAll('#domains tr').length === 5 && \
+             document.getElementById('summary').textContent.includes('requests')",
+            SOON,
+        );
+        assert_eq!(browser.evaluate(&home, "location.pathname"), json!("/_/"));
+        let landing = browser.open(&format!("{base}/"));
+        browser.evaluate(
+            &landing,
+            "document.querySelector('a[href=\"/_/\"]').click(); true",
+        );
+        browser.wait_for(
+            &landing,
+            "location.pathname === '/_/' && document.querySelector('h1')?.textContent === 'onebox console'",
+            SOON,
+        );
+    }
+
+    /// The request page, with the cookie alone, shows a request made
+    /// while it is open; the page stays open for the filter.
+    pub fn see_a_request_arrive_live(
+        browser: &mut Browser,
+        base: &str,
+        make_request: impl FnOnce(),
+    ) -> Tab {
+        let tab = browser.open(&format!("{base}/_/requests"));
+        browser.wait_for(
+            &tab,
+            "document.getElementById('live').textContent === 'live'",
+            SOON,
+        );
+        make_request();
+        browser.wait_for(&tab, LABS_ROW, SOON);
+        tab
+    }
+
+    /// The data browser: pick a table, see its rows, secrets hidden.
+    pub fn see_a_table_with_its_secrets_hidden(browser: &mut Browser, base: &str) {
+        let data = browser.open(&format!("{base}/_/data"));
+        browser.wait_for(
+            &data,
+            "document.getElementById('where').textContent.includes('rows')",
+            SOON,
+        );
+        browser.evaluate(
+            &data,
+            "const pick = document.getElementById('table'); pick.value = 'parking_users'; \
+             pick.dispatchEvent(new Event('change')); true",
+        );
+        browser.wait_for(
+            &data,
+            "document.getElementById('where').textContent.startsWith('parking_users') && \
+             [...document.querySelectorAll('#rows td')].some(td => td.textContent === 'demo') && \
+             [...document.querySelectorAll('#rows td')].some(td => td.textContent === '(hidden)') && \
+             ![...document.querySelectorAll('#rows td')].some(td => td.textContent.startsWith('$2'))",
+            SOON,
+        );
+    }
+
+    /// A write from the console's own page passes the Origin check.
+    pub fn clear_the_login_throttle(browser: &mut Browser, base: &str) {
+        let accounts = browser.open(&format!("{base}/_/accounts"));
+        browser.evaluate(
+            &accounts,
+            "document.querySelector('#throttle button').click(); true",
+        );
+        browser.wait_for(
+            &accounts,
+            "document.getElementById('result').textContent.startsWith('cleared: ')",
+            SOON,
+        );
+    }
+
+    /// Reset a domain from its page: the button waits for the checkbox.
+    pub fn reset_the_shop(browser: &mut Browser, base: &str) {
+        let reset = browser.open(&format!("{base}/_/reset"));
+        browser.wait_for(
+            &reset,
+            "[...document.querySelectorAll('select[name=domain] option')].some(o => o.value === 'shop')",
+            SOON,
+        );
+        let armed = browser.evaluate(
+            &reset,
+            "(() => { const form = document.getElementById('reset'); \
+             const before = form.querySelector('button').disabled; \
+             form.domain.value = 'shop'; form.sure.click(); \
+             const after = form.querySelector('button').disabled; \
+             form.querySelector('button').click(); return [before, after]; })()",
+        );
+        assert_eq!(
+            armed,
+            json!([true, false]),
+            "the reset button is armed by the checkbox"
+        );
+        browser.wait_for(
+            &reset,
+            "document.getElementById('result').textContent.startsWith('shop: ') && \
+             document.getElementById('result').textContent.includes('demo data back')",
+            SOON,
+        );
+    }
 }
 
 #[tokio::test]

@@ -2,75 +2,83 @@
 
 use super::*;
 
-#[tokio::test]
-async fn the_captcha_is_a_jpeg_whose_answer_logs_in_once() {
+/// The answer the server keeps for a captcha id.
+fn captcha_answer(app: &TestApp, id: &str) -> String {
+    app.db()
+        .query_row(
+            "SELECT answer FROM labs_captchas WHERE id_hash = ?1",
+            [sha256(id)],
+            |row| row.get(0),
+        )
+        .unwrap()
+}
+
+/// Fetches a captcha as a JPEG that no one keeps, checks its cookie, and
+/// returns its id.
+async fn fetch_captcha(app: &TestApp, client: &reqwest::Client) -> String {
+    let response = client
+        .get(app.url("/labs/user/login/code"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "image/jpeg");
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let id = response.headers()["x-captcha-id"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let bytes = response.bytes().await.unwrap();
+    assert_eq!(&bytes[..3], &[0xFF, 0xD8, 0xFF], "a JPEG");
+    id
+}
+
+async fn captcha_login(app: &TestApp, client: &reqwest::Client, body: Value) -> Value {
+    let request = client.post(app.url("/labs/user/login")).json(&body);
+    common::json_of(request.send().await.unwrap()).await.1
+}
+
+/// A server with the captcha on, student 2001 registered, and a client
+/// that keeps cookies as a browser does.
+async fn captcha_server() -> (TestApp, reqwest::Client) {
     let app = spawn_app_with(&[]).await;
     register(&app, "2001", "韩梅梅").await;
     let browser = reqwest::Client::builder()
         .cookie_store(true)
         .build()
         .unwrap();
-    let answer_of = |id: &str| -> String {
-        let hash: Vec<u8> = sha256(id);
-        app.db()
-            .query_row(
-                "SELECT answer FROM labs_captchas WHERE id_hash = ?1",
-                [hash],
-                |row| row.get(0),
-            )
-            .unwrap()
-    };
-    let fetch = |client: reqwest::Client| {
-        let url = app.url("/labs/user/login/code");
-        async move {
-            let response = client.get(url).send().await.unwrap();
-            assert_eq!(response.status(), 200);
-            assert_eq!(response.headers()["content-type"], "image/jpeg");
-            assert_eq!(response.headers()["cache-control"], "no-store");
-            let cookie = response.headers()["set-cookie"]
-                .to_str()
-                .unwrap()
-                .to_string();
-            assert!(
-                cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
-                "{cookie}"
-            );
-            let id = response.headers()["x-captcha-id"]
-                .to_str()
-                .unwrap()
-                .to_string();
-            let bytes = response.bytes().await.unwrap();
-            assert_eq!(&bytes[..3], &[0xFF, 0xD8, 0xFF], "a JPEG");
-            id
-        }
-    };
-    let login = |client: &reqwest::Client, body: Value| {
-        let request = client.post(app.url("/labs/user/login")).json(&body);
-        async move { common::json_of(request.send().await.unwrap()).await.1 }
-    };
+    (app, browser)
+}
 
-    // No code, then a wrong one: refused, and the wrong try used the captcha up.
-    let id = fetch(browser.clone()).await;
-    let answer = answer_of(&id);
-    let body = login(&browser, json!({"sid": "2001", "password": PASSWORD})).await;
+#[tokio::test]
+async fn a_login_without_the_code_or_with_a_wrong_one_is_refused_and_spends_the_captcha() {
+    let (app, browser) = captcha_server().await;
+    let id = fetch_captcha(&app, &browser).await;
+    let answer = captcha_answer(&app, &id);
+    let body = captcha_login(&app, &browser, json!({"sid": "2001", "password": PASSWORD})).await;
     assert_failed(&body, "验证码不能为空");
-    let body = login(
-        &browser,
-        json!({"sid": "2001", "password": PASSWORD, "code": "zzzz"}),
-    )
-    .await;
-    assert_failed(&body, "验证码错误");
-    let body = login(
-        &browser,
-        json!({"sid": "2001", "password": PASSWORD, "code": answer}),
-    )
-    .await;
-    assert_failed(&body, "验证码已过期");
+    let wrong = json!({"sid": "2001", "password": PASSWORD, "code": "zzzz"});
+    assert_failed(&captcha_login(&app, &browser, wrong).await, "验证码错误");
+    let right = json!({"sid": "2001", "password": PASSWORD, "code": answer});
+    assert_failed(&captcha_login(&app, &browser, right).await, "验证码已过期");
+    app.stop().await;
+}
 
-    // A fresh captcha answered in upper case logs in (the browser's cookie names it).
-    let id = fetch(browser.clone()).await;
-    let answer = answer_of(&id).to_uppercase();
-    let body = login(
+#[tokio::test]
+async fn a_fresh_captcha_answered_in_upper_case_logs_in_and_the_cookie_is_the_session() {
+    let (app, browser) = captcha_server().await;
+    let id = fetch_captcha(&app, &browser).await;
+    let answer = captcha_answer(&app, &id).to_uppercase();
+    let body = captcha_login(
+        &app,
         &browser,
         json!({"sid": "2001", "password": PASSWORD, "code": answer}),
     )
@@ -89,17 +97,31 @@ async fn the_captcha_is_a_jpeg_whose_answer_logs_in_once() {
         "2001",
         "the cookie is the session"
     );
+    app.stop().await;
+}
 
-    // A client without cookies names the captcha with captcha_id.
+#[tokio::test]
+async fn a_client_without_cookies_names_the_captcha_with_captcha_id() {
+    let (app, _) = captcha_server().await;
     let plain = reqwest::Client::new();
-    let id = fetch(plain.clone()).await;
-    let body = login(
+    let id = fetch_captcha(&app, &plain).await;
+    let body = captcha_login(
+        &app,
         &plain,
-        json!({"sid": "2001", "password": PASSWORD, "code": answer_of(&id), "captcha_id": id}),
+        json!({"sid": "2001", "password": PASSWORD, "code": captcha_answer(&app, &id), "captcha_id": id}),
     )
     .await;
     assert_eq!(assert_ok(&body)["role"], 1);
-    let body = login(
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_code_with_neither_cookie_nor_captcha_id_is_asked_to_fetch_a_captcha() {
+    let (app, _) = captcha_server().await;
+    let plain = reqwest::Client::new();
+    fetch_captcha(&app, &plain).await;
+    let body = captcha_login(
+        &app,
         &plain,
         json!({"sid": "2001", "password": PASSWORD, "code": "abcd"}),
     )

@@ -1,6 +1,8 @@
 //! The API document and the docs page, checked against the routes.
 
 use super::*;
+use common::TestApp;
+use serde_json::Value;
 
 #[tokio::test]
 async fn openapi_lists_every_route_and_every_listed_route_is_served() {
@@ -119,127 +121,11 @@ async fn the_docs_page_is_served_from_the_binary() {
 async fn every_request_example_in_the_api_document_is_accepted_as_sent() {
     let app = spawn_app_with(&["--demo", "--captcha", "off"]).await;
     let (_, doc) = app.get("/openapi.json", None).await;
-    let mut examples = Vec::new();
-    for (path, operations) in doc["paths"].as_object().unwrap() {
-        for (method, operation) in operations.as_object().unwrap() {
-            let content = &operation["requestBody"]["content"]["application/json"];
-            if let Some(example) = content.get("example") {
-                examples.push((method.to_uppercase(), path.clone(), example.clone()));
-            }
-        }
-    }
+    let examples = request_examples(&doc);
     assert!(examples.len() >= 30, "only {} examples", examples.len());
-    // Deletions last, so a message is changed before it is deleted.
-    examples.sort_by_key(|(method, _, _)| method == "DELETE");
-
-    let parking = demo_token(
-        &app,
-        "/parking/api/user/login",
-        json!({"username": "demo", "password": "demo1234"}),
-    )
-    .await;
-    let student = demo_token(
-        &app,
-        "/labs/user/login",
-        json!({"sid": "20160030", "password": "student1234"}),
-    )
-    .await;
-    let lab_leader = demo_token(
-        &app,
-        "/labs/user/login",
-        json!({"sid": "20160001", "password": "leader1234"}),
-    )
-    .await;
-    let owner = demo_token(
-        &app,
-        "/rental/operation/login",
-        json!({"username": "owner", "password": "owner1234"}),
-    )
-    .await;
-    let tenant = demo_token(
-        &app,
-        "/rental/operation/login",
-        json!({"username": "tenant", "password": "tenant1234"}),
-    )
-    .await;
-    let family_login = json!({"username": "parent", "password": "parent1234"});
-    let parent = demo_token(
-        &app,
-        "/family/api/v1/user_manage/login/",
-        family_login.clone(),
-    )
-    .await;
-    let leaving = demo_token(&app, "/family/api/v1/user_manage/login/", family_login).await;
-    let mut loners = Vec::new();
-    for name in ["founder", "applicant"] {
-        let body = json!({"username": name, "password": "password123", "pwdagain": "password123"});
-        loners.push(demo_token(&app, "/family/api/v1/user_manage/register/", body).await);
-    }
-    let shop_login = |email: &str, password: &str| json!({"email": email, "password": password});
-    let customer = demo_token(
-        &app,
-        "/shop/user/login",
-        shop_login("customer@example.com", "customer1234"),
-    )
-    .await;
-    let customer2 = demo_token(
-        &app,
-        "/shop/user/login",
-        shop_login("customer2@example.com", "customer1234"),
-    )
-    .await;
-    let seller1 = demo_token(
-        &app,
-        "/shop/user/login",
-        shop_login("seller1@example.com", "seller1234"),
-    )
-    .await;
-    let seller3 = demo_token(
-        &app,
-        "/shop/user/login",
-        shop_login("seller3@example.com", "seller1234"),
-    )
-    .await;
-    let new_seller = json!({"name": "新商家", "phone": "13700000002", "email": "new@example.com", "password": "password123"});
-    assert!(succeeded(
-        "/shop",
-        &app.post("/shop/user/register/seller", new_seller, None)
-            .await
-            .1
-    ));
-    let founder_seller = demo_token(
-        &app,
-        "/shop/user/login",
-        shop_login("new@example.com", "password123"),
-    )
-    .await;
-
+    let sessions = DemoSessions::log_in(&app).await;
     for (method, path, mut example) in examples {
-        let token: Option<&str> = match path.as_str() {
-            "/parking/api/order/new" => Some(&parking),
-            "/labs/project/create" => Some(&student),
-            "/labs/bulletin/create" => Some(&lab_leader),
-            "/rental/data/addhouse" | "/rental/data/addrental" | "/rental/data/deal-details" => {
-                Some(&owner)
-            }
-            "/rental/operation/apply-house" => Some(&tenant),
-            "/family/api/v1/family/familyManage" => Some(&loners[0]),
-            "/family/api/v1/user_manage/about_family" => Some(&loners[1]),
-            "/family/api/v1/user_manage/logout" => {
-                // The seed sends the session in the body; this one is live.
-                example["token"] = json!(leaving);
-                None
-            }
-            p if p.starts_with("/family/") && !p.contains("register") && !p.contains("login") => {
-                Some(&parent)
-            }
-            "/shop/user/change-password" => Some(&customer2),
-            "/shop/order/create" | "/shop/cart/add" => Some(&customer),
-            "/shop/shop/create" => Some(&founder_seller),
-            "/shop/shop/join_by_code" => Some(&seller3),
-            p if p.contains("create_invitation_code") => Some(&seller1),
-            _ => None,
-        };
+        let token = sessions.for_example(&path, &mut example);
         let url = path.replace("{id}", "1");
         let (status, body) = app
             .send(method.parse().unwrap(), &url, Some(example.clone()), token)
@@ -251,6 +137,125 @@ async fn every_request_example_in_the_api_document_is_accepted_as_sent() {
         );
     }
     app.stop().await;
+}
+
+/// Every JSON request example of the document as (method, path, example),
+/// deletions last so a message is changed before it is deleted.
+fn request_examples(doc: &Value) -> Vec<(String, String, Value)> {
+    let mut examples = Vec::new();
+    for (path, operations) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in operations.as_object().unwrap() {
+            let content = &operation["requestBody"]["content"]["application/json"];
+            if let Some(example) = content.get("example") {
+                examples.push((method.to_uppercase(), path.clone(), example.clone()));
+            }
+        }
+    }
+    examples.sort_by_key(|(method, _, _)| method == "DELETE");
+    examples
+}
+
+/// A session of each demo account an example needs, and two family users
+/// in no family yet.
+struct DemoSessions {
+    parking: String,
+    student: String,
+    lab_leader: String,
+    owner: String,
+    tenant: String,
+    parent: String,
+    leaving: String,
+    founder: String,
+    applicant: String,
+    customer: String,
+    customer2: String,
+    seller1: String,
+    seller3: String,
+    new_seller: String,
+}
+
+impl DemoSessions {
+    async fn log_in(app: &TestApp) -> DemoSessions {
+        let login = |path: &'static str, body: Value| demo_token(app, path, body);
+        let labs = |sid: &str, password: &str| json!({"sid": sid, "password": password});
+        let rental = |name: &str| json!({"username": name, "password": format!("{name}1234")});
+        let family = json!({"username": "parent", "password": "parent1234"});
+        let loner = |name: &str| json!({"username": name, "password": "password123", "pwdagain": "password123"});
+        let shop = |email: &str, password: &str| json!({"email": email, "password": password});
+        let new_seller = json!({"name": "新商家", "phone": "13700000002", "email": "new@example.com", "password": "password123"});
+        assert!(succeeded(
+            "/shop",
+            &app.post("/shop/user/register/seller", new_seller, None)
+                .await
+                .1
+        ));
+        DemoSessions {
+            parking: login(
+                "/parking/api/user/login",
+                json!({"username": "demo", "password": "demo1234"}),
+            )
+            .await,
+            student: login("/labs/user/login", labs("20160030", "student1234")).await,
+            lab_leader: login("/labs/user/login", labs("20160001", "leader1234")).await,
+            owner: login("/rental/operation/login", rental("owner")).await,
+            tenant: login("/rental/operation/login", rental("tenant")).await,
+            parent: login("/family/api/v1/user_manage/login/", family.clone()).await,
+            leaving: login("/family/api/v1/user_manage/login/", family).await,
+            founder: login("/family/api/v1/user_manage/register/", loner("founder")).await,
+            applicant: login("/family/api/v1/user_manage/register/", loner("applicant")).await,
+            customer: login(
+                "/shop/user/login",
+                shop("customer@example.com", "customer1234"),
+            )
+            .await,
+            customer2: login(
+                "/shop/user/login",
+                shop("customer2@example.com", "customer1234"),
+            )
+            .await,
+            seller1: login(
+                "/shop/user/login",
+                shop("seller1@example.com", "seller1234"),
+            )
+            .await,
+            seller3: login(
+                "/shop/user/login",
+                shop("seller3@example.com", "seller1234"),
+            )
+            .await,
+            new_seller: login("/shop/user/login", shop("new@example.com", "password123")).await,
+        }
+    }
+
+    /// The session an example is sent with. Family's logout carries its
+    /// session in the body, as the document's example does.
+    fn for_example(&self, path: &str, example: &mut Value) -> Option<&str> {
+        let token = match path {
+            "/parking/api/order/new" => &self.parking,
+            "/labs/project/create" => &self.student,
+            "/labs/bulletin/create" => &self.lab_leader,
+            "/rental/data/addhouse" | "/rental/data/addrental" | "/rental/data/deal-details" => {
+                &self.owner
+            }
+            "/rental/operation/apply-house" => &self.tenant,
+            "/family/api/v1/family/familyManage" => &self.founder,
+            "/family/api/v1/user_manage/about_family" => &self.applicant,
+            "/family/api/v1/user_manage/logout" => {
+                example["token"] = json!(self.leaving);
+                return None;
+            }
+            p if p.starts_with("/family/") && !p.contains("register") && !p.contains("login") => {
+                &self.parent
+            }
+            "/shop/user/change-password" => &self.customer2,
+            "/shop/order/create" | "/shop/cart/add" => &self.customer,
+            "/shop/shop/create" => &self.new_seller,
+            "/shop/shop/join_by_code" => &self.seller3,
+            p if p.contains("create_invitation_code") => &self.seller1,
+            _ => return None,
+        };
+        Some(token)
+    }
 }
 
 #[tokio::test]
