@@ -638,8 +638,7 @@ async fn write_then_kill(
     for writer in writers {
         writer.await.unwrap();
     }
-    let proofs = proofs.lock().unwrap().clone();
-    proofs
+    proofs.lock().unwrap().clone()
 }
 
 /// Every proof finds its row, counted by kind, and no invariant is broken.

@@ -317,8 +317,7 @@ async fn acknowledged_registrations(base: &str) -> Vec<String> {
     for writer in writers {
         writer.await.unwrap();
     }
-    let names = acknowledged.lock().unwrap().clone();
-    names
+    acknowledged.lock().unwrap().clone()
 }
 
 /// `litestream restore` of the replica into `to`.
