@@ -76,62 +76,8 @@ pub async fn rows(app: &SharedApp) -> crate::error::Result<crate::descriptor::De
         store::decide(tx, parent, child, true, stamp)?;
         store::apply(tx, guest, family, stamp)?;
 
-        for back in (0..12).rev() {
-            for (who, kind, day, yuan, remarks) in MONTHLY {
-                let time = day_in_month(now, back, *day);
-                if time > stamp {
-                    continue;
-                }
-                let fields = BillFields {
-                    // 90% to 110% of the usual amount, varying by month.
-                    money: yuan * (90 + (i64::from(back) * 37 + i64::from(*day) * 11) % 21),
-                    remarks: remarks.to_string(),
-                    time,
-                };
-                store::insert_bill(tx, ids[*who], *kind, &fields, stamp)?;
-            }
-        }
-        let deposits = [
-            ("工商银行", "活期", 50_000, 35, 10, None),
-            ("建设银行", "定期", 100_000, 215, 6, Some(18)),
-        ];
-        for (bank, kind, yuan, rate, back, months) in deposits {
-            let start_time = day_in_month(now, back, 3);
-            let fields = DepositFields {
-                bank: bank.to_string(),
-                kind,
-                money: yuan * 100,
-                rate,
-                start_time,
-                end_time: months.map(|m: i64| start_time + m * 30 * 86_400),
-            };
-            store::insert_deposit(tx, parent, &fields, stamp)?;
-        }
-        let lent = store::insert_loan(
-            tx,
-            parent,
-            &LoanFields {
-                direction: "借出",
-                counterparty: "张三".into(),
-                money: 5_000 * 100,
-                time: day_in_month(now, 8, 12),
-                due_time: Some(day_in_month(now, -4, 12)),
-            },
-            stamp,
-        )?;
-        store::repay(tx, parent, lent, 2_000 * 100, day_in_month(now, 3, 12))?;
-        store::insert_loan(
-            tx,
-            child,
-            &LoanFields {
-                direction: "借入",
-                counterparty: "李四".into(),
-                money: 800 * 100,
-                time: day_in_month(now, 1, 20),
-                due_time: Some(day_in_month(now, -2, 20)),
-            },
-            stamp,
-        )?;
+        insert_bills(tx, &ids, now)?;
+        insert_deposits_and_loans(tx, parent, child, now)?;
         store::insert_message(
             tx,
             store::Outgoing {
@@ -145,6 +91,73 @@ pub async fn rows(app: &SharedApp) -> crate::error::Result<crate::descriptor::De
         )?;
         Ok::<_, Error>(())
     }))
+}
+
+/// A year of the monthly bills, up to today, by whichever of the demo
+/// users pays each.
+fn insert_bills(tx: &crate::db::Write, ids: &[i64], now: OffsetDateTime) -> Result<(), Error> {
+    let stamp = now.unix_timestamp();
+    for back in (0..12).rev() {
+        for (who, kind, day, yuan, remarks) in MONTHLY {
+            let time = day_in_month(now, back, *day);
+            if time > stamp {
+                continue;
+            }
+            let fields = BillFields {
+                // 90% to 110% of the usual amount, varying by month.
+                money: yuan * (90 + (i64::from(back) * 37 + i64::from(*day) * 11) % 21),
+                remarks: remarks.to_string(),
+                time,
+            };
+            store::insert_bill(tx, ids[*who], *kind, &fields, stamp)?;
+        }
+    }
+    Ok(())
+}
+
+/// The parent's two deposits and a loan given (partly repaid), and the
+/// child's loan taken.
+fn insert_deposits_and_loans(
+    tx: &crate::db::Write,
+    parent: i64,
+    child: i64,
+    now: OffsetDateTime,
+) -> Result<(), Error> {
+    let stamp = now.unix_timestamp();
+    let deposits = [
+        ("工商银行", "活期", 50_000, 35, 10, None),
+        ("建设银行", "定期", 100_000, 215, 6, Some(18)),
+    ];
+    for (bank, kind, yuan, rate, back, months) in deposits {
+        let start_time = day_in_month(now, back, 3);
+        let fields = DepositFields {
+            bank: bank.to_string(),
+            kind,
+            money: yuan * 100,
+            rate,
+            start_time,
+            end_time: months.map(|m: i64| start_time + m * 30 * 86_400),
+        };
+        store::insert_deposit(tx, parent, &fields, stamp)?;
+    }
+    let lent = LoanFields {
+        direction: "借出",
+        counterparty: "张三".into(),
+        money: 5_000 * 100,
+        time: day_in_month(now, 8, 12),
+        due_time: Some(day_in_month(now, -4, 12)),
+    };
+    let lent = store::insert_loan(tx, parent, &lent, stamp)?;
+    store::repay(tx, parent, lent, 2_000 * 100, day_in_month(now, 3, 12))?;
+    let borrowed = LoanFields {
+        direction: "借入",
+        counterparty: "李四".into(),
+        money: 800 * 100,
+        time: day_in_month(now, 1, 20),
+        due_time: Some(day_in_month(now, -2, 20)),
+    };
+    store::insert_loan(tx, child, &borrowed, stamp)?;
+    Ok(())
 }
 
 /// `onebox family generate-bills`: `count` bills of the user

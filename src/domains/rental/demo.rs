@@ -218,19 +218,7 @@ pub async fn rows(app: &SharedApp) -> crate::error::Result<crate::descriptor::De
     let now = crate::clock::now();
     let rate = app.flags::<super::Flags>().commission_bp;
     Ok(crate::descriptor::demo_rows(move |tx| {
-        let mut ids = std::collections::HashMap::new();
-        for ((username, _, name, phone, city, admin), hash) in USERS.iter().zip(&hashes) {
-            let user = NewUser {
-                username,
-                name,
-                id_type: "身份证",
-                id_number: "110101199001011234",
-                phone,
-                city,
-                admin: *admin,
-            };
-            ids.insert(*username, store::insert_user(tx, &user, hash, now)?);
-        }
+        let ids = insert_users(tx, &hashes, now)?;
         let id_of = |name: &str| {
             ids.get(name)
                 .copied()
@@ -243,62 +231,19 @@ pub async fn rows(app: &SharedApp) -> crate::error::Result<crate::descriptor::De
         }
         let mut houses = Vec::new();
         for (n, house) in HOUSES.iter().enumerate() {
-            let DemoHouse {
-                owner,
-                district,
-                community,
-                unit,
-                kind,
-                area,
-                floor,
-                elevator,
-                cost,
-                tags,
-            } = house;
-            let listing = Listing {
-                name: format!("{community}{kind}"),
-                district: district.to_string(),
-                community: community.to_string(),
-                unit: unit.to_string(),
-                kind: kind.to_string(),
-                area: area * 100,
-                floor: *floor,
-                elevator: *elevator,
-                description: format!(
-                    "{community}{kind}，{area} 平米，{floor} 层，采光好，随时入住"
-                ),
-                imgs: photo_urls.iter().cycle().skip(n).take(2).cloned().collect(),
-                tags: tags.split('_').map(str::to_string).collect(),
-                deposit: cost * 100,
-                pay_method: if n % 3 == 0 { "季" } else { "月" }.to_string(),
-                cost: cost * 100,
-            };
+            let listing = house.listing(n, &photo_urls);
+            let owner = id_of(house.owner)?;
             houses.push(store::insert_listing(
                 tx,
                 Table::Houses,
-                id_of(owner)?,
+                owner,
                 &listing,
                 now,
             )?);
         }
-        for (owner, district, community, kind, floor, elevator, cost) in DEMANDS {
-            let listing = Listing {
-                name: format!("求租{community}{kind}"),
-                district: district.to_string(),
-                community: community.to_string(),
-                unit: String::new(),
-                kind: kind.to_string(),
-                area: 0,
-                floor: *floor,
-                elevator: *elevator,
-                description: format!("想在{district}{community}附近租一套{kind}"),
-                imgs: Vec::new(),
-                tags: Vec::new(),
-                deposit: cost * 100,
-                pay_method: "月".to_string(),
-                cost: cost * 100,
-            };
-            store::insert_listing(tx, Table::Demands, id_of(owner)?, &listing, now)?;
+        for demand in DEMANDS {
+            let owner = id_of(demand.0)?;
+            store::insert_listing(tx, Table::Demands, owner, &demand_listing(demand), now)?;
         }
         // Two deals (Beijing and Qingdao) and one request still pending.
         let day = 24 * 3600;
@@ -311,18 +256,84 @@ pub async fn rows(app: &SharedApp) -> crate::error::Result<crate::descriptor::De
             store::accept(tx, owner, request, rate, now)?;
         }
         if let Some(&first) = houses.first() {
-            store::apply(
-                tx,
-                id_of("tenant")?,
-                first,
-                6,
-                now + 7 * day,
-                now + 190 * day,
-                now,
-            )?;
+            let (start, end) = (now + 7 * day, now + 190 * day);
+            store::apply(tx, id_of("tenant")?, first, 6, start, end, now)?;
         }
         Ok::<_, Error>(())
     }))
+}
+
+/// The demo accounts, by username.
+fn insert_users(
+    tx: &crate::db::Write,
+    hashes: &[String],
+    now: i64,
+) -> Result<std::collections::HashMap<&'static str, i64>, Error> {
+    let mut ids = std::collections::HashMap::new();
+    for ((username, _, name, phone, city, admin), hash) in USERS.iter().zip(hashes) {
+        let user = NewUser {
+            username,
+            name,
+            id_type: "身份证",
+            id_number: "110101199001011234",
+            phone,
+            city,
+            admin: *admin,
+        };
+        ids.insert(*username, store::insert_user(tx, &user, hash, now)?);
+    }
+    Ok(ids)
+}
+
+impl DemoHouse {
+    /// The `n`th demo house as listed, with two of the demo photos.
+    fn listing(&self, n: usize, photo_urls: &[String]) -> Listing {
+        let DemoHouse {
+            community,
+            kind,
+            area,
+            floor,
+            cost,
+            ..
+        } = self;
+        Listing {
+            name: format!("{community}{kind}"),
+            district: self.district.to_string(),
+            community: community.to_string(),
+            unit: self.unit.to_string(),
+            kind: kind.to_string(),
+            area: area * 100,
+            floor: *floor,
+            elevator: self.elevator,
+            description: format!("{community}{kind}，{area} 平米，{floor} 层，采光好，随时入住"),
+            imgs: photo_urls.iter().cycle().skip(n).take(2).cloned().collect(),
+            tags: self.tags.split('_').map(str::to_string).collect(),
+            deposit: cost * 100,
+            pay_method: if n.is_multiple_of(3) { "季" } else { "月" }.to_string(),
+            cost: cost * 100,
+        }
+    }
+}
+
+/// A demo demand (a tenant looking for a home) as listed.
+fn demand_listing(demand: &(&str, &str, &str, &str, i64, bool, i64)) -> Listing {
+    let (_, district, community, kind, floor, elevator, cost) = *demand;
+    Listing {
+        name: format!("求租{community}{kind}"),
+        district: district.to_string(),
+        community: community.to_string(),
+        unit: String::new(),
+        kind: kind.to_string(),
+        area: 0,
+        floor,
+        elevator,
+        description: format!("想在{district}{community}附近租一套{kind}"),
+        imgs: Vec::new(),
+        tags: Vec::new(),
+        deposit: cost * 100,
+        pay_method: "月".to_string(),
+        cost: cost * 100,
+    }
 }
 
 /// Where generated houses are: every province's search finds some.
