@@ -102,14 +102,7 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
     })?;
 
     let app = app_of(args, db, mailer);
-    for (name, fault) in &args.faults {
-        if !domains.iter().any(|d| d.name == name) {
-            return Err(StartError::Config(format!(
-                "--fault names {name}, which is not served"
-            )));
-        }
-        app.faults.set(name, *fault);
-    }
+    set_faults(&app, &domains, &args.faults)?;
     if !args.quiet {
         app.requests.print_to_stdout();
     }
@@ -123,24 +116,7 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
         .map_err(|e| StartError::Config(format!("the operator token: {e}")))?;
     let database = std::path::absolute(&args.db.path).unwrap_or_else(|_| args.db.path.clone());
 
-    let root = args.root.as_deref().and_then(crate::domains::find);
-    let public = args
-        .public
-        .as_deref()
-        .map(crate::public::Public::open)
-        .transpose()
-        .map_err(StartError::Config)?
-        .map(Arc::new);
-    let routes = routes(&app, &domains, root, args.demo, Arc::new(secret), public);
-    let layer = Arc::new(Layer::new(
-        routes,
-        Cors {
-            extra_origins: args.cors_origins.clone(),
-        },
-        app.clone(),
-        domains.iter().map(|d| d.name).collect(),
-        root.map(|d| d.name),
-    ));
+    let layer = Arc::new(layer_of(args, &app, &domains, secret)?);
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let background = start_background(&app, &domains, &stopped);
 
@@ -164,6 +140,50 @@ pub async fn start(args: &ServeArgs) -> Result<Server, StartError> {
         serving,
         background,
     })
+}
+
+/// The `--fault`s given, each for a served domain.
+fn set_faults(
+    app: &SharedApp,
+    domains: &[&'static Descriptor],
+    faults: &[(String, crate::faults::Fault)],
+) -> Result<(), StartError> {
+    for (name, fault) in faults {
+        if !domains.iter().any(|d| d.name == name) {
+            return Err(StartError::Config(format!(
+                "--fault names {name}, which is not served"
+            )));
+        }
+        app.faults.set(name, *fault);
+    }
+    Ok(())
+}
+
+/// The route tree (with `--root` and `--public`) inside the request layer.
+fn layer_of(
+    args: &ServeArgs,
+    app: &SharedApp,
+    domains: &[&'static Descriptor],
+    operator: crate::operator::Secret,
+) -> Result<Layer, StartError> {
+    let root = args.root.as_deref().and_then(crate::domains::find);
+    let public = args
+        .public
+        .as_deref()
+        .map(crate::public::Public::open)
+        .transpose()
+        .map_err(StartError::Config)?
+        .map(Arc::new);
+    let routes = routes(app, domains, root, args.demo, Arc::new(operator), public);
+    Ok(Layer::new(
+        routes,
+        Cors {
+            extra_origins: args.cors_origins.clone(),
+        },
+        app.clone(),
+        domains.iter().map(|d| d.name).collect(),
+        root.map(|d| d.name),
+    ))
 }
 
 /// Opens (or creates) the database file off the async threads.
