@@ -77,50 +77,103 @@ async fn signing_in_sets_a_strict_cookie_and_cleans_the_address() {
     app.stop().await;
 }
 
-#[tokio::test]
-async fn the_banner_names_the_file_and_the_token_is_kept_as_a_digest() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("class.db");
-    let (mut first, lines) = start_printing(&db, &[]);
-    let listening = line_with(&lines, "onebox listening on").unwrap();
-    let base = listening
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap()
-        .to_string();
-    let database = line_with(&lines, "database:").unwrap();
-    assert!(database.contains(&db.display().to_string()), "{database}");
-    assert!(database.ends_with("(created)"), "{database}");
-    assert!(line_with(&lines, "API docs:").unwrap().ends_with("/docs/"));
-    let console = line_with(&lines, "console:").unwrap();
-    let token = console
-        .split("token=")
-        .nth(1)
-        .expect("a new token is shown")
-        .trim()
-        .to_string();
-    let client = reqwest::Client::new();
-    let status = async |base: &str, token: &str| {
-        client
-            .get(format!("{base}/_/api/requests"))
+/// A started binary, the lines it prints, and its address.
+struct Printing {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    base: String,
+}
+
+impl Printing {
+    fn start(db: &std::path::Path, extra: &[&str]) -> Printing {
+        let (child, lines) = start_printing(db, extra);
+        let listening = line_with(&lines, "onebox listening on").unwrap();
+        let base = listening
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap()
+            .to_string();
+        Printing { child, lines, base }
+    }
+
+    /// The status of the console's request list with `token`.
+    async fn console_status(&self, token: &str) -> u16 {
+        reqwest::Client::new()
+            .get(format!("{}/_/api/requests", self.base))
             .bearer_auth(token)
             .send()
             .await
             .unwrap()
             .status()
             .as_u16()
-    };
-    assert_eq!(status(&base, &token).await, 200);
-    // One line per request on standard output.
-    client.get(format!("{base}/healthz")).send().await.unwrap();
-    let line = line_with(&lines, "GET /healthz").unwrap();
+    }
+
+    async fn get_healthz(&self) {
+        reqwest::get(format!("{}/healthz", self.base))
+            .await
+            .unwrap();
+    }
+
+    fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts a new file once and stops it; the token its banner showed.
+async fn token_of_a_first_start(db: &std::path::Path) -> String {
+    let first = Printing::start(db, &[]);
+    let console = line_with(&first.lines, "console:").unwrap();
+    let token = console
+        .split("token=")
+        .nth(1)
+        .expect("a new token is shown")
+        .trim()
+        .to_string();
+    first.kill();
+    token
+}
+
+#[tokio::test]
+async fn the_banner_of_a_new_file_names_it_and_shows_a_token_that_opens_the_console() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("class.db");
+    let first = Printing::start(&db, &[]);
+    let database = line_with(&first.lines, "database:").unwrap();
+    assert!(database.contains(&db.display().to_string()), "{database}");
+    assert!(database.ends_with("(created)"), "{database}");
+    assert!(
+        line_with(&first.lines, "API docs:")
+            .unwrap()
+            .ends_with("/docs/")
+    );
+    let console = line_with(&first.lines, "console:").unwrap();
+    let token = console
+        .split("token=")
+        .nth(1)
+        .expect("a new token is shown");
+    assert_eq!(first.console_status(token.trim()).await, 200);
+    first.kill();
+}
+
+#[tokio::test]
+async fn each_request_is_a_line_on_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Printing::start(&dir.path().join("class.db"), &[]);
+    server.get_healthz().await;
+    let line = line_with(&server.lines, "GET /healthz").unwrap();
     assert!(
         line.starts_with("GET /healthz 200 ") && line.ends_with("ms"),
         "{line}"
     );
-    let _ = first.kill();
-    let _ = first.wait();
+    server.kill();
+}
 
+#[tokio::test]
+async fn the_token_is_kept_as_a_digest_and_a_restart_does_not_show_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("class.db");
+    let token = token_of_a_first_start(&db).await;
     let stored: String = rusqlite::Connection::open(&db)
         .unwrap()
         .query_row(
@@ -131,31 +184,38 @@ async fn the_banner_names_the_file_and_the_token_is_kept_as_a_digest() {
         .unwrap();
     assert!(!stored.contains(&token) && stored.len() == 64);
 
-    let (mut second, lines) = start_printing(&db, &["--quiet"]);
-    let listening = line_with(&lines, "onebox listening on").unwrap();
-    let base = listening
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap()
-        .to_string();
+    let second = Printing::start(&db, &["--quiet"]);
     assert!(
-        line_with(&lines, "database:")
+        line_with(&second.lines, "database:")
             .unwrap()
             .ends_with("(opened)")
     );
-    let console = line_with(&lines, "console:").unwrap();
+    let console = line_with(&second.lines, "console:").unwrap();
     assert!(!console.contains("token="), "{console}");
     assert_eq!(
-        status(&base, &token).await,
+        second.console_status(&token).await,
         200,
         "the kept token still works"
     );
-    // Quiet: no request lines (an unquiet server prints one within
-    // milliseconds).
-    client.get(format!("{base}/healthz")).send().await.unwrap();
-    assert!(line_within(&lines, "GET /healthz", Duration::from_secs(1)).is_none());
+    second.kill();
+}
 
-    // A new token from the command line works at once; the old one stops.
+#[tokio::test]
+async fn a_quiet_server_prints_no_request_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Printing::start(&dir.path().join("class.db"), &["--quiet"]);
+    // An unquiet server prints one within milliseconds.
+    server.get_healthz().await;
+    assert!(line_within(&server.lines, "GET /healthz", Duration::from_secs(1)).is_none());
+    server.kill();
+}
+
+#[tokio::test]
+async fn a_new_token_from_the_command_line_works_at_once_and_the_old_one_stops() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("class.db");
+    let token = token_of_a_first_start(&db).await;
+    let server = Printing::start(&db, &["--quiet"]);
     let output = binary()
         .args(["operator-token", "--db"])
         .arg(&db)
@@ -168,10 +228,9 @@ async fn the_banner_names_the_file_and_the_token_is_kept_as_a_digest() {
         .nth(2)
         .expect("operator token: T")
         .to_string();
-    assert_eq!(status(&base, &renewed).await, 200);
-    assert_eq!(status(&base, &token).await, 404);
-    let _ = second.kill();
-    let _ = second.wait();
+    assert_eq!(server.console_status(&renewed).await, 200);
+    assert_eq!(server.console_status(&token).await, 404);
+    server.kill();
 }
 
 #[tokio::test]

@@ -153,59 +153,9 @@ async fn resets_racing_with_writes_never_break_the_data() {
     let app = common::spawn_app_with(&["--demo"]).await;
     let demo = row_counts(&app);
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let mut writers = Vec::new();
-    for n in 0..4 {
-        let (client, base, stop) = (app.client.clone(), app.base.clone(), stop.clone());
-        writers.push(tokio::spawn(async move {
-            let mut answers = Vec::new();
-            let mut token: Option<String> = None;
-            let mut i = 0;
-            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                i += 1;
-                let call = |path: &str, body: Value, token: Option<&String>| {
-                    let mut request = client.post(format!("{base}{path}")).json(&body);
-                    if let Some(token) = token {
-                        request = request.bearer_auth(token);
-                    }
-                    request.send()
-                };
-                let (path, body) = match (i % 3, &token) {
-                    (0, _) => (
-                        "/shop/user/register/customer",
-                        json!({"name": "racer", "phone": "13800000000",
-                               "email": format!("racer{n}-{i}@example.com"), "password": "secret123"}),
-                    ),
-                    (_, None) => (
-                        "/shop/user/login",
-                        json!({"email": "customer@example.com", "password": "customer1234"}),
-                    ),
-                    (_, Some(_)) => ("/shop/order/create", json!({"product_id": 1 + i % 5})),
-                };
-                let (status, answer) =
-                    common::json_of(call(path, body, token.as_ref()).await.unwrap()).await;
-                if path == "/shop/user/login" {
-                    token = answer["data"]["token"].as_str().map(str::to_string);
-                } else if status == 401 {
-                    token = None;
-                }
-                answers.push((path, status, answer));
-                // Parking's reservation, under the same resets.
-                let (status, answer) = common::json_of(
-                    call(
-                        "/parking/api/user/new",
-                        json!({"username": format!("racer{n}x{i}"), "password": "secret123",
-                               "email": format!("racer{n}x{i}@example.com")}),
-                        None,
-                    )
-                    .await
-                    .unwrap(),
-                )
-                .await;
-                answers.push(("/parking/api/user/new", status, answer));
-            }
-            answers
-        }));
-    }
+    let writers: Vec<_> = (0..4)
+        .map(|n| tokio::spawn(race(n, app.client.clone(), app.base.clone(), stop.clone())))
+        .collect();
     for n in 0..6 {
         tokio::time::sleep(Duration::from_millis(60)).await;
         let (status, done) = console_post(&app, "/_/api/reset", json!({"demo": n % 3 != 1})).await;
@@ -244,4 +194,54 @@ async fn resets_racing_with_writes_never_break_the_data() {
     assert_eq!(status, 200);
     assert_eq!(row_counts(&app), demo);
     app.stop().await;
+}
+
+/// One writer racing the resets until `stop`: shop registrations, logins
+/// and orders, each beside a parking registration; every answer.
+async fn race(
+    n: usize,
+    client: reqwest::Client,
+    base: String,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> Vec<(&'static str, u16, Value)> {
+    let mut answers = Vec::new();
+    let mut token: Option<String> = None;
+    let mut i = 0;
+    let call = |path: &str, body: Value, token: Option<&String>| {
+        let mut request = client.post(format!("{base}{path}")).json(&body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send()
+    };
+    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+        i += 1;
+        let (path, body) = match (i % 3, &token) {
+            (0, _) => (
+                "/shop/user/register/customer",
+                json!({"name": "racer", "phone": "13800000000",
+                       "email": format!("racer{n}-{i}@example.com"), "password": "secret123"}),
+            ),
+            (_, None) => (
+                "/shop/user/login",
+                json!({"email": "customer@example.com", "password": "customer1234"}),
+            ),
+            (_, Some(_)) => ("/shop/order/create", json!({"product_id": 1 + i % 5})),
+        };
+        let (status, answer) =
+            common::json_of(call(path, body, token.as_ref()).await.unwrap()).await;
+        if path == "/shop/user/login" {
+            token = answer["data"]["token"].as_str().map(str::to_string);
+        } else if status == 401 {
+            token = None;
+        }
+        answers.push((path, status, answer));
+        // Parking's reservation, under the same resets.
+        let parking = json!({"username": format!("racer{n}x{i}"), "password": "secret123",
+                             "email": format!("racer{n}x{i}@example.com")});
+        let (status, answer) =
+            common::json_of(call("/parking/api/user/new", parking, None).await.unwrap()).await;
+        answers.push(("/parking/api/user/new", status, answer));
+    }
+    answers
 }

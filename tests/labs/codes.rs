@@ -2,25 +2,24 @@
 
 use super::*;
 
-#[tokio::test]
-async fn register_login_and_reset_work_through_the_outbox() {
-    let app = spawn().await;
-    let email = "Student@Example.com";
+const EMAIL: &str = "Student@Example.com";
+
+/// Registers 小明 with the code mailed to [`EMAIL`] and logs in; the
+/// session token.
+async fn registered_by_mail(app: &TestApp) -> String {
     let (_, body) = app
-        .post("/labs/user/register/mail", json!({"email": email}), None)
+        .post("/labs/user/register/mail", json!({"email": EMAIL}), None)
         .await;
     assert!(assert_ok(&body).is_null());
-    let mail = outbox(&app).await[0].clone();
+    let mail = outbox(app).await[0].clone();
     assert_eq!(mail["to"], "student@example.com");
     assert!(mail["subject"].as_str().unwrap().contains("注册验证码"));
     let code = code_in(mail["body"].as_str().unwrap()).unwrap();
-
-    // Registered without a student number: the e-mail is the id.
     let (_, body) = app
         .post_form(
             "/labs/user/register/code",
             &[
-                ("email", email),
+                ("email", EMAIL),
                 ("code", &code),
                 ("name", "小明"),
                 ("password", PASSWORD),
@@ -29,11 +28,13 @@ async fn register_login_and_reset_work_through_the_outbox() {
         )
         .await;
     assert_ok(&body);
-    let (_, body) = app
-        .post("/labs/user/register/mail", json!({"email": email}), None)
-        .await;
-    assert_failed(&body, "该邮箱已注册");
+    login_as(app, "student@example.com", PASSWORD).await.1
+}
 
+#[tokio::test]
+async fn a_mailed_code_registers_a_student_whose_email_is_the_id() {
+    let app = spawn().await;
+    registered_by_mail(&app).await;
     let (data, token) = login_as(&app, "student@example.com", PASSWORD).await;
     assert_eq!(
         data,
@@ -41,21 +42,37 @@ async fn register_login_and_reset_work_through_the_outbox() {
     );
     let (_, body) = app.get("/labs/user/type", Some(&token)).await;
     assert_eq!(assert_ok(&body)["role"], 1);
+    let (_, body) = app
+        .post("/labs/user/register/mail", json!({"email": EMAIL}), None)
+        .await;
+    assert_failed(&body, "该邮箱已注册");
+    app.stop().await;
+}
 
-    // Reset (a minute after the last mail to this address).
+#[tokio::test]
+async fn a_reset_mail_within_a_minute_of_the_last_mail_is_refused() {
+    let app = spawn().await;
+    registered_by_mail(&app).await;
     let (_, body) = app
         .post(
             "/labs/user/resetPassword/mail",
-            json!({"email": email}),
+            json!({"email": EMAIL}),
             None,
         )
         .await;
     assert_failed(&body, "秒后再试");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_reset_code_sets_a_new_password_and_ends_the_old_session() {
+    let app = spawn().await;
+    let token = registered_by_mail(&app).await;
     backdate_mail(&app, "student@example.com");
     let (_, body) = app
         .post(
             "/labs/user/resetPassword/mail",
-            json!({"email": email}),
+            json!({"email": EMAIL}),
             None,
         )
         .await;
@@ -65,7 +82,7 @@ async fn register_login_and_reset_work_through_the_outbox() {
     let (_, body) = app
         .post(
             "/labs/user/resetPassword/code",
-            json!({"email": email, "code": code, "password": new_password}),
+            json!({"email": EMAIL, "code": code, "password": new_password}),
             None,
         )
         .await;
@@ -85,7 +102,12 @@ async fn register_login_and_reset_work_through_the_outbox() {
         .await;
     assert_failed(&body, "密码错误");
     login_as(&app, "student@example.com", new_password).await;
+    app.stop().await;
+}
 
+#[tokio::test]
+async fn a_reset_for_an_address_no_one_registered_is_refused() {
+    let app = spawn().await;
     let (_, body) = app
         .post(
             "/labs/user/resetPassword/mail",

@@ -2,18 +2,16 @@
 
 use super::*;
 
-#[tokio::test]
-async fn bad_input_gets_the_labs_envelope() {
+/// A server with student 2001 registered.
+async fn with_a_student() -> TestApp {
     let app = spawn().await;
     register(&app, "2001", "韩梅梅").await;
-    let raw = |content_type: &'static str, body: Vec<u8>| {
-        let request = app
-            .client
-            .post(app.url("/labs/user/login"))
-            .header("content-type", content_type)
-            .body(body);
-        async move { common::json_of(request.send().await.unwrap()).await }
-    };
+    app
+}
+
+#[tokio::test]
+async fn bodies_that_cannot_be_read_fail_in_the_envelope_with_http_200() {
+    let app = with_a_student().await;
     for (content_type, body, part) in [
         ("application/json", b"{\"sid\": ".to_vec(), "malformed JSON"),
         ("application/json", b"[1, 2]".to_vec(), "object"),
@@ -28,10 +26,21 @@ async fn bad_input_gets_the_labs_envelope() {
             "larger than the limit",
         ),
     ] {
-        let (status, body) = raw(content_type, body).await;
+        let request = app
+            .client
+            .post(app.url("/labs/user/login"))
+            .header("content-type", content_type)
+            .body(body);
+        let (status, body) = common::json_of(request.send().await.unwrap()).await;
         assert_eq!(status, 200);
         assert_failed(&body, part);
     }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_field_of_the_wrong_type_is_named() {
+    let app = with_a_student().await;
     let (_, body) = app
         .post(
             "/labs/user/login",
@@ -40,8 +49,12 @@ async fn bad_input_gets_the_labs_envelope() {
         )
         .await;
     assert_failed(&body, "sid must be a string");
+    app.stop().await;
+}
 
-    // Form and multipart bodies work like JSON.
+#[tokio::test]
+async fn form_and_multipart_bodies_work_like_json() {
+    let app = with_a_student().await;
     let (_, body) = app
         .post_form(
             "/labs/user/login",
@@ -61,8 +74,12 @@ async fn bad_input_gets_the_labs_envelope() {
         .await
         .unwrap();
     assert_eq!(assert_ok(&common::json_of(response).await.1)["role"], 1);
+    app.stop().await;
+}
 
-    // Routing failures: real 404 / 405 with the envelope.
+#[tokio::test]
+async fn unknown_paths_and_wrong_methods_are_real_404_and_405_in_the_envelope() {
+    let app = spawn().await;
     let (status, body) = app.get("/labs/project/nothing", None).await;
     assert_eq!(status, 404);
     assert_eq!(body["status"], 300);
@@ -79,8 +96,12 @@ async fn bad_input_gets_the_labs_envelope() {
     let (status, body) = app.get("/labs/lab/get/all/", None).await;
     assert_eq!(status, 200, "a trailing slash is the same route");
     assert_ok(&body);
+    app.stop().await;
+}
 
-    // Ten wrong passwords lock the account for a while.
+#[tokio::test]
+async fn ten_wrong_passwords_lock_the_account_for_a_while() {
+    let app = with_a_student().await;
     for _ in 0..10 {
         app.post(
             "/labs/user/login",
