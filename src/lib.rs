@@ -15,11 +15,13 @@
 //!    the request log ([`requests`]: each answer, with the domain's own
 //!    outcome code that its envelope marks with [`web::with_outcome`], kept
 //!    for the console and printed as one line).
-//! 2. The warp tree ([`server`]'s `routes`): `/healthz`, the landing page,
-//!    `/assets/`, `/files/` ([`files`]), the operator pages under `/_/`
-//!    ([`operator`]), `/openapi.json` and `/docs/` ([`openapi`]), then each
-//!    served domain under `/{name}` (and `--root` at `/`), then the
-//!    server-wide 404 / 405.
+//! 2. The warp tree ([`server`]'s `routes`), cut at the first path segment
+//!    ([`layer::Routes`]) so a request runs only its own branch: the
+//!    server's routes (`/healthz`, the landing page, `/assets/`, `/files/`
+//!    ([`files`]), the operator pages under `/_/` ([`operator`]),
+//!    `/openapi.json` and `/docs/` ([`openapi`])) or the served domain
+//!    under `/{name}`; then what every branch falls through to: a
+//!    `--public` folder, `--root` at `/`, the server-wide 404 / 405.
 //! 3. A domain's tree ([`endpoint::domain_tree`]) matches the request
 //!    against the domain's route table (`domains/<name>/routes.rs`), in
 //!    order. Only then is the domain's per-request input (its `Call`: the
