@@ -3,16 +3,8 @@
 use super::*;
 
 #[tokio::test]
-async fn bad_input_and_routing_get_the_rental_envelope() {
+async fn bodies_that_cannot_be_read_fail_in_the_envelope_with_http_200() {
     let app = spawn_app().await;
-    let raw = |content_type: &'static str, body: Vec<u8>| {
-        let request = app
-            .client
-            .post(app.url("/rental/operation/login"))
-            .header("content-type", content_type)
-            .body(body);
-        async move { common::json_of(request.send().await.unwrap()).await }
-    };
     for (content_type, body, part) in [
         (
             "application/json",
@@ -27,11 +19,22 @@ async fn bad_input_and_routing_get_the_rental_envelope() {
             "larger than the limit",
         ),
     ] {
-        let (status, body) = raw(content_type, body).await;
+        let request = app
+            .client
+            .post(app.url("/rental/operation/login"))
+            .header("content-type", content_type)
+            .body(body);
+        let (status, body) = common::json_of(request.send().await.unwrap()).await;
         assert_eq!(status, 200);
         assert_eq!(body["success"], false);
         assert_failed(&body, part);
     }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_field_of_the_wrong_type_or_a_missing_one_is_named() {
+    let app = spawn_app().await;
     assert_failed(
         &call(
             &app,
@@ -46,7 +49,12 @@ async fn bad_input_and_routing_get_the_rental_envelope() {
         &call(&app, "/operation/login", json!({"password": "p"}), None).await,
         "username",
     );
+    app.stop().await;
+}
 
+#[tokio::test]
+async fn the_test_route_answers_both_methods_and_unknown_routes_are_404_and_405() {
+    let app = spawn_app().await;
     let (status, body) = app.get("/rental/test", None).await;
     assert_eq!((status, body), (200, json!({"state": 1})));
     assert_eq!(
@@ -65,7 +73,12 @@ async fn bad_input_and_routing_get_the_rental_envelope() {
     assert_eq!(response.status(), 405);
     assert_eq!(response.headers()["allow"], "POST");
     assert_eq!(common::json_of(response).await.1["state"], 0);
+    app.stop().await;
+}
 
+#[tokio::test]
+async fn ten_wrong_passwords_lock_the_account_for_a_while() {
+    let app = spawn_app().await;
     user(&app, "alice").await;
     for _ in 0..10 {
         call(
