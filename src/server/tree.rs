@@ -26,9 +26,10 @@ pub(super) fn routes(
             .unify()
             .boxed();
     }
+    let server = server.or(rest.clone()).unify().boxed();
     let mut branches: Vec<(&'static str, BoxedFilter<(Response,)>)> = crate::server_wide::SEGMENTS
         .iter()
-        .map(|segment| (*segment, server.clone().or(rest.clone()).unify().boxed()))
+        .map(|segment| (*segment, server.clone()))
         .collect();
     for domain in domains {
         let shadowed = root
