@@ -174,6 +174,20 @@ pub fn code_in(text: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The cookie an answer sets, checked to be out of scripts' reach
+/// (`HttpOnly`) and not sent by other sites' requests (`SameSite=Lax`).
+pub fn session_cookie(response: &reqwest::Response) -> String {
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    cookie
+}
+
 pub async fn json_of(response: reqwest::Response) -> (u16, Value) {
     let status = response.status().as_u16();
     let text = response.text().await.expect("body read");

@@ -45,14 +45,7 @@ pub async fn login(app: &TestApp, username: &str, password: &str) -> String {
         .send()
         .await
         .unwrap();
-    let cookie = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .to_string();
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
-        "{cookie}"
-    );
+    let cookie = super::session_cookie(&response);
     let (_, body) = super::json_of(response).await;
     let token = cookie
         .strip_prefix("onebox_rental=")

@@ -24,14 +24,7 @@ async fn fetch_captcha(app: &TestApp, client: &reqwest::Client) -> String {
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "image/jpeg");
     assert_eq!(response.headers()["cache-control"], "no-store");
-    let cookie = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .to_string();
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
-        "{cookie}"
-    );
+    common::session_cookie(&response);
     let id = response.headers()["x-captcha-id"]
         .to_str()
         .unwrap()

@@ -20,14 +20,7 @@ async fn buyers_session(app: &TestApp) -> String {
         .send()
         .await
         .unwrap();
-    let cookie = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .to_string();
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
-        "{cookie}"
-    );
+    let cookie = common::session_cookie(&response);
     cookie
         .split(';')
         .next()
